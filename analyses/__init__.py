@@ -1,0 +1,1 @@
+"""Evidence for Prevention: data, models, charts and runners behind the guide."""
