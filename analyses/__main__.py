@@ -1,0 +1,6 @@
+"""``python -m analyses``: see analyses.cli."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,358 @@
+"""Accessible plotly charts, following the Analysis Function data visualisation guidance.
+
+Titles state the finding (the caller writes them), lines and bars carry direct
+labels instead of a legend, and no meaning rests on colour alone: lines differ
+in dash and marker, bars in fill pattern. Suppressed values are gaps, never zero.
+All text that reaches a chart or the page is HTML-escaped, as area names may
+come from user files. Importing this module makes the book renderer plotly's
+default, so a notebook needs only ``import analyses.charts``.
+"""
+import html
+import math
+import re
+import textwrap
+import urllib.parse
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from IPython.display import HTML, display
+from pandas.io.formats.style import Styler
+
+from analyses.plotly_renderer import use_book_renderer
+
+use_book_renderer()
+
+# Analysis Function accessible categorical palette.
+PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+NEIGHBOUR_GREY = "#BFBFBF"
+TEXT_COLOUR = "#0B0C0C"
+FONT = "Arial, Helvetica, sans-serif"
+
+PLOTTED_STATUSES = frozenset({"published", "derived"})
+SUPPRESSION_SYMBOLS = {
+    "c": "confidential",
+    "x": "not available",
+    "z": "not applicable",
+    "k": "rounds to zero",
+    "low": "low figure",
+    "u": "low reliability",
+}
+
+# Labelled lines of a trend chart, drawn last-to-first so "selected" is on top.
+ROLE_STYLES = {
+    "selected": {"color": PALETTE[0], "dash": "solid", "symbol": "circle", "glyph": "●", "width": 4},
+    "neighbour average": {"color": PALETTE[1], "dash": "dash", "symbol": "square", "glyph": "■", "width": 2.5},
+    "region": {"color": PALETTE[2], "dash": "dot", "symbol": "diamond", "glyph": "◆", "width": 2.5},
+    "England": {"color": PALETTE[4], "dash": "dashdot", "symbol": "triangle-up", "glyph": "▲", "width": 2.5},
+}
+ROLE_ORDER = (*ROLE_STYLES, "neighbour")
+BAR_PATTERNS = ("", "/", ".", "x", "-", "|")
+
+
+def _text(value: object, width: int | None = None) -> str:
+    """Escape text for a chart, wrapping it onto ``<br>``-separated lines."""
+    lines = textwrap.wrap(str(value), width) if width else [str(value)]
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def _base_layout(fig: go.Figure, title: str, **layout) -> go.Figure:
+    """Apply the shared look: finding as title, readable fonts, no legend or logo."""
+    fig.update_layout(
+        template="plotly_white",
+        colorway=list(PALETTE),
+        font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
+        title={"text": _text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}},
+        hoverlabel={"font": {"family": FONT, "size": 15}},
+        showlegend=False,
+        **layout,
+    )
+    return fig
+
+
+def _point_text(value: float, status: str, value_format: str) -> str:
+    """Describe one data point: the number, or why there is none."""
+    if status in SUPPRESSION_SYMBOLS:
+        return f"suppressed ({status})"
+    if status not in PLOTTED_STATUSES or pd.isna(value):
+        return "no value"
+    suffix = " (derived)" if status == "derived" else ""
+    return value_format.format(value) + suffix
+
+
+def _plotted(frame: pd.DataFrame) -> pd.Series:
+    """Values to draw: published or derived and finite, anything else None (a gap)."""
+    keep = frame["status"].isin(PLOTTED_STATUSES) & frame["value"].notna()
+    return frame["value"].astype(object).where(keep, None)
+
+
+def _spread(positions: list[float], gap: float) -> list[float]:
+    """Move label positions apart so neighbours are at least ``gap`` apart."""
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    placed = list(positions)
+    for previous, current in zip(order, order[1:]):
+        placed[current] = max(placed[current], placed[previous] + gap)
+    return placed
+
+
+def _with_roles(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
+    """Clean copy of a trend frame, with ``highlight`` (if given) as the only selected area."""
+    unknown = set(frame["role"]) - set(ROLE_ORDER)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}; expected {list(ROLE_ORDER)}")
+    frame = frame.copy()
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    frame["status"] = frame["status"].fillna("published").astype(str)
+    if highlight is not None:
+        if highlight not in set(frame["area"]):
+            raise ValueError(f"highlight area {highlight!r} is not in the data")
+        demoted = frame["role"].where(frame["role"] != "selected", "neighbour")
+        frame["role"] = demoted.where(frame["area"] != highlight, "selected")
+    return frame.sort_values(["area", "time_period"])
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    title: str,
+    y_title: str,
+    highlight: str | None = None,
+    value_format: str = "{:,.1f}",
+) -> go.Figure:
+    """Line chart of an area against its comparators over time.
+
+    ``frame`` has columns ``area``, ``time_period`` (year), ``value``, ``status``
+    and ``role`` ("selected", "neighbour average", "region", "England" or
+    "neighbour"). ``highlight`` names the area to emphasise; by default the area
+    whose role is "selected". Comparator lines are labelled at the right edge;
+    individual neighbours are thin grey lines named on hover. Suppressed values
+    are gaps and are listed in a note under the chart.
+    """
+    frame = _with_roles(frame, highlight)
+    frame["plotted"] = _plotted(frame)
+    fig = go.Figure()
+    labels, notes = [], []
+    for role in reversed(ROLE_ORDER):
+        for area, rows in frame[frame["role"] == role].groupby("area", sort=True):
+            hover = [
+                f"{_text(area)}<br>{year}: {_point_text(v, s, value_format)}"
+                for year, v, s in zip(rows["time_period"], rows["value"], rows["status"])
+            ]
+            style = ROLE_STYLES.get(role)
+            line = {"color": NEIGHBOUR_GREY, "width": 1}
+            marker = {"size": 4, "color": NEIGHBOUR_GREY}
+            if style:
+                line = {"color": style["color"], "width": style["width"], "dash": style["dash"]}
+                marker = {"size": 9, "color": style["color"], "symbol": style["symbol"]}
+                notes += [
+                    f"{_text(area)} {year} ({status})"
+                    for year, status in zip(rows["time_period"], rows["status"])
+                    if status in SUPPRESSION_SYMBOLS
+                ]
+                last = rows["plotted"].dropna()
+                if not last.empty:
+                    labels.append((float(last.iloc[-1]), style, area))
+            fig.add_trace(go.Scatter(
+                x=rows["time_period"].astype(int).tolist(),
+                y=rows["plotted"].tolist(),
+                mode="lines+markers",
+                name=_text(area),
+                line=line,
+                marker=marker,
+                hovertext=hover,
+                hoverinfo="text",
+                connectgaps=False,
+            ))
+    neighbours_suppressed = int(
+        ((frame["role"] == "neighbour") & frame["status"].isin(SUPPRESSION_SYMBOLS)).sum()
+    )
+    if neighbours_suppressed:
+        notes.append(f"{neighbours_suppressed} neighbour value(s)")
+    values = frame["plotted"].dropna().astype(float)
+    span = (values.max() - min(values.min(), 0)) if not values.empty else 1.0
+    positions = _spread([y for y, _, _ in labels], gap=0.07 * (span or 1.0))
+    annotations = [
+        {
+            "x": 1.01, "xref": "paper", "xanchor": "left", "y": y, "yref": "y",
+            "showarrow": False, "align": "left",
+            "text": f'<span style="color:{style["color"]}">{style["glyph"]}</span> {_text(area, 18)}',
+        }
+        for y, (_, style, area) in zip(positions, labels)
+    ]
+    if notes:
+        annotations.append({
+            "x": 0, "xref": "paper", "xanchor": "left", "y": -0.22, "yref": "paper",
+            "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
+            "text": _wrap_note("Gaps are suppressed values: " + "; ".join(notes)),
+        })
+    fig.update_xaxes(tickformat="d", title_text="Year", showgrid=False)
+    if frame["time_period"].nunique() <= 12:
+        fig.update_xaxes(dtick=1)
+    fig.update_yaxes(title_text=_text(y_title, 40), rangemode="tozero", gridcolor="#E0E0E0")
+    return _base_layout(
+        fig, title, annotations=annotations, hovermode="closest", height=520,
+        margin={"l": 70, "r": 190, "t": 90, "b": 130 if notes else 70},
+    )
+
+
+def _wrap_note(text: str) -> str:
+    """Wrap already-escaped note text onto lines of at most 110 characters."""
+    return "<br>".join(textwrap.wrap(text, 110, break_long_words=False))
+
+
+def comparison_bar(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    title: str,
+    value_format: str = "{:,.1f}",
+    y_title: str = "",
+) -> go.Figure:
+    """Grouped bars, e.g. trial arms per outcome, each bar labelled with series and value.
+
+    Series differ in colour and fill pattern; missing values leave no bar.
+    """
+    fig = go.Figure()
+    for index, (name, values) in enumerate(series.items()):
+        values = [None if v is None or not math.isfinite(v) else float(v) for v in values]
+        labels = ["" if v is None else f"{_text(name, 14)}<br>{value_format.format(v)}" for v in values]
+        fig.add_trace(go.Bar(
+            x=[_text(c, 16) for c in categories],
+            y=values,
+            name=_text(name),
+            marker={
+                "color": PALETTE[index % len(PALETTE)],
+                "pattern": {"shape": BAR_PATTERNS[index % len(BAR_PATTERNS)], "fgcolor": "#FFFFFF"},
+            },
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[
+                f"{_text(name)}, {_text(c)}: {'no value' if v is None else value_format.format(v)}"
+                for c, v in zip(categories, values)
+            ],
+            hoverinfo="text",
+        ))
+    top = max((v for vs in series.values() for v in vs if v is not None and math.isfinite(v)), default=0)
+    fig.update_yaxes(title_text=_text(y_title, 40), rangemode="tozero", gridcolor="#E0E0E0")
+    if top > 0:
+        fig.update_yaxes(range=[0, top * 1.25])
+    return _base_layout(
+        fig, title, barmode="group", bargap=0.3, hovermode="closest", height=480,
+        margin={"l": 70, "r": 30, "t": 90, "b": 80},
+    )
+
+
+def estimate_range_chart(
+    labels: Sequence[str],
+    central: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    title: str,
+    x_title: str = "",
+    value_format: str = "{:,.1f}",
+    reference: float | None = None,
+) -> go.Figure:
+    """Central estimates with low-high ranges, one row per quantity.
+
+    Each row is labelled "central (low to high)". ``reference`` draws a dashed
+    vertical line, e.g. at 1 for "no effect" on a ratio scale.
+    """
+    names = [_text(label, 30) for label in labels]
+    ranges = [
+        f"{value_format.format(c)} ({value_format.format(lo)} to {value_format.format(hi)})"
+        for c, lo, hi in zip(central, low, high)
+    ]
+    fig = go.Figure([
+        go.Scatter(
+            x=list(central), y=names, mode="markers",
+            marker={"size": 13, "color": PALETTE[0], "symbol": "diamond"},
+            error_x={
+                "type": "data", "symmetric": False, "thickness": 2.5, "width": 10, "color": PALETTE[0],
+                "array": [hi - c for c, hi in zip(central, high)],
+                "arrayminus": [c - lo for c, lo in zip(central, low)],
+            },
+            hovertext=[f"{n}: {r}" for n, r in zip(names, ranges)], hoverinfo="text",
+        ),
+        go.Scatter(
+            x=list(high), y=names, mode="text", text=ranges, textposition="middle right",
+            cliponaxis=False, hoverinfo="skip",
+        ),
+    ])
+    if reference is not None:
+        fig.add_vline(x=reference, line={"dash": "dash", "color": PALETTE[4], "width": 1.5})
+    fig.update_xaxes(title_text=_text(x_title, 60), gridcolor="#E0E0E0")
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return _base_layout(
+        fig, title, hovermode="closest", height=140 + 70 * len(names),
+        margin={"l": 230, "r": 230, "t": 90, "b": 70},
+    )
+
+
+def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
+    """Data table for a chart, with suppression symbols shown in place of values.
+
+    A trend frame (``area``, ``time_period``, ``value``, ``status``, ``role``)
+    becomes one row per area and one column per year; any other frame is shown
+    as it is. Text is HTML-escaped; missing values read "no value".
+    """
+    if {"area", "time_period", "value", "status", "role"} <= set(frame.columns):
+        frame = _with_roles(frame, None)
+        cells = _plotted(frame).where(~frame["status"].isin(SUPPRESSION_SYMBOLS), frame["status"])
+        frame = frame.assign(cell=cells, rank=frame["role"].map(ROLE_ORDER.index))
+        frame = (
+            frame.pivot(index=["rank", "area"], columns="time_period", values="cell")
+            .reset_index(level="rank", drop=True)
+            .rename_axis(index="Area", columns=None)
+            .reset_index()
+        )
+        frame = frame.astype(object).where(frame.notna(), None)
+
+    def cell(value: object) -> str:
+        return value_format.format(value) if isinstance(value, float) else str(value)
+
+    return (
+        Styler(frame, table_attributes='class="table chart-table"')
+        .format(cell, escape="html", na_rep="no value")
+        .format_index(escape="html", axis=1)
+        .hide(axis="index")
+    )
+
+
+def _csv_cell(value: object) -> object:
+    """Defuse spreadsheet formulas in text cells (a user file could hold "=cmd()")."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv") -> str:
+    """HTML shown under a chart: visible text alternative, data table and CSV download."""
+    if not alt_text.strip():
+        raise ValueError("every chart needs a text alternative")
+    data = table.data.map(_csv_cell)
+    csv = data.to_csv(index=False)
+    symbols = sorted({v for v in table.data.to_numpy().ravel() if isinstance(v, str)} & set(SUPPRESSION_SYMBOLS))
+    notes = "; ".join(f"{s} = {SUPPRESSION_SYMBOLS[s]}" for s in symbols)
+    return "\n".join([
+        '<div class="chart-extras">',
+        f'<p class="chart-alt">{html.escape(alt_text)}</p>',
+        '<details class="chart-data"><summary>Data table for this chart</summary>',
+        table.to_html(exclude_styles=True),
+        f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
+        f'<p><a download="{html.escape(filename)}" '
+        f'href="data:text/csv;charset=utf-8,{urllib.parse.quote(csv)}">Download this data (CSV)</a></p>',
+        "</details>",
+        "</div>",
+    ])
+
+
+def _csv_name(fig: go.Figure) -> str:
+    title = html.unescape((fig.layout.title.text or "").replace("<br>", " "))
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return (slug[:60].rstrip("-") or "chart-data") + ".csv"
+
+
+def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
+    """Display a chart, its text alternative, and its data table with a CSV download."""
+    extras = chart_extras_html(table, alt_text, _csv_name(fig))
+    fig.show()
+    display(HTML(extras))

@@ -1,0 +1,81 @@
+"""Load the tidy dataset and pull out the series the chapters need."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import lookups, tables
+from .geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area, la_area, resolve_area
+from .paths import DATA_DIR
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The indicators, LA lookup and indicator metadata of one data folder."""
+
+    indicators: pd.DataFrame
+    las: pd.DataFrame
+    metadata: pd.DataFrame
+
+    @cached_property
+    def current_las(self) -> pd.DataFrame:
+        return self.las[self.las["status"] == "current"].reset_index(drop=True)
+
+    def area(self, query: str) -> Area:
+        """Resolve a user's LA name or code (or 'England')."""
+        return resolve_area(query, self.las)
+
+    def areas(self) -> list[Area]:
+        """Every current LA, in name order."""
+        return [la_area(row) for _, row in self.current_las.sort_values("la_name").iterrows()]
+
+    def rows(self, indicator: str) -> pd.DataFrame:
+        """All rows of one indicator."""
+        if indicator not in set(self.metadata["indicator"]):
+            raise KeyError(f"unknown indicator {indicator!r}")
+        return self.indicators[self.indicators["indicator"] == indicator]
+
+    def series(self, indicator: str, area: Area) -> pd.DataFrame:
+        """One area's rows of an indicator (time_period, value, status), oldest first."""
+        rows = self.rows(indicator)
+        if area.level == NATIONAL:
+            rows = rows[rows["geographic_level"] == NATIONAL]
+        elif area.level == REGIONAL:
+            rows = rows[(rows["geographic_level"] == REGIONAL) & (rows["region_code"] == area.code)]
+        else:
+            rows = rows[(rows["geographic_level"] == LOCAL) & (rows["old_la_code"] == area.old_la_code)]
+        return rows[["time_period", "value", "status"]].sort_values("time_period").reset_index(drop=True)
+
+    def latest(self, indicator: str, area: Area) -> pd.Series | None:
+        """The most recent row (time_period, value, status) for an area, or None."""
+        series = self.series(indicator, area)
+        return None if series.empty else series.iloc[-1]
+
+    def la_values(self, indicator: str, time_period: int) -> pd.DataFrame:
+        """Every current LA's row for one year (old_la_code, la_name, region_name, value, status)."""
+        rows = self.rows(indicator)
+        rows = rows[(rows["geographic_level"] == LOCAL) & (rows["time_period"] == time_period)]
+        return rows[["old_la_code", "new_la_code", "la_name", "region_code", "region_name", "value", "status"]].reset_index(drop=True)
+
+    def region_of(self, area: Area) -> Area:
+        """The region an LA belongs to, as an Area."""
+        return Area(level=REGIONAL, name=area.region_name, code=area.region_code)
+
+    def meta(self, indicator: str) -> pd.Series:
+        """Metadata row of one indicator."""
+        return self.metadata.set_index("indicator").loc[indicator]
+
+
+def load(data_dir: str | Path | None = None) -> Dataset:
+    """Load and validate a data folder (default: the bundled ``data/``)."""
+    folder = Path(data_dir) if data_dir else DATA_DIR
+    indicators = tables.load_indicators_file(folder / "indicators.csv")
+    las = lookups.load_local_authorities(folder)
+    metadata = pd.read_csv(folder / "indicator_metadata.csv", dtype=str, keep_default_na=False)
+    return Dataset(indicators=indicators, las=las, metadata=metadata)
+
+
+__all__ = ["Dataset", "load", "ENGLAND"]

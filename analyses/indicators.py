@@ -1,0 +1,112 @@
+"""Indicator metadata: the public list of indicator ids and what each one means.
+
+Indicator ids are a contract with councils' scripts: rename none of them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+OGL = "Open Government Licence v3.0"
+CLA_RELEASE = "DfE, Children looked after in England including adoptions"
+CIN_RELEASE = "DfE, Children in need"
+CLA_URL = "https://explore-education-statistics.service.gov.uk/find-statistics/children-looked-after-in-england-including-adoptions"
+CIN_URL = "https://explore-education-statistics.service.gov.uk/find-statistics/children-in-need"
+RATE_METHOD = (
+    "Published rate where DfE published one; otherwise derived as count / ONS mid-year population "
+    "aged 0-17 of the previous calendar year x 10,000 (DfE's own method), to 1 decimal place."
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What one indicator measures and where it comes from."""
+
+    indicator: str
+    title: str
+    unit: str  # count | rate_per_10000 | percent
+    polarity: str  # higher_is_better | lower_is_better | neither
+    definition: str
+    source: str
+    source_url: str
+    licence: str = OGL
+    method: str = "As published."
+    denominator: str = ""  # indicator id of the count a rate/percentage is built on, if any
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("population_0_17", "Children aged 0 to 17", "count", "neither",
+              "ONS mid-year population estimate of children aged 0 to 17 (time_period = the mid-year).",
+              "ONS mid-year population estimates, in DfE's EES layout", "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates"),
+    Indicator("cla_31mar_count", "Children looked after at 31 March", "count", "neither",
+              "Children looked after by the local authority on 31 March.", CLA_RELEASE, CLA_URL),
+    Indicator("cla_31mar_rate", "Children looked after at 31 March per 10,000 children", "rate_per_10000", "lower_is_better",
+              "Children looked after on 31 March per 10,000 children aged 0 to 17.", CLA_RELEASE, CLA_URL,
+              method=RATE_METHOD, denominator="cla_31mar_count"),
+    Indicator("cla_starts_count", "Children starting to be looked after", "count", "neither",
+              "Children who started to be looked after during the year to 31 March.", CLA_RELEASE, CLA_URL),
+    Indicator("cla_starts_rate", "Children starting to be looked after per 10,000 children", "rate_per_10000", "lower_is_better",
+              "Children starting to be looked after during the year per 10,000 children aged 0 to 17.", CLA_RELEASE, CLA_URL,
+              method=RATE_METHOD, denominator="cla_starts_count"),
+    Indicator("cla_ceased_count", "Children ceasing to be looked after", "count", "neither",
+              "Children who ceased to be looked after during the year to 31 March.", CLA_RELEASE, CLA_URL),
+    Indicator("cla_ceased_rate", "Children ceasing to be looked after per 10,000 children", "rate_per_10000", "neither",
+              "Children ceasing to be looked after during the year per 10,000 children aged 0 to 17.", CLA_RELEASE, CLA_URL,
+              method=RATE_METHOD, denominator="cla_ceased_count"),
+    Indicator("cin_31mar_count", "Children in need at 31 March", "count", "neither",
+              "Episodes of need open on 31 March (children in need, including those on protection plans and looked after).",
+              CIN_RELEASE, CIN_URL),
+    Indicator("cin_31mar_rate", "Children in need at 31 March per 10,000 children", "rate_per_10000", "lower_is_better",
+              "Children in need on 31 March per 10,000 children aged 0 to 17.", CIN_RELEASE, CIN_URL,
+              method=RATE_METHOD, denominator="cin_31mar_count"),
+    Indicator("cpp_31mar_count", "Children on a child protection plan at 31 March", "count", "neither",
+              "Children who were the subject of a child protection plan on 31 March.", CIN_RELEASE, CIN_URL),
+    Indicator("cpp_31mar_rate", "Children on a child protection plan at 31 March per 10,000 children", "rate_per_10000", "lower_is_better",
+              "Children on a child protection plan on 31 March per 10,000 children aged 0 to 17.", CIN_RELEASE, CIN_URL,
+              method=RATE_METHOD, denominator="cpp_31mar_count"),
+    Indicator("referrals_count", "Referrals to children's social care", "count", "neither",
+              "Referrals received by children's social care during the year to 31 March.", CIN_RELEASE, CIN_URL),
+    Indicator("referrals_rate", "Referrals per 10,000 children", "rate_per_10000", "neither",
+              "Referrals during the year per 10,000 children aged 0 to 17.", CIN_RELEASE, CIN_URL,
+              method=RATE_METHOD, denominator="referrals_count"),
+    Indicator("rereferrals_pct", "Re-referrals within 12 months (%)", "percent", "lower_is_better",
+              "Referrals during the year that came within 12 months of a previous referral, as a percentage of all referrals.",
+              CIN_RELEASE, CIN_URL, denominator="referrals_count"),
+    Indicator("assessment_factor_episodes_count", "Assessments with at least one factor recorded", "count", "neither",
+              "Episodes with an assessment completed in the year where at least one factor was recorded at the end of assessment.",
+              CIN_RELEASE, CIN_URL),
+    Indicator("da_factor_child_count", "Domestic abuse identified: child as subject", "count", "neither",
+              "Assessment episodes where domestic abuse concerning the child was identified as a factor at the end of assessment.",
+              CIN_RELEASE, CIN_URL),
+    Indicator("da_factor_parent_count", "Domestic abuse identified: parent or carer", "count", "neither",
+              "Assessment episodes where domestic abuse concerning the child's parent or carer was identified as a factor.",
+              CIN_RELEASE, CIN_URL),
+    Indicator("da_factor_other_count", "Domestic abuse identified: another person in the household", "count", "neither",
+              "Assessment episodes where domestic abuse concerning another person living in the household was identified as a factor.",
+              CIN_RELEASE, CIN_URL),
+    Indicator("sgo_exits_count", "Children leaving care on a special guardianship order", "count", "neither",
+              "Children who ceased to be looked after during the year because a special guardianship order was made.",
+              CLA_RELEASE, CLA_URL),
+    Indicator("cao_exits_count", "Children leaving care on a child arrangement order", "count", "neither",
+              "Children who ceased to be looked after during the year because a residence or child arrangement order was granted.",
+              CLA_RELEASE, CLA_URL),
+    Indicator("eyfsp_gld_pct", "Good level of development at age 5 (%)", "percent", "higher_is_better",
+              "Children at the end of reception reaching a good level of development in the Early Years Foundation Stage Profile "
+              "(time_period = the year the academic year ends; the 2021/22 framework is not comparable with earlier years).",
+              "DfE, Early years foundation stage profile results",
+              "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
+    Indicator("care_applications_rate", "Care applications per 10,000 children", "rate_per_10000", "lower_is_better",
+              "Cafcass care applications per 10,000 children aged 0 to 17 in the financial year ending in time_period.",
+              "Cafcass, via DfE Local Authority Interactive Tool (LAIT)",
+              "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
+              licence="Open Government Licence v3.0 (Cafcass data reused by DfE)"),
+)
+
+BY_ID = {ind.indicator: ind for ind in INDICATORS}
+RATE_OF_COUNT = {ind.denominator: ind.indicator for ind in INDICATORS if ind.unit == "rate_per_10000" and ind.denominator}
+
+
+def metadata_frame() -> pd.DataFrame:
+    """All indicator metadata as a table (written to data/indicator_metadata.csv)."""
+    return pd.DataFrame([asdict(ind) for ind in INDICATORS])

@@ -1,0 +1,198 @@
+"""The published file layouts the importer recognises, and how each becomes tidy rows.
+
+Each layout names the columns that identify it (with the aliases DfE has used across
+releases) and turns a raw table of strings into rows of
+``indicator, time_period, geographic_level, region_code, region_name, old_la_code,
+new_la_code, la_name, raw`` where ``raw`` is the published cell (a number or a symbol).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+GEO_COLUMNS = ["geographic_level", "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
+
+
+def find_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
+    """The first column of ``frame`` matching one of ``aliases`` (case-insensitive)."""
+    lower = {c.lower(): c for c in frame.columns}
+    return next((lower[a.lower()] for a in aliases if a.lower() in lower), None)
+
+
+@dataclass(frozen=True)
+class WideLayout:
+    """One EES file with one column per measure (CIN b1, c1, c3, d5; population; EYFSP)."""
+
+    name: str
+    measures: dict[str, tuple[str, ...]]  # indicator -> column aliases
+    required: tuple[str, ...]  # indicators whose column must be present to recognise the file
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column aliases -> accepted labels
+    identifying: tuple[tuple[str, ...], ...] = ()  # extra column alias groups that must be present
+
+    def columns_wanted(self) -> list[str]:
+        return [" or ".join(self.measures[i]) for i in self.required] + [" or ".join(a) for a in self.identifying]
+
+    def matches(self, frame: pd.DataFrame) -> bool:
+        return all(find_column(frame, self.measures[i]) for i in self.required) and all(
+            find_column(frame, a) for a in self.identifying
+        )
+
+    def extract(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = _apply_filters(frame, self.filters)
+        parts = []
+        for indicator, aliases in self.measures.items():
+            column = find_column(frame, aliases)
+            if column is not None:
+                parts.append(_tidy(frame, indicator, frame[column], column))
+        return pd.concat(parts, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class LongLayout:
+    """One EES file with a label column and value columns (CLA numbers; ceased by reason)."""
+
+    name: str
+    label_column: tuple[str, ...]
+    value_columns: dict[str, tuple[str, ...]]  # role (e.g. count, rate) -> column aliases
+    labels: dict[str, dict[str, str]]  # regex on the label -> {role: indicator}
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def columns_wanted(self) -> list[str]:
+        return [" or ".join(self.label_column)] + [" or ".join(a) for a in self.value_columns.values()]
+
+    def matches(self, frame: pd.DataFrame) -> bool:
+        label = find_column(frame, self.label_column)
+        if label is None or not all(find_column(frame, a) for a in self.value_columns.values()):
+            return False
+        values = frame[label].astype(str)
+        return any(values.str.contains(p, case=False, regex=True).any() for p in self.labels)
+
+    def extract(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = _apply_filters(frame, self.filters)
+        label = frame[find_column(frame, self.label_column)].astype(str).str.strip()
+        parts = []
+        for pattern, roles in self.labels.items():
+            rows = frame[label.str.contains(pattern, case=False, regex=True)]
+            for role, indicator in roles.items():
+                column = find_column(rows, self.value_columns[role])
+                parts.append(_tidy(rows, indicator, rows[column], column))
+        return pd.concat(parts, ignore_index=True)
+
+
+def _apply_filters(frame: pd.DataFrame, filters: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    for column_aliases, accepted in filters.items():
+        column = find_column(frame, tuple(column_aliases.split("|")))
+        if column is not None:
+            frame = frame[frame[column].str.strip().str.lower().isin([a.lower() for a in accepted])]
+    return frame
+
+
+def _tidy(frame: pd.DataFrame, indicator: str, values: pd.Series, column: str) -> pd.DataFrame:
+    out = pd.DataFrame({c: frame[c] if c in frame else "" for c in ["time_period", *GEO_COLUMNS]})
+    out.insert(0, "indicator", indicator)
+    out["raw"] = values.values
+    out["source_row"] = frame.index.values
+    out["source_column"] = column
+    return out
+
+
+LAYOUTS = (
+    LongLayout(
+        "Children looked after: numbers and rates (CLA release)",
+        label_column=("population_type", "population_count"),
+        value_columns={"count": ("children_count", "number"), "rate": ("rate_per_10000",)},
+        labels={
+            r"looked after (?:at|on) 31 march": {"count": "cla_31mar_count", "rate": "cla_31mar_rate"},
+            r"starting to be looked after": {"count": "cla_starts_count", "rate": "cla_starts_rate"},
+            r"ceasing to be looked after": {"count": "cla_ceased_count", "rate": "cla_ceased_rate"},
+        },
+    ),
+    LongLayout(
+        "Children who ceased to be looked after, by reason (CLA release)",
+        label_column=("characteristic",),
+        value_columns={"count": ("number", "children_count")},
+        labels={
+            r"^special guardianship orders?$": {"count": "sgo_exits_count"},
+            r"child arrangements? order": {"count": "cao_exits_count"},
+        },
+        filters={"cla_group": ("Reason episode ceased",)},
+    ),
+    WideLayout(
+        "Children in need at 31 March (CIN table B1)",
+        measures={"cin_31mar_count": ("At31_episodes", "at31_episodes", "at31_episodes_count"),
+                  "cin_31mar_rate": ("At31_episodes_rate", "at31_episodes_rate")},
+        required=("cin_31mar_count",),
+    ),
+    WideLayout(
+        "Referrals and re-referrals (CIN table C1)",
+        measures={"referrals_count": ("Referrals", "referral_count"),
+                  "referrals_rate": ("Referrals_rate", "referral_rate"),
+                  "rereferrals_pct": ("Re_referrals_percent", "rereferral_percent")},
+        required=("referrals_count", "rereferrals_pct"),
+    ),
+    WideLayout(
+        "Factors identified at the end of assessment (CIN table C3)",
+        measures={"assessment_factor_episodes_count": ("Episodes_with_assessment_factor", "episodes_with_assessment_factor"),
+                  "da_factor_child_count": ("Domestic_Abuse_child", "domestic_abuse_child"),
+                  "da_factor_parent_count": ("Domestic_Abuse_parent", "domestic_abuse_parent"),
+                  "da_factor_other_count": ("Domestic_Abuse_person", "domestic_abuse_person", "domestic_abuse_other")},
+        required=("da_factor_child_count", "da_factor_parent_count", "da_factor_other_count"),
+    ),
+    WideLayout(
+        "Child protection plans at 31 March (CIN table D5)",
+        measures={"cpp_31mar_count": ("CPP_At31", "cpp_at31", "cpp_at31_count")},
+        required=("cpp_31mar_count",),
+    ),
+    WideLayout(
+        "ONS mid-year population estimates, children aged 0 to 17 (EES layout)",
+        measures={"population_0_17": ("population_estimate",)},
+        required=("population_0_17",),
+        filters={"age_group": ("Children aged 0 to 17 years", "0 to 17", "Aged 0 to 17")},
+        identifying=(("age_group",),),
+    ),
+    WideLayout(
+        "Early years foundation stage profile: headline measures",
+        measures={"eyfsp_gld_pct": ("gld_percentage",)},
+        required=("eyfsp_gld_pct",),
+        filters={"characteristic_type": ("Total",), "characteristic": ("Total",), "gender": ("Total",)},
+    ),
+)
+
+LAIT_MEASURES = {"CareApplications": "care_applications_rate"}
+
+
+def lait_to_rows(frame: pd.DataFrame, region_codes: dict[str, str]) -> pd.DataFrame:
+    """Rows of the DfE LAIT long table (Parquet) for the measures we use."""
+    frame = frame[frame["Short Desc"].isin(LAIT_MEASURES)].copy()
+    number = pd.to_numeric(frame["LA Number"], errors="coerce")
+    name = frame["LA and Regions"].astype(str).str.strip()
+    is_england = name.str.lower() == "england"
+    is_region = name.map(lambda n: n.lower() in region_codes)
+    frame["geographic_level"] = "Local authority"
+    frame.loc[is_region, "geographic_level"] = "Regional"
+    frame.loc[is_england, "geographic_level"] = "National"
+    frame["old_la_code"] = number.map(lambda n: "" if pd.isna(n) else f"{int(n):03d}")
+    frame.loc[is_region | is_england, "old_la_code"] = ""
+    frame["la_name"] = name.where(~(is_region | is_england), "")
+    frame["region_name"] = name.where(is_region, "")
+    frame["region_code"] = name.map(lambda n: region_codes.get(n.lower(), "")).where(is_region, "")
+    frame["new_la_code"] = ""
+    years = frame["Years"].astype(str).str.strip()
+    frame["time_period"] = years.map(_lait_year)
+    out = pd.concat(
+        [_tidy(rows, LAIT_MEASURES[measure], rows["Values"].astype(str).str.strip().replace({"-": "x"}), "Values")
+         for measure, rows in frame.groupby("Short Desc")],
+        ignore_index=True,
+    )
+    return out
+
+
+def _lait_year(text: str) -> str:
+    """LAIT years are '2025' or '2024-25' (possibly with a note): the year the period ends."""
+    match = re.match(r"^(\d{4})(?:-(\d{2}))?", text)
+    if not match:
+        return text
+    start, end = match.groups()
+    return str(int(start[:2] + end)) if end else start
