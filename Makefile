@@ -1,11 +1,12 @@
 # Developer shortcuts. The README's two commands are the supported entry points.
 PY ?= .venv/bin/python
 REF ?= ../shared/reference-data
+OUT ?= data
 CSC = $(REF)/dfe-csc-outcomes-enablers
 
 # Rebuild the bundled dataset in data/ from the published raw files (see data/README.md).
 data:
-	$(PY) -m analyses import --no-base --out data \
+	$(PY) -m analyses import --no-base --out $(OUT) \
 	  --la-lookup $(CSC)/sn_model_2025_wide.csv $(REF)/dfe-lookups/las.csv \
 	  $(CSC)/ons_mid-year_population_estimates_2012_to_2024.csv \
 	  $(CSC)/cla_number_and_rate_per_10k_children.csv \

@@ -167,6 +167,8 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
 
     national = rows["geographic_level"] == NATIONAL
     rows.loc[national, ["region_code", "region_name", "old_la_code", "new_la_code", "la_name"]] = ""
+    regional = rows["geographic_level"] == REGIONAL
+    rows.loc[regional, "region_name"] = rows.loc[regional, "region_code"].map(lookups.REGIONS).fillna(rows.loc[regional, "region_name"])
     is_la = rows["geographic_level"] == LOCAL
     rows.loc[~is_la, ["old_la_code", "new_la_code", "la_name"]] = ""
     la_rows = rows[is_la]
