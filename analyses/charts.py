@@ -7,6 +7,7 @@ All text that reaches a chart or the page is HTML-escaped, as area names may
 come from user files. Importing this module makes the book renderer plotly's
 default, so a notebook needs only ``import analyses.charts``.
 """
+import hashlib
 import html
 import math
 import re
@@ -34,8 +35,8 @@ SUPPRESSION_SYMBOLS = {
     "c": "confidential",
     "x": "not available",
     "z": "not applicable",
-    "k": "rounds to zero",
-    "low": "low figure",
+    "k": "low figure (rounds to zero)",
+    "low": "rounds to zero, but not zero",
     "u": "low reliability",
 }
 
@@ -48,6 +49,7 @@ ROLE_STYLES = {
 }
 ROLE_ORDER = (*ROLE_STYLES, "neighbour")
 BAR_PATTERNS = ("", "/", ".", "x", "-", "|")
+LABEL_LINE_PX = 19  # height of one line of a 15px end label
 
 
 def _text(value: object, width: int | None = None) -> str:
@@ -86,13 +88,9 @@ def _plotted(frame: pd.DataFrame) -> pd.Series:
     return frame["value"].astype(object).where(keep, None)
 
 
-def _spread(positions: list[float], gap: float) -> list[float]:
-    """Move label positions apart so neighbours are at least ``gap`` apart."""
-    order = sorted(range(len(positions)), key=positions.__getitem__)
-    placed = list(positions)
-    for previous, current in zip(order, order[1:]):
-        placed[current] = max(placed[current], placed[previous] + gap)
-    return placed
+def _digest(text: str) -> str:
+    """Short stable hash, for HTML ids that do not change between runs."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def _with_roles(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
@@ -109,6 +107,82 @@ def _with_roles(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
         demoted = frame["role"].where(frame["role"] != "selected", "neighbour")
         frame["role"] = demoted.where(frame["area"] != highlight, "selected")
     return frame.sort_values(["area", "time_period"])
+
+
+def _axis_format(value_format: str) -> str | None:
+    """The d3 tick format matching a plain Python format such as "{:,.1f}" or "{:.0%}"."""
+    match = re.fullmatch(r"\{:([^{}]*)\}", value_format)
+    return match.group(1) if match else None
+
+
+def _value_axis(fig: go.Figure, title: str, value_format: str, axis: str = "y") -> None:
+    """Style the value axis: gridlines, a visible zero line, ticks formatted like the labels."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(
+        title_text=_text(title, 40), gridcolor="#E0E0E0", zerolinecolor="#B1B4B6",
+        tickformat=_axis_format(value_format),
+    )
+
+
+def _trend_trace(area: str, rows: pd.DataFrame, role: str, value_format: str) -> go.Scatter:
+    """One area's line: styled by role, with a hover text for every year."""
+    style = ROLE_STYLES.get(role)
+    if style:
+        line = {"color": style["color"], "width": style["width"], "dash": style["dash"]}
+        marker = {"size": 9, "color": style["color"], "symbol": style["symbol"]}
+    else:
+        line = {"color": NEIGHBOUR_GREY, "width": 1}
+        marker = {"size": 4, "color": NEIGHBOUR_GREY}
+    return go.Scatter(
+        x=rows["time_period"].astype(int).tolist(),
+        y=rows["plotted"].tolist(),
+        mode="lines+markers",
+        name=_text(area),
+        line=line,
+        marker=marker,
+        hovertext=[
+            f"{_text(area)}<br>{year}: {_point_text(v, s, value_format)}"
+            for year, v, s in zip(rows["time_period"], rows["value"], rows["status"])
+        ],
+        hoverinfo="text",
+        connectgaps=False,
+    )
+
+
+def _suppression_note(frame: pd.DataFrame) -> str:
+    """Escaped note listing suppressed values: each on a labelled line, neighbours as a count."""
+    suppressed = frame[frame["status"].isin(SUPPRESSION_SYMBOLS)]
+    if suppressed.empty:
+        return ""
+    named = suppressed[suppressed["role"] != "neighbour"]
+    items = [f"{_text(a)} {y} ({s})" for a, y, s in zip(named["area"], named["time_period"], named["status"])]
+    neighbours = len(suppressed) - len(named)
+    if neighbours:
+        items.append(f"{neighbours} neighbour value{'s' if neighbours > 1 else ''}")
+    meanings = "; ".join(f"{s} = {SUPPRESSION_SYMBOLS[s]}" for s in sorted(set(suppressed["status"])))
+    return "Gaps are suppressed values: " + "; ".join(items) + f". {meanings}."
+
+
+def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, plot_px: int) -> list[dict]:
+    """Right-edge labels at each line's last value, nudged apart so none overlap."""
+    per_px = (high - low) / plot_px
+    labels = sorted(labels, key=lambda label: label[0])
+    texts = [
+        f'<span style="color:{style["color"]}">{style["glyph"]}</span> {_text(area, 20)}'
+        for _, style, area in labels
+    ]
+    heights = [(text.count("<br>") + 1) * LABEL_LINE_PX * per_px for text in texts]
+    centres = [y for y, _, _ in labels]
+    for i in range(1, len(centres)):
+        centres[i] = max(centres[i], centres[i - 1] + (heights[i - 1] + heights[i]) / 2 + 3 * per_px)
+    if centres:
+        overflow = max(0.0, centres[-1] + heights[-1] / 2 - high)
+        centres = [c - overflow for c in centres]
+    return [
+        {"x": 1.01, "xref": "paper", "xanchor": "left", "y": y, "yref": "y",
+         "showarrow": False, "align": "left", "font": {"size": 15}, "text": text}
+        for y, text in zip(centres, texts)
+    ]
 
 
 def trend_chart(
@@ -130,73 +204,36 @@ def trend_chart(
     frame = _with_roles(frame, highlight)
     frame["plotted"] = _plotted(frame)
     fig = go.Figure()
-    labels, notes = [], []
+    labels = []
     for role in reversed(ROLE_ORDER):
         for area, rows in frame[frame["role"] == role].groupby("area", sort=True):
-            hover = [
-                f"{_text(area)}<br>{year}: {_point_text(v, s, value_format)}"
-                for year, v, s in zip(rows["time_period"], rows["value"], rows["status"])
-            ]
-            style = ROLE_STYLES.get(role)
-            line = {"color": NEIGHBOUR_GREY, "width": 1}
-            marker = {"size": 4, "color": NEIGHBOUR_GREY}
-            if style:
-                line = {"color": style["color"], "width": style["width"], "dash": style["dash"]}
-                marker = {"size": 9, "color": style["color"], "symbol": style["symbol"]}
-                notes += [
-                    f"{_text(area)} {year} ({status})"
-                    for year, status in zip(rows["time_period"], rows["status"])
-                    if status in SUPPRESSION_SYMBOLS
-                ]
-                last = rows["plotted"].dropna()
-                if not last.empty:
-                    labels.append((float(last.iloc[-1]), style, area))
-            fig.add_trace(go.Scatter(
-                x=rows["time_period"].astype(int).tolist(),
-                y=rows["plotted"].tolist(),
-                mode="lines+markers",
-                name=_text(area),
-                line=line,
-                marker=marker,
-                hovertext=hover,
-                hoverinfo="text",
-                connectgaps=False,
-            ))
-    neighbours_suppressed = int(
-        ((frame["role"] == "neighbour") & frame["status"].isin(SUPPRESSION_SYMBOLS)).sum()
-    )
-    if neighbours_suppressed:
-        notes.append(f"{neighbours_suppressed} neighbour value(s)")
+            fig.add_trace(_trend_trace(area, rows, role, value_format))
+            last = rows["plotted"].dropna()
+            if role in ROLE_STYLES and not last.empty:
+                labels.append((float(last.iloc[-1]), ROLE_STYLES[role], area))
+    note = _suppression_note(frame)
+    height, margin = 520, {"l": 80, "r": 200, "t": 90, "b": 140 if note else 70}
     values = frame["plotted"].dropna().astype(float)
-    span = (values.max() - min(values.min(), 0)) if not values.empty else 1.0
-    positions = _spread([y for y, _, _ in labels], gap=0.07 * (span or 1.0))
-    annotations = [
-        {
-            "x": 1.01, "xref": "paper", "xanchor": "left", "y": y, "yref": "y",
-            "showarrow": False, "align": "left",
-            "text": f'<span style="color:{style["color"]}">{style["glyph"]}</span> {_text(area, 18)}',
-        }
-        for y, (_, style, area) in zip(positions, labels)
-    ]
-    if notes:
+    low, high = (min(values.min(), 0.0), values.max()) if not values.empty else (0.0, 1.0)
+    high += 0.08 * ((high - low) or 1.0)
+    annotations = _end_labels(labels, low, high, height - margin["t"] - margin["b"])
+    if note:
         annotations.append({
-            "x": 0, "xref": "paper", "xanchor": "left", "y": -0.22, "yref": "paper",
+            "x": 0, "xref": "paper", "xanchor": "left", "y": -0.25, "yref": "paper",
             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
-            "text": _wrap_note("Gaps are suppressed values: " + "; ".join(notes)),
+            "text": "<br>".join(textwrap.wrap(note, 100, break_long_words=False)),
         })
     fig.update_xaxes(tickformat="d", title_text="Year", showgrid=False)
     if frame["time_period"].nunique() <= 12:
         fig.update_xaxes(dtick=1)
-    fig.update_yaxes(title_text=_text(y_title, 40), rangemode="tozero", gridcolor="#E0E0E0")
-    return _base_layout(
-        fig, title, annotations=annotations, hovermode="closest", height=520,
-        margin={"l": 70, "r": 190, "t": 90, "b": 130 if notes else 70},
-    )
+    _value_axis(fig, y_title, value_format)
+    fig.update_yaxes(range=[low, high])
+    return _base_layout(fig, title, annotations=annotations, hovermode="closest", height=height, margin=margin)
 
 
-def _wrap_note(text: str) -> str:
-    """Wrap already-escaped note text onto lines of at most 110 characters."""
-    return "<br>".join(textwrap.wrap(text, 110, break_long_words=False))
+def _finite(values: Sequence[float]) -> list[float | None]:
+    """Floats, with missing or non-finite values as None (no bar, no point)."""
+    return [float(v) if v is not None and pd.notna(v) and math.isfinite(v) else None for v in values]
 
 
 def comparison_bar(
@@ -211,9 +248,10 @@ def comparison_bar(
     Series differ in colour and fill pattern; missing values leave no bar.
     """
     fig = go.Figure()
-    for index, (name, values) in enumerate(series.items()):
-        values = [None if v is None or not math.isfinite(v) else float(v) for v in values]
-        labels = ["" if v is None else f"{_text(name, 14)}<br>{value_format.format(v)}" for v in values]
+    tops = [0.0]
+    for index, (name, raw) in enumerate(series.items()):
+        values = _finite(raw)
+        tops += [v for v in values if v is not None]
         fig.add_trace(go.Bar(
             x=[_text(c, 16) for c in categories],
             y=values,
@@ -222,7 +260,7 @@ def comparison_bar(
                 "color": PALETTE[index % len(PALETTE)],
                 "pattern": {"shape": BAR_PATTERNS[index % len(BAR_PATTERNS)], "fgcolor": "#FFFFFF"},
             },
-            text=labels,
+            text=["" if v is None else f"{_text(name, 14)}<br>{value_format.format(v)}" for v in values],
             textposition="outside",
             cliponaxis=False,
             hovertext=[
@@ -231,13 +269,13 @@ def comparison_bar(
             ],
             hoverinfo="text",
         ))
-    top = max((v for vs in series.values() for v in vs if v is not None and math.isfinite(v)), default=0)
-    fig.update_yaxes(title_text=_text(y_title, 40), rangemode="tozero", gridcolor="#E0E0E0")
-    if top > 0:
-        fig.update_yaxes(range=[0, top * 1.25])
+    _value_axis(fig, y_title, value_format)
+    fig.update_yaxes(rangemode="tozero")
+    if max(tops) > 0:
+        fig.update_yaxes(range=[min(tops), max(tops) * 1.3])
     return _base_layout(
         fig, title, barmode="group", bargap=0.3, hovermode="closest", height=480,
-        margin={"l": 70, "r": 30, "t": 90, "b": 80},
+        margin={"l": 80, "r": 30, "t": 90, "b": 80},
     )
 
 
@@ -250,40 +288,41 @@ def estimate_range_chart(
     x_title: str = "",
     value_format: str = "{:,.1f}",
     reference: float | None = None,
+    reference_label: str = "",
 ) -> go.Figure:
     """Central estimates with low-high ranges, one row per quantity.
 
     Each row is labelled "central (low to high)". ``reference`` draws a dashed
-    vertical line, e.g. at 1 for "no effect" on a ratio scale.
+    vertical line, e.g. at 1 for "no difference" on a ratio scale, captioned
+    with ``reference_label``.
     """
     names = [_text(label, 30) for label in labels]
     ranges = [
         f"{value_format.format(c)} ({value_format.format(lo)} to {value_format.format(hi)})"
         for c, lo, hi in zip(central, low, high)
     ]
-    fig = go.Figure([
-        go.Scatter(
-            x=list(central), y=names, mode="markers",
-            marker={"size": 13, "color": PALETTE[0], "symbol": "diamond"},
-            error_x={
-                "type": "data", "symmetric": False, "thickness": 2.5, "width": 10, "color": PALETTE[0],
-                "array": [hi - c for c, hi in zip(central, high)],
-                "arrayminus": [c - lo for c, lo in zip(central, low)],
-            },
-            hovertext=[f"{n}: {r}" for n, r in zip(names, ranges)], hoverinfo="text",
-        ),
-        go.Scatter(
-            x=list(high), y=names, mode="text", text=ranges, textposition="middle right",
-            cliponaxis=False, hoverinfo="skip",
-        ),
-    ])
+    fig = go.Figure(go.Scatter(
+        x=list(central), y=names, mode="markers",
+        marker={"size": 13, "color": PALETTE[0], "symbol": "diamond"},
+        error_x={
+            "type": "data", "symmetric": False, "thickness": 2.5, "width": 10, "color": PALETTE[0],
+            "array": [hi - c for c, hi in zip(central, high)],
+            "arrayminus": [c - lo for c, lo in zip(central, low)],
+        },
+        hovertext=[f"{n}: {r}" for n, r in zip(names, ranges)], hoverinfo="text",
+    ))
+    for name, text, right in zip(names, ranges, high):
+        fig.add_annotation(x=right, y=name, text=text, xanchor="left", xshift=10, showarrow=False)
     if reference is not None:
-        fig.add_vline(x=reference, line={"dash": "dash", "color": PALETTE[4], "width": 1.5})
-    fig.update_xaxes(title_text=_text(x_title, 60), gridcolor="#E0E0E0")
+        fig.add_vline(
+            x=reference, line={"dash": "dash", "color": PALETTE[4], "width": 1.5},
+            annotation={"text": _text(reference_label, 30), "font": {"size": 13}}, annotation_position="top",
+        )
+    _value_axis(fig, x_title, value_format, axis="x")
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return _base_layout(
-        fig, title, hovermode="closest", height=140 + 70 * len(names),
-        margin={"l": 230, "r": 230, "t": 90, "b": 70},
+        fig, title, hovermode="closest", height=160 + 70 * len(names),
+        margin={"l": 230, "r": 220, "t": 110, "b": 70},
     )
 
 
@@ -310,7 +349,7 @@ def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
         return value_format.format(value) if isinstance(value, float) else str(value)
 
     return (
-        Styler(frame, table_attributes='class="table chart-table"')
+        Styler(frame, uuid=_digest(frame.to_csv()), cell_ids=False, table_attributes='class="table chart-table"')
         .format(cell, escape="html", na_rep="no value")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
@@ -336,7 +375,7 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
         '<div class="chart-extras">',
         f'<p class="chart-alt">{html.escape(alt_text)}</p>',
         '<details class="chart-data"><summary>Data table for this chart</summary>',
-        table.to_html(exclude_styles=True),
+        table.to_html(),
         f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
         f'<p><a download="{html.escape(filename)}" '
         f'href="data:text/csv;charset=utf-8,{urllib.parse.quote(csv)}">Download this data (CSV)</a></p>',
@@ -346,6 +385,7 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
 
 
 def _csv_name(fig: go.Figure) -> str:
+    """A download file name made from the chart title."""
     title = html.unescape((fig.layout.title.text or "").replace("<br>", " "))
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return (slug[:60].rstrip("-") or "chart-data") + ".csv"
@@ -354,5 +394,5 @@ def _csv_name(fig: go.Figure) -> str:
 def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
     """Display a chart, its text alternative, and its data table with a CSV download."""
     extras = chart_extras_html(table, alt_text, _csv_name(fig))
-    fig.show()
+    display(fig)  # drawn by the book renderer: offline HTML plus plotly's own JSON
     display(HTML(extras))

@@ -1,0 +1,122 @@
+"""Build a tiny copy of the book (real config and extensions) and check what a reader's browser would load."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analyses.paths import ROOT
+
+JB = Path(sys.executable).with_name("jb")
+
+CHART_NOTEBOOK = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Chart page
+
+```{code-cell} python3
+import pandas as pd
+import analyses.charts as charts
+
+frame = pd.DataFrame({
+    "area": ["Camden"] * 3 + ["England"] * 3,
+    "time_period": [2021, 2022, 2023] * 2,
+    "value": [40.0, 0.0, 45.5, 41.0, 42.0, 43.0],
+    "status": ["published", "c", "published"] + ["published"] * 3,
+    "role": ["selected"] * 3 + ["England"] * 3,
+})
+fig = charts.trend_chart(frame, "Camden's rate rose to 45.5 in 2023", "Rate per 10,000 children")
+charts.show(fig, charts.chart_table(frame), "Camden's rate rose from 40.0 in 2021 to 45.5 in 2023.")
+```
+"""
+
+TEXT_PAGE = """\
+# Text page
+
+A rate is $r = \\frac{n}{N} \\times 10{,}000$, as in {cite}`taylor2024fgc`.
+
+```{bibliography}
+```
+"""
+
+TOC = """\
+format: jb-book
+root: chapters/intro
+chapters:
+  - file: chapters/chart_page
+  - file: chapters/text_page
+"""
+
+EXTERNAL_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """Build the tiny book once with warnings as errors; return its HTML folder."""
+    book = tmp_path_factory.mktemp("book")
+    for name in ("_config.yml", "references.bib"):
+        shutil.copy(ROOT / name, book / name)
+    for folder in ("_ext", "analyses"):
+        shutil.copytree(ROOT / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (book / "_toc.yml").write_text(TOC)
+    chapters = book / "chapters"
+    chapters.mkdir()
+    shutil.copy(ROOT / "chapters" / "intro.md", chapters / "intro.md")
+    (chapters / "chart_page.md").write_text(CHART_NOTEBOOK)
+    (chapters / "text_page.md").write_text(TEXT_PAGE)
+    result = subprocess.run(
+        [str(JB), "build", "-W", "--keep-going", str(book)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return book / "_build" / "html"
+
+
+def page(built: Path, name: str) -> str:
+    return (built / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_chart_page_has_the_plotly_div_with_data(built):
+    html = page(built, "chart_page")
+    chart_id = re.search(r'<div id="(chart-[0-9a-f]{12})" class="plotly-graph-div"', html).group(1)
+    assert re.search(rf'Plotly\.newPlot\(\s*"{chart_id}",\s*\[\{{', html)
+    assert "Camden" in html
+    assert '<p class="chart-alt">' in html and "Data table for this chart" in html
+
+
+def test_plotly_js_is_served_locally_and_only_on_chart_pages(built):
+    bundled = built / "_static" / "plotly.min.js"
+    assert bundled.stat().st_size > 1_000_000
+    assert page(built, "chart_page").count('src="../_static/plotly.min.js') == 1
+    for name in ("text_page", "intro"):
+        assert "plotly.min.js" not in page(built, name)
+
+
+def test_no_page_loads_anything_from_another_host(built):
+    offenders = {
+        str(path.relative_to(built)): EXTERNAL_ASSET.findall(path.read_text(encoding="utf-8"))
+        for path in built.rglob("*.html")
+    }
+    assert not {name: hits for name, hits in offenders.items() if hits}
+
+
+def test_maths_is_mathml_without_mathjax(built):
+    html = page(built, "text_page")
+    assert "<math" in html
+    assert "mathjax" not in " ".join(re.findall(r"<script\b[^>]*>", html)).lower()
+
+
+def test_inline_scripts_are_not_duplicated(built):
+    html = page(built, "intro")
+    assert html.count("const THEBE_JS_URL") <= 1

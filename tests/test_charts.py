@@ -1,0 +1,173 @@
+"""Behaviour of the accessible chart helpers and the book's plotly renderer."""
+import math
+import re
+import urllib.parse
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+import analyses.charts as charts
+from analyses.plotly_renderer import RENDERER_NAME
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def trend_frame() -> pd.DataFrame:
+    """Three years for each role; Camden 2022 is suppressed but arrives as 0."""
+    rows = []
+    areas = [
+        ("Camden", "selected"),
+        ("Statistical neighbours", "neighbour average"),
+        ("Inner London", "region"),
+        ("England", "England"),
+        ("Islington", "neighbour"),
+        (HOSTILE, "neighbour"),
+    ]
+    for offset, (area, role) in enumerate(areas):
+        for year in (2021, 2022, 2023):
+            status = "derived" if role == "neighbour average" else "published"
+            rows.append({"area": area, "time_period": year, "value": 40.0 + offset + year % 10,
+                         "status": status, "role": role})
+    frame = pd.DataFrame(rows)
+    camden_2022 = (frame["area"] == "Camden") & (frame["time_period"] == 2022)
+    frame.loc[camden_2022, ["value", "status"]] = [0.0, "c"]
+    return frame
+
+
+def html_bundle(fig) -> str:
+    return fig._repr_mimebundle_()["text/html"]
+
+
+def trace(fig, name: str):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_importing_charts_makes_the_book_renderer_the_default():
+    assert pio.renderers.default == RENDERER_NAME
+    bundle = charts.trend_chart(trend_frame(), "t", "y")._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "application/vnd.plotly.v1+json"}
+    assert bundle["application/vnd.plotly.v1+json"]["config"]["displaylogo"] is False
+
+
+def test_chart_html_is_offline_and_has_no_logo_or_mathjax():
+    html = html_bundle(charts.trend_chart(trend_frame(), "t", "y"))
+    assert 'class="plotly-graph-div"' in html
+    assert "http://" not in html and "https://" not in html
+    assert "mathjax" not in html.lower()
+    assert re.search(r'"displaylogo":\s*false', html) and re.search(r'"responsive":\s*true', html)
+
+
+def test_div_id_is_deterministic():
+    first = html_bundle(charts.trend_chart(trend_frame(), "Rates rose", "y"))
+    again = html_bundle(charts.trend_chart(trend_frame(), "Rates rose", "y"))
+    other = html_bundle(charts.trend_chart(trend_frame(), "Rates fell", "y"))
+    ids = [re.search(r'<div id="(chart-[0-9a-f]{12})" class="plotly-graph-div"', h).group(1)
+           for h in (first, again, other)]
+    assert ids[0] == ids[1] != ids[2]
+    assert first == again
+
+
+def test_trend_lines_use_the_palette_and_differ_by_more_than_colour():
+    fig = charts.trend_chart(trend_frame(), "t", "y")
+    labelled = [trace(fig, name) for name in ("Camden", "Statistical neighbours", "Inner London", "England")]
+    assert {t.line.color for t in labelled} <= set(charts.PALETTE)
+    assert len({t.line.dash for t in labelled}) == 4
+    assert len({t.marker.symbol for t in labelled}) == 4
+    assert trace(fig, "Islington").line.color == charts.NEIGHBOUR_GREY
+    assert fig.layout.showlegend is False
+    assert fig.layout.hovermode == "closest"
+    end_labels = " ".join(a.text for a in fig.layout.annotations)
+    for name in ("Camden", "Statistical neighbours", "Inner London", "England"):
+        assert name.split()[0] in end_labels
+
+
+def test_selected_line_is_drawn_last_and_highlight_can_move_it():
+    fig = charts.trend_chart(trend_frame(), "t", "y")
+    assert fig.data[-1].name == "Camden"
+    moved = charts.trend_chart(trend_frame(), "t", "y", highlight="Islington")
+    assert moved.data[-1].name == "Islington"
+    assert trace(moved, "Camden").line.color == charts.NEIGHBOUR_GREY
+    with pytest.raises(ValueError):
+        charts.trend_chart(trend_frame(), "t", "y", highlight="Atlantis")
+
+
+def test_suppressed_values_are_gaps_never_zero():
+    fig = charts.trend_chart(trend_frame(), "t", "y")
+    camden = trace(fig, "Camden")
+    assert camden.y[1] is None
+    assert 0 not in [y for y in camden.y if y is not None]
+    assert "suppressed (c)" in camden.hovertext[1]
+    note = fig.layout.annotations[-1].text
+    assert "Camden 2022 (c)" in note and "c = confidential" in note
+
+    table = charts.chart_table(trend_frame())
+    camden_row = table.data[table.data["Area"] == "Camden"].iloc[0]
+    assert camden_row[2022] == "c"
+    extras = charts.chart_extras_html(table, "Alt text.")
+    csv = urllib.parse.unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', extras).group(1))
+    camden_csv = next(line for line in csv.splitlines() if line.startswith("Camden"))
+    assert camden_csv.split(",")[2] == "c"
+
+
+def test_missing_values_are_gaps_too():
+    frame = trend_frame()
+    frame.loc[frame["area"] == "England", "value"] = math.nan
+    england = trace(charts.trend_chart(frame, "t", "y"), "England")
+    assert list(england.y) == [None, None, None]
+
+
+def test_names_are_escaped_everywhere():
+    frame = trend_frame()
+    fig = charts.trend_chart(frame, f"Title {HOSTILE}", HOSTILE)
+    table = charts.chart_table(frame)
+    page = html_bundle(fig) + charts.chart_extras_html(table, f"Alt {HOSTILE}", charts._csv_name(fig))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    bar = charts.comparison_bar([HOSTILE], {HOSTILE: [1.0]}, HOSTILE)
+    assert "<script>alert" not in html_bundle(bar)
+
+
+def test_text_alternative_and_data_table_are_shown(monkeypatch):
+    shown = []
+    monkeypatch.setattr(charts, "display", shown.append)
+    fig = charts.trend_chart(trend_frame(), "Camden's rate rose", "Rate")
+    charts.show(fig, charts.chart_table(trend_frame()), "Camden's rate rose from 41 to 43.")
+    assert shown[0] is fig
+    extras = shown[1].data
+    assert '<p class="chart-alt">Camden&#x27;s rate rose from 41 to 43.</p>' in extras
+    assert "<details" in extras and "Data table for this chart" in extras
+    assert 'download="camden-s-rate-rose.csv"' in extras
+    assert "<table" in extras and "Inner London" in extras
+    with pytest.raises(ValueError):
+        charts.chart_extras_html(charts.chart_table(trend_frame()), "  ")
+
+
+def test_csv_download_defuses_formulas():
+    table = charts.chart_table(pd.DataFrame({"Area": ["=HYPERLINK(1)"], "Value": [1.5]}))
+    csv = urllib.parse.unquote(charts.chart_extras_html(table, "alt").split("utf-8,")[1].split('"')[0])
+    assert "'=HYPERLINK(1)" in csv
+
+
+def test_comparison_bar_labels_each_bar_and_varies_patterns():
+    fig = charts.comparison_bar(
+        ["Entered care", "Proceedings"], {"FGC": [0.12, float("nan")], "Usual care": [0.15, 0.34]},
+        "Fewer children entered care", "{:.0%}",
+    )
+    assert [t.marker.color for t in fig.data] == list(charts.PALETTE[:2])
+    assert fig.data[0].marker.pattern.shape != fig.data[1].marker.pattern.shape
+    assert fig.data[0].text[0] == "FGC<br>12%"
+    assert fig.data[0].y[1] is None and fig.data[0].text[1] == ""
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_estimate_range_chart_shows_range_labels():
+    fig = charts.estimate_range_chart(
+        ["Entered care"], [0.8], [0.65], [0.98], "Less likely to enter care", "Risk ratio", "{:.2f}",
+        reference=1, reference_label="No difference",
+    )
+    point = fig.data[0]
+    assert list(point.error_x.array) == pytest.approx([0.18])
+    assert list(point.error_x.arrayminus) == pytest.approx([0.15])
+    texts = [a.text for a in fig.layout.annotations]
+    assert "0.80 (0.65 to 0.98)" in texts and "No difference" in texts
