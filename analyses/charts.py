@@ -353,6 +353,8 @@ def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
         .format(cell, escape="html", na_rep="no value")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
+        # Numbers line up on the right; the first column names the row.
+        .set_table_styles([{"selector": "td:not(:first-child), th:not(:first-child)", "props": "text-align: right"}])
     )
 
 
