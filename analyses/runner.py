@@ -1,0 +1,322 @@
+"""Run the report chapters for one area (or all) and write a self-contained report.
+
+Notebook contract
+-----------------
+Every chapter listed in ``REPORT_CHAPTERS`` is a MyST notebook
+``chapters/<stem>.md`` (jupytext ``myst``, kernelspec ``python3``) with one code
+cell tagged ``parameters`` holding exactly::
+
+    la = "York"      # the runner passes the resolved area name, e.g. "Isles of Scilly", "England"
+    data_dir = None  # None = the bundled data/; else the data folder as an absolute path
+
+The chapter loads data with ``analyses.data.load(data_dir)``, resolves the area
+with ``dataset.area(la)`` and publishes its headline figures with
+``analyses.report.publish_summary(section, figures)``. It runs with its own
+folder as working directory and the repository root on ``PYTHONPATH``. In the
+report, code and stderr are never shown, cells tagged ``remove-cell`` are left
+out and cells tagged ``remove-output`` lose their outputs.
+
+Output: ``<out>/<slug>/``
+-------------------------
+- ``<stem>.ipynb``: each executed chapter, outputs kept;
+- ``report.html``: all chapters in order on one page titled
+  "Evidence for Prevention: <name>", plotly.min.js inlined once and nothing
+  loaded from another host;
+- ``summary.json``::
+
+    {"la": {"name", "slug", "level", "new_la_code", "old_la_code",
+            "region_code", "region_name"},          # codes are null when not applicable
+     "<section>": {...},                             # whatever chapters publish
+     "chapters": ["fgc", ...],
+     "generated_from": {"data_dir": "/abs/data", "indicators_sha256": "..."},
+     "fingerprint": "..."}                           # see fingerprint()
+
+The folder is built in a hidden temporary folder next to it and renamed into
+place only when complete, so a failed run leaves any previous report intact.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+import plotly
+import zmq
+from jinja2 import DictLoader
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+from tqdm import tqdm
+
+from . import data
+from .geography import ENGLAND, Area, UnknownAreaError
+from .paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
+from .report import collect_summaries, is_summary_output
+
+REPORT_CHAPTERS = ["fgc"]
+TITLE = "Evidence for Prevention: {name}"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+PACKAGE_DIR = Path(__file__).resolve().parent
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PARTIAL = ".partial"
+WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
+EXTERNAL_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+
+# nbconvert's lab page with every CDN script (require.js, MathJax, mermaid, widgets)
+# replaced by the inlined plotly.js that the chart outputs expect.
+TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}<script>{{ resources.plotly_js }}</script>{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+# Encrypted kernel transport (the kernelspec declares curve support); this also
+# silences ipykernel's "running over TCP without encryption" warning on stderr.
+KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto" if zmq.has("curve") else "disabled"}})
+EXPORT_CONFIG = Config({
+    "HTMLExporter": {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True},
+    "TagRemovePreprocessor": {"remove_cell_tags": {"remove-cell"}, "remove_all_outputs_tags": {"remove-output"}},
+})
+
+
+class ReportError(Exception):
+    """A report could not be built; the message is one line."""
+
+
+def chapter_paths() -> list[Path]:
+    """Source files of the report chapters, in report order."""
+    return [CHAPTERS_DIR / f"{stem}.md" for stem in REPORT_CHAPTERS]
+
+
+def run_one(la: str, data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR,
+            timeout: int = 180) -> int:
+    """Write the report of one area; 0 on success, 1 if a chapter failed, 2 for an unknown area."""
+    try:
+        area = data.load(data_dir).area(la)
+    except UnknownAreaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return build_report(area, chapter_paths(), data_dir, out_dir, timeout)
+
+
+def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
+            timeout: int = 180) -> int:
+    """Write every current LA's report, then England's, ``jobs`` child processes at a time.
+
+    Reports whose summary.json carries the current fingerprint are skipped, so a
+    rerun redoes only what failed or changed. Returns 1 if any report failed.
+    """
+    areas = [*data.load(data_dir).areas(), ENGLAND]
+    chapters = chapter_paths()
+    current = fingerprint(data_dir, chapters)
+    todo = [area for area in areas if not _up_to_date(Path(out_dir) / area.slug, current)]
+    if len(todo) < len(areas):
+        print(f"{len(areas) - len(todo)} of {len(areas)} reports up to date, skipped")
+    failures = []
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))  # each thread waits on one child process
+    try:
+        with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}) as bar:
+            futures = {pool.submit(_run_worker, area, chapters, data_dir, out_dir, timeout): area for area in todo}
+            for future in as_completed(futures):
+                if error := future.result():
+                    failures.append(f"{futures[future].name}: {error}")
+                    bar.set_postfix(failed=len(failures))
+                bar.update()
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no more children
+    print(f"{len(todo) - len(failures)} of {len(todo)} reports written to {out_dir}")
+    if failures:
+        print(f"{len(failures)} failed:", *sorted(failures), sep="\n  ", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
+                 timeout: int) -> int:
+    """Execute the chapters for ``area`` and atomically write ``out_dir/<slug>/``; 0 or 1."""
+    out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=out_dir))
+    work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
+    try:
+        with _package_importable():
+            notebooks = {chapter.stem: _execute(area, chapter, data_dir, work, timeout) for chapter in chapters}
+        title = TITLE.format(name=area.name)
+        (work / "report.html").write_text(render_html(title, notebooks), encoding="utf-8")
+        summary = _summary(area, chapters, data_dir, list(notebooks.values()))
+        (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        _replace_dir(work, out_dir / area.slug)
+    except ReportError as exc:
+        print(f"error: {area.name}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{area.name}: wrote {out_dir / area.slug / 'report.html'}")
+    return 0
+
+
+def _execute(area: Area, chapter: Path, data_dir: str | Path | None, folder: Path,
+             timeout: int) -> nbformat.NotebookNode:
+    """Run one chapter for ``area`` with papermill, saving it as ``folder/<stem>.ipynb``."""
+    print(f"{area.name}: {chapter.stem} ...", end=" ", flush=True)
+    start = time.perf_counter()
+    try:
+        nb = jupytext.read(chapter)
+        if not any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells):
+            raise ReportError("no cell tagged 'parameters'")
+        nb.metadata["kernelspec"] = KERNELSPEC
+        executed = papermill.execute_notebook(
+            nb, str(folder / f"{chapter.stem}.ipynb"),
+            parameters={"la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None},
+            kernel_name=KERNELSPEC["name"], execution_timeout=timeout, progress_bar=False, cwd=chapter.parent,
+            config=KERNEL_CONFIG)
+    except Exception as exc:  # any failure to run a chapter is reported the same way
+        print("failed", flush=True)
+        raise ReportError(f"chapter {chapter.stem} failed: {_last_line(exc)}") from exc
+    print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
+    return executed
+
+
+def _last_line(exc: Exception) -> str:
+    """The 'Type: message' line that ends a traceback, for an error inside or outside the kernel."""
+    if isinstance(exc, ReportError):
+        return str(exc)
+    if isinstance(exc, papermill.PapermillExecutionError):
+        name, lines = exc.ename, str(exc.evalue).splitlines()
+    else:
+        name, lines = type(exc).__name__, str(exc).splitlines()
+    lines = [line.strip() for line in lines if line.strip()]
+    return f"{name}: {lines[-1]}" if lines else name
+
+
+@contextlib.contextmanager
+def _package_importable():
+    """Put the repository root on PYTHONPATH so kernels can ``import analyses`` from any folder."""
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), before]))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
+def render_html(title: str, notebooks: dict[str, nbformat.NotebookNode]) -> str:
+    """One self-contained HTML page of the executed chapters' outputs and text, in order."""
+    combined = nbformat.v4.new_notebook(metadata={"title": title, "kernelspec": KERNELSPEC})
+    combined.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}", id="report-title"))
+    for stem, nb in notebooks.items():
+        for i, cell in enumerate(nb.cells):
+            cell = nbformat.from_dict({**cell, "id": f"{stem}-{i}"})
+            if cell.cell_type == "code":
+                cell.outputs = [out for out in cell.outputs if not _hidden_output(out)]
+            combined.cells.append(cell)
+    exporter = HTMLExporter(config=EXPORT_CONFIG, extra_loaders=[DictLoader({"report.html.j2": TEMPLATE})],
+                            template_file="report.html.j2")
+    page, _ = exporter.from_notebook_node(combined, resources={"plotly_js": PLOTLY_JS.read_text(encoding="utf-8")})
+    if match := EXTERNAL_ASSET.search(page):
+        raise ReportError(f"report.html would load from another host: {match.group(0)[:80]}")
+    return page
+
+
+def _hidden_output(output: dict) -> bool:
+    """Outputs kept in the notebook but not shown in the report: summaries and stderr."""
+    return is_summary_output(output) or (output.get("output_type") == "stream" and output.get("name") == "stderr")
+
+
+def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
+             notebooks: list[nbformat.NotebookNode]) -> dict:
+    """The contents of summary.json (layout in the module docstring)."""
+    folder = _data_folder(data_dir)
+    la = {"name": area.name, "slug": area.slug, "level": area.level, "new_la_code": area.code,
+          "old_la_code": area.old_la_code, "region_code": area.region_code, "region_name": area.region_name}
+    return {
+        "la": {key: value or None for key, value in la.items()},
+        **collect_summaries(notebooks),
+        "chapters": [chapter.stem for chapter in chapters],
+        "generated_from": {"data_dir": str(folder), "indicators_sha256": _sha256(folder / "indicators.csv")},
+        "fingerprint": fingerprint(data_dir, chapters),
+    }
+
+
+def fingerprint(data_dir: str | Path | None, chapters: list[Path]) -> str:
+    """Hash of what a report depends on: the data folder's CSVs, the chapter sources, analyses/*.py."""
+    files = [*sorted(_data_folder(data_dir).glob("*.csv")), *chapters, *sorted(PACKAGE_DIR.glob("*.py"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.name}\0{_sha256(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _data_folder(data_dir: str | Path | None) -> Path:
+    return Path(data_dir).resolve() if data_dir else DATA_DIR
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Rename ``new`` to ``target``; a previous ``target`` is removed only after the swap."""
+    old = new.with_name(new.name + ".old")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _up_to_date(folder: Path, current: str) -> bool:
+    """True when ``folder`` holds a report built from inputs with fingerprint ``current``."""
+    try:
+        return json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("fingerprint") == current
+    except (OSError, ValueError):
+        return False
+
+
+def _run_worker(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
+                timeout: int) -> str | None:
+    """Build one area's report in a child process with an outer time limit; why it failed, or None."""
+    job = {"area": dataclasses.asdict(area), "chapters": [str(path) for path in chapters],
+           "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
+           "out_dir": str(Path(out_dir).resolve()), "timeout": timeout}
+    limit = WORKER_GRACE_SECONDS + timeout * len(chapters)
+    with subprocess.Popen([sys.executable, "-m", "analyses.runner", json.dumps(job)], cwd=ROOT, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            _, err = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # its kernels exit on their own when their parent dies
+            proc.communicate()
+            for partial in Path(out_dir).glob(f".{area.slug}.*{PARTIAL}*"):
+                shutil.rmtree(partial, ignore_errors=True)
+            return f"timed out after {limit} s"
+    if proc.returncode == 0:
+        return None
+    lines = [line for line in err.splitlines() if line.strip()]
+    return lines[-1].removeprefix(f"error: {area.name}: ") if lines else f"exit code {proc.returncode}"
+
+
+def _worker(job: str) -> int:
+    """Entry point of a ``run_all`` child process: build one report from a JSON job."""
+    spec = json.loads(job)
+    area = Area(**{**spec["area"], "neighbours": tuple(spec["area"]["neighbours"])})
+    chapters = [Path(path) for path in spec["chapters"]]
+    return build_report(area, chapters, spec["data_dir"], spec["out_dir"], spec["timeout"])
+
+
+if __name__ == "__main__":
+    sys.exit(_worker(sys.argv[1]))

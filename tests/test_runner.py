@@ -1,0 +1,203 @@
+"""Per-LA reports: analyses.runner and analyses.report, run on a fixture chapter.
+
+The fixture (tests/fixtures/report_chapter.md) follows the chapter contract and
+raises when the environment variable EVIDENCE_TEST_FAIL_LA names its area.
+"""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from analyses import data, report, runner
+from analyses.paths import DATA_DIR, ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHAPTER = "report_chapter"
+FAIL_ENV = "EVIDENCE_TEST_FAIL_LA"
+TIMEOUT = 60
+
+
+def use_fixture_chapter(mp: pytest.MonkeyPatch) -> None:
+    mp.setattr(runner, "CHAPTERS_DIR", FIXTURES)
+    mp.setattr(runner, "REPORT_CHAPTERS", [CHAPTER])
+    mp.delenv(FAIL_ENV, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fixture_chapter(monkeypatch):
+    use_fixture_chapter(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def york(tmp_path_factory):
+    """A York report, asked for by GSS code: (exit code, reports folder)."""
+    out = tmp_path_factory.mktemp("reports")
+    with pytest.MonkeyPatch.context() as mp:
+        use_fixture_chapter(mp)
+        return runner.run_one("E06000014", out_dir=out, timeout=TIMEOUT), out
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_york_by_gss_code_writes_one_folder(york):
+    code, out = york
+    assert code == 0
+    assert [p.name for p in out.iterdir()] == ["york"]  # no temporary folders left
+    assert sorted(p.name for p in (out / "york").iterdir()) == ["report.html", f"{CHAPTER}.ipynb", "summary.json"]
+
+
+def test_summary_json(york):
+    summary = json.loads((york[1] / "york" / "summary.json").read_text())
+    assert list(summary) == ["la", "fixture", "chapters", "generated_from", "fingerprint"]
+    assert summary["la"] == {"name": "York", "slug": "york", "level": "Local authority", "new_la_code": "E06000014",
+                             "old_la_code": "816", "region_code": "E12000003",
+                             "region_name": "Yorkshire and The Humber"}
+    assert summary["chapters"] == [CHAPTER]
+    assert summary["generated_from"] == {"data_dir": str(DATA_DIR),
+                                         "indicators_sha256": runner._sha256(DATA_DIR / "indicators.csv")}
+    assert summary["fingerprint"] == runner.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
+    assert summary["fixture"]["area_code"] == "E06000014"
+    assert isinstance(summary["fixture"]["cla_rate"]["value"], float)
+
+
+def test_report_html_is_self_contained(york):
+    page = (york[1] / "york" / "report.html").read_text()
+    assert "<title>Evidence for Prevention: York</title>" in page
+    assert ">Evidence for Prevention: York<" in page
+    assert not re.search(r"<(script|link)[^>]*(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert "<script src" not in page
+    assert page.count(runner.PLOTLY_JS.read_text()[:300]) == 1
+    assert 'id="chart-' in page and "Plotly.newPlot" in page
+    assert "publish_summary" not in page and "dataset.area" not in page  # no input code
+    assert report.SUMMARY_MIME not in page
+
+
+def test_executed_notebook_is_kept_with_parameters(york):
+    nb = nbformat.read(york[1] / "york" / f"{CHAPTER}.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'la = "York"' in injected[0].source and "data_dir = None" in injected[0].source
+    assert report.collect_summaries([nb])["fixture"]["area_code"] == "E06000014"
+
+
+def test_lower_case_name_and_progress_lines(tmp_path, capsys):
+    assert runner.run_one("isles of scilly", out_dir=tmp_path, timeout=TIMEOUT) == 0
+    summary = json.loads((tmp_path / "isles-of-scilly" / "summary.json").read_text())
+    assert summary["la"]["name"] == "Isles of Scilly"
+    assert "Evidence for Prevention: Isles of Scilly" in (tmp_path / "isles-of-scilly" / "report.html").read_text()
+    assert re.search(rf"^Isles of Scilly: {CHAPTER} \.\.\. done in [\d.]+ s$", capsys.readouterr().out, re.M)
+
+
+def test_unknown_la_exits_2_and_suggests(tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert runner.run_one("Yrok", out_dir=out, timeout=TIMEOUT) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "York" in err
+    assert not out.exists()
+
+
+def test_failed_chapter_keeps_previous_report(york, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    shutil.copytree(york[1], out)
+    before = tree(out)
+    monkeypatch.setenv(FAIL_ENV, "York")
+    assert runner.run_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == (
+        f"error: York: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for York")
+    assert "Traceback" not in err
+    assert tree(out) == before
+
+
+def test_chapter_without_parameters_cell_leaves_no_folder(tmp_path, monkeypatch, capsys):
+    source = (FIXTURES / f"{CHAPTER}.md").read_text().replace(":tags: [parameters]\n", "")
+    (tmp_path / "bare.md").write_text(source)
+    monkeypatch.setattr(runner, "CHAPTERS_DIR", tmp_path)
+    monkeypatch.setattr(runner, "REPORT_CHAPTERS", ["bare"])
+    out = tmp_path / "reports"
+    assert runner.run_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    assert "error: York: chapter bare failed: no cell tagged 'parameters'" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+
+
+def test_run_all_continues_past_failures_then_skips_up_to_date(tmp_path, monkeypatch, capsys):
+    dataset = data.load()
+    subset = [dataset.area(name) for name in ("York", "Rutland", "Isles of Scilly")]
+    monkeypatch.setattr(data.Dataset, "areas", lambda self: subset)
+    monkeypatch.setenv(FAIL_ENV, "Rutland")
+    out = tmp_path / "reports"
+
+    assert runner.run_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["england", "isles-of-scilly", "york"]
+    err = capsys.readouterr().err
+    assert f"Rutland: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for Rutland" in err
+
+    written = tree(out)
+    monkeypatch.delenv(FAIL_ENV)
+    assert runner.run_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 0
+    assert "3 of 4 reports up to date, skipped" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == ["england", "isles-of-scilly", "rutland", "york"]
+    assert {k: v for k, v in tree(out).items() if not k.startswith("rutland/")} == written
+
+
+def test_cli_unknown_la_is_one_line(tmp_path):
+    out = tmp_path / "reports"
+    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "Yrok", "--out", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "York" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_publish_summary_bundle(monkeypatch):
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, raw: shown.append(obj))
+    report.publish_summary("fgc", {"per_year": {"central": np.float64(1.5), "low": np.int64(1), "high": None},
+                                   "unit": "children"})
+    assert shown == [{report.SUMMARY_MIME: {"fgc": {"per_year": {"central": 1.5, "low": 1, "high": None},
+                                                   "unit": "children"}}}]
+    assert type(shown[0][report.SUMMARY_MIME]["fgc"]["per_year"]["low"]) is int
+
+
+@pytest.mark.parametrize("section, figures, error", [
+    ("fgc", {"x": float("nan")}, ValueError),
+    ("fgc", {"x": {"y": np.inf}}, ValueError),
+    ("fgc", {"x": True}, TypeError),
+    ("fgc", {"x": [1, 2]}, TypeError),
+    ("fgc", {1: 2}, TypeError),
+    ("la", {"x": 1}, ValueError),
+    ("", {"x": 1}, ValueError),
+    ("fgc", 3, TypeError),
+])
+def test_publish_summary_rejects(monkeypatch, section, figures, error):
+    monkeypatch.setattr(report, "display", lambda obj, raw: pytest.fail("displayed a bad summary"))
+    with pytest.raises(error):
+        report.publish_summary(section, figures)
+
+
+def test_collect_summaries_merges_by_section():
+    def nb(*payloads):
+        outputs = [{"output_type": "display_data", "data": {report.SUMMARY_MIME: p}, "metadata": {}} for p in payloads]
+        return {"cells": [{"cell_type": "code", "outputs": outputs}, {"cell_type": "markdown"}]}
+
+    merged = report.collect_summaries([nb({"a": {"x": 1}}, {"b": {"y": 2}}), nb({"a": {"z": 3, "x": 4}})])
+    assert merged == {"a": {"x": 4, "z": 3}, "b": {"y": 2}}
+
+
+def test_run_all_outer_timeout_kills_worker(tmp_path, monkeypatch, capsys):
+    york = data.load().area("York")
+    monkeypatch.setattr(data.Dataset, "areas", lambda self: [york])
+    monkeypatch.setattr(runner, "WORKER_GRACE_SECONDS", 0.2)  # limit 0.2 s: killed while starting up
+    out = tmp_path / "reports"
+    assert runner.run_all(out_dir=out, jobs=2, timeout=0) == 1
+    err = capsys.readouterr().err
+    assert "York: timed out after 0.2 s" in err and "England: timed out after 0.2 s" in err
+    assert not out.exists() or list(out.iterdir()) == []
