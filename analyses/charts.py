@@ -398,3 +398,9 @@ def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
     extras = chart_extras_html(table, alt_text, _csv_name(fig))
     display(fig)  # drawn by the book renderer: offline HTML plus plotly's own JSON
     display(HTML(extras))
+
+
+def show_table(frame: pd.DataFrame, caption: str) -> None:
+    """Display a plain (non-chart) table with a caption; every cell is HTML-escaped."""
+    styler = frame.style.hide(axis="index").set_caption(html.escape(caption))
+    display(HTML(styler.format(lambda v: html.escape(str(v))).to_html()))

@@ -215,7 +215,8 @@ def all_areas(ds: Dataset, assumptions: Assumptions = DEFAULTS) -> pd.DataFrame:
                      "children_avoiding_care": est.children_avoiding_care.central,
                      "children_avoiding_care_low": est.children_avoiding_care.low,
                      "children_avoiding_care_high": est.children_avoiding_care.high,
-                     "net_saving": est.net_saving.central})
+                     "net_saving": est.net_saving.central,
+                     "uses_england_rate": "England's" in est.pre_proceedings_source})
     return pd.DataFrame(rows)
 
 

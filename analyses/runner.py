@@ -64,6 +64,7 @@ from tqdm import tqdm
 from . import data
 from .geography import ENGLAND, Area, UnknownAreaError
 from .paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
+from .citations import ChapterCitations
 from .report import collect_summaries, is_summary_output
 
 REPORT_CHAPTERS = ["fgc"]
@@ -220,8 +221,11 @@ def render_html(title: str, notebooks: dict[str, nbformat.NotebookNode]) -> str:
     combined = nbformat.v4.new_notebook(metadata={"title": title, "kernelspec": KERNELSPEC})
     combined.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}", id="report-title"))
     for stem, nb in notebooks.items():
+        citations = ChapterCitations()
         for i, cell in enumerate(nb.cells):
             cell = nbformat.from_dict({**cell, "id": f"{stem}-{i}"})
+            if cell.cell_type == "markdown":
+                cell.source = citations.rewrite(cell.source)
             if cell.cell_type == "code":
                 cell.outputs = [out for out in cell.outputs if not _hidden_output(out)]
             combined.cells.append(cell)

@@ -44,7 +44,7 @@ charts.show(fig, charts.chart_table(frame), "Camden's rate rose from 40.0 in 202
 TEXT_PAGE = """\
 # Text page
 
-A rate is $r = \\frac{n}{N} \\times 10{,}000$, as in {cite}`taylor2024fgc`.
+A rate is $r = \\frac{n}{N} \\times 10{,}000$, as in {cite}`f3-1`.
 
 ```{bibliography}
 ```
