@@ -17,6 +17,7 @@ data:
 	  $(CSC)/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv \
 	  $(CSC)/c3_factors_identified_at_end_of_assessment_2018_to_2025.csv \
 	  $(CSC)/d5_cpps_at31march_by_duration_2013_to_2025.csv \
+	  $(REF)/dfe-cla-goodair/national_cla_on_31_march_by_characteristics.csv \
 	  $(REF)/dfe-eyfsp/1_eyfsp_headline_measures_2022.csv \
 	  $(REF)/dfe-lait/bds_long_0.parquet
 

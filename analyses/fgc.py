@@ -206,17 +206,29 @@ def estimate_for_area(ds: Dataset, area: Area, pre_proceedings_children: float |
 
 
 def all_areas(ds: Dataset, assumptions: Assumptions = DEFAULTS) -> pd.DataFrame:
-    """The estimate for every current LA (one row each), for the national roll-up."""
+    """The estimate for every current LA (one row each), for the national roll-up.
+
+    Same method as ``care_applications`` and ``estimate_for_area``, over all LAs at once.
+    """
+    national = ds.series("care_applications_rate", ENGLAND).dropna(subset=["value"])
+    year, england_rate = int(national["time_period"].iloc[-1]), float(national["value"].iloc[-1])
+    rates = ds.la_values("care_applications_rate", year).set_index("old_la_code")["value"]
+    population = ds.rows("population_0_17")
+    population = (population[(population["geographic_level"] == "Local authority") & (population["time_period"] <= year - 1)]
+                  .dropna(subset=["value"]).sort_values("time_period").groupby("old_la_code")["value"].last())
     rows = []
     for area in ds.areas():
-        est = estimate_for_area(ds, area, assumptions=assumptions)
+        rate = rates.get(area.old_la_code, float("nan"))
+        uses_england = pd.isna(rate)
+        applications = (england_rate if uses_england else rate) * population[area.old_la_code] / 10_000
+        est = estimate(estimate_pre_proceedings_children(applications, assumptions), area.name, "", assumptions)
         rows.append({"la_name": area.name, "old_la_code": area.old_la_code, "region_name": area.region_name,
                      "pre_proceedings_children": est.pre_proceedings_children.central,
                      "children_avoiding_care": est.children_avoiding_care.central,
                      "children_avoiding_care_low": est.children_avoiding_care.low,
                      "children_avoiding_care_high": est.children_avoiding_care.high,
                      "net_saving": est.net_saving.central,
-                     "uses_england_rate": "England's" in est.pre_proceedings_source})
+                     "uses_england_rate": uses_england})
     return pd.DataFrame(rows)
 
 

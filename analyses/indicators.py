@@ -91,10 +91,19 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("cao_exits_count", "Children leaving care on a child arrangement order", "count", "neither",
               "Children who ceased to be looked after during the year because a residence or child arrangement order was granted.",
               CLA_RELEASE, CLA_URL),
+    Indicator("cla_foster_count", "Children looked after in foster placements at 31 March", "count", "neither",
+              "Children looked after on 31 March who were in a foster placement (published nationally).", CLA_RELEASE, CLA_URL),
+    Indicator("cla_kin_foster_inside_count", "Children fostered by a relative or friend, inside the council boundary", "count", "neither",
+              "Children looked after on 31 March in a foster placement with a relative or friend inside the council's "
+              "boundary (kinship foster care; published nationally only).", CLA_RELEASE, CLA_URL),
+    Indicator("cla_kin_foster_outside_count", "Children fostered by a relative or friend, outside the council boundary", "count", "neither",
+              "Children looked after on 31 March in a foster placement with a relative or friend outside the council's "
+              "boundary (kinship foster care; published nationally only).", CLA_RELEASE, CLA_URL),
     Indicator("eyfsp_gld_pct", "Good level of development at age 5 (%)", "percent", "higher_is_better",
               "Children at the end of reception reaching a good level of development in the Early Years Foundation Stage Profile "
-              "(time_period = the year the academic year ends; the 2021/22 framework is not comparable with earlier years).",
-              "DfE, Early years foundation stage profile results",
+              "(time_period = the year the academic year ends). The framework changed in 2021/22: do not compare with "
+              "earlier years. No assessment took place in 2019/20 or 2020/21.",
+              "DfE, Early years foundation stage profile results (EES; LAIT for the time series)",
               "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
     Indicator("care_applications_rate", "Care applications per 10,000 children", "rate_per_10000", "lower_is_better",
               "Cafcass care applications per 10,000 children aged 0 to 17 in the financial year ending in time_period.",

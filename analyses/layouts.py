@@ -119,6 +119,17 @@ LAYOUTS = (
         },
         filters={"cla_group": ("Reason episode ceased",)},
     ),
+    LongLayout(
+        "Children looked after at 31 March by characteristics (CLA release, national)",
+        label_column=("characteristic",),
+        value_columns={"count": ("number", "children_count")},
+        labels={
+            r"^1\.? total foster placements$": {"count": "cla_foster_count"},
+            r"^1a\.1 total foster placements inside council boundary with relative or friend": {"count": "cla_kin_foster_inside_count"},
+            r"^1b\.1 total foster placements outside council boundary with relative or friend": {"count": "cla_kin_foster_outside_count"},
+        },
+        filters={"cla_group": ("Placement",)},
+    ),
     WideLayout(
         "Children in need at 31 March (CIN table B1)",
         measures={"cin_31mar_count": ("At31_episodes", "at31_episodes", "at31_episodes_count"),
@@ -160,7 +171,7 @@ LAYOUTS = (
     ),
 )
 
-LAIT_MEASURES = {"CareApplications": "care_applications_rate"}
+LAIT_MEASURES = {"CareApplications": "care_applications_rate", "FSP_NEW_GOODDEV": "eyfsp_gld_pct"}
 
 
 def lait_to_rows(frame: pd.DataFrame, region_codes: dict[str, str]) -> pd.DataFrame:

@@ -14,7 +14,8 @@ with ``dataset.area(la)`` and publishes its headline figures with
 ``analyses.report.publish_summary(section, figures)``. It runs with its own
 folder as working directory and the repository root on ``PYTHONPATH``. In the
 report, code and stderr are never shown, cells tagged ``remove-cell`` are left
-out and cells tagged ``remove-output`` lose their outputs.
+out, and so are cells tagged ``book-only`` (narrative that only fits the book, such as
+York's own story in the York chapter); cells tagged ``remove-output`` lose their outputs.
 
 Output: ``<out>/<slug>/``
 -------------------------
@@ -67,7 +68,7 @@ from .paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
 from .citations import ChapterCitations
 from .report import collect_summaries, is_summary_output
 
-REPORT_CHAPTERS = ["fgc"]
+REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
 TITLE = "Evidence for Prevention: {name}"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -89,7 +90,7 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto" if zmq.has("curve") else "disabled"}})
 EXPORT_CONFIG = Config({
     "HTMLExporter": {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True},
-    "TagRemovePreprocessor": {"remove_cell_tags": {"remove-cell"}, "remove_all_outputs_tags": {"remove-output"}},
+    "TagRemovePreprocessor": {"remove_cell_tags": {"remove-cell", "book-only"}, "remove_all_outputs_tags": {"remove-output"}},
 })
 
 

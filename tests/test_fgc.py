@@ -65,3 +65,11 @@ def test_la_without_a_published_rate_uses_england_and_says_so(ds):
 def test_user_count_overrides_data(ds):
     est = fgc.estimate_for_area(ds, ds.area("York"), pre_proceedings_children=200)
     assert est.pre_proceedings_children.central == 200 and est.pre_proceedings_source == "set by the user"
+
+
+def test_all_areas_agrees_with_the_one_area_estimate(ds):
+    table = fgc.all_areas(ds).set_index("la_name")
+    for name in ("York", "Birmingham", "Isles of Scilly"):
+        one = fgc.estimate_for_area(ds, ds.area(name))
+        assert table.loc[name, "children_avoiding_care"] == pytest.approx(one.children_avoiding_care.central)
+    assert table["uses_england_rate"].sum() == 7
