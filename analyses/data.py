@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -70,8 +70,18 @@ class Dataset:
 
 
 def load(data_dir: str | Path | None = None) -> Dataset:
-    """Load and validate a data folder (default: the bundled ``data/``)."""
-    folder = Path(data_dir) if data_dir else DATA_DIR
+    """Load and validate a data folder (default: the bundled ``data/``).
+
+    Cached per folder while its files are unchanged, so the chapters of one report that run
+    in the same kernel share one load.
+    """
+    folder = (Path(data_dir) if data_dir else DATA_DIR).resolve()
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
+    return _load(folder, stamps)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path, stamps: tuple) -> Dataset:
     indicators = tables.load_indicators_file(folder / "indicators.csv")
     las = lookups.load_local_authorities(folder)
     metadata = pd.read_csv(folder / "indicator_metadata.csv", dtype=str, keep_default_na=False)

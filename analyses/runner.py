@@ -154,7 +154,7 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
     work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
     try:
         with _package_importable():
-            notebooks = {chapter.stem: _execute(area, chapter, data_dir, work, timeout) for chapter in chapters}
+            notebooks = _execute_all(area, chapters, data_dir, work, timeout)
         title = TITLE.format(name=area.name)
         (work / "report.html").write_text(render_html(title, notebooks), encoding="utf-8")
         summary = _summary(area, chapters, data_dir, list(notebooks.values()))
@@ -169,26 +169,65 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
     return 0
 
 
-def _execute(area: Area, chapter: Path, data_dir: str | Path | None, folder: Path,
-             timeout: int) -> nbformat.NotebookNode:
-    """Run one chapter for ``area`` with papermill, saving it as ``folder/<stem>.ipynb``."""
-    print(f"{area.name}: {chapter.stem} ...", end=" ", flush=True)
+def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, folder: Path,
+                 timeout: int) -> dict[str, nbformat.NotebookNode]:
+    """Run every chapter for ``area`` in ONE kernel, then save each as ``folder/<stem>.ipynb``.
+
+    The chapters are joined into one notebook behind a single parameters cell (their own
+    parameters cells are dropped), executed with papermill, and split back by chapter; a
+    kernel start and the imports are paid once per area instead of once per chapter.
+    """
+    combined = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    combined.cells.append(nbformat.v4.new_code_cell('la = "York"\ndata_dir = None', metadata={"tags": ["parameters"]}))
+    for chapter in chapters:
+        nb = _read_chapter(chapter)
+        for cell in nb.cells:
+            if "parameters" not in cell.metadata.get("tags", []):
+                cell.metadata["chapter"] = chapter.stem
+                combined.cells.append(cell)
+    print(f"{area.name}: {', '.join(c.stem for c in chapters)} ...", end=" ", flush=True)
     start = time.perf_counter()
     try:
-        nb = jupytext.read(chapter)
-        if not any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells):
-            raise ReportError("no cell tagged 'parameters'")
-        nb.metadata["kernelspec"] = KERNELSPEC
         executed = papermill.execute_notebook(
-            nb, str(folder / f"{chapter.stem}.ipynb"),
+            combined, None,
             parameters={"la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None},
-            kernel_name=KERNELSPEC["name"], execution_timeout=timeout, progress_bar=False, cwd=chapter.parent,
+            kernel_name=KERNELSPEC["name"], execution_timeout=timeout, progress_bar=False, cwd=CHAPTERS_DIR,
             config=KERNEL_CONFIG)
-    except Exception as exc:  # any failure to run a chapter is reported the same way
+    except papermill.PapermillExecutionError as exc:
         print("failed", flush=True)
-        raise ReportError(f"chapter {chapter.stem} failed: {_last_line(exc)}") from exc
+        raise ReportError(f"chapter {_chapter_of(exc, combined)} failed: {_last_line(exc)}") from exc
+    except Exception as exc:  # a kernel that would not start, a timeout: same one-line report
+        print("failed", flush=True)
+        raise ReportError(f"chapters failed to run: {_last_line(exc)}") from exc
     print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
-    return executed
+    return _split(executed, chapters, folder)
+
+
+def _read_chapter(chapter: Path) -> nbformat.NotebookNode:
+    """A chapter's MyST source as a notebook; it must have a ``parameters`` cell."""
+    if not chapter.is_file():
+        raise ReportError(f"chapter {chapter.stem} failed: FileNotFoundError: {chapter}")
+    nb = jupytext.read(chapter)
+    if not any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells):
+        raise ReportError(f"chapter {chapter.stem} failed: no cell tagged 'parameters'")
+    return nb
+
+
+def _chapter_of(exc: papermill.PapermillExecutionError, combined: nbformat.NotebookNode) -> str:
+    """The chapter of the cell that raised (found by its source)."""
+    return next((c.metadata.get("chapter", "parameters") for c in combined.cells if c.source == exc.source), "?")
+
+
+def _split(executed: nbformat.NotebookNode, chapters: list[Path], folder: Path) -> dict[str, nbformat.NotebookNode]:
+    """Per-chapter notebooks from the executed combined one, each keeping the parameter cells."""
+    shared = [c for c in executed.cells if "chapter" not in c.metadata]
+    notebooks = {}
+    for chapter in chapters:
+        nb = nbformat.v4.new_notebook(metadata=executed.metadata)
+        nb.cells = shared + [c for c in executed.cells if c.metadata.get("chapter") == chapter.stem]
+        nbformat.write(nb, folder / f"{chapter.stem}.ipynb")
+        notebooks[chapter.stem] = nb
+    return notebooks
 
 
 def _last_line(exc: Exception) -> str:
