@@ -1,1 +1,7 @@
 """Evidence for Prevention: data, models, charts and runners behind the guide."""
+import sys
+
+# plotly imports nbformat, whose jsonschema import builds the grammar of the optional
+# `rfc3987_syntax` package (pulled in by Voila's dependencies): 1.8 s in every kernel that
+# draws a chart. Nothing here validates IRIs, so jsonschema is told the package is absent.
+sys.modules.setdefault("rfc3987_syntax", None)
