@@ -232,6 +232,11 @@ def all_areas(ds: Dataset, assumptions: Assumptions = DEFAULTS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def gbp(amount: float) -> str:
+    """Pounds for a sentence: 78193 -> '£78,193'; -22060 -> '−£22,060'."""
+    return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
+
+
 def with_assumptions(**changes) -> Assumptions:
     """Defaults with some assumptions changed (e.g. coverage=0.5)."""
     return replace(DEFAULTS, **changes)

@@ -73,3 +73,7 @@ def test_all_areas_agrees_with_the_one_area_estimate(ds):
         one = fgc.estimate_for_area(ds, ds.area(name))
         assert table.loc[name, "children_avoiding_care"] == pytest.approx(one.children_avoiding_care.central)
     assert table["uses_england_rate"].sum() == 7
+
+
+def test_pounds_in_sentences():
+    assert fgc.gbp(78193.4) == "£78,193" and fgc.gbp(-22060) == "−£22,060"
