@@ -6,6 +6,7 @@ non-zero exit code; no traceback.
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR", help="Where reports go (default: reports/).")
     run.add_argument("--jobs", type=int, default=2, metavar="N", help="Parallel LAs for --all (default: 2).")
     run.add_argument("--timeout", type=int, default=180, metavar="SECONDS", help="Per-cell execution timeout.")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
+                     help="Change a chapter setting, e.g. --set pre_proceedings_children=120 --set coverage=0.5.")
     return parser
 
 
@@ -58,12 +61,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_settings(pairs: list[str]) -> dict:
+    """``["coverage=0.5", "note=text"]`` -> ``{"coverage": 0.5, "note": "text"}``."""
+    settings = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise SettingError(f"--set {pair!r}: expected NAME=VALUE, e.g. --set coverage=0.5")
+        try:
+            settings[name.strip()] = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError):
+            settings[name.strip()] = text.strip()
+    return settings
+
+
+class SettingError(ValueError):
+    """A malformed --set option."""
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from . import runner
 
+    settings = parse_settings(args.settings)
     if args.all:
-        return runner.run_all(data_dir=args.data, out_dir=args.out, jobs=args.jobs, timeout=args.timeout)
-    return runner.run_one(args.la, data_dir=args.data, out_dir=args.out, timeout=args.timeout)
+        return runner.run_all(data_dir=args.data, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
+                              settings=settings)
+    return runner.run_one(args.la, data_dir=args.data, out_dir=args.out, timeout=args.timeout, settings=settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"import": cmd_import, "run": cmd_run}[args.command](args)
-    except (DataFileError, TableError, UnknownAreaError) as exc:
+    except (DataFileError, TableError, UnknownAreaError, SettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

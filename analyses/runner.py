@@ -29,6 +29,7 @@ Output: ``<out>/<slug>/``
             "region_code", "region_name"},          # codes are null when not applicable
      "<section>": {...},                             # whatever chapters publish
      "chapters": ["fgc", ...],
+     "settings": {"coverage": 0.5},                 # chapter settings given with --set
      "generated_from": {"data_dir": "/abs/data", "indicators_sha256": "..."},
      "fingerprint": "..."}                           # see fingerprint()
 
@@ -104,18 +105,18 @@ def chapter_paths() -> list[Path]:
 
 
 def run_one(la: str, data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR,
-            timeout: int = 180) -> int:
+            timeout: int = 180, settings: dict | None = None) -> int:
     """Write the report of one area; 0 on success, 1 if a chapter failed, 2 for an unknown area."""
     try:
         area = data.load(data_dir).area(la)
     except UnknownAreaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return build_report(area, chapter_paths(), data_dir, out_dir, timeout)
+    return build_report(area, chapter_paths(), data_dir, out_dir, timeout, settings)
 
 
 def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
-            timeout: int = 180) -> int:
+            timeout: int = 180, settings: dict | None = None) -> int:
     """Write every current LA's report, then England's, ``jobs`` child processes at a time.
 
     Reports whose summary.json carries the current fingerprint are skipped, so a
@@ -123,7 +124,7 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     """
     areas = [*data.load(data_dir).areas(), ENGLAND]
     chapters = chapter_paths()
-    current = fingerprint(data_dir, chapters)
+    current = fingerprint(data_dir, chapters, settings)
     todo = [area for area in areas if not _up_to_date(Path(out_dir) / area.slug, current)]
     if len(todo) < len(areas):
         print(f"{len(areas) - len(todo)} of {len(areas)} reports up to date, skipped")
@@ -131,7 +132,7 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))  # each thread waits on one child process
     try:
         with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}) as bar:
-            futures = {pool.submit(_run_worker, area, chapters, data_dir, out_dir, timeout): area for area in todo}
+            futures = {pool.submit(_run_worker, area, chapters, data_dir, out_dir, timeout, settings): area for area in todo}
             for future in as_completed(futures):
                 if error := future.result():
                     failures.append(f"{futures[future].name}: {error}")
@@ -146,7 +147,7 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
 
 
 def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
-                 timeout: int) -> int:
+                 timeout: int, settings: dict | None = None) -> int:
     """Execute the chapters for ``area`` and atomically write ``out_dir/<slug>/``; 0 or 1."""
     out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -154,10 +155,10 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
     work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
     try:
         with _package_importable():
-            notebooks = _execute_all(area, chapters, data_dir, work, timeout)
+            notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings or {})
         title = TITLE.format(name=area.name)
         (work / "report.html").write_text(render_html(title, notebooks), encoding="utf-8")
-        summary = _summary(area, chapters, data_dir, list(notebooks.values()))
+        summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings or {})
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         _replace_dir(work, out_dir / area.slug)
     except ReportError as exc:
@@ -170,27 +171,34 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
 
 
 def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, folder: Path,
-                 timeout: int) -> dict[str, nbformat.NotebookNode]:
+                 timeout: int, settings: dict) -> dict[str, nbformat.NotebookNode]:
     """Run every chapter for ``area`` in ONE kernel, then save each as ``folder/<stem>.ipynb``.
 
-    The chapters are joined into one notebook behind a single parameters cell (their own
-    parameters cells are dropped), executed with papermill, and split back by chapter; a
+    The chapters are joined into one notebook behind a single parameters cell (the union of
+    the chapters' parameters cells, which are dropped from the chapters), executed with papermill, and split back by chapter; a
     kernel start and the imports are paid once per area instead of once per chapter.
     """
     combined = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
-    combined.cells.append(nbformat.v4.new_code_cell('la = "York"\ndata_dir = None', metadata={"tags": ["parameters"]}))
+    lines: list[str] = []
+    body = []
     for chapter in chapters:
-        nb = _read_chapter(chapter)
-        for cell in nb.cells:
-            if "parameters" not in cell.metadata.get("tags", []):
+        for cell in _read_chapter(chapter).cells:
+            if "parameters" in cell.metadata.get("tags", []):
+                lines += [line for line in cell.source.splitlines() if line.strip() and line not in lines]
+            else:
                 cell.metadata["chapter"] = chapter.stem
-                combined.cells.append(cell)
+                body.append(cell)
+    known = {_assigned_name(line) for line in lines} - {None}
+    if unknown := sorted(set(settings) - known):
+        raise ReportError(f"unknown setting {', '.join(unknown)}; the chapters take: "
+                          f"{', '.join(sorted(known - {'la', 'data_dir'}))}")
+    combined.cells = [nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["parameters"]}), *body]
     print(f"{area.name}: {', '.join(c.stem for c in chapters)} ...", end=" ", flush=True)
     start = time.perf_counter()
     try:
         executed = papermill.execute_notebook(
             combined, None,
-            parameters={"la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None},
+            parameters={**settings, "la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None},
             kernel_name=KERNELSPEC["name"], execution_timeout=timeout, progress_bar=False, cwd=CHAPTERS_DIR,
             config=KERNEL_CONFIG)
     except papermill.PapermillExecutionError as exc:
@@ -201,6 +209,12 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
         raise ReportError(f"chapters failed to run: {_last_line(exc)}") from exc
     print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
     return _split(executed, chapters, folder)
+
+
+def _assigned_name(line: str) -> str | None:
+    """The name a parameters line assigns ('coverage = 1.0  # share' -> 'coverage')."""
+    match = re.match(r"\s*([A-Za-z_]\w*)\s*=", line)
+    return match.group(1) if match else None
 
 
 def _read_chapter(chapter: Path) -> nbformat.NotebookNode:
@@ -283,7 +297,7 @@ def _hidden_output(output: dict) -> bool:
 
 
 def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
-             notebooks: list[nbformat.NotebookNode]) -> dict:
+             notebooks: list[nbformat.NotebookNode], settings: dict) -> dict:
     """The contents of summary.json (layout in the module docstring)."""
     folder = _data_folder(data_dir)
     la = {"name": area.name, "slug": area.slug, "level": area.level, "new_la_code": area.code,
@@ -293,14 +307,15 @@ def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
         **collect_summaries(notebooks),
         "chapters": [chapter.stem for chapter in chapters],
         "generated_from": {"data_dir": str(folder), "indicators_sha256": _sha256(folder / "indicators.csv")},
-        "fingerprint": fingerprint(data_dir, chapters),
+        "settings": settings,
+        "fingerprint": fingerprint(data_dir, chapters, settings),
     }
 
 
-def fingerprint(data_dir: str | Path | None, chapters: list[Path]) -> str:
+def fingerprint(data_dir: str | Path | None, chapters: list[Path], settings: dict | None = None) -> str:
     """Hash of what a report depends on: the data folder's CSVs, the chapter sources, analyses/*.py."""
     files = [*sorted(_data_folder(data_dir).glob("*.csv")), *chapters, *sorted(PACKAGE_DIR.glob("*.py"))]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(json.dumps(settings or {}, sort_keys=True).encode())
     for path in files:
         digest.update(f"{path.name}\0{_sha256(path)}\n".encode())
     return digest.hexdigest()
@@ -332,11 +347,11 @@ def _up_to_date(folder: Path, current: str) -> bool:
 
 
 def _run_worker(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
-                timeout: int) -> str | None:
+                timeout: int, settings: dict | None = None) -> str | None:
     """Build one area's report in a child process with an outer time limit; why it failed, or None."""
     job = {"area": dataclasses.asdict(area), "chapters": [str(path) for path in chapters],
            "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
-           "out_dir": str(Path(out_dir).resolve()), "timeout": timeout}
+           "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {}}
     limit = WORKER_GRACE_SECONDS + timeout * len(chapters)
     with subprocess.Popen([sys.executable, "-m", "analyses.runner", json.dumps(job)], cwd=ROOT, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
@@ -359,7 +374,7 @@ def _worker(job: str) -> int:
     spec = json.loads(job)
     area = Area(**{**spec["area"], "neighbours": tuple(spec["area"]["neighbours"])})
     chapters = [Path(path) for path in spec["chapters"]]
-    return build_report(area, chapters, spec["data_dir"], spec["out_dir"], spec["timeout"])
+    return build_report(area, chapters, spec["data_dir"], spec["out_dir"], spec["timeout"], spec["settings"])
 
 
 if __name__ == "__main__":

@@ -34,3 +34,14 @@ def test_unknown_la_suggests_close_matches(reports):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert "Birmingham" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_council_settings_change_the_fgc_estimate(reports):
+    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(reports / "set"),
+                             "--set", "pre_proceedings_children=200", "--set", "coverage=0.5"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((reports / "set" / "york" / "summary.json").read_text())
+    assert summary["settings"] == {"pre_proceedings_children": 200, "coverage": 0.5}
+    assert summary["fgc"]["pre_proceedings_source"] == "set by the user"
+    assert summary["fgc"]["children_avoiding_care_per_year"]["central"] == round(200 * 0.5 * 0.086)

@@ -56,7 +56,7 @@ def test_york_by_gss_code_writes_one_folder(york):
 
 def test_summary_json(york):
     summary = json.loads((york[1] / "york" / "summary.json").read_text())
-    assert list(summary) == ["la", "fixture", "chapters", "generated_from", "fingerprint"]
+    assert list(summary) == ["la", "fixture", "chapters", "generated_from", "settings", "fingerprint"]
     assert summary["la"] == {"name": "York", "slug": "york", "level": "Local authority", "new_la_code": "E06000014",
                              "old_la_code": "816", "region_code": "E12000003",
                              "region_name": "Yorkshire and The Humber"}
@@ -201,3 +201,15 @@ def test_run_all_outer_timeout_kills_worker(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "York: timed out after 0.2 s" in err and "England: timed out after 0.2 s" in err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_settings_reach_the_chapter_and_the_summary(tmp_path):
+    assert runner.run_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"la": "York"}) == 0
+    summary = json.loads((tmp_path / "york" / "summary.json").read_text())
+    assert summary["settings"] == {"la": "York"}
+
+
+def test_unknown_setting_is_refused(tmp_path, capsys):
+    assert runner.run_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"nonsense": 1}) == 1
+    assert "unknown setting nonsense" in capsys.readouterr().err
+    assert not (tmp_path / "york").exists()
