@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=int, default=180, metavar="SECONDS", help="Per-cell execution timeout.")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                      help="Change a chapter setting, e.g. --set pre_proceedings_children=120 --set coverage=0.5.")
+
+    workshop = commands.add_parser(
+        "workshop", help="Serve the live workshop widgets with Voilà on this computer (offline).",
+        description="Start Voilà on 127.0.0.1 with the workshop notebooks, print the address, run until Ctrl-C.")
+    workshop.add_argument("--port", type=int, default=8866, metavar="N", help="Port to serve on (default: 8866).")
     return parser
 
 
@@ -89,6 +94,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return runner.run_one(args.la, data_dir=args.data, out_dir=args.out, timeout=args.timeout, settings=settings)
 
 
+def cmd_workshop(args: argparse.Namespace) -> int:
+    from .workshop import WorkshopError, serve
+
+    try:
+        return serve(args.port)
+    except WorkshopError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     from .geography import UnknownAreaError
     from .importer import DataFileError
@@ -96,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        return {"import": cmd_import, "run": cmd_run}[args.command](args)
+        return {"import": cmd_import, "run": cmd_run, "workshop": cmd_workshop}[args.command](args)
     except (DataFileError, TableError, UnknownAreaError, SettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
