@@ -1,0 +1,186 @@
+/* Keyboard access and print layout for plotly charts. Load it after plotly.js.
+ *
+ * Plotly draws its controls in SVG or as links without href, so a keyboard cannot reach
+ * them. This makes every chart control focusable, names it, and operates it with the keys
+ * people expect: Enter or Space for buttons and menus, arrows/Home/End for sliders.
+ * Before printing, charts wider than a printed page are redrawn narrower and very tall
+ * ones are scaled down, so nothing is cut off; they are restored after printing.
+ */
+(function () {
+  "use strict";
+  var PRINT_WIDTH = 640; // px; fits A4 and US Letter portrait with the browser's margins
+  var PRINT_HEIGHT = 900; // px; a chart this tall still fits on one printed page
+  var DONE = "data-efp-keyboard";
+  var STYLE = [
+    ".js-plotly-plot .plotly:focus-within .modebar--hover { opacity: 1; }",
+    ".js-plotly-plot .modebar-btn:focus-visible { outline: 3px solid #0b0c0c; outline-offset: 1px;",
+    "  box-shadow: 0 0 0 5px #ffdd00; }",
+    ".js-plotly-plot [" + DONE + "]:focus { outline: none; }",
+    ".js-plotly-plot [" + DONE + "]:focus-visible rect.updatemenu-item-rect,",
+    ".js-plotly-plot rect.slider-grip[" + DONE + "]:focus-visible { stroke: #0b0c0c !important;",
+    "  stroke-width: 3px !important; filter: drop-shadow(0 0 3px #ffdd00); }",
+    ".js-plotly-plot { break-inside: avoid; }",
+    "@media print { .js-plotly-plot .modebar-container { display: none !important; } }",
+  ].join("\n");
+
+  function click(element) {
+    element.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window }));
+  }
+
+  function onKeys(element, handlers) {
+    element.addEventListener("keydown", function (event) {
+      var handler = handlers[event.key];
+      if (handler) {
+        event.preventDefault();
+        event.stopPropagation();
+        handler();
+      }
+    });
+  }
+
+  function control(element, role, label) {
+    element.setAttribute(DONE, "");
+    element.setAttribute("tabindex", "0");
+    element.setAttribute("role", role);
+    if (label) element.setAttribute("aria-label", label);
+  }
+
+  // Focus the element that `find` returns once plotly has redrawn (it may replace nodes).
+  function refocus(find) {
+    requestAnimationFrame(function () {
+      var element = find();
+      if (element) element.focus();
+    });
+  }
+
+  function modebar(gd) {
+    gd.querySelectorAll(".modebar-btn:not([" + DONE + "])").forEach(function (button) {
+      control(button, "button", button.getAttribute("data-title"));
+      onKeys(button, { Enter: function () { button.click(); }, " ": function () { button.click(); } });
+    });
+  }
+
+  function menuLabel(group) {
+    var text = group.querySelector(".updatemenu-item-text");
+    return text ? text.textContent : "";
+  }
+
+  function menus(gd) {
+    gd.querySelectorAll("g.updatemenu-header-group:not([" + DONE + "])").forEach(function (header) {
+      var index = Array.prototype.indexOf.call(gd.querySelectorAll("g.updatemenu-header-group"), header);
+      var find = function () { return gd.querySelectorAll("g.updatemenu-header-group")[index]; };
+      control(header, "button", "Choose a view, now showing: " + menuLabel(header));
+      header.setAttribute("aria-haspopup", "true");
+      var open = function () {
+        click(header);
+        refocus(function () { return gd.querySelector("g.updatemenu-dropdown-button-group g.updatemenu-button"); });
+      };
+      onKeys(header, { Enter: open, " ": open, ArrowDown: open });
+    });
+    gd.querySelectorAll("g.updatemenu-button:not([" + DONE + "])").forEach(function (button) {
+      var inDropdown = !!button.closest("g.updatemenu-dropdown-button-group");
+      control(button, "button", menuLabel(button));
+      var sibling = function (step) {
+        var all = Array.prototype.slice.call(button.parentNode.querySelectorAll("g.updatemenu-button"));
+        var next = all[all.indexOf(button) + step];
+        if (next) next.focus();
+      };
+      var choose = function () {
+        click(button);
+        if (inDropdown) refocus(function () { return gd.querySelector("g.updatemenu-header-group"); });
+      };
+      var close = function () {
+        var header = gd.querySelector("g.updatemenu-header-group");
+        if (header) { click(header); header.focus(); }
+      };
+      onKeys(button, {
+        Enter: choose, " ": choose, ArrowDown: function () { sibling(1); }, ArrowUp: function () { sibling(-1); },
+        ArrowRight: function () { sibling(1); }, ArrowLeft: function () { sibling(-1); },
+        Escape: inDropdown ? close : function () {},
+      });
+    });
+  }
+
+  function sliders(gd) {
+    gd.querySelectorAll("g.slider-group").forEach(function (group, position) {
+      var grip = group.querySelector("rect.slider-grip");
+      var index = group.__data__ && group.__data__._index !== undefined ? group.__data__._index : position;
+      var options = (gd.layout.sliders || [])[index];
+      if (!grip || !options) return;
+      var steps = options.steps || [];
+      var active = options.active || 0;
+      grip.setAttribute("aria-valuenow", String(active + 1));
+      grip.setAttribute("aria-valuetext", steps[active] ? String(steps[active].label) : "");
+      if (grip.hasAttribute(DONE)) return;
+      var prefix = (options.currentvalue && options.currentvalue.prefix) || "Slider";
+      control(grip, "slider", prefix.replace(/[:\s]+$/, ""));
+      grip.setAttribute("aria-valuemin", "1");
+      grip.setAttribute("aria-valuemax", String(steps.length));
+      var go = function (delta, absolute) {
+        var from = gd.layout.sliders[index].active || 0;
+        var target = Math.max(0, Math.min(steps.length - 1, absolute === undefined ? from + delta : absolute));
+        if (target === from) return;
+        var step = steps[target];
+        if (step.method && step.method !== "skip" && step.execute !== false) {
+          Plotly.Plots.executeAPICommand(gd, step.method, step.args || []);
+        }
+        var update = {};
+        update["sliders[" + index + "].active"] = target;
+        Plotly.relayout(gd, update);
+        refocus(function () { return gd.querySelectorAll("g.slider-group")[position].querySelector("rect.slider-grip"); });
+      };
+      onKeys(grip, {
+        ArrowRight: function () { go(1); }, ArrowUp: function () { go(1); },
+        ArrowLeft: function () { go(-1); }, ArrowDown: function () { go(-1); },
+        Home: function () { go(0, 0); }, End: function () { go(0, steps.length - 1); },
+      });
+    });
+  }
+
+  function enhance(gd) {
+    modebar(gd);
+    menus(gd);
+    sliders(gd);
+  }
+
+  // Plotly redraws parts of a chart (menus, hover labels): enhance again, once per frame.
+  function watch(gd) {
+    if (gd.hasAttribute("data-efp-watched")) return;
+    gd.setAttribute("data-efp-watched", "");
+    var pending = false;
+    enhance(gd);
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; enhance(gd); });
+    }).observe(gd, { childList: true, subtree: true });
+  }
+
+  // Charts are drawn by inline scripts as the page is parsed: all exist once it is parsed.
+  function watchAll() {
+    document.querySelectorAll(".js-plotly-plot").forEach(watch);
+  }
+
+  var printed = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      var width = gd._fullLayout && gd._fullLayout.width;
+      var entry = { gd: gd, width: gd.layout.width };
+      if (width > PRINT_WIDTH) Plotly.relayout(gd, { width: PRINT_WIDTH });
+      if (gd.offsetHeight > PRINT_HEIGHT) gd.style.zoom = String(PRINT_HEIGHT / gd.offsetHeight);
+      printed.push(entry);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    printed.splice(0).forEach(function (entry) {
+      entry.gd.style.zoom = "";
+      Plotly.relayout(entry.gd, { width: entry.width === undefined ? null : entry.width });
+    });
+  });
+
+  var style = document.createElement("style");
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watchAll);
+  else watchAll();
+})();
