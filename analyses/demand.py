@@ -158,6 +158,16 @@ def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.astype(object).where(table.notna(), None)
 
 
+def funnel_alt_text(frame: pd.DataFrame) -> str:
+    """Text alternative of the funnel: every stage's value for every area drawn."""
+    parts = []
+    for label, rows in frame.groupby("label", sort=False):
+        values = [f"{area} {v:,.1f}" if isinstance(v, float) else f"{area} {missing_phrase(str(v or ''))}"
+                  for area, v in zip(rows["area"], cells(rows))]
+        parts.append(f"{label} ({int(rows['year'].iloc[0])}): " + ", ".join(values) + ".")
+    return "Bar chart of rates per 10,000 children aged 0 to 17 at each stage. " + " ".join(parts)
+
+
 def trend_title(area: Area, row: pd.Series) -> str:
     """The finding of one stage's trend chart, from its ``latest`` row."""
     year, rate = int(row["year"]), row["rate_name"]

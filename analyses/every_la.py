@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts import PLOTTED_STATUSES, ROLE_ORDER, SUPPRESSION_SYMBOLS
+from .data import Dataset
+from .geography import LOCAL
 
 GROUPS = {
     "selected": "Selected area",
@@ -54,3 +56,9 @@ def every_la_table(comparison: pd.DataFrame, all_las: pd.DataFrame) -> pd.DataFr
         .reset_index(drop=True)
     )
     return table.astype(object).where(table.notna(), None)
+
+
+def la_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
+    """Every LA's rows of a dataset indicator (la_name, time_period, value, status), for ``every_la_table``."""
+    rows = ds.rows(indicator)
+    return rows[rows["geographic_level"] == LOCAL][["la_name", "time_period", "value", "status"]]

@@ -17,7 +17,7 @@ from .data import Dataset
 from .geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
 from .wording import financial_year, is_shown, missing_phrase, versus_england
 
-ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangement order"}
+ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
 KEYS = {"sgo_exits_count": "sgo_exits", "cao_exits_count": "cao_exits"}
 KIN_FOSTER = ("cla_kin_foster_inside_count", "cla_kin_foster_outside_count")
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from .benchmark import significance
 from .charts import PLOTTED_STATUSES
 
@@ -40,3 +42,26 @@ def versus_england(value: float, england: float, low: float = math.nan, high: fl
     if value == england:
         return "the same as"
     return "higher than" if value > england else "lower than"
+
+
+def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1f}") -> str:
+    """Text alternative of a trend chart (a ``benchmark.comparison`` frame): who is drawn, first and last values."""
+    years = sorted(frame["time_period"].unique())
+    first, last = int(years[0]), int(years[-1])
+    labelled = [a for role in ("selected", "neighbour average", "region", "England")
+                for a in dict.fromkeys(frame.loc[frame["role"] == role, "area"])]
+
+    def point(area: str, year: int) -> str:
+        row = frame[(frame["area"] == area) & (frame["time_period"] == year)]
+        if row.empty:
+            return f"no figure in {year}"
+        value, status = row["value"].iloc[0], row["status"].iloc[0]
+        shown = value_format.format(value) if is_shown(value, status) else missing_phrase(status)
+        return f"{shown} in {year}"
+
+    neighbours = (frame["role"] == "neighbour").any()
+    names = ", ".join(labelled[:-1]) + (" and " if len(labelled) > 1 else "") + labelled[-1]
+    return (f"Line chart of {measure} from {first} to {last} for {names}"
+            + (", with each statistical neighbour as a grey line. " if neighbours else ". ")
+            + " ".join(f"{a}: {point(a, first)}, {point(a, last)}." for a in labelled)
+            + " Gaps are suppressed or unpublished values. The data table lists every local authority.")

@@ -1,0 +1,80 @@
+"""Demand further down the line, against hand-checked values from the bundled DfE/ONS data."""
+import pytest
+
+from analyses import demand
+
+
+@pytest.fixture(scope="module")
+def areas(ds):
+    return {name: ds.area(name) for name in ("York", "Isles of Scilly", "City of London", "Birmingham", "England")}
+
+
+def test_child_population_and_ten_year_change(ds, areas):
+    # ONS mid-2024 34,758; mid-2014 36,043: 34,758 / 36,043 - 1 = -3.57%
+    assert demand.child_population(ds, areas["York"]) == {
+        "year": 2024, "children": 34758, "earlier_year": 2014, "earlier_children": 36043, "change_pct": -3.6}
+
+
+def test_latest_rates_compared_with_england_by_interval(ds, areas):
+    york = demand.latest(ds, areas["York"]).set_index("key")
+    assert york.loc["referrals", ["year", "value", "england"]].tolist() == [2025, 528.5, 519.4]
+    assert york.loc["children_looked_after", "value"] == 69.0
+    # 240 children looked after: Byar's interval 60.6 to 78.4 holds England's 67
+    assert york.loc["children_looked_after", "compared"] == "similar to"
+    birmingham = demand.latest(ds, areas["Birmingham"]).set_index("key")
+    assert birmingham.loc["child_protection_plans", ["value", "compared"]].tolist() == [57.3, "higher than"]
+
+
+def test_funnel_keeps_suppressed_values_as_symbols(ds, areas):
+    frame = demand.funnel(ds, areas["Isles of Scilly"])
+    own = frame[frame["role"] == "selected"].set_index("label")
+    assert list(own.index) == [s.label for s in demand.STAGES]
+    assert own.loc["On a child protection plan", "status"] == "c"
+    assert own.loc["Looked after", "status"] == "z"
+    assert list(frame["role"].drop_duplicates()) == ["selected", "neighbour average", "region", "England"]
+    table = demand.funnel_table(frame).set_index("Stage")
+    assert table.loc["Looked after", "Isles of Scilly"] == "z"
+    assert table.loc["Looked after", "England"] == 67.0
+
+
+def test_funnel_chart_labels_suppressed_values_instead_of_drawing_zero(ds, areas):
+    frame = demand.funnel(ds, areas["Isles of Scilly"])
+    fig = demand.funnel_chart(frame, "title")
+    own = fig.data[0]
+    assert own.name == "Isles of Scilly"
+    assert own.x[2] is None and own.x[3] is None
+    notes = [a.text for a in fig.layout.annotations]
+    assert notes == ["Isles of Scilly: suppressed (c)", "Isles of Scilly: not applicable (z)"]
+    assert "England: 519.4" in fig.data[3].text
+
+
+def test_titles_state_the_finding(ds, areas):
+    york = demand.latest(ds, areas["York"])
+    assert demand.funnel_title(areas["York"], york) == (
+        "York's referral rate was similar to England's in 2025 (528.5 against 519.4), "
+        "and so was its rate of children looked after (69.0 against 67.0)")
+    scilly = demand.latest(ds, areas["Isles of Scilly"])
+    assert demand.funnel_title(areas["Isles of Scilly"], scilly) == (
+        "Isles of Scilly's referral rate was higher than England's in 2025 (1,003.1 against 519.4); "
+        "its rate of children looked after is not applicable (z)")
+    plans = scilly.set_index("key").loc["child_protection_plans"]
+    assert demand.trend_title(areas["Isles of Scilly"], plans) == (
+        "Isles of Scilly's rate of child protection plans for 2025 is suppressed (c); England's was 40.6")
+    england = demand.latest(ds, areas["England"]).set_index("key").loc["referrals"]
+    assert demand.trend_title(areas["England"], england) == "England's referral rate was 519.4 per 10,000 children in 2025"
+
+
+def test_summary_publishes_none_for_suppressed(ds, areas):
+    scilly = demand.summary(demand.child_population(ds, areas["Isles of Scilly"]), demand.latest(ds, areas["Isles of Scilly"]))
+    assert scilly["child_population"] == 319 and scilly["child_population_mid_year"] == 2024
+    looked_after = scilly["rates_per_10000"]["children_looked_after"]
+    assert looked_after["value"] is None and looked_after["status"] == "z" and looked_after["compared_with_england"] is None
+    assert looked_after["england"] == 67.0
+    england = demand.summary(demand.child_population(ds, areas["England"]), demand.latest(ds, areas["England"]))
+    assert england["rates_per_10000"]["referrals"]["region"] is None
+
+
+def test_funnel_alt_text_reads_every_value(ds, areas):
+    text = demand.funnel_alt_text(demand.funnel(ds, areas["City of London"]))
+    assert "On a child protection plan (2025): City of London suppressed (c)" in text
+    assert "England 67.0." in text

@@ -1,0 +1,52 @@
+"""Plain-English pieces of computed findings."""
+import math
+
+import pandas as pd
+import pytest
+
+from analyses import wording
+
+
+@pytest.mark.parametrize("year, text", [(2024, "2023-24"), (2000, "1999-00"), (2010, "2009-10")])
+def test_financial_year(year, text):
+    assert wording.financial_year(year) == text
+
+
+@pytest.mark.parametrize("status, text", [("c", "suppressed (c)"), ("z", "not applicable (z)"),
+                                          ("x", "not available (x)"), ("published", "not published")])
+def test_missing_phrase_names_the_symbol(status, text):
+    assert wording.missing_phrase(status) == text
+
+
+def test_is_shown_only_for_published_or_derived_numbers():
+    assert wording.is_shown(3.0, "published") and wording.is_shown(0.0, "derived")
+    assert not wording.is_shown(math.nan, "derived")
+    assert not wording.is_shown(3.0, "c")
+
+
+def test_versus_england_uses_the_interval_when_given():
+    assert wording.versus_england(50, 40, 45, 55) == "higher than"
+    assert wording.versus_england(30, 40, 25, 35) == "lower than"
+    assert wording.versus_england(50, 40, 38, 62) == "similar to"  # interval holds England's 40
+
+
+def test_versus_england_without_interval_is_arithmetic():
+    assert wording.versus_england(50, 40) == "higher than"
+    assert wording.versus_england(40, 40) == "the same as"
+    with pytest.raises(ValueError, match="needs"):
+        wording.versus_england(math.nan, 40)
+
+
+def test_trend_alt_text_names_areas_and_end_values():
+    frame = pd.DataFrame({
+        "area": ["Camden"] * 2 + ["England"] * 2 + ["Islington"] * 2,
+        "role": ["selected"] * 2 + ["England"] * 2 + ["neighbour"] * 2,
+        "time_period": [2021, 2022] * 3,
+        "value": [10.0, math.nan, 20.0, 21.5, 5.0, 6.0],
+        "status": ["published", "c", "published", "derived", "published", "published"],
+    })
+    text = wording.trend_alt_text(frame, "the rate")
+    assert text.startswith("Line chart of the rate from 2021 to 2022 for Camden and England, with each statistical")
+    assert "Camden: 10.0 in 2021, suppressed (c) in 2022." in text
+    assert "England: 20.0 in 2021, 21.5 in 2022." in text
+    assert "Islington" not in text  # neighbours are grey lines, named on hover
