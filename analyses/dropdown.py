@@ -1,0 +1,63 @@
+"""One chart that shows several views in turn, picked from a plotly dropdown.
+
+Plotly's own menus work on the static site (no kernel). Each view is a finished figure from
+``analyses.charts`` (its title, direct labels and axes); the combined figure holds every
+view's traces and switches traces, title, labels, axes and size together. The menu sits
+above the title, so the title always states the finding of the view on show.
+"""
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+MENU_SPACE_PX = 72  # room above the title for the menu (about 32px tall) and a gap
+CAPTION_PX = 8  # approximate width of one caption character at 14px
+SWITCHED = ("annotations", "shapes", "xaxis", "yaxis", "margin")
+
+
+def _view_layout(fig: go.Figure, caption: str) -> dict:
+    """The layout a view needs when chosen: its own, with room and a place for the menu."""
+    layout = fig.layout.to_plotly_json()
+    view = {key: layout.get(key, [] if key in ("annotations", "shapes") else {}) for key in SWITCHED}
+    height = int(layout.get("height", 500)) + MENU_SPACE_PX
+    margin = {"b": 80, **view["margin"]}
+    margin["t"] = int(margin.get("t", 80)) + MENU_SPACE_PX
+    plot_px = height - margin["t"] - margin["b"]
+    menu_y = 1 + (margin["t"] - 6) / plot_px  # 6px below the top edge, in paper units
+    view.update(height=height, margin=margin, **{"updatemenus[0].y": menu_y})
+    view["title"] = {**layout.get("title", {}), "y": 1 - MENU_SPACE_PX / height, "yref": "container", "yanchor": "top"}
+    if caption:
+        view["annotations"] = [*view["annotations"], {
+            "text": html.escape(caption), "x": 0, "xref": "paper", "xanchor": "left", "y": menu_y - 6 / plot_px,
+            "yref": "paper", "yanchor": "top", "showarrow": False, "font": {"size": 14}}]
+    return view
+
+
+def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
+    """A figure showing the first of ``views`` with a dropdown to choose any of them.
+
+    ``views`` maps a menu label to a figure; all should be the same kind of chart.
+    ``caption`` is a short text printed before the menu (e.g. "Indicator:").
+    """
+    if not views:
+        raise ValueError("combine() needs at least one view")
+    figures = list(views.values())
+    counts = [len(fig.data) for fig in figures]
+    layouts = [_view_layout(fig, caption) for fig in figures]
+    combined = go.Figure(layout=figures[0].layout)
+    for index, fig in enumerate(figures):
+        combined.add_traces([{**trace.to_plotly_json(), "visible": index == 0} for trace in fig.data])
+    buttons = [
+        {"label": html.escape(label), "method": "update",
+         "args": [{"visible": [i == index for i, n in enumerate(counts) for _ in range(n)]}, layout]}
+        for index, (label, layout) in enumerate(zip(views, layouts))
+    ]
+    first = {key: value for key, value in layouts[0].items() if key != "updatemenus[0].y"}
+    combined.update_layout(first, updatemenus=[{
+        "type": "dropdown", "buttons": buttons, "active": 0, "showactive": True, "direction": "down",
+        "x": 0, "xanchor": "left", "y": layouts[0]["updatemenus[0].y"], "yanchor": "top",
+        "pad": {"l": len(caption) * CAPTION_PX + 8 if caption else 0}, "font": {"size": 14},
+        "bgcolor": "#FFFFFF", "bordercolor": "#505A5F",
+    }])
+    return combined

@@ -1,0 +1,105 @@
+"""The benchmarking profile in words, charts and summary figures, against hand-checked values."""
+import math
+
+import pandas as pd
+import pytest
+
+from analyses import benchmark, data
+from analyses import profile_view as pv
+
+
+@pytest.fixture(scope="module")
+def york_profile(ds):
+    return benchmark.profile(ds, ds.area("York"))
+
+
+def row_of(profile, indicator):
+    return profile.set_index("indicator").loc[indicator].rename(indicator).to_frame().T.reset_index(
+        names="indicator").iloc[0]
+
+
+@pytest.mark.parametrize("value, status, unit, expected", [
+    (1234.0, "published", "count", "1,234"), (69.04, "published", "rate_per_10000", "69.0"),
+    (23.15, "published", "percent", "23.1%"), (math.nan, "c", "count", "suppressed (c: confidential)"),
+    (math.nan, "published", "percent", "no value"),
+])
+def test_format_value(value, status, unit, expected):
+    assert pv.format_value(value, status, unit) == expected
+
+
+def test_ordinals():
+    assert [pv.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
+        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+
+
+def test_trend_respects_polarity(ds, york_profile):
+    york = ds.area("York")
+    # York looked after rate: 70 (2024) -> 69 (2025), lower is better
+    assert pv.trend_text(ds, york, row_of(york_profile, "cla_31mar_rate")) == "down from 70.0 in 2024 (better)"
+    # re-referrals 23.0% -> 23.2%, lower is better
+    assert pv.trend_text(ds, york, row_of(york_profile, "rereferrals_pct")) == "up from 23.0% in 2024 (worse)"
+    # referrals rate has no polarity: direction only
+    assert pv.trend_text(ds, york, row_of(york_profile, "referrals_rate")) == "up from 466.3 in 2024"
+
+
+def test_trend_skips_gaps_and_stops_at_a_series_break(ds, york_profile):
+    york = ds.area("York")
+    # City of London's re-referral rate has no 2022-2024 value: the change is from 2021
+    london = benchmark.profile(ds, ds.area("City of London"), ["rereferrals_pct"]).iloc[0]
+    assert pv.trend_text(ds, ds.area("City of London"), london) == "up from 11.3% in 2021 (worse)"
+    # EYFSP in 2022 (new framework) is not compared with 2019
+    eyfsp = row_of(york_profile, "eyfsp_gld_pct").copy()
+    eyfsp["year"], eyfsp["value"] = 2022, 70.9
+    assert pv.trend_text(ds, york, eyfsp).startswith("first year of a new series (2022 onwards)")
+
+
+def test_tables_write_every_judgement_out(ds, york_profile):
+    values, benchmarks = pv.profile_tables(ds, ds.area("York"), york_profile)
+    rate = values.set_index("Indicator").loc["Children looked after at 31 March per 10,000 children"]
+    assert rate["York"] == "69.0 (2025)" and rate["England"] == "67.0" and rate["Neighbours' average"] == "57.4"
+    bench = benchmarks.set_index("Indicator").loc["Children looked after at 31 March per 10,000 children"]
+    assert bench["Rank among LAs"] == "79th of 151 (1st = best)"
+    assert bench["Quartile band"] == "C: second worst quarter"
+    assert bench["95% confidence interval"] == "60.6 to 78.4"
+    assert bench["Compared with England"] == "similar to England"
+
+
+def test_suppressed_latest_value_is_shown_as_suppressed(ds):
+    london = ds.area("City of London")
+    values, benchmarks = pv.profile_tables(ds, london, benchmark.profile(ds, london, ["cla_31mar_rate"]))
+    assert values.iloc[0]["City of London"] == "suppressed (c: confidential) (2025)"
+    assert values.iloc[0]["Change"] == "no latest value"
+    assert benchmarks.iloc[0]["Rank among LAs"] == "not ranked"
+
+
+def test_england_gets_values_only(ds):
+    values, benchmarks = pv.profile_tables(ds, data.ENGLAND, benchmark.profile(ds, data.ENGLAND, ["cla_31mar_rate"]))
+    assert list(values.columns) == ["Indicator", "England", "Change"] and benchmarks is None
+
+
+def test_summary_is_compact_and_json_safe(ds):
+    london = ds.area("City of London")
+    summary = pv.summary(benchmark.profile(ds, london, ["cla_31mar_rate", "cla_starts_rate"]))
+    assert summary["cla_31mar_rate"]["value"] is None and summary["cla_31mar_rate"]["status"] == "c"
+    assert summary["cla_31mar_rate"]["rank"] is None and summary["cla_31mar_rate"]["band"] is None
+    starts = summary["cla_starts_rate"]
+    assert (starts["value"], starts["rank"], starts["of"], starts["band"]) == (177.0, 152, 152, "D")
+    assert starts["ci_low"] == pytest.approx(99.05, abs=0.01) and starts["vs_england"] == "worse than England"
+
+
+def test_neighbour_values_keep_suppressed_neighbours_last(ds):
+    york = ds.area("York")
+    frame = pv.neighbour_values(ds, york, "cao_exits_count", 2024)
+    assert len(frame) == 11 and frame["selected"].sum() == 1
+    york_row = frame[frame["selected"]].iloc[0]
+    assert york_row["status"] == "c" and frame.index[frame["selected"]][0] >= frame["value"].notna().sum()
+
+
+def test_neighbour_chart_title_and_counts_left_out(ds, york_profile):
+    york = ds.area("York")
+    fig, table = pv.neighbour_chart(ds, york, pv.local_rows(york_profile))
+    assert "Children looked after at 31 March" not in set(table["Indicator"])  # a count
+    assert len(fig.layout.updatemenus[0].buttons) == len(table)
+    assert fig.layout.title.text.replace("<br>", " ") == (
+        "Children looked after at 31 March per 10,000 children, 2025: York 69.0, 2nd highest of 11 with its "
+        "neighbours (England 67.0)")

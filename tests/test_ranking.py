@@ -1,0 +1,43 @@
+"""Ranking every LA: order, groups, and suppressed values kept out of the bars but in the table."""
+import math
+
+import pandas as pd
+
+from analyses import ranking
+
+
+def values() -> pd.DataFrame:
+    return pd.DataFrame({
+        "la_name": ["York", "Leeds", "Hull", "Wakefield", "Selby"],
+        "region_name": ["YH"] * 5,
+        "value": [30.0, 10.0, math.nan, 20.0, 10.0],
+        "status": ["derived", "derived", "c", "derived", "derived"],
+    })
+
+
+def test_ranked_orders_lowest_first_with_ties_sharing_a_rank():
+    frame = ranking.ranked(values(), "York", {"Leeds"})
+    assert list(frame["la_name"]) == ["Leeds", "Selby", "Wakefield", "York", "Hull"]
+    assert list(frame["rank"].astype("object").where(frame["rank"].notna(), None)) == [1, 1, 3, 4, None]
+    assert list(frame["group"]) == ["neighbour", "other", "other", "selected", "other"]
+
+
+def test_table_shows_the_symbol_not_zero():
+    table = ranking.ranking_table(ranking.ranked(values(), "York", set()), "Rate")
+    hull = table[table["Local authority"] == "Hull"].iloc[0]
+    assert hull["Rate"] == "c" and hull["Rank (1 = lowest)"] == "-"
+
+
+def test_chart_draws_no_bar_for_a_suppressed_value_and_says_so():
+    frame = ranking.ranked(values(), "Hull", {"York"})
+    fig = ranking.ranking_chart(frame, "Hull", "title", "Rate", reference=15.0)
+    drawn = [name for trace in fig.data for name in trace.x]
+    assert "Hull" not in drawn and len(drawn) == 4
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "including Hull (c: confidential)" in texts and "England 15.0" in texts
+
+
+def test_selected_la_is_labelled_with_its_value():
+    fig = ranking.ranking_chart(ranking.ranked(values(), "York", set()), "York", "title", "Rate")
+    label = next(a for a in fig.layout.annotations if a.x == "York")
+    assert label.text == "<b>York</b><br>30.0"
