@@ -1,29 +1,42 @@
-"""Import published statistics (DfE EES CSV, DfE LAIT) into the project's tidy tables.
+"""Import published statistics (DfE EES CSV, DfE LAIT) and councils' own figures into the tidy tables.
 
 ``import_files`` is what ``python -m analyses import`` runs, for the bundled dataset and for
-councils' own downloads alike.
+councils' own files alike. Any problem stops the import with a one-line ``DataFileError`` (or
+``TableError`` for the tidy layout) naming the file, row, column and what was expected, before
+anything is written. Files holding personal data are refused (``analyses.privacy``).
+
+A council's own figures are marked with the source prefix ``council: `` so that disclosure
+control (``analyses.disclosure``) applies to them:
+
+- rows of a file in the project's tidy layout, unless identical to a row of the bundled
+  (published) dataset;
+- all rows of a file in a DfE layout that holds a count of 1 to 5, which DfE's releases never
+  show (they suppress them as ``c``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import lookups, tables
+from . import disclosure, lookups, privacy, tables
 from .geography import LOCAL, NATIONAL, REGIONAL, name_key
 from .indicators import RATE_OF_COUNT
 from .layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows
+from .paths import DATA_DIR
+from .rawfiles import read_table
+from .tables import COUNCIL, DERIVED, DataFileError, TableError
 
 SYMBOLS = ("c", "x", "z", "k", "low", "u")
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
-MAX_FILE_BYTES = 200 * 1024 * 1024
-DERIVED = "derived: "
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")  # Excel's '1,234' in a quoted cell
+KEY = tables.PRIMARY_KEY
 
-
-class DataFileError(ValueError):
-    """A problem with an input file, explained in one line (file, row, column, expectation)."""
+__all__ = ["DataFileError", "TableError", "ImportReport", "import_files", "read_table"]
 
 
 @dataclass
@@ -33,6 +46,8 @@ class ImportReport:
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, layout, rows)
     dropped_historic: dict[str, int] = field(default_factory=dict)  # LA name -> rows
     derived_rows: int = 0
+    council_rows: int = 0
+    suppressed_rows: int = 0
 
     def lines(self) -> list[str]:
         out = [f"{Path(f).name}: {layout} ({rows:,} rows)" for f, layout, rows in self.files]
@@ -41,53 +56,10 @@ class ImportReport:
             out.append(f"Left out rows for LAs that no longer exist: {names}")
         if self.derived_rows:
             out.append(f"Derived {self.derived_rows:,} rates from counts and the 0-17 population")
+        if self.council_rows:
+            out.append(f"{self.council_rows:,} rows are your own (unpublished) figures: disclosure control left "
+                       f"{self.suppressed_rows:,} of them (and of rates derived from them) suppressed as c")
         return out
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV (UTF-8 with or without BOM, CRLF or LF; Excel's cp1252) as strings."""
-    if not path.is_file():
-        raise DataFileError(f"{path}: file not found")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataFileError(f"{path}: file is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB")
-    head = path.read_bytes()[:8]
-    if path.suffix.lower() == ".parquet" or head.startswith(b"PAR1"):
-        try:
-            return pd.read_parquet(path).astype(str)
-        except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise DataFileError(f"{path}: not a readable Parquet file ({exc})") from None
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataFileError(f"{path}: this is an Excel workbook, not a CSV file; save it as CSV (UTF-8) first")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise DataFileError(f"{path}: this is a binary file, not a CSV file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="strict") if _is_cp1252(raw) else None
-        if text is None:
-            raise DataFileError(f"{path}: text encoding not recognised; save the file as CSV UTF-8") from None
-    if not text.strip():
-        raise DataFileError(f"{path}: the file is empty")
-    from io import StringIO
-
-    try:
-        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
-    except pd.errors.ParserError as exc:
-        raise DataFileError(f"{path}: not a valid CSV file ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty:
-        raise DataFileError(f"{path}: the file has a header row but no data rows")
-    return frame
-
-
-def _is_cp1252(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> tuple[pd.DataFrame, str]:
@@ -97,31 +69,46 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
         if rows.empty:
             raise DataFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
         return rows, "DfE Local Authority Interactive Tool (LAIT)"
+    records = privacy.looks_like_records(frame)
+    if records:
+        raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
+                            f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
             raise DataFileError(
-                f"{path}: column {column!r} is missing; expected a DfE explore-education-statistics CSV "
+                f"{path}: row 1: column {column!r} is missing; expected a DfE explore-education-statistics CSV "
                 "(columns time_period, geographic_level, ...) or the project's tidy indicators.csv"
             )
     for layout in LAYOUTS:
         if layout.matches(frame):
+            las = frame["geographic_level"].str.strip().str.lower() == "local authority"
+            if las.any() and "old_la_code" not in frame.columns:
+                raise DataFileError(f"{path}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
+                                    "code on every local authority row")
             return layout.extract(frame), layout.name
     wanted = "; ".join(f"{layout.name}: {', '.join(layout.columns_wanted())}" for layout in LAYOUTS)
-    raise DataFileError(f"{path}: layout not recognised. Looked for the columns of — {wanted}")
+    raise DataFileError(f"{path}: row 1: layout not recognised. Looked for the columns of — {wanted}")
 
 
 def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
-    """Split published cells into a numeric ``value`` and a ``status`` (published or a symbol)."""
+    """Split published cells into a numeric ``value`` and a ``status``; refuse implausible values."""
     raw = rows["raw"].astype(str).str.strip()
     symbol = raw.str.lower().isin(SYMBOLS)
-    value = pd.to_numeric(raw.where(~symbol), errors="coerce")
+    text = raw.where(~raw.str.fullmatch(THOUSANDS), raw.str.replace(",", "", regex=False))
+    value = pd.to_numeric(text.where(~symbol & text.str.fullmatch(NUMBER)), errors="coerce")
+    value = value.where(value.abs() != np.inf)
     bad = ~symbol & value.isna()
     if bad.any():
         first = rows[bad].iloc[0]
         raise DataFileError(
-            f"{path}: row {int(first['source_row']) + 2}, column {first['source_column']!r}: "
+            f"{path}: row {_line(first)}, column {first['source_column']!r}: "
             f"found {first['raw']!r}; expected a number or a published symbol ({', '.join(SYMBOLS)})"
         )
+    expected = tables.out_of_range(rows["indicator"], value)
+    if (expected != "").any():
+        first = rows[expected != ""].iloc[0]
+        raise DataFileError(f"{path}: row {_line(first)}, column {first['source_column']!r}: found "
+                            f"{first['raw']!r} for {first['indicator']}; expected {expected[first.name]}")
     rows = rows.drop(columns="raw")
     rows["value"] = value
     rows["status"] = np.where(symbol, raw.str.lower(), "published")
@@ -135,15 +122,15 @@ def parse_periods(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
     single = text.str.fullmatch(r"(19|20)\d{2}")
     year[single] = text[single].astype(int)
     span = text.str.fullmatch(r"(19|20)\d{4}")
-    ok_span = span & (text.str[4:6].astype(str).where(span, "0").astype(int)
+    ok_span = span & (text.str[4:6].where(span, "0").astype(int)
                       == (text.str[2:4].where(span, "0").astype(int) + 1) % 100)
     year[ok_span] = text[ok_span].str[:4].astype(int) + 1
     bad = year.isna()
     if bad.any():
         first = rows[bad].iloc[0]
         raise DataFileError(
-            f"{path}: row {int(first['source_row']) + 2}, column 'time_period': found {first['time_period']!r}; "
-            "expected a year such as 2025 or an academic year such as 202425"
+            f"{path}: row {_line(first)}, column 'time_period': found {first['time_period']!r}; "
+            "expected a year such as 2025 or an academic or financial year such as 202425"
         )
     rows = rows.copy()
     rows["time_period"] = year.astype(int)
@@ -151,13 +138,13 @@ def parse_periods(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
-    """Check levels and LA codes; give every LA row its current codes, name and region."""
+    """Check levels, region and LA codes and names; give every LA row its current codes, name and region."""
     level = rows["geographic_level"].astype(str).str.strip().str.lower()
     known = level.isin(list(LEVELS) + ["local authority district"])
     if not known.all():
         first = rows[~known].iloc[0]
         raise DataFileError(
-            f"{path}: row {int(first['source_row']) + 2}, column 'geographic_level': found "
+            f"{path}: row {_line(first)}, column 'geographic_level': found "
             f"{first['geographic_level']!r}; expected National, Regional or Local authority"
         )
     rows = rows[level.isin(list(LEVELS))].copy()
@@ -168,7 +155,8 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
     national = rows["geographic_level"] == NATIONAL
     rows.loc[national, ["region_code", "region_name", "old_la_code", "new_la_code", "la_name"]] = ""
     regional = rows["geographic_level"] == REGIONAL
-    rows.loc[regional, "region_name"] = rows.loc[regional, "region_code"].map(lookups.REGIONS).fillna(rows.loc[regional, "region_name"])
+    rows.loc[regional, "region_code"] = _region_codes(path, rows[regional])
+    rows.loc[regional, "region_name"] = rows.loc[regional, "region_code"].map(lookups.REGIONS)
     is_la = rows["geographic_level"] == LOCAL
     rows.loc[~is_la, ["old_la_code", "new_la_code", "la_name"]] = ""
     la_rows = rows[is_la]
@@ -178,7 +166,7 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
     if unknown.any():
         first = la_rows[unknown].iloc[0]
         raise DataFileError(
-            f"{path}: row {int(first['source_row']) + 2}, column 'old_la_code': {first['old_la_code']!r} "
+            f"{path}: row {_line(first)}, column 'old_la_code': {first['old_la_code']!r} "
             f"({first['la_name']}) is not a DfE local authority code; expected a 3-digit code such as 816 (York)"
         )
     status = codes.map(index["status"])
@@ -192,6 +180,27 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
     for column in ("new_la_code", "la_name", "region_code", "region_name"):
         rows.loc[keep, column] = codes.map(index[column]).values
     return rows
+
+
+def _region_codes(path: Path, rows: pd.DataFrame) -> pd.Series:
+    """A regional row's GSS code (from its name if the code is empty); code and name must agree."""
+    by_name = lookups.region_codes()
+    named = rows["region_name"].str.lower().map(by_name)
+    code = rows["region_code"].where(rows["region_code"] != "", named.fillna(""))
+    unknown = ~code.isin(list(lookups.REGIONS))
+    if unknown.any():
+        first = rows[unknown].iloc[0]
+        raise DataFileError(f"{path}: row {_line(first)}, column 'region_code': found {first['region_code']!r} "
+                            f"({first['region_name']}); expected an English region code such as E12000003")
+    keys = {c: {name_key(n) for n, k in by_name.items() if k == c} | {name_key(lookups.REGIONS[c])} for c in lookups.REGIONS}
+    wrong = (rows["region_name"] != "") & ~pd.Series(
+        [name_key(n) in keys[c] for n, c in zip(rows["region_name"], code)], index=rows.index)
+    if wrong.any():
+        first = rows[wrong].iloc[0]
+        c = code[first.name]
+        raise DataFileError(f"{path}: row {_line(first)}, column 'region_name': {first['region_name']!r} does not "
+                            f"match region_code {c}, which is {lookups.REGIONS[c]}")
+    return code
 
 
 def _check_names(path: Path, la_rows: pd.DataFrame, codes: pd.Series, index: pd.DataFrame) -> None:
@@ -210,9 +219,39 @@ def _check_names(path: Path, la_rows: pd.DataFrame, codes: pd.Series, index: pd.
             first = la_rows[bad].iloc[0]
             code = codes[bad].iloc[0]
             raise DataFileError(
-                f"{path}: row {int(first['source_row']) + 2}, column {column!r}: {first[column]!r} does not match "
+                f"{path}: row {_line(first)}, column {column!r}: {first[column]!r} does not match "
                 f"old_la_code {code}, which is {index.loc[code, 'la_name']} ({index.loc[code, 'new_la_code']})"
             )
+
+
+def check_duplicates(path: Path, rows: pd.DataFrame) -> None:
+    """One row per indicator, year and area; many rows of 0 or 1 for one of them are records of children."""
+    repeated = rows[rows.duplicated(KEY, keep=False)]
+    if repeated.empty:
+        return
+    first_key = tuple(repeated.iloc[0][KEY])
+    group = repeated[(repeated[KEY] == pd.Series(first_key, index=KEY)).all(axis=1)]
+    first, second = group.iloc[0], group.iloc[1]
+    area = first["la_name"] or first["region_name"] or "England"
+    if len(group) >= 3 and group["value"].isin([0, 1]).all():
+        raise DataFileError(f"{path}: rows {_line(first)}, {_line(second)} and {len(group) - 2} more each give 0 "
+                            f"or 1 in column {first['source_column']!r} for {area}, {first['time_period']}: this "
+                            f"looks like one row per child; {privacy.AGGREGATE_ONLY}")
+    raise DataFileError(f"{path}: row {_line(second)}, column {second['source_column']!r}: a second row for "
+                        f"{first['indicator']}, {first['time_period']}, {area} (the first is row {_line(first)}); "
+                        "expected one row per indicator, year and area")
+
+
+def mark_council_rows(rows: pd.DataFrame, published: pd.DataFrame, default: str) -> pd.Series:
+    """Sources for tidy rows: 'council: ...' unless the row is identical to a published one."""
+    reference = published.loc[~disclosure.is_council(published), KEY + ["value", "status"]]
+    merged = rows[KEY + ["value", "status"]].reset_index().merge(
+        reference, on=KEY, how="left", suffixes=("", "_published")).set_index("index")
+    same = (merged["status"] == merged["status_published"]) & (
+        (merged["value"] == merged["value_published"]) | (merged["value"].isna() & merged["value_published"].isna()))
+    source = rows["source"].where(rows["source"] != "", default)
+    council = ~same[rows.index] & ~source.str.startswith(DERIVED) & ~source.str.startswith(COUNCIL)
+    return source.where(~council, COUNCIL + source)
 
 
 def derive_rates(table: pd.DataFrame) -> pd.DataFrame:
@@ -242,40 +281,71 @@ def derive_rates(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, *derived], ignore_index=True) if derived else table
 
 
-def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ImportReport]:
-    """Import raw files into one tidy indicators table.
+def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], report: ImportReport,
+              published) -> pd.DataFrame:
+    """One input file as checked tidy rows with their ``source`` (see the module docstring)."""
+    if re.search(r"[<>]", path.name):
+        raise DataFileError(f"{path}: the file name contains < or >; rename the file (its name is shown in reports)")
+    frame = read_table(path)
+    privacy.check(path, frame)
+    if tables.is_tidy(frame):
+        rows = tables.validate_indicators(frame, source=str(path))
+        rows = rows.assign(source_row=rows.index, source_column="value")
+        rows = normalise_geography(path, rows, las, report)
+        rows["source"] = mark_council_rows(rows, published(), path.name)
+        layout = "Evidence for Prevention tidy indicators table"
+    else:
+        rows, layout = tidy_rows(path, frame, region_codes)
+        rows = parse_values(path, rows)
+        rows = parse_periods(path, rows)
+        rows = normalise_geography(path, rows, las, report)
+        check_duplicates(path, rows)
+        small = rows["indicator"].isin(disclosure.COUNTS) & disclosure.is_small(rows["value"])
+        rows["source"] = (COUNCIL if small.any() else "") + path.name
+    report.files.append((str(path), layout, len(rows)))
+    return rows
 
-    Where files overlap, the file whose latest year is later (the newer release) wins;
-    rows from the files override rows of ``base`` (e.g. the bundled dataset).
+
+def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.DataFrame | None = None,
+                 published: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ImportReport]:
+    """Import files into one tidy indicators table, with disclosure control on council figures.
+
+    Where files overlap, the file whose latest year is later (the newer release) wins; rows
+    from the files override rows of ``base`` (e.g. the bundled dataset). ``published`` (default:
+    the bundled dataset) tells a tidy file's published rows from a council's own.
     """
     las = lookups.load_local_authorities() if las is None else las
-    las = lookups.with_match_keys(las)
+    matching = lookups.with_match_keys(las)
     region_codes = lookups.region_codes()
     report = ImportReport()
+    cache = {}
+
+    def reference() -> pd.DataFrame:
+        if "published" not in cache:
+            cache["published"] = published if published is not None else tables.load_indicators_file(DATA_DIR / "indicators.csv")
+        return cache["published"]
+
     parts = []
     for path in paths:
-        path = Path(path)
-        frame = read_table(path)
-        if tables.is_tidy(frame):
-            rows = tables.validate_indicators(frame, source=str(path))
-            layout = "Evidence for Prevention tidy indicators table"
-        else:
-            rows, layout = tidy_rows(path, frame, region_codes)
-            rows = parse_values(path, rows)
-            rows = parse_periods(path, rows)
-            rows = normalise_geography(path, rows, las, report)
-            rows["source"] = path.name
+        rows = read_file(Path(path), matching, region_codes, report, reference)
         rows["release"] = int(rows["time_period"].max()) if len(rows) else 0
-        report.files.append((str(path), layout, len(rows)))
         parts.append(rows)
     table = pd.concat(parts, ignore_index=True)
-    key = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code"]
-    table = table.sort_values("release", kind="stable").drop_duplicates(key, keep="last")
+    table = table.sort_values("release", kind="stable").drop_duplicates(KEY, keep="last")
     if base is not None:
-        table = pd.concat([base, table], ignore_index=True).drop_duplicates(key, keep="last")
+        table = pd.concat([base, table], ignore_index=True).drop_duplicates(KEY, keep="last")
     table = table[tables.INDICATOR_COLUMNS]
     # Recompute every derived rate from the (possibly updated) counts and population.
     table = table[~table["source"].str.startswith(DERIVED)]
     with_rates = derive_rates(table)
     report.derived_rows = int(with_rates["source"].str.startswith(DERIVED).sum())
-    return tables.sort_indicators(with_rates), report
+    protected = disclosure.protect(with_rates, las)
+    council = disclosure.is_council(protected)
+    report.council_rows = int(council.sum())
+    report.suppressed_rows = int(((protected["status"] == "c") & (with_rates["status"] != "c")).sum())
+    return tables.sort_indicators(protected), report
+
+
+def _line(row: pd.Series) -> int:
+    """Line number in the input file of a tidy row (the header is line 1)."""
+    return int(row["source_row"]) + 2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,6 +17,13 @@ INDICATOR_COLUMNS = ["indicator", "time_period", "geographic_level", "region_cod
 STATUSES = ["published", "derived", "c", "x", "z", "k", "low", "u"]
 PRIMARY_KEY = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code"]
 SCHEMA_FILE = "datapackage.json"
+COUNCIL = "council: "  # source prefix of a council's own (unpublished) figures: disclosure control applies
+DERIVED = "derived: "  # source prefix of rows this project computes (recomputed on every import)
+# Plausible values per unit (indicator_metadata.csv gives each indicator's unit).
+UNIT_RANGES = {"count": (0, None), "percent": (0, 100), "rate_per_10000": (0, 10_000)}
+RANGE_TEXT = {"count": "a whole number, 0 or more", "percent": "a percentage from 0 to 100",
+              "rate_per_10000": "a rate per 10,000 children from 0 to 10,000"}
+MARKUP = r"[<>]"
 
 _FIELDS = {
     "indicator": {"type": "string", "description": "Indicator id (see indicator_metadata.csv).",
@@ -37,7 +44,8 @@ _FIELDS = {
     "status": {"type": "string", "description": "published, derived (computed by this project; see method), or the "
                "published symbol: c suppressed, x not available, z not applicable, k/low rounds to zero, u low reliability.",
                "constraints": {"required": True, "enum": STATUSES}},
-    "source": {"type": "string", "description": "File the row came from, or how it was derived."},
+    "source": {"type": "string", "description": "File the row came from, or how it was derived ('derived: ...'). "
+               "'council: ...' marks a council's own figures, to which disclosure control applies."},
 }
 
 
@@ -52,7 +60,12 @@ def datapackage() -> dict:
         "resources": [
             {"name": "indicators", "path": "indicators.csv", "format": "csv", "encoding": "utf-8",
              "schema": {"fields": [{"name": c, **_FIELDS[c]} for c in INDICATOR_COLUMNS],
-                        "primaryKey": PRIMARY_KEY, "missingValues": [""]}},
+                        "primaryKey": PRIMARY_KEY, "missingValues": [""]},
+             "x-valueRanges": {
+                 "description": "Plausible values by the indicator's unit (indicator_metadata.csv); the importer "
+                                "refuses values outside them. Counts are whole numbers.",
+                 **{unit: {"minimum": low, **({"maximum": high} if high is not None else {})}
+                    for unit, (low, high) in UNIT_RANGES.items()}}},
             {"name": "local_authorities", "path": "local_authorities.csv", "format": "csv", "encoding": "utf-8",
              "schema": {"fields": text_fields(LA_COLUMNS), "primaryKey": ["old_la_code"]}},
             {"name": "indicator_metadata", "path": "indicator_metadata.csv", "format": "csv", "encoding": "utf-8",
@@ -62,12 +75,27 @@ def datapackage() -> dict:
 
 
 def is_tidy(frame: pd.DataFrame) -> bool:
-    """Whether a raw table is in the project's own indicators layout."""
-    return {"indicator", "value", "status", "time_period"} <= set(frame.columns)
+    """Whether a raw table is meant to be in the project's own indicators layout (EES files have time_identifier)."""
+    return {"indicator", "value"} <= set(frame.columns) and "time_identifier" not in frame.columns
 
 
 class TableError(ValueError):
     """A tidy table breaks its schema (message names file, row and column)."""
+
+
+class DataFileError(ValueError):
+    """A problem with an input file, explained in one line (file, row, column, expectation)."""
+
+
+def out_of_range(indicators: pd.Series, values: pd.Series) -> pd.Series:
+    """For each row, what its value should be if it is implausible for the indicator's unit, else ''."""
+    unit = indicators.map(lambda i: BY_ID[i].unit if i in BY_ID else "")
+    expected = pd.Series("", index=values.index, dtype=object)
+    for name, (low, high) in UNIT_RANGES.items():
+        v = values[unit == name]
+        bad = (v < low) | (v > high if high is not None else False) | ((v.notna() & (v % 1 != 0)) if name == "count" else False)
+        expected[bad[bad].index] = RANGE_TEXT[name]
+    return expected
 
 
 def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = None) -> pd.DataFrame:
@@ -88,9 +116,11 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
             problem |= (text != "") & ~text.isin(constraints["enum"])
         if "pattern" in constraints:
             problem |= ~text.str.fullmatch(constraints["pattern"])
+        if spec["type"] == "string" and "enum" not in constraints:
+            problem |= text.str.contains(MARKUP)
         if spec["type"] in ("integer", "number"):
             numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-            problem |= (text != "") & numbers.isna()
+            problem |= ((text != "") & numbers.isna()) | (numbers.abs() == float("inf"))
             if spec["type"] == "integer":
                 problem |= numbers.notna() & (numbers % 1 != 0)
             if "minimum" in constraints:
@@ -103,14 +133,24 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
         if problem.any():
             row = problem.idxmax()
             expected = constraints.get("enum") or constraints.get("pattern") or spec["type"]
-            raise TableError(f"{source}: row {frame.index.get_loc(row) + 2}, column {name!r}: "
+            if spec["type"] == "string" and "enum" not in constraints and any(ch in text[row] for ch in "<>"):
+                expected = "plain text without < or > (text from your file is shown on web pages)"
+            raise TableError(f"{source}: row {int(row) + 2}, column {name!r}: "
                              f"found {text[row]!r}; expected {_describe(expected)}")
     _check_value_status(frame, source)
-    duplicated = frame.duplicated(schema["primaryKey"], keep=False)
+    expected = out_of_range(frame["indicator"], frame["value"])
+    if (expected != "").any():
+        row = (expected != "").idxmax()
+        raise TableError(f"{source}: row {int(row) + 2}, column 'value': found {frame.loc[row, 'value']:g} "
+                         f"for {frame.loc[row, 'indicator']}; expected {expected[row]}")
+    duplicated = frame.duplicated(schema["primaryKey"], keep="first")
     if duplicated.any():
         row = duplicated.idxmax()
+        same = (frame[schema["primaryKey"]] == frame.loc[row, schema["primaryKey"]]).all(axis=1)
         keys = ", ".join(f"{k}={frame.loc[row, k]}" for k in schema["primaryKey"] if str(frame.loc[row, k]))
-        raise TableError(f"{source}: row {frame.index.get_loc(row) + 2}: duplicated row for {keys}")
+        raise TableError(f"{source}: row {int(row) + 2}, column 'indicator': duplicated row for {keys} "
+                         f"(first at row {int(same.idxmax()) + 2}); expected one row per indicator, "
+                         "year and area")
     frame["time_period"] = frame["time_period"].astype(int)
     return frame
 
@@ -128,7 +168,7 @@ def _check_value_status(frame: pd.DataFrame, source: str) -> None:
     if bad.any():
         row = bad.idxmax()
         raise TableError(
-            f"{source}: row {frame.index.get_loc(row) + 2}, column 'value': a value must be present exactly when "
+            f"{source}: row {int(row) + 2}, column 'value': a value must be present exactly when "
             f"status is published or derived (found value {frame.loc[row, 'value']!r}, status {frame.loc[row, 'status']!r})"
         )
 
@@ -142,29 +182,34 @@ def sort_indicators(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame) -> None:
-    """Write all tables and the descriptor to ``out_dir`` atomically: all files or none."""
+    """Write all tables and the descriptor to ``out_dir`` atomically.
+
+    Everything is written to a hidden folder beside ``out_dir`` first. A new ``out_dir`` appears
+    complete or not at all; in an existing one the four files are replaced (other files are left).
+    """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TableError(f"{out_dir}: exists and is not a folder; expected a folder to write the dataset to")
     files = {
         "indicators.csv": _csv(indicators[INDICATOR_COLUMNS]),
         "local_authorities.csv": _csv(las[LA_COLUMNS]),
         "indicator_metadata.csv": _csv(metadata_frame()),
         SCHEMA_FILE: json.dumps(datapackage(), indent=2) + "\n",
     }
-    staged = []
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".partial"))
     try:
         for name, text in files.items():
-            handle, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            os.chmod(tmp, 0o644)
-            staged.append((tmp, out_dir / name))
-        for tmp, final in staged:
-            os.replace(tmp, final)
+            (stage / name).write_text(text, encoding="utf-8", newline="")
+            os.chmod(stage / name, 0o644)
+        if out_dir.exists():
+            for name in files:
+                os.replace(stage / name, out_dir / name)
+        else:
+            os.chmod(stage, 0o755)
+            os.rename(stage, out_dir)
     finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -176,14 +221,26 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def load_indicators_file(path: Path) -> pd.DataFrame:
-    """Read and validate a tidy indicators.csv against the schema in its folder's datapackage.json."""
+    """Read a tidy indicators.csv, validate it against its folder's datapackage.json, apply disclosure control."""
+    from . import disclosure, lookups
+
     path = Path(path)
     if not path.is_file():
         raise TableError(f"{path}: file not found")
     descriptor = path.parent / SCHEMA_FILE
-    schema = None
-    if descriptor.is_file():
-        resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
-        schema = next(r["schema"] for r in resources if r["name"] == "indicators")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return validate_indicators(frame, source=str(path), schema=schema)
+    try:
+        schema = None
+        if descriptor.is_file():
+            resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+            schema = next(r["schema"] for r in resources if r["name"] == "indicators")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, KeyError, StopIteration, TypeError) as exc:
+        raise TableError(f"{path}: cannot be read as the dataset's indicators table ({_one_line(exc)})") from None
+    table = validate_indicators(frame, source=str(path), schema=schema)
+    lookup = path.parent / "local_authorities.csv"
+    las = lookups.load_local_authorities(path.parent if lookup.is_file() else None)
+    return disclosure.protect(table, las)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
