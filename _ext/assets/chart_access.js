@@ -1,8 +1,8 @@
 /* Keyboard access and print layout for plotly charts. Load it after plotly.js.
  *
- * Plotly draws its controls in SVG or as links without href, so a keyboard cannot reach
- * them. This makes every chart control focusable, names it, and operates it with the keys
- * people expect: Enter or Space for buttons and menus, arrows/Home/End for sliders.
+ * Plotly's toolbar buttons are real buttons, but its menus and sliders are drawn in SVG,
+ * which a keyboard cannot reach. This makes each of them focusable, names it, and operates
+ * it with the keys people expect: Enter or Space for menu buttons, arrows/Home/End for sliders.
  * Before printing, charts wider than a printed page are redrawn narrower and very tall
  * ones are scaled down, so nothing is cut off; they are restored after printing.
  */
@@ -12,12 +12,9 @@
   var PRINT_HEIGHT = 900; // px; a chart this tall still fits on one printed page
   var DONE = "data-efp-keyboard";
   var STYLE = [
-    ".js-plotly-plot .plotly:focus-within .modebar--hover { opacity: 1; }",
-    ".js-plotly-plot .modebar-btn:focus-visible { outline: 3px solid #0b0c0c; outline-offset: 1px;",
-    "  box-shadow: 0 0 0 5px #ffdd00; }",
     ".js-plotly-plot [" + DONE + "]:focus { outline: none; }",
     ".js-plotly-plot [" + DONE + "]:focus-visible rect.updatemenu-item-rect,",
-    ".js-plotly-plot rect.slider-grip[" + DONE + "]:focus-visible { stroke: #0b0c0c !important;",
+    ".js-plotly-plot rect.slider-grip-rect[" + DONE + "]:focus-visible { stroke: #0b0c0c !important;",
     "  stroke-width: 3px !important; filter: drop-shadow(0 0 3px #ffdd00); }",
     ".js-plotly-plot { break-inside: avoid; }",
     "@media print { .js-plotly-plot .modebar-container { display: none !important; } }",
@@ -46,17 +43,11 @@
   }
 
   // Focus the element that `find` returns once plotly has redrawn (it may replace nodes).
-  function refocus(find) {
+  function refocus(gd, find) {
     requestAnimationFrame(function () {
+      enhance(gd);
       var element = find();
       if (element) element.focus();
-    });
-  }
-
-  function modebar(gd) {
-    gd.querySelectorAll(".modebar-btn:not([" + DONE + "])").forEach(function (button) {
-      control(button, "button", button.getAttribute("data-title"));
-      onKeys(button, { Enter: function () { button.click(); }, " ": function () { button.click(); } });
     });
   }
 
@@ -65,45 +56,57 @@
     return text ? text.textContent : "";
   }
 
+  // A dropdown's header opens its list; a list item or a row button applies its view.
+  // Plotly draws one list at a time, for the menu whose index the list group carries.
   function menus(gd) {
-    gd.querySelectorAll("g.updatemenu-header-group:not([" + DONE + "])").forEach(function (header) {
-      var index = Array.prototype.indexOf.call(gd.querySelectorAll("g.updatemenu-header-group"), header);
-      var find = function () { return gd.querySelectorAll("g.updatemenu-header-group")[index]; };
-      control(header, "button", "Choose a view, now showing: " + menuLabel(header));
+    var list = gd.querySelector("g.updatemenu-dropdown-button-group");
+    var openIndex = list ? list.getAttribute("updatemenu-active-index") : "-1";
+    gd.querySelectorAll("g.updatemenu-header-group").forEach(function (header, position) {
+      var index = header.__data__ && header.__data__._index !== undefined ? header.__data__._index : position;
+      header.setAttribute("aria-label", "Choose a view, now showing: " + menuLabel(header));
+      header.setAttribute("aria-expanded", String(String(index) === openIndex));
+      if (header.hasAttribute(DONE)) return;
+      control(header, "button", null);
       header.setAttribute("aria-haspopup", "true");
-      var open = function () {
-        click(header);
-        refocus(function () { return gd.querySelector("g.updatemenu-dropdown-button-group g.updatemenu-button"); });
+      var toggle = function () {
+        gd._efpMenuHeader = position;
+        click(header.querySelector("g.updatemenu-header") || header);
+        refocus(gd, function () { return gd.querySelector("g.updatemenu-dropdown-button") || header; });
       };
-      onKeys(header, { Enter: open, " ": open, ArrowDown: open });
+      onKeys(header, { Enter: toggle, " ": toggle, ArrowDown: toggle });
     });
-    gd.querySelectorAll("g.updatemenu-button:not([" + DONE + "])").forEach(function (button) {
-      var inDropdown = !!button.closest("g.updatemenu-dropdown-button-group");
+    var items = "g.updatemenu-button, g.updatemenu-dropdown-button";
+    gd.querySelectorAll(items).forEach(function (button) {
+      if (button.hasAttribute(DONE)) return;
+      var inList = button.classList.contains("updatemenu-dropdown-button");
+      var header = function () { return gd.querySelectorAll("g.updatemenu-header-group")[gd._efpMenuHeader || 0]; };
       control(button, "button", menuLabel(button));
-      var sibling = function (step) {
-        var all = Array.prototype.slice.call(button.parentNode.querySelectorAll("g.updatemenu-button"));
+      var move = function (step) {
+        var all = Array.prototype.slice.call(button.parentNode.querySelectorAll(items));
         var next = all[all.indexOf(button) + step];
         if (next) next.focus();
       };
       var choose = function () {
         click(button);
-        if (inDropdown) refocus(function () { return gd.querySelector("g.updatemenu-header-group"); });
+        if (inList) refocus(gd, header);
       };
       var close = function () {
-        var header = gd.querySelector("g.updatemenu-header-group");
-        if (header) { click(header); header.focus(); }
+        var target = header();
+        if (!target) return;
+        click(target.querySelector("g.updatemenu-header") || target);
+        refocus(gd, header);
       };
       onKeys(button, {
-        Enter: choose, " ": choose, ArrowDown: function () { sibling(1); }, ArrowUp: function () { sibling(-1); },
-        ArrowRight: function () { sibling(1); }, ArrowLeft: function () { sibling(-1); },
-        Escape: inDropdown ? close : function () {},
+        Enter: choose, " ": choose, ArrowDown: function () { move(1); }, ArrowUp: function () { move(-1); },
+        ArrowRight: function () { move(1); }, ArrowLeft: function () { move(-1); },
+        Escape: inList ? close : function () {},
       });
     });
   }
 
   function sliders(gd) {
     gd.querySelectorAll("g.slider-group").forEach(function (group, position) {
-      var grip = group.querySelector("rect.slider-grip");
+      var grip = group.querySelector("rect.slider-grip-rect");
       var index = group.__data__ && group.__data__._index !== undefined ? group.__data__._index : position;
       var options = (gd.layout.sliders || [])[index];
       if (!grip || !options) return;
@@ -122,12 +125,12 @@
         if (target === from) return;
         var step = steps[target];
         if (step.method && step.method !== "skip" && step.execute !== false) {
-          Plotly.Plots.executeAPICommand(gd, step.method, step.args || []);
+          Plotly[step.method].apply(null, [gd].concat(step.args || []));
         }
         var update = {};
         update["sliders[" + index + "].active"] = target;
         Plotly.relayout(gd, update);
-        refocus(function () { return gd.querySelectorAll("g.slider-group")[position].querySelector("rect.slider-grip"); });
+        refocus(gd, function () { return gd.querySelectorAll("g.slider-group")[position].querySelector("rect.slider-grip-rect"); });
       };
       onKeys(grip, {
         ArrowRight: function () { go(1); }, ArrowUp: function () { go(1); },
@@ -138,7 +141,6 @@
   }
 
   function enhance(gd) {
-    modebar(gd);
     menus(gd);
     sliders(gd);
   }
