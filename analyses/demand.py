@@ -43,6 +43,7 @@ STAGES = (
 )
 FUNNEL_ROLES = ("selected", "neighbour average", "region", "England")
 FUNNEL_PATTERNS = {"selected": "", "neighbour average": "/", "region": ".", "England": "x"}
+SHORT_NAMES = {"neighbour average": "Neighbours (average)"}  # bar labels must fit beside short bars
 GROUP_THICKNESS = 0.8  # share of each stage's band taken by its bars
 
 
@@ -64,6 +65,21 @@ def child_population(ds: Dataset, area: Area, span: int = 10) -> dict:
         "earlier_children": None if earlier is None else int(earlier),
         "change_pct": None if earlier is None else round(100 * float(series[year] / earlier - 1), 1),
     }
+
+
+def population_text(area: Area, population: dict, england: dict) -> str:
+    """A sentence on the child population and its change, against England's change."""
+    text = f"**{area.name}** had **{population['children']:,}** children aged 0 to 17 in mid-{population['year']} (ONS estimate)"
+    if population["change_pct"] is None:
+        return text + "."
+    if population["change_pct"] == 0:
+        text += f", as many as in mid-{population['earlier_year']}"
+    else:
+        direction = "more" if population["change_pct"] > 0 else "fewer"
+        text += f", {abs(population['change_pct']):.1f}% {direction} than in mid-{population['earlier_year']}"
+    if area.is_england or england["change_pct"] is None:
+        return text + "."
+    return text + f"; over the same years England's child population changed by {england['change_pct']:+.1f}%."
 
 
 def latest(ds: Dataset, area: Area) -> pd.DataFrame:
@@ -119,7 +135,7 @@ def funnel_chart(frame: pd.DataFrame, title: str) -> go.Figure:
     annotations = []
     for i, role in enumerate(roles):
         rows = frame[frame["role"] == role].set_index("label").reindex(labels)
-        name = html.escape(str(rows["area"].dropna().iloc[0]))
+        name = html.escape(SHORT_NAMES.get(role, str(rows["area"].dropna().iloc[0])))
         shown = cells(rows.reset_index())
         y = [s + (i - (len(roles) - 1) / 2) * thickness for s in range(len(labels))]
         values = [v if isinstance(v, float) else None for v in shown]
@@ -128,23 +144,23 @@ def funnel_chart(frame: pd.DataFrame, title: str) -> go.Figure:
             x=values, y=y, orientation="h", width=thickness * 0.9, name=name,
             marker={"color": ROLE_STYLES[role]["color"],
                     "pattern": {"shape": FUNNEL_PATTERNS[role], "fgcolor": "#FFFFFF"}},
-            text=[t if v is not None else "" for t, v in zip(texts, values)], textposition="outside",
+            text=[t if v is not None else "" for t, v in zip(texts, values)], textposition="outside", textfont={"size": 13},
             cliponaxis=False, hovertext=[f"{label}, {t}" for label, t in zip(labels, texts)], hoverinfo="text",
         ))
         annotations += [{"x": 0, "y": yy, "xanchor": "left", "showarrow": False, "text": t, "font": {"size": 13}}
                         for yy, t, v in zip(y, texts, values) if v is None]
     top = pd.to_numeric(frame["value"], errors="coerce").max()
-    fig.update_xaxes(title_text="Per 10,000 children aged 0 to 17", range=[0, (top if top > 0 else 1) * 1.6],
+    fig.update_xaxes(title_text="Per 10,000 children aged 0 to 17", range=[0, (top if top > 0 else 1) * 2],
                      gridcolor="#E0E0E0", tickformat=",.0f")
-    fig.update_yaxes(tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed", showgrid=False,
-                     ticklabelstandoff=8)
+    fig.update_yaxes(tickvals=list(range(len(labels))), autorange="reversed", showgrid=False, ticklabelstandoff=8,
+                     ticktext=["<br>".join(html.escape(line) for line in textwrap.wrap(label, 14)) for label in labels])
     fig.update_layout(
         template="plotly_white", font={"family": FONT, "size": 14, "color": TEXT_COLOUR},
         title={"text": "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)), "x": 0, "xanchor": "left",
                "font": {"size": 20}},
         showlegend=False, barmode="overlay", hovermode="closest", annotations=annotations,
         height=160 + len(labels) * (25 * len(roles) + 40),
-        margin={"l": 200, "r": 30, "t": 110, "b": 70},
+        margin={"l": 120, "r": 20, "t": 110, "b": 70},
     )
     return fig
 

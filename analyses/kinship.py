@@ -157,6 +157,23 @@ def exits_title(area: Area, order: str, figures: dict) -> str:
             f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}")
 
 
+def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
+    """A sentence on the area's own latest counts of each order ('' for England)."""
+    if area.is_england:
+        return ""
+    parts = []
+    for indicator, order in ORDERS.items():
+        figures = exits[indicator]
+        if figures["count"] is None:
+            parts.append(f"the number leaving on a {order} is {missing_phrase(figures['status'])}")
+        else:
+            parts.append(f"{figures['count']:,} left on a {order}")
+    text = f"**{area.name}, {financial_year(exits['sgo_exits_count']['year'])}:** " + "; ".join(parts) + "."
+    if any(figures["count"] is not None for figures in exits.values()):
+        text += " With counts this small, a change of a few children moves the rate a long way, so look at several years together."
+    return text
+
+
 def share_title(share: pd.DataFrame) -> str:
     """The finding of the national share chart: the latest share and its change."""
     first, last = share.iloc[0], share.iloc[-1]

@@ -108,7 +108,7 @@ def slider_chart(estimates: pd.DataFrame, true_effect: float, active: float = 1.
               for row, design in enumerate(DESIGNS, start=1)]
     panels.append({"xref": "paper", "yref": "paper", "x": 0, "y": -0.37, "xanchor": "left", "yanchor": "top",
                    "showarrow": False, "font": {"size": 13}, "align": "left",
-                   "text": "Selection strength: below 0, families doing better were likelier to get support; "
+                   "text": "Selection strength: below 0, families doing better were likelier to get support;<br>"
                            "above 0, families with more difficulties were."})
     steps = []
     for selection, group in estimates.groupby("selection"):
@@ -123,8 +123,8 @@ def slider_chart(estimates: pd.DataFrame, true_effect: float, active: float = 1.
         ))
     fig.update_layout(
         template="plotly_white", font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
-        title={"x": 0, "xanchor": "left", "font": {"size": 19}}, showlegend=False, bargap=0,
-        hovermode="closest", height=800, margin={"l": 70, "r": 30, "t": 175, "b": 200},
+        title={"x": 0, "xanchor": "left", "y": 0.985, "yanchor": "top", "font": {"size": 19}}, showlegend=False, bargap=0,
+        hovermode="closest", height=790, margin={"l": 70, "r": 30, "t": 155, "b": 210},
     )
     fig.update_xaxes(title_text="Estimated effect of support (above 0: support looked helpful)", row=2, col=1)
     fig.update_xaxes(showticklabels=True, zeroline=True, zerolinecolor="#6F777B", zerolinewidth=2, gridcolor="#E0E0E0")
@@ -138,13 +138,16 @@ def alt_text(table: pd.DataFrame, true_effect: float, studies: int) -> str:
     naive = table[table["design"] == DESIGNS[0]].set_index("selection")
     trial = table[table["design"] == DESIGNS[1]]
     low, high = naive.index.min(), naive.index.max()
+    trial_low, trial_high = trial["mean_estimate"].min(), trial["mean_estimate"].max()
+    trials = (f"{trial_low:.2f}" if f"{trial_low:.2f}" == f"{trial_high:.2f}"
+              else f"between {trial_low:.2f} and {trial_high:.2f}")
     return (
         f"Two histograms of estimated effects from {studies:,} simulated studies, naive comparisons above and "
         f"randomised trials below, with a slider for selection strength from {strength_label(low)} to "
         f"{strength_label(high)}. The true effect is {true_effect:.2f}. Naive comparisons average "
         f"{naive.loc[low, 'mean_estimate']:.2f} at {strength_label(low)}, {naive.loc[0.0, 'mean_estimate']:.2f} at 0 "
-        f"and {naive.loc[high, 'mean_estimate']:.2f} at {strength_label(high)}. Randomised trials average between "
-        f"{trial['mean_estimate'].min():.2f} and {trial['mean_estimate'].max():.2f} at every strength. "
+        f"and {naive.loc[high, 'mean_estimate']:.2f} at {strength_label(high)}. Randomised trials average {trials} "
+        f"at every strength. "
         "The data table gives every strength."
     )
 

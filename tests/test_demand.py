@@ -78,3 +78,15 @@ def test_funnel_alt_text_reads_every_value(ds, areas):
     text = demand.funnel_alt_text(demand.funnel(ds, areas["City of London"]))
     assert "On a child protection plan (2025): City of London suppressed (c)" in text
     assert "England 67.0." in text
+
+
+def test_population_text(ds, areas):
+    england = demand.child_population(ds, areas["England"])
+    assert england["change_pct"] == 5.6  # 12,183,016 / 11,535,489 - 1
+    assert demand.population_text(areas["York"], demand.child_population(ds, areas["York"]), england) == (
+        "**York** had **34,758** children aged 0 to 17 in mid-2024 (ONS estimate), 3.6% fewer than in mid-2014; "
+        "over the same years England's child population changed by +5.6%.")
+    new_council = {"year": 2024, "children": 1000, "earlier_year": 2014, "earlier_children": None, "change_pct": None}
+    assert demand.population_text(areas["York"], new_council, england).endswith("(ONS estimate).")
+    same = {**new_council, "earlier_children": 1000, "change_pct": 0.0}
+    assert "as many as in mid-2014" in demand.population_text(areas["York"], same, england)

@@ -110,3 +110,17 @@ def test_summary(ds):
     assert summary["sgo_exits"]["rate_per_10000"] == 3.4 and summary["cao_exits"]["count"] is None
     assert summary["cao_exits"]["status"] == "c"
     assert summary["england_family_and_friends_foster_care"] == {"year": 2024, "children": 13670, "share_of_looked_after_pct": 16.4}
+
+
+def test_own_counts_text(ds):
+    def text(name):
+        area = ds.area(name)
+        return kinship.own_counts_text(area, {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS})
+
+    assert text("York").startswith(
+        "**York, 2023-24:** 12 left on a special guardianship order; the number leaving on a child arrangements "
+        "order is suppressed (c). With counts this small")
+    assert text("Isles of Scilly") == (
+        "**Isles of Scilly, 2023-24:** the number leaving on a special guardianship order is not applicable (z); "
+        "the number leaving on a child arrangements order is not applicable (z).")
+    assert text("England") == ""
