@@ -147,9 +147,9 @@ def exits_title(area: Area, order: str, figures: dict) -> str:
     if area.is_england:
         return (f"{figures['england_count']:,} children left care in England on a {order} in {year}, "
                 f"{figures['england_rate']:,.1f} per 10,000 children")
-    england = f"England's rate was {figures['england_rate']:,.1f} per 10,000 children"
+    england = f"in England {figures['england_rate']:,.1f} in 10,000 children left care on a {order}"
     if figures["rate"] is None:
-        return f"{area.name}: the number leaving care on a {order} in {year} is {missing_phrase(figures['status'])}; {england}"
+        return f"{area.name}'s {year} count is {missing_phrase(figures['status'])}; {england}"
     if figures["count"] == 0:
         return f"No children left {area.name}'s care on a {order} in {year}; {england}"
     children = "child" if figures["count"] == 1 else "children"
