@@ -75,8 +75,7 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
         f"{row.high_97_5:.2f}; {row.share_showing_harm:.0%} of studies made support look harmful."
         for design, row in summary.set_index("design").iterrows()
     ]
-    summary_html = (f"<p class='finding'>{html.escape(finding)}.</p>" + _list(lines)
-                    + f"<p>{studies} simulated studies of {families:,} families each. The outcome is a difficulties "
+    summary_html = (_list(lines) + f"<p>{studies} simulated studies of {families:,} families each. The outcome is a difficulties "
                       f"score (lower is better; 1 point = one standard deviation of families' need).</p>")
     alt = (f"Range chart with one row per design. Each diamond is the average estimate over {studies} simulated studies "
            f"and its bar covers the middle 95% of them; a dashed line marks the true effect of {true_effect:.2f}. "
@@ -111,7 +110,7 @@ def fgc_view(estimate: fgc.Estimate, families: float, coverage: float, effect: f
         f"<b>Net saving:</b> {money(net.central)} a year (range {money(net.low)} to {money(net.high)})",
     ]
     summary_html = (
-        f"<p class='finding'>{html.escape(title)}.</p>" + _list(items)
+        _list(items)
         + f"<p>Built on {families:,.0f} families a year entering pre-proceedings ({html.escape(estimate.pre_proceedings_source)}), "
           f"an effect of {effect * 100:.1f} percentage points fewer children in care, and the costs set above. The range "
           f"uses the low and high ends of the trial's effect ({low * 100:.1f} to {high * 100:.1f} points).</p>")
@@ -153,7 +152,7 @@ def compare_finding(row: pd.Series, area_name: str) -> str:
     band = f"; quartile band {row['band']}" if row["band"] else ""
     if pd.isna(row["england"]):
         return f"{area_name}: {fmt(row['value'])} in {year}{band}"
-    side = versus_england(row["value"], row["england"])
+    side = versus_england(row["value"], row["england"], row["ci_low"], row["ci_high"])  # statistical where possible
     return f"{area_name}: {fmt(row['value'])} in {year}, {side} England ({fmt(row['england'])}){band}"
 
 
@@ -190,7 +189,7 @@ def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
     alt = (f"Line chart of {meta['title']} from {years.min()} to {years.max()} for {area.name}, the average of its "
            f"statistical neighbours, {area.region_name} and England; each neighbour is a thin grey line. {finding}. "
            f"The data table gives every value, neighbours included.")
-    summary_html = f"<p class='finding'>{html.escape(finding)}.</p>" + _list(items)
+    summary_html = _list(items)
     return View(fig, summary_html, alt, charts.chart_table(frame, value_format=value_format))
 
 
@@ -232,7 +231,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
         for r in plan.itertuples()
     ]
     demand_items = [f"{html.escape(_demand_label(r))}: {_demand_value(r)}" for _, r in demand.iterrows()]
-    summary_html = (f"<p class='finding'>{html.escape(title)}.</p>" + _list(items)
+    summary_html = (_list(items)
                     + f"<p><b>Further down the line in {html.escape(area_name)}</b> (latest published figures):</p>"
                     + _list(demand_items)
                     + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "

@@ -1,8 +1,8 @@
 """Live workshop widgets (ipywidgets) for trainers: each shows a view from ``widget_views``.
 
-Every widget has labelled controls with bounds, a Reset button, and an output holding the
-finding, the chart (plotly's own JSON, drawn by the plotly extension in Voilà or JupyterLab),
-the chart's text alternative and its data table. ``view`` is the state last shown and
+Every widget has labelled controls with bounds, a Reset button, the chart (plotly's own JSON,
+drawn by the plotly extension in Voilà or JupyterLab; its title states the finding), a summary
+in words, and the chart's text alternative and data table. ``view`` is the state last shown and
 ``last_update_seconds`` how long the update took, so tests can drive a widget without a browser.
 """
 from __future__ import annotations
@@ -23,11 +23,11 @@ from .plotly_renderer import PLOTLY_CONFIG
 
 DEFAULT_LA = "York"
 STYLE = """<style>
+:root {--jp-content-font-size1: 18px; --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 32px;}
 .efp-workshop {font-size: 18px; max-width: 1150px; line-height: 1.4;}
 .efp-workshop .widget-label, .efp-workshop .widget-readout, .efp-workshop button, .efp-workshop select,
 .efp-workshop input, .efp-workshop .widget-html-content {font-size: 17px;}
 .efp-workshop .widget-slider, .efp-workshop .widget-dropdown, .efp-workshop .widget-text {margin-bottom: 6px;}
-.efp-workshop .finding {font-size: 22px; font-weight: bold; margin: 0.4em 0;}
 .efp-workshop .efp-error {color: #B00020; font-weight: bold;}
 .efp-workshop table {font-size: 15px;}
 </style>"""
@@ -38,7 +38,8 @@ WIDE = w.Layout(width="95%")
 def plotly_output(fig) -> dict:
     """A display_data output holding a figure as plotly JSON (no HTML, no CDN)."""
     native = json.loads(pio.to_json(fig, validate=False))
-    native["config"] = dict(PLOTLY_CONFIG)
+    # Not "responsive": in an output area that makes the chart take the container's height, 0.
+    native["config"] = {**PLOTLY_CONFIG, "responsive": False}
     title = (fig.layout.title.text or "Chart").replace("<br>", " ")
     return {"output_type": "display_data", "metadata": {},
             "data": {"application/vnd.plotly.v1+json": native, "text/plain": title}}
@@ -88,8 +89,6 @@ def _area_names(ds: Dataset, with_england: bool) -> list[str]:
 class WorkshopWidget:
     """Controls, a Reset button and a live output; subclasses give ``build_view``."""
 
-    intro = ""
-
     def __init__(self, controls: list[w.ValueWidget], extra: list[w.Widget] | None = None):
         self.controls = controls
         self.defaults = {id(c): c.value for c in controls}
@@ -102,8 +101,8 @@ class WorkshopWidget:
         self._holding = False
         for control in controls:
             control.observe(self._changed, "value")
-        self.container = w.VBox([w.HTML(STYLE), w.HTML(self.intro), *(extra or controls), self.reset_button,
-                                 self.summary, self.chart, self.extras])
+        self.container = w.VBox([w.HTML(STYLE), *(extra or controls), self.reset_button,
+                                 self.chart, self.summary, self.extras])
         self.container.add_class("efp-workshop")
         self.refresh()
 
@@ -157,12 +156,9 @@ class WorkshopWidget:
 class WhyRandomise(WorkshopWidget):
     """Naive comparison against a randomised trial, over many simulated studies."""
 
-    intro = ("<p>Each simulated study compares families who got support with families who did not. Choose who tends "
-             "to get support, how much it really helps, and how many families each study has.</p>")
-
     def __init__(self):
-        self.referral = _slider(w.SelectionSlider, "Who gets support more often",
-                                options=list(widget_views.REFERRAL_OPTIONS.items()), value=1.0)
+        self.referral = _field(w.Dropdown, "Who gets support more often", width="60em",
+                               options=list(widget_views.REFERRAL_OPTIONS.items()), value=1.0)
         self.effect = _slider(w.FloatSlider, "True effect of support (score points)",
                               min=0.0, max=1.0, step=0.05, value=0.3, readout_format=".2f")
         self.families = _slider(w.IntSlider, "Families in each study", min=50, max=2000, step=50, value=400)
@@ -174,9 +170,6 @@ class WhyRandomise(WorkshopWidget):
 
 class FgcRollout(WorkshopWidget):
     """Offering Family Group Conferences at pre-proceedings in one area, with every input editable."""
-
-    intro = ("<p>What offering a Family Group Conference at pre-proceedings could mean for one area in a year. "
-             "Families a year start from the area's data; type your own figure if you know it.</p>")
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds = live(ds)
@@ -220,8 +213,6 @@ class FgcRollout(WorkshopWidget):
 class CompareLA(WorkshopWidget):
     """One indicator's trend for an LA against its statistical neighbours, region and England."""
 
-    intro = "<p>Pick a local authority and an indicator to see its trend against similar areas, its region and England.</p>"
-
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA, indicator: str = "cla_31mar_rate"):
         self.ds = ds = live(ds)
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=False), value=la)
@@ -235,9 +226,6 @@ class CompareLA(WorkshopWidget):
 
 class TierPlanner(WorkshopWidget):
     """Split a budget across the four tiers of support; see families reached and the area's demand."""
-
-    intro = ("<p>Split a yearly budget across the four tiers of support. Moving one share moves the others so the "
-             "shares always add up to 100%. Costs and take-up are under <i>Assumptions</i>.</p>")
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds = live(ds)

@@ -28,9 +28,9 @@ DEFAULT_PORT = 8866
 INDEX = "index.ipynb"
 START_TIMEOUT = 90  # seconds for Voilà to answer
 STOP_TIMEOUT = 20  # seconds for Voilà to shut its kernels down before it is killed
-# JupyterLab extensions the pages need: plotly's chart renderer (Voilà brings its own widget
-# manager). Leaving out the rest (e.g. jupytext's) keeps the page from loading code it cannot use.
-EXTENSIONS = ["jupyterlab-plotly"]
+# JupyterLab extensions the pages need: the widget controls, Voilà's widget manager and plotly's renderer.
+# Leaving out the rest (e.g. jupytext's) keeps the page from loading code it cannot use.
+EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "jupyterlab-plotly"]
 
 
 class WorkshopError(RuntimeError):

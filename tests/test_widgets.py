@@ -1,0 +1,288 @@
+"""Workshop widgets: the models against hand-checked values, and each widget driven without a browser."""
+import html
+import statistics
+
+import ipywidgets
+import nbclient
+import nbformat
+import pandas as pd
+import pytest
+
+from analyses import fgc, widget_fgc, widget_static, widget_tiers, widget_views, widgets, workshop
+from analyses.paths import ROOT
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+COSTS = {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()}
+TAKE_UP = {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()}
+UPDATE_BUDGET_SECONDS = 0.5
+
+
+@pytest.fixture(scope="module")
+def live(ds):
+    return widgets.live(ds)
+
+
+# FGC roll-out model -------------------------------------------------------------------------------
+
+def test_rollout_by_hand():
+    est = widget_fgc.rollout(100, 0.5, 0.10, 1000, 100, "Test")
+    children = 100 * 2548 / 1471  # 173.2 children in 100 families
+    assert est.pre_proceedings_children.central == pytest.approx(children)
+    assert est.children_offered.central == pytest.approx(children / 2)
+    assert est.children_avoiding_care.central == pytest.approx(children / 2 * 0.10)  # 8.66
+    days = children / 2 * 0.10 * 28 / 0.086  # 28 fewer days per child referred at the trial's 8.6 points
+    assert est.days_in_care_avoided.central == pytest.approx(days)  # 2,819.8
+    assert est.conference_cost.central == pytest.approx(100 * 0.5 * 1000)  # families offered x cost
+    assert est.net_saving.central == pytest.approx(days * 100 - 50_000)  # 231,979
+    interval = fgc.TRIAL.effect_interval()
+    assert est.children_avoiding_care.low == pytest.approx(children / 2 * interval.low)
+    assert est.net_saving.high == pytest.approx(children / 2 * interval.high * 28 / 0.086 * 100 - 50_000)
+
+
+def test_rollout_at_the_trial_defaults_matches_the_fgc_model():
+    families = 300
+    mine = widget_fgc.rollout(families, 1.0, fgc.TRIAL.effect, fgc.DEFAULTS.cost_per_conference,
+                              fgc.DEFAULTS.cost_per_day_in_care)
+    model = fgc.estimate(families * fgc.TRIAL.children_per_family, "", "")
+    for field in ("children_avoiding_care", "days_in_care_avoided", "conference_cost", "gross_saving", "net_saving"):
+        for end in ("low", "central", "high"):
+            assert getattr(getattr(mine, field), end) == pytest.approx(getattr(getattr(model, field), end)), (field, end)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((100, 0.5, 0.20, 1000, 100), "trial's range"),
+    ((100, 1.5, 0.08, 1000, 100), "coverage"),
+    ((-1, 0.5, 0.08, 1000, 100), "negative"),
+    ((100, 0.5, 0.08, -5, 100), "negative"),
+])
+def test_rollout_refuses_bad_inputs(args, message):
+    with pytest.raises(ValueError, match=message):
+        widget_fgc.rollout(*args)
+
+
+def test_default_families_for_york_by_hand(ds):
+    families, source = widget_fgc.default_families(ds, ds.area("York"))
+    # 9.7 applications per 10,000 x 34,758 children = 33.7 a year; / 0.717 reaching proceedings = 47.0 families
+    assert families == round(9.7 * 34_758 / 10_000 / 0.717)
+    assert "York's Cafcass" in source
+
+
+# Tier planner model -------------------------------------------------------------------------------
+
+def test_plan_by_hand():
+    plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES, COSTS, TAKE_UP).set_index("tier")
+    assert plan.loc["Universal", "spend"] == 250_000
+    assert plan.loc["Universal", "places"] == pytest.approx(2500)  # £250,000 / £100
+    assert plan.loc["Universal", "families_reached"] == pytest.approx(2375)  # x 95% take-up
+    assert plan.loc["Selective", "families_reached"] == pytest.approx(250_000 / 3200 * 0.75)  # 58.6
+    assert plan.loc["Targeted", "take_up"] == pytest.approx(0.79)  # 4,802 of 6,110 started
+    assert plan["spend"].sum() == pytest.approx(1_000_000)
+
+
+@pytest.mark.parametrize("shares, costs, message", [
+    ({"Universal": 50, "Selective": 30, "Targeted": 30, "Specialist": 10}, COSTS, "add up to 100"),
+    ({"Universal": 100}, COSTS, "each tier"),
+    (widget_tiers.DEFAULT_SHARES, {**COSTS, "Targeted": 0}, "more than £0"),
+])
+def test_plan_refuses_bad_inputs(shares, costs, message):
+    with pytest.raises(ValueError, match=message):
+        widget_tiers.plan(1_000_000, shares, costs, TAKE_UP)
+
+
+@pytest.mark.parametrize("shares, tier, value, expected", [
+    ({"Universal": 25, "Selective": 25, "Targeted": 25, "Specialist": 25}, "Universal", 40,
+     {"Universal": 40, "Selective": 20, "Targeted": 20, "Specialist": 20}),
+    # 60 left over in proportion 40:30:20 = 26.7, 20, 13.3 -> the largest remainder gets the spare point
+    ({"Universal": 40, "Selective": 30, "Targeted": 20, "Specialist": 10}, "Specialist", 40,
+     {"Universal": 27, "Selective": 20, "Targeted": 13, "Specialist": 40}),
+    ({"Universal": 100, "Selective": 0, "Targeted": 0, "Specialist": 0}, "Universal", 40,
+     {"Universal": 40, "Selective": 20, "Targeted": 20, "Specialist": 20}),
+    ({"Universal": 10, "Selective": 20, "Targeted": 30, "Specialist": 40}, "Targeted", 100,
+     {"Universal": 0, "Selective": 0, "Targeted": 100, "Specialist": 0}),
+])
+def test_rebalance_keeps_shares_at_100(shares, tier, value, expected):
+    assert widget_tiers.rebalance(shares, tier, value) == expected
+
+
+def test_downstream_demand_keeps_suppression(ds):
+    york = widget_tiers.downstream_demand(ds, ds.area("York")).set_index("indicator")
+    assert york.loc["cla_31mar_count", "value"] == 240 and york.loc["cla_31mar_count", "year"] == 2025
+    scilly = widget_tiers.downstream_demand(ds, ds.area("Isles of Scilly")).set_index("indicator")
+    assert scilly.loc["cpp_31mar_count", "status"] == "c" and pd.isna(scilly.loc["cpp_31mar_count", "value"])
+
+
+# Views ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, text", [(2813, "£2,813"), (78_166, "£78,000"), (1_234_000, "£1.2m"), (-44_094, "-£44,000")])
+def test_money(value, text):
+    assert widget_views.money(value) == text
+
+
+def test_randomise_view_shows_the_bias_and_the_truth():
+    biased = widget_views.randomise_view(0.3, 1.0, 400)
+    assert "look harmful" in biased.title
+    assert biased.figure.layout.shapes[0].x0 == pytest.approx(0.3)  # the dashed true-effect line
+    fair = widget_views.randomise_view(0.3, 0.0, 400)
+    assert "both find the true effect" in fair.title
+
+
+def test_compare_finding_uses_the_interval_and_says_why_a_value_is_missing():
+    row = {"unit": "rate_per_10000", "year": 2025, "value": 80.0, "status": "published", "england": 67.0, "band": "D",
+           "ci_low": float("nan"), "ci_high": float("nan")}
+    assert widget_views.compare_finding(row, "X") == "X: 80.0 in 2025, higher than England (67.0); quartile band D"
+    similar = {**row, "ci_low": 60.0, "ci_high": 90.0}
+    assert "similar to England" in widget_views.compare_finding(similar, "X")
+    suppressed = {**row, "value": float("nan"), "status": "c"}
+    assert "suppressed (c)" in widget_views.compare_finding(suppressed, "X")
+
+
+def test_tier_view_shows_suppressed_demand_as_such(ds):
+    plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES, COSTS, TAKE_UP)
+    view = widget_views.tier_view(plan, widget_tiers.downstream_demand(ds, ds.area("Isles of Scilly")), "Isles of Scilly", 1e6)
+    labels = [label.replace("<br>", " ") for label in view.figure.data[1].x]
+    plans = [label for label in labels if "protection plan" in label]
+    assert len(plans) == 1 and "suppressed (c)" in plans[0]
+    assert view.figure.data[1].y[labels.index(plans[0])] is None  # a gap, not 0
+    assert "suppressed (c)" in view.alt_text
+
+
+# Static stand-ins ------------------------------------------------------------------------------------
+
+def test_states_figure_switches_traces_and_titles():
+    states = {"No link": widget_views.randomise_view(0.3, 0.0, 200).figure,
+              "More problems": widget_views.randomise_view(0.3, 1.0, 200).figure}
+    fig = widget_static.states_figure(states, "Who gets support", control="dropdown")
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == list(states)
+    n = len(states["No link"].data)
+    assert buttons[1].args[0]["visible"] == [False] * n + [True] * n
+    assert buttons[1].args[1]["title.text"] == states["More problems"].layout.title.text
+    assert [t.visible for t in fig.data] == [True] * n + [False] * n
+    with pytest.raises(ValueError):
+        widget_static.states_figure({}, "Nothing")
+
+
+# Widgets driven like a trainer would ----------------------------------------------------------------
+
+def _chart_title(widget) -> str:
+    (output,) = widget.chart.outputs
+    return output["data"][PLOTLY_MIME]["layout"]["title"]["text"]
+
+
+def test_why_randomise_widget_updates_and_resets():
+    widget = widgets.WhyRandomise()
+    assert "look harmful" in _chart_title(widget)
+    widget.referral.value = 0.0
+    assert "both find the true effect" in widget.view.title
+    assert "both find the true effect" in _chart_title(widget)
+    widget.effect.value = 0.6
+    assert "0.60" in widget.view.title and widget.view.figure.layout.shapes[0].x0 == pytest.approx(0.6)
+    widget.reset()
+    assert (widget.referral.value, widget.effect.value, widget.families.value) == (1.0, 0.3, 400)
+    assert "look harmful" in widget.view.title
+
+
+def test_fgc_widget_updates_families_coverage_and_area(live):
+    widget = widgets.FgcRollout(live)
+    assert widget.families.value == 47 and "every family" in widget.view.title
+    children = 47 * 2548 / 1471 * 0.086  # 7.0 children a year
+    assert f"about {children:,.0f} children" in widget.view.title
+    widget.coverage.value = 50
+    assert "50% of families" in widget.view.title and "about 4 children" in widget.view.title
+    widget.families.value = 470
+    assert "set by the user" in widget.view.summary_html and "about 35 children" in widget.view.title
+    widget.area.value = "Birmingham"
+    assert widget.families.value == widget_fgc.default_families(live, live.area("Birmingham"))[0]
+    assert widget.view.title.startswith("Birmingham:") and "Birmingham's Cafcass" in html.unescape(widget.view.summary_html)
+    widget.reset()
+    assert (widget.area.value, widget.families.value, widget.coverage.value) == ("York", 47, 100)
+    assert "York's Cafcass" in html.unescape(widget.view.summary_html)
+
+
+def test_fgc_widget_effect_slider_spans_the_trial_range(live):
+    widget = widgets.FgcRollout(live)
+    widget.effect.value = widget.effect.min
+    low = widget.view
+    widget.effect.value = widget.effect.max
+    assert widget.error == "" and (widget.effect.min, widget.effect.max) == (3.6, 13.6)
+    assert widget_fgc.rollout(47, 1, 0.136, 2813, 92.29).children_avoiding_care.central > \
+        widget_fgc.rollout(47, 1, 0.036, 2813, 92.29).children_avoiding_care.central
+    assert low.title != widget.view.title
+
+
+def test_compare_widget_follows_area_and_indicator(live):
+    widget = widgets.CompareLA(live)
+    assert widget.view.title.startswith("York: ") and "quartile band" in widget.view.title
+    widget.indicator.value = "eyfsp_gld_pct"
+    assert "Good level of development" in widget.view.alt_text
+    widget.area.value = "Isles of Scilly"
+    widget.indicator.value = "cla_31mar_rate"
+    assert "not applicable (z)" in widget.view.title  # shown as missing, never as 0
+
+
+def test_tier_widget_rebalances_shares_and_counts_families(live):
+    widget = widgets.TierPlanner(live)
+    widget.shares["Universal"].value = 70
+    assert {t: s.value for t, s in widget.shares.items()} == {"Universal": 70, "Selective": 10, "Targeted": 10, "Specialist": 10}
+    universal = 5_000_000 * 0.70 / 100 * 0.95  # 33,250 families
+    assert f"<b>{universal:,.0f}</b> families" in widget.view.summary_html
+    widget.costs["Universal"].value = 200
+    assert f"<b>{universal / 2:,.0f}</b> families" in widget.view.summary_html
+    widget.area.value = "Isles of Scilly"
+    assert "suppressed (c)" in widget.view.summary_html
+    widget.reset()
+    assert all(s.value == 25 for s in widget.shares.values()) and widget.costs["Universal"].value == 100
+
+
+def test_a_refused_input_is_shown_not_raised(live):
+    class Broken(widgets.WorkshopWidget):
+        def __init__(self):
+            self.knob = ipywidgets.IntSlider(value=1)
+            super().__init__([self.knob])
+
+        def build_view(self):
+            if self.knob.value > 1:
+                raise ValueError("too big")
+            return widget_views.randomise_view(0.3, 0.0, 100)
+
+    widget = Broken()
+    widget.knob.value = 2
+    assert widget.error == "too big" and "too big" in widget.summary.value and widget.chart.outputs == ()
+
+
+def test_chart_output_is_plotly_json_only():
+    output = widgets.plotly_output(widget_views.randomise_view(0.3, 1.0, 100).figure)
+    assert set(output["data"]) == {PLOTLY_MIME, "text/plain"}
+    assert output["data"][PLOTLY_MIME]["config"]["responsive"] is False  # else it collapses to 0 px in Voilà
+
+
+@pytest.mark.parametrize("make, move", [
+    (lambda ds: widgets.WhyRandomise(), lambda w, i: setattr(w.effect, "value", 0.3 + 0.05 * (i + 1))),
+    (lambda ds: widgets.FgcRollout(ds), lambda w, i: setattr(w.coverage, "value", 95 - 5 * i)),
+    (lambda ds: widgets.CompareLA(ds), lambda w, i: setattr(w.area, "value", ["Leeds", "Camden", "Kent"][i])),
+    (lambda ds: widgets.TierPlanner(ds), lambda w, i: setattr(w.shares["Universal"], "value", 30 + 5 * i)),
+], ids=["why_randomise", "fgc", "compare", "tiers"])
+def test_a_move_updates_within_half_a_second(live, make, move):
+    """Python side of one slider or menu move; the best of three, so a busy machine does not fail it."""
+    widget = make(live)
+    times = []
+    for i in range(3):
+        move(widget, i)
+        assert widget.error == ""
+        times.append(widget.last_update_seconds)
+    print(f"update seconds: {', '.join(f'{t:.3f}' for t in times)} (median {statistics.median(times):.3f})")
+    assert min(times) < UPDATE_BUDGET_SECONDS
+
+
+def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel runs in tmp_path, as under workshop mode
+    notebooks = workshop.prepare(tmp_path)
+    assert {p.name for p in notebooks} == {"index.ipynb", "why_randomise.ipynb", "fgc_rollout.ipynb",
+                                           "compare_la.ipynb", "tier_planner.ipynb"}
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+        nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+        shown = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+        if path.stem != "index":
+            assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown), path.name
