@@ -24,9 +24,30 @@ class Dataset:
     def current_las(self) -> pd.DataFrame:
         return self.las[self.las["status"] == "current"].reset_index(drop=True)
 
+    @cached_property
+    def _areas_by_query(self) -> dict[str, Area]:
+        return {}
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, pd.DataFrame]:
+        return {name: rows for name, rows in self.indicators.groupby("indicator", sort=False)}
+
+    @cached_property
+    def _sorted(self) -> pd.DataFrame:
+        return self.indicators.sort_values("time_period", kind="stable")[["time_period", "value", "status"]]
+
+    @cached_property
+    def _series_index(self) -> dict[tuple[str, str, str], object]:
+        """(indicator, level, code) -> row positions in ``_sorted`` (code: LA or region code)."""
+        frame = self.indicators.loc[self._sorted.index]
+        key = frame["old_la_code"].where(frame["geographic_level"] == LOCAL, frame["region_code"])
+        return frame.groupby([frame["indicator"], frame["geographic_level"], key], sort=False).indices
+
     def area(self, query: str) -> Area:
-        """Resolve a user's LA name or code (or 'England')."""
-        return resolve_area(query, self.las)
+        """Resolve a user's LA name or code (or 'England'); remembered per query."""
+        if query not in self._areas_by_query:
+            self._areas_by_query[query] = resolve_area(query, self.las)
+        return self._areas_by_query[query]
 
     def areas(self) -> list[Area]:
         """Every current LA, in name order."""
@@ -34,20 +55,20 @@ class Dataset:
 
     def rows(self, indicator: str) -> pd.DataFrame:
         """All rows of one indicator."""
-        if indicator not in set(self.metadata["indicator"]):
+        if indicator not in self._known_indicators:
             raise KeyError(f"unknown indicator {indicator!r}")
-        return self.indicators[self.indicators["indicator"] == indicator]
+        return self._by_indicator.get(indicator, self.indicators.iloc[0:0])
+
+    @cached_property
+    def _known_indicators(self) -> frozenset[str]:
+        return frozenset(self.metadata["indicator"])
 
     def series(self, indicator: str, area: Area) -> pd.DataFrame:
         """One area's rows of an indicator (time_period, value, status), oldest first."""
-        rows = self.rows(indicator)
-        if area.level == NATIONAL:
-            rows = rows[rows["geographic_level"] == NATIONAL]
-        elif area.level == REGIONAL:
-            rows = rows[(rows["geographic_level"] == REGIONAL) & (rows["region_code"] == area.code)]
-        else:
-            rows = rows[(rows["geographic_level"] == LOCAL) & (rows["old_la_code"] == area.old_la_code)]
-        return rows[["time_period", "value", "status"]].sort_values("time_period").reset_index(drop=True)
+        self.rows(indicator)  # unknown indicator -> KeyError
+        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
+        positions = self._series_index.get((indicator, area.level, code), [])
+        return self._sorted.iloc[positions].reset_index(drop=True)
 
     def latest(self, indicator: str, area: Area) -> pd.Series | None:
         """The most recent row (time_period, value, status) for an area, or None."""
