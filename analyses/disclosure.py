@@ -104,8 +104,9 @@ def dependent(table: pd.DataFrame, council: pd.Series) -> pd.Series:
     population = table.loc[table["indicator"] == "population_0_17", key + ["value"]]
     population = population.assign(time_period=population["time_period"] + 1).rename(columns={"value": "population"})
     out = pd.Series(False, index=table.index)
-    for indicator, (base_id, unit) in BUILT_ON.items():
-        rows = table[(table["indicator"] == indicator) & table["value"].notna()]
+    candidates = table[table["value"].notna() & (council | derived) & table["indicator"].isin(BUILT_ON)]
+    for indicator, rows in candidates.groupby("indicator"):
+        base_id, unit = BUILT_ON[indicator]
         base = table.loc[table["indicator"] == base_id, key + ["value", "status"]].assign(base_council=council)
         merged = rows[key + ["value"]].reset_index().merge(
             base.rename(columns={"value": "base", "status": "base_status"}), on=key, how="left")

@@ -124,6 +124,10 @@ def _parse(path: Path, text: str) -> pd.DataFrame:
     return frame
 
 
+def _fields(n: int) -> str:
+    return f"{n} field" if n == 1 else f"{n} fields"
+
+
 def _check_shape(path: Path, text: str) -> list[str]:
     """The header; every other non-blank row must have as many fields (streamed: nothing is kept)."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -132,7 +136,7 @@ def _check_shape(path: Path, text: str) -> list[str]:
         for fields in reader:
             if fields and len(fields) != len(header):
                 hint = " (a comma inside a value that is not in quotes?)" if len(fields) > len(header) else ""
-                raise DataFileError(f"{path}: row {reader.line_num}: found {len(fields)} fields; expected "
+                raise DataFileError(f"{path}: row {reader.line_num}: found {_fields(len(fields))}; expected "
                                     f"{len(header)}, as in the header{hint}")
     except csv.Error as exc:
         raise DataFileError(f"{path}: row {reader.line_num}: not valid CSV ({exc})") from None

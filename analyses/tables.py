@@ -132,11 +132,12 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
             frame[name] = text
         if problem.any():
             row = problem.idxmax()
-            expected = constraints.get("enum") or constraints.get("pattern") or spec["type"]
+            expected = _describe(constraints.get("enum") or constraints.get("pattern") or spec["type"])
+            if "minimum" in constraints and "maximum" in constraints:
+                expected += f" from {constraints['minimum']} to {constraints['maximum']}"
             if spec["type"] == "string" and "enum" not in constraints and any(ch in text[row] for ch in "<>"):
                 expected = "plain text without < or > (text from your file is shown on web pages)"
-            raise TableError(f"{source}: row {int(row) + 2}, column {name!r}: "
-                             f"found {text[row]!r}; expected {_describe(expected)}")
+            raise TableError(f"{source}: row {int(row) + 2}, column {name!r}: found {text[row]!r}; expected {expected}")
     _check_value_status(frame, source)
     expected = out_of_range(frame["indicator"], frame["value"])
     if (expected != "").any():

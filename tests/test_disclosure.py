@@ -2,6 +2,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyses import data, disclosure, lookups, tables
 from analyses.importer import import_files
@@ -182,3 +184,36 @@ def test_loader_applies_disclosure_control_to_a_hand_edited_folder(tmp_path):
     loaded = data.load(tmp_path).indicators
     assert cell(loaded, "cpp_31mar_count", "816").status == "c"
     assert cell(loaded, "cpp_31mar_count", "370").value == 2
+
+
+CELL_VALUES = st.one_of(st.none(), st.integers(0, 12), st.sampled_from(["c", "x", "z"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(CELL_VALUES, min_size=15, max_size=15), total=st.one_of(st.none(), st.just("sum"), CELL_VALUES),
+       council=st.lists(st.booleans(), min_size=16, max_size=16))
+def test_no_council_count_of_1_to_5_is_shown_or_recoverable_by_subtraction(values, total, council):
+    def make(indicator_value, source, **where):
+        if indicator_value is None:
+            return None
+        if isinstance(indicator_value, str):
+            return row("cpp_31mar_count", None, status=indicator_value, source=source, **where)
+        return row("cpp_31mar_count", indicator_value, source=source, **where)
+
+    sources = [COUNCIL + "mine.csv" if c else "published.csv" for c in council]
+    if total == "sum":
+        total = sum(v for v in values if isinstance(v, int))
+    rows = [make(v, s, code=c, region="E12000003") for v, s, c in zip(values, sources, YORKSHIRE.old_la_code)]
+    rows.append(make(total, sources[15], level="Regional", region="E12000003"))
+    given_rows = table([r for r in rows if r is not None])
+    got = disclosure.protect(given_rows, LAS)
+
+    is_council = got.source.str.startswith(COUNCIL)
+    assert not (is_council & got.value.between(1, 5)).any()
+    published = ~is_council
+    pd.testing.assert_frame_equal(got[published], given_rows[published])
+    shown = got.value.notna() | (got.status == "z")
+    cells = 16
+    unknown = cells - int(shown.sum())
+    assert unknown != 1 or not (is_council & got.value.notna()).any()
+    pd.testing.assert_frame_equal(disclosure.protect(got, LAS), got)
