@@ -55,6 +55,8 @@ def check_port(port: int, host: str = HOST) -> None:
     if not 1024 <= port <= 65535:
         raise WorkshopError(f"port {port} is outside 1024-65535; choose another with --port N")
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server will: a port left in TIME_WAIT by the last session is free, a listener is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

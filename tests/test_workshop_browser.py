@@ -1,0 +1,130 @@
+"""Workshop mode end to end: the launcher's errors, and a slider moved in headless Chromium."""
+import contextlib
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from analyses import workshop
+from analyses.paths import ROOT
+
+CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+# Voilà's page template links the Font Awesome stylesheet from a CDN; offline it fails harmlessly
+# (the pages use no icon fonts that matter). Nothing else may leave the machine.
+ALLOWED_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
+START_SECONDS, PAGE_MS, STOP_SECONDS = 120, 120_000, 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((workshop.HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _workshop(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analyses", "workshop", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_a_port_in_use_gets_one_clear_line():
+    with socket.socket() as busy:
+        busy.bind((workshop.HOST, 0))
+        busy.listen()
+        result = _workshop("--port", str(busy.getsockname()[1]))
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "already in use" in result.stderr and "--port N" in result.stderr
+
+
+def test_a_port_out_of_range_is_refused():
+    result = _workshop("--port", "80")
+    assert result.returncode == 2 and "outside 1024-65535" in result.stderr
+
+
+@contextlib.contextmanager
+def _running_workshop(port: int):
+    """Start ``python -m analyses workshop``, yield it with its output lines; always stop it (Ctrl-C)."""
+    process = subprocess.Popen([sys.executable, "-m", "analyses", "workshop", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
+    reader.start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while not any("Workshop mode is running" in line for line in seen):
+            remaining = deadline - time.monotonic()
+            assert remaining > 0 and process.poll() is None, f"workshop mode did not start: {seen}"
+            with contextlib.suppress(queue.Empty):
+                seen.append(lines.get(timeout=min(remaining, 1)))
+        yield process, seen
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends
+            try:
+                process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        reader.join(5)
+        while not lines.empty():
+            seen.append(lines.get())
+
+
+def _voila_processes(port: int) -> list[str]:
+    """Command lines of Voilà servers still listening for this test's port."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if "voila" in text and f"--port={port}" in text:
+                found.append(text)
+    return found
+
+
+def test_workshop_mode_serves_live_widgets_offline():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    port = _free_port()
+    external: list[str] = []
+    with _running_workshop(port) as (process, output):
+        assert workshop.url(port) in "".join(output)
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 1600})
+                local = f"http://{workshop.HOST}:{port}/"
+                page.on("request", lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url))
+                page.goto(workshop.url(port), timeout=PAGE_MS)
+                page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
+                title = page.locator(".js-plotly-plot .gtitle").first
+                title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
+                before = title.text_content()
+                assert before.startswith("York: offering an FGC to every family")
+                coverage = page.locator(".widget-slider").filter(has_text="Families offered an FGC").locator(".noUi-handle")
+                coverage.focus()
+                started = time.monotonic()
+                page.keyboard.press("ArrowLeft")  # 100% -> 95%
+                page.wait_for_function("old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
+                                       arg=before, timeout=30_000)
+                seconds = time.monotonic() - started
+                print(f"slider move to redrawn chart: {seconds:.2f} s")
+                assert "95% of families" in title.text_content()
+                assert page.locator(".widget-readout", has_text="95").count() == 1
+            finally:
+                browser.close()
+    assert process.returncode == 0, output
+    assert any("Workshop mode stopped." in line for line in output), output
+    assert not _voila_processes(port)
+    workshop.check_port(port)  # free again: workshop mode can restart at once
+    assert all(url.startswith(ALLOWED_EXTERNAL) for url in external), external
