@@ -158,17 +158,22 @@ def versus_england(significance: str) -> str:
     return words.get(significance, "not tested against")
 
 
-def trend_title(frame: pd.DataFrame, area: Area, factor: str, measure: str) -> str:
-    """A chart title stating the latest finding of a ``benchmark.comparison`` frame."""
-    year = int(frame["time_period"].max())
-    latest = frame[frame["time_period"] == year].set_index("role")
-    value_format = "{:.1f}%" if measure == "share" else "{:,.1f} per 10,000 children"
-    who = FACTORS[factor].lower()
+def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
+    """The chapter's headline sentence (Markdown) for one factor's row of ``latest_table``."""
+    who = FACTORS[row["factor"]].lower()
+    lead = f"**{area.name}, {period}.** "
     if area.is_england:
-        row = latest.loc["selected"]
-        return f"England, {period_label(year)}: domestic abuse concerning {who}, {describe(row['value'], row['status'], value_format)}"
-    mine = describe(latest.loc["selected", "value"], latest.loc["selected", "status"], value_format) \
-        if "selected" in latest.index else "no value"
-    england = describe(latest.loc["England", "value"], latest.loc["England", "status"], value_format) \
-        if "England" in latest.index else "no value"
-    return f"{area.name}, {period_label(year)}: domestic abuse concerning {who}, {mine} (England {england})"
+        return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
+                f"{row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that recorded a factor.")
+    england = (f"England's rate was {row['england_rate']:.1f} per 10,000 children ({row['england_share']:.1f}% of "
+               f"assessments that recorded a factor), and the average of {area.name}'s statistical neighbours "
+               f"{describe(row['neighbours_rate'], 'derived', '{:.1f}')}.")
+    if row["count_status"] in SUPPRESSION_SYMBOLS or pd.isna(row["count"]):
+        return (lead + f"The number of assessments identifying domestic abuse concerning {who} is "
+                f"{describe(row['count'], row['count_status'], '{:,.0f}')}, so its rate and share cannot be shown. "
+                + england)
+    return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
+            f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {versus_england(significance)} "
+            f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
+            f"a factor. " + england)
+

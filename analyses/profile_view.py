@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,6 +20,7 @@ from .charts import PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
 from .data import Dataset
 from .geography import Area
 
+NAME_WIDTH = 18  # characters per line of an LA name beside a bar
 UNIT_FORMATS = {"count": "{:,.0f}", "rate_per_10000": "{:,.1f}", "percent": "{:.1f}%"}
 SERIES_BREAKS = {"eyfsp_gld_pct": 2022}  # first year of a new series: earlier years are not comparable
 BAND_WORDS = {"A": "A: best quarter of LAs", "B": "B: second best quarter", "C": "C: second worst quarter",
@@ -106,15 +108,22 @@ def _number(value: float) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def summary(profile: pd.DataFrame) -> dict:
-    """Compact per-indicator figures for ``publish_summary('profile', ...)``."""
-    return {row["indicator"]: {
-        "year": int(row["year"]), "value": _number(row["value"]), "status": row["status"],
-        "neighbour_average": _number(row["neighbour_average"]), "england": _number(row["england"]),
-        "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["of"]),
-        "band": row["band"] or None, "ci_low": _number(row["ci_low"]), "ci_high": _number(row["ci_high"]),
-        "vs_england": row["vs_england"],
-    } for _, row in profile.iterrows()}
+def summary(profile: pd.DataFrame, area: Area) -> dict:
+    """Compact per-indicator figures for ``publish_summary('profile', ...)``.
+
+    For England the comparisons with LAs and with England itself are left empty (None).
+    """
+    def record(row: pd.Series) -> dict:
+        out = {"year": int(row["year"]), "value": _number(row["value"]), "status": row["status"],
+               "neighbour_average": _number(row["neighbour_average"]), "england": _number(row["england"]),
+               "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["of"]),
+               "band": row["band"] or None, "ci_low": _number(row["ci_low"]), "ci_high": _number(row["ci_high"]),
+               "vs_england": row["vs_england"]}
+        if area.is_england:
+            out.update(dict.fromkeys(("neighbour_average", "rank", "band", "ci_low", "ci_high", "vs_england")))
+        return out
+
+    return {row["indicator"]: record(row) for _, row in profile.iterrows()}
 
 
 def significance_counts(profile: pd.DataFrame) -> dict[str, int]:
@@ -155,7 +164,8 @@ def neighbour_title(frame: pd.DataFrame, area: Area, row: pd.Series) -> str:
 def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure:
     """Horizontal bars of the LA (dark, solid) and its neighbours (hatched), with England as a dashed line."""
     value_format = UNIT_FORMATS.get(row["unit"], "{:,.1f}")
-    names = [f"<b>{html.escape(n)}</b>" if s else html.escape(n) for n, s in zip(frame["la_name"], frame["selected"])]
+    names = ["<br>".join(f"<b>{line}</b>" if s else line for line in textwrap.wrap(html.escape(n), NAME_WIDTH))
+             for n, s in zip(frame["la_name"], frame["selected"])]
     labels = [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])]
     plotted = frame["value"].where(frame["value"].notna() & ~frame["status"].isin(SUPPRESSION_SYMBOLS))
     fig = go.Figure(go.Bar(
@@ -179,7 +189,7 @@ def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure
     fig.update_xaxes(range=[0, (top or 1) * 1.3])
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return _base_layout(fig, neighbour_title(frame, area, row), annotations=annotations, hovermode="closest",
-                        height=560, margin={"l": 260, "r": 40, "t": 110, "b": 80})
+                        height=560, margin={"l": 170, "r": 40, "t": 110, "b": 80})
 
 
 def neighbour_chart(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -190,7 +200,7 @@ def neighbour_chart(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.
     views, table = {}, []
     for _, row in profile[profile["unit"] != "count"].iterrows():
         frame = neighbour_values(ds, area, row["indicator"], int(row["year"]))
-        views[row["title"]] = neighbour_bars(frame, area, row)
+        views[row["title"].replace(" per 10,000 children", " (per 10,000)")] = neighbour_bars(frame, area, row)
         cells = {n: format_value(v, s, row["unit"]) for n, v, s in zip(frame["la_name"], frame["value"], frame["status"])}
         table.append({"Indicator": row["title"], "Year": str(int(row["year"])), area.name: cells[area.name],
                       **{n: c for n, c in cells.items() if n != area.name},

@@ -94,7 +94,7 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
     high = max(values.max() if not values.empty else 1.0, reference or 0.0) * 1.25 or 1.0
     fig.update_yaxes(range=[0, high])
     return _base_layout(fig, title, annotations=annotations, bargap=0.15, hovermode="closest", height=500,
-                        margin={"l": 80, "r": 30, "t": 110, "b": 110})
+                        margin={"l": 80, "r": 30, "t": 125, "b": 110})
 
 
 def _key(selected: str | None) -> dict:
@@ -105,5 +105,5 @@ def _key(selected: str | None) -> dict:
         parts.insert(0, f'<span style="color:{PALETTE[0]}">■</span> {html.escape(selected)}')
     else:
         parts = parts[1:]
-    return {"x": 0, "xref": "paper", "xanchor": "left", "y": 1.02, "yref": "paper", "yanchor": "bottom",
+    return {"x": 0, "xref": "paper", "xanchor": "left", "y": 1.03, "yref": "paper", "yanchor": "bottom",
             "showarrow": False, "font": {"size": 14}, "text": "   ".join(parts)}

@@ -91,8 +91,14 @@ def test_words_for_sentences():
     assert da.versus_england("not tested") == "not tested against"
 
 
-def test_trend_title_states_the_latest_values(dsm):
+
+def test_headline_for_a_published_and_a_suppressed_figure(dsm):
     york = dsm.area("York")
-    frame = benchmark.comparison(dsm, "da_factor_parent_share", york)
-    title = da.trend_title(frame, york, "da_factor_parent_count", "share")
-    assert title == "York, 2024-25: domestic abuse concerning a parent or carer, 15.2% (England 31.7%)"
+    row = da.latest_table(dsm, york, 2025).iloc[0]
+    text = da.headline(york, row, "2024-25", "lower than England")
+    assert text.startswith("**York, 2024-25.** Domestic abuse concerning a parent or carer was identified in 252 "
+                           "assessments: 72.5 per 10,000 children, significantly lower than England's, and 15.2%")
+    london = dsm.area("City of London")
+    text = da.headline(london, da.latest_table(dsm, london, 2025).iloc[0], "2024-25", "not tested")
+    assert "is suppressed (c: confidential), so its rate and share cannot be shown" in text
+    assert "England's rate was 133.7" in text

@@ -79,12 +79,17 @@ def test_england_gets_values_only(ds):
 
 def test_summary_is_compact_and_json_safe(ds):
     london = ds.area("City of London")
-    summary = pv.summary(benchmark.profile(ds, london, ["cla_31mar_rate", "cla_starts_rate"]))
+    summary = pv.summary(benchmark.profile(ds, london, ["cla_31mar_rate", "cla_starts_rate"]), london)
     assert summary["cla_31mar_rate"]["value"] is None and summary["cla_31mar_rate"]["status"] == "c"
     assert summary["cla_31mar_rate"]["rank"] is None and summary["cla_31mar_rate"]["band"] is None
     starts = summary["cla_starts_rate"]
     assert (starts["value"], starts["rank"], starts["of"], starts["band"]) == (177.0, 152, 152, "D")
     assert starts["ci_low"] == pytest.approx(99.05, abs=0.01) and starts["vs_england"] == "worse than England"
+
+
+def test_england_summary_has_no_comparisons_with_itself(ds):
+    summary = pv.summary(benchmark.profile(ds, data.ENGLAND, ["cla_31mar_rate"]), data.ENGLAND)["cla_31mar_rate"]
+    assert summary["value"] == 67.0 and summary["rank"] is None and summary["vs_england"] is None
 
 
 def test_neighbour_values_keep_suppressed_neighbours_last(ds):

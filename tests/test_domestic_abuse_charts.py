@@ -1,0 +1,68 @@
+"""The domestic abuse chapter's charts and tables: titles, suppressed values and every LA listed."""
+import html
+
+import pytest
+
+from analyses import benchmark, data
+from analyses import domestic_abuse as da
+from analyses import domestic_abuse_charts as dac
+
+
+@pytest.fixture(scope="module")
+def dsm(ds):
+    return da.with_measures(ds)
+
+
+def test_trend_title_states_the_latest_values(dsm):
+    york = dsm.area("York")
+    frame = benchmark.comparison(dsm, "da_factor_parent_share", york)
+    title = dac.trend_title(frame, york, "da_factor_parent_count", "share")
+    assert title == "York, 2024-25: domestic abuse concerning a parent or carer, 15.2% (England 31.7%)"
+
+
+def test_rate_bars_title_and_table(dsm):
+    york = dsm.area("York")
+    fig, table, alt = dac.rate_bars(york, da.latest_table(dsm, york, 2025), "2024-25")
+    assert fig.layout.title.text.replace("<br>", " ") == (
+        "York, 2024-25: domestic abuse concerning a parent or carer was identified at 72.5 per 10,000 children, "
+        "against 133.7 in England")
+    assert list(table.columns) == ["Domestic abuse concerning", "York", "Statistical neighbours (average)",
+                                   "Yorkshire and The Humber", "England"]
+    assert table.iloc[0]["York"] == "72.5" and "No bar" not in alt
+
+
+def test_rate_bars_for_a_suppressed_area_draw_no_bar_and_say_why(dsm):
+    london = dsm.area("City of London")
+    fig, table, alt = dac.rate_bars(london, da.latest_table(dsm, london, 2025), "2024-25")
+    assert fig.data[0].y == (None, None, None)
+    assert set(table["City of London"]) == {"suppressed (c: confidential)"}
+    assert fig.layout.title.text.replace("<br>", " ") == (
+        "City of London, 2024-25: the figure for abuse concerning a parent or carer is suppressed (c: confidential); "
+        "England 133.7 per 10,000 children")
+    assert "No bar is drawn for City of London" in alt
+
+
+def test_trend_views_has_six_measures_and_all_years(dsm):
+    fig, table, alt = dac.trend_views(dsm, dsm.area("York"))
+    assert len(fig.layout.updatemenus[0].buttons) == 6 and table["Measure"].nunique() == 6
+    assert "2018 to 2025" in alt
+
+
+def test_interval_table_for_england_has_no_self_comparison(dsm):
+    derived = [da.measure_id(f, m) for f in da.FACTORS for m in da.MEASURES]
+    profile = benchmark.profile(dsm, data.ENGLAND, derived).set_index("indicator")
+    table = dac.interval_table(profile, data.ENGLAND)
+    assert set(table["Compared with England"]) == {"-"} and set(table["Rank among LAs (1st = lowest)"]) == {"-"}
+    york = dsm.area("York")
+    table = dac.interval_table(benchmark.profile(dsm, york, derived).set_index("indicator"), york)
+    assert table.iloc[0]["Rank among LAs (1st = lowest)"] == "10th of 152"
+    assert table.iloc[1]["95% confidence interval"] == "13.6% to 17.0%"
+
+
+def test_ranking_view_lists_every_la(dsm):
+    fig, table, alt = dac.ranking_view(dsm, dsm.area("York"), 2025)
+    assert len(table) == 153 and table["Per 10,000 children"].isin(["c", "u", "x", "z"]).sum() >= 1
+    assert fig.layout.title.text.replace("<br>", " ").startswith("York was 10th lowest of 152 local authorities")
+    london = dac.ranking_view(dsm, dsm.area("City of London"), 2025)[0]
+    assert html.unescape(london.layout.title.text.replace("<br>", " ")) == (
+        "City of London's figure for 2024-25 is suppressed (c: confidential); 152 local authorities published one")
