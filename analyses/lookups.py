@@ -31,8 +31,18 @@ def region_codes() -> dict[str, str]:
     return names
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def _read(path: Path, required: list[str]) -> pd.DataFrame:
+    from .tables import TableError
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError) as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else " ".join(str(exc).split())
+        raise TableError(f"{path}: cannot be read as a lookup table ({reason})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise TableError(f"{path}: row 1: missing column(s) {', '.join(missing)} of the lookup table")
+    return frame
 
 
 def _in_force(row: pd.Series) -> bool:
@@ -49,8 +59,9 @@ def build_local_authorities(sn_model: Path, las_list: Path) -> pd.DataFrame:
     3-digit code are kept as ``other_gss_codes``. LAs abolished in the reorganisations since
     2009 are kept with status ``historic`` so older files can be read and their rows set aside.
     """
-    sn = _read(sn_model)
-    las = _read(las_list)
+    sn = _read(sn_model, ["old_la_code", "la_name", *[f"SN_{i}" for i in range(1, 11)]])
+    las = _read(las_list, ["new_la_code", "la_name", "date_of_operation", "date_of_termination",
+                           "parent_geography_code", "old_la_code"])
     las = las[las["old_la_code"].str.fullmatch(r"\d{3}")]
     rows = []
     for _, s in sn.iterrows():
@@ -82,7 +93,7 @@ def build_local_authorities(sn_model: Path, las_list: Path) -> pd.DataFrame:
 
 def load_local_authorities(data_dir: Path | None = None) -> pd.DataFrame:
     """The LA lookup from ``data_dir`` (default: the bundled data)."""
-    return _read(Path(data_dir or DATA_DIR) / "local_authorities.csv")
+    return _read(Path(data_dir or DATA_DIR) / "local_authorities.csv", LA_COLUMNS)
 
 
 def with_match_keys(las: pd.DataFrame) -> pd.DataFrame:

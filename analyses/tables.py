@@ -197,9 +197,10 @@ def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame) ->
         "indicator_metadata.csv": _csv(metadata_frame()),
         SCHEMA_FILE: json.dumps(datapackage(), indent=2) + "\n",
     }
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".partial"))
+    stage = None
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".partial"))
         for name, text in files.items():
             (stage / name).write_text(text, encoding="utf-8", newline="")
             os.chmod(stage / name, 0o644)
@@ -209,8 +210,11 @@ def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame) ->
         else:
             os.chmod(stage, 0o755)
             os.rename(stage, out_dir)
+    except OSError as exc:
+        raise TableError(f"{out_dir}: cannot write the dataset there ({exc.strerror or exc})") from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def _csv(frame: pd.DataFrame) -> str:

@@ -99,21 +99,6 @@ def test_bundled_dataset_covers_every_la_and_validates(ds):
     assert ds.series("cla_31mar_count", ds.area("York")).set_index("time_period").loc[2025, "value"] == 240
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "empty"),
-    (b"time_period,geographic_level\n", "no data rows"),
-    (b"a,b\n1,2\n", "column 'time_period' is missing"),
-    (b"time_period,geographic_level,foo\n2025,National,1\n", "layout not recognised"),
-    (b"PK\x03\x04rest-of-a-zip", "Excel workbook"),
-])
-def test_bad_files_get_a_one_line_error(tmp_path, content, expected):
-    path = tmp_path / "bad.csv"
-    path.write_bytes(content)
-    with pytest.raises(DataFileError, match=expected) as info:
-        import_files([path])
-    assert "bad.csv" in str(info.value) and "\n" not in str(info.value)
-
-
 def ees_file(tmp_path, rows, header="time_period,time_identifier,geographic_level,country_code,country_name,"
                                     "region_code,region_name,old_la_code,new_la_code,la_name,category,CPP_At31"):
     path = tmp_path / "cpp.csv"
@@ -121,40 +106,64 @@ def ees_file(tmp_path, rows, header="time_period,time_identifier,geographic_leve
     return path
 
 
-def test_non_numeric_cell_names_row_and_column(tmp_path):
-    path = ees_file(tmp_path, ["2025,Reporting year,Local authority,E92000001,England,E12000003,"
-                               "Yorkshire and The Humber,816,E06000014,York,CPP,12",
-                               "2025,Reporting year,Local authority,E92000001,England,E12000003,"
-                               "Yorkshire and The Humber,816,E06000014,York,CPP,lots"])
-    with pytest.raises(DataFileError, match=r"row 3, column 'CPP_At31': found 'lots'"):
-        import_files([path])
+YORK = "2025,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,816,E06000014,York"
 
 
-def test_code_and_name_that_disagree(tmp_path):
-    path = ees_file(tmp_path, ["2025,Reporting year,Local authority,E92000001,England,E12000003,"
-                               "Yorkshire and The Humber,816,E06000014,Leeds,CPP,12"])
-    with pytest.raises(DataFileError, match="'Leeds' does not match old_la_code 816, which is York"):
-        import_files([path])
-
-
-def test_bad_year_format(tmp_path):
-    path = ees_file(tmp_path, ["2024/25,Reporting year,National,E92000001,England,,,,,,CPP,12"])
-    with pytest.raises(DataFileError, match="column 'time_period'"):
-        import_files([path])
-
-
-def test_bom_crlf_and_cp1252_files_read_the_same(tmp_path):
-    rows = ["2025,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,816,E06000014,York,CPP,12"]
-    plain = ees_file(tmp_path, rows)
+def test_bom_crlf_cr_and_cp1252_files_read_the_same(tmp_path):
+    plain = ees_file(tmp_path, [f"{YORK},CPP,1234"])
     text = plain.read_text(encoding="utf-8")
     variants = {"bom.csv": ("\ufeff" + text).encode("utf-8"), "crlf.csv": text.replace("\n", "\r\n").encode("utf-8"),
-                "cp1252.csv": text.replace(",CPP,12", ",CPP – plans,12").encode("cp1252")}
+                "cr.csv": text.replace("\n", "\r").encode("utf-8"),
+                "cp1252.csv": text.replace(",CPP,", ",CPP – plans,").encode("cp1252"),
+                "excel-thousands.csv": text.replace(",1234", ',"1,234"').encode("cp1252")}
     expected = import_files([plain])[0]
+    assert value(expected, "cpp_31mar_count", 2025, "816")["value"] == 1234
     for name, raw in variants.items():
         path = tmp_path / name
         path.write_bytes(raw)
         got = import_files([path])[0]
         assert got["value"].tolist() == expected["value"].tolist(), name
+
+
+def test_blank_lines_and_excel_empty_rows_are_skipped_and_rows_keep_their_line_numbers(tmp_path):
+    path = ees_file(tmp_path, [f"{YORK},CPP,12", "", ",,,,,,,,,,,", f"{YORK.replace('2025', '2024')},CPP,lots"])
+    with pytest.raises(DataFileError, match=r"row 5, column 'CPP_At31': found 'lots'"):
+        import_files([path])
+
+
+def test_same_inputs_give_byte_identical_datasets(tmp_path, reference):
+    files = [reference / CSC / "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+             reference / CSC / "ons_mid-year_population_estimates_2012_to_2024.csv"]
+    for out in ("a", "b"):
+        table, _ = import_files(files)
+        tables.write_dataset(tmp_path / out, table, lookups.load_local_authorities())
+    for name in ("indicators.csv", "datapackage.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_failed_write_leaves_no_folder_and_an_existing_dataset_intact(tmp_path, monkeypatch, ds):
+    from pathlib import Path
+
+    table = ds.indicators.head(50)
+    real_write = Path.write_text
+
+    def failing(self, text, *args, **kwargs):
+        if self.name == "indicator_metadata.csv":
+            raise OSError(28, "No space left on device")
+        return real_write(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(tables.TableError, match=r"new: cannot write the dataset there \(No space left on device\)$"):
+        tables.write_dataset(tmp_path / "new", table, ds.las)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    tables.write_dataset(tmp_path / "old", table, ds.las)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()}
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(tables.TableError):
+        tables.write_dataset(tmp_path / "old", ds.indicators, ds.las)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]
 
 
 def test_cli_import_writes_a_complete_dataset_and_fails_cleanly(reference, tmp_path):
