@@ -3,8 +3,8 @@
  * Plotly's toolbar buttons are real buttons, but its menus and sliders are drawn in SVG,
  * which a keyboard cannot reach. This makes each of them focusable, names it, and operates
  * it with the keys people expect: Enter or Space for menu buttons, arrows/Home/End for sliders.
- * Before printing, charts wider than a printed page are redrawn narrower and very tall
- * ones are scaled down, so nothing is cut off; they are restored after printing.
+ * Before printing, charts wider or taller than a printed page are redrawn to fit it, so
+ * nothing is cut off; they are restored after printing.
  */
 (function () {
   "use strict";
@@ -163,20 +163,27 @@
     document.querySelectorAll(".js-plotly-plot").forEach(watch);
   }
 
+  // Redraw charts to fit a printed page before printing (fonts keep their size), and back after.
   var printed = [];
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
-      var width = gd._fullLayout && gd._fullLayout.width;
-      var entry = { gd: gd, width: gd.layout.width };
-      if (width > PRINT_WIDTH) Plotly.relayout(gd, { width: PRINT_WIDTH });
-      if (gd.offsetHeight > PRINT_HEIGHT) gd.style.zoom = String(PRINT_HEIGHT / gd.offsetHeight);
-      printed.push(entry);
+      var full = gd._fullLayout || {};
+      var fit = {};
+      if (full.width > PRINT_WIDTH) fit.width = PRINT_WIDTH;
+      if (full.height > PRINT_HEIGHT) fit.height = PRINT_HEIGHT;
+      if (!Object.keys(fit).length) return;
+      printed.push({ gd: gd, width: gd.layout.width, height: gd.layout.height, style: gd.style.height });
+      if (fit.height) gd.style.height = fit.height + "px"; // plotly.py sets the div's height too
+      Plotly.relayout(gd, fit);
     });
   });
   window.addEventListener("afterprint", function () {
     printed.splice(0).forEach(function (entry) {
-      entry.gd.style.zoom = "";
-      Plotly.relayout(entry.gd, { width: entry.width === undefined ? null : entry.width });
+      entry.gd.style.height = entry.style;
+      Plotly.relayout(entry.gd, {
+        width: entry.width === undefined ? null : entry.width,
+        height: entry.height === undefined ? null : entry.height,
+      });
     });
   });
 

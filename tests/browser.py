@@ -1,0 +1,170 @@
+"""Browser tooling for the site tests and the page-weight benchmark.
+
+Debian's chromium driven by Playwright, a static server on 127.0.0.1 for the
+built site, the pages of the table of contents, and a recorder of what a page
+asks the network for. Nothing here downloads anything.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+# What the site is built from: a newer file than the last build means a rebuild.
+SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_ext", "_static", "analyses", "data"]
+BUILD_STAMP = ".efp-site-built"
+
+
+def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
+    """Document names in the table of contents, in reading order (root first)."""
+    spec = yaml.safe_load(toc.read_text(encoding="utf-8"))
+
+    def walk(node: dict) -> Iterator[str]:
+        if "file" in node:
+            yield str(Path(node["file"]).with_suffix(""))
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key, []):
+                yield from walk(child)
+
+    return [str(Path(spec["root"]).with_suffix("")), *walk(spec)]
+
+
+def _newest_source_mtime(root: Path) -> float:
+    newest = 0.0
+    for name in SOURCES:
+        path = root / name
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        newest = max([newest, *(p.stat().st_mtime for p in files)])
+    return newest
+
+
+def ensure_built(root: Path = ROOT) -> Path:
+    """``_build/html`` under ``root``, built first (warnings as errors) if missing or older than its sources."""
+    html = root / "_build" / "html"
+    stamp = root / "_build" / BUILD_STAMP
+    if stamp.exists() and (html / "index.html").exists() and stamp.stat().st_mtime >= _newest_source_mtime(root):
+        return html
+    jb = Path(sys.executable).with_name("jb")
+    result = subprocess.run([str(jb), "build", "-W", "--keep-going", str(root)],
+                            capture_output=True, text=True, timeout=3600)
+    if result.returncode != 0:
+        raise RuntimeError("jb build failed:\n" + (result.stdout + result.stderr)[-6000:])
+    stamp.touch()
+    return html
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Files as a static host serves them: cacheable for 10 minutes, as on GitHub Pages; no log."""
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # noqa: A002 - signature set by the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) while in the block; yields the base URL ending in '/'."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_StaticHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def launch(playwright):
+    """Debian's chromium, headless, with no background traffic."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@dataclasses.dataclass
+class Traffic:
+    """What one page load asked for and what went wrong, as the browser saw it."""
+
+    origin: str  # "http://127.0.0.1:PORT" or "file://"
+    requests: list[str] = dataclasses.field(default_factory=list)
+    failed: list[str] = dataclasses.field(default_factory=list)
+    console_errors: list[str] = dataclasses.field(default_factory=list)
+
+    def foreign_url(self, url: str) -> bool:
+        """True for a URL off the page's own origin (data:, blob: and about: URLs stay in the page)."""
+        parts = urlsplit(url)
+        return parts.scheme not in ("data", "blob", "about") and f"{parts.scheme}://{parts.netloc}" != self.origin
+
+    def foreign(self) -> list[str]:
+        """Requests to anywhere but the page's own origin."""
+        return [url for url in self.requests if self.foreign_url(url)]
+
+    def problems(self) -> list[str]:
+        """Every console error, failed or refused request, and request to another host."""
+        return ([f"console: {text}" for text in self.console_errors] + [f"failed: {item}" for item in self.failed]
+                + [f"other host: {url}" for url in self.foreign()])
+
+
+def record(page, origin: str) -> Traffic:
+    """Start recording ``page``'s requests, failures and console errors; requests off ``origin`` are refused."""
+    traffic = Traffic(origin)
+
+    # Only requests off the origin are intercepted (routing every request would slow pages and
+    # turn off the cache); file: URLs cannot be routed, but nothing leaves the machine from them.
+    local = "|".join(re.escape(prefix) for prefix in (f"{origin}/", "data:", "blob:", "about:", "file:"))
+    page.route(re.compile(f"^(?!{local})"), lambda route: route.abort("blockedbyclient"))
+    page.on("request", lambda request: traffic.requests.append(request.url))
+    page.on("requestfailed", lambda request: traffic.failed.append(f"{request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400 and traffic.failed.append(
+        f"{response.url} (HTTP {response.status})"))
+    page.on("console", lambda message: message.type == "error" and traffic.console_errors.append(message.text))
+    page.on("pageerror", lambda error: traffic.console_errors.append(f"uncaught {error}"))
+    return traffic
+
+
+@dataclasses.dataclass
+class Load:
+    """Bytes a browser fetched over the network for one page visit (cache hits excluded)."""
+
+    url: str
+    total_bytes: int
+    requests: int
+
+
+def weigh(context, url: str) -> Load:
+    """Visit ``url`` in ``context`` (its cache as it is) and add up what came over the network."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cached, fetched = set(), {}
+
+    def received(event):
+        response = event["response"]
+        if response.get("fromDiskCache") or response.get("fromPrefetchCache") or response.get("fromServiceWorker"):
+            cached.add(event["requestId"])
+
+    cdp.on("Network.responseReceived", received)
+    cdp.on("Network.requestServedFromCache", lambda event: cached.add(event["requestId"]))
+    cdp.on("Network.loadingFinished", lambda event: fetched.__setitem__(event["requestId"], event["encodedDataLength"]))
+    page.goto(url, wait_until="networkidle")
+    page.close()
+    network = {request: size for request, size in fetched.items() if request not in cached}
+    return Load(url, sum(network.values()), len(network))
