@@ -24,6 +24,7 @@ from . import benchmark
 from .charts import SUPPRESSION_SYMBOLS
 from .data import Dataset
 from .geography import ENGLAND, Area
+from .methods import symbol_text
 
 FACTORS = {  # count indicator -> who the abuse concerned
     "da_factor_parent_count": "A parent or carer",
@@ -124,7 +125,7 @@ def latest_table(ds: Dataset, area: Area, year: int) -> pd.DataFrame:
 def describe(value: float, status: str, value_format: str) -> str:
     """A value for a sentence: the number, or what its suppression symbol means."""
     if status in SUPPRESSION_SYMBOLS:
-        return f"suppressed ({status}: {SUPPRESSION_SYMBOLS[status]})"
+        return symbol_text(status)
     return "not available" if pd.isna(value) else value_format.format(value)
 
 

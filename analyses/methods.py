@@ -14,10 +14,17 @@ from .charts import SUPPRESSION_SYMBOLS
 from .data import Dataset
 from .geography import LOCAL, NATIONAL, REGIONAL
 
+NOT_SUPPRESSED = ("x", "z")  # symbols that mean "no figure exists", not "figure withheld"
 UNITS = {"count": "count", "rate_per_10000": "rate per 10,000 children aged 0 to 17", "percent": "percentage"}
 SHORT_UNITS = {"count": "count", "rate_per_10000": "per 10,000", "percent": "%"}
 POLARITIES = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
               "neither": "neither higher nor lower is better in itself"}
+
+
+def symbol_text(status: str) -> str:
+    """A published symbol in words: 'suppressed (c: confidential)', 'not available (x)'."""
+    meaning = SUPPRESSION_SYMBOLS[status]
+    return f"{meaning} ({status})" if status in NOT_SUPPRESSED else f"suppressed ({status}: {meaning})"
 
 
 def _md(text: str) -> str:
@@ -102,5 +109,6 @@ def overview(ds: Dataset) -> pd.DataFrame:
 
 
 def symbol_table() -> pd.DataFrame:
-    """Every suppression symbol and what it means."""
-    return pd.DataFrame({"Symbol": list(SUPPRESSION_SYMBOLS), "Meaning": list(SUPPRESSION_SYMBOLS.values())})
+    """Every symbol, what it means, and how the guide shows it."""
+    return pd.DataFrame({"Symbol": list(SUPPRESSION_SYMBOLS), "Meaning": list(SUPPRESSION_SYMBOLS.values()),
+                         "Shown in the guide's text as": [symbol_text(s) for s in SUPPRESSION_SYMBOLS]})

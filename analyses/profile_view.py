@@ -19,6 +19,7 @@ from . import dropdown
 from .charts import PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
 from .data import Dataset
 from .geography import Area
+from .methods import symbol_text
 
 NAME_WIDTH = 18  # characters per line of an LA name beside a bar
 UNIT_FORMATS = {"count": "{:,.0f}", "rate_per_10000": "{:,.1f}", "percent": "{:.1f}%"}
@@ -31,7 +32,7 @@ BAND_WORDS = {"A": "A: best quarter of LAs", "B": "B: second best quarter", "C":
 def format_value(value: float, status: str, unit: str) -> str:
     """A value in its unit's format, or what its suppression symbol means."""
     if status in SUPPRESSION_SYMBOLS:
-        return f"suppressed ({status}: {SUPPRESSION_SYMBOLS[status]})"
+        return symbol_text(status)
     if pd.isna(value):
         return "no value"
     return UNIT_FORMATS.get(unit, "{:,.1f}").format(value)

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import NEIGHBOUR_GREY, PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
+from .methods import symbol_text
 
 GROUPS = {  # group -> (colour, fill pattern, key text)
     "other": (NEIGHBOUR_GREY, "", "other LAs"),
@@ -80,7 +81,7 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
         note = f"{len(missing)} LA value{'s are' if len(missing) > 1 else ' is'} suppressed or missing and not shown"
         if not own.empty:
             status = own["status"].iloc[0]
-            note += f", including {selected} ({status}: {SUPPRESSION_SYMBOLS.get(status, 'no value')})"
+            note += f", including {selected}, whose figure is {symbol_text(status) if status in SUPPRESSION_SYMBOLS else 'missing'}"
         annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -0.16, "yref": "paper",
                             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
                             "text": "<br>".join(textwrap.wrap(html.escape(note + "."), 100))})

@@ -44,3 +44,11 @@ def test_text_from_a_councils_file_cannot_inject_markup(ds):
 def test_overview_row(ds):
     row = methods.overview(ds).set_index("Id").loc["cla_foster_count"]
     assert (row["Unit"], row["Years"], row["LAs with a value"]) == ("count", "2020\u20132024", "England only")
+
+
+@pytest.mark.parametrize("status, text", [
+    ("c", "suppressed (c: confidential)"), ("x", "not available (x)"), ("z", "not applicable (z)"),
+    ("low", "suppressed (low: rounds to zero, but not zero)"), ("u", "suppressed (u: low reliability)"),
+])
+def test_symbols_in_words(status, text):
+    assert methods.symbol_text(status) == text

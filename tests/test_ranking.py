@@ -33,8 +33,8 @@ def test_chart_draws_no_bar_for_a_suppressed_value_and_says_so():
     fig = ranking.ranking_chart(frame, "Hull", "title", "Rate", reference=15.0)
     drawn = [name for trace in fig.data for name in trace.x]
     assert "Hull" not in drawn and len(drawn) == 4
-    texts = " ".join(a.text for a in fig.layout.annotations)
-    assert "including Hull (c: confidential)" in texts and "England 15.0" in texts
+    texts = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
+    assert "including Hull, whose figure is suppressed (c: confidential)" in texts and "England 15.0" in texts
 
 
 def test_selected_la_is_labelled_with_its_value():
