@@ -6,8 +6,8 @@ area, from the data: referrals, children in need, protection plans and children 
 The planner does not claim what support at one tier does to demand at another: that is the
 question impact evidence answers.
 
-Default costs and take-up come from published figures for the talk's examples at each tier
-(fact sheet ids in brackets); a council replaces them with its own.
+Default costs and take-up come from published figures for the talk's examples at each tier;
+a council replaces them with its own.
 """
 from __future__ import annotations
 
@@ -37,20 +37,20 @@ class TierAssumption:
 
 RPC_REFERRED, RPC_STARTED = 6110, 4802  # DWP Reducing Parental Conflict evaluation [2.22]
 
-DEFAULT_ASSUMPTIONS = (
+DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; take-up [2.14] [2.14] [2.22]
     TierAssumption("Universal", "antenatal co-parenting classes", 100.0, 0.95,
-                   "top of EIF cost rating 1 (under £100), the rating of Family Foundations [1.15b]",
-                   "take-up of the universal 15 hours for 3 and 4 year olds, January 2024 [2.14]"),
+                   "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
+                   "Take-up of the universal 15 hours of early education for 3 and 4 year olds, January 2024"),
     TierAssumption("Selective", "intensive home visiting from birth to two", 3200.0, 0.75,
-                   "average local cost of a Family Nurse Partnership place a year, from the provider [2.12]",
-                   "take-up of the 15 hours for disadvantaged two-year-olds, January 2024 [2.14]"),
+                   "Average local cost of a Family Nurse Partnership place a year, from the provider",
+                   "Take-up of the 15 hours for disadvantaged two-year-olds, January 2024"),
     TierAssumption("Targeted", "parenting support for behaviour difficulties at age 2+", 499.0,
                    round(RPC_STARTED / RPC_REFERRED, 2),
-                   "top of EIF cost rating 2 (£100 to £499), the rating of Incredible Years Preschool [1.15a]",
-                   "parents who started Reducing Parental Conflict support of those referred, 4,802 of 6,110 [2.22]"),
+                   "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
+                   f"Parents who started Reducing Parental Conflict support: {RPC_STARTED:,} of {RPC_REFERRED:,} referred"),
     TierAssumption("Specialist", "a Family Group Conference at pre-proceedings", round(fgc.DEFAULTS.cost_per_conference), 1.0,
-                   "cost of a conference implied by the FGC trial's net saving (see the FGC chapter) [3.5]",
-                   "assumption: every family offered one takes part"),
+                   "Cost of a conference implied by the FGC trial's net saving (see the FGC chapter)",
+                   "Assumption: every family offered one takes part"),
 )
 DEFAULTS = {a.tier: a for a in DEFAULT_ASSUMPTIONS}
 DEFAULT_SHARES = {tier: 25 for tier in TIERS}  # per cent of the budget

@@ -22,13 +22,14 @@ from .wording import is_shown, missing_phrase, versus_england
 
 STUDIES = 300  # simulated studies behind each "why randomise?" picture
 NAIVE, TRIAL = randomisation.DESIGNS
-REFERRAL_OPTIONS = {  # how families end up receiving support -> Scenario.selection
-    "Much more likely for families with fewer problems": -2.0,
-    "More likely for families with fewer problems": -1.0,
+REFERRAL_OPTIONS = {  # who gets support more often -> Scenario.selection
+    "Families with fewer problems, strongly": -2.0,
+    "Families with fewer problems": -1.0,
     "No link to how many problems a family has": 0.0,
-    "More likely for families with more problems": 1.0,
-    "Much more likely for families with more problems": 2.0,
+    "Families with more problems": 1.0,
+    "Families with more problems, strongly": 2.0,
 }
+RANGE_MARGIN = {"l": 170, "r": 190}  # the range charts' labels are short: more room for the ranges
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
         list(summary["design"]), list(summary["mean_estimate"]), list(summary["low_2_5"]), list(summary["high_97_5"]),
         title=finding, x_title="Estimated effect of support (score points; above 0 = helpful)", value_format="{:.2f}",
         reference=true_effect, reference_label=f"True effect {true_effect:.2f}")
+    fig.update_layout(margin=RANGE_MARGIN)
     lines = [
         f"<b>{design}:</b> {row.mean_estimate:.2f} on average; 95% of studies between {row.low_2_5:.2f} and "
         f"{row.high_97_5:.2f}; {row.share_showing_harm:.0%} of studies made support look harmful."
@@ -99,9 +101,11 @@ def fgc_view(estimate: fgc.Estimate, families: float, coverage: float, effect: f
     title = (f"{estimate.area}: offering an FGC to {who} could keep about {c.central:,.0f} children "
              f"a year out of care, {verb} about {money(abs(net.central))} net (range {money(net.low)} to {money(net.high)})")
     rows = ["Cost of conferences", "Saving on care", "Net saving"]
-    fig = charts.estimate_range_chart(
-        rows, [cost.central, gross.central, net.central], [cost.low, gross.low, net.low], [cost.high, gross.high, net.high],
-        title=title, x_title="£ a year", value_format="{:,.0f}", reference=0, reference_label="Break even")
+    thousands = [[r.central / 1e3 for r in (cost, gross, net)], [r.low / 1e3 for r in (cost, gross, net)],
+                 [r.high / 1e3 for r in (cost, gross, net)]]
+    fig = charts.estimate_range_chart(rows, *thousands, title=title, x_title="£ thousand a year", value_format="{:,.0f}",
+                                      reference=0, reference_label="Break even")
+    fig.update_layout(margin=RANGE_MARGIN)
     low, high = EFFECT_RANGE.low, EFFECT_RANGE.high
     items = [
         f"<b>Children staying with their family:</b> about {c.central:,.0f} a year (range {c.low:,.0f} to {c.high:,.0f})",
@@ -114,7 +118,7 @@ def fgc_view(estimate: fgc.Estimate, families: float, coverage: float, effect: f
         + f"<p>Built on {families:,.0f} families a year entering pre-proceedings ({html.escape(estimate.pre_proceedings_source)}), "
           f"an effect of {effect * 100:.1f} percentage points fewer children in care, and the costs set above. The range "
           f"uses the low and high ends of the trial's effect ({low * 100:.1f} to {high * 100:.1f} points).</p>")
-    alt = (f"Range chart of money a year in {estimate.area}: conferences cost {money(cost.central)}; the care avoided is "
+    alt = (f"Range chart of money a year in {estimate.area}, in £ thousands: conferences cost {money(cost.central)}; the care avoided is "
            f"worth {money(gross.central)} (range {money(gross.low)} to {money(gross.high)}); the net saving is "
            f"{money(net.central)} (range {money(net.low)} to {money(net.high)}). A dashed line marks break even.")
     table = pd.concat([
@@ -216,14 +220,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
     tiers = list(plan["tier"])
     reached = [float(v) for v in plan["families_reached"]]
     counts = [None if v is None or pd.isna(v) else float(v) for v in demand["value"]]
-    demand_labels = [_demand_label(r) + ("" if c is not None else f" ({_demand_value(r)})")
-                     for (_, r), c in zip(demand.iterrows(), counts)]
-    categories = [f"{t} support" for t in tiers] + demand_labels
-    fig = charts.comparison_bar(
-        categories, {"Families reached a year": reached + [None] * len(counts),
-                     f"{area_name}'s figures": [None] * len(reached) + counts},
-        title=title, value_format="{:,.0f}", y_title="Families or children")
-    fig.update_layout(barmode="overlay", height=560, margin={"b": 150})
+    fig = _tier_chart(plan, demand, area_name, title)
     items = [
         f"<b>{r.tier}</b> ({html.escape(TIER_DEFAULTS[r.tier].example)}): {r.share_pct:g}% of the budget, {money(r.spend)}, buys "
         f"{r.places:,.0f} places at {money(r.cost_per_family)} each; with {r.take_up:.0%} take-up about "
@@ -241,9 +238,35 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
            + f". Latest published figures for {area_name}: "
            + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows()) + ".")
     table = pd.concat([
-        pd.DataFrame({"Row": categories[:len(tiers)], "Spend (£)": plan["spend"], "Places": plan["places"],
+        pd.DataFrame({"Row": [f"{t} support" for t in tiers], "Spend (£)": plan["spend"], "Places": plan["places"],
                       "Take-up": plan["take_up"].map("{:.0%}".format), "Families or children": plan["families_reached"]}),
         pd.DataFrame({"Row": [_demand_label(r) for _, r in demand.iterrows()], "Spend (£)": None, "Places": None,
                       "Take-up": None, "Families or children": [c if c is not None else s for c, s in zip(counts, demand["status"])]}),
     ], ignore_index=True)
     return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:,.0f}"))
+
+
+def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title: str) -> go.Figure:
+    """Horizontal bars: families reached per tier (solid), then the area's demand (hatched, or a note if missing)."""
+    rows = [(f"{r.tier} support", r.families_reached, f"{r.families_reached:,.0f} families", 0) for r in plan.itertuples()]
+    for _, r in demand.iterrows():
+        unit = "referrals" if r["indicator"].startswith("referrals") else "children"
+        value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
+        rows.append((_demand_label(r), value, _demand_value(r) + ("" if value is None else f" {unit}"), 1))
+    names = [charts._text(label, 28) for label, *_ in rows]
+    fig = go.Figure()
+    for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):
+        mine = [(name, value, text) for name, (_, value, text, k) in zip(names, rows) if k == kind]
+        fig.add_trace(go.Bar(
+            y=[n for n, _, _ in mine], x=[v for _, v, _ in mine], orientation="h", name=html.escape(series),
+            marker={"color": charts.PALETTE[kind], "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"}},
+            text=["" if v is None else html.escape(t) for _, v, t in mine], textposition="outside", cliponaxis=False,
+            constraintext="none", hovertext=[f"{n}: {html.escape(t)}" for n, _, t in mine], hoverinfo="text"))
+    notes = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False, "font": {"size": 15},
+              "text": html.escape(text)} for name, (_, value, text, _) in zip(names, rows) if value is None]
+    top = max([v for _, v, _, _ in rows if v is not None] + [1])
+    charts._value_axis(fig, "Families or children", "{:,.0f}", axis="x")
+    fig.update_xaxes(range=[0, top * 1.45])
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return charts._base_layout(fig, title, annotations=notes, barmode="overlay", hovermode="closest",
+                               height=170 + 55 * len(rows), margin={"l": 250, "r": 30, "t": 110, "b": 70})

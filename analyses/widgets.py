@@ -12,7 +12,6 @@ import json
 import math
 import time
 from contextlib import contextmanager
-from functools import cached_property
 
 import ipywidgets as w
 import plotly.io as pio
@@ -51,35 +50,6 @@ def _slider(kind, description: str, **kwargs):
 
 def _field(kind, description: str, width: str = "36em", **kwargs):
     return kind(description=description, style=LABEL_STYLE, layout=w.Layout(width=width), **kwargs)
-
-
-class LiveData(Dataset):
-    """A dataset that remembers its lookups, for redraws on every slider move.
-
-    ``benchmark.comparison`` resolves ten neighbours and filters the whole table once per
-    series; with the areas and each indicator's rows kept, a redraw takes a fraction of that.
-    """
-
-    @cached_property
-    def _by_code(self) -> dict:
-        return {area.old_la_code: area for area in self.areas()}
-
-    @cached_property
-    def _rows(self) -> dict:
-        return {indicator: rows for indicator, rows in self.indicators.groupby("indicator", sort=False)}
-
-    def area(self, query: str):
-        return self._by_code.get(query) or super().area(query)
-
-    def rows(self, indicator: str):
-        if indicator not in self._rows:
-            return super().rows(indicator)  # unknown (KeyError) or no rows
-        return self._rows[indicator]
-
-
-def live(ds: Dataset) -> LiveData:
-    """The same data as ``ds``, with lookups remembered."""
-    return ds if isinstance(ds, LiveData) else LiveData(indicators=ds.indicators, las=ds.las, metadata=ds.metadata)
 
 
 def _area_names(ds: Dataset, with_england: bool) -> list[str]:
@@ -172,7 +142,7 @@ class FgcRollout(WorkshopWidget):
     """Offering Family Group Conferences at pre-proceedings in one area, with every input editable."""
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
-        self.ds = ds = live(ds)
+        self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
         families, source = widget_fgc.default_families(ds, ds.area(la))
         self.families = _field(w.BoundedIntText, "Families entering pre-proceedings a year", min=0, max=100_000, value=families)
@@ -214,7 +184,7 @@ class CompareLA(WorkshopWidget):
     """One indicator's trend for an LA against its statistical neighbours, region and England."""
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA, indicator: str = "cla_31mar_rate"):
-        self.ds = ds = live(ds)
+        self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=False), value=la)
         self.indicator = _field(w.Dropdown, "Indicator", options=list(widget_views.comparable_indicators(ds).items()),
                                 value=indicator, width="60em")
@@ -228,7 +198,7 @@ class TierPlanner(WorkshopWidget):
     """Split a budget across the four tiers of support; see families reached and the area's demand."""
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
-        self.ds = ds = live(ds)
+        self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
         self.budget = _slider(w.FloatSlider, "Budget a year (£ million)", min=0.1, max=50.0, step=0.1, value=5.0,
                               readout_format=".1f")

@@ -17,11 +17,6 @@ TAKE_UP = {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()}
 UPDATE_BUDGET_SECONDS = 0.5
 
 
-@pytest.fixture(scope="module")
-def live(ds):
-    return widgets.live(ds)
-
-
 # FGC roll-out model -------------------------------------------------------------------------------
 
 def test_rollout_by_hand():
@@ -139,27 +134,14 @@ def test_compare_finding_uses_the_interval_and_says_why_a_value_is_missing():
 def test_tier_view_shows_suppressed_demand_as_such(ds):
     plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES, COSTS, TAKE_UP)
     view = widget_views.tier_view(plan, widget_tiers.downstream_demand(ds, ds.area("Isles of Scilly")), "Isles of Scilly", 1e6)
-    labels = [label.replace("<br>", " ") for label in view.figure.data[1].x]
-    plans = [label for label in labels if "protection plan" in label]
-    assert len(plans) == 1 and "suppressed (c)" in plans[0]
-    assert view.figure.data[1].y[labels.index(plans[0])] is None  # a gap, not 0
+    tiers, demand = view.figure.data
+    assert list(tiers.x) == pytest.approx(list(plan["families_reached"]))
+    labels = [label.replace("<br>", " ") for label in demand.y]
+    plans = labels.index(next(label for label in labels if "protection plan" in label))
+    assert demand.x[plans] is None and demand.text[plans] == ""  # a gap, not 0 ...
+    notes = [a.text for a in view.figure.layout.annotations]
+    assert "suppressed (c)" in notes  # ... with the reason written in its place
     assert "suppressed (c)" in view.alt_text
-
-
-# Static stand-ins ------------------------------------------------------------------------------------
-
-def test_states_figure_switches_traces_and_titles():
-    states = {"No link": widget_views.randomise_view(0.3, 0.0, 200).figure,
-              "More problems": widget_views.randomise_view(0.3, 1.0, 200).figure}
-    fig = widget_static.states_figure(states, "Who gets support", control="dropdown")
-    buttons = fig.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == list(states)
-    n = len(states["No link"].data)
-    assert buttons[1].args[0]["visible"] == [False] * n + [True] * n
-    assert buttons[1].args[1]["title.text"] == states["More problems"].layout.title.text
-    assert [t.visible for t in fig.data] == [True] * n + [False] * n
-    with pytest.raises(ValueError):
-        widget_static.states_figure({}, "Nothing")
 
 
 # Widgets driven like a trainer would ----------------------------------------------------------------
@@ -182,8 +164,8 @@ def test_why_randomise_widget_updates_and_resets():
     assert "look harmful" in widget.view.title
 
 
-def test_fgc_widget_updates_families_coverage_and_area(live):
-    widget = widgets.FgcRollout(live)
+def test_fgc_widget_updates_families_coverage_and_area(ds):
+    widget = widgets.FgcRollout(ds)
     assert widget.families.value == 47 and "every family" in widget.view.title
     children = 47 * 2548 / 1471 * 0.086  # 7.0 children a year
     assert f"about {children:,.0f} children" in widget.view.title
@@ -192,15 +174,15 @@ def test_fgc_widget_updates_families_coverage_and_area(live):
     widget.families.value = 470
     assert "set by the user" in widget.view.summary_html and "about 35 children" in widget.view.title
     widget.area.value = "Birmingham"
-    assert widget.families.value == widget_fgc.default_families(live, live.area("Birmingham"))[0]
+    assert widget.families.value == widget_fgc.default_families(ds, ds.area("Birmingham"))[0]
     assert widget.view.title.startswith("Birmingham:") and "Birmingham's Cafcass" in html.unescape(widget.view.summary_html)
     widget.reset()
     assert (widget.area.value, widget.families.value, widget.coverage.value) == ("York", 47, 100)
     assert "York's Cafcass" in html.unescape(widget.view.summary_html)
 
 
-def test_fgc_widget_effect_slider_spans_the_trial_range(live):
-    widget = widgets.FgcRollout(live)
+def test_fgc_widget_effect_slider_spans_the_trial_range(ds):
+    widget = widgets.FgcRollout(ds)
     widget.effect.value = widget.effect.min
     low = widget.view
     widget.effect.value = widget.effect.max
@@ -210,8 +192,8 @@ def test_fgc_widget_effect_slider_spans_the_trial_range(live):
     assert low.title != widget.view.title
 
 
-def test_compare_widget_follows_area_and_indicator(live):
-    widget = widgets.CompareLA(live)
+def test_compare_widget_follows_area_and_indicator(ds):
+    widget = widgets.CompareLA(ds)
     assert widget.view.title.startswith("York: ") and "quartile band" in widget.view.title
     widget.indicator.value = "eyfsp_gld_pct"
     assert "Good level of development" in widget.view.alt_text
@@ -220,8 +202,8 @@ def test_compare_widget_follows_area_and_indicator(live):
     assert "not applicable (z)" in widget.view.title  # shown as missing, never as 0
 
 
-def test_tier_widget_rebalances_shares_and_counts_families(live):
-    widget = widgets.TierPlanner(live)
+def test_tier_widget_rebalances_shares_and_counts_families(ds):
+    widget = widgets.TierPlanner(ds)
     widget.shares["Universal"].value = 70
     assert {t: s.value for t, s in widget.shares.items()} == {"Universal": 70, "Selective": 10, "Targeted": 10, "Specialist": 10}
     universal = 5_000_000 * 0.70 / 100 * 0.95  # 33,250 families
@@ -234,7 +216,7 @@ def test_tier_widget_rebalances_shares_and_counts_families(live):
     assert all(s.value == 25 for s in widget.shares.values()) and widget.costs["Universal"].value == 100
 
 
-def test_a_refused_input_is_shown_not_raised(live):
+def test_a_refused_input_is_shown_not_raised(ds):
     class Broken(widgets.WorkshopWidget):
         def __init__(self):
             self.knob = ipywidgets.IntSlider(value=1)
@@ -262,9 +244,9 @@ def test_chart_output_is_plotly_json_only():
     (lambda ds: widgets.CompareLA(ds), lambda w, i: setattr(w.area, "value", ["Leeds", "Camden", "Kent"][i])),
     (lambda ds: widgets.TierPlanner(ds), lambda w, i: setattr(w.shares["Universal"], "value", 30 + 5 * i)),
 ], ids=["why_randomise", "fgc", "compare", "tiers"])
-def test_a_move_updates_within_half_a_second(live, make, move):
+def test_a_move_updates_within_half_a_second(ds, make, move):
     """Python side of one slider or menu move; the best of three, so a busy machine does not fail it."""
-    widget = make(live)
+    widget = make(ds)
     times = []
     for i in range(3):
         move(widget, i)
@@ -286,3 +268,39 @@ def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
         shown = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
         if path.stem != "index":
             assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown), path.name
+
+
+# Static stand-ins for the published site ------------------------------------------------------------
+
+def _menu(fig):
+    (menu,) = fig.layout.updatemenus
+    return [button.label for button in menu.buttons]
+
+
+def test_static_randomise_has_every_choice_and_a_full_table():
+    fig, table, alt = widget_static.randomise_states()
+    assert sorted(_menu(fig)) == sorted(widget_views.REFERRAL_OPTIONS)
+    assert len(table) == 2 * len(widget_views.REFERRAL_OPTIONS)  # both designs at every choice
+    assert "0.30" in alt
+
+
+def test_static_fgc_states_match_the_live_model(ds):
+    york = ds.area("York")
+    fig, table, alt = widget_static.fgc_states(ds, york)
+    assert _menu(fig) == ["Every family", "75% of families", "50% of families", "25% of families"]
+    every = table[(table["Families offered an FGC"] == "Every family") & (table["Quantity"] == "Net saving (£)")]
+    live = widget_fgc.rollout(47, 1.0, fgc.TRIAL.effect, fgc.DEFAULTS.cost_per_conference, fgc.DEFAULTS.cost_per_day_in_care)
+    assert every["Central"].iloc[0] == pytest.approx(live.net_saving.central)
+    assert widget_views.money(live.net_saving.central) in alt
+
+
+def test_static_compare_and_tiers_cover_every_setting(ds):
+    york = ds.area("York")
+    fig, table, _ = widget_static.compare_states(ds, york)
+    assert _menu(fig) == list(widget_views.comparable_indicators(ds))
+    assert set(table["Indicator"]) == set(widget_views.comparable_indicators(ds))
+    fig, table, _ = widget_static.tier_states(ds, york, budget=1e6)
+    assert _menu(fig) == list(widget_static.SPLITS)
+    even = table[table["Budget split"] == "Even: 25% to each tier"].set_index("Tier")
+    assert even.loc["Universal", "Families reached"] == pytest.approx(2375)
+    assert list(widget_static.tier_assumptions()["Tier"]) == list(widget_tiers.TIERS)
