@@ -1,11 +1,14 @@
 """The benchmarking profile in words, charts and summary figures, against hand-checked values."""
+import json
 import math
+import subprocess
+import sys
 
-import pandas as pd
 import pytest
 
 from analyses import benchmark, data
 from analyses import profile_view as pv
+from analyses.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +111,18 @@ def test_neighbour_chart_title_and_counts_left_out(ds, york_profile):
     assert fig.layout.title.text.replace("<br>", " ") == (
         "Children looked after at 31 March per 10,000 children, 2025: York 69.0, 2nd highest of 11 with its "
         "neighbours (England 67.0)")
+
+
+def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_path):
+    """The York chapter in another LA's report: its profile, with suppressed values, and none of York's story."""
+    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "City of London", "--out", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "city-of-london" / "report.html").read_text(encoding="utf-8")
+    assert "Benchmarking profile" in page and "suppressed (c: confidential) (2025)" in page
+    for york_only in ("Case study: City of York", "Early Talk for York", "Huntington Research School"):
+        assert york_only not in page
+    summary = json.loads((tmp_path / "city-of-london" / "summary.json").read_text())
+    assert summary["profile"]["cla_31mar_rate"]["value"] is None
+    assert summary["profile"]["cla_31mar_rate"]["status"] == "c"
+    assert summary["domestic_abuse"]["parent"]["rate_per_10000"] is None
