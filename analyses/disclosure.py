@@ -5,10 +5,10 @@ published statistics (see the importer). Before they reach a dataset or a report
 
 1. Primary suppression: a count of 1 to 5 becomes ``c`` (no value).
 2. Secondary suppression: where counts add up to a total (a region's LAs to the region, the
-   regions or all LAs to England, Inner and Outer London to London), no total-and-parts group
-   that includes a council figure may have exactly one unknown cell, or subtraction would
-   recover it. The smallest non-zero council count of such a group is suppressed too (the
-   total last), and the groups are checked again until none has a lone unknown cell.
+   regions or all LAs to England, Inner and Outer London to London), a group with exactly one
+   unknown cell must not show a council total, or a council count that is not already in the
+   published data, or subtraction would recover the unknown cell. The smallest such non-zero
+   count is suppressed too (the total last), and the groups are checked again until none is left.
 3. Rates and percentages: a council's rate or percentage, or one this project derived from a
    council count, is suppressed when the count it is built on is ``c`` or when the count it
    implies (rate x population / 10,000; percentage x base / 100) is 1 to 5.
@@ -22,6 +22,7 @@ import pandas as pd
 from .geography import LOCAL, NATIONAL, REGIONAL
 from .indicators import INDICATORS
 from .tables import COUNCIL, DERIVED
+from .tables import PRIMARY_KEY as KEY
 
 SMALL_MAX = 5  # counts of 1 to SMALL_MAX are suppressed
 SUPPRESSED = "c"
@@ -43,8 +44,13 @@ def is_small(values: pd.Series) -> pd.Series:
     return (rounded >= 1) & (rounded <= SMALL_MAX)
 
 
-def protect(table: pd.DataFrame, las: pd.DataFrame) -> pd.DataFrame:
-    """Apply primary, secondary and rate/percentage suppression to council rows of a tidy table."""
+def protect(table: pd.DataFrame, las: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Apply primary, secondary and rate/percentage suppression to council rows of a tidy table.
+
+    ``published`` is the published dataset an onlooker also has (the bundled data): a council
+    count that only repeats a figure shown there reveals nothing new. Without it every council
+    count is treated as new (more is suppressed, never less).
+    """
     council = is_council(table)
     if not council.any():
         return table
@@ -52,9 +58,12 @@ def protect(table: pd.DataFrame, las: pd.DataFrame) -> pd.DataFrame:
     primary = council & table["indicator"].isin(COUNTS) & is_small(table["value"])
     _suppress(table, primary)
     totals = groups(las)
+    already_shown = set() if published is None else set(map(tuple, published.loc[
+        published["indicator"].isin(COUNTS) & published["value"].notna() & ~is_council(published), KEY].values))
     for _, rows in table[table["indicator"].isin(COUNTS)].groupby(["indicator", "time_period"]):
         if council[rows.index].any():
-            _suppress(table, table.index.isin(secondary(rows, council, totals)))
+            new = council[rows.index] & ~pd.Series([tuple(k) in already_shown for k in rows[KEY].values], index=rows.index)
+            _suppress(table, table.index.isin(secondary(rows, council, new, totals)))
     _suppress(table, dependent(table, council))
     return table
 
@@ -72,26 +81,31 @@ def groups(las: pd.DataFrame) -> list[tuple[Cell, list[Cell]]]:
     return out
 
 
-def secondary(rows: pd.DataFrame, council: pd.Series, totals: list[tuple[Cell, list[Cell]]]) -> list:
-    """Index labels of council counts (one indicator and year) to suppress so no cell is recoverable."""
+def secondary(rows: pd.DataFrame, council: pd.Series, new: pd.Series, totals: list[tuple[Cell, list[Cell]]]) -> list:
+    """Index labels of council counts (one indicator and year) to suppress so that no cell is recoverable.
+
+    A group with one unknown cell is a risk when it shows a council total or a council count
+    that is ``new`` (not already published); such a count, or else the total, is suppressed.
+    """
     cells = {}
     for label, row in rows.iterrows():
-        code = row["old_la_code"] if row["geographic_level"] == LOCAL else row["region_code"]
-        cells[(row["geographic_level"], code if row["geographic_level"] != NATIONAL else "")] = label
-    known = {cell: pd.notna(rows.at[label, "value"]) or rows.at[label, "status"] == "z" for cell, label in cells.items()}
+        level = row["geographic_level"]
+        cells[(level, {LOCAL: row["old_la_code"], REGIONAL: row["region_code"]}.get(level, ""))] = label
+    shown = {cell: pd.notna(rows.at[label, "value"]) for cell, label in cells.items()}
+    known = {cell: shown[cell] or rows.at[label, "status"] == "z" for cell, label in cells.items()}
+    value = lambda cell: rows.at[cells[cell], "value"]
     chosen = []
     changed = True
     while changed:
         changed = False
         for total, parts in totals:
-            group = [total, *parts]
-            unknown = [cell for cell in group if not known.get(cell, False)]
-            candidates = [cell for cell in group if known.get(cell, False) and council[cells[cell]]
-                          and pd.notna(rows.at[cells[cell], "value"])]
-            if len(unknown) == 1 and candidates:
-                value = lambda cell: rows.at[cells[cell], "value"]
-                pick = min(candidates, key=lambda cell: (cell == total, value(cell) == 0, value(cell), cell))
-                known[pick] = False
+            if sum(not known.get(cell, False) for cell in (total, *parts)) != 1:
+                continue
+            risky = [cell for cell in (total, *parts) if known.get(cell, False) and shown[cell]
+                     and council[cells[cell]] and (cell == total or new[cells[cell]])]
+            if risky:
+                pick = min(risky, key=lambda cell: (cell == total, value(cell) == 0, value(cell), cell))
+                known[pick] = shown[pick] = False
                 chosen.append(cells[pick])
                 changed = True
     return chosen

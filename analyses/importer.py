@@ -47,7 +47,7 @@ class ImportReport:
     dropped_historic: dict[str, int] = field(default_factory=dict)  # LA name -> rows
     derived_rows: int = 0
     council_rows: int = 0
-    suppressed_rows: int = 0
+    suppressed_rows: int = 0  # council rows (and rates derived from them) that disclosure control set to c
 
     def lines(self) -> list[str]:
         out = [f"{Path(f).name}: {layout} ({rows:,} rows)" for f, layout, rows in self.files]
@@ -57,8 +57,8 @@ class ImportReport:
         if self.derived_rows:
             out.append(f"Derived {self.derived_rows:,} rates from counts and the 0-17 population")
         if self.council_rows:
-            out.append(f"{self.council_rows:,} rows are your own (unpublished) figures: disclosure control left "
-                       f"{self.suppressed_rows:,} of them (and of rates derived from them) suppressed as c")
+            out.append(f"{self.council_rows:,} rows are your council's own figures: disclosure control suppressed "
+                       f"{self.suppressed_rows:,} of them and of the rates derived from them (shown as c)")
         return out
 
 
@@ -339,7 +339,7 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
     table = table[~table["source"].str.startswith(DERIVED)]
     with_rates = derive_rates(table)
     report.derived_rows = int(with_rates["source"].str.startswith(DERIVED).sum())
-    protected = disclosure.protect(with_rates, las)
+    protected = disclosure.protect(with_rates, las, reference()) if disclosure.is_council(with_rates).any() else with_rates
     council = disclosure.is_council(protected)
     report.council_rows = int(council.sum())
     report.suppressed_rows = int(((protected["status"] == "c") & (with_rates["status"] != "c")).sum())

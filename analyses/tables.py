@@ -11,6 +11,7 @@ import pandas as pd
 
 from .indicators import BY_ID, metadata_frame
 from .lookups import LA_COLUMNS
+from .paths import DATA_DIR
 
 INDICATOR_COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name",
                      "old_la_code", "new_la_code", "la_name", "value", "status", "source"]
@@ -242,9 +243,13 @@ def load_indicators_file(path: Path) -> pd.DataFrame:
     except (OSError, ValueError, KeyError, StopIteration, TypeError) as exc:
         raise TableError(f"{path}: cannot be read as the dataset's indicators table ({_one_line(exc)})") from None
     table = validate_indicators(frame, source=str(path), schema=schema)
+    if not disclosure.is_council(table).any():
+        return table
     lookup = path.parent / "local_authorities.csv"
     las = lookups.load_local_authorities(path.parent if lookup.is_file() else None)
-    return disclosure.protect(table, las)
+    bundled = DATA_DIR / "indicators.csv"
+    published = None if path.resolve() == bundled.resolve() else load_indicators_file(bundled)
+    return disclosure.protect(table, las, published)
 
 
 def _one_line(exc: Exception) -> str:

@@ -1,7 +1,6 @@
 """Disclosure control on councils' own figures: hand-worked cases of the DfE convention."""
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +99,16 @@ def test_a_council_figure_that_would_reveal_a_dfe_suppressed_cell_is_suppressed(
     got = disclosure.protect(rows, LAS)
     assert cell(got, "cpp_31mar_count", "371").status == "c"
     assert (got[got.source == "published.csv"].status == rows[rows.source == "published.csv"].status).all()
+
+
+def test_a_council_count_that_repeats_a_published_figure_reveals_nothing_new():
+    # Barnsley is DfE's lone suppressed cell of the region; the council resupplies Doncaster's published figure
+    published = yorkshire([10] * 15, 150, source="published.csv")
+    published.loc[published.old_la_code == "370", ["value", "status"]] = [np.nan, "c"]
+    rows = published.copy()
+    rows.loc[rows.old_la_code == "371", "source"] = COUNCIL + "mine.csv"
+    assert cell(disclosure.protect(rows, LAS, published), "cpp_31mar_count", "371").value == 10
+    assert cell(disclosure.protect(rows, LAS), "cpp_31mar_count", "371").status == "c"  # without the reference
 
 
 def test_inner_and_outer_london_add_up_to_london():
@@ -217,3 +226,17 @@ def test_no_council_count_of_1_to_5_is_shown_or_recoverable_by_subtraction(value
     unknown = cells - int(shown.sum())
     assert unknown != 1 or not (is_council & got.value.notna()).any()
     pd.testing.assert_frame_equal(disclosure.protect(got, LAS), got)
+
+
+def test_import_and_load_agree_and_repeating_published_context_reveals_nothing(tmp_path, ds):
+    # In 2025 the City of London is the only LA whose parent count DfE suppressed, so as far as sums go
+    # England minus the published LAs already gives it; York's own 40 and 12 add nothing, so they are shown.
+    mine = tidy_file(tmp_path / "mine.csv", [row("da_factor_child_count", 3, code="816", year=2025),
+                                             row("da_factor_parent_count", 40, code="816", year=2025),
+                                             row("da_factor_other_count", 12, code="816", year=2025)])
+    got, _ = import_files([mine], base=ds.indicators)
+    york = got[(got.time_period == 2025) & (got.old_la_code == "816")].set_index("indicator")
+    assert york.loc["da_factor_child_count", "status"] == "c"
+    assert york.loc[["da_factor_parent_count", "da_factor_other_count"], "value"].tolist() == [40, 12]
+    tables.write_dataset(tmp_path / "mine", got, LAS)
+    pd.testing.assert_frame_equal(data.load(tmp_path / "mine").indicators, got)
