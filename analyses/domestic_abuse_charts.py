@@ -12,7 +12,8 @@ from . import benchmark, charts, dropdown, ranking
 from .data import Dataset
 from .domestic_abuse import FACTORS, MEASURES, describe, measure_id, period_label
 from .geography import ENGLAND, Area
-from .profile_view import interval_text, ordinal
+from .profile_view import interval_text
+from .ranking import ordinal
 
 RATE_AXIS = "Assessments per 10,000 children"
 SHARE_AXIS = "Share of assessments with a factor (%)"
@@ -120,17 +121,8 @@ def ranking_view(ds: Dataset, area: Area, year: int, factor: str = "da_factor_pa
     plotted = int(frame["rank"].notna().sum())
     england = ds.series(indicator, ENGLAND).set_index("time_period")["value"].get(year)
     who, period = FACTORS[factor].lower(), period_label(year)
-    mine = frame[frame["la_name"] == area.name]
-    if area.is_england:
-        title = (f"In {period}, local authorities ranged from {frame['value'].min():.1f} to "
-                 f"{frame['value'].max():.1f} per 10,000 children for domestic abuse concerning {who}")
-    elif not mine.empty and pd.notna(mine["rank"].iloc[0]):
-        title = (f"{area.name} was {ordinal(int(mine['rank'].iloc[0]))} lowest of {plotted} local authorities for "
-                 f"domestic abuse concerning {who} in {period}, at {mine['value'].iloc[0]:.1f} per 10,000 children")
-    else:
-        status = mine["status"].iloc[0] if not mine.empty else "x"
-        title = (f"{area.name}'s figure for {period} is {describe(float('nan'), status, '')}; "
-                 f"{plotted} local authorities published one")
+    title = ranking.ranking_title(frame, area, f"domestic abuse concerning {who}", period,
+                                  "{:.1f} per 10,000 children")
     fig = ranking.ranking_chart(frame, area.name, title, RATE_AXIS, "{:.1f}", reference=england)
     alt = (f"Bar chart of all {plotted} local authorities with a published value in {period}, lowest to highest, for "
            f"assessments identifying domestic abuse concerning {who} per 10,000 children. England's rate, "

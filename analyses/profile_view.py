@@ -3,8 +3,8 @@
 The profile puts an LA beside its ten statistical neighbours and England on every bundled
 indicator. This module turns it into things a reader can use without relying on colour: a
 table whose every judgement is written out (trend, rank, LAIT quartile band, confidence
-interval, comparison with England), a bar chart of the LA and its neighbours for each
-indicator (chosen from a dropdown), and compact figures for ``summary.json``.
+interval, comparison with England), bar charts of the LA and its neighbours and of every LA
+for each rate or percentage (chosen from a dropdown), and compact figures for ``summary.json``.
 """
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import dropdown
+from . import dropdown, ranking
 from .charts import PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
 from .data import Dataset
 from .geography import Area
 from .methods import symbol_text
+from .ranking import ordinal
 
 NAME_WIDTH = 18  # characters per line of an LA name beside a bar
 UNIT_FORMATS = {"count": "{:,.0f}", "rate_per_10000": "{:,.1f}", "percent": "{:.1f}%"}
@@ -36,12 +37,6 @@ def format_value(value: float, status: str, unit: str) -> str:
     if pd.isna(value):
         return "no value"
     return UNIT_FORMATS.get(unit, "{:,.1f}").format(value)
-
-
-def ordinal(n: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def trend_text(ds: Dataset, area: Area, row: pd.Series) -> str:
@@ -213,3 +208,32 @@ def local_rows(profile: pd.DataFrame) -> pd.DataFrame:
     """Profile rows of indicators published for LAs (national-only series have no LA rank)."""
     return profile[profile["of"] > 0].reset_index(drop=True)
 
+
+
+def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame, str]:
+    """Every LA on each rate or percentage, lowest to highest, behind a dropdown; a table of every LA.
+
+    The table has one row per LA and one column per indicator (values, or their symbols).
+    """
+    views, columns = {}, {}
+    for _, row in profile[profile["unit"] != "count"].iterrows():
+        year, value_format = int(row["year"]), UNIT_FORMATS.get(row["unit"], "{:,.1f}")
+        values = ds.la_values(row["indicator"], year)
+        neighbours = set(values.loc[values["old_la_code"].isin(area.neighbours), "la_name"])
+        frame = ranking.ranked(values, area.name, neighbours)
+        what = row["title"][0].lower() + row["title"][1:]
+        title = ranking.ranking_title(frame, area, what, str(year), value_format)
+        label = row["title"].replace(" per 10,000 children", " (per 10,000)")
+        views[label] = ranking.ranking_chart(frame, area.name, title, row["title"], value_format,
+                                             reference=row["england"])
+        by_name = frame.set_index("la_name")
+        columns[f"{label}, {year}"] = by_name.apply(lambda r: format_value(r["value"], r["status"], row["unit"]), axis=1)
+    regions = ds.current_las.set_index("la_name")["region_name"].sort_index()
+    table = pd.DataFrame({"Region": regions, **columns}).rename_axis("Local authority").reset_index()
+    first = next(iter(views.values()))
+    alt = (f"Bar chart with a menu of {len(views)} rates and percentages. Each view shows every local authority with "
+           f"a value in the latest year, lowest to highest, with {area.name if not area.is_england else 'no area'} "
+           f"highlighted, its statistical neighbours hatched and England's value as a dashed line. It opens on: "
+           f"{first.layout.title.text.replace('<br>', ' ')}. The data table gives every local authority's value "
+           f"of every indicator, with values that were not published shown in words.")
+    return dropdown.combine(views, "Indicator:"), table, alt

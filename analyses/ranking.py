@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import NEIGHBOUR_GREY, PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
+from .geography import Area
 from .methods import symbol_text
 
 GROUPS = {  # group -> (colour, fill pattern, key text)
@@ -21,6 +22,12 @@ GROUPS = {  # group -> (colour, fill pattern, key text)
     "neighbour": (PALETTE[1], "/", "statistical neighbours"),
     "selected": (PALETTE[0], "", ""),
 }
+
+
+def ordinal(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def ranked(values: pd.DataFrame, selected: str, neighbours: set[str]) -> pd.DataFrame:
@@ -47,6 +54,21 @@ def ranking_table(frame: pd.DataFrame, value_label: str) -> pd.DataFrame:
         "Local authority": frame["la_name"], "Region": frame["region_name"],
         value_label: cells.where(cells.notna(), None), "Group": frame["group"].map(labels),
     })
+
+
+def ranking_title(frame: pd.DataFrame, area: Area, what: str, when: str, value_format: str) -> str:
+    """A title stating where ``area`` ranks (``frame`` from ``ranked``), or why it cannot."""
+    plotted = frame[frame["rank"].notna()]
+    if area.is_england:
+        return (f"In {when}, local authorities ranged from {value_format.format(plotted['value'].min())} to "
+                f"{value_format.format(plotted['value'].max())} for {what}")
+    mine = frame[frame["la_name"] == area.name]
+    if not mine.empty and pd.notna(mine["rank"].iloc[0]):
+        return (f"{area.name} was {ordinal(int(mine['rank'].iloc[0]))} lowest of {len(plotted)} local authorities "
+                f"for {what} in {when}, at {value_format.format(mine['value'].iloc[0])}")
+    status = mine["status"].iloc[0] if not mine.empty and mine["status"].iloc[0] in SUPPRESSION_SYMBOLS else None
+    shown = symbol_text(status) if status else "missing"
+    return f"{area.name}'s figure for {what} in {when} is {shown}; {len(plotted)} local authorities published one"
 
 
 def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, value_format: str = "{:,.1f}",

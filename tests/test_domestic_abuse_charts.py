@@ -65,4 +65,5 @@ def test_ranking_view_lists_every_la(dsm):
     assert fig.layout.title.text.replace("<br>", " ").startswith("York was 10th lowest of 152 local authorities")
     london = dac.ranking_view(dsm, dsm.area("City of London"), 2025)[0]
     assert html.unescape(london.layout.title.text.replace("<br>", " ")) == (
-        "City of London's figure for 2024-25 is suppressed (c: confidential); 152 local authorities published one")
+        "City of London's figure for domestic abuse concerning a parent or carer in 2024-25 is suppressed "
+        "(c: confidential); 152 local authorities published one")

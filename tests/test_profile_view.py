@@ -30,11 +30,6 @@ def test_format_value(value, status, unit, expected):
     assert pv.format_value(value, status, unit) == expected
 
 
-def test_ordinals():
-    assert [pv.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
-        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
-
-
 def test_trend_respects_polarity(ds, york_profile):
     york = ds.area("York")
     # York looked after rate: 70 (2024) -> 69 (2025), lower is better
@@ -111,6 +106,17 @@ def test_neighbour_chart_title_and_counts_left_out(ds, york_profile):
     assert fig.layout.title.text.replace("<br>", " ") == (
         "Children looked after at 31 March per 10,000 children, 2025: York 69.0, 2nd highest of 11 with its "
         "neighbours (England 67.0)")
+
+
+def test_ranking_views_cover_every_la_and_rate(ds, york_profile):
+    fig, table, alt = pv.ranking_views(ds, ds.area("York"), pv.local_rows(york_profile))
+    assert len(table) == 153 and len(fig.layout.updatemenus[0].buttons) == len(table.columns) - 2
+    london = table.set_index("Local authority").loc["City of London"]
+    assert london["Children looked after at 31 March (per 10,000), 2025"] == "suppressed (c: confidential)"
+    assert london["Care applications (per 10,000), 2025"] == "not available (x)"
+    assert fig.layout.title.text.replace("<br>", " ") == (
+        "York was 79th lowest of 151 local authorities for children looked after at 31 March per 10,000 children "
+        "in 2025, at 69.0")
 
 
 def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_path):

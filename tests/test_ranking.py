@@ -4,6 +4,7 @@ import math
 import pandas as pd
 
 from analyses import ranking
+from analyses.geography import ENGLAND, Area
 
 
 def values() -> pd.DataFrame:
@@ -41,3 +42,20 @@ def test_selected_la_is_labelled_with_its_value():
     fig = ranking.ranking_chart(ranking.ranked(values(), "York", set()), "York", "title", "Rate")
     label = next(a for a in fig.layout.annotations if a.x == "York")
     assert label.text == "<b>York</b><br>30.0"
+
+
+def test_ordinals():
+    assert [ranking.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
+        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+
+
+def test_ranking_title_for_an_la_england_and_a_missing_value():
+    frame = ranking.ranked(values(), "York", set())
+    york = Area(level="Local authority", name="York")
+    assert ranking.ranking_title(frame, york, "the rate", "2025", "{:.1f}") == \
+        "York was 4th lowest of 4 local authorities for the rate in 2025, at 30.0"
+    assert ranking.ranking_title(frame, ENGLAND, "the rate", "2025", "{:.1f}") == \
+        "In 2025, local authorities ranged from 10.0 to 30.0 for the rate"
+    hull = Area(level="Local authority", name="Hull")
+    assert ranking.ranking_title(frame, hull, "the rate", "2025", "{:.1f}") == \
+        "Hull's figure for the rate in 2025 is suppressed (c: confidential); 4 local authorities published one"
