@@ -71,7 +71,7 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
         list(summary["design"]), list(summary["mean_estimate"]), list(summary["low_2_5"]), list(summary["high_97_5"]),
         title=finding, x_title="Estimated effect of support (score points; above 0 = helpful)", value_format="{:.2f}",
         reference=true_effect, reference_label=f"True effect {true_effect:.2f}")
-    fig.update_layout(margin=RANGE_MARGIN)
+    fig.update_layout(margin={**RANGE_MARGIN, "t": 150}, height=400)  # room for a three-line finding
     lines = [
         f"<b>{design}:</b> {row.mean_estimate:.2f} on average; 95% of studies between {row.low_2_5:.2f} and "
         f"{row.high_97_5:.2f}; {row.share_showing_harm:.0%} of studies made support look harmful."
