@@ -15,6 +15,7 @@ control (``analyses.disclosure``) applies to them:
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,13 +319,8 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
     matching = lookups.with_match_keys(las)
     region_codes = lookups.region_codes()
     report = ImportReport()
-    cache = {}
-
-    def reference() -> pd.DataFrame:
-        if "published" not in cache:
-            cache["published"] = published if published is not None else tables.load_indicators_file(DATA_DIR / "indicators.csv")
-        return cache["published"]
-
+    reference = functools.cache(
+        lambda: tables.load_indicators_file(DATA_DIR / "indicators.csv") if published is None else published)
     parts = []
     for path in paths:
         rows = read_file(Path(path), matching, region_codes, report, reference)
@@ -339,8 +335,8 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
     table = table[~table["source"].str.startswith(DERIVED)]
     with_rates = derive_rates(table)
     report.derived_rows = int(with_rates["source"].str.startswith(DERIVED).sum())
-    protected = disclosure.protect(with_rates, las, reference()) if disclosure.is_council(with_rates).any() else with_rates
-    council = disclosure.is_council(protected)
+    council = disclosure.is_council(with_rates)
+    protected = disclosure.protect(with_rates, las, reference()) if council.any() else with_rates
     report.council_rows = int(council.sum())
     report.suppressed_rows = int(((protected["status"] == "c") & (with_rates["status"] != "c")).sum())
     return tables.sort_indicators(protected), report

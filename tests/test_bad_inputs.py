@@ -267,3 +267,18 @@ def test_random_rows_in_known_layouts_never_crash_the_importer(rows, tidy, scrat
                              "Yorkshire and The Humber", r["code"], "", r["name"], r["value"]])
     scratch.write_text(buffer.getvalue(), encoding="utf-8")
     check_import(scratch, ds)
+
+
+@pytest.mark.parametrize("column, what", [
+    ("FirstName", "names"), ("Surname", "names"), ("name", "names"), ("Date of Birth", "dates of birth"),
+    ("NHSNumber", "NHS numbers"), ("Former UPN", "unique pupil or learner numbers (UPN, ULN)"),
+    ("ChildID", "case, person or child identifiers"), ("Mosaic ID", "case, person or child identifiers"),
+    ("Post Code", "postcodes"), ("email", "email addresses or phone numbers"),
+    # aggregate columns of DfE and ONS files are not personal data
+    ("la_name", None), ("LA Name", None), ("region_name", None), ("children_number", None), ("referral_count", None),
+    ("number", None), ("lad_name", None), ("cla_group", None), ("y_axis_name", None), ("Episodes_with_assessment_factor", None),
+])
+def test_personal_data_columns_are_recognised_by_name(column, what):
+    from analyses.privacy import identifying_column
+
+    assert identifying_column(column) == what
