@@ -9,7 +9,8 @@ Charts are emitted by ``analyses.plotly_renderer`` as divs that expect a global
   ``plotly.js-basic-dist-min`` at the plotly.js version that plotly.py ships. A
   page with any other trace type gets the full bundle (``plotly-full.min.js``)
   from the installed plotly package instead;
-- ``chart_access.js``: keyboard access to the charts' controls and a print layout.
+- ``chart_access.js``: keyboard access to the charts' controls, a print layout, and no
+  "Share chart" button (it needs plotly's cloud). It must run before the charts are drawn.
 
 (Files in an ``html_static_path`` folder would load on every page.) A vendored
 bundle whose version differs from plotly.py's is reported as a build warning.
@@ -70,10 +71,10 @@ def add_plotly_to_chart_pages(app, pagename, templatename, context, doctree) -> 
     source, name = (BASIC_JS, "plotly.min.js") if trace_types(body) <= BASIC_TRACES else (FULL_JS, "plotly-full.min.js")
     _copy(source, outdir, name)
     _copy(ACCESS_JS, outdir, ACCESS_JS.name)
-    # plotly loads without defer: each chart's inline script calls Plotly.newPlot at once.
-    # The access script runs after the page is parsed, when every chart exists.
-    app.add_js_file(name)
-    app.add_js_file(ACCESS_JS.name, loading_method="defer")
+    # Both load without defer, in this order: each chart's inline script calls Plotly.newPlot
+    # at once, with the defaults the access script sets.
+    app.add_js_file(name, priority=500)
+    app.add_js_file(ACCESS_JS.name, priority=501)
 
 
 def check_bundle_version(app, config) -> None:

@@ -291,6 +291,8 @@ def chart_controls_problems(page) -> list[str]:
             after = chart.evaluate("gd => JSON.stringify(gd.layout.updatemenus.map(m => m.active || 0))")
             if after == before:
                 problems.append(f"{chart_id}: choosing a dropdown item by keyboard changed nothing")
+    if page.locator('.modebar-btn[data-title="Share chart..."]').count():
+        problems.append("a chart offers 'Share chart', which needs plotly's cloud")
     summary = page.locator("details > summary").first
     if summary.count():
         summary.focus()
@@ -412,7 +414,7 @@ def test_page_weight_is_within_target(name, chromium, base_url, site):
         context.close()
     html = (site / f"{name}.html").read_bytes()
     if b"plotly-graph-div" in html:
-        assert len(html) <= CHART_PAGE_HTML_MAX
-        assert first.total_bytes <= CHART_PAGE_FIRST_VISIT_MAX
+        assert len(html) <= CHART_PAGE_HTML_MAX, f"{name}.html is {len(html):,} bytes"
+        assert first.total_bytes <= CHART_PAGE_FIRST_VISIT_MAX, f"first visit fetches {first.total_bytes:,} bytes"
     else:
-        assert first.total_bytes <= TEXT_PAGE_FIRST_VISIT_MAX
+        assert first.total_bytes <= TEXT_PAGE_FIRST_VISIT_MAX, f"first visit fetches {first.total_bytes:,} bytes"

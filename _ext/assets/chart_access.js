@@ -1,4 +1,8 @@
-/* Keyboard access and print layout for plotly charts. Load it after plotly.js.
+/* Keyboard access and print layout for plotly charts. Load it right after plotly.js, before
+ * any chart is drawn.
+ *
+ * Plotly's "Share chart" button sends the chart to a plotly cloud server: offline it only logs
+ * an error, and it would post council data elsewhere, so no chart gets it.
  *
  * Plotly's toolbar buttons are real buttons, but its menus and sliders are drawn in SVG,
  * which a keyboard cannot reach. This makes each of them focusable, names it, and operates
@@ -186,6 +190,8 @@
       });
     });
   });
+
+  Plotly.setPlotConfig({ showSendToCloud: false });
 
   var style = document.createElement("style");
   style.textContent = STYLE;
