@@ -80,14 +80,24 @@ def _running_workshop(port: int):
             seen.append(lines.get())
 
 
-def _voila_processes(port: int) -> list[str]:
-    """Command lines of Voilà servers still listening for this test's port."""
+def _voila_processes(port: int) -> list[list[str]]:
+    """Command lines (as argument lists) of Voilà servers for this test's port."""
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         with contextlib.suppress(OSError):
-            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if "voila" in text and f"--port={port}" in text:
-                found.append(text)
+            args = cmdline.read_bytes().decode(errors="replace").split("\0")
+            if "voila" in args and f"--port={port}" in args:
+                found.append(args)
+    return found
+
+
+def _processes_working_in(folder: Path) -> list[str]:
+    """Processes (e.g. notebook kernels) whose working directory is inside ``folder``."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        with contextlib.suppress(OSError):
+            if str(cwd.readlink()).startswith(str(folder)):
+                found.append(cwd.parent.name)
     return found
 
 
@@ -99,6 +109,8 @@ def test_workshop_mode_serves_live_widgets_offline():
     external: list[str] = []
     with _running_workshop(port) as (process, output):
         assert workshop.url(port) in "".join(output)
+        (voila,) = _voila_processes(port)
+        notebooks = Path(voila[voila.index("voila") + 1])  # the temporary folder Voilà serves
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
@@ -126,5 +138,6 @@ def test_workshop_mode_serves_live_widgets_offline():
     assert process.returncode == 0, output
     assert any("Workshop mode stopped." in line for line in output), output
     assert not _voila_processes(port)
+    assert not notebooks.exists() and not _processes_working_in(notebooks)  # no kernel left behind
     workshop.check_port(port)  # free again: workshop mode can restart at once
     assert all(url.startswith(ALLOWED_EXTERNAL) for url in external), external
