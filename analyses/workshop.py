@@ -72,6 +72,7 @@ def voila_command(notebooks: Path, port: int) -> list[str]:
 
 
 def url(port: int, page: str = INDEX) -> str:
+    """Address of a workshop page (by default the index) on this machine."""
     return f"http://{HOST}:{port}/voila/render/{page}"
 
 
