@@ -27,6 +27,10 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
+# Page weight targets, in bytes fetched on a first visit with an empty cache (uncompressed).
+CHART_PAGE_HTML_MAX = 400_000
+CHART_PAGE_FIRST_VISIT_MAX = 6_000_000
+TEXT_PAGE_FIRST_VISIT_MAX = 2_500_000
 # What the site is built from: a newer file than the last build means a rebuild.
 SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_ext", "_static", "analyses", "data"]
 BUILD_STAMP = ".efp-site-built"
