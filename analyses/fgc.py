@@ -89,16 +89,29 @@ class Assumptions:
     # low: about half did in six LAs studied by Masson and colleagues (FACTS [3.8], secondary, older data).
     cost_per_day_in_care: float = 646 / 7  # £: foster care, £646 a week (PSSRU Unit Costs 2017, FACTS [8.12])
     net_saving_per_child_referred: float = 960.0  # £ in the first year, trial cost analysis (FACTS [3.5])
+    effect: float | None = None  # drop in the share looked after; None = the trial's 8.6 points
+    conference_cost: float | None = None  # £ per family conference; None = implied (see cost_per_conference)
 
     @property
     def cost_per_conference(self) -> float:
-        """£ per family conference implied by the trial's net saving per child at our day cost.
+        """£ per family conference: as set, or implied by the trial's net saving per child at our day cost.
 
         days saved per child x cost per day - net saving per child = cost per child referred;
         x children per family = cost per conference. An illustration, not a trial figure.
         """
+        if self.conference_cost is not None:
+            return self.conference_cost
         days_saved = TRIAL.days_in_care_usual - TRIAL.days_in_care_fgc
         return (days_saved * self.cost_per_day_in_care - self.net_saving_per_child_referred) * TRIAL.children_per_family
+
+    def effect_range(self) -> Range:
+        """The effect used: the trial's interval, centred on ``effect`` when one is set within it."""
+        interval = TRIAL.effect_interval()
+        if self.effect is None:
+            return interval
+        if not round(interval.low, 3) <= self.effect <= round(interval.high, 3):  # to the nearest 0.1 point
+            raise ValueError(f"the effect must lie in the trial's range, {interval.low:.1%} to {interval.high:.1%}")
+        return Range(interval.low, self.effect, interval.high)
 
 
 DEFAULTS = Assumptions()
@@ -184,7 +197,9 @@ def estimate(pre_proceedings_children: Range | float, area_name: str, source: st
         raise ValueError("children entering pre-proceedings cannot be negative")
     if not 0 <= assumptions.coverage <= 1:
         raise ValueError("coverage must be between 0 and 1")
-    effect = TRIAL.effect_interval()
+    if assumptions.cost_per_conference < 0 or assumptions.cost_per_day_in_care < 0:
+        raise ValueError("costs cannot be negative")
+    effect = assumptions.effect_range()
     offered = pre_proceedings_children.scaled(assumptions.coverage)
     avoiding = Range(offered.low * effect.low, offered.central * effect.central, offered.high * effect.high)
     days_per_child = (TRIAL.days_in_care_usual - TRIAL.days_in_care_fgc) / TRIAL.effect
