@@ -61,7 +61,6 @@ def _text(value: object, width: int | None = None) -> str:
 def _base_layout(fig: go.Figure, title: str, **layout) -> go.Figure:
     """Apply the shared look: finding as title, readable fonts, no legend or logo."""
     fig.update_layout(
-        template="plotly_white",
         colorway=list(PALETTE),
         font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
         title={"text": _text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}},

@@ -155,7 +155,7 @@ def funnel_chart(frame: pd.DataFrame, title: str) -> go.Figure:
     fig.update_yaxes(tickvals=list(range(len(labels))), autorange="reversed", showgrid=False, ticklabelstandoff=8,
                      ticktext=["<br>".join(html.escape(line) for line in textwrap.wrap(label, 14)) for label in labels])
     fig.update_layout(
-        template="plotly_white", font={"family": FONT, "size": 14, "color": TEXT_COLOUR},
+        font={"family": FONT, "size": 14, "color": TEXT_COLOUR},
         title={"text": "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)), "x": 0, "xanchor": "left",
                "font": {"size": 20}},
         showlegend=False, barmode="overlay", hovermode="closest", annotations=annotations,

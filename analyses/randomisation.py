@@ -122,7 +122,7 @@ def slider_chart(estimates: pd.DataFrame, true_effect: float, active: float = 1.
                     "shapes": shapes, "annotations": panels + notes},
         ))
     fig.update_layout(
-        template="plotly_white", font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
+        font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
         title={"x": 0, "xanchor": "left", "y": 0.985, "yanchor": "top", "font": {"size": 19}}, showlegend=False, bargap=0,
         hovermode="closest", height=790, margin={"l": 70, "r": 30, "t": 155, "b": 210},
     )
