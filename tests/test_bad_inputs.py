@@ -166,12 +166,13 @@ def assert_refused(name, code, stdout, stderr, out):
 
 
 def test_cli_refuses_every_bad_file_and_writes_nothing(tmp_path, capsys):
+    """Through ``cli.main`` (``--no-base``: the file checks do not depend on it; the test below uses the default)."""
     bundled = digest(sorted(DATA_DIR.iterdir()))
     inputs = {name: write(tmp_path, name) for name in CORPUS}
     before = digest(inputs.values())
     for i, name in enumerate(sorted(CORPUS)):
         out = tmp_path / f"out-{i}"
-        code = main(["import", str(inputs[name]), "--out", str(out)])
+        code = main(["import", str(inputs[name]), "--out", str(out), "--no-base"])
         captured = capsys.readouterr()
         assert_refused(name, code, captured.out, captured.err, out)
     assert digest(inputs.values()) == before
