@@ -16,12 +16,17 @@
   var PRINT_HEIGHT = 900; // px; a chart this tall still fits on one printed page
   var DONE = "data-efp-keyboard";
   var STYLE = [
+    // The toolbar sits in a strip above the chart instead of over its title and menus, and its
+    // buttons are at least 24px square (WCAG 2.2 target size; plotly draws them 22px tall).
+    ".js-plotly-plot { padding-top: 30px; }",
+    ".js-plotly-plot .plotly .modebar-container { top: -30px !important; }",
+    ".js-plotly-plot .plotly .modebar-btn { height: 24px !important; min-width: 24px; }",
     ".js-plotly-plot [" + DONE + "]:focus { outline: none; }",
     ".js-plotly-plot [" + DONE + "]:focus-visible rect.updatemenu-item-rect,",
     ".js-plotly-plot rect.slider-grip-rect[" + DONE + "]:focus-visible { stroke: #0b0c0c !important;",
     "  stroke-width: 3px !important; filter: drop-shadow(0 0 3px #ffdd00); }",
     ".js-plotly-plot { break-inside: avoid; }",
-    "@media print { .js-plotly-plot .modebar-container { display: none !important; } }",
+    "@media print { .js-plotly-plot { padding-top: 0; } .js-plotly-plot .modebar-container { display: none !important; } }",
   ].join("\n");
 
   function click(element) {
