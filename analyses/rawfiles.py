@@ -2,7 +2,8 @@
 
 Accepted: CSV in UTF-8 (with or without BOM) or Excel's Windows-1252, with CRLF, LF or CR line
 ends; DfE LAIT Parquet. Refused: anything else (workbooks, PDFs, compressed or binary files,
-UTF-16 text, web pages, JSON), text mixing encodings, rows with more or fewer fields than the
+UTF-16 text, web pages, JSON, semicolon- or tab-separated text), text mixing encodings, rows
+with more or fewer fields than the
 header, duplicated or unnamed header columns holding data, and files above ``MAX_FILE_BYTES``
 or ``MAX_ROWS`` (checked before parsing, so a huge file never fills memory).
 """
@@ -101,6 +102,9 @@ def _decode(path: Path, raw: bytes) -> str:
 
 def _parse(path: Path, text: str) -> pd.DataFrame:
     header = _check_shape(path, text)
+    for separator, name in ((";", "semicolons (;)"), ("\t", "tabs")):
+        if len(header) == 1 and separator in header[0]:
+            raise DataFileError(f"{path}: row 1: the columns are separated by {name}, not commas; {SAVE_AS_CSV}")
     names = [c.strip() for c in header]
     named = [c for c in names if c]
     for column in named:

@@ -100,6 +100,8 @@ CORPUS = {
                             "mixes text encodings"),
     "too-many-fields.csv": (text(EES, ees_row("1,234")), r"row 2: found 12 fields; expected 11, as in the header"),
     "too-few-fields.csv": (text(EES, ees_row(), "2025,Reporting year,National"), r"row 3: found 3 fields; expected 11"),
+    "semicolons.csv": (text(EES.replace(",", ";"), ees_row().replace(",", ";")), r"row 1: the columns are separated by semicolons"),
+    "tabs.csv": (text(EES.replace(",", "\t"), ees_row().replace(",", "\t")), r"row 1: the columns are separated by tabs"),
     "unclosed-quote.csv": (text(EES, ees_row('"240')), "not a valid CSV file"),
     "header-twice.csv": (text(EES + ",CPP_At31", ees_row() + ",5"), r"column 'CPP_At31': the column appears twice"),
     "huge.csv": (MAX_FILE_BYTES + 1, r"the file is 100 MB; the limits are 100 MB and 500,000 rows"),
