@@ -3,9 +3,9 @@
 Accepted: CSV in UTF-8 (with or without BOM) or Excel's Windows-1252, with CRLF, LF or CR line
 ends; DfE LAIT Parquet. Refused: anything else (workbooks, PDFs, compressed or binary files,
 UTF-16 text, web pages, JSON, semicolon- or tab-separated text), text mixing encodings, rows
-with more or fewer fields than the
-header, duplicated or unnamed header columns holding data, and files above ``MAX_FILE_BYTES``
-or ``MAX_ROWS`` (checked before parsing, so a huge file never fills memory).
+with more or fewer fields than the header, duplicated or unnamed header columns holding data,
+and files above ``MAX_FILE_BYTES`` or ``MAX_ROWS`` (checked before parsing, so a huge file
+never fills memory).
 """
 from __future__ import annotations
 
