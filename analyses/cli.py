@@ -62,7 +62,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     n_las = table.loc[table["geographic_level"] == "Local authority", "old_la_code"].nunique()
-    print(f"Wrote {len(table):,} rows ({table['indicator'].nunique()} indicators, {n_las} LAs) to {args.out}")
+    print(f"Wrote {_count(len(table), 'row')} ({_count(table['indicator'].nunique(), 'indicator')}, "
+          f"{_count(n_las, 'LA')}) to {args.out}")
     return 0
 
 
@@ -82,6 +83,11 @@ def parse_settings(pairs: list[str]) -> dict:
 
 class SettingError(ValueError):
     """A malformed --set option."""
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 row', '2,500 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
