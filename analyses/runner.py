@@ -21,7 +21,8 @@ Output: ``<out>/<slug>/``
 -------------------------
 - ``<stem>.ipynb``: each executed chapter, outputs kept;
 - ``report.html``: all chapters in order on one page titled
-  "Evidence for Prevention: <name>", plotly.min.js inlined once and nothing
+  "Evidence for Prevention: <name>", a plotly.js bundle (basic where it suffices), the chart
+  access script and report CSS inlined once, and nothing
   loaded from another host;
 - ``summary.json``::
 
@@ -56,24 +57,22 @@ from pathlib import Path
 import jupytext
 import nbformat
 import papermill
-import plotly
 import zmq
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 from tqdm import tqdm
 
-from . import data
+from . import data, web_assets
 from .geography import ENGLAND, Area, UnknownAreaError
 from .paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
-from .citations import ChapterCitations
+from .report_markdown import ChapterText
 from .report import collect_summaries, is_summary_output
 
 REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
 TITLE = "Evidence for Prevention: {name}"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 PACKAGE_DIR = Path(__file__).resolve().parent
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PARTIAL = ".partial"
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
 EXTERNAL_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
@@ -81,7 +80,8 @@ EXTERNAL_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?
 # nbconvert's lab page with every CDN script (require.js, MathJax, mermaid, widgets)
 # replaced by the inlined plotly.js that the chart outputs expect.
 TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}<script>{{ resources.plotly_js }}</script>{%- endblock html_head_js -%}
+{%- block html_head_js -%}<script>{{ resources.plotly_js }}</script><script>{{ resources.access_js }}</script>
+<style>{{ resources.report_css }}</style>{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
@@ -275,17 +275,25 @@ def render_html(title: str, notebooks: dict[str, nbformat.NotebookNode]) -> str:
     combined = nbformat.v4.new_notebook(metadata={"title": title, "kernelspec": KERNELSPEC})
     combined.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}", id="report-title"))
     for stem, nb in notebooks.items():
-        citations = ChapterCitations()
+        text = ChapterText()
         for i, cell in enumerate(nb.cells):
             cell = nbformat.from_dict({**cell, "id": f"{stem}-{i}"})
+            tags = cell.metadata.get("tags", [])
+            if "report-only" in tags:  # hidden in the book (remove-cell), shown here
+                cell.metadata["tags"] = [tag for tag in tags if tag != "remove-cell"]
             if cell.cell_type == "markdown":
-                cell.source = citations.rewrite(cell.source)
+                cell.source = text.rewrite(cell.source)
             if cell.cell_type == "code":
                 cell.outputs = [out for out in cell.outputs if not _hidden_output(out)]
             combined.cells.append(cell)
     exporter = HTMLExporter(config=EXPORT_CONFIG, extra_loaders=[DictLoader({"report.html.j2": TEMPLATE})],
                             template_file="report.html.j2")
-    page, _ = exporter.from_notebook_node(combined, resources={"plotly_js": PLOTLY_JS.read_text(encoding="utf-8")})
+    charts = "".join(out.get("data", {}).get("text/html", "") for cell in combined.cells
+                     for out in cell.get("outputs", []))
+    assets = {"plotly_js": web_assets.plotly_bundle(charts), "access_js": web_assets.ACCESS_JS,
+              "report_css": web_assets.REPORT_CSS}
+    page, _ = exporter.from_notebook_node(
+        combined, resources={name: path.read_text(encoding="utf-8") for name, path in assets.items()})
     if match := EXTERNAL_ASSET.search(page):
         raise ReportError(f"report.html would load from another host: {match.group(0)[:80]}")
     return page

@@ -14,7 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from analyses import data, report, runner
+from analyses import data, report, runner, web_assets
 from analyses.paths import DATA_DIR, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -74,7 +74,8 @@ def test_report_html_is_self_contained(york):
     assert ">Evidence for Prevention: York<" in page
     assert not re.search(r"<(script|link)[^>]*(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I)
     assert "<script src" not in page
-    assert page.count(runner.PLOTLY_JS.read_text()[:300]) == 1
+    assert page.count(web_assets.BASIC_JS.read_text()[:300]) == 1  # the fixture draws a scatter chart
+    assert page.count(web_assets.ACCESS_JS.read_text()[:300]) == 1
     assert 'id="chart-' in page and "Plotly.newPlot" in page
     assert "publish_summary" not in page and "dataset.area" not in page  # no input code
     assert report.SUMMARY_MIME not in page

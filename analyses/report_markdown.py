@@ -1,8 +1,10 @@
-"""Turn the guide's MyST citations into plain text for the single-page HTML report.
+"""Turn the guide's MyST markdown into plain markdown for the single-page HTML report.
 
-The book renders ``{footcite:p}`key``` roles with sphinxcontrib-bibtex; nbconvert cannot, so
-the report numbers each chapter's citations and replaces its ``{footbibliography}`` block
-with the list of sources, and turns admonition directives into block quotes.
+The book renders ``{footcite:p}`key``` roles with sphinxcontrib-bibtex and resolves links
+between chapters; nbconvert can do neither. So the report numbers each chapter's citations and
+replaces its ``{footbibliography}`` block with the list of sources, turns admonition
+directives into block quotes, and turns links to other chapters (which are not beside the
+report) into the chapter's name in italics.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from .paths import ROOT
 
 ROLE = re.compile(r"\{(?:foot)?cite(?::[pt])?\}`([^`]+)`")
 BIBLIOGRAPHY = re.compile(r"^(```|:::)\{(?:foot)?bibliography\}.*?^\1\s*$", re.M | re.S)
+CHAPTER_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:|#)[^)\s]*\.(?:md|ipynb)(?:#[^)]*)?\)")
+DOC_ROLE = re.compile(r"\{doc\}`(?:([^`<]+?)\s*<[^`>]+>|([^`]+))`")
 ADMONITION = re.compile(r"^(```|:::)\{(note|tip|important|warning|caution|seealso)\}[^\n]*\n(.*?)^\1\s*$", re.M | re.S)
 
 
@@ -30,14 +34,16 @@ def sources(bib_path: Path = ROOT / "references.bib") -> dict[str, str]:
     return out
 
 
-class ChapterCitations:
-    """Numbers the citations of one chapter in order of first use."""
+class ChapterText:
+    """Rewrites one chapter's markdown cells in order, numbering citations by first use."""
 
     def __init__(self) -> None:
         self.keys: list[str] = []
 
     def rewrite(self, markdown: str) -> str:
         markdown = ROLE.sub(self._number, markdown)
+        markdown = CHAPTER_LINK.sub(lambda m: f"*{m.group(1)}*", markdown)
+        markdown = DOC_ROLE.sub(lambda m: f"*{(m.group(1) or m.group(2)).strip()}*", markdown)
         markdown = BIBLIOGRAPHY.sub(lambda _: self._list(), markdown)
         return ADMONITION.sub(lambda m: "\n".join(f"> {line}" if line else ">" for line in
                                                     [f"**{m.group(2).capitalize()}.**", *m.group(3).splitlines()]), markdown)
