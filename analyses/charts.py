@@ -52,18 +52,18 @@ BAR_PATTERNS = ("", "/", ".", "x", "-", "|")
 LABEL_LINE_PX = 19  # height of one line of a 15px end label
 
 
-def _text(value: object, width: int | None = None) -> str:
+def chart_text(value: object, width: int | None = None) -> str:
     """Escape text for a chart, wrapping it onto ``<br>``-separated lines."""
     lines = textwrap.wrap(str(value), width) if width else [str(value)]
     return "<br>".join(html.escape(line) for line in lines)
 
 
-def _base_layout(fig: go.Figure, title: str, **layout) -> go.Figure:
+def base_layout(fig: go.Figure, title: str, **layout) -> go.Figure:
     """Apply the shared look: finding as title, readable fonts, no legend or logo."""
     fig.update_layout(
         colorway=list(PALETTE),
         font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
-        title={"text": _text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}},
+        title={"text": chart_text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}},
         hoverlabel={"font": {"family": FONT, "size": 15}},
         showlegend=False,
         **layout,
@@ -114,11 +114,11 @@ def _axis_format(value_format: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _value_axis(fig: go.Figure, title: str, value_format: str, axis: str = "y") -> None:
+def value_axis(fig: go.Figure, title: str, value_format: str, axis: str = "y") -> None:
     """Style the value axis: gridlines, a visible zero line, ticks formatted like the labels."""
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
     update(
-        title_text=_text(title, 40), gridcolor="#E0E0E0", zerolinecolor="#B1B4B6",
+        title_text=chart_text(title, 40), gridcolor="#E0E0E0", zerolinecolor="#B1B4B6",
         tickformat=_axis_format(value_format),
     )
 
@@ -136,11 +136,11 @@ def _trend_trace(area: str, rows: pd.DataFrame, role: str, value_format: str) ->
         x=rows["time_period"].astype(int).tolist(),
         y=rows["plotted"].tolist(),
         mode="lines+markers",
-        name=_text(area),
+        name=chart_text(area),
         line=line,
         marker=marker,
         hovertext=[
-            f"{_text(area)}<br>{year}: {_point_text(v, s, value_format)}"
+            f"{chart_text(area)}<br>{year}: {_point_text(v, s, value_format)}"
             for year, v, s in zip(rows["time_period"], rows["value"], rows["status"])
         ],
         hoverinfo="text",
@@ -154,7 +154,7 @@ def _suppression_note(frame: pd.DataFrame) -> str:
     if suppressed.empty:
         return ""
     named = suppressed[suppressed["role"] != "neighbour"]
-    items = [f"{_text(a)} {y} ({s})" for a, y, s in zip(named["area"], named["time_period"], named["status"])]
+    items = [f"{chart_text(a)} {y} ({s})" for a, y, s in zip(named["area"], named["time_period"], named["status"])]
     neighbours = len(suppressed) - len(named)
     if neighbours:
         items.append(f"{neighbours} neighbour value{'s' if neighbours > 1 else ''}")
@@ -167,7 +167,7 @@ def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, 
     per_px = (high - low) / plot_px
     labels = sorted(labels, key=lambda label: label[0])
     texts = [
-        f'<span style="color:{style["color"]}">{style["glyph"]}</span> {_text(area, 20)}'
+        f'<span style="color:{style["color"]}">{style["glyph"]}</span> {chart_text(area, 20)}'
         for _, style, area in labels
     ]
     heights = [(text.count("<br>") + 1) * LABEL_LINE_PX * per_px for text in texts]
@@ -225,9 +225,9 @@ def trend_chart(
     fig.update_xaxes(tickformat="d", title_text="Year", showgrid=False)
     if frame["time_period"].nunique() <= 12:
         fig.update_xaxes(dtick=1)
-    _value_axis(fig, y_title, value_format)
+    value_axis(fig, y_title, value_format)
     fig.update_yaxes(range=[low, high])
-    return _base_layout(fig, title, annotations=annotations, hovermode="closest", height=height, margin=margin)
+    return base_layout(fig, title, annotations=annotations, hovermode="closest", height=height, margin=margin)
 
 
 def _finite(values: Sequence[float]) -> list[float | None]:
@@ -252,27 +252,27 @@ def comparison_bar(
         values = _finite(raw)
         tops += [v for v in values if v is not None]
         fig.add_trace(go.Bar(
-            x=[_text(c, 16) for c in categories],
+            x=[chart_text(c, 16) for c in categories],
             y=values,
-            name=_text(name),
+            name=chart_text(name),
             marker={
                 "color": PALETTE[index % len(PALETTE)],
                 "pattern": {"shape": BAR_PATTERNS[index % len(BAR_PATTERNS)], "fgcolor": "#FFFFFF"},
             },
-            text=["" if v is None else f"{_text(name, 14)}<br>{value_format.format(v)}" for v in values],
+            text=["" if v is None else f"{chart_text(name, 14)}<br>{value_format.format(v)}" for v in values],
             textposition="outside",
             cliponaxis=False,
             hovertext=[
-                f"{_text(name)}, {_text(c)}: {'no value' if v is None else value_format.format(v)}"
+                f"{chart_text(name)}, {chart_text(c)}: {'no value' if v is None else value_format.format(v)}"
                 for c, v in zip(categories, values)
             ],
             hoverinfo="text",
         ))
-    _value_axis(fig, y_title, value_format)
+    value_axis(fig, y_title, value_format)
     fig.update_yaxes(rangemode="tozero")
     if max(tops) > 0:
         fig.update_yaxes(range=[min(tops), max(tops) * 1.3])
-    return _base_layout(
+    return base_layout(
         fig, title, barmode="group", bargap=0.3, hovermode="closest", height=480,
         margin={"l": 80, "r": 30, "t": 90, "b": 80},
     )
@@ -295,7 +295,7 @@ def estimate_range_chart(
     vertical line, e.g. at 1 for "no difference" on a ratio scale, captioned
     with ``reference_label``.
     """
-    names = [_text(label, 30) for label in labels]
+    names = [chart_text(label, 30) for label in labels]
     ranges = [
         f"{value_format.format(c)} ({value_format.format(lo)} to {value_format.format(hi)})"
         for c, lo, hi in zip(central, low, high)
@@ -315,11 +315,11 @@ def estimate_range_chart(
     if reference is not None:
         fig.add_vline(
             x=reference, line={"dash": "dash", "color": PALETTE[4], "width": 1.5},
-            annotation={"text": _text(reference_label, 30), "font": {"size": 13}}, annotation_position="top",
+            annotation={"text": chart_text(reference_label, 30), "font": {"size": 13}}, annotation_position="top",
         )
-    _value_axis(fig, x_title, value_format, axis="x")
+    value_axis(fig, x_title, value_format, axis="x")
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    return _base_layout(
+    return base_layout(
         fig, title, hovermode="closest", height=160 + 70 * len(names),
         margin={"l": 230, "r": 220, "t": 110, "b": 70},
     )
@@ -401,5 +401,6 @@ def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
 
 def show_table(frame: pd.DataFrame, caption: str) -> None:
     """Display a plain (non-chart) table with a caption; every cell is HTML-escaped."""
-    styler = frame.style.hide(axis="index").set_caption(html.escape(caption))
+    styler = (Styler(frame, uuid=_digest(frame.to_csv() + caption), cell_ids=False, table_attributes='class="table"')
+              .hide(axis="index").set_caption(html.escape(caption)))
     display(HTML(styler.format(lambda v: html.escape(str(v))).to_html()))

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import dropdown, ranking
-from .charts import PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
+from .charts import PALETTE, SUPPRESSION_SYMBOLS, base_layout, value_axis
 from .data import Dataset
 from .geography import Area
 from .methods import symbol_text
@@ -181,10 +181,10 @@ def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure
         annotations.append({"x": row["england"], "xref": "x", "xanchor": "left", "y": 1, "yref": "paper",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 14},
                             "text": f"England {format_value(row['england'], 'published', row['unit'])}"})
-    _value_axis(fig, row["title"], value_format, axis="x")
+    value_axis(fig, row["title"], value_format, axis="x")
     fig.update_xaxes(range=[0, (top or 1) * 1.3])
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    return _base_layout(fig, neighbour_title(frame, area, row), annotations=annotations, hovermode="closest",
+    return base_layout(fig, neighbour_title(frame, area, row), annotations=annotations, hovermode="closest",
                         height=560, margin={"l": 170, "r": 40, "t": 110, "b": 80})
 
 

@@ -13,7 +13,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import NEIGHBOUR_GREY, PALETTE, SUPPRESSION_SYMBOLS, _base_layout, _value_axis
+from .charts import NEIGHBOUR_GREY, PALETTE, SUPPRESSION_SYMBOLS, base_layout, value_axis
 from .geography import Area
 from .methods import symbol_text
 
@@ -88,7 +88,7 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
         ))
     fig.update_xaxes(categoryorder="array", categoryarray=plotted["la_name"].map(html.escape).tolist(),
                      showticklabels=False, title_text=f"{len(plotted)} local authorities, lowest to highest")
-    _value_axis(fig, y_title, value_format)
+    value_axis(fig, y_title, value_format)
     chosen = plotted[plotted["group"] == "selected"]
     annotations = [_key(selected if (frame["group"] == "selected").any() else None)]
     if not chosen.empty:
@@ -116,7 +116,7 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
     values = plotted["value"]
     high = max(values.max() if not values.empty else 1.0, reference or 0.0) * 1.25 or 1.0
     fig.update_yaxes(range=[0, high])
-    return _base_layout(fig, title, annotations=annotations, bargap=0.15, hovermode="closest", height=500,
+    return base_layout(fig, title, annotations=annotations, bargap=0.15, hovermode="closest", height=500,
                         margin={"l": 80, "r": 30, "t": 125, "b": 110})
 
 

@@ -253,7 +253,7 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
         unit = "referrals" if r["indicator"].startswith("referrals") else "children"
         value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
         rows.append((_demand_label(r), value, _demand_value(r) + ("" if value is None else f" {unit}"), 1))
-    names = [charts._text(label, 28) for label, *_ in rows]
+    names = [charts.chart_text(label, 28) for label, *_ in rows]
     fig = go.Figure()
     for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):
         mine = [(name, value, text) for name, (_, value, text, k) in zip(names, rows) if k == kind]
@@ -265,8 +265,8 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
     notes = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False, "font": {"size": 15},
               "text": html.escape(text)} for name, (_, value, text, _) in zip(names, rows) if value is None]
     top = max([v for _, v, _, _ in rows if v is not None] + [1])
-    charts._value_axis(fig, "Families or children", "{:,.0f}", axis="x")
+    charts.value_axis(fig, "Families or children", "{:,.0f}", axis="x")
     fig.update_xaxes(range=[0, top * 1.45])
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    return charts._base_layout(fig, title, annotations=notes, barmode="overlay", hovermode="closest",
+    return charts.base_layout(fig, title, annotations=notes, barmode="overlay", hovermode="closest",
                                height=170 + 55 * len(rows), margin={"l": 250, "r": 30, "t": 110, "b": 70})
