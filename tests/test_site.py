@@ -37,12 +37,6 @@ AXE_TABLE_ROWS = 12
 # A4 portrait at 96 px per inch with 10 mm margins: 190 x 277 mm.
 PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 718, 1047
 
-# Report checks that wait on analyses/runner.py (owned elsewhere); strict, so they fail once fixed.
-RUNNER_ASSETS_TODO = ("analyses/runner.py does not yet inline _ext/assets/chart_access.js and _ext/assets/report.css "
-                      "after plotly.js: report charts' menus and sliders are mouse-only, wide charts are cut off in "
-                      "print, and links in text differ from text by colour alone")
-RUNNER_LINKS_TODO = "report.html keeps the chapters' links to other chapters' .md files, which are not beside it"
-
 # Elements a reader can operate: native controls and plotly's SVG menus and sliders.
 CONTROLS = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1']), "
             "g.updatemenu-header-group, g.updatemenu-button, rect.slider-grip-rect, g.legendtoggle")
@@ -343,30 +337,19 @@ def test_every_chart_has_a_text_alternative_and_table(any_page):
     assert any_page.page.evaluate(TEXT_ALTERNATIVES) == []
 
 
-def expect_runner_fix(request, reason: str = RUNNER_ASSETS_TODO) -> None:
-    """Mark this test as failing on the reports until the runner change in ``reason`` lands."""
-    kind, _ = request.node.callspec.params["any_page"]
-    if kind == "report":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
-def test_keyboard_reaches_every_control(request, any_page):
-    expect_runner_fix(request)
+def test_keyboard_reaches_every_control(any_page):
     assert unreachable_controls(any_page.page) == []
 
 
-def test_keyboard_works_chart_controls_and_disclosures(request, any_page):
-    expect_runner_fix(request)
+def test_keyboard_works_chart_controls_and_disclosures(any_page):
     assert chart_controls_problems(any_page.page) == []
 
 
-def test_no_serious_accessibility_violations(request, any_page):
-    expect_runner_fix(request)
+def test_no_serious_accessibility_violations(any_page):
     assert axe_problems(any_page.page) == []
 
 
-def test_prints_without_chrome_or_cut_off_charts(request, any_page):
-    expect_runner_fix(request)
+def test_prints_without_chrome_or_cut_off_charts(any_page):
     assert print_problems(any_page.page) == []
     assert printed_pages(any_page.page) >= 1
 
@@ -394,7 +377,6 @@ def test_internal_links_and_anchors_resolve(site):
     assert all(url.startswith(("https://", "http://", "mailto:")) for url in report.external), report.external
 
 
-@pytest.mark.xfail(strict=True, reason=RUNNER_LINKS_TODO)
 @pytest.mark.parametrize("la", REPORT_LAS)
 def test_report_links_and_anchors_resolve(la, reports):
     assert check_links(reports[la].parent).broken == []
