@@ -1,38 +1,39 @@
 """Serve plotly.js from the book itself, and only on pages that draw a chart.
 
 Charts are emitted by ``analyses.plotly_renderer`` as divs that expect a global
-``Plotly``. On a page whose body holds a plotly div this extension copies, into
-``_static``, and loads:
+``Plotly``. On a page whose body holds a plotly div this extension copies into
+``_static``, and loads in order before the charts, the files that
+``analyses.web_assets`` names (the per-LA report inlines the same ones):
 
-- ``plotly.min.js``: plotly's *basic* bundle (scatter, bar and pie traces, about
-  1.2 MB instead of 4.8 MB), vendored in ``assets/`` from the npm package
-  ``plotly.js-basic-dist-min`` at the plotly.js version that plotly.py ships. A
-  page with any other trace type gets the full bundle (``plotly-full.min.js``)
-  from the installed plotly package instead;
-- ``chart_access.js``: keyboard access to the charts' controls, a print layout, and no
-  "Share chart" button (it needs plotly's cloud). It must run before the charts are drawn.
+- the smallest plotly.js bundle that draws the page: the vendored *basic* bundle
+  (scatter, bar and pie; served as ``plotly.min.js``) or, for other trace types,
+  plotly.py's full bundle (``plotly-full.min.js``);
+- ``chart_access.js``: keyboard access to the charts' controls, a print layout, and
+  no "Share chart" button (it needs plotly's cloud).
 
 (Files in an ``html_static_path`` folder would load on every page.) A vendored
 bundle whose version differs from plotly.py's is reported as a build warning.
 """
-import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
-import plotly
 from sphinx.util import logging
 
-ASSETS = Path(__file__).parent / "assets"
-BASIC_JS = ASSETS / "plotly-basic.min.js"
-FULL_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-ACCESS_JS = ASSETS / "chart_access.js"
-BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
 CHART_MARKER = "plotly-graph-div"
-NEW_PLOT = re.compile(r"Plotly\.newPlot\(\s*\"[^\"]*\",\s*")
 VERSION = re.compile(r"plotly\.js[^\n]*?v(\d+\.\d+\.\d+)")
 
 logger = logging.getLogger(__name__)
+
+
+def _web_assets(app):
+    """``analyses.web_assets`` from the book being built."""
+    root = str(Path(app.srcdir).resolve())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from analyses import web_assets
+    return web_assets
 
 
 def bundle_version(path: Path) -> str:
@@ -42,16 +43,6 @@ def bundle_version(path: Path) -> str:
     if not match:
         raise ValueError(f"{path}: no plotly.js version in the header")
     return match.group(1)
-
-
-def trace_types(body: str) -> set[str]:
-    """Trace types drawn by the ``Plotly.newPlot`` calls in a page body (scatter when unset)."""
-    decoder = json.JSONDecoder()
-    types = set()
-    for match in NEW_PLOT.finditer(body):
-        traces, _ = decoder.raw_decode(body, match.end())
-        types.update(trace.get("type", "scatter") for trace in traces)
-    return types
 
 
 def _copy(source: Path, outdir: Path, name: str) -> None:
@@ -67,26 +58,29 @@ def add_plotly_to_chart_pages(app, pagename, templatename, context, doctree) -> 
     body = context.get("body", "")
     if CHART_MARKER not in body:
         return
+    assets = _web_assets(app)
+    bundle = assets.plotly_bundle(body)
+    name = "plotly.min.js" if bundle == assets.BASIC_JS else "plotly-full.min.js"
     outdir = Path(app.builder.outdir)
-    source, name = (BASIC_JS, "plotly.min.js") if trace_types(body) <= BASIC_TRACES else (FULL_JS, "plotly-full.min.js")
-    _copy(source, outdir, name)
-    _copy(ACCESS_JS, outdir, ACCESS_JS.name)
+    _copy(bundle, outdir, name)
+    _copy(assets.ACCESS_JS, outdir, assets.ACCESS_JS.name)
     # Both load without defer, in this order: each chart's inline script calls Plotly.newPlot
     # at once, with the defaults the access script sets.
     app.add_js_file(name, priority=500)
-    app.add_js_file(ACCESS_JS.name, priority=501)
+    app.add_js_file(assets.ACCESS_JS.name, priority=501)
 
 
 def check_bundle_version(app, config) -> None:
     """Warn when the vendored basic bundle is not the plotly.js version plotly.py expects."""
-    vendored, expected = bundle_version(BASIC_JS), bundle_version(FULL_JS)
+    assets = _web_assets(app)
+    vendored, expected = bundle_version(assets.BASIC_JS), bundle_version(assets.FULL_JS)
     if vendored != expected:
         logger.warning("vendored %s is plotly.js %s but plotly.py ships %s: replace it with "
                        "plotly-basic.min.js from the npm package plotly.js-basic-dist-min@%s",
-                       BASIC_JS.name, vendored, expected, expected)
+                       assets.BASIC_JS.name, vendored, expected, expected)
 
 
 def setup(app):
     app.connect("config-inited", check_bundle_version)
     app.connect("html-page-context", add_plotly_to_chart_pages)
-    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.2", "parallel_read_safe": True, "parallel_write_safe": True}
