@@ -7,12 +7,12 @@ All text that reaches a chart or the page is HTML-escaped, as area names may
 come from user files. Importing this module makes the book renderer plotly's
 default, so a notebook needs only ``import analyses.charts``.
 """
+import base64
 import hashlib
 import html
 import math
 import re
 import textwrap
-import urllib.parse
 from collections.abc import Sequence
 
 import pandas as pd
@@ -376,13 +376,20 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
         '<div class="chart-extras">',
         f'<p class="chart-alt">{html.escape(alt_text)}</p>',
         '<details class="chart-data"><summary>Data table for this chart</summary>',
-        table.to_html(),
+        _compact_table(table),
         f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
         f'<p><a download="{html.escape(filename)}" '
-        f'href="data:text/csv;charset=utf-8,{urllib.parse.quote(csv)}">Download this data (CSV)</a></p>',
+        f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv.encode()).decode()}">Download this data (CSV)</a></p>',
         "</details>",
         "</div>",
     ])
+
+
+def _compact_table(table: Styler) -> str:
+    """The table's HTML without per-cell classes, ids or indentation: a 153-row table shrinks by
+    about two thirds. The stylesheets right-align ``.chart-table``'s number columns instead."""
+    markup = table.to_html(exclude_styles=True).replace("<table>", '<table class="table chart-table">', 1)
+    return re.sub(r">\s+<", "><", markup.replace("<td >", "<td>").replace("<th >", "<th>"))
 
 
 def _csv_name(fig: go.Figure) -> str:
