@@ -321,7 +321,7 @@ def estimate_range_chart(
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return base_layout(
         fig, title, hovermode="closest", height=160 + 70 * len(names),
-        margin={"l": 230, "r": 220, "t": 110, "b": 70},
+        margin={"l": 230, "r": 220, "t": 110, "b": 70 + 22 * chart_text(x_title, 40).count("<br>")},
     )
 
 

@@ -12,24 +12,30 @@ import html
 import plotly.graph_objects as go
 
 MENU_SPACE_PX = 72  # room above the title for the menu (about 32px tall) and a gap
-CAPTION_PX = 8  # approximate width of one caption character at 14px
+CAPTION_LINE_PX = 24  # height of the caption line above the menu
 SWITCHED = ("annotations", "shapes", "xaxis", "yaxis", "margin")
 
 
 def _view_layout(fig: go.Figure, caption: str) -> dict:
-    """The layout a view needs when chosen: its own, with room and a place for the menu."""
+    """The layout a view needs when chosen: its own, with room and a place for the menu.
+
+    A caption sits on its own line above the menu, so a long menu label never runs past the
+    chart's right edge.
+    """
     layout = fig.layout.to_plotly_json()
     view = {key: layout.get(key, [] if key in ("annotations", "shapes") else {}) for key in SWITCHED}
-    height = int(layout.get("height", 500)) + MENU_SPACE_PX
+    space = MENU_SPACE_PX + (CAPTION_LINE_PX if caption else 0)
+    height = int(layout.get("height", 500)) + space
     margin = {"b": 80, **view["margin"]}
-    margin["t"] = int(margin.get("t", 80)) + MENU_SPACE_PX
+    margin["t"] = int(margin.get("t", 80)) + space
     plot_px = height - margin["t"] - margin["b"]
-    menu_y = 1 + (margin["t"] - 6) / plot_px  # 6px below the top edge, in paper units
+    top = 1 + (margin["t"] - 6) / plot_px  # 6px below the top edge, in paper units
+    menu_y = top - (CAPTION_LINE_PX / plot_px if caption else 0)
     view.update(height=height, margin=margin, **{"updatemenus[0].y": menu_y})
-    view["title"] = {**layout.get("title", {}), "y": 1 - MENU_SPACE_PX / height, "yref": "container", "yanchor": "top"}
+    view["title"] = {**layout.get("title", {}), "y": 1 - space / height, "yref": "container", "yanchor": "top"}
     if caption:
         view["annotations"] = [*view["annotations"], {
-            "text": html.escape(caption), "x": 0, "xref": "paper", "xanchor": "left", "y": menu_y - 6 / plot_px,
+            "text": html.escape(caption), "x": 0, "xref": "paper", "xanchor": "left", "y": top,
             "yref": "paper", "yanchor": "top", "showarrow": False, "font": {"size": 14}}]
     return view
 
@@ -57,7 +63,7 @@ def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
     combined.update_layout(first, updatemenus=[{
         "type": "dropdown", "buttons": buttons, "active": 0, "showactive": True, "direction": "down",
         "x": 0, "xanchor": "left", "y": layouts[0]["updatemenus[0].y"], "yanchor": "top",
-        "pad": {"l": len(caption) * CAPTION_PX + 8 if caption else 0}, "font": {"size": 14},
+        "font": {"size": 14},
         "bgcolor": "#FFFFFF", "bordercolor": "#505A5F",
     }])
     return combined

@@ -69,7 +69,7 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
     finding = randomisation.finding(selection, means[NAIVE], means[TRIAL], true_effect)
     fig = charts.estimate_range_chart(
         list(summary["design"]), list(summary["mean_estimate"]), list(summary["low_2_5"]), list(summary["high_97_5"]),
-        title=finding, x_title="Estimated effect of support (score points; above 0 = helpful)", value_format="{:.2f}",
+        title=finding, x_title="Estimated effect (score points; above 0 = helpful)", value_format="{:.2f}",
         reference=true_effect, reference_label=f"True effect {true_effect:.2f}")
     fig.update_layout(margin={**RANGE_MARGIN, "t": 150}, height=400)  # room for a three-line finding
     lines = [
