@@ -42,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import html
 import json
 import os
 import re
@@ -58,16 +57,13 @@ import jupytext
 import nbformat
 import papermill
 import zmq
-from jinja2 import DictLoader
-from nbconvert import HTMLExporter
 from traitlets.config import Config
 from tqdm import tqdm
 
-from . import data, web_assets
+from . import data, report_page
 from .geography import ENGLAND, Area, UnknownAreaError
 from .paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
-from .report_markdown import ChapterText
-from .report import collect_summaries, is_summary_output
+from .report import collect_summaries
 
 REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
 TITLE = "Evidence for Prevention: {name}"
@@ -75,24 +71,10 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARTIAL = ".partial"
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
-EXTERNAL_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 
-# nbconvert's lab page with every CDN script (require.js, MathJax, mermaid, widgets)
-# replaced by the inlined plotly.js that the chart outputs expect.
-TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}<script>{{ resources.plotly_js }}</script><script>{{ resources.access_js }}</script>
-<style>{{ resources.report_css }}</style>{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-"""
 # Encrypted kernel transport (the kernelspec declares curve support); this also
 # silences ipykernel's "running over TCP without encryption" warning on stderr.
 KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto" if zmq.has("curve") else "disabled"}})
-EXPORT_CONFIG = Config({
-    "HTMLExporter": {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True},
-    "TagRemovePreprocessor": {"remove_cell_tags": {"remove-cell", "book-only"}, "remove_all_outputs_tags": {"remove-output"}},
-})
 
 
 class ReportError(Exception):
@@ -157,7 +139,11 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
         with _package_importable():
             notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings or {})
         title = TITLE.format(name=area.name)
-        (work / "report.html").write_text(render_html(title, notebooks), encoding="utf-8")
+        try:
+            page = report_page.render(title, list(notebooks.values()))
+        except report_page.ExternalAssetError as exc:
+            raise ReportError(str(exc)) from None
+        (work / "report.html").write_text(page, encoding="utf-8")
         summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings or {})
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         _replace_dir(work, out_dir / area.slug)
@@ -268,40 +254,6 @@ def _package_importable():
             del os.environ["PYTHONPATH"]
         else:
             os.environ["PYTHONPATH"] = before
-
-
-def render_html(title: str, notebooks: dict[str, nbformat.NotebookNode]) -> str:
-    """One self-contained HTML page of the executed chapters' outputs and text, in order."""
-    combined = nbformat.v4.new_notebook(metadata={"title": title, "kernelspec": KERNELSPEC})
-    combined.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}", id="report-title"))
-    for stem, nb in notebooks.items():
-        text = ChapterText()
-        for i, cell in enumerate(nb.cells):
-            cell = nbformat.from_dict({**cell, "id": f"{stem}-{i}"})
-            tags = cell.metadata.get("tags", [])
-            if "report-only" in tags:  # hidden in the book (remove-cell), shown here
-                cell.metadata["tags"] = [tag for tag in tags if tag != "remove-cell"]
-            if cell.cell_type == "markdown":
-                cell.source = text.rewrite(cell.source)
-            if cell.cell_type == "code":
-                cell.outputs = [out for out in cell.outputs if not _hidden_output(out)]
-            combined.cells.append(cell)
-    exporter = HTMLExporter(config=EXPORT_CONFIG, extra_loaders=[DictLoader({"report.html.j2": TEMPLATE})],
-                            template_file="report.html.j2")
-    charts = "".join(out.get("data", {}).get("text/html", "") for cell in combined.cells
-                     for out in cell.get("outputs", []))
-    assets = {"plotly_js": web_assets.plotly_bundle(charts), "access_js": web_assets.ACCESS_JS,
-              "report_css": web_assets.REPORT_CSS}
-    page, _ = exporter.from_notebook_node(
-        combined, resources={name: path.read_text(encoding="utf-8") for name, path in assets.items()})
-    if match := EXTERNAL_ASSET.search(page):
-        raise ReportError(f"report.html would load from another host: {match.group(0)[:80]}")
-    return page
-
-
-def _hidden_output(output: dict) -> bool:
-    """Outputs kept in the notebook but not shown in the report: summaries and stderr."""
-    return is_summary_output(output) or (output.get("output_type") == "stream" and output.get("name") == "stderr")
 
 
 def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,

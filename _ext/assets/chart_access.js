@@ -19,6 +19,9 @@
     // The toolbar sits in a strip above the chart instead of over its title and menus, and its
     // buttons are at least 24px square (WCAG 2.2 target size; plotly draws them 22px tall).
     ".js-plotly-plot { padding-top: 30px; }",
+    // The chart and its wrapper take their height from the drawing plus that strip; a fixed
+    // height would let the drawing spill over the text below by the strip's 30px.
+    "div:has(> .js-plotly-plot), .js-plotly-plot { height: auto !important; }",
     ".js-plotly-plot .plotly .modebar-container { top: -30px !important; }",
     ".js-plotly-plot .plotly .modebar-btn { height: 24px !important; min-width: 24px; }",
     ".js-plotly-plot [" + DONE + "]:focus { outline: none; }",
