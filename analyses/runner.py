@@ -45,18 +45,22 @@ import hashlib
 import json
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from queue import Empty, Queue
 
 import jupytext
 import nbformat
 import papermill
 import zmq
+from jupyter_client import KernelManager
 from traitlets.config import Config
 from tqdm import tqdm
 
@@ -99,10 +103,14 @@ def run_one(la: str, data_dir: str | Path | None = None, out_dir: str | Path = R
 
 def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
             timeout: int = 180, settings: dict | None = None) -> int:
-    """Write every current LA's report, then England's, ``jobs`` child processes at a time.
+    """Write every current LA's report, then England's, with ``jobs`` worker processes.
 
-    Reports whose summary.json carries the current fingerprint are skipped, so a
-    rerun redoes only what failed or changed. Returns 1 if any report failed.
+    Each worker builds report after report in one kernel (started once, its namespace reset
+    between areas), so kernel start and imports are paid once per worker. Reports whose
+    summary.json carries the current fingerprint are skipped, so a rerun redoes only what
+    failed or changed. A report that fails is listed and the run goes on; one that hangs is
+    stopped at its time limit with its worker, and a fresh worker takes over. Returns 1 if any
+    report failed.
     """
     areas = [*data.load(data_dir).areas(), ENGLAND]
     chapters = chapter_paths()
@@ -110,18 +118,43 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     todo = [area for area in areas if not _up_to_date(Path(out_dir) / area.slug, current)]
     if len(todo) < len(areas):
         print(f"{len(areas) - len(todo)} of {len(areas)} reports up to date, skipped")
-    failures = []
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))  # each thread waits on one child process
-    try:
-        with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}) as bar:
-            futures = {pool.submit(_run_worker, area, chapters, data_dir, out_dir, timeout, settings): area for area in todo}
-            for future in as_completed(futures):
-                if error := future.result():
-                    failures.append(f"{futures[future].name}: {error}")
-                    bar.set_postfix(failed=len(failures))
-                bar.update()
-    finally:
-        pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no more children
+    queue: Queue[Area] = Queue()
+    for area in todo:
+        queue.put(area)
+    config = {"chapters": [str(path) for path in chapters], "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
+              "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {}}
+    failures: list[str] = []
+    with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}) as bar:
+        def drain() -> None:
+            worker = None
+            try:
+                while True:
+                    try:
+                        area = queue.get_nowait()
+                    except Empty:
+                        return
+                    worker = worker or _Worker(config)
+                    error = worker.build(area, WORKER_GRACE_SECONDS + timeout * len(chapters))
+                    if error:
+                        failures.append(f"{area.name}: {error}")
+                        bar.set_postfix(failed=len(failures))
+                        if not worker.alive():
+                            worker = None
+                    bar.update()
+            finally:
+                if worker:
+                    worker.close()
+
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
+            for future in [pool.submit(drain) for _ in range(max(1, jobs))]:
+                future.result()
+        except KeyboardInterrupt:
+            while not queue.empty():  # start no more reports; running workers finish theirs
+                queue.get_nowait()
+            raise
+        finally:
+            pool.shutdown()
     print(f"{len(todo) - len(failures)} of {len(todo)} reports written to {out_dir}")
     if failures:
         print(f"{len(failures)} failed:", *sorted(failures), sep="\n  ", file=sys.stderr)
@@ -131,33 +164,41 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
 def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
                  timeout: int, settings: dict | None = None) -> int:
     """Execute the chapters for ``area`` and atomically write ``out_dir/<slug>/``; 0 or 1."""
+    try:
+        folder = _build(area, chapters, data_dir, out_dir, timeout, settings or {})
+    except ReportError as exc:
+        print(f"error: {area.name}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{area.name}: wrote {folder / 'report.html'}")
+    return 0
+
+
+def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path, timeout: int,
+           settings: dict, km: KernelManager | None = None) -> Path:
+    """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError."""
     out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=out_dir))
     work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
     try:
         with _package_importable():
-            notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings or {})
+            notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings, km)
         title = TITLE.format(name=area.name)
         try:
             page = report_page.render(title, list(notebooks.values()))
         except report_page.ExternalAssetError as exc:
             raise ReportError(str(exc)) from None
         (work / "report.html").write_text(page, encoding="utf-8")
-        summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings or {})
+        summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings)
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         _replace_dir(work, out_dir / area.slug)
-    except ReportError as exc:
-        print(f"error: {area.name}: {exc}", file=sys.stderr)
-        return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{area.name}: wrote {out_dir / area.slug / 'report.html'}")
-    return 0
+    return out_dir / area.slug
 
 
 def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, folder: Path,
-                 timeout: int, settings: dict) -> dict[str, nbformat.NotebookNode]:
+                 timeout: int, settings: dict, km: KernelManager | None = None) -> dict[str, nbformat.NotebookNode]:
     """Run every chapter for ``area`` in ONE kernel, then save each as ``folder/<stem>.ipynb``.
 
     The chapters are joined into one notebook behind a single parameters cell (the union of
@@ -186,7 +227,7 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
             combined, None,
             parameters={**settings, "la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None},
             kernel_name=KERNELSPEC["name"], execution_timeout=timeout, progress_bar=False, cwd=CHAPTERS_DIR,
-            config=KERNEL_CONFIG)
+            config=KERNEL_CONFIG, **({"km": km} if km else {}))
     except papermill.PapermillExecutionError as exc:
         print("failed", flush=True)
         raise ReportError(f"chapter {_chapter_of(exc, combined)} failed: {_last_line(exc)}") from exc
@@ -306,36 +347,97 @@ def _up_to_date(folder: Path, current: str) -> bool:
         return False
 
 
-def _run_worker(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
-                timeout: int, settings: dict | None = None) -> str | None:
-    """Build one area's report in a child process with an outer time limit; why it failed, or None."""
-    job = {"area": dataclasses.asdict(area), "chapters": [str(path) for path in chapters],
-           "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
-           "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {}}
-    limit = WORKER_GRACE_SECONDS + timeout * len(chapters)
-    with subprocess.Popen([sys.executable, "-m", "analyses.runner", json.dumps(job)], cwd=ROOT, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+class _Worker:
+    """A child process (``python -m analyses.runner``) that builds reports one after another.
+
+    Protocol: one JSON area per line on its stdin; one JSON line ``{"error": null | "..."}``
+    per area on its stdout. Its own output goes to a log the parent never has to read.
+    """
+
+    def __init__(self, config: dict) -> None:
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([sys.executable, "-m", "analyses.runner", json.dumps(config)], cwd=ROOT,
+                                     text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     start_new_session=True)
+
+    def build(self, area: Area, limit: float) -> str | None:
+        """Build one report; why it failed, or None. A worker past ``limit`` seconds is killed."""
         try:
-            _, err = proc.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
-            proc.kill()  # its kernels exit on their own when their parent dies
-            proc.communicate()
-            for partial in Path(out_dir).glob(f".{area.slug}.*{PARTIAL}*"):
+            self.proc.stdin.write(json.dumps(dataclasses.asdict(area)) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.kill()
+            return "the worker process stopped"
+        ready, _, _ = select.select([self.proc.stdout], [], [], limit)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.kill()
+            for partial in Path(json.loads(self.proc.args[-1])["out_dir"]).glob(f".{area.slug}.*{PARTIAL}*"):
                 shutil.rmtree(partial, ignore_errors=True)
-            return f"timed out after {limit} s"
-    if proc.returncode == 0:
-        return None
-    lines = [line for line in err.splitlines() if line.strip()]
-    return lines[-1].removeprefix(f"error: {area.name}: ") if lines else f"exit code {proc.returncode}"
+            return f"timed out after {limit:g} s" if not ready else "the worker process stopped"
+        return json.loads(line)["error"]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """Stop the worker and its kernel (they share a process group)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def close(self) -> None:
+        """Let the worker finish: it shuts its kernel down when its stdin closes."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
 
-def _worker(job: str) -> int:
-    """Entry point of a ``run_all`` child process: build one report from a JSON job."""
-    spec = json.loads(job)
-    area = Area(**{**spec["area"], "neighbours": tuple(spec["area"]["neighbours"])})
-    chapters = [Path(path) for path in spec["chapters"]]
-    return build_report(area, chapters, spec["data_dir"], spec["out_dir"], spec["timeout"], spec["settings"])
+def _serve(config_json: str) -> int:
+    """Worker main loop (see ``_Worker``): one kernel for every area it is sent."""
+    config = json.loads(config_json)
+    replies, sys.stdout = sys.stdout, sys.stderr  # progress lines must not mix with replies
+    chapters = [Path(path) for path in config["chapters"]]
+    km = None
+    try:
+        for line in sys.stdin:
+            spec = json.loads(line)
+            area = Area(**{**spec, "neighbours": tuple(spec["neighbours"])})
+            try:
+                km = _fresh_kernel(km)
+                _build(area, chapters, config["data_dir"], config["out_dir"], config["timeout"], config["settings"], km)
+                error = None
+            except ReportError as exc:
+                error = str(exc)
+            except Exception as exc:  # a kernel that died or would not start: report it and carry on
+                error = _last_line(exc)
+            replies.write(json.dumps({"error": error}) + "\n")
+            replies.flush()
+    finally:
+        if km is not None:
+            km.shutdown_kernel(now=True)
+    return 0
+
+
+def _fresh_kernel(km: KernelManager | None) -> KernelManager:
+    """A running kernel with an empty namespace: ``km`` reset, or a new one if it is gone."""
+    if km is not None and km.is_alive():
+        client = km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60, store_history=False)
+        finally:
+            client.stop_channels()
+        return km
+    km = KernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
+    with _package_importable():
+        km.start_kernel(cwd=str(CHAPTERS_DIR))
+    return km
 
 
 if __name__ == "__main__":
-    sys.exit(_worker(sys.argv[1]))
+    sys.exit(_serve(sys.argv[1]))
