@@ -1,5 +1,4 @@
 """Indicator documentation generated from the metadata and the data."""
-import pandas as pd
 import pytest
 
 from analyses import data, methods
