@@ -101,6 +101,25 @@ def _processes_working_in(folder: Path) -> list[str]:
     return found
 
 
+def in_thread(work) -> None:
+    """Run ``work`` in its own thread, re-raising what it raised: Playwright's sync API refuses
+    to start on a thread where another one is running (test_site.py keeps its browser open for
+    the whole session)."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed back to the test thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
 def test_workshop_mode_serves_live_widgets_offline():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
@@ -111,30 +130,34 @@ def test_workshop_mode_serves_live_widgets_offline():
         assert workshop.url(port) in "".join(output)
         (voila,) = _voila_processes(port)
         notebooks = Path(voila[voila.index("voila") + 1])  # the temporary folder Voilà serves
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 1600})
-                local = f"http://{workshop.HOST}:{port}/"
-                page.on("request", lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url))
-                page.goto(workshop.url(port), timeout=PAGE_MS)
-                page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
-                title = page.locator(".js-plotly-plot .gtitle").first
-                title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
-                before = title.text_content()
-                assert before.startswith("York: offering an FGC to every family")
-                coverage = page.locator(".widget-slider").filter(has_text="Families offered an FGC").locator(".noUi-handle")
-                coverage.focus()
-                started = time.monotonic()
-                page.keyboard.press("ArrowLeft")  # 100% -> 95%
-                page.wait_for_function("old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
-                                       arg=before, timeout=30_000)
-                seconds = time.monotonic() - started
-                print(f"slider move to redrawn chart: {seconds:.2f} s")
-                assert "95% of families" in title.text_content()
-                assert page.locator(".widget-readout", has_text="95").count() == 1
-            finally:
-                browser.close()
+
+        def drive_browser() -> None:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+                    local = f"http://{workshop.HOST}:{port}/"
+                    page.on("request", lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url))
+                    page.goto(workshop.url(port), timeout=PAGE_MS)
+                    page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
+                    title = page.locator(".js-plotly-plot .gtitle").first
+                    title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
+                    before = title.text_content()
+                    assert before.startswith("York: offering an FGC to every family")
+                    coverage = page.locator(".widget-slider").filter(has_text="Families offered an FGC").locator(".noUi-handle")
+                    coverage.focus()
+                    started = time.monotonic()
+                    page.keyboard.press("ArrowLeft")  # 100% -> 95%
+                    page.wait_for_function("old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
+                                           arg=before, timeout=30_000)
+                    seconds = time.monotonic() - started
+                    print(f"slider move to redrawn chart: {seconds:.2f} s")
+                    assert "95% of families" in title.text_content()
+                    assert page.locator(".widget-readout", has_text="95").count() == 1
+                finally:
+                    browser.close()
+
+        in_thread(drive_browser)
     assert process.returncode == 0, output
     assert any("Workshop mode stopped." in line for line in output), output
     assert not _voila_processes(port)
