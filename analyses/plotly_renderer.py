@@ -42,9 +42,6 @@ class BookRenderer(MimetypeRenderer):
 
 
 def use_book_renderer() -> None:
-    """Register the ``evidence`` renderer and make it (and the white template) plotly's default."""
+    """Register the ``evidence`` renderer and make it plotly's default."""
     pio.renderers[RENDERER_NAME] = BookRenderer()
     pio.renderers.default = RENDERER_NAME
-    # The guide's charts share the white template; as the default it is applied once per
-    # figure at creation, several times cheaper than naming it in every layout update.
-    pio.templates.default = "plotly_white"

@@ -80,7 +80,7 @@ def test_trend_lines_use_the_palette_and_differ_by_more_than_colour():
     assert len({t.line.dash for t in labelled}) == 4
     assert len({t.marker.symbol for t in labelled}) == 4
     assert trace(fig, "Islington").line.color == charts.NEIGHBOUR_GREY
-    assert fig.layout.showlegend is False
+    assert fig.layout.showlegend is False or (fig.layout.showlegend is None and fig.layout.template.layout.showlegend is False)
     assert fig.layout.hovermode == "closest"
     end_labels = " ".join(a.text for a in fig.layout.annotations)
     for name in ("Camden", "Statistical neighbours", "Inner London", "England"):
