@@ -12,13 +12,12 @@ import math
 from dataclasses import dataclass
 
 import html
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from . import benchmark
-from .charts import FONT, ROLE_STYLES, TEXT_COLOUR
+from .charts import ROLE_STYLES, chart_text, figure
 from .every_la import cells
 from .data import Dataset
 from .geography import Area
@@ -131,8 +130,7 @@ def funnel_chart(frame: pd.DataFrame, title: str) -> go.Figure:
     labels = list(dict.fromkeys(frame["label"]))
     roles = [r for r in FUNNEL_ROLES if r in set(frame["role"])]
     thickness = GROUP_THICKNESS / len(roles)
-    fig = go.Figure()
-    annotations = []
+    traces, annotations = [], []
     for i, role in enumerate(roles):
         rows = frame[frame["role"] == role].set_index("label").reindex(labels)
         name = html.escape(SHORT_NAMES.get(role, str(rows["area"].dropna().iloc[0])))
@@ -140,29 +138,26 @@ def funnel_chart(frame: pd.DataFrame, title: str) -> go.Figure:
         y = [s + (i - (len(roles) - 1) / 2) * thickness for s in range(len(labels))]
         values = [v if isinstance(v, float) else None for v in shown]
         texts = [f"{name}: {v:,.1f}" if isinstance(v, float) else f"{name}: {missing_phrase(str(v or ''))}" for v in shown]
-        fig.add_trace(go.Bar(
-            x=values, y=y, orientation="h", width=thickness * 0.9, name=name,
-            marker={"color": ROLE_STYLES[role]["color"],
-                    "pattern": {"shape": FUNNEL_PATTERNS[role], "fgcolor": "#FFFFFF"}},
-            text=[t if v is not None else "" for t, v in zip(texts, values)], textposition="outside", textfont={"size": 13},
-            cliponaxis=False, hovertext=[f"{label}, {t}" for label, t in zip(labels, texts)], hoverinfo="text",
-        ))
+        traces.append({
+            "type": "bar", "x": values, "y": y, "orientation": "h", "width": thickness * 0.9, "name": name,
+            "marker": {"color": ROLE_STYLES[role]["color"],
+                       "pattern": {"shape": FUNNEL_PATTERNS[role], "fgcolor": "#FFFFFF"}},
+            "text": [t if v is not None else "" for t, v in zip(texts, values)], "textposition": "outside",
+            "textfont": {"size": 13}, "cliponaxis": False,
+            "hovertext": [f"{label}, {t}" for label, t in zip(labels, texts)], "hoverinfo": "text",
+        })
         annotations += [{"x": 0, "y": yy, "xanchor": "left", "showarrow": False, "text": t, "font": {"size": 13}}
                         for yy, t, v in zip(y, texts, values) if v is None]
     top = pd.to_numeric(frame["value"], errors="coerce").max()
-    fig.update_xaxes(title_text="Per 10,000 children aged 0 to 17", range=[0, (top if top > 0 else 1) * 2],
-                     gridcolor="#E0E0E0", tickformat=",.0f")
-    fig.update_yaxes(tickvals=list(range(len(labels))), autorange="reversed", showgrid=False, ticklabelstandoff=8,
-                     ticktext=["<br>".join(html.escape(line) for line in textwrap.wrap(label, 14)) for label in labels])
-    fig.update_layout(
-        font={"family": FONT, "size": 14, "color": TEXT_COLOUR},
-        title={"text": "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)), "x": 0, "xanchor": "left",
-               "font": {"size": 20}},
-        showlegend=False, barmode="overlay", hovermode="closest", annotations=annotations,
-        height=160 + len(labels) * (25 * len(roles) + 40),
-        margin={"l": 120, "r": 20, "t": 110, "b": 70},
+    return figure(
+        traces, title,
+        xaxis={"title": {"text": "Per 10,000 children aged 0 to 17"}, "range": [0, (top if top > 0 else 1) * 2],
+               "gridcolor": "#E0E0E0", "tickformat": ",.0f"},
+        yaxis={"tickvals": list(range(len(labels))), "autorange": "reversed", "showgrid": False, "ticklabelstandoff": 8,
+               "ticktext": [chart_text(label, 14) for label in labels]},
+        font={"size": 14}, barmode="overlay", hovermode="closest", annotations=annotations,
+        height=160 + len(labels) * (25 * len(roles) + 40), margin={"l": 120, "r": 20, "t": 110, "b": 70},
     )
-    return fig
 
 
 def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -16,13 +16,12 @@ CAPTION_LINE_PX = 24  # height of the caption line above the menu
 SWITCHED = ("annotations", "shapes", "xaxis", "yaxis", "margin")
 
 
-def _view_layout(fig: go.Figure, caption: str) -> dict:
-    """The layout a view needs when chosen: its own, with room and a place for the menu.
+def _view_layout(layout: dict, caption: str) -> dict:
+    """The layout a view needs when chosen (from its own ``layout``), with room and a place for the menu.
 
     A caption sits on its own line above the menu, so a long menu label never runs past the
     chart's right edge.
     """
-    layout = fig.layout.to_plotly_json()
     view = {key: layout.get(key, [] if key in ("annotations", "shapes") else {}) for key in SWITCHED}
     space = MENU_SPACE_PX + (CAPTION_LINE_PX if caption else 0)
     height = int(layout.get("height", 500)) + space
@@ -43,27 +42,27 @@ def _view_layout(fig: go.Figure, caption: str) -> dict:
 def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
     """A figure showing the first of ``views`` with a dropdown to choose any of them.
 
-    ``views`` maps a menu label to a figure; all should be the same kind of chart.
-    ``caption`` is a short text printed before the menu (e.g. "Indicator:").
+    ``views`` maps a menu label to a figure; all should be the same kind of chart (and use the
+    default template). ``caption`` is a short text printed before the menu (e.g. "Indicator:").
+    The combined figure is made in one step from the views' JSON.
     """
     if not views:
         raise ValueError("combine() needs at least one view")
     figures = list(views.values())
+    layouts = [{k: v for k, v in fig.layout.to_plotly_json().items() if k != "template"} for fig in figures]
+    chosen = [_view_layout(layout, caption) for layout in layouts]
     counts = [len(fig.data) for fig in figures]
-    layouts = [_view_layout(fig, caption) for fig in figures]
-    combined = go.Figure(layout=figures[0].layout)
-    for index, fig in enumerate(figures):
-        combined.add_traces([{**trace.to_plotly_json(), "visible": index == 0} for trace in fig.data])
+    traces = [{**trace.to_plotly_json(), "visible": index == 0} for index, fig in enumerate(figures) for trace in fig.data]
     buttons = [
         {"label": html.escape(label), "method": "update",
          "args": [{"visible": [i == index for i, n in enumerate(counts) for _ in range(n)]}, layout]}
-        for index, (label, layout) in enumerate(zip(views, layouts))
+        for index, (label, layout) in enumerate(zip(views, chosen))
     ]
-    first = {key: value for key, value in layouts[0].items() if key != "updatemenus[0].y"}
-    combined.update_layout(first, updatemenus=[{
+    first = {key: value for key, value in chosen[0].items() if key != "updatemenus[0].y"}
+    menu = {
         "type": "dropdown", "buttons": buttons, "active": 0, "showactive": True, "direction": "down",
-        "x": 0, "xanchor": "left", "y": layouts[0]["updatemenus[0].y"], "yanchor": "top",
+        "x": 0, "xanchor": "left", "y": chosen[0]["updatemenus[0].y"], "yanchor": "top",
         "font": {"size": 14},
         "bgcolor": "#FFFFFF", "bordercolor": "#505A5F",
-    }])
-    return combined
+    }
+    return go.Figure(data=traces, layout={**layouts[0], **first, "updatemenus": [menu]})

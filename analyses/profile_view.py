@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import dropdown, ranking
-from .charts import PALETTE, SUPPRESSION_SYMBOLS, base_layout, value_axis
+from .charts import PALETTE, SUPPRESSION_SYMBOLS, figure, reference_line, value_axis
 from .data import Dataset
 from .geography import Area
 from .methods import symbol_text
@@ -164,28 +164,28 @@ def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure
              for n, s in zip(frame["la_name"], frame["selected"])]
     labels = [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])]
     plotted = frame["value"].where(frame["value"].notna() & ~frame["status"].isin(SUPPRESSION_SYMBOLS))
-    fig = go.Figure(go.Bar(
-        x=[None if pd.isna(v) else float(v) for v in plotted], y=names, orientation="h",
-        marker={"color": [PALETTE[0] if s else PALETTE[1] for s in frame["selected"]],
-                "pattern": {"shape": ["" if s else "/" for s in frame["selected"]], "fgcolor": "#FFFFFF"}},
-        text=[lab if pd.notna(v) else "" for lab, v in zip(labels, plotted)], textposition="outside",
-        cliponaxis=False, hovertext=[f"{html.escape(n)}: {lab}" for n, lab in zip(frame["la_name"], labels)],
-        hoverinfo="text",
-    ))
+    bars = {
+        "type": "bar", "x": [None if pd.isna(v) else float(v) for v in plotted], "y": names, "orientation": "h",
+        "marker": {"color": [PALETTE[0] if s else PALETTE[1] for s in frame["selected"]],
+                   "pattern": {"shape": ["" if s else "/" for s in frame["selected"]], "fgcolor": "#FFFFFF"}},
+        "text": [lab if pd.notna(v) else "" for lab, v in zip(labels, plotted)], "textposition": "outside",
+        "cliponaxis": False, "hovertext": [f"{html.escape(n)}: {lab}" for n, lab in zip(frame["la_name"], labels)],
+        "hoverinfo": "text",
+    }
     top = max([v for v in plotted if pd.notna(v)] + [row["england"] if pd.notna(row["england"]) else 0, 0])
     annotations = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False,
                     "text": html.escape(label), "font": {"size": 14}}
                    for name, label, v in zip(names, labels, plotted) if pd.isna(v)]
+    shapes = []
     if pd.notna(row["england"]):
-        fig.add_vline(x=row["england"], line={"dash": "dash", "color": PALETTE[4], "width": 2})
+        shapes.append(reference_line(row["england"], "x"))
         annotations.append({"x": row["england"], "xref": "x", "xanchor": "left", "y": 1, "yref": "paper",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 14},
                             "text": f"England {format_value(row['england'], 'published', row['unit'])}"})
-    value_axis(fig, row["title"], value_format, axis="x")
-    fig.update_xaxes(range=[0, (top or 1) * 1.3])
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    return base_layout(fig, neighbour_title(frame, area, row), annotations=annotations, hovermode="closest",
-                        height=560, margin={"l": 170, "r": 40, "t": 110, "b": 80})
+    return figure([bars], neighbour_title(frame, area, row),
+                  xaxis=value_axis(row["title"], value_format, range=[0, (top or 1) * 1.3]),
+                  yaxis={"autorange": "reversed", "showgrid": False}, annotations=annotations, shapes=shapes,
+                  hovermode="closest", height=560, margin={"l": 170, "r": 40, "t": 110, "b": 80})
 
 
 def neighbour_chart(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:

@@ -13,7 +13,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import NEIGHBOUR_GREY, PALETTE, SUPPRESSION_SYMBOLS, base_layout, value_axis
+from .charts import NEIGHBOUR_GREY, PALETTE, SUPPRESSION_SYMBOLS, figure, reference_line, value_axis
 from .geography import Area
 from .methods import symbol_text
 
@@ -75,20 +75,18 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
                   reference: float | None = None, reference_label: str = "England") -> go.Figure:
     """Bars for every LA with a value, lowest to highest (``frame`` from ``ranked``)."""
     plotted = frame[frame["rank"].notna()]
-    fig = go.Figure()
+    traces = []
     for group, (colour, pattern, _) in GROUPS.items():
         rows = plotted[plotted["group"] == group]
-        fig.add_trace(go.Bar(
-            x=rows["la_name"].map(html.escape).tolist(), y=rows["value"].tolist(), name=group,
-            marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"},
-                    "line": {"width": 0}},
-            hovertext=[f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
-                       for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])],
-            hoverinfo="text",
-        ))
-    fig.update_xaxes(categoryorder="array", categoryarray=plotted["la_name"].map(html.escape).tolist(),
-                     showticklabels=False, title_text=f"{len(plotted)} local authorities, lowest to highest")
-    value_axis(fig, y_title, value_format)
+        traces.append({
+            "type": "bar", "x": rows["la_name"].map(html.escape).tolist(), "y": rows["value"].tolist(), "name": group,
+            "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
+            "hovertext": [f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
+                          for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])],
+            "hoverinfo": "text",
+        })
+    xaxis = {"categoryorder": "array", "categoryarray": plotted["la_name"].map(html.escape).tolist(),
+             "showticklabels": False, "title": {"text": f"{len(plotted)} local authorities, lowest to highest"}}
     chosen = plotted[plotted["group"] == "selected"]
     annotations = [_key(selected if (frame["group"] == "selected").any() else None)]
     if not chosen.empty:
@@ -107,17 +105,18 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
         annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -0.16, "yref": "paper",
                             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
                             "text": "<br>".join(textwrap.wrap(html.escape(note + "."), 100))})
+    shapes = []
     if reference is not None and pd.notna(reference):
-        fig.add_hline(y=reference, line={"dash": "dash", "color": PALETTE[4], "width": 2})
+        shapes.append(reference_line(reference, "y"))
         annotations.append({"x": 1, "xref": "paper", "xanchor": "right", "y": reference, "yref": "y",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 14},
                             "bgcolor": "rgba(255,255,255,0.85)",
                             "text": f"{html.escape(reference_label)} {value_format.format(reference)}"})
     values = plotted["value"]
     high = max(values.max() if not values.empty else 1.0, reference or 0.0) * 1.25 or 1.0
-    fig.update_yaxes(range=[0, high])
-    return base_layout(fig, title, annotations=annotations, bargap=0.15, hovermode="closest", height=500,
-                        margin={"l": 80, "r": 30, "t": 125, "b": 110})
+    return figure(traces, title, xaxis=xaxis, yaxis=value_axis(y_title, value_format, range=[0, high]),
+                  annotations=annotations, shapes=shapes, bargap=0.15, hovermode="closest", height=500,
+                  margin={"l": 80, "r": 30, "t": 125, "b": 110})
 
 
 def _key(selected: str | None) -> dict:

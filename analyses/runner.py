@@ -59,8 +59,11 @@ from queue import Empty, Queue
 import jupytext
 import nbformat
 import papermill
+import papermill.utils
 import zmq
 from jupyter_client import KernelManager
+from papermill.engines import papermill_engines
+from papermill.execute import raise_for_execution_errors
 from traitlets.config import Config
 from tqdm import tqdm
 
@@ -74,6 +77,8 @@ TITLE = "Evidence for Prevention: {name}"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARTIAL = ".partial"
+RUNNER_CELL = "evidence_runner"  # metadata key of cells the runner adds for itself
+RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
 
 # Encrypted kernel transport (the kernelspec declares curve support); this also
@@ -220,14 +225,13 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
         raise ReportError(f"unknown setting {', '.join(unknown)}; the chapters take: "
                           f"{', '.join(sorted(known - {'la', 'data_dir'}))}")
     combined.cells = [nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["parameters"]}), *body]
+    if km is not None:  # a reused kernel: start from an empty namespace (this cell is dropped again in _split)
+        combined.cells.insert(0, nbformat.v4.new_code_cell(RESET_SOURCE, metadata={RUNNER_CELL: "reset"}))
     print(f"{area.name}: {', '.join(c.stem for c in chapters)} ...", end=" ", flush=True)
     start = time.perf_counter()
     try:
-        executed = papermill.execute_notebook(
-            combined, None,
-            parameters={**settings, "la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None},
-            kernel_name=KERNELSPEC["name"], execution_timeout=timeout, progress_bar=False, cwd=CHAPTERS_DIR,
-            config=KERNEL_CONFIG, **({"km": km} if km else {}))
+        parameters = {**settings, "la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None}
+        executed = _papermill(combined, parameters, timeout, km)
     except papermill.PapermillExecutionError as exc:
         print("failed", flush=True)
         raise ReportError(f"chapter {_chapter_of(exc, combined)} failed: {_last_line(exc)}") from exc
@@ -236,6 +240,24 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
         raise ReportError(f"chapters failed to run: {_last_line(exc)}") from exc
     print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
     return _split(executed, chapters, folder)
+
+
+def _papermill(notebook: nbformat.NotebookNode, parameters: dict, timeout: int,
+               km: KernelManager | None) -> nbformat.NotebookNode:
+    """Parameterise and execute with papermill, in the chapters folder, with a time limit per cell.
+
+    The same steps as ``papermill.execute_notebook`` without its final save, which would
+    serialise the whole executed notebook (megabytes of chart JSON) only to discard it.
+    """
+    prepared = papermill.execute_notebook(notebook, None, parameters=parameters, kernel_name=KERNELSPEC["name"],
+                                          prepare_only=True)
+    with papermill.utils.chdir(CHAPTERS_DIR):
+        executed = papermill_engines.execute_notebook_with_engine(
+            None, prepared, kernel_name=KERNELSPEC["name"], input_path=None, output_path=None,
+            progress_bar=False, log_output=False, start_timeout=60, stdout_file=None, stderr_file=None,
+            execution_timeout=timeout, config=KERNEL_CONFIG, **({"km": km} if km else {}))
+    raise_for_execution_errors(executed, None)
+    return executed
 
 
 def _assigned_name(line: str) -> str | None:
@@ -261,7 +283,7 @@ def _chapter_of(exc: papermill.PapermillExecutionError, combined: nbformat.Noteb
 
 def _split(executed: nbformat.NotebookNode, chapters: list[Path], folder: Path) -> dict[str, nbformat.NotebookNode]:
     """Per-chapter notebooks from the executed combined one, each keeping the parameter cells."""
-    shared = [c for c in executed.cells if "chapter" not in c.metadata]
+    shared = [c for c in executed.cells if "chapter" not in c.metadata and RUNNER_CELL not in c.metadata]
     notebooks = {}
     for chapter in chapters:
         nb = nbformat.v4.new_notebook(metadata=executed.metadata)
@@ -423,15 +445,9 @@ def _serve(config_json: str) -> int:
 
 
 def _fresh_kernel(km: KernelManager | None) -> KernelManager:
-    """A running kernel with an empty namespace: ``km`` reset, or a new one if it is gone."""
+    """A running kernel: ``km`` if it is alive (its namespace is reset by the report's first
+    cell), else a new one."""
     if km is not None and km.is_alive():
-        client = km.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            client.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60, store_history=False)
-        finally:
-            client.stop_channels()
         return km
     km = KernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
     with _package_importable():

@@ -254,19 +254,19 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
         value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
         rows.append((_demand_label(r), value, _demand_value(r) + ("" if value is None else f" {unit}"), 1))
     names = [charts.chart_text(label, 28) for label, *_ in rows]
-    fig = go.Figure()
+    traces = []
     for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):
         mine = [(name, value, text) for name, (_, value, text, k) in zip(names, rows) if k == kind]
-        fig.add_trace(go.Bar(
-            y=[n for n, _, _ in mine], x=[v for _, v, _ in mine], orientation="h", name=html.escape(series),
-            marker={"color": charts.PALETTE[kind], "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"}},
-            text=["" if v is None else html.escape(t) for _, v, t in mine], textposition="outside", cliponaxis=False,
-            constraintext="none", hovertext=[f"{n}: {html.escape(t)}" for n, _, t in mine], hoverinfo="text"))
+        traces.append({
+            "type": "bar", "y": [n for n, _, _ in mine], "x": [v for _, v, _ in mine], "orientation": "h",
+            "name": html.escape(series),
+            "marker": {"color": charts.PALETTE[kind], "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"}},
+            "text": ["" if v is None else html.escape(t) for _, v, t in mine], "textposition": "outside",
+            "cliponaxis": False, "constraintext": "none", "hovertext": [f"{n}: {html.escape(t)}" for n, _, t in mine],
+            "hoverinfo": "text"})
     notes = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False, "font": {"size": 15},
               "text": html.escape(text)} for name, (_, value, text, _) in zip(names, rows) if value is None]
     top = max([v for _, v, _, _ in rows if v is not None] + [1])
-    charts.value_axis(fig, "Families or children", "{:,.0f}", axis="x")
-    fig.update_xaxes(range=[0, top * 1.45])
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    return charts.base_layout(fig, title, annotations=notes, barmode="overlay", hovermode="closest",
-                               height=170 + 55 * len(rows), margin={"l": 250, "r": 30, "t": 110, "b": 70})
+    return charts.figure(traces, title, xaxis=charts.value_axis("Families or children", "{:,.0f}", range=[0, top * 1.45]),
+                         yaxis={"autorange": "reversed", "showgrid": False}, annotations=notes, barmode="overlay",
+                         hovermode="closest", height=170 + 55 * len(rows), margin={"l": 250, "r": 30, "t": 110, "b": 70})
