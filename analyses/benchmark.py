@@ -16,6 +16,7 @@ from .geography import ENGLAND, Area
 
 Z95 = 1.959964
 BANDS_BEST_FIRST = ("A", "B", "C", "D")  # LAIT: A = best quartile, D = worst
+NEIGHBOUR_AVERAGE = "Statistical neighbours (average)"
 
 
 def wilson_interval(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
@@ -72,28 +73,39 @@ def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = 
     Columns: area, time_period, value, status, role (selected, neighbour average, region,
     England, neighbour). Individual neighbours are included with role "neighbour".
     """
-    parts = [ds.series(indicator, area).assign(area=area.name, role="selected")]
+    parts = [(area.name, "selected", ds.series(indicator, area))]
     if not area.is_england:
         region = ds.region_of(area)
-        parts.append(ds.series(indicator, region).assign(area=region.name, role="region"))
+        parts.append((region.name, "region", ds.series(indicator, region)))
         if with_neighbours and area.neighbours:
-            parts.append(neighbour_average(ds, indicator, area))
-            for code in area.neighbours:
-                neighbour = ds.area(code)
-                parts.append(ds.series(indicator, neighbour).assign(area=neighbour.name, role="neighbour"))
-        parts.append(ds.series(indicator, ENGLAND).assign(area="England", role="England"))
-    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    return frame[["area", "role", "time_period", "value", "status"]]
+            neighbours = [ds.area(code) for code in area.neighbours]
+            series = [ds.series(indicator, neighbour) for neighbour in neighbours]
+            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", _average(series)))
+            parts += [(neighbour.name, "neighbour", rows) for neighbour, rows in zip(neighbours, series)]
+        parts.append(("England", "England", ds.series(indicator, ENGLAND)))
+    parts = [(name, role, rows) for name, role, rows in parts if not rows.empty]
+    if not parts:
+        return pd.DataFrame(columns=["area", "role", "time_period", "value", "status"])
+    frame = pd.concat([rows[["time_period", "value", "status"]] for *_, rows in parts], ignore_index=True)
+    sizes = [len(rows) for *_, rows in parts]
+    frame.insert(0, "role", np.repeat([role for _, role, _ in parts], sizes))
+    frame.insert(0, "area", np.repeat([name for name, _, _ in parts], sizes))
+    return frame
 
 
 def neighbour_average(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
     """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value."""
-    rows = ds.rows(indicator)
-    rows = rows[(rows["geographic_level"] == "Local authority") & rows["old_la_code"].isin(area.neighbours)]
+    average = _average([ds.series(indicator, ds.area(code)) for code in area.neighbours])
+    return average.assign(area=NEIGHBOUR_AVERAGE, role="neighbour average")
+
+
+def _average(series: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per year: the mean of the values (1 dp), status "derived"; "x" where no area has a value."""
+    rows = pd.concat(series, ignore_index=True) if series else pd.DataFrame(columns=["time_period", "value"])
     grouped = rows.groupby("time_period")["value"]
     out = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
     out["status"] = np.where(out["n"] > 0, "derived", "x")
-    return out.drop(columns="n").assign(area="Statistical neighbours (average)", role="neighbour average")
+    return out.drop(columns="n")
 
 
 def _interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) -> tuple[float, float]:

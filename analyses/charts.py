@@ -75,10 +75,13 @@ _register_template()
 def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
     """A chart made in one step: trace dicts (each with its ``type``), the finding as the title,
     then any other layout (axes, annotations, size). The template gives palette, fonts and no
-    legend. One validation of the whole figure costs well under half of plotly's
-    incremental ``add_trace`` and ``update_layout`` calls."""
+    legend.
+
+    Plotly's property validation is skipped: it cost more than the rest of a report's chart
+    building. ``tests/test_charts.py`` validates every kind of chart the package makes instead.
+    """
     title_layout = {"text": chart_text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}}
-    return go.Figure(data=list(traces), layout={"title": title_layout, **layout})
+    return go.Figure(data=list(traces), layout={"title": title_layout, **layout}, _validate=False)
 
 
 def reference_line(value: float, axis: str = "x", **line) -> dict:

@@ -1,6 +1,7 @@
 """Load the tidy dataset and pull out the series the chapters need."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -10,6 +11,9 @@ import pandas as pd
 from . import lookups, tables
 from .geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area, la_area, resolve_area
 from .paths import DATA_DIR
+
+
+LA_VALUE_COLUMNS = ["old_la_code", "new_la_code", "la_name", "region_code", "region_name", "value", "status"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ class Dataset:
         """All rows of one indicator."""
         if indicator not in self._known_indicators:
             raise KeyError(f"unknown indicator {indicator!r}")
-        return self._by_indicator.get(indicator, self.indicators.iloc[0:0])
+        rows = self._by_indicator.get(indicator)
+        return rows if rows is not None else self.indicators.iloc[0:0]
 
     @cached_property
     def _known_indicators(self) -> frozenset[str]:
@@ -77,17 +82,38 @@ class Dataset:
 
     def la_values(self, indicator: str, time_period: int) -> pd.DataFrame:
         """Every current LA's row for one year (old_la_code, la_name, region_name, value, status)."""
-        rows = self.rows(indicator)
-        rows = rows[(rows["geographic_level"] == LOCAL) & (rows["time_period"] == time_period)]
-        return rows[["old_la_code", "new_la_code", "la_name", "region_code", "region_name", "value", "status"]].reset_index(drop=True)
+        key = (indicator, int(time_period))
+        if key not in self._la_values:
+            rows = self.rows(indicator)
+            rows = rows[(rows["geographic_level"] == LOCAL) & (rows["time_period"] == time_period)]
+            self._la_values[key] = rows[LA_VALUE_COLUMNS].reset_index(drop=True)
+        return self._la_values[key].copy()
+
+    @cached_property
+    def _la_values(self) -> dict[tuple[str, int], pd.DataFrame]:
+        return {}
 
     def region_of(self, area: Area) -> Area:
         """The region an LA belongs to, as an Area."""
         return Area(level=REGIONAL, name=area.region_name, code=area.region_code)
 
     def meta(self, indicator: str) -> pd.Series:
-        """Metadata row of one indicator."""
-        return self.metadata.set_index("indicator").loc[indicator]
+        """Metadata row of one indicator (KeyError if unknown)."""
+        return self._meta_rows[indicator].copy()
+
+    @cached_property
+    def _meta_rows(self) -> dict[str, pd.Series]:
+        return dict(iter(self.metadata.set_index("indicator").iterrows()))
+
+    def derived(self, name: str, build: Callable[[Dataset], Dataset]) -> Dataset:
+        """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
+
+    @cached_property
+    def _derived(self) -> dict[str, Dataset]:
+        return {}
 
 
 def load(data_dir: str | Path | None = None) -> Dataset:

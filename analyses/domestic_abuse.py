@@ -62,7 +62,11 @@ def _derive(counts: pd.DataFrame, denominators: pd.DataFrame, scale: float, indi
 
 
 def with_measures(ds: Dataset) -> Dataset:
-    """A copy of ``ds`` with the rate and share indicators of each domestic abuse factor."""
+    """A copy of ``ds`` with the rate and share indicators of each domestic abuse factor (made once per dataset)."""
+    return ds.derived("domestic_abuse_measures", _add_measures)
+
+
+def _add_measures(ds: Dataset) -> Dataset:
     population = ds.rows(POPULATION).assign(time_period=lambda f: f["time_period"] + 1)
     assessments = ds.rows(ASSESSMENTS)
     rows, meta = [ds.indicators], [ds.metadata]

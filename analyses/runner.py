@@ -78,7 +78,11 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARTIAL = ".partial"
 RUNNER_CELL = "evidence_runner"  # metadata key of cells the runner adds for itself
-RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
+# An empty namespace for the next area: IPython's own reset (as %reset -f, in a new history
+# session so its cleanup does not grow with every report). What survives it (modules, the
+# loaded dataset) lives as long as the kernel, so it is then frozen out of garbage collection,
+# which would otherwise rescan those few hundred thousand objects again and again.
+RESET_SOURCE = "get_ipython().reset(new_session=True)\n__import__('gc').freeze()"
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
 
 # Encrypted kernel transport (the kernelspec declares curve support); this also

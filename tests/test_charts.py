@@ -4,10 +4,13 @@ import re
 import base64
 
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
 import analyses.charts as charts
+from analyses import (benchmark, demand, domestic_abuse, domestic_abuse_charts, profile_view, widget_static,
+                      widget_tiers, widget_views)
 from analyses.plotly_renderer import RENDERER_NAME
 
 HOSTILE = "<script>alert(1)</script>"
@@ -176,3 +179,44 @@ def test_estimate_range_chart_shows_range_labels():
     assert list(point.error_x.arrayminus) == pytest.approx([0.15])
     texts = [a.text for a in fig.layout.annotations]
     assert "0.80 (0.65 to 0.98)" in texts and "No difference" in texts
+
+
+def _report_and_workshop_figures(ds):
+    """One of every kind of figure the reports, the book and the workshop draw, for a real LA."""
+    area = ds.area("Birmingham")
+    local = profile_view.local_rows(benchmark.profile(ds, area))
+    measures = domestic_abuse.with_measures(ds)
+    year = domestic_abuse.latest_year(measures, area)
+    plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES,
+                             {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()},
+                             {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()})
+    return {
+        "trend": charts.trend_chart(trend_frame(), "Title", "Rate"),
+        "bars": charts.comparison_bar(["a", "b"], {"One": [1.0, None], "Two": [2.0, 3.0]}, "Title"),
+        "range": charts.estimate_range_chart(["a"], [1.0], [0.5], [2.0], "Title", "x", reference=1, reference_label="No change"),
+        "funnel": demand.funnel_chart(demand.funnel(ds, area), "Title"),
+        "ranking dropdown": profile_view.ranking_views(ds, area, local)[0],
+        "neighbour dropdown": profile_view.neighbour_chart(ds, area, local)[0],
+        "domestic abuse trends": domestic_abuse_charts.trend_views(measures, area)[0],
+        "domestic abuse ranking": domestic_abuse_charts.ranking_view(measures, area, year)[0],
+        "workshop tiers": widget_views.tier_view(plan, widget_tiers.downstream_demand(ds, area), area.name, 1e6).figure,
+        "workshop randomise": widget_views.randomise_view(0.3, 1.0, 100).figure,
+        "workshop fgc": widget_static.fgc_states(ds, area)[0],
+        "workshop compare": widget_static.compare_states(ds, area)[0],
+        "workshop tiers dropdown": widget_static.tier_states(ds, area)[0],
+    }
+
+
+def test_every_kind_of_chart_passes_plotly_validation(ds):
+    """Charts are built without plotly's validation (for speed); rebuilding them with it finds any bad property."""
+    for name, fig in _report_and_workshop_figures(ds).items():
+        try:
+            go.Figure(fig.to_dict())
+        except ValueError as exc:
+            pytest.fail(f"{name}: {str(exc).splitlines()[0]}")
+
+
+def test_validation_check_catches_a_bad_property():
+    fig = charts.figure([{"type": "bar", "x": [1], "y": [2], "colour": "red"}], "Title")
+    with pytest.raises(ValueError, match="colour"):
+        go.Figure(fig.to_dict())
