@@ -148,6 +148,19 @@ def test_run_all_continues_past_failures_then_skips_up_to_date(tmp_path, monkeyp
     assert {k: v for k, v in tree(out).items() if not k.startswith("rutland/")} == written
 
 
+def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkeypatch):
+    dataset = data.load()
+    monkeypatch.setattr(data.Dataset, "areas", lambda self: [dataset.area("York"), dataset.area("Rutland")])
+    assert runner.run_all(out_dir=tmp_path, jobs=1, timeout=TIMEOUT) == 0
+    summaries = [json.loads((tmp_path / slug / "summary.json").read_text())["fixture"]
+                 for slug in ("york", "rutland", "england")]
+    assert len({s["kernel_pid"] for s in summaries}) == 1  # one worker kernel ran all three
+    assert [s["earlier_area"] for s in summaries] == [None, None, None]
+    for slug in ("york", "rutland", "england"):
+        nb = nbformat.read(tmp_path / slug / f"{CHAPTER}.ipynb", as_version=4)
+        assert not any(runner.RUNNER_CELL in c.metadata or "reset(" in c.source for c in nb.cells)
+
+
 def test_cli_unknown_la_is_one_line(tmp_path):
     out = tmp_path / "reports"
     result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "Yrok", "--out", str(out)],
