@@ -120,3 +120,21 @@ def test_maths_is_mathml_without_mathjax(built):
 def test_inline_scripts_are_not_duplicated(built):
     html = page(built, "intro")
     assert html.count("const THEBE_JS_URL") <= 1
+
+
+def test_editing_the_analyses_package_reexecutes_notebooks_and_nothing_else_does(built, tmp_path):
+    """The execution cache keys on notebook code only; _ext/input_fingerprint.py covers analyses/ and data/."""
+    book = tmp_path / "book"
+    shutil.copytree(built.parent.parent, book)
+    charts = book / "analyses" / "charts.py"
+    charts.write_text(charts.read_text().replace('TEXT_COLOUR = "#0B0C0C"', 'TEXT_COLOUR = "#0B0C0D"'))
+
+    def build() -> str:
+        result = subprocess.run([str(JB), "build", "-W", "--keep-going", str(book)],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+        return result.stdout
+
+    assert "chapters/chart_page.md: Executing notebook" in build()
+    assert "#0B0C0D" in (book / "_build" / "html" / "chapters" / "chart_page.html").read_text(encoding="utf-8")
+    assert "Executing notebook" not in build()

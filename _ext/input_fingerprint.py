@@ -1,0 +1,57 @@
+"""Re-execute the book's notebooks when the code or data they use change.
+
+myst-nb's execution cache keys on a notebook's own code cells, and Sphinx re-reads a page only
+when its source changes, so an edit to ``analyses/`` or ``data/`` would otherwise leave every
+chart showing the old results. This extension fingerprints those folders. When the fingerprint
+differs from the one stamped at the last successful build, it empties the execution cache and
+has Sphinx re-read every page; a rebuild with nothing changed stays fast.
+"""
+import hashlib
+import shutil
+from pathlib import Path
+
+INPUTS = ("analyses/**/*.py", "data/*")
+STAMP = ".inputs-fingerprint"
+
+
+def fingerprint(root: Path) -> str:
+    """Hash of the names and contents of the files the notebooks import or read."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in INPUTS for p in root.glob(pattern) if p.is_file()}):
+        digest.update(f"{path.relative_to(root)}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _paths(app) -> tuple[Path, Path]:
+    """myst-nb's execution cache folder (its default unless configured) and the stamp beside it."""
+    build = Path(app.outdir).parent
+    cache = Path(app.config.nb_execution_cache_path or build / ".jupyter_cache")
+    return cache, build / STAMP
+
+
+def _check_inputs(app, config) -> None:
+    cache, stamp = _paths(app)
+    app.evidence_inputs = fingerprint(Path(app.srcdir))
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    app.evidence_inputs_changed = previous != app.evidence_inputs
+    if app.evidence_inputs_changed and cache.exists():
+        shutil.rmtree(cache)
+
+
+def _reread_all(app, env, added, changed, removed) -> list[str]:
+    return sorted(env.found_docs - added - changed - removed) if app.evidence_inputs_changed else []
+
+
+def _stamp(app, exception) -> None:
+    if exception is None:
+        _, stamp = _paths(app)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(app.evidence_inputs + "\n", encoding="utf-8")
+
+
+def setup(app):
+    app.connect("config-inited", _check_inputs)
+    app.connect("env-get-outdated", _reread_all)
+    app.connect("build-finished", _stamp)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
