@@ -61,7 +61,9 @@ import nbformat
 import papermill
 import papermill.utils
 import zmq
-from jupyter_client import KernelManager
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError
 from papermill.engines import papermill_engines
 from papermill.execute import raise_for_execution_errors
 from traitlets.config import Config
@@ -183,7 +185,7 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
 
 
 def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path, timeout: int,
-           settings: dict, km: KernelManager | None = None) -> Path:
+           settings: dict, km: AsyncKernelManager | None = None) -> Path:
     """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError."""
     out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -207,7 +209,7 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
 
 
 def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, folder: Path,
-                 timeout: int, settings: dict, km: KernelManager | None = None) -> dict[str, nbformat.NotebookNode]:
+                 timeout: int, settings: dict, km: AsyncKernelManager | None = None) -> dict[str, nbformat.NotebookNode]:
     """Run every chapter for ``area`` in ONE kernel, then save each as ``folder/<stem>.ipynb``.
 
     The chapters are joined into one notebook behind a single parameters cell (the union of
@@ -239,6 +241,9 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
     except papermill.PapermillExecutionError as exc:
         print("failed", flush=True)
         raise ReportError(f"chapter {_chapter_of(exc, combined)} failed: {_last_line(exc)}") from exc
+    except CellTimeoutError as exc:
+        print("failed", flush=True)
+        raise ReportError(f"a cell ran for longer than the {timeout} s limit (--timeout)") from exc
     except Exception as exc:  # a kernel that would not start, a timeout: same one-line report
         print("failed", flush=True)
         raise ReportError(f"chapters failed to run: {_last_line(exc)}") from exc
@@ -247,7 +252,7 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
 
 
 def _papermill(notebook: nbformat.NotebookNode, parameters: dict, timeout: int,
-               km: KernelManager | None) -> nbformat.NotebookNode:
+               km: AsyncKernelManager | None) -> nbformat.NotebookNode:
     """Parameterise and execute with papermill, in the chapters folder, with a time limit per cell.
 
     The same steps as ``papermill.execute_notebook`` without its final save, which would
@@ -440,22 +445,29 @@ def _serve(config_json: str) -> int:
                 error = str(exc)
             except Exception as exc:  # a kernel that died or would not start: report it and carry on
                 error = _last_line(exc)
+            if error and km is not None:  # the kernel may still be busy (a timed-out cell) or broken
+                run_sync(km.shutdown_kernel)(now=True)
+                km = None
             replies.write(json.dumps({"error": error}) + "\n")
             replies.flush()
     finally:
         if km is not None:
-            km.shutdown_kernel(now=True)
+            run_sync(km.shutdown_kernel)(now=True)
     return 0
 
 
-def _fresh_kernel(km: KernelManager | None) -> KernelManager:
+def _fresh_kernel(km: AsyncKernelManager | None) -> AsyncKernelManager:
     """A running kernel: ``km`` if it is alive (its namespace is reset by the report's first
-    cell), else a new one."""
-    if km is not None and km.is_alive():
+    cell), else a new one.
+
+    An asynchronous manager, as papermill's own: with a blocking one, nbclient's wait for
+    output blocks its event loop and the per-cell time limit never fires.
+    """
+    if km is not None and run_sync(km.is_alive)():
         return km
-    km = KernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
+    km = AsyncKernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
     with _package_importable():
-        km.start_kernel(cwd=str(CHAPTERS_DIR))
+        run_sync(km.start_kernel)(cwd=str(CHAPTERS_DIR))
     return km
 
 

@@ -20,6 +20,7 @@ from analyses.paths import DATA_DIR, ROOT
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAPTER = "report_chapter"
 FAIL_ENV = "EVIDENCE_TEST_FAIL_LA"
+HANG_ENV = "EVIDENCE_TEST_HANG_LA"
 TIMEOUT = 60
 
 
@@ -27,6 +28,7 @@ def use_fixture_chapter(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(runner, "CHAPTERS_DIR", FIXTURES)
     mp.setattr(runner, "REPORT_CHAPTERS", [CHAPTER])
     mp.delenv(FAIL_ENV, raising=False)
+    mp.delenv(HANG_ENV, raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +161,22 @@ def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkey
     for slug in ("york", "rutland", "england"):
         nb = nbformat.read(tmp_path / slug / f"{CHAPTER}.ipynb", as_version=4)
         assert not any(runner.RUNNER_CELL in c.metadata or "reset(" in c.source for c in nb.cells)
+
+
+def test_a_hanging_cell_is_stopped_at_the_time_limit(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(HANG_ENV, "York")
+    assert runner.run_one("York", out_dir=tmp_path, timeout=2) == 1
+    assert "error: York: a cell ran for longer than the 2 s limit (--timeout)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_hanging_cell_is_stopped_and_the_next_area_gets_a_fresh_kernel(tmp_path, monkeypatch, capsys):
+    dataset = data.load()
+    monkeypatch.setattr(data.Dataset, "areas", lambda self: [dataset.area("York"), dataset.area("Rutland")])
+    monkeypatch.setenv(HANG_ENV, "York")
+    assert runner.run_all(out_dir=tmp_path, jobs=1, timeout=3) == 1
+    assert "York: a cell ran for longer than the 3 s limit (--timeout)" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["england", "rutland"]
 
 
 def test_cli_unknown_la_is_one_line(tmp_path):
