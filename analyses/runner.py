@@ -116,12 +116,12 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
             timeout: int = 180, settings: dict | None = None) -> int:
     """Write every current LA's report, then England's, with ``jobs`` worker processes.
 
-    Each worker builds report after report in one kernel (started once, its namespace reset
-    between areas), so kernel start and imports are paid once per worker. Reports whose
-    summary.json carries the current fingerprint are skipped, so a rerun redoes only what
-    failed or changed. A report that fails is listed and the run goes on; one that hangs is
-    stopped at its time limit with its worker, and a fresh worker takes over. Returns 1 if any
-    report failed.
+    Each worker builds report after report in one kernel (its namespace reset between areas),
+    so kernel start and imports are paid once per worker. Reports whose summary.json carries
+    the current fingerprint are skipped, so a rerun redoes only what failed or changed. A report
+    that fails is listed and the run goes on, in a fresh kernel; a cell past ``timeout`` fails
+    its report, and a worker that stops answering is killed at an outer limit and replaced.
+    Returns 1 if any report failed.
     """
     areas = [*data.load(data_dir).areas(), ENGLAND]
     chapters = chapter_paths()
