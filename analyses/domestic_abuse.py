@@ -32,6 +32,7 @@ FACTORS = {  # count indicator -> who the abuse concerned
     "da_factor_other_count": "Another person in the household",
 }
 ASSESSMENTS = "assessment_factor_episodes_count"
+MENTAL_HEALTH = "mh_factor_parent_count"  # the other leading factor, for comparison only
 POPULATION = "population_0_17"
 KEYS = ["time_period", "geographic_level", "region_code", "old_la_code"]
 MEASURES = {  # measure -> (unit, polarity-free label)
@@ -182,3 +183,47 @@ def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
             f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
             f"a factor. " + england)
 
+
+
+def parent_factors_text(ds: Dataset, area: Area) -> str:
+    """A sentence comparing the two leading assessment factors about a parent or carer, their mental
+    health and domestic abuse, in the latest year both were published for ``area`` ("" if never)."""
+    if MENTAL_HEALTH not in set(ds.metadata["indicator"]):
+        return ""  # a data folder imported before the guide read this factor
+    counts = {key: ds.series(indicator, area).set_index("time_period")
+              for key, indicator in (("mh", MENTAL_HEALTH), ("da", "da_factor_parent_count"))}
+    years = sorted(set(counts["mh"].index) & set(counts["da"].index))
+    if not years:
+        return ""
+
+    def published(year: int) -> tuple[float, float] | None:
+        rows = [counts[key].loc[year] for key in ("mh", "da")]
+        shown = all(r["status"] not in SUPPRESSION_SYMBOLS and pd.notna(r["value"]) for r in rows)
+        return (float(rows[0]["value"]), float(rows[1]["value"])) if shown else None
+
+    latest = years[-1]
+    values = published(latest)
+    if values is None:
+        mh, da = (counts[key].loc[latest] for key in ("mh", "da"))
+        return (f"{area.name}, {period_label(latest)}: assessments recording parents' or carers' mental health, "
+                f"{describe(mh['value'], mh['status'], '{:,.0f}')}; recording domestic abuse concerning a parent or "
+                f"carer, {describe(da['value'], da['status'], '{:,.0f}')}. The two cannot be compared.")
+    mh, da = values
+    text = (f"{area.name}, {period_label(latest)}: parents' or carers' mental health was recorded in {mh:,.0f} "
+            f"assessments and domestic abuse concerning a parent or carer in {da:,.0f}. ")
+    if mh == da:
+        return text + "The two were level."
+    leader = "Mental health" if mh > da else "Domestic abuse"
+    streak, before = [latest], None  # years the same factor led, newest first; the year before them
+    for year in reversed(years[:-1]):
+        earlier = published(year)
+        if earlier is None or earlier[0] == earlier[1] or (earlier[0] > earlier[1]) != (mh > da):
+            before = year if earlier is not None else None
+            break
+        streak.append(year)
+    if len(streak) > 1:
+        since = "in every year of these figures" if streak[-1] == years[0] else f"every year since {period_label(streak[-1])}"
+        return text + f"{leader} has been the more frequent of the two {since}."
+    if before is not None:
+        return text + f"{leader} was the more frequent of the two, which it was not in {period_label(before)}."
+    return text + f"{leader} was the more frequent of the two."

@@ -148,7 +148,8 @@ LAYOUTS = (
         measures={"assessment_factor_episodes_count": ("Episodes_with_assessment_factor", "episodes_with_assessment_factor"),
                   "da_factor_child_count": ("Domestic_Abuse_child", "domestic_abuse_child"),
                   "da_factor_parent_count": ("Domestic_Abuse_parent", "domestic_abuse_parent"),
-                  "da_factor_other_count": ("Domestic_Abuse_person", "domestic_abuse_person", "domestic_abuse_other")},
+                  "da_factor_other_count": ("Domestic_Abuse_person", "domestic_abuse_person", "domestic_abuse_other"),
+                  "mh_factor_parent_count": ("Mental_Health_parent", "mental_health_parent")},
         required=("da_factor_child_count", "da_factor_parent_count", "da_factor_other_count"),
     ),
     WideLayout(

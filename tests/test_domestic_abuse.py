@@ -102,3 +102,28 @@ def test_headline_for_a_published_and_a_suppressed_figure(dsm):
     text = da.headline(london, da.latest_table(dsm, london, 2025).iloc[0], "2024-25", "not tested")
     assert "is suppressed (c: confidential), so its rate and share cannot be shown" in text
     assert "England's rate was 133.7" in text
+
+
+def test_parental_mental_health_matches_the_published_counts(dsm):
+    # DfE C3, England 2022-23: mental health 161,250 against domestic abuse (parent) 160,140 (fact sheet 5.1)
+    assert value(dsm, da.MENTAL_HEALTH, data.ENGLAND, 2023) == (161_250, "published")
+    assert value(dsm, "da_factor_parent_count", data.ENGLAND, 2023) == (160_140, "published")
+    assert value(dsm, da.MENTAL_HEALTH, dsm.area("York"), 2025) == (205, "published")
+
+
+def test_parent_factors_text_names_the_leader_and_since_when(dsm):
+    assert da.parent_factors_text(dsm, data.ENGLAND) == (
+        "England, 2024-25: parents' or carers' mental health was recorded in 171,780 assessments and domestic "
+        "abuse concerning a parent or carer in 162,890. Mental health has been the more frequent of the two every "
+        "year since 2022-23.")
+    # York 2024-25: 205 against 252, but 234 against 200 a year earlier
+    assert da.parent_factors_text(dsm, dsm.area("York")).endswith(
+        "Domestic abuse was the more frequent of the two, which it was not in 2023-24.")
+
+
+def test_parent_factors_text_with_suppressed_counts_or_no_mental_health_data(dsm, ds):
+    text = da.parent_factors_text(dsm, dsm.area("City of London"))
+    assert "suppressed (c: confidential)" in text and "cannot be compared" in text and ", 0" not in text
+    older = data.Dataset(indicators=ds.indicators[ds.indicators["indicator"] != da.MENTAL_HEALTH], las=ds.las,
+                         metadata=ds.metadata[ds.metadata["indicator"] != da.MENTAL_HEALTH])
+    assert da.parent_factors_text(older, data.ENGLAND) == ""
