@@ -211,19 +211,23 @@ def parent_factors_text(ds: Dataset, area: Area) -> str:
     mh, da = values
     text = (f"{area.name}, {period_label(latest)}: parents' or carers' mental health was recorded in {mh:,.0f} "
             f"assessments and domestic abuse concerning a parent or carer in {da:,.0f}. ")
-    if mh == da:
+
+    def leader(year: int) -> str | None:
+        """The factor recorded more often in ``year``: "level", or None where either count is unpublished."""
+        pair = published(year)
+        return None if pair is None else "level" if pair[0] == pair[1] else \
+            "Mental health" if pair[0] > pair[1] else "Domestic abuse"
+
+    leaders = [leader(year) for year in years]
+    now = leaders[-1]
+    if now == "level":
         return text + "The two were level."
-    leader = "Mental health" if mh > da else "Domestic abuse"
-    streak, before = [latest], None  # years the same factor led, newest first; the year before them
-    for year in reversed(years[:-1]):
-        earlier = published(year)
-        if earlier is None or earlier[0] == earlier[1] or (earlier[0] > earlier[1]) != (mh > da):
-            before = year if earlier is not None else None
-            break
-        streak.append(year)
-    if len(streak) > 1:
-        since = "in every year of these figures" if streak[-1] == years[0] else f"every year since {period_label(streak[-1])}"
-        return text + f"{leader} has been the more frequent of the two {since}."
-    if before is not None:
-        return text + f"{leader} was the more frequent of the two, which it was not in {period_label(before)}."
-    return text + f"{leader} was the more frequent of the two."
+    first = len(years) - 1  # the first year of the latest run of years with the same leader
+    while first > 0 and leaders[first - 1] == now:
+        first -= 1
+    if first < len(years) - 1:
+        since = "in every year of these figures" if first == 0 else f"every year since {period_label(years[first])}"
+        return text + f"{now} has been the more frequent of the two {since}."
+    if first > 0 and leaders[first - 1] is not None:
+        return text + f"{now} was the more frequent of the two, which it was not in {period_label(years[first - 1])}."
+    return text + f"{now} was the more frequent of the two."
