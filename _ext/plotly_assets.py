@@ -1,9 +1,9 @@
 """Serve plotly.js from the book itself, and only on pages that draw a chart.
 
-Charts are emitted by ``analyses.plotly_renderer`` as divs that expect a global
+Charts are emitted by ``analyses.views.renderer`` as divs that expect a global
 ``Plotly``. On a page whose body holds a plotly div this extension copies into
 ``_static``, and loads in order before the charts, the files that
-``analyses.web_assets`` names (the per-LA report inlines the same ones):
+``analyses.views.web_assets`` names (the per-LA report inlines the same ones):
 
 - the smallest plotly.js bundle that draws the page: the vendored *basic* bundle
   (scatter, bar and pie; served as ``plotly.min.js``) or, for other trace types,
@@ -28,11 +28,11 @@ logger = logging.getLogger(__name__)
 
 
 def _web_assets(app):
-    """``analyses.web_assets`` from the book being built."""
+    """``analyses.views.web_assets`` from the book being built."""
     root = str(Path(app.srcdir).resolve())
     if root not in sys.path:
         sys.path.insert(0, root)
-    from analyses import web_assets
+    from analyses.views import web_assets
     return web_assets
 
 

@@ -1,6 +1,6 @@
 """``python -m analyses``: see analyses.cli."""
 import sys
 
-from .cli import main
+from analyses.cli import main
 
 sys.exit(main())

@@ -10,7 +10,7 @@ import ast
 import sys
 from pathlib import Path
 
-from .paths import DATA_DIR, REPORTS_DIR
+from analyses.data.paths import DATA_DIR, REPORTS_DIR
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from . import lookups, tables
-    from .importer import import_files
+    from analyses.data import lookups, tables
+    from analyses.ingest.importer import import_files
 
     if args.la_lookup:
         las = lookups.build_local_authorities(*args.la_lookup)
@@ -91,7 +91,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from . import runner
+    from analyses.report import runner
 
     settings = parse_settings(args.settings)
     if args.all:
@@ -101,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
-    from .workshop import WorkshopError, serve
+    from analyses.workshop.server import WorkshopError, serve
 
     try:
         return serve(args.port)
@@ -111,9 +111,8 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .geography import UnknownAreaError
-    from .importer import DataFileError
-    from .tables import TableError
+    from analyses.data.geography import UnknownAreaError
+    from analyses.data.schema import DataFileError, TableError
 
     args = build_parser().parse_args(argv)
     try:

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from analyses import data
-from analyses.paths import ROOT
+from analyses.data import dataset as data
+from analyses.data.paths import ROOT
 
 REFERENCE = Path(__import__("os").environ.get("EFP_REFERENCE_DATA", ROOT.parent / "shared" / "reference-data"))
 CSC = REFERENCE / "dfe-csc-outcomes-enablers"

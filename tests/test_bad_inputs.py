@@ -16,11 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyses import lookups
+from analyses.data import lookups
 from analyses.cli import main
-from analyses.importer import DataFileError, TableError, import_files
-from analyses.paths import DATA_DIR, ROOT
-from analyses.rawfiles import MAX_FILE_BYTES, MAX_ROWS
+from analyses.data.schema import DataFileError, TableError
+from analyses.ingest.importer import import_files
+from analyses.data.paths import DATA_DIR, ROOT
+from analyses.ingest.rawfiles import MAX_FILE_BYTES, MAX_ROWS
 
 EES = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
        "old_la_code,new_la_code,la_name,CPP_At31")
@@ -214,7 +215,7 @@ CELLS = ["2025", "202425", "2024/25", "1990", "National", "Regional", "Local aut
 
 
 def check_import(path: Path, ds) -> None:
-    from analyses import tables
+    from analyses.data import tables
 
     try:
         table, _ = import_files([path], las=LAS, published=ds.indicators)
@@ -282,6 +283,6 @@ def test_random_rows_in_known_layouts_never_crash_the_importer(rows, tidy, scrat
     ("number", None), ("lad_name", None), ("cla_group", None), ("y_axis_name", None), ("Episodes_with_assessment_factor", None),
 ])
 def test_personal_data_columns_are_recognised_by_name(column, what):
-    from analyses.privacy import identifying_column
+    from analyses.ingest.privacy import identifying_column
 
     assert identifying_column(column) == what

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from analyses import benchmark
+from analyses.models import benchmark
 
 
 def test_wilson_interval_by_hand():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyses.paths import ROOT
+from analyses.data.paths import ROOT
 
 JB = Path(sys.executable).with_name("jb")
 
@@ -27,7 +27,7 @@ kernelspec:
 
 ```{code-cell} python3
 import pandas as pd
-import analyses.charts as charts
+import analyses.views.charts as charts
 
 frame = pd.DataFrame({
     "area": ["Camden"] * 3 + ["England"] * 3,

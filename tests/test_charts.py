@@ -8,10 +8,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-import analyses.charts as charts
-from analyses import (benchmark, demand, domestic_abuse, domestic_abuse_charts, profile_view, widget_static,
-                      widget_tiers, widget_views)
-from analyses.plotly_renderer import RENDERER_NAME
+import analyses.views.charts as charts
+from analyses.models import benchmark, demand, domestic_abuse, tiers as widget_tiers
+from analyses.views import domestic_abuse as domestic_abuse_charts, profile as profile_view
+from analyses.workshop import static as widget_static, views as widget_views
+from analyses.views.renderer import RENDERER_NAME
 
 HOSTILE = "<script>alert(1)</script>"
 

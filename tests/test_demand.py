@@ -1,7 +1,7 @@
 """Demand further down the line, against hand-checked values from the bundled DfE/ONS data."""
 import pytest
 
-from analyses import demand
+from analyses.models import demand
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyses import data, disclosure, lookups, tables
-from analyses.importer import import_files
-from analyses.tables import COUNCIL
+from analyses.data import dataset as data, disclosure, lookups, schema, tables
+from analyses.ingest.importer import import_files
+from analyses.data.schema import COUNCIL
 
 LAS = lookups.load_local_authorities()
 YORKSHIRE = LAS[(LAS.status == "current") & (LAS.region_code == "E12000003")].sort_values("old_la_code")
@@ -21,7 +21,7 @@ def row(indicator, value, level="Local authority", code="", region="", status=No
 
 
 def table(rows):
-    return pd.DataFrame(rows, columns=tables.INDICATOR_COLUMNS)
+    return pd.DataFrame(rows, columns=schema.INDICATOR_COLUMNS)
 
 
 def cell(frame, indicator, code="", level="Local authority", region=""):
@@ -130,7 +130,7 @@ def test_rates_and_percentages_built_on_small_counts_are_suppressed():
         row("cla_31mar_rate", 1.0, code="816"),                    # no count: 1.0 x 40,000 / 10,000 = 4 children
         row("cla_starts_rate", 10.0, code="816"),                  # 40 children: shown
     ])
-    from analyses.importer import derive_rates
+    from analyses.ingest.importer import derive_rates
     got = disclosure.protect(derive_rates(rows), LAS)
     assert cell(got, "cin_31mar_rate", "816").status == "c"
     assert cell(got, "rereferrals_pct", "816").status == "c"

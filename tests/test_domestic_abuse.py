@@ -4,8 +4,9 @@ import math
 import pandas as pd
 import pytest
 
-from analyses import benchmark, data
-from analyses import domestic_abuse as da
+from analyses.models import benchmark
+from analyses.data import dataset as data
+from analyses.models import domestic_abuse as da
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@ import html
 
 import pytest
 
-from analyses import benchmark, data
-from analyses import domestic_abuse as da
-from analyses import domestic_abuse_charts as dac
+from analyses.models import benchmark
+from analyses.data import dataset as data
+from analyses.models import domestic_abuse as da
+from analyses.views import domestic_abuse as dac
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import pytest
 
-from analyses import dropdown
+from analyses.views import dropdown
 
 
 def view(title: str, traces: int, label: str) -> go.Figure:

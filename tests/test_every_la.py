@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from analyses import every_la
+from analyses.views import every_la
 
 
 def comparison() -> pd.DataFrame:

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from analyses import fgc
+from analyses.models import fgc
 
 
 def test_trial_effect_and_conservative_interval():

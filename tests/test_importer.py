@@ -5,9 +5,10 @@ import sys
 import pandas as pd
 import pytest
 
-from analyses import lookups, tables
-from analyses.importer import DataFileError, import_files
-from analyses.paths import ROOT
+from analyses.data import lookups, schema, tables
+from analyses.data.schema import DataFileError
+from analyses.ingest.importer import import_files
+from analyses.data.paths import ROOT
 
 CSC = "dfe-csc-outcomes-enablers"
 
@@ -153,14 +154,14 @@ def test_a_failed_write_leaves_no_folder_and_an_existing_dataset_intact(tmp_path
         return real_write(self, text, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_text", failing)
-    with pytest.raises(tables.TableError, match=r"new: cannot write the dataset there \(No space left on device\)$"):
+    with pytest.raises(schema.TableError, match=r"new: cannot write the dataset there \(No space left on device\)$"):
         tables.write_dataset(tmp_path / "new", table, ds.las)
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
     tables.write_dataset(tmp_path / "old", table, ds.las)
     before = {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()}
     monkeypatch.setattr(Path, "write_text", failing)
-    with pytest.raises(tables.TableError):
+    with pytest.raises(schema.TableError):
         tables.write_dataset(tmp_path / "old", ds.indicators, ds.las)
     assert {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]

@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import pytest
 
-from analyses.interactive import Step, add_slider, nested
+from analyses.views.sliders import Step, add_slider, nested
 
 
 def figure() -> go.Figure:

@@ -4,8 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from analyses import kinship
-from analyses.data import Dataset
+from analyses.models import kinship
+from analyses.data.dataset import Dataset
 
 COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name", "old_la_code",
            "new_la_code", "la_name", "value", "status", "source"]

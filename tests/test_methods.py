@@ -1,7 +1,8 @@
 """Indicator documentation generated from the metadata and the data."""
 import pytest
 
-from analyses import data, methods
+from analyses.data import dataset as data
+from analyses.views import methods
 
 
 def test_coverage_is_counted_from_the_data(ds):

@@ -7,7 +7,7 @@ import jupytext
 import pytest
 import yaml
 
-from analyses.paths import ROOT
+from analyses.data.paths import ROOT
 
 
 def toc_files() -> list[str]:

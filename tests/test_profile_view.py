@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
-from analyses import benchmark, data
-from analyses import profile_view as pv
-from analyses.paths import ROOT
+from analyses.models import benchmark
+from analyses.data import dataset as data
+from analyses.views import profile as pv
+from analyses.data.paths import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyses import randomisation
-from analyses.simulation import Scenario
+from analyses.views import randomisation
+from analyses.models.simulation import Scenario
 
 SCENARIO = Scenario(studies=60, families=200)
 

@@ -3,8 +3,8 @@ import math
 
 import pandas as pd
 
-from analyses import ranking
-from analyses.geography import ENGLAND, Area
+from analyses.views import ranking
+from analyses.data.geography import ENGLAND, Area
 
 
 def values() -> pd.DataFrame:

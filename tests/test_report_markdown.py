@@ -1,5 +1,5 @@
 """MyST to plain markdown for the single-page report."""
-from analyses.report_markdown import ChapterText
+from analyses.report.markdown import ChapterText
 
 
 def test_citations_are_numbered_and_listed():
@@ -25,7 +25,7 @@ def test_admonitions_become_block_quotes():
 
 
 def test_plotly_bundle_is_the_basic_one_unless_a_chart_needs_more():
-    from analyses import web_assets
+    from analyses.views import web_assets
 
     basic = 'Plotly.newPlot("a", [{"type": "bar"}, {"x": [1]}], {})'
     assert web_assets.trace_types(basic) == {"bar", "scatter"}

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from analyses.paths import ROOT
+from analyses.data.paths import ROOT
 
 
 @pytest.fixture(scope="module")

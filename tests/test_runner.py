@@ -1,4 +1,4 @@
-"""Per-LA reports: analyses.runner and analyses.report, run on a fixture chapter.
+"""Per-LA reports: analyses.report.runner and analyses.report.summary, run on a fixture chapter.
 
 The fixture (tests/fixtures/report_chapter.md) follows the chapter contract and
 raises when the environment variable EVIDENCE_TEST_FAIL_LA names its area.
@@ -14,8 +14,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from analyses import data, report, runner, web_assets
-from analyses.paths import DATA_DIR, ROOT
+from analyses.data import dataset as data
+from analyses.report import summary as report, runner
+from analyses.views import web_assets
+from analyses.data.paths import DATA_DIR, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAPTER = "report_chapter"

@@ -1,7 +1,7 @@
 """The 'why randomise?' simulation."""
 import pytest
 
-from analyses.simulation import Scenario, simulate, summarise
+from analyses.models.simulation import Scenario, simulate, summarise
 
 
 def test_randomised_trial_is_unbiased_and_naive_comparison_is_not():

@@ -8,8 +8,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analyses import fgc, widget_fgc, widget_static, widget_tiers, widget_views, widgets, workshop
-from analyses.paths import ROOT
+from analyses.models import fgc, tiers as widget_tiers
+from analyses.workshop import fgc as widget_fgc, static as widget_static, views as widget_views, widgets, server as workshop
+from analyses.data.paths import ROOT
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 COSTS = {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()}

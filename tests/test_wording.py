@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from analyses import wording
+from analyses.views import wording
 
 
 @pytest.mark.parametrize("year, text", [(2024, "2023-24"), (2000, "1999-00"), (2010, "2009-10")])

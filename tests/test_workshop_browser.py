@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analyses import workshop
-from analyses.paths import ROOT
+from analyses.workshop import server as workshop
+from analyses.data.paths import ROOT
 
 CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -1,0 +1,138 @@
+"""Load the tidy dataset and pull out the series the chapters need."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analyses.data import lookups, tables
+from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area, la_area, resolve_area
+from analyses.data.paths import DATA_DIR
+
+
+LA_VALUE_COLUMNS = ["old_la_code", "new_la_code", "la_name", "region_code", "region_name", "value", "status"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The indicators, LA lookup and indicator metadata of one data folder."""
+
+    indicators: pd.DataFrame
+    las: pd.DataFrame
+    metadata: pd.DataFrame
+
+    @cached_property
+    def current_las(self) -> pd.DataFrame:
+        return self.las[self.las["status"] == "current"].reset_index(drop=True)
+
+    @cached_property
+    def _areas_by_query(self) -> dict[str, Area]:
+        return {}
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, pd.DataFrame]:
+        return {name: rows for name, rows in self.indicators.groupby("indicator", sort=False)}
+
+    @cached_property
+    def _sorted(self) -> pd.DataFrame:
+        return self.indicators.sort_values("time_period", kind="stable")[["time_period", "value", "status"]]
+
+    @cached_property
+    def _series_index(self) -> dict[tuple[str, str, str], object]:
+        """(indicator, level, code) -> row positions in ``_sorted`` (code: LA or region code)."""
+        frame = self.indicators.loc[self._sorted.index]
+        key = frame["old_la_code"].where(frame["geographic_level"] == LOCAL, frame["region_code"])
+        return frame.groupby([frame["indicator"], frame["geographic_level"], key], sort=False).indices
+
+    def area(self, query: str) -> Area:
+        """Resolve a user's LA name or code (or 'England'); remembered per query."""
+        if query not in self._areas_by_query:
+            self._areas_by_query[query] = resolve_area(query, self.las)
+        return self._areas_by_query[query]
+
+    def areas(self) -> list[Area]:
+        """Every current LA, in name order."""
+        return [la_area(row) for _, row in self.current_las.sort_values("la_name").iterrows()]
+
+    def rows(self, indicator: str) -> pd.DataFrame:
+        """All rows of one indicator."""
+        if indicator not in self._known_indicators:
+            raise KeyError(f"unknown indicator {indicator!r}")
+        rows = self._by_indicator.get(indicator)
+        return rows if rows is not None else self.indicators.iloc[0:0]
+
+    @cached_property
+    def _known_indicators(self) -> frozenset[str]:
+        return frozenset(self.metadata["indicator"])
+
+    def series(self, indicator: str, area: Area) -> pd.DataFrame:
+        """One area's rows of an indicator (time_period, value, status), oldest first."""
+        self.rows(indicator)  # unknown indicator -> KeyError
+        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
+        positions = self._series_index.get((indicator, area.level, code), [])
+        return self._sorted.iloc[positions].reset_index(drop=True)
+
+    def latest(self, indicator: str, area: Area) -> pd.Series | None:
+        """The most recent row (time_period, value, status) for an area, or None."""
+        series = self.series(indicator, area)
+        return None if series.empty else series.iloc[-1]
+
+    def la_values(self, indicator: str, time_period: int) -> pd.DataFrame:
+        """Every current LA's row for one year (old_la_code, la_name, region_name, value, status)."""
+        key = (indicator, int(time_period))
+        if key not in self._la_values:
+            rows = self.rows(indicator)
+            rows = rows[(rows["geographic_level"] == LOCAL) & (rows["time_period"] == time_period)]
+            self._la_values[key] = rows[LA_VALUE_COLUMNS].reset_index(drop=True)
+        return self._la_values[key].copy()
+
+    @cached_property
+    def _la_values(self) -> dict[tuple[str, int], pd.DataFrame]:
+        return {}
+
+    def region_of(self, area: Area) -> Area:
+        """The region an LA belongs to, as an Area."""
+        return Area(level=REGIONAL, name=area.region_name, code=area.region_code)
+
+    def meta(self, indicator: str) -> pd.Series:
+        """Metadata row of one indicator (KeyError if unknown)."""
+        return self._meta_rows[indicator].copy()
+
+    @cached_property
+    def _meta_rows(self) -> dict[str, pd.Series]:
+        return dict(iter(self.metadata.set_index("indicator").iterrows()))
+
+    def derived(self, name: str, build: Callable[[Dataset], Dataset]) -> Dataset:
+        """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
+
+    @cached_property
+    def _derived(self) -> dict[str, Dataset]:
+        return {}
+
+
+def load(data_dir: str | Path | None = None) -> Dataset:
+    """Load and validate a data folder (default: the bundled ``data/``).
+
+    Cached per folder while its files are unchanged, so the chapters of one report that run
+    in the same kernel share one load.
+    """
+    folder = (Path(data_dir) if data_dir else DATA_DIR).resolve()
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
+    return _load(folder, stamps)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path, stamps: tuple) -> Dataset:
+    indicators = tables.load_indicators_file(folder / "indicators.csv")
+    las = lookups.load_local_authorities(folder)
+    metadata = pd.read_csv(folder / "indicator_metadata.csv", dtype=str, keep_default_na=False)
+    return Dataset(indicators=indicators, las=las, metadata=metadata)
+
+
+__all__ = ["Dataset", "load", "ENGLAND"]

@@ -1,0 +1,1 @@
+"""Reading published and councils' files into the tidy layout: raw files, layouts, privacy checks, the importer."""

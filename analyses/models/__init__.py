@@ -1,0 +1,1 @@
+"""The analyses: numbers and frames only (no plotly, IPython, ipywidgets, Markdown or HTML)."""

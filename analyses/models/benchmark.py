@@ -1,0 +1,174 @@
+"""Benchmarking an LA: neighbours, region and England; ranks, quartile bands and intervals.
+
+Follows DfE's LAIT (quartile bands and ranks that respect each indicator's polarity) and
+OHID Fingertips (95% confidence intervals: Wilson for proportions, Byar for rates, and a
+significance flag against England).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analyses.data.dataset import Dataset
+from analyses.data.geography import ENGLAND, Area
+
+Z95 = 1.959964
+BANDS_BEST_FIRST = ("A", "B", "C", "D")  # LAIT: A = best quartile, D = worst
+NEIGHBOUR_AVERAGE = "Statistical neighbours (average)"
+
+
+def wilson_interval(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion, as a percentage (low, high)."""
+    if total <= 0:
+        return (math.nan, math.nan)
+    p = successes / total
+    centre = p + z * z / (2 * total)
+    spread = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    denominator = 1 + z * z / total
+    return (100 * (centre - spread) / denominator, 100 * (centre + spread) / denominator)
+
+
+def byar_interval(count: float, population: float, per: float = 10_000, z: float = Z95) -> tuple[float, float]:
+    """Byar's approximation to the exact Poisson interval for a rate per ``per`` (low, high)."""
+    if population <= 0 or count < 0:
+        return (math.nan, math.nan)
+    low = 0.0 if count == 0 else count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper_count = count + 1
+    high = upper_count * (1 - 1 / (9 * upper_count) + z / (3 * math.sqrt(upper_count))) ** 3
+    return (low / population * per, high / population * per)
+
+
+def quartile_band(values: pd.Series, value: float, polarity: str) -> str:
+    """Quartile band of ``value`` among ``values``.
+
+    With a polarity, A is the best quartile and D the worst (as LAIT). With none, Q1 is the
+    lowest quartile and Q4 the highest. Empty when the value is missing.
+    """
+    values = pd.Series(values, dtype=float).dropna()
+    if pd.isna(value) or values.empty:
+        return ""
+    q1, q2, q3 = np.percentile(values, [25, 50, 75])
+    quartile = 1 if value <= q1 else 2 if value <= q2 else 3 if value <= q3 else 4  # 1 = lowest values
+    if polarity == "lower_is_better":
+        return BANDS_BEST_FIRST[quartile - 1]
+    if polarity == "higher_is_better":
+        return BANDS_BEST_FIRST[4 - quartile]
+    return f"Q{quartile}"
+
+
+def rank(values: pd.Series, value: float, polarity: str) -> int | None:
+    """Rank of ``value`` among ``values``: 1 = best (or lowest, with no polarity); ties share."""
+    values = pd.Series(values, dtype=float).dropna()
+    if pd.isna(value):
+        return None
+    better = values > value if polarity == "higher_is_better" else values < value
+    return int(better.sum()) + 1
+
+
+def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = True) -> pd.DataFrame:
+    """Trend rows for an LA, its neighbours' average, its region and England.
+
+    Columns: area, time_period, value, status, role (selected, neighbour average, region,
+    England, neighbour). Individual neighbours are included with role "neighbour".
+    """
+    parts = [(area.name, "selected", ds.series(indicator, area))]
+    if not area.is_england:
+        region = ds.region_of(area)
+        parts.append((region.name, "region", ds.series(indicator, region)))
+        if with_neighbours and area.neighbours:
+            neighbours = [ds.area(code) for code in area.neighbours]
+            series = [ds.series(indicator, neighbour) for neighbour in neighbours]
+            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", _average(series)))
+            parts += [(neighbour.name, "neighbour", rows) for neighbour, rows in zip(neighbours, series)]
+        parts.append(("England", "England", ds.series(indicator, ENGLAND)))
+    parts = [(name, role, rows) for name, role, rows in parts if not rows.empty]
+    if not parts:
+        return pd.DataFrame(columns=["area", "role", "time_period", "value", "status"])
+    frame = pd.concat([rows[["time_period", "value", "status"]] for *_, rows in parts], ignore_index=True)
+    sizes = [len(rows) for *_, rows in parts]
+    frame.insert(0, "role", np.repeat([role for _, role, _ in parts], sizes))
+    frame.insert(0, "area", np.repeat([name for name, _, _ in parts], sizes))
+    return frame
+
+
+def neighbour_average(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
+    """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value."""
+    average = _average([ds.series(indicator, ds.area(code)) for code in area.neighbours])
+    return average.assign(area=NEIGHBOUR_AVERAGE, role="neighbour average")
+
+
+def _average(series: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per year: the mean of the values (1 dp), status "derived"; "x" where no area has a value."""
+    rows = pd.concat(series, ignore_index=True) if series else pd.DataFrame(columns=["time_period", "value"])
+    grouped = rows.groupby("time_period")["value"]
+    out = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
+    out["status"] = np.where(out["n"] > 0, "derived", "x")
+    return out.drop(columns="n")
+
+
+def _interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) -> tuple[float, float]:
+    """The 95% interval of one value, where its numerator and denominator are in the data."""
+    meta = ds.meta(indicator)
+    count_id = meta["denominator"]
+    if not count_id or pd.isna(value):
+        return (math.nan, math.nan)
+    count_row = ds.series(count_id, area)
+    count_row = count_row[count_row["time_period"] == year]
+    if count_row.empty or pd.isna(count_row["value"].iloc[0]):
+        return (math.nan, math.nan)
+    count = float(count_row["value"].iloc[0])
+    if meta["unit"] == "rate_per_10000":
+        pop = ds.series("population_0_17", area)
+        pop = pop[(pop["time_period"] == year - 1) & pop["value"].notna()]
+        return byar_interval(count, float(pop["value"].iloc[0])) if not pop.empty else (math.nan, math.nan)
+    if meta["unit"] == "percent":
+        return wilson_interval(value / 100 * count, count)
+    return (math.nan, math.nan)
+
+
+def significance(low: float, high: float, england: float, polarity: str) -> str:
+    """Compare an interval with England's value: better/worse/similar (or higher/lower)."""
+    if any(pd.isna(v) for v in (low, high, england)):
+        return "not tested"
+    if low <= england <= high:
+        return "similar to England"
+    higher = low > england
+    if polarity == "neither":
+        return "higher than England" if higher else "lower than England"
+    better = higher == (polarity == "higher_is_better")
+    return "better than England" if better else "worse than England"
+
+
+def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.DataFrame:
+    """One row per indicator: latest value, trend, rank, quartile band, interval and significance."""
+    chosen = indicators or [i for i in ds.metadata["indicator"] if i != "population_0_17"]
+    rows = []
+    for indicator in chosen:
+        meta = ds.meta(indicator)
+        series = ds.series(indicator, area)
+        if series.empty:
+            continue
+        latest = series.iloc[-1]
+        year = int(latest["time_period"])
+        all_las = ds.la_values(indicator, year)
+        england = ds.series(indicator, ENGLAND)
+        england = england[england["time_period"] == year]
+        england_value = float(england["value"].iloc[0]) if not england.empty else math.nan
+        neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
+        low, high = _interval(ds, indicator, area, year, latest["value"])
+        previous = series[series["time_period"] < year].dropna(subset=["value"])
+        rows.append({
+            "indicator": indicator, "title": meta["title"], "unit": meta["unit"], "polarity": meta["polarity"],
+            "year": year, "value": latest["value"], "status": latest["status"],
+            "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
+            "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
+            "england": england_value,
+            "rank": rank(all_las["value"], latest["value"], meta["polarity"]),
+            "of": int(all_las["value"].notna().sum()),
+            "band": quartile_band(all_las["value"], latest["value"], meta["polarity"]),
+            "ci_low": low, "ci_high": high,
+            "vs_england": significance(low, high, england_value, meta["polarity"]),
+        })
+    return pd.DataFrame(rows)

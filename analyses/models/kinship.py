@@ -1,0 +1,202 @@
+"""Kinship care in the statistics: leaving care to family and friends, and kinship foster care.
+
+DfE publishes, for every LA, how many children stopped being looked after because a special
+guardianship order (SGO) or a child arrangement order (CAO) was made. The counts are small, so
+this module turns them into rates per 10,000 children aged 0 to 17, using the ONS population at
+the previous mid-year (DfE's own denominator for the year to 31 March). A suppressed count keeps
+its symbol and gives no rate. How many looked-after children live with relatives or friends as
+foster carers is published for England only.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyses.models.benchmark import byar_interval
+from analyses.data.dataset import Dataset
+from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
+from analyses.views.wording import financial_year, is_shown, missing_phrase, versus_england
+
+ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
+KEYS = {"sgo_exits_count": "sgo_exits", "cao_exits_count": "cao_exits"}
+KIN_FOSTER = ("cla_kin_foster_inside_count", "cla_kin_foster_outside_count")
+
+
+def _area_key(rows: pd.DataFrame) -> pd.Series:
+    """One code per row naming its area: the LA code, the region code, or 'E' for England."""
+    level = rows["geographic_level"]
+    return np.select([level == LOCAL, level == REGIONAL], [rows["old_la_code"], rows["region_code"]], "E")
+
+
+def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
+    """Every area's count and rate per 10,000 children for a count indicator, every year.
+
+    Columns: geographic_level, key, la_name, region_code, time_period, count, value (the rate,
+    1 decimal place), status ('derived'; the count's own symbol when it is suppressed; 'x'
+    when there is no population for the previous mid-year).
+    """
+    counts = ds.rows(indicator).assign(key=lambda r: _area_key(r))
+    population = ds.rows("population_0_17").assign(key=lambda r: _area_key(r), time_period=lambda r: r["time_period"] + 1)
+    merged = counts.merge(population[["geographic_level", "key", "time_period", "value"]],
+                          on=["geographic_level", "key", "time_period"], how="left", suffixes=("", "_population"))
+    has_count = merged["status"].isin(("published", "derived")) & merged["value"].notna()
+    has_population = merged["value_population"].notna() & (merged["value_population"] > 0)
+    rate = (merged["value"] / merged["value_population"] * 10_000).round(1)
+    status = np.where(~has_count, merged["status"], np.where(has_population, "derived", "x"))
+    return pd.DataFrame({
+        "geographic_level": merged["geographic_level"], "key": merged["key"], "la_name": merged["la_name"],
+        "region_code": merged["region_code"], "time_period": merged["time_period"],
+        "count": merged["value"].where(has_count), "population": merged["value_population"],
+        "value": rate.where(has_count & has_population), "status": status,
+    }).sort_values(["geographic_level", "key", "time_period"]).reset_index(drop=True)
+
+
+def _series(frame: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
+    rows = frame[(frame["geographic_level"] == level) & (frame["key"] == key)]
+    return rows[["time_period", "value", "status", "count", "population"]].reset_index(drop=True)
+
+
+def series(frame: pd.DataFrame, area: Area) -> pd.DataFrame:
+    """One area's rows of a ``rates`` frame (time_period, value, status, count, population)."""
+    if area.level == NATIONAL:
+        return _series(frame, NATIONAL, "E")
+    if area.level == REGIONAL:
+        return _series(frame, REGIONAL, area.code)
+    return _series(frame, LOCAL, area.old_la_code)
+
+
+def comparison(ds: Dataset, frame: pd.DataFrame, area: Area) -> pd.DataFrame:
+    """Trend rows of a ``rates`` frame in the layout of ``benchmark.comparison``.
+
+    Roles: selected, region, neighbour average (simple mean of the neighbours' rates, as LAIT;
+    'x' in a year none has one), England, and each neighbour.
+    """
+    parts = [series(frame, area).assign(area=area.name, role="selected")]
+    if not area.is_england:
+        region = ds.region_of(area)
+        parts.append(series(frame, region).assign(area=region.name, role="region"))
+        neighbours = [ds.area(code) for code in area.neighbours]
+        rows = [series(frame, n).assign(area=n.name, role="neighbour") for n in neighbours]
+        if rows:
+            each = pd.concat(rows, ignore_index=True)
+            grouped = each.groupby("time_period")["value"]
+            average = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
+            average["status"] = np.where(average["n"] > 0, "derived", "x")
+            parts.append(average.drop(columns="n").assign(area="Statistical neighbours (average)", role="neighbour average"))
+            parts += rows
+        parts.append(series(frame, ENGLAND).assign(area="England", role="England"))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["area", "role", "time_period", "value", "status"]]
+
+
+def all_las(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every LA's rows of a ``rates`` frame, for ``every_la.every_la_table``."""
+    return frame[frame["geographic_level"] == LOCAL][["la_name", "time_period", "value", "status"]]
+
+
+def latest(frame: pd.DataFrame, area: Area) -> dict:
+    """The area's latest year of a ``rates`` frame, against England, with a 95% interval.
+
+    Keys: year, count, rate, status, england_rate, england_count, compared ('higher than',
+    'lower than', 'similar to' England from Byar's interval; None if not published or England).
+    """
+    own = series(frame, area).iloc[-1]
+    england = series(frame, ENGLAND)
+    england = england[england["time_period"] == own["time_period"]].iloc[0]
+    shown = is_shown(own["value"], own["status"])
+    compared = None
+    if shown and not area.is_england:
+        low, high = byar_interval(own["count"], own["population"])
+        compared = versus_england(own["value"], england["value"], low, high)
+    return {
+        "year": int(own["time_period"]),
+        "count": int(own["count"]) if shown else None,
+        "rate": float(own["value"]) if shown else None,
+        "status": own["status"],
+        "england_rate": float(england["value"]),
+        "england_count": int(england["count"]),
+        "compared": compared,
+    }
+
+
+def family_and_friends_share(ds: Dataset) -> pd.DataFrame:
+    """England: looked-after children fostered by relatives or friends, and their share.
+
+    One row per year in which all parts are published: inside and outside the council's
+    boundary, their total, all children looked after and all in foster care on 31 March, and
+    the total as a % of each (1 decimal place).
+    """
+    def values(indicator: str) -> pd.Series:
+        rows = ds.series(indicator, ENGLAND)
+        rows = rows[rows["status"].isin(("published", "derived"))]
+        return rows.set_index("time_period")["value"]
+
+    table = pd.DataFrame({
+        "inside": values(KIN_FOSTER[0]), "outside": values(KIN_FOSTER[1]),
+        "looked_after": values("cla_31mar_count"), "fostered": values("cla_foster_count"),
+    }).dropna()
+    table["family_and_friends"] = table["inside"] + table["outside"]
+    table["share_of_looked_after"] = (100 * table["family_and_friends"] / table["looked_after"]).round(1)
+    table["share_of_fostered"] = (100 * table["family_and_friends"] / table["fostered"]).round(1)
+    return table.rename_axis("time_period").reset_index().astype({"time_period": int})
+
+
+def exits_title(area: Area, order: str, figures: dict) -> str:
+    """The finding of an exits chart, from ``latest``."""
+    year = financial_year(figures["year"])
+    if area.is_england:
+        return (f"{figures['england_count']:,} children left care in England on a {order} in {year}, "
+                f"{figures['england_rate']:,.1f} per 10,000 children")
+    england = f"in England {figures['england_rate']:,.1f} in 10,000 children left care on a {order}"
+    if figures["rate"] is None:
+        return f"{area.name}'s {year} count is {missing_phrase(figures['status'])}; {england}"
+    if figures["count"] == 0:
+        return f"No children left {area.name}'s care on a {order} in {year}; {england}"
+    children = "child" if figures["count"] == 1 else "children"
+    return (f"{figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
+            f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}")
+
+
+def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
+    """A sentence on the area's own latest counts of each order ('' for England)."""
+    if area.is_england:
+        return ""
+    parts = []
+    for indicator, order in ORDERS.items():
+        figures = exits[indicator]
+        if figures["count"] is None:
+            parts.append(f"the number leaving on a {order} is {missing_phrase(figures['status'])}")
+        else:
+            parts.append(f"{figures['count']:,} left on a {order}")
+    text = f"**{area.name}, {financial_year(exits['sgo_exits_count']['year'])}:** " + "; ".join(parts) + "."
+    if any(figures["count"] is not None for figures in exits.values()):
+        text += " With counts this small, a change of a few children moves the rate a long way, so look at several years together."
+    return text
+
+
+def share_title(share: pd.DataFrame) -> str:
+    """The finding of the national share chart: the latest share and its change."""
+    first, last = share.iloc[0], share.iloc[-1]
+    in_n = round(100 / last["share_of_looked_after"])
+    change = "up from" if last["share_of_looked_after"] > first["share_of_looked_after"] else "against"
+    return (f"About 1 in {in_n} children looked after in England lived with relatives or friends as foster carers "
+            f"on 31 March {int(last['time_period'])} ({last['share_of_looked_after']:.1f}%), {change} "
+            f"{first['share_of_looked_after']:.1f}% in {int(first['time_period'])}")
+
+
+def summary(exits: dict[str, dict], share: pd.DataFrame) -> dict:
+    """Headline figures for summary.json: each order's latest exits, and England's kinship share."""
+    last = share.iloc[-1]
+    out = {
+        KEYS[indicator]: {
+            "year": f["year"], "count": f["count"], "status": f["status"], "rate_per_10000": f["rate"],
+            "england_rate_per_10000": f["england_rate"], "compared_with_england": f["compared"],
+        }
+        for indicator, f in exits.items()
+    }
+    out["england_family_and_friends_foster_care"] = {
+        "year": int(last["time_period"]),
+        "children": int(last["family_and_friends"]),
+        "share_of_looked_after_pct": float(last["share_of_looked_after"]),
+    }
+    return out

@@ -1,0 +1,132 @@
+"""Prevention tier planner: split a budget across four tiers of support and count families reached.
+
+Money buys places at each tier (budget share / cost per place); take-up decides how many
+families use them. Next to that plan sits the demand further down the line in the chosen
+area, from the data: referrals, children in need, protection plans and children looked after.
+The planner does not claim what support at one tier does to demand at another: that is the
+question impact evidence answers.
+
+Default costs and take-up come from published figures for the talk's examples at each tier;
+a council replaces them with its own.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analyses.models import fgc
+from analyses.data.dataset import Dataset
+from analyses.data.geography import Area
+
+TIERS = ("Universal", "Selective", "Targeted", "Specialist")
+
+
+@dataclass(frozen=True)
+class TierAssumption:
+    """Cost of a place and take-up at one tier, with where the defaults come from."""
+
+    tier: str
+    example: str
+    cost_per_family: float  # £ per place offered
+    take_up: float  # share of places that families take up
+    cost_source: str
+    take_up_source: str
+
+
+RPC_REFERRED, RPC_STARTED = 6110, 4802  # DWP Reducing Parental Conflict evaluation [2.22]
+
+DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; take-up [2.14] [2.14] [2.22]
+    TierAssumption("Universal", "antenatal co-parenting classes", 100.0, 0.95,
+                   "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
+                   "Take-up of the universal 15 hours of early education for 3 and 4 year olds, January 2024"),
+    TierAssumption("Selective", "intensive home visiting from birth to two", 3200.0, 0.75,
+                   "Average local cost of a Family Nurse Partnership place a year, from the provider",
+                   "Take-up of the 15 hours for disadvantaged two-year-olds, January 2024"),
+    TierAssumption("Targeted", "parenting support for behaviour difficulties at age 2+", 499.0,
+                   round(RPC_STARTED / RPC_REFERRED, 2),
+                   "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
+                   f"Parents who started Reducing Parental Conflict support: {RPC_STARTED:,} of {RPC_REFERRED:,} referred"),
+    TierAssumption("Specialist", "a Family Group Conference at pre-proceedings", round(fgc.DEFAULTS.cost_per_conference), 1.0,
+                   "Cost of a conference implied by the FGC trial's net saving (see the FGC chapter)",
+                   "Assumption: every family offered one takes part"),
+)
+DEFAULTS = {a.tier: a for a in DEFAULT_ASSUMPTIONS}
+DEFAULT_SHARES = {tier: 25 for tier in TIERS}  # per cent of the budget
+
+DEMAND = (
+    ("referrals_count", "Referrals in the year"),
+    ("cin_31mar_count", "Children in need at 31 March"),
+    ("cpp_31mar_count", "Children on a protection plan at 31 March"),
+    ("cla_31mar_count", "Children looked after at 31 March"),
+)
+
+
+def _check_tiers(mapping: Mapping[str, float], what: str) -> None:
+    if set(mapping) != set(TIERS):
+        raise ValueError(f"{what} must give a value for each tier: {', '.join(TIERS)}")
+
+
+def plan(budget: float, shares: Mapping[str, float], costs: Mapping[str, float],
+         take_up: Mapping[str, float]) -> pd.DataFrame:
+    """Places and families reached per tier for a budget split by ``shares`` (per cent, adding to 100)."""
+    for mapping, what in ((shares, "shares"), (costs, "costs"), (take_up, "take-up")):
+        _check_tiers(mapping, what)
+    if budget < 0:
+        raise ValueError("the budget cannot be negative")
+    if abs(sum(shares.values()) - 100) > 0.5 or min(shares.values()) < 0:
+        raise ValueError(f"shares must be 0 or more and add up to 100 (they add up to {sum(shares.values()):g})")
+    if min(costs.values()) <= 0:
+        raise ValueError("every cost per family must be more than £0")
+    if not all(0 <= t <= 1 for t in take_up.values()):
+        raise ValueError("take-up must be between 0 and 1")
+    rows = []
+    for tier in TIERS:
+        spend = budget * shares[tier] / 100
+        places = spend / costs[tier]
+        rows.append({"tier": tier, "share_pct": shares[tier], "spend": spend, "cost_per_family": costs[tier],
+                     "places": places, "take_up": take_up[tier], "families_reached": places * take_up[tier]})
+    return pd.DataFrame(rows)
+
+
+def rebalance(shares: Mapping[str, int], tier: str, value: int) -> dict[str, int]:
+    """Set one tier's share (per cent) and spread the rest over the others in their current proportions.
+
+    Whole numbers that always add up to 100 (largest remainders get the spare points); if the
+    other tiers all had 0, they share the rest equally.
+    """
+    _check_tiers(shares, "shares")
+    if not 0 <= value <= 100:
+        raise ValueError("a share must be between 0 and 100 per cent")
+    others = [t for t in TIERS if t != tier]
+    weights = {t: shares[t] for t in others}
+    total = sum(weights.values())
+    if total <= 0:
+        weights, total = {t: 1 for t in others}, len(others)
+    rest = 100 - value
+    exact = {t: rest * weights[t] / total for t in others}
+    result = {t: int(exact[t]) for t in others}
+    spare = rest - sum(result.values())
+    for t in sorted(others, key=lambda t: exact[t] - result[t], reverse=True)[:spare]:
+        result[t] += 1
+    result[tier] = value
+    return {t: result[t] for t in TIERS}
+
+
+def downstream_demand(ds: Dataset, area: Area) -> pd.DataFrame:
+    """The area's latest referrals, children in need, protection plans and children looked after.
+
+    Columns: measure, indicator, year, value, status. A suppressed value keeps its status
+    and has no value; a measure with no data at all has status "x".
+    """
+    rows = []
+    for indicator, measure in DEMAND:
+        latest = ds.latest(indicator, area)
+        if latest is None:
+            rows.append({"measure": measure, "indicator": indicator, "year": None, "value": None, "status": "x"})
+            continue
+        value = latest["value"] if pd.notna(latest["value"]) else None
+        rows.append({"measure": measure, "indicator": indicator, "year": int(latest["time_period"]),
+                     "value": value, "status": latest["status"]})
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""Per-area reports: the papermill runner and its workers, the summary.json protocol, the report page."""

@@ -1,0 +1,61 @@
+"""Turn the guide's MyST markdown into plain markdown for the single-page HTML report.
+
+The book renders ``{footcite:p}`key``` roles with sphinxcontrib-bibtex and resolves links
+between chapters; nbconvert can do neither. So the report numbers each chapter's citations and
+replaces its ``{footbibliography}`` block with the list of sources, turns admonition
+directives into block quotes, and turns links to other chapters (which are not beside the
+report) into the chapter's name in italics.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from analyses.data.paths import ROOT
+
+ROLE = re.compile(r"\{(?:foot)?cite(?::[pt])?\}`([^`]+)`")
+BIBLIOGRAPHY = re.compile(r"^(```|:::)\{(?:foot)?bibliography\}.*?^\1\s*$", re.M | re.S)
+CHAPTER_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:|#)[^)\s]*\.(?:md|ipynb)(?:#[^)]*)?\)")
+DOC_ROLE = re.compile(r"\{doc\}`(?:([^`<]+?)\s*<[^`>]+>|([^`]+))`")
+ADMONITION = re.compile(r"^(```|:::)\{(note|tip|important|warning|caution|seealso)\}[^\n]*\n(.*?)^\1\s*$", re.M | re.S)
+
+
+@lru_cache(maxsize=1)
+def sources(bib_path: Path = ROOT / "references.bib") -> dict[str, str]:
+    """Citation key -> one-line description (title and URL) from references.bib."""
+    text = bib_path.read_text(encoding="utf-8")
+    out = {}
+    for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S):
+        title = re.search(r"title\s*=\s*\{(.*)\},?\s*$", body, re.M)
+        url = re.search(r"url\s*=\s*\{(.*)\}", body)
+        text_title = (title.group(1).strip("{}") if title else key).replace("\\&", "&").replace("''", '"').replace("\\_", "_")
+        out[key.strip()] = text_title + (f" {url.group(1)}" if url else "")
+    return out
+
+
+class ChapterText:
+    """Rewrites one chapter's markdown cells in order, numbering citations by first use."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def rewrite(self, markdown: str) -> str:
+        markdown = ROLE.sub(self._number, markdown)
+        markdown = CHAPTER_LINK.sub(lambda m: f"*{m.group(1)}*", markdown)
+        markdown = DOC_ROLE.sub(lambda m: f"*{(m.group(1) or m.group(2)).strip()}*", markdown)
+        markdown = BIBLIOGRAPHY.sub(lambda _: self._list(), markdown)
+        return ADMONITION.sub(lambda m: "\n".join(f"> {line}" if line else ">" for line in
+                                                    [f"**{m.group(2).capitalize()}.**", *m.group(3).splitlines()]), markdown)
+
+    def _number(self, match: re.Match) -> str:
+        numbers = []
+        for key in (k.strip() for k in match.group(1).split(",")):
+            if key not in self.keys:
+                self.keys.append(key)
+            numbers.append(str(self.keys.index(key) + 1))
+        return "[" + ", ".join(numbers) + "]"
+
+    def _list(self) -> str:
+        known = sources()
+        return "\n".join(f"{i}. {known.get(key, key)}" for i, key in enumerate(self.keys, start=1))

@@ -1,0 +1,240 @@
+"""Present ``analyses.models.benchmark.profile``: a table in words, neighbour charts and summary figures.
+
+The profile puts an LA beside its ten statistical neighbours and England on every bundled
+indicator. This module turns it into things a reader can use without relying on colour: a
+table whose every judgement is written out (trend, rank, LAIT quartile band, confidence
+interval, comparison with England), bar charts of the LA and its neighbours and of every LA
+for each rate or percentage (chosen from a dropdown), and compact figures for ``summary.json``.
+"""
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analyses.views import dropdown, ranking
+from analyses.data.schema import SYMBOLS
+from analyses.views.charts import PALETTE, figure, reference_line, value_axis
+from analyses.data.dataset import Dataset
+from analyses.data.geography import Area
+from analyses.views.methods import symbol_text
+from analyses.views.ranking import ordinal
+
+NAME_WIDTH = 18  # characters per line of an LA name beside a bar
+UNIT_FORMATS = {"count": "{:,.0f}", "rate_per_10000": "{:,.1f}", "percent": "{:.1f}%"}
+SERIES_BREAKS = {"eyfsp_gld_pct": 2022}  # first year of a new series: earlier years are not comparable
+BAND_WORDS = {"A": "A: best quarter of LAs", "B": "B: second best quarter", "C": "C: second worst quarter",
+              "D": "D: worst quarter of LAs", "Q1": "Q1: lowest quarter of LAs", "Q2": "Q2: second lowest quarter",
+              "Q3": "Q3: second highest quarter", "Q4": "Q4: highest quarter of LAs"}
+
+
+def format_value(value: float, status: str, unit: str) -> str:
+    """A value in its unit's format, or what its suppression symbol means."""
+    if status in SYMBOLS:
+        return symbol_text(status)
+    if pd.isna(value):
+        return "no value"
+    return UNIT_FORMATS.get(unit, "{:,.1f}").format(value)
+
+
+def trend_text(ds: Dataset, area: Area, row: pd.Series) -> str:
+    """Change from the previous published value, judged by polarity: 'up from 70.0 in 2024 (better)'."""
+    if pd.isna(row["value"]):
+        return "no latest value"
+    series = ds.series(row["indicator"], area)
+    earlier = series[(series["time_period"] < row["year"]) & series["value"].notna()]
+    start = SERIES_BREAKS.get(row["indicator"])
+    if start is not None and row["year"] >= start:
+        if earlier.empty or earlier["time_period"].iloc[-1] < start:
+            return f"first year of a new series ({start} onwards); not comparable with earlier years"
+    if earlier.empty:
+        return "no earlier value"
+    before, year = earlier["value"].iloc[-1], int(earlier["time_period"].iloc[-1])
+    shown = format_value(before, "published", row["unit"])
+    if before == row["value"]:
+        return f"no change from {year}"
+    up = row["value"] > before
+    direction = f"{'up' if up else 'down'} from {shown} in {year}"
+    if row["polarity"] == "neither":
+        return direction
+    better = up == (row["polarity"] == "higher_is_better")
+    return f"{direction} ({'better' if better else 'worse'})"
+
+
+def rank_text(row: pd.Series) -> str:
+    """'79th of 151 (1 = best)'; with no polarity, 1 is the lowest value."""
+    if pd.isna(row["rank"]):
+        return "not ranked"
+    one = "lowest" if row["polarity"] == "neither" else "best"
+    return f"{ordinal(int(row['rank']))} of {int(row['of'])} (1st = {one})"
+
+
+def interval_text(row: pd.Series) -> str:
+    """The 95% confidence interval in the indicator's unit, or why there is none."""
+    if pd.isna(row["ci_low"]):
+        return "not computed"
+    fmt = UNIT_FORMATS.get(row["unit"], "{:,.1f}").replace(",.0f", ",.1f")
+    return f"{fmt.format(row['ci_low'])} to {fmt.format(row['ci_high'])}"
+
+
+def profile_tables(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The profile in words, as two narrow tables (one row per indicator, every judgement written out).
+
+    The first gives the latest value, its change, the neighbours' average and England; the second
+    the rank, quartile band, confidence interval and comparison with England (None for England).
+    """
+    values, benchmarks = [], []
+    for _, row in profile.iterrows():
+        latest = f"{format_value(row['value'], row['status'], row['unit'])} ({int(row['year'])})"
+        values.append({"Indicator": row["title"], area.name: latest, "Change": trend_text(ds, area, row)})
+        if area.is_england:
+            continue
+        values[-1].update({"Neighbours' average": format_value(row["neighbour_average"], "derived", row["unit"]),
+                           "England": format_value(row["england"], "published", row["unit"])})
+        benchmarks.append({"Indicator": row["title"], "Rank among LAs": rank_text(row),
+                           "Quartile band": BAND_WORDS.get(row["band"], "no band"),
+                           "95% confidence interval": interval_text(row),
+                           "Compared with England": row["vs_england"]})
+    return pd.DataFrame(values), (pd.DataFrame(benchmarks) if benchmarks else None)
+
+
+def _number(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def summary(profile: pd.DataFrame, area: Area) -> dict:
+    """Compact per-indicator figures for ``publish_summary('profile', ...)``.
+
+    For England the comparisons with LAs and with England itself are left empty (None).
+    """
+    def record(row: pd.Series) -> dict:
+        out = {"year": int(row["year"]), "value": _number(row["value"]), "status": row["status"],
+               "neighbour_average": _number(row["neighbour_average"]), "england": _number(row["england"]),
+               "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["of"]),
+               "band": row["band"] or None, "ci_low": _number(row["ci_low"]), "ci_high": _number(row["ci_high"]),
+               "vs_england": row["vs_england"]}
+        if area.is_england:
+            out.update(dict.fromkeys(("neighbour_average", "rank", "band", "ci_low", "ci_high", "vs_england")))
+        return out
+
+    return {row["indicator"]: record(row) for _, row in profile.iterrows()}
+
+
+def significance_counts(profile: pd.DataFrame) -> dict[str, int]:
+    """How many indicators fall in each comparison with England (tested ones only)."""
+    tested = profile[profile["vs_england"] != "not tested"]
+    return tested["vs_england"].value_counts().to_dict()
+
+
+def neighbour_values(ds: Dataset, area: Area, indicator: str, year: int) -> pd.DataFrame:
+    """The LA and its neighbours in one year (la_name, value, status, selected), highest first."""
+    values = ds.la_values(indicator, year)
+    codes = [area.old_la_code, *area.neighbours]
+    frame = values[values["old_la_code"].isin(codes)][["old_la_code", "la_name", "value", "status"]]
+    missing = [c for c in codes if c not in set(frame["old_la_code"])]
+    names = ds.las.set_index("old_la_code")["la_name"]
+    frame = pd.concat([frame, pd.DataFrame({"old_la_code": missing, "la_name": [names.get(c, c) for c in missing],
+                                            "value": math.nan, "status": "x"})], ignore_index=True)
+    frame["selected"] = frame["old_la_code"] == area.old_la_code
+    has_value = frame["value"].notna() & ~frame["status"].isin(SYMBOLS)
+    frame = pd.concat([frame[has_value].sort_values("value", ascending=False), frame[~has_value]])
+    return frame.reset_index(drop=True)
+
+
+def neighbour_title(frame: pd.DataFrame, area: Area, row: pd.Series) -> str:
+    """A title stating where the LA sits among its neighbours on one indicator."""
+    mine = frame[frame["selected"]].iloc[0]
+    label = f"{row['title']}, {int(row['year'])}"
+    england = format_value(row["england"], "published", row["unit"])
+    if pd.isna(mine["value"]) or mine["status"] in SYMBOLS:
+        return f"{label}: {area.name}'s value is {format_value(mine['value'], mine['status'], row['unit'])} (England {england})"
+    shown = frame[frame["value"].notna() & ~frame["status"].isin(SYMBOLS)].reset_index(drop=True)
+    position = int(shown.index[shown["selected"]][0]) + 1
+    place = "highest" if position == 1 else "lowest" if position == len(shown) else f"{ordinal(position)} highest"
+    return (f"{label}: {area.name} {format_value(mine['value'], mine['status'], row['unit'])}, "
+            f"{place} of {len(shown)} with its neighbours (England {england})")
+
+
+def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure:
+    """Horizontal bars of the LA (dark, solid) and its neighbours (hatched), with England as a dashed line."""
+    value_format = UNIT_FORMATS.get(row["unit"], "{:,.1f}")
+    names = ["<br>".join(f"<b>{line}</b>" if s else line for line in textwrap.wrap(html.escape(n), NAME_WIDTH))
+             for n, s in zip(frame["la_name"], frame["selected"])]
+    labels = [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])]
+    plotted = frame["value"].where(frame["value"].notna() & ~frame["status"].isin(SYMBOLS))
+    bars = {
+        "type": "bar", "x": [None if pd.isna(v) else float(v) for v in plotted], "y": names, "orientation": "h",
+        "marker": {"color": [PALETTE[0] if s else PALETTE[1] for s in frame["selected"]],
+                   "pattern": {"shape": ["" if s else "/" for s in frame["selected"]], "fgcolor": "#FFFFFF"}},
+        "text": [lab if pd.notna(v) else "" for lab, v in zip(labels, plotted)], "textposition": "outside",
+        "cliponaxis": False, "hovertext": [f"{html.escape(n)}: {lab}" for n, lab in zip(frame["la_name"], labels)],
+        "hoverinfo": "text",
+    }
+    top = max([v for v in plotted if pd.notna(v)] + [row["england"] if pd.notna(row["england"]) else 0, 0])
+    annotations = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False,
+                    "text": html.escape(label), "font": {"size": 14}}
+                   for name, label, v in zip(names, labels, plotted) if pd.isna(v)]
+    shapes = []
+    if pd.notna(row["england"]):
+        shapes.append(reference_line(row["england"], "x"))
+        annotations.append({"x": row["england"], "xref": "x", "xanchor": "left", "y": 1, "yref": "paper",
+                            "yanchor": "bottom", "showarrow": False, "font": {"size": 14},
+                            "text": f"England {format_value(row['england'], 'published', row['unit'])}"})
+    return figure([bars], neighbour_title(frame, area, row),
+                  xaxis=value_axis(row["title"], value_format, range=[0, (top or 1) * 1.3]),
+                  yaxis={"autorange": "reversed", "showgrid": False}, annotations=annotations, shapes=shapes,
+                  hovermode="closest", height=560, margin={"l": 170, "r": 40, "t": 110, "b": 80})
+
+
+def neighbour_chart(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """One chart per rate or percentage, behind a dropdown; and its data table (indicators x areas).
+
+    Counts are left out: they mostly reflect an area's size, so they do not compare across areas.
+    """
+    views, table = {}, []
+    for _, row in profile[profile["unit"] != "count"].iterrows():
+        frame = neighbour_values(ds, area, row["indicator"], int(row["year"]))
+        views[row["title"].replace(" per 10,000 children", " (per 10,000)")] = neighbour_bars(frame, area, row)
+        cells = {n: format_value(v, s, row["unit"]) for n, v, s in zip(frame["la_name"], frame["value"], frame["status"])}
+        table.append({"Indicator": row["title"], "Year": str(int(row["year"])), area.name: cells[area.name],
+                      **{n: c for n, c in cells.items() if n != area.name},
+                      "England": format_value(row["england"], "published", row["unit"])})
+    return dropdown.combine(views, "Indicator:"), pd.DataFrame(table)
+
+
+def local_rows(profile: pd.DataFrame) -> pd.DataFrame:
+    """Profile rows of indicators published for LAs (national-only series have no LA rank)."""
+    return profile[profile["of"] > 0].reset_index(drop=True)
+
+
+
+def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame, str]:
+    """Every LA on each rate or percentage, lowest to highest, behind a dropdown; a table of every LA.
+
+    The table has one row per LA and one column per indicator (values, or their symbols).
+    """
+    views, columns = {}, {}
+    for _, row in profile[profile["unit"] != "count"].iterrows():
+        year, value_format = int(row["year"]), UNIT_FORMATS.get(row["unit"], "{:,.1f}")
+        values = ds.la_values(row["indicator"], year)
+        neighbours = set(values.loc[values["old_la_code"].isin(area.neighbours), "la_name"])
+        frame = ranking.ranked(values, area.name, neighbours)
+        what = row["title"][0].lower() + row["title"][1:]
+        title = ranking.ranking_title(frame, area, what, str(year), value_format)
+        label = row["title"].replace(" per 10,000 children", " (per 10,000)")
+        views[label] = ranking.ranking_chart(frame, area.name, title, row["title"], value_format,
+                                             reference=row["england"])
+        by_name = frame.set_index("la_name")
+        columns[f"{label}, {year}"] = by_name.apply(lambda r: format_value(r["value"], r["status"], row["unit"]), axis=1)
+    regions = ds.current_las.set_index("la_name")["region_name"].sort_index()
+    table = pd.DataFrame({"Region": regions, **columns}).rename_axis("Local authority").reset_index()
+    first = next(iter(views.values()))
+    alt = (f"Bar chart with a menu of {len(views)} rates and percentages. Each view shows every local authority with "
+           f"a value in the latest year, lowest to highest, with {area.name if not area.is_england else 'no area'} "
+           f"highlighted, its statistical neighbours hatched and England's value as a dashed line. It opens on: "
+           f"{first.layout.title.text.replace('<br>', ' ')}. The data table gives every local authority's value "
+           f"of every indicator, with values that were not published shown in words.")
+    return dropdown.combine(views, "Indicator:"), table, alt

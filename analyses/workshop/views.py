@@ -1,0 +1,273 @@
+"""What each workshop widget shows for one set of inputs: chart, summary, text alternative, table.
+
+Pure functions (no ipywidgets), so the live widgets, the static chapter and the tests share
+them. Every chart title states the finding, computed from the inputs.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
+
+from analyses.models import benchmark, fgc
+from analyses.views import charts, randomisation
+from analyses.data.dataset import Dataset
+from analyses.data.geography import Area
+from analyses.models.simulation import Scenario, simulate, summarise
+from analyses.workshop.fgc import EFFECT_RANGE
+from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
+from analyses.views.wording import is_shown, missing_phrase, versus_england
+
+STUDIES = 300  # simulated studies behind each "why randomise?" picture
+NAIVE, TRIAL = randomisation.DESIGNS
+REFERRAL_OPTIONS = {  # who gets support more often -> Scenario.selection
+    "Families with fewer problems, strongly": -2.0,
+    "Families with fewer problems": -1.0,
+    "No link to how many problems a family has": 0.0,
+    "Families with more problems": 1.0,
+    "Families with more problems, strongly": 2.0,
+}
+RANGE_MARGIN = {"l": 170, "r": 190}  # the range charts' labels are short: more room for the ranges
+
+
+@dataclass(frozen=True)
+class View:
+    """One state of a widget: the chart, a short HTML summary, the chart's text alternative and data."""
+
+    figure: go.Figure
+    summary_html: str
+    alt_text: str
+    table: Styler
+
+    @property
+    def title(self) -> str:
+        return html.unescape((self.figure.layout.title.text or "").replace("<br>", " "))
+
+
+def money(value: float) -> str:
+    """£ amounts for people, without false precision: £2,813, £78,000, £1.2m, -£44,000."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e6:
+        return f"{sign}£{value / 1e6:,.1f}m"
+    return f"{sign}£{round(value, -3) if value >= 1e4 else value:,.0f}"
+
+
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+# 1. Why randomise? ------------------------------------------------------------------------------
+
+def randomise_view(true_effect: float, selection: float, families: int, studies: int = STUDIES) -> View:
+    """Naive comparison against randomised trial over many simulated studies."""
+    scenario = Scenario(true_effect=true_effect, selection=selection, families=families, studies=studies)
+    summary = summarise(simulate(scenario), true_effect).set_index("design").loc[[NAIVE, TRIAL]].reset_index()
+    means = summary.set_index("design")["mean_estimate"]
+    finding = randomisation.finding(selection, means[NAIVE], means[TRIAL], true_effect)
+    fig = charts.estimate_range_chart(
+        list(summary["design"]), list(summary["mean_estimate"]), list(summary["low_2_5"]), list(summary["high_97_5"]),
+        title=finding, x_title="Estimated effect (score points; above 0 = helpful)", value_format="{:.2f}",
+        reference=true_effect, reference_label=f"True effect {true_effect:.2f}")
+    fig.update_layout(margin={**RANGE_MARGIN, "t": 150}, height=400)  # room for a three-line finding
+    lines = [
+        f"<b>{design}:</b> {row.mean_estimate:.2f} on average; 95% of studies between {row.low_2_5:.2f} and "
+        f"{row.high_97_5:.2f}; {row.share_showing_harm:.0%} of studies made support look harmful."
+        for design, row in summary.set_index("design").iterrows()
+    ]
+    summary_html = (_list(lines) + f"<p>{studies} simulated studies of {families:,} families each. The outcome is a difficulties "
+                      f"score (lower is better; 1 point = one standard deviation of families' need).</p>")
+    alt = (f"Range chart with one row per design. Each diamond is the average estimate over {studies} simulated studies "
+           f"and its bar covers the middle 95% of them; a dashed line marks the true effect of {true_effect:.2f}. "
+           + " ".join(f"{d}: average {r.mean_estimate:.2f}, from {r.low_2_5:.2f} to {r.high_97_5:.2f}."
+                      for d, r in summary.set_index("design").iterrows()))
+    table = summary.rename(columns={
+        "design": "Design", "mean_estimate": "Average estimate", "low_2_5": "Low (2.5%)", "high_97_5": "High (97.5%)",
+        "bias": "Average error", "share_showing_harm": "Share of studies showing harm"})
+    table["Share of studies showing harm"] = table["Share of studies showing harm"].map("{:.0%}".format)
+    return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:.2f}"))
+
+
+# 2. FGC roll-out ---------------------------------------------------------------------------------
+
+def fgc_view(estimate: fgc.Estimate, families: float, coverage: float, effect: float) -> View:
+    """Children, days, cost and net saving of an FGC roll-out (``widget_fgc.rollout``)."""
+    c, days, net, cost, gross = (estimate.children_avoiding_care, estimate.days_in_care_avoided, estimate.net_saving,
+                                 estimate.conference_cost, estimate.gross_saving)
+    verb = "saving" if net.central >= 0 else "costing"
+    who = "every family" if coverage == 1 else f"{coverage:.0%} of families"
+    title = (f"{estimate.area}: offering an FGC to {who} could keep about {c.central:,.0f} children "
+             f"a year out of care, {verb} about {money(abs(net.central))} net (range {money(net.low)} to {money(net.high)})")
+    rows = ["Cost of conferences", "Saving on care", "Net saving"]
+    thousands = [[r.central / 1e3 for r in (cost, gross, net)], [r.low / 1e3 for r in (cost, gross, net)],
+                 [r.high / 1e3 for r in (cost, gross, net)]]
+    fig = charts.estimate_range_chart(rows, *thousands, title=title, x_title="£ thousand a year", value_format="{:,.0f}",
+                                      reference=0, reference_label="Break even")
+    fig.update_layout(margin=RANGE_MARGIN)
+    low, high = EFFECT_RANGE.low, EFFECT_RANGE.high
+    items = [
+        f"<b>Children staying with their family:</b> about {c.central:,.0f} a year (range {c.low:,.0f} to {c.high:,.0f})",
+        f"<b>Days in care avoided:</b> about {days.central:,.0f} a year (range {days.low:,.0f} to {days.high:,.0f})",
+        f"<b>Cost of conferences:</b> {money(cost.central)} a year",
+        f"<b>Net saving:</b> {money(net.central)} a year (range {money(net.low)} to {money(net.high)})",
+    ]
+    summary_html = (
+        _list(items)
+        + f"<p>Built on {families:,.0f} families a year entering pre-proceedings ({html.escape(estimate.pre_proceedings_source)}), "
+          f"an effect of {effect * 100:.1f} percentage points fewer children in care, and the costs set above. The range "
+          f"uses the low and high ends of the trial's effect ({low * 100:.1f} to {high * 100:.1f} points).</p>")
+    alt = (f"Range chart of money a year in {estimate.area}, in £ thousands: conferences cost {money(cost.central)}; the care avoided is "
+           f"worth {money(gross.central)} (range {money(gross.low)} to {money(gross.high)}); the net saving is "
+           f"{money(net.central)} (range {money(net.low)} to {money(net.high)}). A dashed line marks break even.")
+    table = pd.concat([
+        pd.DataFrame([{"Quantity": "Families entering pre-proceedings a year", "Low": families, "Central": families, "High": families}]),
+        estimate.table()], ignore_index=True)
+    return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:,.0f}"))
+
+
+# 3. Compare my LA --------------------------------------------------------------------------------
+
+def comparable_indicators(ds: Dataset) -> dict[str, str]:
+    """Indicators that compare fairly between areas (rates and percentages with LA data): title -> id."""
+    meta = ds.metadata[ds.metadata["unit"].isin(["rate_per_10000", "percent"])]
+    with_las = set(ds.indicators.loc[ds.indicators["geographic_level"] == "Local authority", "indicator"])
+    return {row.title: row.indicator for row in meta.itertuples() if row.indicator in with_las}
+
+
+def _value_format(unit: str) -> str:
+    return "{:.1f}" if unit == "percent" else "{:,.1f}"
+
+
+BAND_MEANING = {
+    "higher_is_better": "A is the best quarter of councils and D the worst (here higher is better)",
+    "lower_is_better": "A is the best quarter of councils and D the worst (here lower is better)",
+    "neither": "Q1 is the lowest quarter of councils and Q4 the highest (neither is better)",
+}
+
+
+def compare_finding(row: pd.Series, area_name: str) -> str:
+    """One sentence: the area's latest value against England, with its quartile band."""
+    fmt = _value_format(row["unit"]).format
+    year = int(row["year"])
+    if not is_shown(row["value"], row["status"]):
+        return f"{area_name}: the {year} figure is {missing_phrase(row['status'])}; the chart shows earlier years and the comparators"
+    band = f"; quartile band {row['band']}" if row["band"] else ""
+    if pd.isna(row["england"]):
+        return f"{area_name}: {fmt(row['value'])} in {year}{band}"
+    side = versus_england(row["value"], row["england"], row["ci_low"], row["ci_high"])  # statistical where possible
+    return f"{area_name}: {fmt(row['value'])} in {year}, {side} England ({fmt(row['england'])}){band}"
+
+
+def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
+    """Trend of one indicator for an LA against its statistical neighbours, region and England."""
+    frame = benchmark.comparison(ds, indicator, area)
+    meta = ds.meta(indicator)
+    profile = benchmark.profile(ds, area, [indicator])
+    value_format = _value_format(meta["unit"])
+    if profile.empty:
+        finding = f"{area.name} has no published figures for this indicator"
+        items = []
+    else:
+        row = profile.iloc[0]
+        finding = compare_finding(row, area.name)
+
+        def fmt(value: float) -> str:
+            return "no value" if pd.isna(value) else value_format.format(value)
+
+        region = frame[(frame["role"] == "region") & (frame["time_period"] == row["year"])]["value"]
+        items = [
+            f"<b>{html.escape(area.name)}, {int(row['year'])}:</b> {fmt(row['value'])}"
+            + (f" ({html.escape(row['status'])})" if pd.isna(row["value"]) else ""),
+            f"<b>Previous year with a value:</b> {fmt(row['previous_value'])}",
+            f"<b>Statistical neighbours' average:</b> {fmt(row['neighbour_average'])}",
+            f"<b>{html.escape(area.region_name)}:</b> {fmt(region.iloc[0] if not region.empty else float('nan'))}",
+            f"<b>England:</b> {fmt(row['england'])}",
+            f"<b>Quartile band:</b> {html.escape(row['band'] or 'none')} ({BAND_MEANING[row['polarity']]}); "
+            f"rank {row['rank'] if row['rank'] is not None else 'none'} of {row['of']}",
+            f"<b>Against England:</b> {html.escape(row['vs_england'])}",
+        ]
+    fig = charts.trend_chart(frame, finding, meta["title"], value_format=value_format)
+    years = frame["time_period"]
+    alt = (f"Line chart of {meta['title']} from {years.min()} to {years.max()} for {area.name}, the average of its "
+           f"statistical neighbours, {area.region_name} and England; each neighbour is a thin grey line. {finding}. "
+           f"The data table gives every value, neighbours included.")
+    summary_html = _list(items)
+    return View(fig, summary_html, alt, charts.chart_table(frame, value_format=value_format))
+
+
+# 4. Prevention tier planner ----------------------------------------------------------------------
+
+def _demand_label(row: pd.Series) -> str:
+    """'Children looked after at 31 March, 2025'."""
+    return row["measure"] + ("" if pd.isna(row["year"]) else f", {int(row['year'])}")
+
+
+def _demand_value(row: pd.Series) -> str:
+    """'240', or why there is no number: 'suppressed (c)'."""
+    return missing_phrase(row["status"]) if row["value"] is None or pd.isna(row["value"]) else f"{row['value']:,.0f}"
+
+
+def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: float) -> View:
+    """Families reached per tier (``widget_tiers.plan``) beside the area's demand further down the line."""
+    total = plan["families_reached"].sum()
+    top = plan.loc[plan["families_reached"].idxmax(), "tier"] if total > 0 else None
+    title = f"{money(budget)} reaches about {total:,.0f} families a year" + (f", most at the {top.lower()} tier" if top else "")
+    looked_after = demand[(demand["indicator"] == "cla_31mar_count") & demand["value"].notna()]
+    if not looked_after.empty:
+        title += f"; {area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in {int(looked_after['year'].iloc[0])}"
+    tiers = list(plan["tier"])
+    reached = [float(v) for v in plan["families_reached"]]
+    counts = [None if v is None or pd.isna(v) else float(v) for v in demand["value"]]
+    fig = _tier_chart(plan, demand, area_name, title)
+    items = [
+        f"<b>{r.tier}</b> ({html.escape(TIER_DEFAULTS[r.tier].example)}): {r.share_pct:g}% of the budget, {money(r.spend)}, buys "
+        f"{r.places:,.0f} places at {money(r.cost_per_family)} each; with {r.take_up:.0%} take-up about "
+        f"<b>{r.families_reached:,.0f}</b> families"
+        for r in plan.itertuples()
+    ]
+    demand_items = [f"{html.escape(_demand_label(r))}: {_demand_value(r)}" for _, r in demand.iterrows()]
+    summary_html = (_list(items)
+                    + f"<p><b>Further down the line in {html.escape(area_name)}</b> (latest published figures):</p>"
+                    + _list(demand_items)
+                    + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "
+                      "children's social care is what impact evidence can tell you.</p>")
+    alt = (f"Bar chart. Families reached a year with {money(budget)}: "
+           + "; ".join(f"{t} {v:,.0f}" for t, v in zip(tiers, reached))
+           + f". Latest published figures for {area_name}: "
+           + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows()) + ".")
+    table = pd.concat([
+        pd.DataFrame({"Row": [f"{t} support" for t in tiers], "Spend (£)": plan["spend"], "Places": plan["places"],
+                      "Take-up": plan["take_up"].map("{:.0%}".format), "Families or children": plan["families_reached"]}),
+        pd.DataFrame({"Row": [_demand_label(r) for _, r in demand.iterrows()], "Spend (£)": None, "Places": None,
+                      "Take-up": None, "Families or children": [c if c is not None else s for c, s in zip(counts, demand["status"])]}),
+    ], ignore_index=True)
+    return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:,.0f}"))
+
+
+def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title: str) -> go.Figure:
+    """Horizontal bars: families reached per tier (solid), then the area's demand (hatched, or a note if missing)."""
+    rows = [(f"{r.tier} support", r.families_reached, f"{r.families_reached:,.0f} families", 0) for r in plan.itertuples()]
+    for _, r in demand.iterrows():
+        unit = "referrals" if r["indicator"].startswith("referrals") else "children"
+        value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
+        rows.append((_demand_label(r), value, _demand_value(r) + ("" if value is None else f" {unit}"), 1))
+    names = [charts.chart_text(label, 28) for label, *_ in rows]
+    traces = []
+    for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):
+        mine = [(name, value, text) for name, (_, value, text, k) in zip(names, rows) if k == kind]
+        traces.append({
+            "type": "bar", "y": [n for n, _, _ in mine], "x": [v for _, v, _ in mine], "orientation": "h",
+            "name": html.escape(series),
+            "marker": {"color": charts.PALETTE[kind], "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"}},
+            "text": ["" if v is None else html.escape(t) for _, v, t in mine], "textposition": "outside",
+            "cliponaxis": False, "constraintext": "none", "hovertext": [f"{n}: {html.escape(t)}" for n, _, t in mine],
+            "hoverinfo": "text"})
+    notes = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False, "font": {"size": 15},
+              "text": html.escape(text)} for name, (_, value, text, _) in zip(names, rows) if value is None]
+    top = max([v for _, v, _, _ in rows if v is not None] + [1])
+    return charts.figure(traces, title, xaxis=charts.value_axis("Families or children", "{:,.0f}", range=[0, top * 1.45]),
+                         yaxis={"autorange": "reversed", "showgrid": False}, annotations=notes, barmode="overlay",
+                         hovermode="closest", height=170 + 55 * len(rows), margin={"l": 250, "r": 30, "t": 110, "b": 70})

@@ -1,0 +1,233 @@
+"""Live workshop widgets (ipywidgets) for trainers: each shows a view from ``widget_views``.
+
+Every widget has labelled controls with bounds, a Reset button, the chart (plotly's own JSON,
+drawn by the plotly extension in Voilà or JupyterLab; its title states the finding), a summary
+in words, and the chart's text alternative and data table. ``view`` is the state last shown and
+``last_update_seconds`` how long the update took, so tests can drive a widget without a browser.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import time
+from contextlib import contextmanager
+
+import ipywidgets as w
+import plotly.io as pio
+
+from analyses.views import charts
+from analyses.models import fgc, tiers as widget_tiers
+from analyses.workshop import fgc as widget_fgc, views as widget_views
+from analyses.data.dataset import Dataset
+from analyses.views.renderer import PLOTLY_CONFIG
+
+DEFAULT_LA = "York"
+STYLE = """<style>
+:root {--jp-content-font-size1: 18px; --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 32px;}
+.efp-workshop {font-size: 18px; max-width: 1150px; line-height: 1.4;}
+.efp-workshop .widget-label, .efp-workshop .widget-readout, .efp-workshop button, .efp-workshop select,
+.efp-workshop input, .efp-workshop .widget-html-content {font-size: 17px;}
+.efp-workshop .widget-slider, .efp-workshop .widget-dropdown, .efp-workshop .widget-text {margin-bottom: 6px;}
+.efp-workshop .efp-error {color: #B00020; font-weight: bold;}
+.efp-workshop table {font-size: 15px;}
+</style>"""
+LABEL_STYLE = {"description_width": "22em"}
+WIDE = w.Layout(width="95%")
+
+
+def plotly_output(fig) -> dict:
+    """A display_data output holding a figure as plotly JSON (no HTML, no CDN)."""
+    native = json.loads(pio.to_json(fig, validate=False))
+    # Not "responsive": in an output area that makes the chart take the container's height, 0.
+    native["config"] = {**PLOTLY_CONFIG, "responsive": False}
+    title = (fig.layout.title.text or "Chart").replace("<br>", " ")
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"application/vnd.plotly.v1+json": native, "text/plain": title}}
+
+
+def _slider(kind, description: str, **kwargs):
+    return kind(description=description, style=LABEL_STYLE, layout=WIDE, continuous_update=False, **kwargs)
+
+
+def _field(kind, description: str, width: str = "36em", **kwargs):
+    return kind(description=description, style=LABEL_STYLE, layout=w.Layout(width=width), **kwargs)
+
+
+def _area_names(ds: Dataset, with_england: bool) -> list[str]:
+    return (["England"] if with_england else []) + [a.name for a in ds.areas()]
+
+
+class WorkshopWidget:
+    """Controls, a Reset button and a live output; subclasses give ``build_view``."""
+
+    def __init__(self, controls: list[w.ValueWidget], extra: list[w.Widget] | None = None):
+        self.controls = controls
+        self.defaults = {id(c): c.value for c in controls}
+        self.summary, self.chart, self.extras = w.HTML(), w.Output(), w.HTML()
+        self.reset_button = w.Button(description="Reset", icon="undo", tooltip="Put every control back to its starting value")
+        self.reset_button.on_click(lambda _: self.reset())
+        self.view: widget_views.View | None = None
+        self.error = ""
+        self.last_update_seconds = math.nan
+        self._holding = False
+        for control in controls:
+            control.observe(self._changed, "value")
+        self.container = w.VBox([w.HTML(STYLE), *(extra or controls), self.reset_button,
+                                 self.chart, self.summary, self.extras])
+        self.container.add_class("efp-workshop")
+        self.refresh()
+
+    def build_view(self) -> widget_views.View:
+        raise NotImplementedError
+
+    def on_change(self, change: dict) -> None:
+        """React to one control; by default just redraw."""
+        self.refresh()
+
+    def _changed(self, change: dict) -> None:
+        if not self._holding:
+            self.on_change(change)
+
+    @contextmanager
+    def hold(self):
+        """Change several controls at once without redrawing after each."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def refresh(self) -> None:
+        """Rebuild the view from the controls and show it (or the reason it cannot be shown)."""
+        start = time.perf_counter()
+        try:
+            view = self.build_view()
+        except ValueError as exc:  # inputs the model refuses, e.g. an area with no data
+            self.error = str(exc)
+            self.summary.value = f"<p class='efp-error'>Cannot show this: {html.escape(self.error)}</p>"
+            self.chart.outputs, self.extras.value = (), ""
+        else:
+            self.view, self.error = view, ""
+            self.summary.value = view.summary_html
+            self.chart.outputs = (plotly_output(view.figure),)
+            self.extras.value = charts.chart_extras_html(view.table, view.alt_text, "workshop-data.csv")
+        self.last_update_seconds = time.perf_counter() - start
+
+    def reset(self) -> None:
+        """Every control back to its starting value, then one redraw."""
+        with self.hold():
+            for control in self.controls:
+                control.value = self.defaults[id(control)]
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.container._repr_mimebundle_(**kwargs)
+
+
+class WhyRandomise(WorkshopWidget):
+    """Naive comparison against a randomised trial, over many simulated studies."""
+
+    def __init__(self):
+        self.referral = _field(w.Dropdown, "Who gets support more often", width="60em",
+                               options=list(widget_views.REFERRAL_OPTIONS.items()), value=1.0)
+        self.effect = _slider(w.FloatSlider, "True effect of support (score points)",
+                              min=0.0, max=1.0, step=0.05, value=0.3, readout_format=".2f")
+        self.families = _slider(w.IntSlider, "Families in each study", min=50, max=2000, step=50, value=400)
+        super().__init__([self.referral, self.effect, self.families])
+
+    def build_view(self) -> widget_views.View:
+        return widget_views.randomise_view(self.effect.value, self.referral.value, self.families.value)
+
+
+class FgcRollout(WorkshopWidget):
+    """Offering Family Group Conferences at pre-proceedings in one area, with every input editable."""
+
+    def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
+        self.ds = ds
+        self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
+        families, source = widget_fgc.default_families(ds, ds.area(la))
+        self.families = _field(w.BoundedIntText, "Families entering pre-proceedings a year", min=0, max=100_000, value=families)
+        self.source = self.default_source = source
+        self.source_note = w.HTML()
+        self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
+        low, high = widget_fgc.EFFECT_RANGE.low * 100, widget_fgc.EFFECT_RANGE.high * 100
+        self.effect = _slider(w.FloatSlider, "Fewer children in care (percentage points)", min=round(low, 1),
+                              max=round(high, 1), step=0.1, value=round(fgc.TRIAL.effect * 100, 1), readout_format=".1f")
+        self.cost_per_conference = _field(w.BoundedIntText, "Cost of a conference (£)", min=0, max=20_000,
+                                          value=round(fgc.DEFAULTS.cost_per_conference))
+        self.cost_per_day = _field(w.BoundedFloatText, "Cost of a day in care (£)", min=0, max=2_000, step=0.01,
+                                   value=round(fgc.DEFAULTS.cost_per_day_in_care, 2))
+        controls = [self.area, self.families, self.coverage, self.effect, self.cost_per_conference, self.cost_per_day]
+        super().__init__(controls, extra=[self.area, self.families, self.source_note, *controls[2:]])
+
+    def on_change(self, change: dict) -> None:
+        if change["owner"] is self.area:  # a new area: its own families a year
+            families, self.source = widget_fgc.default_families(self.ds, self.ds.area(self.area.value))
+            with self.hold():
+                self.families.value = families
+        elif change["owner"] is self.families:
+            self.source = "set by the user"
+        self.refresh()
+
+    def reset(self) -> None:
+        self.source = self.default_source  # the starting area's families come back with it
+        super().reset()
+
+    def build_view(self) -> widget_views.View:
+        self.source_note.value = f"<p><i>Families a year: {html.escape(self.source)}.</i></p>"
+        coverage, effect = self.coverage.value / 100, self.effect.value / 100
+        estimate = widget_fgc.rollout(self.families.value, coverage, effect, self.cost_per_conference.value,
+                                      self.cost_per_day.value, self.area.value, self.source)
+        return widget_views.fgc_view(estimate, self.families.value, coverage, effect)
+
+
+class CompareLA(WorkshopWidget):
+    """One indicator's trend for an LA against its statistical neighbours, region and England."""
+
+    def __init__(self, ds: Dataset, la: str = DEFAULT_LA, indicator: str = "cla_31mar_rate"):
+        self.ds = ds
+        self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=False), value=la)
+        self.indicator = _field(w.Dropdown, "Indicator", options=list(widget_views.comparable_indicators(ds).items()),
+                                value=indicator, width="60em")
+        super().__init__([self.area, self.indicator])
+
+    def build_view(self) -> widget_views.View:
+        return widget_views.compare_view(self.ds, self.ds.area(self.area.value), self.indicator.value)
+
+
+class TierPlanner(WorkshopWidget):
+    """Split a budget across the four tiers of support; see families reached and the area's demand."""
+
+    def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
+        self.ds = ds
+        self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
+        self.budget = _slider(w.FloatSlider, "Budget a year (£ million)", min=0.1, max=50.0, step=0.1, value=5.0,
+                              readout_format=".1f")
+        defaults = widget_tiers.DEFAULTS
+        self.shares = {t: _slider(w.IntSlider, f"{t}: share of budget (%)", min=0, max=100, step=1,
+                                  value=widget_tiers.DEFAULT_SHARES[t]) for t in widget_tiers.TIERS}
+        self.costs = {t: _field(w.BoundedIntText, f"{t}: cost per family (£)", min=1, max=100_000,
+                                value=round(defaults[t].cost_per_family)) for t in widget_tiers.TIERS}
+        self.take_up = {t: _slider(w.IntSlider, f"{t}: take-up (%)", min=0, max=100, step=1,
+                                   value=round(defaults[t].take_up * 100)) for t in widget_tiers.TIERS}
+        assumptions = w.Accordion([w.VBox([*self.costs.values(), *self.take_up.values()])], titles=("Assumptions",))
+        controls = [self.area, self.budget, *self.shares.values(), *self.costs.values(), *self.take_up.values()]
+        super().__init__(controls, extra=[self.area, self.budget, *self.shares.values(), assumptions])
+
+    def on_change(self, change: dict) -> None:
+        tier = next((t for t, s in self.shares.items() if s is change["owner"]), None)
+        if tier is not None:
+            current = {t: s.value for t, s in self.shares.items()}
+            with self.hold():
+                for t, value in widget_tiers.rebalance(current, tier, change["new"]).items():
+                    self.shares[t].value = value
+        self.refresh()
+
+    def build_view(self) -> widget_views.View:
+        area = self.ds.area(self.area.value)
+        budget = self.budget.value * 1e6
+        plan = widget_tiers.plan(budget, {t: s.value for t, s in self.shares.items()},
+                                 {t: c.value for t, c in self.costs.items()},
+                                 {t: u.value / 100 for t, u in self.take_up.items()})
+        return widget_views.tier_view(plan, widget_tiers.downstream_demand(self.ds, area), area.name, budget)
