@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--base", type=Path, default=DATA_DIR, metavar="DIR",
                       help="Dataset to merge the imported rows over (default: the bundled data/).")
     base.add_argument("--no-base", action="store_true", help="Write only the rows in FILE(s).")
+    imp.add_argument("--prefer-imported", action="store_true",
+                     help="Let the files' rows replace the base dataset's even where the base holds a newer release.")
+    imp.add_argument("--skip-unrecognised", action="store_true",
+                     help="Import the files the guide reads; list and skip the others (not CSV, or a layout it "
+                          "does not use) instead of stopping.")
     imp.add_argument("--la-lookup", nargs=2, type=Path, metavar=("SN_MODEL_CSV", "LA_LIST_CSV"),
                      help="Rebuild the LA lookup from DfE's statistical neighbour model and EES LA list.")
 
@@ -57,7 +62,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         las = lookups.load_local_authorities(None if args.no_base else args.base)
     base = None if args.no_base else tables.load_indicators_file(args.base / "indicators.csv")
-    table, report = import_files(args.files, base=base, las=las)
+    table, report = import_files(args.files, base=base, las=las, prefer_imported=args.prefer_imported,
+                                 skip_unrecognised=args.skip_unrecognised)
     tables.write_dataset(args.out, table, las)
     for line in report.lines():
         print(line)
@@ -112,11 +118,16 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from analyses.data.geography import UnknownAreaError
-    from analyses.data.schema import DataFileError, TableError
+    from analyses.data.schema import DataFileError, ImportErrors, TableError
 
     args = build_parser().parse_args(argv)
     try:
         return {"import": cmd_import, "run": cmd_run, "workshop": cmd_workshop}[args.command](args)
+    except ImportErrors as exc:
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
+        print(f"error: {len(exc.messages)} problems; nothing was written", file=sys.stderr)
+        return 2
     except (DataFileError, TableError, UnknownAreaError, SettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
