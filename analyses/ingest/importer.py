@@ -27,7 +27,7 @@ from analyses.data import disclosure, lookups, tables
 from analyses.ingest import privacy
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL, name_key
 from analyses.data.indicators import RATE_OF_COUNT
-from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows
+from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic
 from analyses.data.paths import DATA_DIR
 from analyses.ingest.rawfiles import read_table
 from analyses.data.schema import (
@@ -84,15 +84,15 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
     if {"Short Desc", "LA and Regions", "Values"} <= set(frame.columns):
         rows = lait_to_rows(frame, region_codes)
         if rows.empty:
-            raise DataFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
+            raise UnrecognisedFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
         return rows, "DfE Local Authority Interactive Tool (LAIT)"
-    records = privacy.looks_like_records(frame)
+    records = [] if published_topic(frame) else privacy.looks_like_records(frame)
     if records:
         raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
                             f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
-            raise DataFileError(
+            raise UnrecognisedFileError(
                 f"{path}: row 1: column {column!r} is missing; expected a DfE explore-education-statistics CSV "
                 "(columns time_period, geographic_level, ...) or the project's tidy indicators.csv"
             )
@@ -103,8 +103,11 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
                 raise DataFileError(f"{path}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
                                     "code on every local authority row")
             return layout.extract(frame), layout.name
+    topic = published_topic(frame)
+    if topic:
+        raise UnrecognisedFileError(f"{path}: a published aggregate file, but not a layout this guide uses: {topic}")
     wanted = "; ".join(f"{layout.name}: {', '.join(layout.columns_wanted())}" for layout in LAYOUTS)
-    raise DataFileError(f"{path}: row 1: layout not recognised. Looked for the columns of — {wanted}")
+    raise UnrecognisedFileError(f"{path}: row 1: layout not recognised. Looked for the columns of — {wanted}")
 
 
 def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
@@ -303,7 +306,14 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
     """One input file as checked tidy rows with their ``source`` (see the module docstring)."""
     if re.search(r"[<>]", path.name):
         raise DataFileError(f"{path}: the file name contains < or >; rename the file (its name is shown in reports)")
-    frame = read_table(path)
+    try:
+        frame = read_table(path)
+    except UnrecognisedFileError:
+        raise
+    except DataFileError as exc:
+        if path.suffix.lower() in (".csv", ".txt", ".parquet", ""):
+            raise
+        raise UnrecognisedFileError(f"{path}: a {path.suffix} file that is not a CSV table ({str(exc).removeprefix(f'{path}: ')})") from None
     privacy.check(path, frame)
     if tables.is_tidy(frame):
         rows = tables.validate_indicators(frame, source=str(path))
@@ -407,7 +417,7 @@ def _conflicts(parts: list[pd.DataFrame]) -> list[str]:
     shared = rows[rows.duplicated(KEY + ["_rank"], keep=False)].copy()
     if shared.empty or shared["file"].nunique() < 2:
         return []
-    shared["_value"] = shared["value"].astype(str) + "|" + shared["status"]
+    shared["_value"] = shared["value"].map(lambda v: "" if pd.isna(v) else repr(float(v))) + "|" + shared["status"]
     groups = shared.groupby(KEY + ["_rank"], sort=False)
     first_file, first_value = groups["file"].transform("first"), groups["_value"].transform("first")
     first_row = groups["file"].transform(lambda f: f.index[0])
