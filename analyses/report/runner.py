@@ -97,6 +97,10 @@ class ReportError(Exception):
     """A report could not be built; the message is one line."""
 
 
+class WriteError(ReportError):
+    """The report could not be written (a full disk, permissions changed mid-run)."""
+
+
 def chapter_paths() -> list[Path]:
     """Source files of the report chapters, in report order."""
     return [CHAPTERS_DIR / f"{stem}.md" for stem in REPORT_CHAPTERS]
@@ -199,14 +203,14 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
         created = _make_folder(Path(out_dir))
     except OSError as exc:
         print(f"error: {area.name}: cannot write the report to {Path(out_dir)} ({exc.strerror or exc})", file=sys.stderr)
-        return 1
+        return 2
     try:
         with _quiet(verbose):
             folder = _build(area, chapters, data_dir, out_dir, timeout, settings or {})
     except ReportError as exc:
         _remove_empty(created)
         print(f"error: {area.name}: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, WriteError) else 1
     except BaseException:
         _remove_empty(created)
         raise
@@ -246,12 +250,12 @@ def _quiet(verbose: bool):
     sys.stderr.flush()
     saved = os.dup(2)
     try:
-        with tempfile.TemporaryFile() as sink:
+        with tempfile.TemporaryFile() as sink, contextlib.redirect_stderr(open(os.devnull, "w")) as python_sink:
             os.dup2(sink.fileno(), 2)
             try:
                 yield
             finally:
-                sys.stderr.flush()
+                python_sink.close()
                 os.dup2(saved, 2)
     finally:
         os.close(saved)
@@ -270,7 +274,7 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
         work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=out_dir))
         work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
     except OSError as exc:
-        raise ReportError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
+        raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     try:
         with _package_importable():
             notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings, km)
@@ -284,7 +288,7 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         _replace_dir(work, target)
     except OSError as exc:  # a full disk, permissions changed mid-run
-        raise ReportError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
+        raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(work.with_name(work.name + ".old"), ignore_errors=True)
@@ -441,12 +445,29 @@ def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
 
 
 def fingerprint(data_dir: str | Path | None, chapters: list[Path], settings: dict | None = None) -> str:
-    """Hash of what a report depends on: the data folder's CSVs, the chapter sources, analyses/*.py."""
-    files = [*sorted(_data_folder(data_dir).glob("*.csv")), *chapters, *sorted(PACKAGE_DIR.rglob("*.py"))]
+    """Hash of everything a report depends on, each file named by its path relative to its root.
+
+    The data folder (every file), the chapter sources, the whole ``analyses`` package
+    (recursively, caches left out), ``references.bib`` (the report's citations) and ``_ext/``
+    (the assets inlined into report.html), plus the settings.
+    """
     digest = hashlib.sha256(json.dumps(settings or {}, sort_keys=True).encode())
-    for path in files:
-        digest.update(f"{path.name}\0{_sha256(path)}\n".encode())
+    for label, path in fingerprint_files(data_dir, chapters):
+        digest.update(f"{label}\0{_sha256(path)}\n".encode())
     return digest.hexdigest()
+
+
+def fingerprint_files(data_dir: str | Path | None, chapters: list[Path]) -> list[tuple[str, Path]]:
+    """(label, path) of every file ``fingerprint`` hashes, in a stable order."""
+    def tree(root: Path, label: str) -> list[tuple[str, Path]]:
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and not p.name.startswith(".") and p.suffix not in (".pyc", ".pyo"))
+        return [(f"{label}/{p.relative_to(root).as_posix()}", p) for p in files]
+
+    files = [*tree(_data_folder(data_dir), "data"), *[(f"chapters/{c.name}", c) for c in chapters],
+             *tree(PACKAGE_DIR, "analyses"), *tree(ROOT / "_ext", "_ext")]
+    bib = ROOT / "references.bib"
+    return files + ([("references.bib", bib)] if bib.is_file() else [])
 
 
 def _sha256(path: Path) -> str:
