@@ -186,3 +186,12 @@ def test_bundled_data_records_each_rows_release(ds):
     assert ds.indicators["release"].notna().all()
     assert set(ds.indicators.loc[ds.indicators.source == B1_2024, "release"]) == {2024}
     assert tables.datapackage()["resources"][0]["schema"]["fields"][-1]["name"] == "release"
+
+
+def test_sgo_exits_2024_25_come_from_lait_where_dfes_file_stops(ds):
+    rows = ds.indicators[(ds.indicators.indicator == "sgo_exits_count") & (ds.indicators.old_la_code == "816")]
+    by_year = rows.set_index("time_period")
+    assert by_year.loc[2025, "source"] == "bds_long_0.parquet" and by_year.loc[2025, "value"] == 12
+    # DfE's own file wins the years it holds (LAIT repeats each year's figure from that year's release).
+    assert by_year.loc[2024, "source"] == "la_children_who_ceased_during_the_year.csv"
+    assert by_year.loc[2022, "status"] == "c"  # DfE's c, not LAIT's '-'

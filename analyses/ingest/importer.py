@@ -35,6 +35,7 @@ from analyses.data.schema import (
     UnrecognisedFileError,
 )
 
+LAIT = "DfE Local Authority Interactive Tool (LAIT)"
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")  # Excel's '1,234' in a quoted cell
@@ -85,7 +86,7 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
         rows = lait_to_rows(frame, region_codes)
         if rows.empty:
             raise UnrecognisedFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
-        return rows, "DfE Local Authority Interactive Tool (LAIT)"
+        return rows, LAIT
     records = [] if published_topic(frame) else privacy.looks_like_records(frame)
     if records:
         raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
@@ -327,9 +328,12 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
         rows, layout = tidy_rows(path, frame, region_codes)
         rows = parse_values(path, rows)
         rows = parse_periods(path, rows)
+        if layout == LAIT:  # LAIT repeats each year's figure from that year's release
+            rows["release"] = rows["time_period"]
         rows = normalise_geography(path, rows, las, report)
         check_duplicates(path, rows)
-        small = rows["indicator"].isin(disclosure.COUNTS) & disclosure.is_small(rows["value"])
+        # LAIT is DfE's own published compilation: its small counts (e.g. SGO exits) are as published.
+        small = rows["indicator"].isin(disclosure.COUNTS) & disclosure.is_small(rows["value"]) & (layout != LAIT)
         rows["source"] = (COUNCIL if small.any() else "") + path.name
     if "release" not in rows or rows["release"].isna().all():
         rows["release"] = int(rows["time_period"].max()) if len(rows) else 0
@@ -404,8 +408,11 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
 
 
 def _rank(rows: pd.DataFrame) -> pd.Series:
-    """Precedence of rows for the same cell: a council's own rows first, then the newer release."""
-    return disclosure.is_council(rows).astype(int) * 10_000 + rows["release"].astype(int)
+    """Precedence of rows for the same cell: a council's own rows first, then the newer release, then
+    DfE's own file over LAIT's copy of the same release (LAIT, the one Parquet input, is a compilation)."""
+    compiled = rows["source"].str.endswith(".parquet")
+    return (disclosure.is_council(rows).astype(int) * 100_000 + rows["release"].astype(int) * 10
+            + (~compiled).astype(int))
 
 
 def _conflicts(parts: list[pd.DataFrame]) -> list[str]:

@@ -183,7 +183,8 @@ LAYOUTS = (
     ),
 )
 
-LAIT_MEASURES = {"CareApplications": "care_applications_rate", "FSP_NEW_GOODDEV": "eyfsp_gld_pct"}
+LAIT_MEASURES = {"CareApplications": "care_applications_rate", "FSP_NEW_GOODDEV": "eyfsp_gld_pct",
+                 "LAC_ceased_SGO": "sgo_exits_count"}
 
 
 def lait_to_rows(frame: pd.DataFrame, region_codes: dict[str, str]) -> pd.DataFrame:

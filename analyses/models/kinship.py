@@ -47,13 +47,13 @@ def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
         "geographic_level": merged["geographic_level"], "key": merged["key"], "la_name": merged["la_name"],
         "region_code": merged["region_code"], "time_period": merged["time_period"],
         "count": merged["value"].where(has_count), "population": merged["value_population"],
-        "value": rate.where(has_count & has_population), "status": status,
+        "value": rate.where(has_count & has_population), "status": status, "count_status": merged["status"],
     }).sort_values(["geographic_level", "key", "time_period"]).reset_index(drop=True)
 
 
 def _series(frame: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
     rows = frame[(frame["geographic_level"] == level) & (frame["key"] == key)]
-    return rows[["time_period", "value", "status", "count", "population"]].reset_index(drop=True)
+    return rows[["time_period", "value", "status", "count", "population", "count_status"]].reset_index(drop=True)
 
 
 def series(frame: pd.DataFrame, area: Area) -> pd.DataFrame:
@@ -112,7 +112,7 @@ def latest(frame: pd.DataFrame, area: Area) -> dict:
         "year": int(own["time_period"]),
         "count": int(own["count"]) if shown else None,
         "rate": float(own["value"]) if shown else None,
-        "status": own["status"],
+        "status": own["count_status"] if shown else own["status"],  # the count's status: one value, one status
         "england_rate": float(england["value"]),
         "england_count": int(england["count"]),
         "compared": compared,
@@ -162,13 +162,16 @@ def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
     if area.is_england:
         return ""
     parts = []
+    years = {figures["year"] for figures in exits.values()}
     for indicator, order in ORDERS.items():
         figures = exits[indicator]
+        when = f" in {financial_year(figures['year'])}" if len(years) > 1 else ""  # the orders' latest years differ
         if figures["count"] is None:
-            parts.append(f"the number leaving on a {order} is {missing_phrase(figures['status'])}")
+            parts.append(f"the number leaving on a {order}{when} is {missing_phrase(figures['status'])}")
         else:
-            parts.append(f"{figures['count']:,} left on a {order}")
-    text = f"**{area.name}, {financial_year(exits['sgo_exits_count']['year'])}:** " + "; ".join(parts) + "."
+            parts.append(f"{figures['count']:,} left on a {order}{when}")
+    heading = area.name if len(years) > 1 else f"{area.name}, {financial_year(years.pop())}"
+    text = f"**{heading}:** " + "; ".join(parts) + "."
     if any(figures["count"] is not None for figures in exits.values()):
         text += " With counts this small, a change of a few children moves the rate a long way, so look at several years together."
     return text
