@@ -9,6 +9,7 @@ import plotly.io as pio
 import pytest
 
 import analyses.views.charts as charts
+from analyses.views import demand as demand_view
 from analyses.models import benchmark, demand, domestic_abuse, tiers as widget_tiers
 from analyses.views import domestic_abuse as domestic_abuse_charts, profile as profile_view
 from analyses.workshop import static as widget_static, views as widget_views
@@ -195,7 +196,7 @@ def _report_and_workshop_figures(ds):
         "trend": charts.trend_chart(trend_frame(), "Title", "Rate"),
         "bars": charts.comparison_bar(["a", "b"], {"One": [1.0, None], "Two": [2.0, 3.0]}, "Title"),
         "range": charts.estimate_range_chart(["a"], [1.0], [0.5], [2.0], "Title", "x", reference=1, reference_label="No change"),
-        "funnel": demand.funnel_chart(demand.funnel(ds, area), "Title"),
+        "funnel": demand_view.funnel_chart(demand.funnel(ds, area), "Title"),
         "ranking dropdown": profile_view.ranking_views(ds, area, local)[0],
         "neighbour dropdown": profile_view.neighbour_chart(ds, area, local)[0],
         "domestic abuse trends": domestic_abuse_charts.trend_views(measures, area)[0],
