@@ -13,7 +13,6 @@ from analyses.views import demand as demand_view
 from analyses.models import benchmark, demand, domestic_abuse, tiers as widget_tiers
 from analyses.views import domestic_abuse as domestic_abuse_charts, profile as profile_view
 from analyses.workshop import static as widget_static, views as widget_views
-from analyses.views.renderer import RENDERER_NAME
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -46,18 +45,21 @@ def trend_frame() -> pd.DataFrame:
 
 
 def html_bundle(fig) -> str:
-    return fig._repr_mimebundle_()["text/html"]
+    return charts.RENDERER.to_mimebundle(fig.to_plotly_json())["text/html"]
 
 
 def trace(fig, name: str):
     return next(t for t in fig.data if t.name == name)
 
 
-def test_importing_charts_makes_the_book_renderer_the_default():
-    assert pio.renderers.default == RENDERER_NAME
-    bundle = charts.trend_chart(trend_frame(), "t", "y")._repr_mimebundle_()
+def test_show_emits_offline_html_and_plotly_json(monkeypatch):
+    shown = []
+    monkeypatch.setattr(charts, "display", lambda obj, raw=False: shown.append(obj))
+    charts.show(charts.trend_chart(trend_frame(), "t", "y"), charts.chart_table(trend_frame()), "alt")
+    bundle = shown[0]
     assert set(bundle) == {"text/html", "application/vnd.plotly.v1+json"}
     assert bundle["application/vnd.plotly.v1+json"]["config"]["displaylogo"] is False
+    assert bundle["application/vnd.plotly.v1+json"]["layout"]["template"]["layout"]["font"]["family"] == charts.FONT
 
 
 def test_chart_html_is_offline_and_has_no_logo_or_mathjax():
@@ -140,10 +142,10 @@ def test_names_are_escaped_everywhere():
 
 def test_text_alternative_and_data_table_are_shown(monkeypatch):
     shown = []
-    monkeypatch.setattr(charts, "display", shown.append)
+    monkeypatch.setattr(charts, "display", lambda obj, raw=False: shown.append(obj))
     fig = charts.trend_chart(trend_frame(), "Camden's rate rose", "Rate")
     charts.show(fig, charts.chart_table(trend_frame()), "Camden's rate rose from 41 to 43.")
-    assert shown[0] is fig
+    assert "Camden&#x27;s rate rose" in shown[0]["text/html"]
     extras = shown[1].data
     assert '<p class="chart-alt">Camden&#x27;s rate rose from 41 to 43.</p>' in extras
     assert "<details" in extras and "Data table for this chart" in extras

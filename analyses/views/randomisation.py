@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analyses.views.charts import FONT, PALETTE, TEXT_COLOUR
+from analyses.views.charts import FONT, PALETTE, TEMPLATE, TEXT_COLOUR
 from analyses.views.sliders import Step, add_slider
 
 BIN_WIDTH = 0.05
@@ -106,7 +106,7 @@ def slider_chart(estimates: pd.DataFrame, true_effect: float, active: float = 1.
                     "shapes": shapes, "annotations": panels + notes},
         ))
     fig.update_layout(
-        font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
+        template=TEMPLATE, font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
         title={"x": 0, "xanchor": "left", "y": 0.985, "yanchor": "top", "font": {"size": 19}}, showlegend=False, bargap=0,
         hovermode="closest", height=790, margin={"l": 70, "r": 30, "t": 155, "b": 210},
     )
