@@ -24,7 +24,6 @@ from analyses.models import benchmark
 from analyses.data.schema import SYMBOLS
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, Area
-from analyses.views.methods import symbol_text
 
 FACTORS = {  # count indicator -> who the abuse concerned
     "da_factor_parent_count": "A parent or carer",
@@ -127,13 +126,6 @@ def latest_table(ds: Dataset, area: Area, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def describe(value: float, status: str, value_format: str) -> str:
-    """A value for a sentence: the number, or what its suppression symbol means."""
-    if status in SYMBOLS:
-        return symbol_text(status)
-    return "not available" if pd.isna(value) else value_format.format(value)
-
-
 def summary(table: pd.DataFrame, year: int | None) -> dict:
     """Figures for ``publish_summary('domestic_abuse', ...)``: per factor, the count, rate and share."""
     def number(value: float) -> float | None:
@@ -152,82 +144,3 @@ def summary(table: pd.DataFrame, year: int | None) -> dict:
     return out
 
 
-def period_label(year: int) -> str:
-    """DfE's reporting year as readers know it: 2025 -> '2024-25' (the year to 31 March 2025)."""
-    return f"{year - 1}-{year % 100:02d}"
-
-
-def versus_england(significance: str) -> str:
-    """Words for a sentence from ``benchmark.significance``: 'lower than England' -> 'significantly lower than'."""
-    words = {"higher than England": "significantly higher than", "lower than England": "significantly lower than",
-             "similar to England": "not significantly different from"}
-    return words.get(significance, "not tested against")
-
-
-def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
-    """The chapter's headline sentence (Markdown) for one factor's row of ``latest_table``."""
-    who = FACTORS[row["factor"]].lower()
-    lead = f"**{area.name}, {period}.** "
-    if area.is_england:
-        return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
-                f"{row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that recorded a factor.")
-    england = (f"England's rate was {row['england_rate']:.1f} per 10,000 children ({row['england_share']:.1f}% of "
-               f"assessments that recorded a factor), and the average of {area.name}'s statistical neighbours "
-               f"{describe(row['neighbours_rate'], 'derived', '{:.1f}')}.")
-    if row["count_status"] in SYMBOLS or pd.isna(row["count"]):
-        return (lead + f"The number of assessments identifying domestic abuse concerning {who} is "
-                f"{describe(row['count'], row['count_status'], '{:,.0f}')}, so its rate and share cannot be shown. "
-                + england)
-    return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
-            f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {versus_england(significance)} "
-            f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
-            f"a factor. " + england)
-
-
-
-def parent_factors_text(ds: Dataset, area: Area) -> str:
-    """A sentence comparing the two leading assessment factors about a parent or carer, their mental
-    health and domestic abuse, in the latest year both were published for ``area`` ("" if never)."""
-    if MENTAL_HEALTH not in set(ds.metadata["indicator"]):
-        return ""  # a data folder imported before the guide read this factor
-    counts = {key: ds.series(indicator, area).set_index("time_period")
-              for key, indicator in (("mh", MENTAL_HEALTH), ("da", "da_factor_parent_count"))}
-    years = sorted(set(counts["mh"].index) & set(counts["da"].index))
-    if not years:
-        return ""
-
-    def published(year: int) -> tuple[float, float] | None:
-        rows = [counts[key].loc[year] for key in ("mh", "da")]
-        shown = all(r["status"] not in SYMBOLS and pd.notna(r["value"]) for r in rows)
-        return (float(rows[0]["value"]), float(rows[1]["value"])) if shown else None
-
-    latest = years[-1]
-    values = published(latest)
-    if values is None:
-        mh, da = (counts[key].loc[latest] for key in ("mh", "da"))
-        return (f"{area.name}, {period_label(latest)}: assessments recording parents' or carers' mental health, "
-                f"{describe(mh['value'], mh['status'], '{:,.0f}')}; recording domestic abuse concerning a parent or "
-                f"carer, {describe(da['value'], da['status'], '{:,.0f}')}. The two cannot be compared.")
-    mh, da = values
-    text = (f"{area.name}, {period_label(latest)}: parents' or carers' mental health was recorded in {mh:,.0f} "
-            f"assessments and domestic abuse concerning a parent or carer in {da:,.0f}. ")
-
-    def leader(year: int) -> str | None:
-        """The factor recorded more often in ``year``: "level", or None where either count is unpublished."""
-        pair = published(year)
-        return None if pair is None else "level" if pair[0] == pair[1] else \
-            "Mental health" if pair[0] > pair[1] else "Domestic abuse"
-
-    leaders = [leader(year) for year in years]
-    now = leaders[-1]
-    if now == "level":
-        return text + "The two were level."
-    first = len(years) - 1  # the first year of the latest run of years with the same leader
-    while first > 0 and leaders[first - 1] == now:
-        first -= 1
-    if first < len(years) - 1:
-        since = "in every year of these figures" if first == 0 else f"every year since {period_label(years[first])}"
-        return text + f"{now} has been the more frequent of the two {since}."
-    if first > 0 and leaders[first - 1] is not None:
-        return text + f"{now} was the more frequent of the two, which it was not in {period_label(years[first - 1])}."
-    return text + f"{now} was the more frequent of the two."
