@@ -7,7 +7,7 @@ import pytest
 from analyses.models import benchmark
 from analyses.views import wording
 from analyses.views import domestic_abuse as dac
-from analyses.data import dataset as data
+from analyses.data import dataset as data, derive
 from analyses.models import domestic_abuse as da
 
 
@@ -56,9 +56,9 @@ def test_zero_denominator_is_not_applicable():
                            "geographic_level": ["Local authority"], "region_code": [""], "old_la_code": ["906"],
                            "value": [0.0], "status": ["published"], "source": ["f"]})
     zero = counts.assign(value=0.0)
-    derived = da._derive(counts, zero, 100, "da_factor_parent_share")
+    derived = derive.ratio(counts, zero, 100, "da_factor_parent_share")
     assert derived["status"].iloc[0] == "z" and math.isnan(derived["value"].iloc[0])
-    missing = da._derive(counts, zero.iloc[0:0], 100, "da_factor_parent_share")
+    missing = derive.ratio(counts, zero.iloc[0:0], 100, "da_factor_parent_share")
     assert missing["status"].iloc[0] == "x"
 
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
+from analyses.data import derive
 from analyses.models import benchmark
-from analyses.data.schema import SYMBOLS
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, Area
 
@@ -48,38 +47,24 @@ def measure_id(factor: str, measure: str) -> str:
     return factor.removesuffix("_count") + f"_{measure}"
 
 
-def _derive(counts: pd.DataFrame, denominators: pd.DataFrame, scale: float, indicator: str) -> pd.DataFrame:
-    """count / denominator x scale to 1 dp for every row of ``counts``, carrying symbols through."""
-    merged = counts.merge(denominators[[*KEYS, "value", "status"]], on=KEYS, how="left", suffixes=("", "_den"))
-    symbols = list(SYMBOLS)
-    status = np.select(
-        [merged["status"].isin(symbols), merged["status_den"].isna(), merged["status_den"].isin(symbols),
-         merged["value_den"] == 0, merged["value"].isna()],
-        [merged["status"], "x", merged["status_den"], "z", "x"], default="derived")
-    value = (merged["value"] / merged["value_den"] * scale).round(1).where(status == "derived")
-    return merged[counts.columns].assign(indicator=indicator, value=value.astype(float), status=status,
-                                         source=f"derived: {counts['indicator'].iloc[0]}")
-
-
 def with_measures(ds: Dataset) -> Dataset:
     """A copy of ``ds`` with the rate and share indicators of each domestic abuse factor (made once per dataset)."""
     return ds.derived("domestic_abuse_measures", _add_measures)
 
 
 def _add_measures(ds: Dataset) -> Dataset:
-    population = ds.rows(POPULATION).assign(time_period=lambda f: f["time_period"] + 1)
     assessments = ds.rows(ASSESSMENTS)
     rows, meta = [ds.indicators], [ds.metadata]
-    for factor, who in FACTORS.items():
+    for factor in FACTORS:
         counts = ds.rows(factor)
         title = ds.meta(factor)["title"]
         for measure, (unit, label) in MEASURES.items():
             indicator = measure_id(factor, measure)
             if measure == "rate":
-                rows.append(_derive(counts, population, 10_000, indicator))
+                rows.append(derive.rate_per_10000(counts, ds.rows(POPULATION), indicator)[counts.columns])
                 method = "Count / ONS population aged 0-17 at the previous mid-year x 10,000, to 1 decimal place."
             else:
-                rows.append(_derive(counts, assessments, 100, indicator))
+                rows.append(derive.ratio(counts, assessments, 100, indicator)[counts.columns])
                 method = f"Count / {ASSESSMENTS} x 100, to 1 decimal place."
             meta.append(pd.DataFrame([{
                 **ds.meta(factor).to_dict(), "indicator": indicator, "title": f"{title}, {label}", "unit": unit,

@@ -15,6 +15,7 @@ import pandas as pd
 from analyses.models.benchmark import byar_interval, compare_with_england
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
+from analyses.data import derive
 from analyses.data.schema import has_figure
 
 ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
@@ -35,19 +36,13 @@ def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
     1 decimal place), status ('derived'; the count's own symbol when it is suppressed; 'x'
     when there is no population for the previous mid-year).
     """
-    counts = ds.rows(indicator).assign(key=lambda r: _area_key(r))
-    population = ds.rows("population_0_17").assign(key=lambda r: _area_key(r), time_period=lambda r: r["time_period"] + 1)
-    merged = counts.merge(population[["geographic_level", "key", "time_period", "value"]],
-                          on=["geographic_level", "key", "time_period"], how="left", suffixes=("", "_population"))
-    has_count = merged["status"].isin(("published", "derived")) & merged["value"].notna()
-    has_population = merged["value_population"].notna() & (merged["value_population"] > 0)
-    rate = (merged["value"] / merged["value_population"] * 10_000).round(1)
-    status = np.where(~has_count, merged["status"], np.where(has_population, "derived", "x"))
+    rates = derive.rate_per_10000(ds.rows(indicator), ds.rows(derive.POPULATION), indicator)
     return pd.DataFrame({
-        "geographic_level": merged["geographic_level"], "key": merged["key"], "la_name": merged["la_name"],
-        "region_code": merged["region_code"], "time_period": merged["time_period"],
-        "count": merged["value"].where(has_count), "population": merged["value_population"],
-        "value": rate.where(has_count & has_population), "status": status, "count_status": merged["status"],
+        "geographic_level": rates["geographic_level"], "key": _area_key(rates), "la_name": rates["la_name"],
+        "region_code": rates["region_code"], "time_period": rates["time_period"], "count": rates["count"],
+        "population": rates["denominator"], "value": rates["value"], "status": rates["status"],
+        # the count's own status (published, or its symbol): one value, one status
+        "count_status": np.where(rates["count"].notna(), "published", rates["status"]),
     }).sort_values(["geographic_level", "key", "time_period"]).reset_index(drop=True)
 
 
