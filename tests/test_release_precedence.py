@@ -12,7 +12,7 @@ import pytest
 from analyses.cli import main
 from analyses.data import dataset, lookups, tables
 from analyses.data.paths import DATA_DIR
-from analyses.data.schema import DataFileError, ImportErrors
+from analyses.data.schema import DataFileError
 from analyses.ingest.importer import import_files
 
 CSC = "dfe-csc-outcomes-enablers"

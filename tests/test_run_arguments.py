@@ -7,13 +7,13 @@ import sys
 import time
 
 import pytest
+from test_runner import CHAPTER, FAIL_ENV, TIMEOUT, use_fixture_chapter
 
 from analyses import cli
 from analyses.data import lookups
 from analyses.data.geography import UnknownAreaError, area_aliases, resolve_area
 from analyses.data.paths import ROOT
 from analyses.report import runner
-from test_runner import CHAPTER, FAIL_ENV, TIMEOUT, use_fixture_chapter
 
 LAS = lookups.load_local_authorities()
 

@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyses.data.indicators import BY_ID, metadata_frame
 from analyses.data import disclosure, lookups
+from analyses.data.indicators import BY_ID, metadata_frame
+from analyses.data.paths import DATA_DIR
 from analyses.data.schema import (
-    COUNCIL, INDICATOR_COLUMNS, LA_COLUMNS, PRIMARY_KEY, RANGE_TEXT, SCHEMA_FILE, STATUSES, UNIT_RANGES,
+    COUNCIL,
+    INDICATOR_COLUMNS,
+    LA_COLUMNS,
+    PRIMARY_KEY,
+    RANGE_TEXT,
+    SCHEMA_FILE,
+    STATUSES,
+    UNIT_RANGES,
     TableError,
 )
-from analyses.data.paths import DATA_DIR
 
 MARKUP = r"[<>]"
 

@@ -24,16 +24,23 @@ import numpy as np
 import pandas as pd
 
 from analyses.data import derive, disclosure, lookups, tables
-from analyses.ingest import privacy
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL, name_key
 from analyses.data.indicators import RATE_OF_COUNT
-from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic
 from analyses.data.paths import DATA_DIR
-from analyses.ingest.rawfiles import read_table
 from analyses.data.schema import (
-    COUNCIL, DERIVED, INDICATOR_COLUMNS, PRIMARY_KEY, SYMBOLS, DataFileError, ImportErrors, TableError,
+    COUNCIL,
+    DERIVED,
+    INDICATOR_COLUMNS,
+    PRIMARY_KEY,
+    SYMBOLS,
+    DataFileError,
+    ImportErrors,
+    TableError,
     UnrecognisedFileError,
 )
+from analyses.ingest import privacy
+from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic
+from analyses.ingest.rawfiles import read_table
 
 LAIT = "DfE Local Authority Interactive Tool (LAIT)"
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}

@@ -66,13 +66,13 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import papermill_engines
 from papermill.execute import raise_for_execution_errors
-from traitlets.config import Config
 from tqdm import tqdm
+from traitlets.config import Config
 
 from analyses.data import dataset as data
-from analyses.report import page as report_page
 from analyses.data.geography import ENGLAND, Area, UnknownAreaError
 from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
+from analyses.report import page as report_page
 from analyses.report.summary import collect_summaries
 
 REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
