@@ -37,7 +37,7 @@ class TierAssumption:
 
 RPC_REFERRED, RPC_STARTED = 6110, 4802  # DWP Reducing Parental Conflict evaluation [2.22]
 
-DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; take-up [2.14] [2.14] [2.22]
+DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a]; FGC cost assumed (see models/fgc.py); take-up [2.14] [2.14] [2.22]
     TierAssumption("Universal", "antenatal co-parenting classes", 100.0, 0.95,
                    "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
                    "Take-up of the universal 15 hours of early education for 3 and 4 year olds, January 2024"),
@@ -48,8 +48,8 @@ DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; t
                    round(RPC_STARTED / RPC_REFERRED, 2),
                    "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
                    f"Parents who started Reducing Parental Conflict support: {RPC_STARTED:,} of {RPC_REFERRED:,} referred"),
-    TierAssumption("Specialist", "a Family Group Conference at pre-proceedings", round(fgc.DEFAULTS.cost_per_conference), 1.0,
-                   "Cost of a conference implied by the FGC trial's net saving (see the FGC chapter)",
+    TierAssumption("Specialist", "a Family Group Conference at pre-proceedings", fgc.NATIONAL_INPUTS["conference_cost"].central, 1.0,
+                   "The FGC chapter's assumed cost of a conference (no cost per conference is published)",
                    "Assumption: every family offered one takes part"),
 )
 DEFAULTS = {a.tier: a for a in DEFAULT_ASSUMPTIONS}
