@@ -561,7 +561,8 @@ def probability_at_least(est: Estimate, output: str, threshold: float) -> float:
     return float(np.mean(est.results[output] >= threshold))
 
 
-def needed_for(est: Estimate, output: str, target: float) -> dict[str, float | None]:
+def needed_for(est: Estimate, output: str, target: float,
+               names: tuple[str, ...] | None = None) -> dict[str, float | None]:
     """For each input on its own: the value it would need (others at their draws) for the median of
     ``output`` to reach ``target``; None when no value in the input's natural limits gets there.
 
@@ -574,7 +575,7 @@ def needed_for(est: Estimate, output: str, target: float) -> dict[str, float | N
               "care_application_rate": (0.0, 200.0)}
     answer: dict[str, float | None] = {}
     for name, item in est.inputs.items():
-        if item.shape == "fixed" or name not in limits:
+        if item.shape == "fixed" or name not in limits or (names is not None and name not in names):
             continue
 
         def median_at(x: float) -> float:
@@ -585,7 +586,7 @@ def needed_for(est: Estimate, output: str, target: float) -> dict[str, float | N
         if f_lo * f_hi > 0:
             answer[name] = None
             continue
-        for _ in range(50):
+        for _ in range(40):
             mid = (lo + hi) / 2
             f_mid = median_at(mid) - target
             if f_mid * f_lo > 0:

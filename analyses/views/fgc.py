@@ -185,7 +185,8 @@ QUANTITIES = {
 
 
 def _rounded(name: str, value: float) -> float:
-    return float(round(value, 1)) if name.startswith("children") or name == "pre_proceedings_children" else significant(value)
+    """Children to two decimals (the words then round to whole numbers); money and days to two significant figures."""
+    return float(round(value, 2)) if name.startswith("children") else significant(value)
 
 
 def results_table(est: fgc.Estimate) -> pd.DataFrame:
@@ -213,7 +214,8 @@ def assumptions_table(est: fgc.Estimate) -> pd.DataFrame:
 
 
 def summary(est: fgc.Estimate) -> dict:
-    """summary.json's ``fgc`` section: rounded as the text rounds (children to 0.1 so small areas are not 0)."""
+    """summary.json's ``fgc`` section, rounded so that the words made from it are the page's words: money and
+    days to two significant figures, children to two decimals (so small areas are not 0)."""
     def block(key: str) -> dict:
         f = est.figures[key]
         return {"central": _rounded(key, f.central), "low": _rounded(key, f.low), "high": _rounded(key, f.high)}
@@ -379,14 +381,15 @@ def headline_conditions(est: fgc.Estimate) -> str:
     old = {"share_after_pre_proceedings": 1.0, "already_offered": 0.0}
     old_children = fgc.median_with(est, "children_avoiding_care", old)
     old_net_two = 2 * fgc.median_with(est, "net_saving", old)
-    need_children = fgc.needed_for(est, "children_avoiding_care", FOUNDATIONS_CHILDREN)
-    need_money = fgc.needed_for(est, "net_saving", FOUNDATIONS_SAVING_TWO_YEARS / 2)
+    need_children = fgc.needed_for(est, "children_avoiding_care", FOUNDATIONS_CHILDREN,
+                                   ("effect", "share_after_pre_proceedings", "already_offered"))
+    need_money = fgc.needed_for(est, "net_saving", FOUNDATIONS_SAVING_TWO_YEARS / 2, ("days_avoided_per_child", "foster_week"))
     effect = est.inputs["effect"]
     parts = [
         f"Our median for England is {children(e.central)} a year (90% interval {children_number(e.low)} to "
         f"{children_number(e.high)}); {chance(p2000)} of the draws reach 2,000. Our figure is not evidence for or "
         f"against Foundations' headline, because we do not know how it was made. What we can say is what our "
-        f"model would need to reach it:",
+        f"model would need to reach it:\n",
         f"- **Every care application preceded by pre-proceedings, and no family offered an FGC today.** With both, the "
         f"median becomes {children(old_children)} a year, and the net saving over two years "
         f"{money(old_net_two)}. Neither condition has a source; the method below gives the ones we have.",
@@ -410,6 +413,44 @@ def headline_conditions(est: fgc.Estimate) -> str:
         f"years of referrals, counting only the days in care avoided in the six months after each referral. "
         + (f"To reach £150 million with the other inputs over their ranges would need {' or '.join(money_needs)}; "
            if money_needs else "")
-        + "savings beyond that window, which the trial summaries we could read do not report, are the likeliest "
-          "difference.")
+        + "savings after that window, which the trial summaries we could read do not report, would be another "
+          "route, but without Foundations' method we cannot say which it used.")
     return "\n".join(parts)
+
+
+def trial_interval_text(trial: fgc.TrialResults = fgc.TRIAL) -> str:
+    """How the effect's interval and the days' spread are computed (Markdown, numbers from the model)."""
+    effect, days = fgc.NATIONAL_INPUTS["effect"], fgc.NATIONAL_INPUTS["days_avoided_per_child"]
+    return (
+        f"The trial's summaries give no confidence interval, so the interval is ours, from the two arms' "
+        f"proportions ({trial.looked_after_usual:.1%} and {trial.looked_after_fgc:.1%}). Brothers and sisters share "
+        f"a family's outcome, so we treat each family as a cluster: the design effect is 1 + (m − 1) × ICC with "
+        f"m = {trial.children_per_family:.2f} children per family and an intra-family correlation of 1, that is "
+        f"{trial.design_effect:.2f}, which leaves an effective sample of {trial.children / trial.design_effect:,.0f} "
+        f"(the number of families), taken as split evenly between the arms. The standard error of the difference "
+        f"is then {trial.effect_se * 100:.1f} points and the 90% interval {effect.low:.1%} to {effect.high:.1%}. "
+        f"For the days in care the spread is not published either; we use the largest standard deviation a count "
+        f"of days between 0 and {trial.window_days:.0f} with these averages can have, on the same effective sample, "
+        f"which gives a 90% interval of {days.low:.0f} to {days.high:.0f} days per child referred.")
+
+
+def per_child_check(est: fgc.Estimate) -> str:
+    """Our net saving per child newly offered, beside the trial's £960 per child referred (plain text)."""
+    offered = est.results["children_offered"]
+    per_child = est.results["net_saving"][offered > 0] / offered[offered > 0]
+    median = float(pd.Series(per_child).median()) if len(per_child) else math.nan
+    return (f"Per child newly offered a conference, our median net saving is {money(median)}, counting only the "
+            f"six-month window")
+
+
+def national_text(nat: fgc.National) -> str:
+    """England's own run beside the sum of the LAs (Markdown)."""
+    e, total = nat.england, nat.sum_of_areas
+    borrowed = int(nat.areas["uses_england_rate"].sum())
+    return (
+        f"England's own run gives {interval_text(e.children_avoiding_care, 'children')} avoiding care a year and a net "
+        f"saving of {interval_text(e.net_saving, 'money')} a year. Adding up the {len(nat.areas)} local authorities' "
+        f"runs gives {interval_text(total['children_avoiding_care'], 'children')} and "
+        f"{interval_text(total['net_saving'], 'money')}. The two differ a little because each council's own rates "
+        f"and populations are used, and {borrowed} areas with no published rate borrow England's. The chance that "
+        f"the net saving is above zero is {chance(e.probability_positive)} in both, for the reason given above.")

@@ -97,7 +97,10 @@ def money(value: float, about: bool = True, exact: bool = False) -> str:
 
 
 def children_number(n: float) -> str:
-    """Children as a whole number: 0 -> '0', 0.7 -> 'fewer than 1', 12.5 -> '13', 2281.2 -> '2,281'."""
+    """Children as a whole number: 0 -> '0', 0.7 -> 'fewer than 1', 12.5 -> '13', 2281.2 -> '2,281'.
+
+    ``n`` is first rounded to two decimals, as summary.json stores it, so both give the same words."""
+    n = round(n, 2)
     if 0 < n < 1:
         return "fewer than 1"
     whole = math.floor(abs(n) + 0.5)
@@ -118,7 +121,7 @@ def about_count(n: float) -> str:
 
 def chance(p: float) -> str:
     """A probability in words: 0.9863 -> '99%', 0.9999 -> 'more than 99%', 0.0001 -> 'less than 1%'."""
-    if p > 0.995:
+    if p >= 0.995:
         return "more than 99%" if p < 1 else "100%"
     if p < 0.005:
         return "less than 1%" if p > 0 else "0%"
