@@ -257,7 +257,7 @@ def money_chart(est: fgc.Estimate):
            f"Cost of conferences {interval_text(est.conference_cost, 'money')}. "
            f"Saving on care {interval_text(est.gross_saving, 'money')}. Net saving {interval_text(est.net_saving, 'money')}; "
            f"the chance that it is above zero is {chance(est.probability_positive)}.")
-    return fig, charts.chart_table(results_table(est), value_format="{:,.1f}"), alt
+    return fig, charts.chart_table(results_table(est), value_format="{:,.10g}"), alt
 
 
 OUTPUT_WORDS = {"net_saving": ("net saving", "Net saving a year (£)"),
@@ -369,7 +369,7 @@ def la_chart(nat: fgc.National, count: int = 15):
         "Uses England's rate": top["uses_england_rate"].map({True: "yes", False: "no"})})
     alt = (f"Range chart of the {count} local authorities with the most children estimated to avoid care a year, "
            f"median and 90% interval. The data table lists every local authority in England, largest first.")
-    return fig, charts.chart_table(table, value_format="{:,.1f}"), alt
+    return fig, charts.chart_table(table, value_format="{:,.10g}"), alt
 
 
 # Foundations' headline ----------------------------------------------------------------------------------
