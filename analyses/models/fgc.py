@@ -161,7 +161,7 @@ NATIONAL_INPUTS: dict[str, Input] = {i.name: i for i in (
     Input("children_per_family", TRIAL.children_per_family, TRIAL.children / TRIAL.families_randomised,
           TRIAL.children_per_family, "triangular", ("f3-1", "f3-4"), ("f3-1", "f3-4")),
     Input("share_after_pre_proceedings", 0.5, 0.3, 0.8, "triangular", ("f3-8",), (OURS,)),
-    Input("already_offered", 0.5, 0.25, 0.75, "triangular", ("f3-9", "f3-11"), (OURS,)),
+    Input("already_offered", 0.5, 0.25, 0.75, "triangular", ("f3-9",), (OURS,)),
     _normal("days_avoided_per_child", TRIAL.days_avoided, TRIAL.days_se, ("f3-2",)),
     Input("foster_week", FOSTER_WEEK_PSSRU_2017, FOSTER_WEEK_DFE_2016, FOSTER_WEEK_CMA_2021, "triangular",
           ("f8-12",), ("f8-11", "f8-10")),
