@@ -1,4 +1,5 @@
 """The FGC estimate: hand-worked cases, the seeded simulation, bounds on settings, and its words."""
+
 import json
 import math
 import time
@@ -18,12 +19,22 @@ def _fixed(**values):
     return {name: item.fixed_at(values.get(name, item.central)) for name, item in fgc.NATIONAL_INPUTS.items()}
 
 
-HAND = dict(effect=0.1, proceedings_share=0.8, children_per_family=2.0, share_after_pre_proceedings=0.5,
-            already_offered=0.2, days_avoided_per_child=30.0, foster_week=700.0, residential_week=3500.0,
-            residential_share=0.1, conference_cost=2000.0)
+HAND = dict(
+    effect=0.1,
+    proceedings_share=0.8,
+    children_per_family=2.0,
+    share_after_pre_proceedings=0.5,
+    already_offered=0.2,
+    days_avoided_per_child=30.0,
+    foster_week=700.0,
+    residential_week=3500.0,
+    residential_share=0.1,
+    conference_cost=2000.0,
+)
 
 
 # The arithmetic ------------------------------------------------------------------------------------------
+
 
 def test_outcomes_by_hand():
     values = {k: np.array([v]) for k, v in HAND.items()} | {"care_application_rate": np.array([10.0])}
@@ -92,6 +103,7 @@ def test_every_input_has_a_source_and_a_range():
 
 # The simulation ---------------------------------------------------------------------------------------
 
+
 def test_seeded_simulation_is_reproducible(ds):
     york = ds.area("York")
     one, two = fgc.estimate(ds, york), fgc.estimate(ds, york)
@@ -106,7 +118,10 @@ def test_draws_follow_each_inputs_range():
     effect = fgc.NATIONAL_INPUTS["effect"]
     assert np.percentile(values["effect"], [5, 95]) == pytest.approx([effect.low, effect.high], abs=0.002)
     share = fgc.NATIONAL_INPUTS["share_after_pre_proceedings"]
-    assert share.low <= values["share_after_pre_proceedings"].min() and values["share_after_pre_proceedings"].max() <= share.high
+    assert (
+        share.low <= values["share_after_pre_proceedings"].min()
+        and values["share_after_pre_proceedings"].max() <= share.high
+    )
     # a triangle's mean is (low + mode + high) / 3
     assert values["share_after_pre_proceedings"].mean() == pytest.approx((0.3 + 0.5 + 0.8) / 3, abs=0.005)
 
@@ -140,6 +155,7 @@ def test_one_area_is_well_under_a_second(ds):
 
 # Local demand ---------------------------------------------------------------------------------------------
 
+
 def test_local_demand_uses_the_last_three_years(ds):
     york = fgc.local_demand(ds, ds.area("York"))
     assert york.rates == (5.3, 4.5, 9.7) and york.years == (2023, 2024, 2025)
@@ -148,7 +164,11 @@ def test_local_demand_uses_the_last_three_years(ds):
     assert (rate.low, rate.central, rate.high) == pytest.approx((4.5, (5.3 + 4.5 + 9.7) / 3, 9.7))
     # by hand, at central values: 6.5 x 34,758 / 10,000 x 0.5 x 1.732 / 0.717 = 27.3 children
     est = fgc.estimate(ds, ds.area("York"))
-    assert est.pre_proceedings_children.low < 6.5 * 3.4758 * 0.5 * (2548 / 1471) / 0.717 < est.pre_proceedings_children.high
+    assert (
+        est.pre_proceedings_children.low
+        < 6.5 * 3.4758 * 0.5 * (2548 / 1471) / 0.717
+        < est.pre_proceedings_children.high
+    )
 
 
 def test_an_area_without_a_rate_uses_englands_and_says_so(ds):
@@ -164,13 +184,17 @@ def test_england_beside_the_sum_of_its_las(ds):
     assert total.central == pytest.approx(england.central, rel=0.05)
     assert england.low < england.central < england.high < fgc_view.FOUNDATIONS_CHILDREN
     york = nation.areas.set_index("la_name").loc["York"]
-    assert york["children_avoiding_care"] == pytest.approx(fgc.estimate(ds, ds.area("York")).children_avoiding_care.central)
+    assert york["children_avoiding_care"] == pytest.approx(
+        fgc.estimate(ds, ds.area("York")).children_avoiding_care.central
+    )
 
 
 def test_foundations_headline_needs_the_old_central_case(ds):
     england = fgc.estimate(ds, ds.area("England"))
     assert fgc.probability_at_least(england, "children_avoiding_care", 2000) < 0.05
-    old = fgc.median_with(england, "children_avoiding_care", {"share_after_pre_proceedings": 1.0, "already_offered": 0.0})
+    old = fgc.median_with(
+        england, "children_avoiding_care", {"share_after_pre_proceedings": 1.0, "already_offered": 0.0}
+    )
     assert old > 2000
     needed = fgc.needed_for(england, "children_avoiding_care", 2000, ("effect",))["effect"]
     assert needed > fgc.NATIONAL_INPUTS["effect"].high
@@ -193,18 +217,22 @@ def test_sensitivity_puts_the_biggest_swing_first(ds):
 
 # Settings are bounded before anything runs -----------------------------------------------------------
 
-@pytest.mark.parametrize("name, value, allowed", [
-    ("pre_proceedings_children", 1e9, "from 0 to 34,758"),
-    ("pre_proceedings_children", -1, "from 0 to 34,758"),
-    ("pre_proceedings_children", float("inf"), "from 0"),
-    ("pre_proceedings_children", True, "from 0"),
-    ("coverage", 1.5, "from 0 to 1"),
-    ("coverage", float("nan"), "from 0 to 1"),
-    ("coverage", "abc", "from 0 to 1"),
-    ("coverage", None, "from 0 to 1"),
-    ("already_offered", -0.1, "from 0 to 1"),
-    ("conference_cost", -5, "from 0 to 50,000"),
-])
+
+@pytest.mark.parametrize(
+    "name, value, allowed",
+    [
+        ("pre_proceedings_children", 1e9, "from 0 to 34,758"),
+        ("pre_proceedings_children", -1, "from 0 to 34,758"),
+        ("pre_proceedings_children", float("inf"), "from 0"),
+        ("pre_proceedings_children", True, "from 0"),
+        ("coverage", 1.5, "from 0 to 1"),
+        ("coverage", float("nan"), "from 0 to 1"),
+        ("coverage", "abc", "from 0 to 1"),
+        ("coverage", None, "from 0 to 1"),
+        ("already_offered", -0.1, "from 0 to 1"),
+        ("conference_cost", -5, "from 0 to 50,000"),
+    ],
+)
 def test_settings_outside_their_range_are_refused_in_one_line(name, value, allowed):
     with pytest.raises(fgc.SettingError) as error:
         fgc.check_settings({name: value}, area_population=34_758)
@@ -214,8 +242,13 @@ def test_settings_outside_their_range_are_refused_in_one_line(name, value, allow
 
 
 def test_plausible_settings_pass_and_a_large_count_warns():
-    assert fgc.check_settings({"coverage": 0.5, "already_offered": None, "la": "York", "pre_proceedings_children": 120},
-                              area_population=34_758) == []
+    assert (
+        fgc.check_settings(
+            {"coverage": 0.5, "already_offered": None, "la": "York", "pre_proceedings_children": 120},
+            area_population=34_758,
+        )
+        == []
+    )
     (warning,) = fgc.check_settings({"pre_proceedings_children": 1000}, area_population=34_758)
     assert "more than 1%" in warning
 
@@ -241,6 +274,7 @@ def test_chapter_parameters_parse_without_papermill_warnings(caplog):
 
 # Words and summary.json ---------------------------------------------------------------------------------
 
+
 def test_rounding_is_stated_once():
     assert money(78_193) == "about £78,000" and money(-44_210) == "about −£44,000"
     assert money(1.63e12) == "about £1,600 billion" and money(12.4e6, about=False) == "£12 million"
@@ -254,7 +288,12 @@ def test_rounding_is_stated_once():
 def test_summary_has_every_key_and_publishes(ds):
     est = fgc.estimate(ds, ds.area("York"))
     summary = fgc_view.summary(est)
-    for key in ("children_avoiding_care_per_year", "days_in_care_avoided_per_year", "conference_cost_gbp", "net_saving_gbp"):
+    for key in (
+        "children_avoiding_care_per_year",
+        "days_in_care_avoided_per_year",
+        "conference_cost_gbp",
+        "net_saving_gbp",
+    ):
         assert set(summary[key]) >= {"central", "low", "high"}
         assert summary[key]["low"] <= summary[key]["central"] <= summary[key]["high"]
     assert 0 <= summary["net_saving_gbp"]["probability_positive"] <= 1
@@ -263,13 +302,17 @@ def test_summary_has_every_key_and_publishes(ds):
     assert summary["assumptions"]["effect"]["source"] == "f3-1"
     shown = []
     import analyses.report.summary as module
+
     original = module.display
     module.display = lambda obj, raw: shown.append(obj)
     try:
         publish_summary("fgc", summary)
     finally:
         module.display = original
-    assert json.loads(json.dumps(shown[0][SUMMARY_MIME]))["fgc"]["net_saving_gbp"]["central"] == summary["net_saving_gbp"]["central"]
+    assert (
+        json.loads(json.dumps(shown[0][SUMMARY_MIME]))["fgc"]["net_saving_gbp"]["central"]
+        == summary["net_saving_gbp"]["central"]
+    )
 
 
 def test_words_from_the_summary_are_the_pages_words(ds):
@@ -277,9 +320,12 @@ def test_words_from_the_summary_are_the_pages_words(ds):
     est = fgc.estimate(ds, ds.area("York"))
     summary = fgc_view.summary(est)
     lines = dict(fgc_view.figure_lines(est))
-    assert lines["Net saving a year"] == fgc_view.interval_text(fgc.Interval(**{
-        k: summary["net_saving_gbp"][k] for k in ("central", "low", "high")}), "money")
-    assert lines["Children avoiding care a year"] == fgc_view.interval_text(fgc.Interval(**summary["children_avoiding_care_per_year"]), "children")
+    assert lines["Net saving a year"] == fgc_view.interval_text(
+        fgc.Interval(**{k: summary["net_saving_gbp"][k] for k in ("central", "low", "high")}), "money"
+    )
+    assert lines["Children avoiding care a year"] == fgc_view.interval_text(
+        fgc.Interval(**summary["children_avoiding_care_per_year"]), "children"
+    )
 
 
 def test_charts_have_findings_and_text_alternatives(ds):
@@ -290,5 +336,8 @@ def test_charts_have_findings_and_text_alternatives(ds):
         go.Figure(fig.to_dict())  # valid plotly
         assert len(alt) > 100 and not table.data.empty
     fig, _, alt = fgc_view.tornado(est)
-    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Net saving a year (£)", "Children avoiding care a year"]
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == [
+        "Net saving a year (£)",
+        "Children avoiding care a year",
+    ]
     assert "cost of a conference" in fig.layout.title.text

@@ -5,6 +5,7 @@ The site is ``$EFP_SITE_DIR`` if set, else ``_build/html`` (built first if missi
 ``test_site.py``). The York report is built into a temporary folder, or taken from
 ``$EFP_REPORTS_DIR/york/<slug>/`` when that is set.
 """
+
 from __future__ import annotations
 
 import html
@@ -22,10 +23,12 @@ from analyses.models import fgc
 from analyses.views import fgc as fgc_view
 from analyses.views.wording import chance
 
-KINDS = {"Children avoiding care a year": ("children_avoiding_care_per_year", "children"),
-         "Days in care avoided a year": ("days_in_care_avoided_per_year", "count"),
-         "Cost of conferences a year": ("conference_cost_gbp", "money"),
-         "Net saving a year": ("net_saving_gbp", "money")}
+KINDS = {
+    "Children avoiding care a year": ("children_avoiding_care_per_year", "children"),
+    "Days in care avoided a year": ("days_in_care_avoided_per_year", "count"),
+    "Cost of conferences a year": ("conference_cost_gbp", "money"),
+    "Net saving a year": ("net_saving_gbp", "money"),
+}
 CHANCE = "Chance that the net saving is above zero"
 
 
@@ -43,8 +46,13 @@ def york_report(tmp_path_factory) -> Path:
         (folder,) = sorted(p.parent for p in (Path(given) / "york").glob("*/report.html"))
         return folder
     out = tmp_path_factory.mktemp("report")
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return out / "york"
 
@@ -66,9 +74,10 @@ def first_figure(text: str, label: str) -> str:
 def expected_from_summary(summary: dict) -> dict[str, str]:
     """The words the summary.json figures make through the one set of formatters."""
     figures = summary["fgc"]
-    words = {label: fgc_view.interval_text(fgc.Interval(**{k: figures[key][k] for k in ("central", "low", "high")}),
-                                           kind)
-             for label, (key, kind) in KINDS.items()}
+    words = {
+        label: fgc_view.interval_text(fgc.Interval(**{k: figures[key][k] for k in ("central", "low", "high")}), kind)
+        for label, (key, kind) in KINDS.items()
+    }
     words[CHANCE] = chance(figures["net_saving_gbp"]["probability_positive"])
     return words
 

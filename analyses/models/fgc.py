@@ -21,6 +21,7 @@ The arithmetic, per draw:
 
 Numbers only: the words for all of this are in ``analyses.views.fgc``.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,6 +44,7 @@ OURS = "ours"  # the source "key" of a range the sources do not give
 
 
 # The trial (FACTS [3.1]-[3.4]) ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TrialResults:
@@ -109,14 +111,17 @@ class TrialResults:
         """
         n = self.effective_per_arm
         w = self.window_days
-        return math.sqrt(self.days_in_care_fgc * (w - self.days_in_care_fgc) / n
-                         + self.days_in_care_usual * (w - self.days_in_care_usual) / n)
+        return math.sqrt(
+            self.days_in_care_fgc * (w - self.days_in_care_fgc) / n
+            + self.days_in_care_usual * (w - self.days_in_care_usual) / n
+        )
 
 
 TRIAL = TrialResults()
 
 
 # Inputs ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Input:
@@ -138,11 +143,13 @@ class Input:
     def range_is_ours(self) -> bool:
         return OURS in self.range_sources
 
-    def fixed_at(self, value: float) -> "Input":
+    def fixed_at(self, value: float) -> Input:
         return replace(self, central=float(value), low=float(value), high=float(value), shape="fixed")
 
 
-def _normal(name, central, se, sources, range_sources=(OURS,)) -> Input:
+def _normal(
+    name: str, central: float, se: float, sources: tuple[str, ...], range_sources: tuple[str, ...] = (OURS,)
+) -> Input:
     return Input(name, central, central - Z90 * se, central + Z90 * se, "normal", sources, range_sources)
 
 
@@ -155,26 +162,58 @@ RESIDENTIAL_WEEK_CMA_2021 = 3830.0  # largest private providers, CMA 2021 [8.10]
 RESIDENTIAL_YEAR_NAO_2024 = 318_400.0  # average place, 2023-24, NAO 2025 [8.7]
 RESIDENTIAL_SHARE_ALL_CLA_2024 = 0.10  # looked after in secure or children's homes, 31 March 2024 [8.2]
 
-NATIONAL_INPUTS: dict[str, Input] = {i.name: i for i in (
-    _normal("effect", TRIAL.effect, TRIAL.effect_se, ("f3-1",)),
-    _normal("proceedings_share", TRIAL.proceedings_usual, TRIAL.proportion_se(TRIAL.proceedings_usual), ("f3-1",)),
-    Input("children_per_family", TRIAL.children_per_family, TRIAL.children / TRIAL.families_randomised,
-          TRIAL.children_per_family, "triangular", ("f3-1", "f3-4"), ("f3-1", "f3-4")),
-    Input("share_after_pre_proceedings", 0.5, 0.3, 0.8, "triangular", ("f3-8",), (OURS,)),
-    Input("already_offered", 0.5, 0.25, 0.75, "triangular", ("f3-9",), (OURS,)),
-    _normal("days_avoided_per_child", TRIAL.days_avoided, TRIAL.days_se, ("f3-2",)),
-    Input("foster_week", FOSTER_WEEK_PSSRU_2017, FOSTER_WEEK_DFE_2016, FOSTER_WEEK_CMA_2021, "triangular",
-          ("f8-12",), ("f8-11", "f8-10")),
-    Input("residential_week", RESIDENTIAL_WEEK_CMA_2021, RESIDENTIAL_WEEK_DFE_2016, RESIDENTIAL_YEAR_NAO_2024 / 52,
-          "triangular", ("f8-10",), ("f8-11", "f8-7")),
-    Input("residential_share", RESIDENTIAL_SHARE_ALL_CLA_2024 / 2, 0.0, RESIDENTIAL_SHARE_ALL_CLA_2024, "triangular",
-          ("f8-2",), (OURS,)),
-    Input("conference_cost", 2500.0, 1000.0, 5000.0, "triangular", (OURS,), (OURS,)),
-)}
+NATIONAL_INPUTS: dict[str, Input] = {
+    i.name: i
+    for i in (
+        _normal("effect", TRIAL.effect, TRIAL.effect_se, ("f3-1",)),
+        _normal("proceedings_share", TRIAL.proceedings_usual, TRIAL.proportion_se(TRIAL.proceedings_usual), ("f3-1",)),
+        Input(
+            "children_per_family",
+            TRIAL.children_per_family,
+            TRIAL.children / TRIAL.families_randomised,
+            TRIAL.children_per_family,
+            "triangular",
+            ("f3-1", "f3-4"),
+            ("f3-1", "f3-4"),
+        ),
+        Input("share_after_pre_proceedings", 0.5, 0.3, 0.8, "triangular", ("f3-8",), (OURS,)),
+        Input("already_offered", 0.5, 0.25, 0.75, "triangular", ("f3-9",), (OURS,)),
+        _normal("days_avoided_per_child", TRIAL.days_avoided, TRIAL.days_se, ("f3-2",)),
+        Input(
+            "foster_week",
+            FOSTER_WEEK_PSSRU_2017,
+            FOSTER_WEEK_DFE_2016,
+            FOSTER_WEEK_CMA_2021,
+            "triangular",
+            ("f8-12",),
+            ("f8-11", "f8-10"),
+        ),
+        Input(
+            "residential_week",
+            RESIDENTIAL_WEEK_CMA_2021,
+            RESIDENTIAL_WEEK_DFE_2016,
+            RESIDENTIAL_YEAR_NAO_2024 / 52,
+            "triangular",
+            ("f8-10",),
+            ("f8-11", "f8-7"),
+        ),
+        Input(
+            "residential_share",
+            RESIDENTIAL_SHARE_ALL_CLA_2024 / 2,
+            0.0,
+            RESIDENTIAL_SHARE_ALL_CLA_2024,
+            "triangular",
+            ("f8-2",),
+            (OURS,),
+        ),
+        Input("conference_cost", 2500.0, 1000.0, 5000.0, "triangular", (OURS,), (OURS,)),
+    )
+}
 INPUT_ORDER = ("care_application_rate", "pre_proceedings_children", *NATIONAL_INPUTS)
 
 
 # Settings a council can change, with their bounds ---------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Bound:
@@ -186,12 +225,14 @@ class Bound:
     warn_share_of_population: float | None = None
 
 
-SETTINGS = MappingProxyType({
-    "pre_proceedings_children": Bound(0, None, allow_none=True, warn_share_of_population=0.01),
-    "coverage": Bound(0, 1),
-    "already_offered": Bound(0, 1, allow_none=True),
-    "conference_cost": Bound(0, 50_000, allow_none=True),
-})
+SETTINGS = MappingProxyType(
+    {
+        "pre_proceedings_children": Bound(0, None, allow_none=True, warn_share_of_population=0.01),
+        "coverage": Bound(0, 1),
+        "already_offered": Bound(0, 1, allow_none=True),
+        "conference_cost": Bound(0, 50_000, allow_none=True),
+    }
+)
 PLAUSIBLE_SHARE = SETTINGS["pre_proceedings_children"].warn_share_of_population
 
 
@@ -211,8 +252,11 @@ class Settings:
 
 def _allowed(name: str, bound: Bound, population: float | None) -> str:
     high = bound.high if bound.high is not None else population
-    text = f"from {bound.low:,g} to {high:,.0f}" if high is not None and high >= 1000 else (
-        f"from {bound.low:g} to {high:g}" if high is not None else f"{bound.low:g} or more")
+    text = (
+        f"from {bound.low:,g} to {high:,.0f}"
+        if high is not None and high >= 1000
+        else (f"from {bound.low:g} to {high:g}" if high is not None else f"{bound.low:g} or more")
+    )
     if bound.high is None and population is not None:
         text += " (the area's children aged 0 to 17)"
     return text + (" or None" if bound.allow_none else "")
@@ -232,15 +276,25 @@ def check_settings(settings: dict, area_population: float | None = None) -> list
         allowed = _allowed(name, bound, area_population)
         if value is None and bound.allow_none:
             continue
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value)
-                or value < bound.low):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+            or value < bound.low
+        ):
             raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
         high = bound.high if bound.high is not None else area_population
         if high is not None and value > high:
             raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
-        if bound.warn_share_of_population and area_population and value > bound.warn_share_of_population * area_population:
-            warnings.append(f"{name}={value:,.0f} is more than {bound.warn_share_of_population:.0%} of the area's "
-                            f"{area_population:,.0f} children; check it is a count a year")
+        if (
+            bound.warn_share_of_population
+            and area_population
+            and value > bound.warn_share_of_population * area_population
+        ):
+            warnings.append(
+                f"{name}={value:,.0f} is more than {bound.warn_share_of_population:.0%} of the area's "
+                f"{area_population:,.0f} children; check it is a count a year"
+            )
     return warnings
 
 
@@ -251,6 +305,7 @@ def settings_from(values: dict, area_population: float | None = None) -> Setting
 
 
 # Local demand -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Demand:
@@ -269,8 +324,9 @@ class Demand:
 
     def rate_input(self) -> Input:
         rates = self.rates
-        return Input("care_application_rate", float(np.mean(rates)), min(rates), max(rates), "triangular",
-                     ("data",), ("data",))
+        return Input(
+            "care_application_rate", float(np.mean(rates)), min(rates), max(rates), "triangular", ("data",), ("data",)
+        )
 
 
 YEARS_OF_DEMAND = 3
@@ -285,11 +341,13 @@ def _read_demand(ds: Dataset) -> dict:
     tables = {}
     for indicator in ("care_applications_rate", "population_0_17"):
         rows = ds.rows(indicator).dropna(subset=["value"])
-        key = rows["old_la_code"].where(rows["geographic_level"] == "Local authority",
-                                        rows["geographic_level"].map({"National": ENGLAND.name}))
+        key = rows["old_la_code"].where(
+            rows["geographic_level"] == "Local authority", rows["geographic_level"].map({"National": ENGLAND.name})
+        )
         rows = rows.assign(key=key).dropna(subset=["key"]).sort_values("time_period")
-        tables[indicator] = {k: dict(zip(g["time_period"].astype(int), g["value"].astype(float)))
-                             for k, g in rows.groupby("key")}
+        tables[indicator] = {
+            k: dict(zip(g["time_period"].astype(int), g["value"].astype(float))) for k, g in rows.groupby("key")
+        }
     return tables
 
 
@@ -307,8 +365,9 @@ def local_demand(ds: Dataset, area: Area) -> Demand:
     if not population:
         raise ValueError(f"no child population is published for {area.name}; set pre_proceedings_children instead")
     year = max(population)
-    return Demand(area.name, tuple(sorted(rates)), tuple(rates[y] for y in sorted(rates)), uses_england,
-                  population[year], year)
+    return Demand(
+        area.name, tuple(sorted(rates)), tuple(rates[y] for y in sorted(rates)), uses_england, population[year], year
+    )
 
 
 def child_population(ds: Dataset, area: Area) -> float | None:
@@ -319,19 +378,29 @@ def child_population(ds: Dataset, area: Area) -> float | None:
 
 # The simulation ---------------------------------------------------------------------------------------
 
+
 def inputs_for(demand: Demand | None, settings: Settings) -> dict[str, Input]:
     """Every input of one run, in ``INPUT_ORDER``: the guide's ranges with the council's settings fixed."""
     chosen: dict[str, Input] = {}
     if settings.pre_proceedings_children is not None:
-        chosen["pre_proceedings_children"] = Input("pre_proceedings_children", settings.pre_proceedings_children,
-                                                   settings.pre_proceedings_children,
-                                                   settings.pre_proceedings_children, "fixed", ("council",), ())
+        chosen["pre_proceedings_children"] = Input(
+            "pre_proceedings_children",
+            settings.pre_proceedings_children,
+            settings.pre_proceedings_children,
+            settings.pre_proceedings_children,
+            "fixed",
+            ("council",),
+            (),
+        )
     elif demand is None:
         raise ValueError("the estimate needs an area's demand or pre_proceedings_children")
     else:
         chosen["care_application_rate"] = demand.rate_input()
     for name, item in NATIONAL_INPUTS.items():
-        if settings.pre_proceedings_children is not None and name in ("share_after_pre_proceedings", "proceedings_share"):
+        if settings.pre_proceedings_children is not None and name in (
+            "share_after_pre_proceedings",
+            "proceedings_share",
+        ):
             continue  # not needed with the council's own count
         value = getattr(settings, name, None)
         chosen[name] = item if value is None else replace(item.fixed_at(value), sources=("council",), range_sources=())
@@ -355,7 +424,9 @@ def _sample(item: Input, rng: np.random.Generator, n: int) -> np.ndarray:
 def draw(inputs: dict[str, Input], n: int = DRAWS, seed: int = SEED, area: str = "") -> dict[str, np.ndarray]:
     """Seeded draws of every input. National inputs share one stream (the same draws for every area,
     so that areas can be summed draw by draw); local demand has a stream of its own per area."""
-    national = tuple(inputs.get(name) for name in NATIONAL_INPUTS)  # fixed order: a setting never shifts another's draws
+    national = tuple(
+        inputs.get(name) for name in NATIONAL_INPUTS
+    )  # fixed order: a setting never shifts another's draws
     values = dict(zip(NATIONAL_INPUTS, _national_draws(national, n, seed)))
     values = {name: v for name, v in values.items() if name in inputs}
     local = np.random.default_rng([seed, zlib.crc32(area.encode())])
@@ -377,8 +448,15 @@ def _national_draws(items: tuple[Input | None, ...], n: int, seed: int) -> tuple
     return tuple(out)
 
 
-OUTPUTS = ("pre_proceedings_children", "children_offered", "children_avoiding_care", "days_in_care_avoided",
-           "gross_saving", "conference_cost", "net_saving")
+OUTPUTS = (
+    "pre_proceedings_children",
+    "children_offered",
+    "children_avoiding_care",
+    "days_in_care_avoided",
+    "gross_saving",
+    "conference_cost",
+    "net_saving",
+)
 
 
 def outcomes(values: dict[str, np.ndarray], population: float, coverage: float) -> dict[str, np.ndarray]:
@@ -387,16 +465,28 @@ def outcomes(values: dict[str, np.ndarray], population: float, coverage: float) 
         entering = values["pre_proceedings_children"]
     else:
         applications = values["care_application_rate"] * population / 10_000
-        entering = (applications * values["share_after_pre_proceedings"] * values["children_per_family"]
-                    / values["proceedings_share"])
+        entering = (
+            applications
+            * values["share_after_pre_proceedings"]
+            * values["children_per_family"]
+            / values["proceedings_share"]
+        )
     offered = entering * np.clip(coverage - values["already_offered"], 0.0, None)
     days = offered * values["days_avoided_per_child"]
-    week = (1 - values["residential_share"]) * values["foster_week"] + values["residential_share"] * values["residential_week"]
+    week = (1 - values["residential_share"]) * values["foster_week"] + values["residential_share"] * values[
+        "residential_week"
+    ]
     gross = days * week / 7
     cost = offered / values["children_per_family"] * values["conference_cost"]
-    return {"pre_proceedings_children": entering, "children_offered": offered,
-            "children_avoiding_care": offered * values["effect"], "days_in_care_avoided": days,
-            "gross_saving": gross, "conference_cost": cost, "net_saving": gross - cost}
+    return {
+        "pre_proceedings_children": entering,
+        "children_offered": offered,
+        "children_avoiding_care": offered * values["effect"],
+        "days_in_care_avoided": days,
+        "gross_saving": gross,
+        "conference_cost": cost,
+        "net_saving": gross - cost,
+    }
 
 
 @dataclass(frozen=True)
@@ -408,12 +498,12 @@ class Interval:
     high: float
 
     @classmethod
-    def of(cls, values: np.ndarray) -> "Interval":
+    def of(cls, values: np.ndarray) -> Interval:
         low, central, high = np.percentile(values, [5, 50, 95])
         return cls(float(central), float(low), float(high))
 
     @classmethod
-    def of_each(cls, results: dict[str, np.ndarray], keys: tuple[str, ...]) -> dict[str, "Interval"]:
+    def of_each(cls, results: dict[str, np.ndarray], keys: tuple[str, ...]) -> dict[str, Interval]:
         """One percentile pass over several outputs."""
         low, central, high = np.percentile(np.vstack([results[k] for k in keys]), [5, 50, 95], axis=1)
         return {k: cls(float(c), float(lo), float(hi)) for k, c, lo, hi in zip(keys, central, low, high)}
@@ -468,17 +558,36 @@ class Estimate:
 
     def table(self) -> pd.DataFrame:
         """Median and 90% interval of every output (one row each)."""
-        return pd.DataFrame([{"quantity": name, "central": f.central, "low": f.low, "high": f.high}
-                             for name, f in self.figures.items()])
+        return pd.DataFrame(
+            [{"quantity": name, "central": f.central, "low": f.low, "high": f.high} for name, f in self.figures.items()]
+        )
 
     def assumptions(self) -> pd.DataFrame:
         """Every input of the run: central value, range, shape and sources."""
-        return pd.DataFrame([{"input": i.name, "central": i.central, "low": i.low, "high": i.high, "shape": i.shape,
-                              "sources": i.sources, "range_sources": i.range_sources} for i in self.inputs.values()])
+        return pd.DataFrame(
+            [
+                {
+                    "input": i.name,
+                    "central": i.central,
+                    "low": i.low,
+                    "high": i.high,
+                    "shape": i.shape,
+                    "sources": i.sources,
+                    "range_sources": i.range_sources,
+                }
+                for i in self.inputs.values()
+            ]
+        )
 
 
-def simulate(demand: Demand | None, settings: Settings = Settings(), draws: int = DRAWS, seed: int = SEED,
-             area: str | None = None, keys: tuple[str, ...] = OUTPUTS) -> Estimate:
+def simulate(
+    demand: Demand | None,
+    settings: Settings = Settings(),
+    draws: int = DRAWS,
+    seed: int = SEED,
+    area: str | None = None,
+    keys: tuple[str, ...] = OUTPUTS,
+) -> Estimate:
     """The estimate from an area's demand (or the council's own count) and settings (``keys``: the
     outputs to summarise; all by default)."""
     name = area if area is not None else (demand.area if demand else "")
@@ -486,12 +595,14 @@ def simulate(demand: Demand | None, settings: Settings = Settings(), draws: int 
     values = draw(chosen, draws, seed, name)
     results = outcomes(values, demand.population if demand else math.nan, settings.coverage)
     figures = Interval.of_each(results, keys)
-    return Estimate(name, demand, settings, chosen, figures, float(np.mean(results["net_saving"] > 0)), draws, seed,
-                    values, results)
+    return Estimate(
+        name, demand, settings, chosen, figures, float(np.mean(results["net_saving"] > 0)), draws, seed, values, results
+    )
 
 
-def estimate(ds: Dataset, area: Area, settings: Settings | dict | None = None, draws: int = DRAWS,
-             seed: int = SEED) -> Estimate:
+def estimate(
+    ds: Dataset, area: Area, settings: Settings | dict | None = None, draws: int = DRAWS, seed: int = SEED
+) -> Estimate:
     """THE estimate for an area: the chapter, the workshop tools and the report all call this."""
     population = child_population(ds, area)
     if settings is None:
@@ -512,13 +623,22 @@ def sensitivity(est: Estimate, output: str = "net_saving") -> pd.DataFrame:
         if item.shape == "fixed":
             continue
         ends = {end: median_with(est, output, {name: getattr(item, end)}) for end in ("low", "high")}
-        rows.append({"input": name, "low": item.low, "high": item.high, "at_low": ends["low"], "at_high": ends["high"],
-                     "swing": abs(ends["high"] - ends["low"])})
+        rows.append(
+            {
+                "input": name,
+                "low": item.low,
+                "high": item.high,
+                "at_low": ends["low"],
+                "at_high": ends["high"],
+                "swing": abs(ends["high"] - ends["low"]),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["input", "low", "high", "at_low", "at_high", "swing"])
     return frame.sort_values("swing", ascending=False, ignore_index=True)
 
 
 # England and every LA --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class National:
@@ -544,41 +664,64 @@ def national(ds: Dataset, settings: Settings = Settings(), draws: int = DRAWS, s
         one = simulate(local_demand(ds, area), settings, draws, seed, area.name, keys=LA_TABLE_OUTPUTS)
         for key in OUTPUTS:
             totals[key] += one.results[key]
-        rows.append({"la_name": area.name, "old_la_code": area.old_la_code, "region_name": area.region_name,
-                     "uses_england_rate": one.demand.uses_england_rate,
-                     **{f"{key}{suffix}": getattr(one.figures[key], end) for key in OUTPUTS
-                        for suffix, end in (("", "central"), ("_low", "low"), ("_high", "high"))
-                        if key in one.figures},
-                     "probability_positive": one.probability_positive})
-    return National(england, pd.DataFrame(rows), {key: Interval.of(v) for key, v in totals.items()},
-                    float(np.mean(totals["net_saving"] > 0)))
+        rows.append(
+            {
+                "la_name": area.name,
+                "old_la_code": area.old_la_code,
+                "region_name": area.region_name,
+                "uses_england_rate": one.demand.uses_england_rate,
+                **{
+                    f"{key}{suffix}": getattr(one.figures[key], end)
+                    for key in OUTPUTS
+                    for suffix, end in (("", "central"), ("_low", "low"), ("_high", "high"))
+                    if key in one.figures
+                },
+                "probability_positive": one.probability_positive,
+            }
+        )
+    return National(
+        england,
+        pd.DataFrame(rows),
+        {key: Interval.of(v) for key, v in totals.items()},
+        float(np.mean(totals["net_saving"] > 0)),
+    )
 
 
 # What a headline would need -------------------------------------------------------------------------
+
 
 def probability_at_least(est: Estimate, output: str, threshold: float) -> float:
     """Share of draws in which ``output`` reaches ``threshold``."""
     return float(np.mean(est.results[output] >= threshold))
 
 
-def needed_for(est: Estimate, output: str, target: float,
-               names: tuple[str, ...] | None = None) -> dict[str, float | None]:
+def needed_for(
+    est: Estimate, output: str, target: float, names: tuple[str, ...] | None = None
+) -> dict[str, float | None]:
     """For each input on its own: the value it would need (others at their draws) for the median of
     ``output`` to reach ``target``; None when no value in the input's natural limits gets there.
 
     Found by bisection on the median, which rises or falls steadily with each input.
     """
-    limits = {"effect": (-0.5, 1.0), "proceedings_share": (0.05, 1.0), "children_per_family": (1.0, 5.0),
-              "share_after_pre_proceedings": (0.0, 1.0), "already_offered": (0.0, 1.0),
-              "days_avoided_per_child": (0.0, TRIAL.window_days), "foster_week": (0.0, 20_000.0),
-              "residential_week": (0.0, 50_000.0), "residential_share": (0.0, 1.0), "conference_cost": (0.0, 50_000.0),
-              "care_application_rate": (0.0, 200.0)}
+    limits = {
+        "effect": (-0.5, 1.0),
+        "proceedings_share": (0.05, 1.0),
+        "children_per_family": (1.0, 5.0),
+        "share_after_pre_proceedings": (0.0, 1.0),
+        "already_offered": (0.0, 1.0),
+        "days_avoided_per_child": (0.0, TRIAL.window_days),
+        "foster_week": (0.0, 20_000.0),
+        "residential_week": (0.0, 50_000.0),
+        "residential_share": (0.0, 1.0),
+        "conference_cost": (0.0, 50_000.0),
+        "care_application_rate": (0.0, 200.0),
+    }
     answer: dict[str, float | None] = {}
     for name, item in est.inputs.items():
         if item.shape == "fixed" or name not in limits or (names is not None and name not in names):
             continue
 
-        def median_at(x: float) -> float:
+        def median_at(x: float, name: str = name) -> float:
             return median_with(est, output, {name: x})
 
         lo, hi = limits[name]

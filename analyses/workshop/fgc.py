@@ -1,5 +1,6 @@
 """FGC roll-out for the workshop: the one FGC estimate (``analyses.models.fgc.estimate``) with the
 settings a trainer changes, and the bounds of those settings for an area."""
+
 from __future__ import annotations
 
 from analyses.data.dataset import Dataset
@@ -7,11 +8,25 @@ from analyses.data.geography import Area
 from analyses.models import fgc
 
 
-def rollout(ds: Dataset, area: Area, pre_proceedings_children: float | None = None, coverage: float = 1.0,
-            already_offered: float | None = None, conference_cost: float | None = None) -> fgc.Estimate:
+def rollout(
+    ds: Dataset,
+    area: Area,
+    pre_proceedings_children: float | None = None,
+    coverage: float = 1.0,
+    already_offered: float | None = None,
+    conference_cost: float | None = None,
+) -> fgc.Estimate:
     """The estimate for an area with the workshop's settings (None: the guide's estimate and range)."""
-    return fgc.estimate(ds, area, {"pre_proceedings_children": pre_proceedings_children, "coverage": coverage,
-                                   "already_offered": already_offered, "conference_cost": conference_cost})
+    return fgc.estimate(
+        ds,
+        area,
+        {
+            "pre_proceedings_children": pre_proceedings_children,
+            "coverage": coverage,
+            "already_offered": already_offered,
+            "conference_cost": conference_cost,
+        },
+    )
 
 
 def default_children(ds: Dataset, area: Area) -> int:
