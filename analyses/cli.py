@@ -177,11 +177,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     known = runner.chapter_settings(runner.chapter_paths())
     if unknown := sorted(set(settings) - known):
         raise SettingError(f"--set {unknown[0]}: unknown setting; the chapters take: {', '.join(sorted(known))}")
+    _check_fgc_settings(settings, args)
     if args.all:
         return runner.run_all(data_dir=args.data, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
                               settings=settings, verbose=args.verbose)
     return runner.run_one(area.code or area.name, data_dir=args.data, out_dir=args.out, timeout=args.timeout,
                           settings=settings, verbose=args.verbose)
+
+
+def _check_fgc_settings(settings: dict, args: argparse.Namespace) -> None:
+    """Refuse FGC settings outside their bounds before anything runs (``analyses.models.fgc.SETTINGS``);
+    children entering pre-proceedings are bounded by the LA's child population."""
+    from analyses.models import fgc
+
+    population = None
+    if args.la and settings.get("pre_proceedings_children") is not None:
+        from analyses.data import dataset
+
+        ds = dataset.load(args.data)
+        population = fgc.child_population(ds, ds.area(args.la))
+    for warning in fgc.check_settings(settings, population):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
@@ -197,6 +213,7 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     from analyses.data.geography import UnknownAreaError
     from analyses.data.schema import DataFileError, ImportErrors, TableError
+    from analyses.models.fgc import SettingError as FgcSettingError
 
     args = build_parser().parse_args(argv)
     try:
@@ -206,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {message}", file=sys.stderr)
         print(f"error: {len(exc.messages)} problems; nothing was written", file=sys.stderr)
         return 2
-    except (DataFileError, TableError, UnknownAreaError, SettingError, RunArgumentError) as exc:
+    except (DataFileError, TableError, UnknownAreaError, SettingError, RunArgumentError, FgcSettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # anything the checks could not foresee (a disk filling up): one line, no traceback
