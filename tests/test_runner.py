@@ -239,9 +239,10 @@ def test_run_all_outer_timeout_kills_worker(tmp_path, monkeypatch, capsys):
 
 
 def test_settings_reach_the_chapter_and_the_summary(tmp_path):
-    assert runner.run_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"la": "York"}) == 0
+    assert runner.run_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"scale": 2.5}) == 0
     summary = json.loads((tmp_path / "york" / "summary.json").read_text())
-    assert summary["settings"] == {"la": "York"}
+    assert summary["settings"] == {"scale": 2.5}
+    assert summary["fixture"]["scale"] == 2.5  # published by the chapter itself, so it ran with the setting
 
 
 def test_unknown_setting_is_refused(tmp_path, capsys):
