@@ -55,11 +55,11 @@ def test_trend_alt_text_names_areas_and_end_values():
 
 
 def test_whole_children_and_plurals_that_agree():
-    from analyses.views.wording import about_count, round_half_up
-    assert about_count(0.3) == "fewer than 1 child"
-    assert about_count(0.6) == "around 1 child"
-    assert about_count(12.5) == "around 13 children" and round_half_up(12.5) == 13
-    assert about_count(2, bold=True) == "around **2** children"
+    from analyses.views.wording import children
+    assert children(0.3) == "fewer than 1 child"
+    assert children(1.2) == "1 child"
+    assert children(12.5) == "13 children"  # half up, not Python's round-half-even (12)
+    assert children(0) == "0 children"
 
 
 def test_an_interval_never_shows_minus_zero_or_falls_below_zero():

@@ -13,21 +13,6 @@ def financial_year(year: int) -> str:
     return f"{year - 1}-{str(year)[2:]}"
 
 
-def round_half_up(value: float) -> int:
-    """12.5 -> 13 (Python's round() gives 12): the one rounding for whole numbers of people."""
-    return int(math.floor(value + 0.5))
-
-
-def about_count(value: float, singular: str = "child", plural: str = "children", bold: bool = False) -> str:
-    """An estimate of people in whole numbers with a noun that agrees: 'fewer than 1 child',
-    'around 1 child', 'around 13 children' (12.5 rounds half up)."""
-    mark = "**" if bold else ""
-    if 0 < value < 0.5:
-        return f"fewer than {mark}1{mark} {singular}"
-    n = round_half_up(value)
-    return f"around {mark}{n:,}{mark} {singular if n == 1 else plural}"
-
-
 def missing_phrase(status: str) -> str:
     """Why there is no number, with DfE's symbol: 'suppressed (c)', 'not applicable (z)', 'not published'."""
     if status not in SYMBOLS:
