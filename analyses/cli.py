@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from analyses.data.paths import DATA_DIR, REPORTS_DIR
+from analyses.data.schema import SettingError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,17 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from analyses.data import lookups, tables
-    from analyses.ingest.importer import import_files
+    from analyses.ingest.importer import import_dataset
 
-    if args.la_lookup:
-        las = lookups.build_local_authorities(*args.la_lookup)
-    else:
-        las = lookups.load_local_authorities(None if args.no_base else args.base)
-    base = None if args.no_base else tables.load_indicators_file(args.base / "indicators.csv")
-    table, report = import_files(args.files, base=base, las=las, prefer_imported=args.prefer_imported,
-                                 skip_unrecognised=args.skip_unrecognised)
-    tables.write_dataset(args.out, table, las)
+    table, report = import_dataset(args.files, args.out, base=None if args.no_base else args.base,
+                                   la_lookup=args.la_lookup, prefer_imported=args.prefer_imported,
+                                   skip_unrecognised=args.skip_unrecognised)
     for line in report.lines():
         print(line)
     n_las = table.loc[table["geographic_level"] == "Local authority", "old_la_code"].nunique()
@@ -77,9 +72,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-# Per-setting ranges, checked before any kernel starts: name -> (minimum, maximum, what the value is).
-# Chapters' owners add theirs here (None = no bound).
-SETTING_RANGES: dict[str, tuple[float | None, float | None, str]] = {}
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -87,7 +79,7 @@ def parse_settings(pairs: list[str]) -> dict:
     """``["coverage=0.5", "pre_proceedings_children=120"]`` -> ``{"coverage": 0.5, "pre_proceedings_children": 120}``.
 
     Every value must be a finite number (``120``, ``0.5``, ``1e3``); a whole number stays an int.
-    A value outside its setting's range (``SETTING_RANGES``) is refused. Raises SettingError.
+    Ranges are the chapters' own (``analyses.models.fgc.check_settings``). Raises SettingError.
     """
     settings = {}
     for pair in pairs:
@@ -103,17 +95,10 @@ def parse_settings(pairs: list[str]) -> dict:
         if not math.isfinite(value):
             raise SettingError(f"--set {name}={text}: the number is too large; expected a finite number")
         value = int(value) if value.is_integer() and not any(c in text for c in ".eE") else value
-        low, high, what = SETTING_RANGES.get(name, (None, None, ""))
-        if (low is not None and value < low) or (high is not None and value > high):
-            bounds = (f"from {low:g} to {high:g}" if low is not None and high is not None
-                      else f"at least {low:g}" if low is not None else f"at most {high:g}")
-            raise SettingError(f"--set {name}={text}: expected {what or 'a number'} {bounds}")
         settings[name] = value
     return settings
 
 
-class SettingError(ValueError):
-    """A malformed --set option."""
 
 
 class RunArgumentError(ValueError):
@@ -213,7 +198,6 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     from analyses.data.geography import UnknownAreaError
     from analyses.data.schema import DataFileError, ImportErrors, TableError
-    from analyses.models.fgc import SettingError as FgcSettingError
 
     args = build_parser().parse_args(argv)
     try:
@@ -223,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {message}", file=sys.stderr)
         print(f"error: {len(exc.messages)} problems; nothing was written", file=sys.stderr)
         return 2
-    except (DataFileError, TableError, UnknownAreaError, SettingError, RunArgumentError, FgcSettingError) as exc:
+    except (DataFileError, TableError, UnknownAreaError, SettingError, RunArgumentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # anything the checks could not foresee (a disk filling up): one line, no traceback

@@ -86,12 +86,6 @@ def test_set_values_keep_their_kind():
     assert type(cli.parse_settings(["n=120"])["n"]) is int
 
 
-def test_a_setting_range_hook_is_checked(monkeypatch):
-    monkeypatch.setitem(cli.SETTING_RANGES, "coverage", (0, 1, "a share"))
-    with pytest.raises(cli.SettingError, match=r"expected a share from 0 to 1"):
-        cli.parse_settings(["coverage=1.5"])
-
-
 def test_unknown_setting_is_refused_before_any_kernel(tmp_path):
     result, seconds = run_cli("--la", "York", "--out", str(tmp_path / "out"), "--set", "nosuch=1")
     assert_one_line(result, "--set nosuch: unknown setting", "coverage")

@@ -62,3 +62,7 @@ class ImportErrors(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("\n".join(messages))
         self.messages = list(messages)
+
+
+class SettingError(ValueError):
+    """A setting that is not a number or is outside its allowed range (one line: the setting, what it got, what it allows)."""

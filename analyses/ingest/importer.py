@@ -481,3 +481,17 @@ def _count_changes(added: pd.DataFrame, replaced: pd.DataFrame, kept: pd.DataFra
 def _line(row: pd.Series) -> int:
     """Line number in the input file of a tidy row (the header is line 1)."""
     return int(row["source_row"]) + 2
+
+
+def import_dataset(files: list[Path], out: Path, base: Path | None = DATA_DIR, la_lookup: tuple[Path, Path] | None = None,
+                   prefer_imported: bool = False, skip_unrecognised: bool = False) -> tuple[pd.DataFrame, ImportReport]:
+    """Import ``files`` over the dataset in ``base`` (None: on their own) and write a complete
+    dataset folder to ``out`` (all files or none). ``la_lookup`` rebuilds the LA table from DfE's
+    statistical neighbours model and LA list instead of reading ``base``'s. Returns what was written."""
+    las = (lookups.build_local_authorities(*la_lookup) if la_lookup
+           else lookups.load_local_authorities(base))
+    base_table = None if base is None else tables.load_indicators_file(Path(base) / "indicators.csv")
+    table, report = import_files(files, base=base_table, las=las, prefer_imported=prefer_imported,
+                                 skip_unrecognised=skip_unrecognised)
+    tables.write_dataset(out, table, las)
+    return table, report
