@@ -121,7 +121,8 @@ def run_one(la: str, data_dir: str | Path | None = None, out_dir: str | Path = R
 
 
 def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
-            timeout: int = 180, settings: dict | None = None, standalone: bool = True) -> int:
+            timeout: int = 180, settings: dict | None = None, standalone: bool = True,
+            site_dir: str | Path | None = None) -> int:
     """Write every current LA's report, then England's, with ``jobs`` worker processes.
 
     Each worker builds report after report in one kernel (its namespace reset between areas),
@@ -129,7 +130,8 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     the current fingerprint are skipped, so a rerun redoes only what failed or changed. A report
     that fails is listed and the run goes on, in a fresh kernel; a cell past ``timeout`` fails
     its report, and a worker that stops answering is killed at an outer limit and replaced.
-    Returns 1 if any report failed. ``standalone=False`` writes no report.html (for the site's area pages).
+    Returns 1 if any report failed. ``standalone=False`` writes no report.html; with ``site_dir``
+    each report's pages for the site are written there too (``analyses.report.areas``).
     """
     areas = [*data.load(data_dir).areas(), ENGLAND]
     chapters = chapter_paths()
@@ -142,7 +144,7 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
         queue.put(area)
     config = {"chapters": [str(path) for path in chapters], "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
               "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {},
-              "standalone": standalone}
+              "standalone": standalone, "site_dir": str(Path(site_dir).resolve()) if site_dir else None}
     failures: list[str] = []
     with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}) as bar:
         def drain() -> None:
@@ -194,10 +196,11 @@ def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, 
 
 
 def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path, timeout: int,
-           settings: dict, km: AsyncKernelManager | None = None, standalone: bool = True) -> Path:
+           settings: dict, km: AsyncKernelManager | None = None, standalone: bool = True,
+           site_dir: str | None = None) -> Path:
     """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError.
 
-    ``standalone=False`` leaves out report.html (the site's area pages are made from the notebooks).
+    ``standalone=False`` leaves out report.html; ``site_dir`` also writes the area's site pages there.
     """
     out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -216,6 +219,9 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         (work / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
         _replace_dir(work, out_dir / area.slug)
+        if site_dir:
+            from analyses.report import areas  # the site's pages of this report, from the same notebooks
+            areas.write_area_pages(summary, notebooks, Path(site_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out_dir / area.slug
@@ -455,7 +461,7 @@ def _serve(config_json: str) -> int:
             try:
                 km = _fresh_kernel(km)
                 _build(area, chapters, config["data_dir"], config["out_dir"], config["timeout"], config["settings"], km,
-                       config.get("standalone", True))
+                       config.get("standalone", True), config.get("site_dir"))
                 error = None
             except ReportError as exc:
                 error = str(exc)

@@ -1,0 +1,367 @@
+"""Every area on the published site: a set of pages per local authority and England, and a finder.
+
+``python -m analyses.report.areas`` (run by ``scripts/build.sh`` after the book) builds
+``_build/html/areas/<slug>/`` for the 153 LAs and England with the same papermill runner as
+``python -m analyses run`` (``runner.run_all``, into the cache ``_build/area-reports``):
+
+- ``index.html``: the report's front page (``analyses.report.front``), its contents, the
+  workshop's FGC roll-out for the area (cells tagged ``area-front``) and the downloads;
+- ``<chapter>.html``: each report chapter, linking to the same chapter in the guide;
+- ``summary.json`` and ``summary.csv``.
+
+They are ``analyses.report.page``'s pieces with the site's files linked instead of inlined
+(``_static/report.css``, the plotly bundle, ``chart_access.js``: loaded once, then cached).
+``runner.run_all`` skips areas whose report fingerprint is current, and a page carries the
+fingerprint it was made from (``<meta name="efp-fingerprint">``), so unchanged areas are not
+rebuilt and a change to anything a report depends on rebuilds them.
+
+The finder (``areas/index.md`` in the book: ``finder_html`` and ``areas_map.map_html``) lists
+all 154 areas by region with a filter that works from ``file://`` (everything it needs is in
+the page) and matches names, GSS codes, DfE codes, short names and former names and codes
+(``finder_aliases``).
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from analyses.data import dataset as data
+from analyses.data.geography import ENGLAND, Area, slugify
+from analyses.data.paths import ROOT
+from analyses.report import front, page
+from analyses.views import web_assets
+
+SITE_DIR = ROOT / "_build" / "html"
+CACHE_DIR = ROOT / "_build" / "area-reports"
+AREAS = "areas"
+STATIC = "../../_static/"
+STAMP = re.compile(r'<meta name="efp-fingerprint" content="([0-9a-f]+)">')
+CHAPTER_IN_GUIDE = "../../chapters/{stem}.html"
+
+# Areas that were replaced: DfE code of the former area -> (the year it went, DfE codes of its successors).
+# Names and GSS codes of the former areas come from the LA lookup's historic rows.
+REPLACED = {
+    "820": (2009, ("822", "823")),  # Bedfordshire -> Bedford, Central Bedfordshire
+    "875": (2009, ("895", "896")),  # Cheshire -> Cheshire East, Cheshire West and Chester
+    "835": (2019, ("838",)),  # Dorset County Council -> Dorset
+    "836": (2019, ("839",)),  # Poole -> Bournemouth, Christchurch and Poole
+    "837": (2019, ("839",)),  # Bournemouth -> Bournemouth, Christchurch and Poole
+    "909": (2023, ("942", "943")),  # Cumbria -> Cumberland, Westmorland and Furness
+    "928": (2021, ("940", "941")),  # Northamptonshire -> North and West Northamptonshire
+}
+# Names people use that differ from the official one (by DfE code).
+SHORT_NAMES = {
+    "839": ("BCP", "Bournemouth", "Christchurch", "Poole"), "800": ("BANES", "B&NES", "Bath"),
+    "801": ("Bristol", "City of Bristol"), "884": ("Herefordshire", "County of Herefordshire"),
+    "810": ("Hull", "City of Hull", "Kingston upon Hull"), "314": ("Kingston",), "318": ("Richmond",),
+    "391": ("Newcastle",), "882": ("Southend",), "861": ("Stoke",), "808": ("Stockton",),
+    "846": ("Brighton", "Hove"), "868": ("RBWM", "Windsor", "Maidenhead"), "807": ("Redcar",),
+    "894": ("Telford",), "205": ("Hammersmith", "Fulham"), "207": ("Kensington", "Chelsea", "RBKC"),
+    "301": ("Barking", "Dagenham"), "840": ("Durham",), "420": ("Scilly",), "201": ("the City", "Corporation of London"),
+    "811": ("East Riding",), "896": ("CWAC", "Chester"), "889": ("Blackburn", "Darwen"), "342": ("St Helens", "Saint Helens"),
+    "943": ("Westmorland", "Furness"), "816": ("City of York",), "826": ("MK",), "344": ("The Wirral",),
+    "940": ("North Northants",), "941": ("West Northants",), "815": ("North Yorks",),
+}
+
+
+# ---------------------------------------------------------------- names a reader may type
+
+def finder_aliases(las) -> dict[str, list[str]]:
+    """Other names and codes a reader may type for each current area, by its GSS code.
+
+    Former GSS codes of the same area (the lookup's ``other_gss_codes``), the names and codes of
+    areas it replaced (``REPLACED`` with the lookup's historic rows) and short names
+    (``SHORT_NAMES``). This is the one place the finder's alias table is made.
+    """
+    current = las[las["status"] == "current"]
+    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"]))
+    out: dict[str, list[str]] = {code: [] for code in current["new_la_code"]}
+    for _, row in current.iterrows():
+        out[row["new_la_code"]] += [c for c in str(row.get("other_gss_codes") or "").replace(";", " ").split() if c]
+        out[row["new_la_code"]] += list(SHORT_NAMES.get(row["old_la_code"], ()))
+    historic = las[las["status"] != "current"]
+    for _, row in historic.iterrows():
+        year, successors = REPLACED.get(row["old_la_code"], (None, ()))
+        for dfe in successors:
+            if dfe in by_dfe:
+                out[by_dfe[dfe]] += [f"formerly {row['la_name']}", row["la_name"], row["old_la_code"], row["new_la_code"]]
+    return {code: list(dict.fromkeys(a for a in names if a)) for code, names in out.items()}
+
+
+def former_areas(las) -> dict[str, list[str]]:
+    """'Cumbria (909, E10000006) until 2023' for each current area that replaced others."""
+    current = las[las["status"] == "current"]
+    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"]))
+    out: dict[str, list[str]] = {}
+    for _, row in las[las["status"] != "current"].iterrows():
+        year, successors = REPLACED.get(row["old_la_code"], (None, ()))
+        for dfe in successors:
+            if dfe in by_dfe:
+                out.setdefault(by_dfe[dfe], []).append(f"{row['la_name']} ({row['old_la_code']}, {row['new_la_code']}) until {year}")
+    for _, row in current.iterrows():
+        if str(row.get("other_gss_codes") or "").strip():
+            out.setdefault(row["new_la_code"], []).append(f"earlier GSS code {row['other_gss_codes']}")
+    return out
+
+
+def search_key(text: str) -> str:
+    """Lower case, '&' as 'and', punctuation as spaces (the filter script does the same)."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and ")).split())
+
+
+# ---------------------------------------------------------------- the finder page
+
+def area_href(area: Area | str) -> str:
+    """An area's page, relative to the finder (areas/index.html)."""
+    return f"{area.slug if isinstance(area, Area) else slugify(area)}/index.html"
+
+
+def finder_html(ds: data.Dataset) -> str:
+    """The list of every area by region, with its filter; everything inline (works from file://)."""
+    aliases, former = finder_aliases(ds.las), former_areas(ds.las)
+
+    def item(area: Area) -> str:
+        codes = [c for c in (area.code, area.old_la_code) if c]
+        keys = [area.name, *codes, *aliases.get(area.code, [])]
+        note = "".join(f'<span class="finder-former">Replaced {html.escape(text)}</span>'
+                       for text in former.get(area.code, []) if not text.startswith("earlier"))
+        return (f'<li data-search="{html.escape("|".join(search_key(k) for k in keys))}">'
+                f'<a href="{area_href(area)}">{html.escape(area.name)}</a> '
+                f'<span class="finder-codes">{" · ".join(html.escape(c) for c in codes)}</span>{note}</li>')
+
+    regions: dict[str, list[Area]] = {}
+    for area in ds.areas():
+        regions.setdefault(area.region_name, []).append(area)
+    groups = [f'<section class="finder-region" aria-labelledby="region-{slugify(name)}">'
+              f'<h3 id="region-{slugify(name)}">{html.escape(name)}</h3>\n<ul>\n'
+              + "\n".join(item(a) for a in sorted(areas, key=lambda a: a.name)) + "\n</ul></section>"
+              for name, areas in sorted(regions.items())]
+    england = f'<section class="finder-region"><h3 id="region-england">England</h3>\n<ul>\n{item(ENGLAND)}\n</ul></section>'
+    total = sum(len(a) for a in regions.values()) + 1
+    return f"""<style>{FINDER_CSS}</style>
+<div class="area-finder" id="area-finder">
+<label for="finder-input" class="finder-label">Find an area: type a name, a GSS code (E06000014), a DfE code (816) or a former name</label>
+<input type="search" id="finder-input" class="finder-input" autocomplete="off" spellcheck="false" aria-describedby="finder-count">
+<p id="finder-count" class="finder-count" role="status" aria-live="polite">{total} areas</p>
+<div class="finder-list">
+{england}
+{chr(10).join(groups)}
+</div>
+</div>
+<script>{FINDER_SCRIPT}</script>"""
+
+
+FINDER_CSS = """
+.finder-label { display: block; font-weight: bold; margin: 0.5rem 0 0.25rem; }
+.finder-input { width: 100%; max-width: 32rem; font-size: 1.1rem; padding: 0.4rem 0.5rem; border: 2px solid #0b0c0c; }
+.finder-input:focus { outline: 3px solid #ffdd00; outline-offset: 0; }
+.finder-count { color: #505a5f; margin: 0.25rem 0 0.75rem; }
+.finder-list { columns: 18rem auto; column-gap: 2rem; }
+.finder-region { break-inside: avoid-column; }
+.finder-region h3 { font-size: 1.05rem; margin: 0.75rem 0 0.25rem; }
+.finder-region ul { list-style: none; padding: 0; margin: 0 0 0.5rem; }
+.finder-region li { margin: 0.15rem 0; }
+.finder-codes, .finder-former { color: #505a5f; font-size: 0.85rem; }
+.finder-former { display: block; }
+.area-map .map-svg { width: 100%; max-width: 46rem; height: auto; display: block; }
+.area-map .map-areas a:focus path, .area-map .map-areas a:hover path { stroke: #0b0c0c; stroke-width: 2.5; }
+.area-map .map-london use { cursor: pointer; }
+.map-switch { border: none; padding: 0; margin: 0 0 0.5rem; }
+.map-switch legend { font-weight: bold; padding: 0; }
+.map-switch label { margin-right: 1.25rem; white-space: nowrap; }
+.map-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0; margin: 0.5rem 0; }
+.map-swatch { display: inline-block; width: 1.4em; height: 1em; margin-right: 0.35em; vertical-align: middle;
+  border: 1px solid #505a5f; }
+.map-attribution { font-size: 0.85rem; color: #505a5f; }
+"""
+FINDER_SCRIPT = r"""
+(function () {
+  var input = document.getElementById('finder-input'), count = document.getElementById('finder-count');
+  var items = [].slice.call(document.querySelectorAll('.area-finder li[data-search]'));
+  function key(text) {
+    return text.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim();
+  }
+  function filter() {
+    var words = key(input.value).split(' ').filter(Boolean), shown = 0;
+    items.forEach(function (item) {
+      var names = item.getAttribute('data-search').split('|');
+      var match = !words.length || names.some(function (name) {
+        return words.every(function (word) { return (' ' + name).indexOf(' ' + word) >= 0 || name.indexOf(word) >= 0 && /\d/.test(word); });
+      });
+      item.hidden = !match;
+      if (match) shown += 1;
+    });
+    document.querySelectorAll('.area-finder .finder-region').forEach(function (group) {
+      group.hidden = !group.querySelector('li:not([hidden])');
+    });
+    count.textContent = shown === 1 ? '1 area' : shown + ' areas';
+  }
+  input.addEventListener('input', filter);
+  input.addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter') return;
+    var first = document.querySelector('.area-finder li:not([hidden]) a');
+    if (first) { event.preventDefault(); window.location.href = first.getAttribute('href'); }
+  });
+  if (input.value) filter();
+})();
+"""
+
+
+# ---------------------------------------------------------------- an area's pages
+
+def _nav(area_name: str, here: str | None = None) -> str:
+    crumbs = [('../../index.html', "Evidence for Prevention"), ('../index.html', "Your area"), ("index.html", area_name)]
+    items = [f'<li><a href="{href}">{html.escape(text)}</a></li>' for href, text in crumbs]
+    if here:
+        items.append(f'<li aria-current="page">{html.escape(here)}</li>')
+    else:
+        items[-1] = f'<li aria-current="page">{html.escape(area_name)}</li>'
+    return f'<header class="area-nav"><nav aria-label="Breadcrumb"><ol>{"".join(items)}</ol></nav></header>\n'
+
+
+def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
+    """File name -> HTML of one area's site pages (index.html and one per chapter)."""
+    name = summary["la"]["name"]
+    title = f"Evidence for Prevention: {name}"
+    meta = f'<meta name="efp-fingerprint" content="{summary["fingerprint"]}">\n'
+    stems = list(notebooks)
+    titles = {stem: page.chapter_title(nb) or stem for stem, nb in notebooks.items()}
+    pages = {}
+    for index, stem in enumerate(stems):
+        body = page.chapter_html(notebooks[stem], without=page.FRONT_TAG)
+        page.check_local(body, f"the {name} page")
+        guide = (f'<p class="chapter-source">The same chapter for York, with its sources, in the guide: '
+                 f'<a href="{CHAPTER_IN_GUIDE.format(stem=stem)}">{html.escape(titles[stem])}</a>.</p>')
+        back = f'<a href="{stems[index - 1]}.html">Previous: {html.escape(titles[stems[index - 1]])}</a>' if index else \
+            f'<a href="index.html">Previous: {html.escape(name)}, front page</a>'
+        ahead = (f'<a href="{stems[index + 1]}.html">Next: {html.escape(titles[stems[index + 1]])}</a>'
+                 if index + 1 < len(stems) else '<a href="../index.html">Next: every area</a>')
+        footer = f'<nav class="area-pager" aria-label="Pages of {html.escape(name)}">{back}{ahead}</nav>\n'
+        section = f'<section class="chapter" id="{stem}">\n{body}\n{guide}\n</section>'
+        pages[f"{stem}.html"] = page.page_html(f"{titles[stem]}: {name}", section, page.linked_assets(body, STATIC),
+                                               _nav(name, titles[stem]), footer, meta)
+    workshop = "\n".join(page.chapter_html(nb, only=page.FRONT_TAG) for nb in notebooks.values()).strip()
+    extra = ('<li><a href="#workshop">For a workshop: the Family Group Conference roll-out for this area</a></li>'
+             if workshop else "")
+    extra += '<li><a href="#downloads">Downloads: the headline figures for a committee paper</a></li>'
+    contents = [(f"{stem}.html", titles[stem]) for stem in stems]
+    body = front.front_page(summary, contents, title, extra)
+    if workshop:
+        body += f'\n<section class="chapter" id="workshop">\n{workshop}\n</section>'
+    body += ('\n<section class="chapter" id="downloads">\n<h2>Downloads</h2>\n<ul>'
+             '<li><a href="summary.csv" download>summary.csv</a>: the headline figures as one table (key, value, '
+             'status, year, comparison) that opens in Excel.</li>'
+             '<li><a href="summary.json" download>summary.json</a>: every figure the chapters publish '
+             '(keys described in the guide\'s README).</li>'
+             '<li>Every chart has its own data table and CSV download under it.</li></ul>\n'
+             '<p>To make this report for your own data, or as one file to email, see '
+             '<a href="../../chapters/intro.html#rerun-for-your-council">Rerun it for your council</a>.</p>\n</section>')
+    page.check_local(body, f"the {name} page")
+    pages["index.html"] = page.page_html(title, body, page.linked_assets(body, STATIC), _nav(name), "", meta)
+    return pages
+
+
+def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> Path:
+    """Write one area's pages into ``site/areas/<slug>/`` (index.html last, as the mark of a whole set)."""
+    folder = site / AREAS / summary["la"]["slug"]
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = area_pages(summary, notebooks)
+    index = pages.pop("index.html")
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    (folder / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
+    for name, text in [*pages.items(), ("index.html", index)]:
+        partial = folder / f".{name}.partial"
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, folder / name)
+    return folder
+
+
+def page_stamp(folder: Path) -> str | None:
+    """The fingerprint an area's pages were made from, or None."""
+    try:
+        with (folder / "index.html").open(encoding="utf-8") as handle:
+            match = STAMP.search(handle.read(2000))
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
+def copy_assets(site: Path, bundles: set[Path]) -> None:
+    """The files the area pages link to, in the site's _static (as the book's extension copies them)."""
+    static = site / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    files = {web_assets.REPORT_CSS: web_assets.REPORT_CSS.name, web_assets.ACCESS_JS: web_assets.ACCESS_JS.name}
+    files.update({bundle: web_assets.site_name(bundle) for bundle in bundles})
+    for source, name in files.items():
+        target = static / name
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, target)
+
+
+def build(site: Path = SITE_DIR, cache: Path = CACHE_DIR, jobs: int = 2, timeout: int = 180) -> int:
+    """Bring ``site/areas/<slug>/`` up to date for every LA and England; 1 if any area failed."""
+    if not (site / "index.html").is_file():
+        print(f"error: no built book at {site}; build it first (bash scripts/build.sh)", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    status = runner_run_all(site, cache, jobs, timeout)  # writes the pages of every area it runs
+    areas = [*data.load().areas(), ENGLAND]
+    written = failed = 0
+    for area in areas:  # areas whose report was current but whose pages are missing or older
+        folder = cache / area.slug
+        try:
+            summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            failed += 1
+            continue
+        if page_stamp(site / AREAS / area.slug) == summary["fingerprint"]:
+            continue
+        notebooks = {stem: json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8")) for stem in summary["chapters"]}
+        write_area_pages(summary, notebooks, site)
+        written += 1
+    copy_assets(site, _bundles_in_use(site, areas))
+    slugs = {area.slug for area in areas}
+    for stale in (site / AREAS).iterdir():
+        if stale.is_dir() and stale.name not in slugs:
+            shutil.rmtree(stale)
+    print(f"Area pages for {len(areas) - failed} of {len(areas)} areas up to date in {site / AREAS} "
+          f"({time.perf_counter() - start:.0f} s{f'; {written} rewritten from the cache' if written else ''})")
+    return 1 if status or failed else 0
+
+
+def _bundles_in_use(site: Path, areas: list[Area]) -> set[Path]:
+    """Plotly bundles the area pages link to (the full one only where a page needs it)."""
+    full = web_assets.site_name(web_assets.FULL_JS)
+    for area in areas:
+        for path in (site / AREAS / area.slug).glob("*.html"):
+            if full in path.read_text(encoding="utf-8")[:3000]:
+                return {web_assets.BASIC_JS, web_assets.FULL_JS}
+    return {web_assets.BASIC_JS}
+
+
+def runner_run_all(site: Path, cache: Path, jobs: int, timeout: int) -> int:
+    """``python -m analyses run --all`` into ``cache`` (no report.html), each area's pages written as it runs."""
+    from analyses.report import runner
+
+    return runner.run_all(out_dir=cache, jobs=jobs, timeout=timeout, standalone=False, site_dir=site)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analyses.report.areas", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=SITE_DIR, help="The built book (default: _build/html).")
+    parser.add_argument("--cache", type=Path, default=CACHE_DIR, help="Where the reports behind the pages are kept.")
+    parser.add_argument("--jobs", type=int, default=2, help="Parallel areas (default: 2).")
+    parser.add_argument("--timeout", type=int, default=180, help="Per-cell execution timeout in seconds.")
+    args = parser.parse_args(argv)
+    return build(args.site.resolve(), args.cache.resolve(), args.jobs, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
