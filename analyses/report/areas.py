@@ -173,9 +173,8 @@ FINDER_CSS = """
 .area-map .map-svg { width: 100%; max-width: 46rem; height: auto; display: block; }
 .area-map .map-areas a:focus path, .area-map .map-areas a:hover path { stroke: #0b0c0c; stroke-width: 2.5; }
 .area-map .map-london use { cursor: pointer; }
-.map-switch { border: none; padding: 0; margin: 0 0 0.5rem; }
-.map-switch legend { font-weight: bold; padding: 0; }
-.map-switch label { margin-right: 1.25rem; white-space: nowrap; }
+.map-switch label { font-weight: bold; margin-right: 0.5rem; }
+.map-switch select { font-size: 1rem; padding: 0.2rem; }
 .map-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0; margin: 0.5rem 0; }
 .map-swatch { display: inline-block; width: 1.4em; height: 1em; margin-right: 0.35em; vertical-align: middle;
   border: 1px solid #505a5f; }

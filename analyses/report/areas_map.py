@@ -222,17 +222,17 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
     s_origin = s_rings.min(axis=0)
     s_at = np.array([10.0, size[1] - 330])  # the open sea west of Cornwall
     s_shift = origin - s_origin
-    switch = "\n".join(
-        f'<label><input type="radio" name="map-rate" value="{key}"{" checked" if key == first else ""}> '
-        f'{html.escape(info["label"])}</label>' for key, info in rates.items())
+    switch = "\n".join(f'<option value="{key}"{" selected" if key == first else ""}>{html.escape(info["label"])}</option>'
+                       for key, info in rates.items())
     legend = "\n".join(f'<li><span class="map-swatch" style="background:{c}"></span>{html.escape(t)}</li>'
                        for c, t in legend_items(rates[first]["breaks"]))
     payload = {key: {"title": info["title"], "year": info["year"], "breaks": info["breaks"], "values": info["values"],
                      "legend": legend_items(info["breaks"])} for key, info in rates.items()}
     return f"""<figure class="area-map" id="area-map">
-<fieldset class="map-switch"><legend>Shade the map by</legend>
+<p class="map-switch"><label for="map-rate">Shade the map by</label>
+<select id="map-rate">
 {switch}
-</fieldset>
+</select></p>
 <p class="map-caption" id="map-caption">{html.escape(_caption(rates[first]))}</p>
 <svg viewBox="0 0 {width} {height}" role="group" aria-labelledby="map-caption" class="map-svg">
 <g class="map-areas" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">
@@ -296,9 +296,9 @@ MAP_SCRIPT = r"""
       if (link) window.location.href = link.getAttribute('href');
     });
   });
-  document.querySelectorAll('input[name=map-rate]').forEach(function (input) {
-    input.addEventListener('change', function () { if (input.checked) shade(input.value); });
-  });
+  var select = document.getElementById('map-rate');
+  select.addEventListener('change', function () { shade(select.value); });
+  if (select.value !== select.options[0].value) shade(select.value);  // a choice the browser kept on reload
 })();
 """.replace("%PALETTE%", json.dumps(list(PALETTE))).replace("%NO_DATA%", NO_DATA)
 
