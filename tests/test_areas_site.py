@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser import PRINT_HEIGHT_PX, PRINT_WIDTH_PX, ROOT, ensure_built, launch, record, serve
-from test_site import CHART_STATE
+from browser import ROOT, ensure_built, launch, record, serve
+from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
 AREA_PAGES = ("york", "isles-of-scilly", "city-of-london", "england")
 AREA_PAGE_HTML_MAX = 400_000
@@ -165,3 +165,12 @@ def test_area_first_visit_is_within_target(chromium, base_url):
     load = weigh(context, f"{base_url}areas/york/index.html")
     context.close()
     assert load.total_bytes <= AREA_FIRST_VISIT_MAX, f"first visit fetches {load.total_bytes:,} bytes"
+
+
+def test_every_page_that_shows_york_says_where_every_area_is(site):
+    shows_york = [path.stem for path in sorted((ROOT / "chapters").glob("*.md"))
+                  if re.search(r'^la = "York"', path.read_text(encoding="utf-8"), re.M)]
+    assert len(shows_york) >= 6
+    for stem in shows_york:
+        text = (site / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+        assert re.search(r'<a class="reference internal" href="../areas/index.html">Your area</a>', text), stem

@@ -1,6 +1,6 @@
 """Every area on the published site: a set of pages per local authority and England, and a finder.
 
-``python -m analyses.report.areas`` (run by ``scripts/build.sh`` after the book) builds
+``python -m analyses.report.areas`` (run by ``scripts/build.sh`` beside the book) builds
 ``_build/html/areas/<slug>/`` for the 153 LAs and England with the same papermill runner as
 ``python -m analyses run`` (``runner.run_all``, into the cache ``_build/area-reports``):
 
@@ -305,10 +305,10 @@ def copy_assets(site: Path, bundles: set[Path]) -> None:
 
 
 def build(site: Path = SITE_DIR, cache: Path = CACHE_DIR, jobs: int = 2, timeout: int = 180) -> int:
-    """Bring ``site/areas/<slug>/`` up to date for every LA and England; 1 if any area failed."""
-    if not (site / "index.html").is_file():
-        print(f"error: no built book at {site}; build it first (bash scripts/build.sh)", file=sys.stderr)
-        return 2
+    """Bring ``site/areas/<slug>/`` up to date for every LA and England; 1 if any area failed.
+
+    It needs nothing from the book, so scripts/build.sh runs it while the book builds."""
+    (site / AREAS).mkdir(parents=True, exist_ok=True)  # the book may be building beside it (scripts/build.sh)
     start = time.perf_counter()
     status = runner_run_all(site, cache, jobs, timeout)  # writes the pages of every area it runs
     areas = [*data.load().areas(), ENGLAND]
