@@ -36,9 +36,9 @@ def test_rate_bars_for_a_suppressed_area_draw_no_bar_and_say_why(dsm):
     london = dsm.area("City of London")
     fig, table, alt = dac.rate_bars(london, da.latest_table(dsm, london, 2025), "2024-25")
     assert fig.data[0].y == (None, None, None)
-    assert set(table["City of London"]) == {"suppressed (c: confidential)"}
+    assert set(table["City of London"]) == {"suppressed (c)"}
     assert fig.layout.title.text.replace("<br>", " ") == (
-        "City of London, 2024-25: the figure for abuse concerning a parent or carer is suppressed (c: confidential); "
+        "City of London, 2024-25: the figure for abuse concerning a parent or carer is suppressed (c); "
         "England 133.7 per 10,000 children")
     assert "No bar is drawn for City of London" in alt
 
@@ -67,4 +67,4 @@ def test_ranking_view_lists_every_la(dsm):
     london = dac.ranking_view(dsm, dsm.area("City of London"), 2025)[0]
     assert html.unescape(london.layout.title.text.replace("<br>", " ")) == (
         "City of London's figure for domestic abuse concerning a parent or carer in 2024-25 is suppressed "
-        "(c: confidential); 152 local authorities published one")
+        "(c); 152 local authorities published one")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analyses.data import derive
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL
 from analyses.data.indicators import INDICATORS
 from analyses.data.schema import COUNCIL, DERIVED, SUPPRESSED
@@ -112,10 +113,9 @@ def secondary(rows: pd.DataFrame, council: pd.Series, new: pd.Series, totals: li
 
 def dependent(table: pd.DataFrame, council: pd.Series) -> pd.Series:
     """Shown rates and percentages built on a suppressed or small council count."""
-    key = ["time_period", "geographic_level", "region_code", "old_la_code"]
+    key = derive.CELL
     derived = table["source"].astype(str).str.startswith(DERIVED)
-    population = table.loc[table["indicator"] == "population_0_17", key + ["value"]]
-    population = population.assign(time_period=population["time_period"] + 1).rename(columns={"value": "population"})
+    population = derive.previous_mid_year_population(table)[[*key, "value"]].rename(columns={"value": "population"})
     out = pd.Series(False, index=table.index)
     candidates = table[table["value"].notna() & (council | derived) & table["indicator"].isin(BUILT_ON)]
     for indicator, rows in candidates.groupby("indicator"):

@@ -12,8 +12,8 @@ import pandas as pd
 from analyses.data.indicators import BY_ID, metadata_frame
 from analyses.data import disclosure, lookups
 from analyses.data.schema import (
-    COUNCIL, DERIVED, INDICATOR_COLUMNS, LA_COLUMNS, PRIMARY_KEY, RANGE_TEXT, SCHEMA_FILE, STATUSES, UNIT_RANGES,
-    DataFileError, TableError,
+    INDICATOR_COLUMNS, LA_COLUMNS, PRIMARY_KEY, RANGE_TEXT, SCHEMA_FILE, STATUSES, UNIT_RANGES,
+    TableError,
 )
 from analyses.data.paths import DATA_DIR
 

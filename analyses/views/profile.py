@@ -20,7 +20,7 @@ from analyses.data.schema import SYMBOLS
 from analyses.views.charts import PALETTE, figure, reference_line, value_axis
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
-from analyses.views.methods import symbol_text
+from analyses.views.wording import missing_phrase
 from analyses.views.ranking import ordinal
 
 NAME_WIDTH = 18  # characters per line of an LA name beside a bar
@@ -34,7 +34,7 @@ BAND_WORDS = {"A": "A: best quarter of LAs", "B": "B: second best quarter", "C":
 def format_value(value: float, status: str, unit: str) -> str:
     """A value in its unit's format, or what its suppression symbol means."""
     if status in SYMBOLS:
-        return symbol_text(status)
+        return missing_phrase(status)
     if pd.isna(value):
         return "no value"
     return UNIT_FORMATS.get(unit, "{:,.1f}").format(value)
