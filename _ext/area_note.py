@@ -5,6 +5,7 @@ The chapters with local analysis run for York on the site (their ``parameters`` 
 "Your area" finder (``areas/index``), where every local authority and England has the same
 analyses (``analyses.report.areas``).
 """
+
 import re
 from pathlib import Path
 
@@ -27,8 +28,10 @@ def add_area_note(app, doctree, docname) -> None:
     if section is None:
         return
     para = nodes.paragraph(classes=["area-note"])
-    para += nodes.Text("The local figures on this page are for York. The same figures for every local authority "
-                       "in England, and for England, are under ")
+    para += nodes.Text(
+        "The local figures on this page are for York. The same figures for every local authority "
+        "in England, and for England, are under "
+    )
     para += nodes.reference("", "Your area", internal=True, refuri=app.builder.get_relative_uri(docname, FINDER))
     para += nodes.Text(": a page for each area, found by name, code or on a map.")
     section.insert(1, nodes.note("", para))

@@ -4,6 +4,7 @@ When it equals the hash saved after the last successful build and the site is th
 changed, and build.sh stops at once instead of asking the book and the runner to find that out
 (about 10 s). The list matches tests/browser.py's SOURCES, plus what installs and builds.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,16 +12,32 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "scripts/build.sh", "chapters", "areas",
-           "_ext", "_static", "analyses", "data"]
+SOURCES = [
+    "_config.yml",
+    "_toc.yml",
+    "references.bib",
+    "requirements.txt",
+    "scripts/build.sh",
+    "chapters",
+    "areas",
+    "_ext",
+    "_static",
+    "analyses",
+    "data",
+]
 
 
 def inputs_hash(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
     for name in SOURCES:
         path = root / name
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()
-                                                      and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        files = (
+            [path]
+            if path.is_file()
+            else sorted(
+                p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+            )
+        )
         for file in files:
             digest.update(f"{file.relative_to(root)}\0".encode())
             digest.update(hashlib.sha256(file.read_bytes()).digest())

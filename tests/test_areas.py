@@ -1,5 +1,6 @@
 """Every area on the site: the finder's names, the map, the front page, summary.csv, the area pages
 and the publishing workflow (no browser; tests/test_areas_site.py opens the built pages)."""
+
 from __future__ import annotations
 
 import csv
@@ -8,13 +9,12 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 from analyses.data.paths import ROOT
-from analyses.report import areas, areas_map, front, page
+from analyses.report import area_pages, areas, areas_map, front, page
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
@@ -26,19 +26,27 @@ def finder(ds):
 
 def finder_items(text: str) -> dict[str, list[str]]:
     """Area name -> the search keys of its list item."""
-    return {html_name: keys.split("|") for keys, html_name in
-            re.findall(r'<li data-search="([^"]*)"><a href="[^"]+">([^<]+)</a>', text)}
+    return {
+        html_name: keys.split("|")
+        for keys, html_name in re.findall(r'<li data-search="([^"]*)"><a href="[^"]+">([^<]+)</a>', text)
+    }
 
 
 def matches(items: dict[str, list[str]], typed: str) -> set[str]:
     """The filter script's rule: every typed word starts a word of one key (digits anywhere)."""
     words = areas.search_key(typed).split()
-    return {name.replace("&amp;", "&") for name, keys in items.items()
-            if any(all((" " + key).find(" " + w) >= 0 or (w in key and any(c.isdigit() for c in w)) for w in words)
-                   for key in keys)}
+    return {
+        name.replace("&amp;", "&")
+        for name, keys in items.items()
+        if any(
+            all((" " + key).find(" " + w) >= 0 or (w in key and any(c.isdigit() for c in w)) for w in words)
+            for key in keys
+        )
+    }
 
 
 # ---------------------------------------------------------------- finder
+
 
 def test_finder_lists_all_154_areas_by_region(finder, ds):
     items = finder_items(finder)
@@ -48,22 +56,35 @@ def test_finder_lists_all_154_areas_by_region(finder, ds):
     assert set(regions[1:]) == set(ds.current_las["region_name"])
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("York", {"York"}), ("E06000014", {"York"}), ("816", {"York"}), ("e06000053", {"Isles of Scilly"}),
-    ("Hull", {"Kingston upon Hull, City of"}), ("bcp", {"Bournemouth, Christchurch and Poole"}),
-    ("Poole", {"Bournemouth, Christchurch and Poole"}), ("Cumbria", {"Cumberland", "Westmorland and Furness"}),
-    ("909", {"Cumberland", "Westmorland and Furness"}), ("E10000006", {"Cumberland", "Westmorland and Furness"}),
-    ("Northamptonshire", {"North Northamptonshire", "West Northamptonshire"}),
-    ("E10000023", {"North Yorkshire"}), ("st helens", {"St. Helens"}), ("Bristol", {"Bristol, City of"}),
-    ("england", {"England"}), ("city of london", {"City of London"}), ("Cheshire", {"Cheshire East", "Cheshire West and Chester"}),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("York", {"York"}),
+        ("E06000014", {"York"}),
+        ("816", {"York"}),
+        ("e06000053", {"Isles of Scilly"}),
+        ("Hull", {"Kingston upon Hull, City of"}),
+        ("bcp", {"Bournemouth, Christchurch and Poole"}),
+        ("Poole", {"Bournemouth, Christchurch and Poole"}),
+        ("Cumbria", {"Cumberland", "Westmorland and Furness"}),
+        ("909", {"Cumberland", "Westmorland and Furness"}),
+        ("E10000006", {"Cumberland", "Westmorland and Furness"}),
+        ("Northamptonshire", {"North Northamptonshire", "West Northamptonshire"}),
+        ("E10000023", {"North Yorkshire"}),
+        ("st helens", {"St. Helens"}),
+        ("Bristol", {"Bristol, City of"}),
+        ("england", {"England"}),
+        ("city of london", {"City of London"}),
+        ("Cheshire", {"Cheshire East", "Cheshire West and Chester"}),
+    ],
+)
 def test_finder_matches_names_codes_short_and_former_names(finder, typed, expected):
     assert expected <= matches(finder_items(finder), typed)
 
 
 def test_aliases_come_from_one_function_and_name_the_replaced_areas(ds):
     aliases = areas.finder_aliases(ds.las)
-    cumberland = dict(zip(ds.current_las["la_name"], ds.current_las["new_la_code"]))["Cumberland"]
+    cumberland = dict(zip(ds.current_las["la_name"], ds.current_las["new_la_code"], strict=False))["Cumberland"]
     assert {"Cumbria", "909", "E10000006", "formerly Cumbria"} <= set(aliases[cumberland])
     assert len(aliases) == 153
 
@@ -75,6 +96,7 @@ def test_finder_links_every_area_to_its_page(finder, ds):
 
 
 # ---------------------------------------------------------------- map
+
 
 def test_simplified_boundaries_have_153_areas_and_their_attribution():
     collection = areas_map.boundaries()
@@ -105,23 +127,69 @@ def test_map_classes_are_colour_blind_safe_and_ordered(ds):
 # ---------------------------------------------------------------- front page and CSV
 
 SUMMARY = {
-    "la": {"name": "York", "slug": "york", "level": "Local authority", "new_la_code": "E06000014", "old_la_code": "816",
-           "region_code": "E12000003", "region_name": "Yorkshire and The Humber"},
-    "demand": {"rates_per_10000": {
-        "children_looked_after": {"year": 2025, "value": 69.0, "status": "published", "neighbour_average": 57.4,
-                                  "region": 77.0, "england": 67.0, "compared_with_england": "similar to"},
-        "children_in_need": {"year": 2025, "value": None, "status": "c", "neighbour_average": 296.3,
-                             "region": 341.3, "england": 330.3, "compared_with_england": None}}},
-    "profile": {"cla_31mar_rate": {"year": 2025, "value": 69.0, "ci_low": 60.6, "ci_high": 78.4, "england": 67.0},
-                "referrals_rate": {"year": 2025, "value": 600.0, "status": "derived", "england": 519.4,
-                                   "neighbour_average": 483.2, "ci_low": 560.0, "ci_high": 640.0},
-                "care_applications_rate": {"year": 2025, "value": 9.7, "status": "published", "england": 9.1,
-                                           "neighbour_average": 7.9}},
-    "fgc": {"children_avoiding_care_per_year": {"low": 1, "central": 7, "high": 11},
-            "net_saving_gbp": {"low": -22060, "central": 78193, "high": 200506}},
-    "chapters": ["fgc"], "settings": {}, "generated_at": "2026-11-28",
-    "generated_from": {"data_dir": "/x/data", "sources": [{"source": "DfE, Children in need", "latest": "2024-25",
-                                                           "licence": "Open Government Licence v3.0"}]},
+    "la": {
+        "name": "York",
+        "slug": "york",
+        "level": "Local authority",
+        "new_la_code": "E06000014",
+        "old_la_code": "816",
+        "region_code": "E12000003",
+        "region_name": "Yorkshire and The Humber",
+    },
+    "demand": {
+        "rates_per_10000": {
+            "children_looked_after": {
+                "year": 2025,
+                "value": 69.0,
+                "status": "published",
+                "neighbour_average": 57.4,
+                "region": 77.0,
+                "england": 67.0,
+                "compared_with_england": "similar to",
+            },
+            "children_in_need": {
+                "year": 2025,
+                "value": None,
+                "status": "c",
+                "neighbour_average": 296.3,
+                "region": 341.3,
+                "england": 330.3,
+                "compared_with_england": None,
+            },
+        }
+    },
+    "profile": {
+        "cla_31mar_rate": {"year": 2025, "value": 69.0, "ci_low": 60.6, "ci_high": 78.4, "england": 67.0},
+        "referrals_rate": {
+            "year": 2025,
+            "value": 600.0,
+            "status": "derived",
+            "england": 519.4,
+            "neighbour_average": 483.2,
+            "ci_low": 560.0,
+            "ci_high": 640.0,
+        },
+        "care_applications_rate": {
+            "year": 2025,
+            "value": 9.7,
+            "status": "published",
+            "england": 9.1,
+            "neighbour_average": 7.9,
+        },
+    },
+    "fgc": {
+        "children_avoiding_care_per_year": {"low": 1, "central": 7, "high": 11},
+        "net_saving_gbp": {"low": -22060, "central": 78193, "high": 200506},
+    },
+    "chapters": ["fgc"],
+    "settings": {},
+    "generated_at": "2026-11-28",
+    "generated_from": {
+        "data_dir": "/x/data",
+        "sources": [
+            {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"}
+        ],
+    },
     "fingerprint": "ab12",
 }
 
@@ -129,7 +197,9 @@ SUMMARY = {
 def test_headlines_compare_and_say_whether_the_difference_is_significant():
     found = {h.key: h for h in front.headlines(SUMMARY)}
     cla = found["demand.rates_per_10000.children_looked_after"]
-    assert "not significantly different from England" in cla.sentence and "Yorkshire and The Humber 77.0" in cla.sentence
+    assert (
+        "not significantly different from England" in cla.sentence and "Yorkshire and The Humber 77.0" in cla.sentence
+    )
     assert "suppressed" in found["demand.rates_per_10000.children_in_need"].sentence
     assert "significantly higher than England" in found["demand.rates_per_10000.referrals"].sentence
     assert "not tested" in found["profile.care_applications_rate"].comparison
@@ -139,18 +209,29 @@ def test_headlines_compare_and_say_whether_the_difference_is_significant():
 
 
 def test_front_page_names_area_region_date_sources_and_licences():
-    text = front.front_page(SUMMARY, [("fgc.html", "Spotlight: Family Group Conferences")], "Evidence for Prevention: York")
-    for expected in ("Yorkshire and The Humber", "E06000014", "Generated on 28 November 2026",
-                     "DfE, Children in need (latest 2024-25)", "Open Government Licence", "CC BY 4.0",
-                     '<a href="fgc.html">Spotlight: Family Group Conferences</a>'):
+    text = front.front_page(
+        SUMMARY, [("fgc.html", "Spotlight: Family Group Conferences")], "Evidence for Prevention: York"
+    )
+    for expected in (
+        "Yorkshire and The Humber",
+        "E06000014",
+        "Generated on 28 November 2026",
+        "DfE, Children in need (latest 2024-25)",
+        "Open Government Licence",
+        "CC BY 4.0",
+        '<a href="fgc.html">Spotlight: Family Group Conferences</a>',
+    ):
         assert expected in text
     assert 5 <= len(front.headlines(SUMMARY)) <= 8
 
 
 def test_front_page_with_own_data_names_the_folder_date_and_files():
     summary = json.loads(json.dumps(SUMMARY))
-    summary["generated_from"]["own_data"] = {"folder": "/councils/york-data", "imported": "2026-11-20",
-                                             "files": ["council: Mosaic export"]}
+    summary["generated_from"]["own_data"] = {
+        "folder": "/councils/york-data",
+        "imported": "2026-11-20",
+        "files": ["council: Mosaic export"],
+    }
     text = front.front_page(summary, [], "x")
     assert "your own data from <code>/councils/york-data</code>, imported on 20 November 2026" in text
     assert "council: Mosaic export" in text
@@ -179,18 +260,30 @@ def test_data_provenance_lists_each_source_with_its_latest_year():
 
 # ---------------------------------------------------------------- area pages
 
+
 def notebook(*cells):
     return {"cells": [dict(cell, metadata={"tags": cell.pop("tags", [])}) for cell in cells]}
 
 
 def test_area_pages_link_the_sites_assets_and_carry_their_fingerprint():
-    chart = ('<div id="c1" class="plotly-graph-div"></div><script>Plotly.newPlot("c1", [{"type": "bar"}], {})</script>')
-    nbs = {"fgc": notebook({"cell_type": "markdown", "source": "# Spotlight: FGC\n\nText."},
-                           {"cell_type": "code", "source": "", "outputs": [
-                               {"output_type": "display_data", "data": {"text/html": chart}}]},
-                           {"cell_type": "code", "source": "", "tags": ["remove-cell", "report-only", "area-front"],
-                            "outputs": [{"output_type": "display_data", "data": {"text/html": "<p>roll-out</p>"}}]})}
-    pages = areas.area_pages(SUMMARY, nbs)
+    chart = '<div id="c1" class="plotly-graph-div"></div><script>Plotly.newPlot("c1", [{"type": "bar"}], {})</script>'
+    nbs = {
+        "fgc": notebook(
+            {"cell_type": "markdown", "source": "# Spotlight: FGC\n\nText."},
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [{"output_type": "display_data", "data": {"text/html": chart}}],
+            },
+            {
+                "cell_type": "code",
+                "source": "",
+                "tags": ["remove-cell", "report-only", "area-front"],
+                "outputs": [{"output_type": "display_data", "data": {"text/html": "<p>roll-out</p>"}}],
+            },
+        )
+    }
+    pages = area_pages.area_pages(SUMMARY, nbs)
     assert set(pages) == {"index.html", "fgc.html"}
     chapter, index = pages["fgc.html"], pages["index.html"]
     assert '<script src="../../_static/plotly.min.js"></script>' in chapter
@@ -211,20 +304,34 @@ def test_report_html_still_inlines_everything_and_opens_with_the_front_page():
 
 # ---------------------------------------------------------------- --data front page, end to end
 
+
 def test_own_data_report_names_the_councils_data(tmp_path):
     mine = tmp_path / "mine.csv"
-    mine.write_text("indicator,time_period,geographic_level,region_code,region_name,old_la_code,new_la_code,la_name,"
-                    "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,816,"
-                    "E06000014,York,130,published,Mosaic export\n", encoding="utf-8")
+    mine.write_text(
+        "indicator,time_period,geographic_level,region_code,region_name,old_la_code,new_la_code,la_name,"
+        "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,816,"
+        "E06000014,York,130,published,Mosaic export\n",
+        encoding="utf-8",
+    )
     run = [sys.executable, "-m", "analyses"]
-    imported = subprocess.run([*run, "import", str(mine), "--out", str(tmp_path / "my-data")], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
+    imported = subprocess.run(
+        [*run, "import", str(mine), "--out", str(tmp_path / "my-data")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert imported.returncode == 0, imported.stderr
-    result = subprocess.run([*run, "run", "--la", "York", "--data", str(tmp_path / "my-data"), "--out",
-                             str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [*run, "run", "--la", "York", "--data", str(tmp_path / "my-data"), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     report = (tmp_path / "out" / "york" / "report.html").read_text(encoding="utf-8")
-    first = report[report.index('<section class="front-page"'):report.index("</section>")]
+    first = report[report.index('<section class="front-page"') : report.index("</section>")]
     assert f"your own data from <code>{tmp_path / 'my-data'}</code>, imported on" in first
     assert "council: Mosaic export" in first
     rows = (tmp_path / "out" / "york" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -232,6 +339,7 @@ def test_own_data_report_names_the_councils_data(tmp_path):
 
 
 # ---------------------------------------------------------------- publishing
+
 
 def test_workflow_builds_with_the_readme_command_and_deploys_to_pages():
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))

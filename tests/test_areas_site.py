@@ -9,6 +9,7 @@ front page states the date and the data and is page one on A4.
 The site is ``$EFP_SITE_DIR`` if set, else ``_build/html`` built first if missing or stale
 (``tests/browser.py: ensure_built``, the book and the area pages).
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
-
 from browser import ROOT, ensure_built, launch, record, serve
+from playwright.sync_api import sync_playwright
 from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
 AREA_PAGES = ("york", "isles-of-scilly", "city-of-london", "england")
@@ -66,12 +66,21 @@ def typed(page, text: str) -> list[str]:
     return page.evaluate(VISIBLE_AREAS)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("York", {"York"}), ("E06000014", {"York"}), ("816", {"York"}), ("isles of", {"Isles of Scilly"}),
-    ("E09000001", {"City of London"}), ("hull", {"Kingston upon Hull, City of"}),
-    ("BCP", {"Bournemouth, Christchurch and Poole"}), ("Cumbria", {"Cumberland", "Westmorland and Furness"}),
-    ("E10000021", {"North Northamptonshire", "West Northamptonshire"}), ("England", {"England"}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("York", {"York"}),
+        ("E06000014", {"York"}),
+        ("816", {"York"}),
+        ("isles of", {"Isles of Scilly"}),
+        ("E09000001", {"City of London"}),
+        ("hull", {"Kingston upon Hull, City of"}),
+        ("BCP", {"Bournemouth, Christchurch and Poole"}),
+        ("Cumbria", {"Cumberland", "Westmorland and Furness"}),
+        ("E10000021", {"North Northamptonshire", "West Northamptonshire"}),
+        ("England", {"England"}),
+    ],
+)
 def test_finder_filters_by_names_codes_short_and_former_names(finder, text, expected):
     page, traffic = finder
     shown = set(typed(page, text))
@@ -117,8 +126,10 @@ def test_map_switch_reshades_the_map_and_its_legend(finder):
     before, key_before = page.evaluate(fills), page.evaluate(legend)
     page.select_option("#map-rate", "care_applications_rate")
     assert page.evaluate(fills) != before and page.evaluate(legend) != key_before
-    assert "Care applications" in page.locator("#map-caption").text_content() or "care applications" in \
-        page.locator("#map-caption").text_content()
+    assert (
+        "Care applications" in page.locator("#map-caption").text_content()
+        or "care applications" in page.locator("#map-caption").text_content()
+    )
     assert traffic.problems() == []
 
 
@@ -168,8 +179,11 @@ def test_area_first_visit_is_within_target(chromium, base_url):
 
 
 def test_every_page_that_shows_york_says_where_every_area_is(site):
-    shows_york = [path.stem for path in sorted((ROOT / "chapters").glob("*.md"))
-                  if re.search(r'^la = "York"', path.read_text(encoding="utf-8"), re.M)]
+    shows_york = [
+        path.stem
+        for path in sorted((ROOT / "chapters").glob("*.md"))
+        if re.search(r'^la = "York"', path.read_text(encoding="utf-8"), re.M)
+    ]
     assert len(shows_york) >= 6
     for stem in shows_york:
         text = (site / "chapters" / f"{stem}.html").read_text(encoding="utf-8")

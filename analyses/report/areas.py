@@ -2,15 +2,8 @@
 
 ``python -m analyses.report.areas`` (run by ``scripts/build.sh`` beside the book) builds
 ``_build/html/areas/<slug>/`` for the 153 LAs and England with the same papermill runner as
-``python -m analyses run`` (``runner.run_all``, into the cache ``_build/area-reports``):
-
-- ``index.html``: the report's front page (``analyses.report.front``), its contents, the
-  workshop's FGC roll-out for the area (cells tagged ``area-front``) and the downloads;
-- ``<chapter>.html``: each report chapter, linking to the same chapter in the guide;
-- ``summary.json`` and ``summary.csv``.
-
-They are ``analyses.report.page``'s pieces with the site's files linked instead of inlined
-(``_static/report.css``, the plotly bundle, ``chart_access.js``: loaded once, then cached).
+``python -m analyses run`` (``runner.run_all``, into the cache ``_build/area-reports``); the
+pages themselves are ``analyses.report.area_pages``.
 ``runner.run_all`` skips areas whose report fingerprint is current, and a page carries the
 fingerprint it was made from (``<meta name="efp-fingerprint">``), so unchanged areas are not
 rebuilt and a change to anything a report depends on rebuilds them.
@@ -20,12 +13,12 @@ all 154 areas by region with a filter that works from ``file://`` (everything it
 the page) and matches names, GSS codes, DfE codes, short names and former names and codes
 (``finder_aliases``).
 """
+
 from __future__ import annotations
 
 import argparse
 import html
 import json
-import os
 import re
 import shutil
 import sys
@@ -35,15 +28,11 @@ from pathlib import Path
 from analyses.data import dataset as data
 from analyses.data.geography import ENGLAND, Area, slugify
 from analyses.data.paths import ROOT
-from analyses.report import front, page
+from analyses.report.area_pages import AREAS, page_stamp, write_area_pages
 from analyses.views import web_assets
 
 SITE_DIR = ROOT / "_build" / "html"
 CACHE_DIR = ROOT / "_build" / "area-reports"
-AREAS = "areas"
-STATIC = "../../_static/"
-STAMP = re.compile(r'<meta name="efp-fingerprint" content="([0-9a-f]+)">')
-CHAPTER_IN_GUIDE = "../../chapters/{stem}.html"
 
 # Areas that were replaced: DfE code of the former area -> (the year it went, DfE codes of its successors).
 # Names and GSS codes of the former areas come from the LA lookup's historic rows.
@@ -58,20 +47,43 @@ REPLACED = {
 }
 # Names people use that differ from the official one (by DfE code).
 SHORT_NAMES = {
-    "839": ("BCP", "Bournemouth", "Christchurch", "Poole"), "800": ("BANES", "B&NES", "Bath"),
-    "801": ("Bristol", "City of Bristol"), "884": ("Herefordshire", "County of Herefordshire"),
-    "810": ("Hull", "City of Hull", "Kingston upon Hull"), "314": ("Kingston",), "318": ("Richmond",),
-    "391": ("Newcastle",), "882": ("Southend",), "861": ("Stoke",), "808": ("Stockton",),
-    "846": ("Brighton", "Hove"), "868": ("RBWM", "Windsor", "Maidenhead"), "807": ("Redcar",),
-    "894": ("Telford",), "205": ("Hammersmith", "Fulham"), "207": ("Kensington", "Chelsea", "RBKC"),
-    "301": ("Barking", "Dagenham"), "840": ("Durham",), "420": ("Scilly",), "201": ("the City", "Corporation of London"),
-    "811": ("East Riding",), "896": ("CWAC", "Chester"), "889": ("Blackburn", "Darwen"), "342": ("St Helens", "Saint Helens"),
-    "943": ("Westmorland", "Furness"), "816": ("City of York",), "826": ("MK",), "344": ("The Wirral",),
-    "940": ("North Northants",), "941": ("West Northants",), "815": ("North Yorks",),
+    "839": ("BCP", "Bournemouth", "Christchurch", "Poole"),
+    "800": ("BANES", "B&NES", "Bath"),
+    "801": ("Bristol", "City of Bristol"),
+    "884": ("Herefordshire", "County of Herefordshire"),
+    "810": ("Hull", "City of Hull", "Kingston upon Hull"),
+    "314": ("Kingston",),
+    "318": ("Richmond",),
+    "391": ("Newcastle",),
+    "882": ("Southend",),
+    "861": ("Stoke",),
+    "808": ("Stockton",),
+    "846": ("Brighton", "Hove"),
+    "868": ("RBWM", "Windsor", "Maidenhead"),
+    "807": ("Redcar",),
+    "894": ("Telford",),
+    "205": ("Hammersmith", "Fulham"),
+    "207": ("Kensington", "Chelsea", "RBKC"),
+    "301": ("Barking", "Dagenham"),
+    "840": ("Durham",),
+    "420": ("Scilly",),
+    "201": ("the City", "Corporation of London"),
+    "811": ("East Riding",),
+    "896": ("CWAC", "Chester"),
+    "889": ("Blackburn", "Darwen"),
+    "342": ("St Helens", "Saint Helens"),
+    "943": ("Westmorland", "Furness"),
+    "816": ("City of York",),
+    "826": ("MK",),
+    "344": ("The Wirral",),
+    "940": ("North Northants",),
+    "941": ("West Northants",),
+    "815": ("North Yorks",),
 }
 
 
 # ---------------------------------------------------------------- names a reader may type
+
 
 def finder_aliases(las) -> dict[str, list[str]]:
     """Other names and codes a reader may type for each current area, by its GSS code.
@@ -81,7 +93,7 @@ def finder_aliases(las) -> dict[str, list[str]]:
     (``SHORT_NAMES``). This is the one place the finder's alias table is made.
     """
     current = las[las["status"] == "current"]
-    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"]))
+    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"], strict=False))
     out: dict[str, list[str]] = {code: [] for code in current["new_la_code"]}
     for _, row in current.iterrows():
         out[row["new_la_code"]] += [c for c in str(row.get("other_gss_codes") or "").replace(";", " ").split() if c]
@@ -91,20 +103,27 @@ def finder_aliases(las) -> dict[str, list[str]]:
         year, successors = REPLACED.get(row["old_la_code"], (None, ()))
         for dfe in successors:
             if dfe in by_dfe:
-                out[by_dfe[dfe]] += [f"formerly {row['la_name']}", row["la_name"], row["old_la_code"], row["new_la_code"]]
+                out[by_dfe[dfe]] += [
+                    f"formerly {row['la_name']}",
+                    row["la_name"],
+                    row["old_la_code"],
+                    row["new_la_code"],
+                ]
     return {code: list(dict.fromkeys(a for a in names if a)) for code, names in out.items()}
 
 
 def former_areas(las) -> dict[str, list[str]]:
     """'Cumbria (909, E10000006) until 2023' for each current area that replaced others."""
     current = las[las["status"] == "current"]
-    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"]))
+    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"], strict=False))
     out: dict[str, list[str]] = {}
     for _, row in las[las["status"] != "current"].iterrows():
         year, successors = REPLACED.get(row["old_la_code"], (None, ()))
         for dfe in successors:
             if dfe in by_dfe:
-                out.setdefault(by_dfe[dfe], []).append(f"{row['la_name']} ({row['old_la_code']}, {row['new_la_code']}) until {year}")
+                out.setdefault(by_dfe[dfe], []).append(
+                    f"{row['la_name']} ({row['old_la_code']}, {row['new_la_code']}) until {year}"
+                )
     for _, row in current.iterrows():
         if str(row.get("other_gss_codes") or "").strip():
             out.setdefault(row["new_la_code"], []).append(f"earlier GSS code {row['other_gss_codes']}")
@@ -118,6 +137,7 @@ def search_key(text: str) -> str:
 
 # ---------------------------------------------------------------- the finder page
 
+
 def area_href(area: Area | str) -> str:
     """An area's page, relative to the finder (areas/index.html)."""
     return f"{area.slug if isinstance(area, Area) else slugify(area)}/index.html"
@@ -130,20 +150,30 @@ def finder_html(ds: data.Dataset) -> str:
     def item(area: Area) -> str:
         codes = [c for c in (area.code, area.old_la_code) if c]
         keys = [area.name, *codes, *aliases.get(area.code, [])]
-        note = "".join(f'<span class="finder-former">Replaced {html.escape(text)}</span>'
-                       for text in former.get(area.code, []) if not text.startswith("earlier"))
-        return (f'<li data-search="{html.escape("|".join(search_key(k) for k in keys))}">'
-                f'<a href="{area_href(area)}">{html.escape(area.name)}</a> '
-                f'<span class="finder-codes">{" · ".join(html.escape(c) for c in codes)}</span>{note}</li>')
+        note = "".join(
+            f'<span class="finder-former">Replaced {html.escape(text)}</span>'
+            for text in former.get(area.code, [])
+            if not text.startswith("earlier")
+        )
+        return (
+            f'<li data-search="{html.escape("|".join(search_key(k) for k in keys))}">'
+            f'<a href="{area_href(area)}">{html.escape(area.name)}</a> '
+            f'<span class="finder-codes">{" · ".join(html.escape(c) for c in codes)}</span>{note}</li>'
+        )
 
     regions: dict[str, list[Area]] = {}
     for area in ds.areas():
         regions.setdefault(area.region_name, []).append(area)
-    groups = [f'<section class="finder-region" aria-labelledby="region-{slugify(name)}">'
-              f'<h3 id="region-{slugify(name)}">{html.escape(name)}</h3>\n<ul>\n'
-              + "\n".join(item(a) for a in sorted(areas, key=lambda a: a.name)) + "\n</ul></section>"
-              for name, areas in sorted(regions.items())]
-    england = f'<section class="finder-region"><h3 id="region-england">England</h3>\n<ul>\n{item(ENGLAND)}\n</ul></section>'
+    groups = [
+        f'<section class="finder-region" aria-labelledby="region-{slugify(name)}">'
+        f'<h3 id="region-{slugify(name)}">{html.escape(name)}</h3>\n<ul>\n'
+        + "\n".join(item(a) for a in sorted(areas, key=lambda a: a.name))
+        + "\n</ul></section>"
+        for name, areas in sorted(regions.items())
+    ]
+    england = (
+        f'<section class="finder-region"><h3 id="region-england">England</h3>\n<ul>\n{item(ENGLAND)}\n</ul></section>'
+    )
     total = sum(len(a) for a in regions.values()) + 1
     return f"""<style>{FINDER_CSS}</style>
 <div class="area-finder" id="area-finder">
@@ -213,85 +243,6 @@ FINDER_SCRIPT = r"""
 """
 
 
-# ---------------------------------------------------------------- an area's pages
-
-def _nav(area_name: str, here: str | None = None) -> str:
-    crumbs = [('../../index.html', "Evidence for Prevention"), ('../index.html', "Your area"), ("index.html", area_name)]
-    items = [f'<li><a href="{href}">{html.escape(text)}</a></li>' for href, text in crumbs]
-    if here:
-        items.append(f'<li aria-current="page">{html.escape(here)}</li>')
-    else:
-        items[-1] = f'<li aria-current="page">{html.escape(area_name)}</li>'
-    return f'<header class="area-nav"><nav aria-label="Breadcrumb"><ol>{"".join(items)}</ol></nav></header>\n'
-
-
-def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
-    """File name -> HTML of one area's site pages (index.html and one per chapter)."""
-    name = summary["la"]["name"]
-    title = f"Evidence for Prevention: {name}"
-    meta = f'<meta name="efp-fingerprint" content="{summary["fingerprint"]}">\n'
-    stems = list(notebooks)
-    titles = {stem: page.chapter_title(nb) or stem for stem, nb in notebooks.items()}
-    pages = {}
-    for index, stem in enumerate(stems):
-        body = page.chapter_html(notebooks[stem], without=page.FRONT_TAG)
-        page.check_local(body, f"the {name} page")
-        guide = (f'<p class="chapter-source">The same chapter for York, with its sources, in the guide: '
-                 f'<a href="{CHAPTER_IN_GUIDE.format(stem=stem)}">{html.escape(titles[stem])}</a>.</p>')
-        back = f'<a href="{stems[index - 1]}.html">Previous: {html.escape(titles[stems[index - 1]])}</a>' if index else \
-            f'<a href="index.html">Previous: {html.escape(name)}, front page</a>'
-        ahead = (f'<a href="{stems[index + 1]}.html">Next: {html.escape(titles[stems[index + 1]])}</a>'
-                 if index + 1 < len(stems) else '<a href="../index.html">Next: every area</a>')
-        footer = f'<nav class="area-pager" aria-label="Pages of {html.escape(name)}">{back}{ahead}</nav>\n'
-        section = f'<section class="chapter" id="{stem}">\n{body}\n{guide}\n</section>'
-        pages[f"{stem}.html"] = page.page_html(f"{titles[stem]}: {name}", section, page.linked_assets(body, STATIC),
-                                               _nav(name, titles[stem]), footer, meta)
-    workshop = "\n".join(page.chapter_html(nb, only=page.FRONT_TAG) for nb in notebooks.values()).strip()
-    extra = ('<li><a href="#workshop">For a workshop: the Family Group Conference roll-out for this area</a></li>'
-             if workshop else "")
-    extra += '<li><a href="#downloads">Downloads: the headline figures for a committee paper</a></li>'
-    contents = [(f"{stem}.html", titles[stem]) for stem in stems]
-    body = front.front_page(summary, contents, title, extra)
-    if workshop:
-        body += f'\n<section class="chapter" id="workshop">\n{workshop}\n</section>'
-    body += ('\n<section class="chapter" id="downloads">\n<h2>Downloads</h2>\n<ul>'
-             '<li><a href="summary.csv" download>summary.csv</a>: the headline figures as one table (key, value, '
-             'status, year, comparison) that opens in Excel.</li>'
-             '<li><a href="summary.json" download>summary.json</a>: every figure the chapters publish '
-             '(keys described in the guide\'s README).</li>'
-             '<li>Every chart has its own data table and CSV download under it.</li></ul>\n'
-             '<p>To make this report for your own data, or as one file to email, see '
-             '<a href="../../chapters/intro.html#rerun-for-your-council">Rerun it for your council</a>.</p>\n</section>')
-    page.check_local(body, f"the {name} page")
-    pages["index.html"] = page.page_html(title, body, page.linked_assets(body, STATIC), _nav(name), "", meta)
-    return pages
-
-
-def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> Path:
-    """Write one area's pages into ``site/areas/<slug>/`` (index.html last, as the mark of a whole set)."""
-    folder = site / AREAS / summary["la"]["slug"]
-    folder.mkdir(parents=True, exist_ok=True)
-    pages = area_pages(summary, notebooks)
-    index = pages.pop("index.html")
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    (folder / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
-    for name, text in [*pages.items(), ("index.html", index)]:
-        partial = folder / f".{name}.partial"
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, folder / name)
-    return folder
-
-
-def page_stamp(folder: Path) -> str | None:
-    """The fingerprint an area's pages were made from, or None."""
-    try:
-        with (folder / "index.html").open(encoding="utf-8") as handle:
-            match = STAMP.search(handle.read(2000))
-    except OSError:
-        return None
-    return match.group(1) if match else None
-
-
 def copy_assets(site: Path, bundles: set[Path]) -> None:
     """The files the area pages link to, in the site's _static (as the book's extension copies them)."""
     static = site / "_static"
@@ -322,7 +273,9 @@ def build(site: Path = SITE_DIR, cache: Path = CACHE_DIR, jobs: int = 2, timeout
             continue
         if page_stamp(site / AREAS / area.slug) == summary["fingerprint"]:
             continue
-        notebooks = {stem: json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8")) for stem in summary["chapters"]}
+        notebooks = {
+            stem: json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8")) for stem in summary["chapters"]
+        }
         write_area_pages(summary, notebooks, site)
         written += 1
     copy_assets(site, _bundles_in_use(site, areas))
@@ -330,8 +283,10 @@ def build(site: Path = SITE_DIR, cache: Path = CACHE_DIR, jobs: int = 2, timeout
     for stale in (site / AREAS).iterdir():
         if stale.is_dir() and stale.name not in slugs:
             shutil.rmtree(stale)
-    print(f"Area pages for {len(areas) - failed} of {len(areas)} areas up to date in {site / AREAS} "
-          f"({time.perf_counter() - start:.0f} s{f'; {written} rewritten from the cache' if written else ''})")
+    print(
+        f"Area pages for {len(areas) - failed} of {len(areas)} areas up to date in {site / AREAS} "
+        f"({time.perf_counter() - start:.0f} s{f'; {written} rewritten from the cache' if written else ''})"
+    )
     return 1 if status or failed else 0
 
 

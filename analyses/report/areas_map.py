@@ -12,12 +12,14 @@ first rate shows). London's boroughs are also drawn enlarged beside the map.
 The finder's list (``analyses.report.areas``) is the keyboard and screen-reader equivalent of
 the map. The map's links are in the tab order too; the enlarged London copies are not.
 """
+
 from __future__ import annotations
 
 import html
 import json
 import math
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +29,10 @@ from analyses.data.paths import DATA_DIR
 
 BOUNDARIES = DATA_DIR / "maps" / "local_authorities_2023.geojson"
 SOURCE_NAME = "Counties and Unitary Authorities (December 2023) Boundaries UK BSC"
-ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-               "Contains OS data © Crown copyright and database right 2024.")
+ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right 2024."
+)
 TOLERANCE_KM = 0.4
 MIN_RING_KM2 = 0.5
 # Viridis in five classes, light (low) to dark (high): readable with every common colour vision deficiency.
@@ -49,6 +53,7 @@ INSET_GAP = 30
 
 # ---------------------------------------------------------------- simplifying the published boundaries
 
+
 def _km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([lon * KM_PER_DEGREE * math.cos(math.radians(LAT0)), lat * KM_PER_DEGREE])
 
@@ -63,7 +68,7 @@ def _douglas_peucker(points: np.ndarray, tolerance: float) -> np.ndarray:
         if end - start < 2:
             continue
         a, b = points[start], points[end]
-        segment = points[start + 1:end]
+        segment = points[start + 1 : end]
         ab = b - a
         length = math.hypot(*ab)
         if length == 0:
@@ -93,25 +98,37 @@ def simplify(source: Path, out: Path = BOUNDARIES, tolerance_km: float = TOLERAN
             continue
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        rings = [(np.asarray(ring, dtype=float), index == 0) for polygon in polygons for index, ring in enumerate(polygon)]
+        rings = [
+            (np.asarray(ring, dtype=float), index == 0) for polygon in polygons for index, ring in enumerate(polygon)
+        ]
         areas = [_ring_area(_km(r[:, 0], r[:, 1])) for r, _ in rings]
         largest = int(np.argmax(areas))
         kept = []
-        for number, ((ring, outer), area) in enumerate(zip(rings, areas)):
+        for number, ((ring, _), area) in enumerate(zip(rings, areas, strict=True)):
             if number != largest and area < MIN_RING_KM2:
                 continue
             indices = _douglas_peucker(_km(ring[:, 0], ring[:, 1]), tolerance_km)
             if len(indices) < 4:
                 indices = np.linspace(0, len(ring) - 1, 4).astype(int) if len(ring) >= 4 else np.arange(len(ring))
             kept.append([[round(x, 4), round(y, 4)] for x, y in ring[indices]])
-        features.append({"type": "Feature", "properties": {"code": props["CTYUA23CD"], "name": props["CTYUA23NM"]},
-                         "geometry": {"type": "MultiPolygon", "coordinates": [[ring] for ring in kept]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": props["CTYUA23CD"], "name": props["CTYUA23NM"]},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[ring] for ring in kept]},
+            }
+        )
     features.sort(key=lambda f: f["properties"]["code"])
-    collection = {"type": "FeatureCollection", "name": "English counties and unitary authorities, December 2023",
-                  "source": f"ONS Open Geography Portal, {SOURCE_NAME}, simplified (Douglas-Peucker, "
-                            f"{tolerance_km * 1000:.0f} m; rings under {MIN_RING_KM2} km2 dropped) by "
-                            "analyses/report/areas_map.py",
-                  "attribution": ATTRIBUTION, "licence": "Open Government Licence v3.0", "features": features}
+    collection = {
+        "type": "FeatureCollection",
+        "name": "English counties and unitary authorities, December 2023",
+        "source": f"ONS Open Geography Portal, {SOURCE_NAME}, simplified (Douglas-Peucker, "
+        f"{tolerance_km * 1000:.0f} m; rings under {MIN_RING_KM2} km2 dropped) by "
+        "analyses/report/areas_map.py",
+        "attribution": ATTRIBUTION,
+        "licence": "Open Government Licence v3.0",
+        "features": features,
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
     out.write_text(text.replace('{"type":"Feature"', '\n{"type":"Feature"') + "\n", encoding="utf-8")
@@ -119,6 +136,7 @@ def simplify(source: Path, out: Path = BOUNDARIES, tolerance_km: float = TOLERAN
 
 
 # ---------------------------------------------------------------- drawing
+
 
 @lru_cache(maxsize=1)
 def boundaries(path: Path = BOUNDARIES) -> dict:
@@ -165,11 +183,18 @@ def rate_values(ds: Dataset) -> dict[str, dict]:
         rows = rows[rows["geographic_level"] == "Local authority"]
         year = int(rows.loc[rows["value"].notna(), "time_period"].max())
         latest = ds.la_values(indicator, year)
-        values = {row["new_la_code"]: (None if pata(row["value"]) else round(float(row["value"]), 1))
-                  for _, row in latest.iterrows()}
+        values = {
+            row["new_la_code"]: (None if pata(row["value"]) else round(float(row["value"]), 1))
+            for _, row in latest.iterrows()
+        }
         title = ds.metadata.set_index("indicator").loc[indicator, "title"]
-        out[indicator] = {"label": label, "title": title, "year": year, "values": values,
-                          "breaks": breaks(list(values.values()))}
+        out[indicator] = {
+            "label": label,
+            "title": title,
+            "year": year,
+            "values": values,
+            "breaks": breaks(list(values.values())),
+        }
     return out
 
 
@@ -180,11 +205,18 @@ def pata(value) -> bool:
 
 def legend_items(bounds: list[float]) -> list[tuple[str, str]]:
     """(colour, label) for each class and for 'no figure'."""
+
     def show(v: float) -> str:
         return f"{v:,.0f}"
-    labels = [f"under {show(bounds[0])}"] + [f"{show(a)} to {show(b)}" for a, b in zip(bounds, bounds[1:])] + [
-        f"{show(bounds[-1])} or more"] if bounds else []
-    return list(zip(PALETTE, labels)) + [(NO_DATA, "no figure")]
+
+    labels = (
+        [f"under {show(bounds[0])}"]
+        + [f"{show(a)} to {show(b)}" for a, b in pairwise(bounds)]
+        + [f"{show(bounds[-1])} or more"]
+        if bounds
+        else []
+    )
+    return list(zip(PALETTE, labels, strict=False)) + [(NO_DATA, "no figure")]
 
 
 def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
@@ -192,8 +224,10 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
     rates = rate_values(ds)
     first = next(iter(rates))
     features = boundaries()["features"]
-    projected = {f["properties"]["code"]: [_project(ring) for polygon in f["geometry"]["coordinates"] for ring in polygon]
-                 for f in features}
+    projected = {
+        f["properties"]["code"]: [_project(ring) for polygon in f["geometry"]["coordinates"] for ring in polygon]
+        for f in features
+    }
     names = {f["properties"]["code"]: f["properties"]["name"] for f in features}
     every = np.vstack([ring for rings in projected.values() for ring in rings])
     origin, size = every.min(axis=0), every.max(axis=0) - every.min(axis=0)
@@ -202,32 +236,49 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
     l_origin, l_size = inner.min(axis=0), (inner.max(axis=0) - inner.min(axis=0)) * LONDON_SCALE
     inset_x = size[0] + INSET_GAP
     width, height = math.ceil(inset_x + l_size[0] + 10), math.ceil(max(size[1], l_size[1] + 40)) + 2
-    la_names = dict(zip(ds.current_las["new_la_code"], ds.current_las["la_name"]))
+    la_names = dict(zip(ds.current_las["new_la_code"], ds.current_las["la_name"], strict=False))
 
     def area_link(code: str, d: str) -> str:
         name = la_names.get(code, names[code])
         value = rates[first]["values"].get(code)
         label = html.escape(_label(name, value, rates[first]))
-        return (f'<a href="{html.escape(href(code, name))}" aria-label="{label}" data-code="{code}">'
-                f'<title>{label}</title><path id="map-{code}" d="{d}" fill="{colour(value, rates[first]["breaks"])}"/></a>')
+        return (
+            f'<a href="{html.escape(href(code, name))}" aria-label="{label}" data-code="{code}">'
+            f'<title>{label}</title><path id="map-{code}" d="{d}" fill="{colour(value, rates[first]["breaks"])}"/></a>'
+        )
 
     main = "\n".join(area_link(code, _path(rings, origin, 1)) for code, rings in projected.items())
     # London again, enlarged: copies (<use>) of the same paths, so they take the same colours; a
     # click follows the area's link (the main map and the list are the keyboard's way in).
-    inset = "\n".join(f'<use href="#map-{code}" data-code="{code}"><title>{html.escape(la_names.get(code, names[code]))}'
-                      f'</title></use>' for code in london)
+    inset = "\n".join(
+        f'<use href="#map-{code}" data-code="{code}"><title>{html.escape(la_names.get(code, names[code]))}'
+        f"</title></use>"
+        for code in london
+    )
     shift = origin - l_origin
     scilly = "E06000053"
     s_rings = np.vstack(projected[scilly])
     s_origin = s_rings.min(axis=0)
     s_at = np.array([10.0, size[1] - 330])  # the open sea west of Cornwall
     s_shift = origin - s_origin
-    switch = "\n".join(f'<option value="{key}"{" selected" if key == first else ""}>{html.escape(info["label"])}</option>'
-                       for key, info in rates.items())
-    legend = "\n".join(f'<li><span class="map-swatch" style="background:{c}"></span>{html.escape(t)}</li>'
-                       for c, t in legend_items(rates[first]["breaks"]))
-    payload = {key: {"title": info["title"], "year": info["year"], "breaks": info["breaks"], "values": info["values"],
-                     "legend": legend_items(info["breaks"])} for key, info in rates.items()}
+    switch = "\n".join(
+        f'<option value="{key}"{" selected" if key == first else ""}>{html.escape(info["label"])}</option>'
+        for key, info in rates.items()
+    )
+    legend = "\n".join(
+        f'<li><span class="map-swatch" style="background:{c}"></span>{html.escape(t)}</li>'
+        for c, t in legend_items(rates[first]["breaks"])
+    )
+    payload = {
+        key: {
+            "title": info["title"],
+            "year": info["year"],
+            "breaks": info["breaks"],
+            "values": info["values"],
+            "legend": legend_items(info["breaks"]),
+        }
+        for key, info in rates.items()
+    }
     return f"""<figure class="area-map" id="area-map">
 <p class="map-switch"><label for="map-rate">Shade the map by</label>
 <select id="map-rate">
@@ -265,8 +316,10 @@ def _label(name: str, value: float | None, info: dict) -> str:
 
 
 def _caption(info: dict) -> str:
-    return (f"Map of England's 153 local authorities shaded by {info['title'][0].lower()}{info['title'][1:]}, "
-            f"{info['year']}: darker is higher.")
+    return (
+        f"Map of England's 153 local authorities shaded by {info['title'][0].lower()}{info['title'][1:]}, "
+        f"{info['year']}: darker is higher."
+    )
 
 
 MAP_SCRIPT = r"""

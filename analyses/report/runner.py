@@ -77,7 +77,7 @@ from traitlets.config import Config
 from tqdm import tqdm
 
 from analyses.data import dataset as data
-from analyses.report import front, page as report_page
+from analyses.report import area_pages, front, page as report_page
 from analyses.data.geography import ENGLAND, Area, UnknownAreaError
 from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
 from analyses.report.summary import collect_summaries
@@ -220,8 +220,7 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
         (work / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
         _replace_dir(work, out_dir / area.slug)
         if site_dir:
-            from analyses.report import areas  # the site's pages of this report, from the same notebooks
-            areas.write_area_pages(summary, notebooks, Path(site_dir))
+            area_pages.write_area_pages(summary, notebooks, Path(site_dir))  # the site's pages, same notebooks
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out_dir / area.slug
