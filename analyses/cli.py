@@ -94,10 +94,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     from analyses.report import runner
 
     settings = parse_settings(args.settings)
+    _check_fgc_settings(settings, args)
     if args.all:
         return runner.run_all(data_dir=args.data, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
                               settings=settings)
     return runner.run_one(args.la, data_dir=args.data, out_dir=args.out, timeout=args.timeout, settings=settings)
+
+
+def _check_fgc_settings(settings: dict, args: argparse.Namespace) -> None:
+    """Refuse FGC settings outside their bounds before anything runs (``analyses.models.fgc.SETTINGS``);
+    children entering pre-proceedings are bounded by the LA's child population."""
+    from analyses.models import fgc
+
+    population = None
+    if args.la and settings.get("pre_proceedings_children") is not None:
+        from analyses.data import dataset
+
+        ds = dataset.load(args.data)
+        population = fgc.child_population(ds, ds.area(args.la))
+    for warning in fgc.check_settings(settings, population):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
@@ -113,11 +129,12 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     from analyses.data.geography import UnknownAreaError
     from analyses.data.schema import DataFileError, TableError
+    from analyses.models.fgc import SettingError as FgcSettingError
 
     args = build_parser().parse_args(argv)
     try:
         return {"import": cmd_import, "run": cmd_run, "workshop": cmd_workshop}[args.command](args)
-    except (DataFileError, TableError, UnknownAreaError, SettingError) as exc:
+    except (DataFileError, TableError, UnknownAreaError, SettingError, FgcSettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -93,7 +93,10 @@ def secondary(rows: pd.DataFrame, council: pd.Series, new: pd.Series, totals: li
         cells[(level, {LOCAL: row["old_la_code"], REGIONAL: row["region_code"]}.get(level, ""))] = label
     shown = {cell: pd.notna(rows.at[label, "value"]) for cell, label in cells.items()}
     known = {cell: shown[cell] or rows.at[label, "status"] == "z" for cell, label in cells.items()}
-    value = lambda cell: rows.at[cells[cell], "value"]
+
+    def value(cell: Cell) -> float:
+        return rows.at[cells[cell], "value"]
+
     chosen = []
     changed = True
     while changed:
@@ -134,6 +137,6 @@ def dependent(table: pd.DataFrame, council: pd.Series) -> pd.Series:
     return out
 
 
-def _suppress(table: pd.DataFrame, mask) -> None:
+def _suppress(table: pd.DataFrame, mask: pd.Series) -> None:
     table.loc[mask, "value"] = float("nan")
     table.loc[mask, "status"] = SUPPRESSED

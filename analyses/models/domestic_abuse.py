@@ -55,7 +55,7 @@ def with_measures(ds: Dataset) -> Dataset:
 def _add_measures(ds: Dataset) -> Dataset:
     assessments = ds.rows(ASSESSMENTS)
     rows, meta = [ds.indicators], [ds.metadata]
-    for factor, who in FACTORS.items():
+    for factor in FACTORS:
         counts = ds.rows(factor)
         title = ds.meta(factor)["title"]
         for measure, (unit, label) in MEASURES.items():
