@@ -275,7 +275,13 @@ def _kinship(summary: dict) -> Headline | None:
     )
 
 
+def _children(value: float | None) -> str:
+    """Children a year: one decimal below 10 (the estimate is often a child or two), else whole."""
+    return "no figure" if value is None else (f"{value:,.1f}" if abs(value) < 10 else f"{value:,.0f}")
+
+
 def _fgc(summary: dict) -> Headline | None:
+    """The FGC estimate with its range (``fgc.children_avoiding_care_per_year``, ``fgc.net_saving_gbp``)."""
     section = summary.get("fgc", {})
     avoiding = section.get("children_avoiding_care_per_year")
     if not avoiding:
@@ -286,10 +292,13 @@ def _fgc(summary: dict) -> Headline | None:
     who = "every family" if coverage == 1 else f"{coverage:.0%} of families"
     sentence = (
         f"Family Group Conferences: if {who} entering pre-proceedings in {name} were offered one, about "
-        f"{_range(avoiding)} children a year could avoid care"
+        f"{_range(avoiding, _children)} children a year could avoid care"
     )
     sentence += f", a net saving of {_range(saving, _money)} a year." if saving else "."
-    comparison = f"low {avoiding.get('low')}; high {avoiding.get('high')}; from the trial's effect and its 95% interval"
+    comparison = (
+        f"low {_children(avoiding.get('low'))}; high {_children(avoiding.get('high'))} "
+        "(the estimate's range; see the FGC chapter's method)"
+    )
     return Headline(
         "fgc.children_avoiding_care_per_year.central", avoiding.get("central"), "derived", "", comparison, sentence
     )
