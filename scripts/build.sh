@@ -24,6 +24,8 @@ if [ -f _build/html/index.html ] && [ -f _build/html/areas/index.html ] && [ "$(
   exit 0
 fi
 rm -f _build/.efp-site-inputs
+# Sphinx extensions (_ext/bibstyle.py) and the runner import the project's own package.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 echo "Building the book and, beside it, a page for every area (cached and unchanged ones are reused)..."
 start=$(date +%s)
 mkdir -p _build

@@ -67,8 +67,9 @@ def ensure_built(root: Path = ROOT) -> Path:
     if stamp.exists() and (html / "index.html").exists() and stamp.stat().st_mtime >= _newest_source_mtime(root):
         return html
     jb = Path(sys.executable).with_name("jb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([str(jb), "build", "-W", "--keep-going", str(root)],
-                            capture_output=True, text=True, timeout=3600)
+                            capture_output=True, text=True, timeout=3600, env=env)
     if result.returncode != 0:
         raise RuntimeError("jb build failed:\n" + (result.stdout + result.stderr)[-6000:])
     # The area pages, as scripts/build.sh makes them (unchanged areas are skipped).
