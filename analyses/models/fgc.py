@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analyses.data.dataset import Dataset
+from analyses.data.schema import SettingError
 from analyses.data.geography import ENGLAND, Area
 
 SEED = 20230613  # the day Foundations published the trial's headline
@@ -236,8 +237,6 @@ SETTINGS = MappingProxyType(
 PLAUSIBLE_SHARE = SETTINGS["pre_proceedings_children"].warn_share_of_population
 
 
-class SettingError(ValueError):
-    """A setting outside its allowed range (one line: the setting, what it got, what it allows)."""
 
 
 @dataclass(frozen=True)
