@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from analyses.data import dataset as data
-from analyses.data.geography import ENGLAND, Area, slugify
+from analyses.data.geography import ENGLAND, REORGANISATIONS, Area, area_aliases, slugify
 from analyses.data.paths import ROOT
 from analyses.report.area_pages import AREAS, page_stamp, write_area_pages
 from analyses.views import web_assets
@@ -34,99 +34,45 @@ from analyses.views import web_assets
 SITE_DIR = ROOT / "_build" / "html"
 CACHE_DIR = ROOT / "_build" / "area-reports"
 
-# Areas that were replaced: DfE code of the former area -> (the year it went, DfE codes of its successors).
-# Names and GSS codes of the former areas come from the LA lookup's historic rows.
-REPLACED = {
-    "820": (2009, ("822", "823")),  # Bedfordshire -> Bedford, Central Bedfordshire
-    "875": (2009, ("895", "896")),  # Cheshire -> Cheshire East, Cheshire West and Chester
-    "835": (2019, ("838",)),  # Dorset County Council -> Dorset
-    "836": (2019, ("839",)),  # Poole -> Bournemouth, Christchurch and Poole
-    "837": (2019, ("839",)),  # Bournemouth -> Bournemouth, Christchurch and Poole
-    "909": (2023, ("942", "943")),  # Cumbria -> Cumberland, Westmorland and Furness
-    "928": (2021, ("940", "941")),  # Northamptonshire -> North and West Northamptonshire
-}
-# Names people use that differ from the official one (by DfE code).
-SHORT_NAMES = {
-    "839": ("BCP", "Bournemouth", "Christchurch", "Poole"),
-    "800": ("BANES", "B&NES", "Bath"),
-    "801": ("Bristol", "City of Bristol"),
-    "884": ("Herefordshire", "County of Herefordshire"),
-    "810": ("Hull", "City of Hull", "Kingston upon Hull"),
-    "314": ("Kingston",),
-    "318": ("Richmond",),
-    "391": ("Newcastle",),
-    "882": ("Southend",),
-    "861": ("Stoke",),
-    "808": ("Stockton",),
-    "846": ("Brighton", "Hove"),
-    "868": ("RBWM", "Windsor", "Maidenhead"),
-    "807": ("Redcar",),
-    "894": ("Telford",),
-    "205": ("Hammersmith", "Fulham"),
-    "207": ("Kensington", "Chelsea", "RBKC"),
-    "301": ("Barking", "Dagenham"),
-    "840": ("Durham",),
-    "420": ("Scilly",),
-    "201": ("the City", "Corporation of London"),
-    "811": ("East Riding",),
-    "896": ("CWAC", "Chester"),
-    "889": ("Blackburn", "Darwen"),
-    "342": ("St Helens", "Saint Helens"),
-    "943": ("Westmorland", "Furness"),
-    "816": ("City of York",),
-    "826": ("MK",),
-    "344": ("The Wirral",),
-    "940": ("North Northants",),
-    "941": ("West Northants",),
-    "815": ("North Yorks",),
-}
-
-
 # ---------------------------------------------------------------- names a reader may type
 
 
 def finder_aliases(las) -> dict[str, list[str]]:
     """Other names and codes a reader may type for each current area, by its GSS code.
 
-    Former GSS codes of the same area (the lookup's ``other_gss_codes``), the names and codes of
-    areas it replaced (``REPLACED`` with the lookup's historic rows) and short names
-    (``SHORT_NAMES``). This is the one place the finder's alias table is made.
+    Inverts ``geography.area_aliases`` (short names, former councils by name and code, former
+    GSS codes), the table the command line resolves ``--la`` with, and adds "formerly <name>"
+    for each council an area replaced. This is the one place the finder's aliases are made.
     """
     current = las[las["status"] == "current"]
-    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"], strict=False))
+    gss = dict(zip(current["old_la_code"], current["new_la_code"], strict=True))
     out: dict[str, list[str]] = {code: [] for code in current["new_la_code"]}
-    for _, row in current.iterrows():
-        out[row["new_la_code"]] += [c for c in str(row.get("other_gss_codes") or "").replace(";", " ").split() if c]
-        out[row["new_la_code"]] += list(SHORT_NAMES.get(row["old_la_code"], ()))
-    historic = las[las["status"] != "current"]
-    for _, row in historic.iterrows():
-        year, successors = REPLACED.get(row["old_la_code"], (None, ()))
-        for dfe in successors:
-            if dfe in by_dfe:
-                out[by_dfe[dfe]] += [
-                    f"formerly {row['la_name']}",
-                    row["la_name"],
-                    row["old_la_code"],
-                    row["new_la_code"],
-                ]
-    return {code: list(dict.fromkeys(a for a in names if a)) for code, names in out.items()}
+    for alias, codes in area_aliases(las).items():
+        for code in codes:
+            out[gss[code]].append(alias)
+    for change in REORGANISATIONS:
+        for code in change.successors:
+            if code in gss:
+                out[gss[code]] += [f"formerly {name}" for _, name, _ in change.former]
+    return {code: list(dict.fromkeys(names)) for code, names in out.items()}
 
 
 def former_areas(las) -> dict[str, list[str]]:
-    """'Cumbria (909, E10000006) until 2023' for each current area that replaced others."""
-    current = las[las["status"] == "current"]
-    by_dfe = dict(zip(current["old_la_code"], current["new_la_code"], strict=False))
+    """'Cumbria (909, E10000006) on 1 April 2023' for each council a current area replaced."""
+    gss = dict(
+        zip(
+            las.loc[las["status"] == "current", "old_la_code"],
+            las.loc[las["status"] == "current", "new_la_code"],
+            strict=True,
+        )
+    )
     out: dict[str, list[str]] = {}
-    for _, row in las[las["status"] != "current"].iterrows():
-        year, successors = REPLACED.get(row["old_la_code"], (None, ()))
-        for dfe in successors:
-            if dfe in by_dfe:
-                out.setdefault(by_dfe[dfe], []).append(
-                    f"{row['la_name']} ({row['old_la_code']}, {row['new_la_code']}) until {year}"
+    for change in REORGANISATIONS:
+        for code in change.successors:
+            if code in gss:
+                out.setdefault(gss[code], []).extend(
+                    f"{name} ({old}, {former_gss}) on {change.date}" for old, name, former_gss in change.former
                 )
-    for _, row in current.iterrows():
-        if str(row.get("other_gss_codes") or "").strip():
-            out.setdefault(row["new_la_code"], []).append(f"earlier GSS code {row['other_gss_codes']}")
     return out
 
 
@@ -151,9 +97,7 @@ def finder_html(ds: data.Dataset) -> str:
         codes = [c for c in (area.code, area.old_la_code) if c]
         keys = [area.name, *codes, *aliases.get(area.code, [])]
         note = "".join(
-            f'<span class="finder-former">Replaced {html.escape(text)}</span>'
-            for text in former.get(area.code, [])
-            if not text.startswith("earlier")
+            f'<span class="finder-former">Replaced {html.escape(text)}</span>' for text in former.get(area.code, [])
         )
         return (
             f'<li data-search="{html.escape("|".join(search_key(k) for k in keys))}">'
