@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from analyses.data.geography import Area
 from analyses.data.paths import DATA_DIR, REPORTS_DIR
 from analyses.data.schema import SettingError
 
@@ -157,17 +158,80 @@ def cmd_run(args: argparse.Namespace) -> int:
         area = resolve_area(args.la, las)
         check_area_folders(args.out, [area.slug])
 
-    from analyses.report import runner
+    from analyses.report import build, runner
 
-    known = runner.chapter_settings(runner.chapter_paths())
+    known = build.chapter_settings(runner.chapter_paths())
     if unknown := sorted(set(settings) - known):
         raise SettingError(f"--set {unknown[0]}: unknown setting; the chapters take: {', '.join(sorted(known))}")
     _check_fgc_settings(settings, args)
+    options = {"data_dir": args.data, "out_dir": args.out, "timeout": args.timeout, "settings": settings,
+               "verbose": args.verbose}
     if args.all:
-        return runner.run_all(data_dir=args.data, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
-                              settings=settings, verbose=args.verbose)
-    return runner.run_one(area.code or area.name, data_dir=args.data, out_dir=args.out, timeout=args.timeout,
-                          settings=settings, verbose=args.verbose)
+        return report_all(jobs=args.jobs, **options)
+    return report_one(area, **options)
+
+
+def report_one(la: str | Area, data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR,
+               timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
+    """Write one area's report and say so in one line; the exit code (0, 1 a chapter failed, 2 refused)."""
+    import time
+
+    from analyses.data import lookups
+    from analyses.data.geography import UnknownAreaError, resolve_area
+    from analyses.report import runner
+    from analyses.report.build import ReportError, WriteError
+
+    if not isinstance(la, Area):
+        folder = Path(data_dir) if data_dir and (Path(data_dir) / "local_authorities.csv").is_file() else None
+        try:
+            la = resolve_area(la, lookups.load_local_authorities(folder))
+        except UnknownAreaError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    start = time.perf_counter()
+    try:
+        folder = runner.run_one(la, data_dir, out_dir, timeout, settings, verbose)
+    except ReportError as exc:
+        print(f"error: {la.name}: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, WriteError) else 1
+    print(f"{la.name}: wrote {folder / 'report.html'} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+def report_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
+               timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
+    """Write every area's report: a line per area (and a progress bar on a terminal), a final count;
+    the exit code (0, 1 if any report failed, 2 if the folder cannot be written)."""
+    from tqdm import tqdm
+
+    from analyses.report import runner
+    from analyses.report.build import WriteError
+
+    with tqdm(unit="report", desc="Reports", postfix={"failed": 0}, disable=None, leave=False) as bar:
+        failed = 0
+
+        def said(area: Area, error: str | None) -> None:
+            nonlocal failed
+            if error:
+                failed += 1
+                bar.set_postfix(failed=failed)
+                tqdm.write(f"error: {area.name}: {error}", file=sys.stderr)
+            else:
+                tqdm.write(f"{area.name}: wrote {Path(out_dir) / area.slug / 'report.html'}")
+            bar.update()
+
+        try:
+            result = runner.run_all(data_dir, out_dir, jobs, timeout, settings, verbose, on_result=said)
+        except WriteError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    if result.skipped:
+        print(f"{result.skipped} of {result.areas} reports up to date, skipped")
+    names = ", ".join(sorted(name for name, _ in result.failures))
+    failures = f"; {len(result.failures)} failed: {names}" if result.failures else ""
+    todo = result.areas - result.skipped
+    print(f"{todo - len(result.failures)} of {todo} reports written to {out_dir}{failures}")
+    return 1 if result.failures else 0
 
 
 def _check_fgc_settings(settings: dict, args: argparse.Namespace) -> None:

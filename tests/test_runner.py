@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from analyses.data import dataset as data
+from analyses import cli
+from analyses.report import build
 from analyses.report import summary as report, runner
 from analyses.views import web_assets
 from analyses.data.paths import DATA_DIR, ROOT
@@ -44,7 +46,7 @@ def york(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     with pytest.MonkeyPatch.context() as mp:
         use_fixture_chapter(mp)
-        return runner.run_one("E06000014", out_dir=out, timeout=TIMEOUT), out
+        return cli.report_one("E06000014", out_dir=out, timeout=TIMEOUT), out
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -68,10 +70,10 @@ def test_summary_json(york):
     assert summary["chapters"] == [CHAPTER]
     given = summary["generated_from"]
     assert {key: given[key] for key in ("data_dir", "indicators_sha256")} == {
-        "data_dir": str(DATA_DIR), "indicators_sha256": runner._sha256(DATA_DIR / "indicators.csv")}
+        "data_dir": str(DATA_DIR), "indicators_sha256": build._sha256(DATA_DIR / "indicators.csv")}
     assert {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"} in given["sources"]
     assert "own_data" not in given
-    assert summary["fingerprint"] == runner.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
+    assert summary["fingerprint"] == build.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
     assert summary["fixture"]["area_code"] == "E06000014"
     assert isinstance(summary["fixture"]["cla_rate"]["value"], float)
 
@@ -97,7 +99,7 @@ def test_executed_notebook_is_kept_with_parameters(york):
 
 
 def test_lower_case_name_and_progress_lines(tmp_path, capsys):
-    assert runner.run_one("isles of scilly", out_dir=tmp_path, timeout=TIMEOUT) == 0
+    assert cli.report_one("isles of scilly", out_dir=tmp_path, timeout=TIMEOUT) == 0
     summary = json.loads((tmp_path / "isles-of-scilly" / "summary.json").read_text())
     assert summary["la"]["name"] == "Isles of Scilly"
     assert "Evidence for Prevention: Isles of Scilly" in (tmp_path / "isles-of-scilly" / "report.html").read_text()
@@ -107,7 +109,7 @@ def test_lower_case_name_and_progress_lines(tmp_path, capsys):
 
 def test_unknown_la_exits_2_and_suggests(tmp_path, capsys):
     out = tmp_path / "reports"
-    assert runner.run_one("Yrok", out_dir=out, timeout=TIMEOUT) == 2
+    assert cli.report_one("Yrok", out_dir=out, timeout=TIMEOUT) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "York" in err
     assert not out.exists()
@@ -118,7 +120,7 @@ def test_failed_chapter_keeps_previous_report(york, tmp_path, monkeypatch, capsy
     shutil.copytree(york[1], out)
     before = tree(out)
     monkeypatch.setenv(FAIL_ENV, "York")
-    assert runner.run_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    assert cli.report_one("York", out_dir=out, timeout=TIMEOUT) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
         f"error: York: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for York")
@@ -132,7 +134,7 @@ def test_chapter_without_parameters_cell_leaves_no_folder(tmp_path, monkeypatch,
     monkeypatch.setattr(runner, "CHAPTERS_DIR", tmp_path)
     monkeypatch.setattr(runner, "REPORT_CHAPTERS", ["bare"])
     out = tmp_path / "reports"
-    assert runner.run_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    assert cli.report_one("York", out_dir=out, timeout=TIMEOUT) == 1
     assert "error: York: chapter bare failed: no cell tagged 'parameters'" in capsys.readouterr().err
     assert not out.exists()  # the run made the folder, and removed it again
 
@@ -140,18 +142,18 @@ def test_chapter_without_parameters_cell_leaves_no_folder(tmp_path, monkeypatch,
 def test_run_all_continues_past_failures_then_skips_up_to_date(tmp_path, monkeypatch, capsys):
     dataset = data.load()
     subset = [dataset.area(name) for name in ("York", "Rutland", "Isles of Scilly")]
-    monkeypatch.setattr(data.Dataset, "areas", lambda self: subset)
+    monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*subset, data.ENGLAND])
     monkeypatch.setenv(FAIL_ENV, "Rutland")
     out = tmp_path / "reports"
 
-    assert runner.run_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 1
+    assert cli.report_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 1
     assert sorted(p.name for p in out.iterdir()) == ["england", "isles-of-scilly", "york"]
     err = capsys.readouterr().err
     assert f"Rutland: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for Rutland" in err
 
     written = tree(out)
     monkeypatch.delenv(FAIL_ENV)
-    assert runner.run_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 0
+    assert cli.report_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 0
     assert "3 of 4 reports up to date, skipped" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == ["england", "isles-of-scilly", "rutland", "york"]
     assert {k: v for k, v in tree(out).items() if not k.startswith("rutland/")} == written
@@ -159,29 +161,29 @@ def test_run_all_continues_past_failures_then_skips_up_to_date(tmp_path, monkeyp
 
 def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkeypatch):
     dataset = data.load()
-    monkeypatch.setattr(data.Dataset, "areas", lambda self: [dataset.area("York"), dataset.area("Rutland")])
-    assert runner.run_all(out_dir=tmp_path, jobs=1, timeout=TIMEOUT) == 0
+    monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND])
+    assert cli.report_all(out_dir=tmp_path, jobs=1, timeout=TIMEOUT) == 0
     summaries = [json.loads((tmp_path / slug / "summary.json").read_text())["fixture"]
                  for slug in ("york", "rutland", "england")]
     assert len({s["kernel_pid"] for s in summaries}) == 1  # one worker kernel ran all three
     assert [s["earlier_area"] for s in summaries] == [None, None, None]
     for slug in ("york", "rutland", "england"):
         nb = nbformat.read(tmp_path / slug / f"{CHAPTER}.ipynb", as_version=4)
-        assert not any(runner.RUNNER_CELL in c.metadata or "reset(" in c.source for c in nb.cells)
+        assert not any(build.RUNNER_CELL in c.metadata or "reset(" in c.source for c in nb.cells)
 
 
 def test_a_hanging_cell_is_stopped_at_the_time_limit(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(HANG_ENV, "York")
-    assert runner.run_one("York", out_dir=tmp_path, timeout=2) == 1
+    assert cli.report_one("York", out_dir=tmp_path, timeout=2) == 1
     assert "error: York: a cell ran for longer than the 2 s limit (--timeout)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_hanging_cell_is_stopped_and_the_next_area_gets_a_fresh_kernel(tmp_path, monkeypatch, capsys):
     dataset = data.load()
-    monkeypatch.setattr(data.Dataset, "areas", lambda self: [dataset.area("York"), dataset.area("Rutland")])
+    monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND])
     monkeypatch.setenv(HANG_ENV, "York")
-    assert runner.run_all(out_dir=tmp_path, jobs=1, timeout=3) == 1
+    assert cli.report_all(out_dir=tmp_path, jobs=1, timeout=3) == 1
     assert "York: a cell ran for longer than the 3 s limit (--timeout)" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["england", "rutland"]
 
@@ -233,23 +235,23 @@ def test_collect_summaries_merges_by_section():
 
 def test_run_all_outer_timeout_kills_worker(tmp_path, monkeypatch, capsys):
     york = data.load().area("York")
-    monkeypatch.setattr(data.Dataset, "areas", lambda self: [york])
+    monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*[york], data.ENGLAND])
     monkeypatch.setattr(runner, "WORKER_GRACE_SECONDS", 0.2)  # limit 0.2 s: killed while starting up
     out = tmp_path / "reports"
-    assert runner.run_all(out_dir=out, jobs=2, timeout=0) == 1
+    assert cli.report_all(out_dir=out, jobs=2, timeout=0) == 1
     err = capsys.readouterr().err
     assert "York: timed out after 0.2 s" in err and "England: timed out after 0.2 s" in err
     assert not out.exists() or list(out.iterdir()) == []
 
 
 def test_settings_reach_the_chapter_and_the_summary(tmp_path):
-    assert runner.run_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"scale": 2.5}) == 0
+    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"scale": 2.5}) == 0
     summary = json.loads((tmp_path / "york" / "summary.json").read_text())
     assert summary["settings"] == {"scale": 2.5}
     assert summary["fixture"]["scale"] == 2.5  # published by the chapter itself, so it ran with the setting
 
 
 def test_unknown_setting_is_refused(tmp_path, capsys):
-    assert runner.run_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"nonsense": 1}) == 1
+    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"nonsense": 1}) == 1
     assert "unknown setting nonsense" in capsys.readouterr().err
     assert not (tmp_path / "york").exists()

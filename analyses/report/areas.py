@@ -248,7 +248,12 @@ def runner_run_all(site: Path, cache: Path, jobs: int, timeout: int) -> int:
     """``python -m analyses run --all`` into ``cache`` (no report.html), each area's pages written as it runs."""
     from analyses.report import runner
 
-    return runner.run_all(out_dir=cache, jobs=jobs, timeout=timeout, standalone=False, site_dir=site)
+    def said(area, error: str | None) -> None:
+        if error:
+            print(f"error: {area.name}: {error}", file=sys.stderr)
+
+    result = runner.run_all(out_dir=cache, jobs=jobs, timeout=timeout, standalone=False, site_dir=site, on_result=said)
+    return 1 if result.failures else 0
 
 
 def main(argv: list[str] | None = None) -> int:
