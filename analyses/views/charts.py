@@ -245,6 +245,26 @@ def _finite(values: Sequence[float]) -> list[float | None]:
     return [float(v) if v is not None and pd.notna(v) and math.isfinite(v) else None for v in values]
 
 
+ROLE_PATTERNS = {"selected": "", "neighbour average": "/", "region": ".", "England": "x"}
+
+
+def series_looks(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Colour and bar pattern of each series, so England, the area and its neighbours look the same
+    on every page: with a series named "England", that one is England (dark grey), a name with
+    "neighbour" the neighbours' average, the first other series the area and the next its region.
+    Other series take the palette in order."""
+    if "England" not in names:
+        return [(PALETTE[i % len(PALETTE)], BAR_PATTERNS[i % len(BAR_PATTERNS)]) for i in range(len(names))]
+    others = iter(("selected", "region"))
+    looks = []
+    for index, name in enumerate(names):
+        role = ("England" if name == "England" else "neighbour average" if "neighbour" in name.lower()
+                else next(others, None))
+        looks.append((ROLE_STYLES[role]["color"], ROLE_PATTERNS[role]) if role
+                     else (PALETTE[(index + 3) % len(PALETTE)], BAR_PATTERNS[index % len(BAR_PATTERNS)]))
+    return looks
+
+
 def comparison_bar(
     categories: Sequence[str],
     series: dict[str, Sequence[float]],
@@ -254,10 +274,12 @@ def comparison_bar(
 ) -> go.Figure:
     """Grouped bars, e.g. trial arms per outcome, each bar labelled with series and value.
 
-    Series differ in colour and fill pattern; missing values leave no bar.
+    Series differ in colour and fill pattern; missing values leave no bar. When a series is
+    England, the series keep the colours of the trend charts' roles (``series_looks``).
     """
     traces, tops = [], [0.0]
-    for index, (name, raw) in enumerate(series.items()):
+    looks = series_looks(list(series))
+    for (name, raw), (colour, pattern) in zip(series.items(), looks):
         values = _finite(raw)
         tops += [v for v in values if v is not None]
         traces.append({
@@ -265,10 +287,7 @@ def comparison_bar(
             "x": [chart_text(c, 16) for c in categories],
             "y": values,
             "name": chart_text(name),
-            "marker": {
-                "color": PALETTE[index % len(PALETTE)],
-                "pattern": {"shape": BAR_PATTERNS[index % len(BAR_PATTERNS)], "fgcolor": "#FFFFFF"},
-            },
+            "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}},
             "text": ["" if v is None else f"{chart_text(name, 14)}<br>{value_format.format(v)}" for v in values],
             "textposition": "outside",
             "cliponaxis": False,
@@ -407,7 +426,8 @@ def _compact_table(table: Styler) -> str:
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.data.columns)
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
                    for row in table.data.itertuples(index=False, name=None))
-    return f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return (f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'
+            f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>')
 
 
 def _csv_name(fig: go.Figure) -> str:
