@@ -448,4 +448,6 @@ def show_table(frame: pd.DataFrame, caption: str) -> None:
     """Display a plain (non-chart) table with a caption; every cell is HTML-escaped."""
     styler = (Styler(frame, uuid=_digest(frame.to_csv() + caption), cell_ids=False, table_attributes='class="table"')
               .hide(axis="index").set_caption(html.escape(caption)))
-    display(HTML(styler.format(lambda v: html.escape(str(v))).to_html()))
+    table = styler.format(lambda v: html.escape(str(v))).to_html()
+    display(HTML(f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+                 f"{table}</div>"))
