@@ -5,8 +5,8 @@
  * Drawing. Each chart is a div plus its figure as JSON (<script type="application/json"
  * data-efp-chart>, from analyses/views/renderer.py); the div's height is reserved by CSS, so
  * nothing moves when it is drawn. In the book plotly.js (1.2 MB) is not render-blocking: this
- * script loads it (data-plotly, relative to this file) when a chart comes within a screen of
- * view, and draws the charts one at a time. On file: pages, or when plotly.js is already
+ * script loads it (data-plotly, relative to this file) once the page has loaded, when a chart
+ * comes near the screen, and draws the charts one at a time. On file: pages, or when plotly.js is already
  * there, every chart is drawn at once. window.efpCharts.drawAll() draws every chart now.
  *
  * Reflow. A chart is drawn at the width of its column and redrawn when that width changes
@@ -584,7 +584,7 @@
     entries.forEach(function (entry) {
       if (entry.isIntersecting) { nearby.unobserve(entry.target); request(entry.target.__efpChart); }
     });
-  }, { rootMargin: "100% 0px" }) : null;
+  }, { rootMargin: "25% 0px" }) : null;
 
   function setUp() {
     document.querySelectorAll("script[data-efp-chart]").forEach(function (script) {
@@ -597,7 +597,13 @@
       if (resizer) resizer.observe(holder);
     });
     var eager = window.Plotly || location.protocol === "file:" || !nearby;
-    charts.forEach(function (chart) { if (eager) request(chart); else nearby.observe(chart.holder); });
+    if (eager) { charts.forEach(request); return; }
+    // Text first: charts near the screen are drawn once the page has loaded and painted.
+    var watchScreen = function () {
+      setTimeout(function () { charts.forEach(function (chart) { if (!chart.drawn) nearby.observe(chart.holder); }); }, 0);
+    };
+    if (document.readyState === "complete") watchScreen();
+    else window.addEventListener("load", watchScreen, { once: true });
   }
 
   // Redraw charts to fit a printed page before printing (fonts keep their size), and back after.

@@ -42,6 +42,7 @@ ROLE_STYLES = {
 ROLE_ORDER = (*ROLE_STYLES, "neighbour")
 BAR_PATTERNS = ("", "/", ".", "x", "-", "|")
 LABEL_LINE_PX = 19  # height of one line of a 15px end label
+TITLE_PAD_PX, TITLE_LINE_PX, TITLE_GAP_PX = 10, 25, 26  # a title's space above, per line (20px text), below
 
 
 def chart_text(value: object, width: int | None = None) -> str:
@@ -71,7 +72,18 @@ def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
     Plotly's property validation is skipped: it cost more than the rest of a report's chart
     building. ``tests/test_charts.py`` validates every kind of chart the package makes instead.
     """
-    title_layout = {"text": chart_text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}}
+    text = chart_text(title, 70)
+    # The title hangs from the top edge; the top margin grows (and the chart with it) to hold every
+    # line, so a long title is never cut off at the top or drawn over the plot.
+    title_layout = {"text": text, "x": 0, "xanchor": "left", "font": {"size": 20},
+                    "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": TITLE_PAD_PX}}
+    margin = layout.get("margin")
+    if margin is not None and "t" in margin:
+        needed = TITLE_PAD_PX + (text.count("<br>") + 1) * TITLE_LINE_PX + TITLE_GAP_PX
+        if margin["t"] < needed:
+            layout = {**layout, "margin": {**margin, "t": needed}}
+            if "height" in layout:
+                layout["height"] = int(layout["height"]) + needed - margin["t"]
     return go.Figure(data=list(traces), layout={"title": title_layout, **layout}, _validate=False)
 
 
@@ -160,18 +172,42 @@ def _trend_trace(area: str, rows: pd.DataFrame, role: str, value_format: str) ->
     }
 
 
+# Why a value is not drawn, in words (singular, plural), after "York's figure for 2019 ...".
+GAP_REASONS = {
+    "c": ("is withheld to protect confidentiality", "are withheld to protect confidentiality"),
+    "x": ("is not available", "are not available"),
+    "z": ("does not apply", "do not apply"),
+    "k": ("is a low figure that rounds to zero", "are low figures that round to zero"),
+    "low": ("rounds to zero but is not zero", "round to zero but are not zero"),
+    "u": ("is marked by DfE as of low reliability", "are marked by DfE as of low reliability"),
+}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
 def _suppression_note(frame: pd.DataFrame) -> str:
-    """Escaped note listing suppressed values: each on a labelled line, neighbours as a count."""
+    """A plain-words note on the gaps in the lines: whose figure for which year, and why it is not drawn.
+
+    e.g. "Gaps in the lines: York's figure for 2019 is withheld to protect confidentiality; one
+    neighbouring area's figure is marked by DfE as of low reliability."
+    """
     suppressed = frame[frame["status"].isin(SYMBOLS)]
     if suppressed.empty:
         return ""
-    named = suppressed[suppressed["role"] != "neighbour"]
-    items = [f"{chart_text(a)} {y} ({s})" for a, y, s in zip(named["area"], named["time_period"], named["status"])]
-    neighbours = len(suppressed) - len(named)
-    if neighbours:
-        items.append(f"{neighbours} neighbour value{'s' if neighbours > 1 else ''}")
-    meanings = "; ".join(f"{s} = {SYMBOLS[s]}" for s in sorted(set(suppressed["status"])))
-    return "Gaps are suppressed values: " + "; ".join(items) + f". {meanings}."
+    parts = []
+    for status, rows in suppressed.groupby("status", sort=True):
+        one, many = GAP_REASONS.get(status, (f"is marked {SYMBOLS[status]}", f"are marked {SYMBOLS[status]}"))
+        named = rows[rows["role"] != "neighbour"]
+        for area, years in named.groupby("area", sort=True):
+            listed = [str(int(y)) for y in sorted(years["time_period"])]
+            when = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+            parts.append(f"{chart_text(area)}'s figure{'s' if len(listed) > 1 else ''} for {when} "
+                         f"{one if len(listed) == 1 else many}")
+        count = len(rows) - len(named)
+        if count:
+            number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else f"{count:,}"
+            parts.append(f"{number} neighbouring area's figure {one}" if count == 1
+                         else f"{number} figures of neighbouring areas {many}")
+    return "Gaps in the lines: " + "; ".join(parts) + "."
 
 
 def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, plot_px: int) -> list[dict]:
@@ -392,6 +428,21 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+SHORT_ALT_WORDS = 30  # a text alternative longer than this is split: first sentence shown, the rest folded
+
+
+def split_alt_text(alt_text: str) -> tuple[str, str]:
+    """A chart's short text alternative (its first sentence), shown under it, and the rest (the
+    figures, read on demand from "Describe this chart"); the rest is "" for a short one."""
+    text = " ".join(alt_text.split())
+    if len(text.split()) <= SHORT_ALT_WORDS:
+        return text, ""
+    match = re.search(r"(?<=[a-z0-9)%])\.\s+(?=[A-Z])", text)
+    if not match or len(text[:match.start()].split()) < 4:
+        return text, ""
+    return text[:match.start() + 1], text[match.end():]
+
+
 def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv") -> str:
     """HTML shown under a chart: visible text alternative, data table and CSV download."""
     if not alt_text.strip():
@@ -400,9 +451,12 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
     csv = data.to_csv(index=False)
     symbols = sorted({v for v in table.data.to_numpy().ravel() if isinstance(v, str)} & set(SYMBOLS))
     notes = "; ".join(f"{s} = {SYMBOLS[s]}" for s in symbols)
+    short, rest = split_alt_text(alt_text)
     return "\n".join([
         '<div class="chart-extras">',
-        f'<p class="chart-alt">{html.escape(alt_text)}</p>',
+        f'<p class="chart-alt">{html.escape(short)}</p>',
+        (f'<details class="chart-description"><summary>Describe this chart</summary>'
+         f'<p>{html.escape(rest)}</p></details>') if rest else "",
         '<details class="chart-data"><summary>Data table for this chart</summary>',
         _compact_table(table),
         f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
