@@ -1,14 +1,35 @@
-"""Evidence for Prevention: data, models, charts and runners behind the guide."""
-import sys
+"""Evidence for Prevention: the data, models, views and report runner behind the guide.
 
-# plotly imports nbformat, whose jsonschema import builds the grammar of the optional
-# `rfc3987_syntax` package (pulled in by Voila's dependencies): 1.8 s in every kernel that
-# draws a chart. Nothing here validates IRIs, so jsonschema is told the package is absent.
-sys.modules.setdefault("rfc3987_syntax", None)
+Layers, each importing only those before it: ``data`` (the tidy dataset, its schema and
+vocabulary) <- ``ingest`` (published and councils' files into that layout); ``data`` <-
+``models`` (numbers only) <- ``views`` (charts, wording) <- ``report`` and ``workshop``.
 
-import pandas as pd  # noqa: E402
+The public face, for notebooks and scripts::
 
-# pandas keeps text in pyarrow arrays by default; the chapters select thousands of small
-# slices (one area's series, one year's LAs), where arrow's per-call overhead dominates.
-# Python-backed strings make every chapter run about a fifth faster; values are the same.
-pd.options.mode.string_storage = "python"
+    import analyses
+    ds = analyses.load()              # the bundled dataset, or analyses.load("my-data")
+    area = ds.area("York")            # an analyses.Area
+    analyses.publish_summary("section", {...})   # a chapter's headline figures for summary.json
+
+Importing the package changes no setting of pandas or plotly: a notebook that draws charts
+calls ``analyses.start_notebook()`` in its first cell.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+__all__ = ["Area", "load", "publish_summary", "start_notebook"]
+
+_PUBLIC = {
+    "Area": "analyses.data.geography",
+    "load": "analyses.data.dataset",
+    "publish_summary": "analyses.report.summary",
+    "start_notebook": "analyses.views.session",
+}
+
+
+def __getattr__(name: str):
+    """Import each public name on first use, so ``import analyses`` stays light (the CLI starts fast)."""
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'analyses' has no attribute {name!r}")
+    return getattr(import_module(_PUBLIC[name]), name)

@@ -11,4 +11,6 @@ if ! command -v chromium >/dev/null; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+echo "Lint and format (ruff), no notebooks committed (pre-commit)..."
+.venv/bin/pre-commit run --all-files --show-diff-on-failure
 .venv/bin/python -m pytest "$@"

@@ -9,10 +9,10 @@ import plotly.io as pio
 import pytest
 
 import analyses.views.charts as charts
+from analyses.views import demand as demand_view
 from analyses.models import benchmark, demand, domestic_abuse, tiers as widget_tiers
 from analyses.views import domestic_abuse as domestic_abuse_charts, profile as profile_view
 from analyses.workshop import static as widget_static, views as widget_views
-from analyses.views.renderer import RENDERER_NAME
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -45,18 +45,21 @@ def trend_frame() -> pd.DataFrame:
 
 
 def html_bundle(fig) -> str:
-    return fig._repr_mimebundle_()["text/html"]
+    return charts.RENDERER.to_mimebundle(fig.to_plotly_json())["text/html"]
 
 
 def trace(fig, name: str):
     return next(t for t in fig.data if t.name == name)
 
 
-def test_importing_charts_makes_the_book_renderer_the_default():
-    assert pio.renderers.default == RENDERER_NAME
-    bundle = charts.trend_chart(trend_frame(), "t", "y")._repr_mimebundle_()
+def test_show_emits_offline_html_and_plotly_json(monkeypatch):
+    shown = []
+    monkeypatch.setattr(charts, "display", lambda obj, raw=False: shown.append(obj))
+    charts.show(charts.trend_chart(trend_frame(), "t", "y"), charts.chart_table(trend_frame()), "alt")
+    bundle = shown[0]
     assert set(bundle) == {"text/html", "application/vnd.plotly.v1+json"}
     assert bundle["application/vnd.plotly.v1+json"]["config"]["displaylogo"] is False
+    assert bundle["application/vnd.plotly.v1+json"]["layout"]["template"]["layout"]["font"]["family"] == charts.FONT
 
 
 def test_chart_html_is_offline_and_has_no_logo_or_mathjax():
@@ -141,10 +144,10 @@ def test_names_are_escaped_everywhere():
 
 def test_text_alternative_and_data_table_are_shown(monkeypatch):
     shown = []
-    monkeypatch.setattr(charts, "display", shown.append)
+    monkeypatch.setattr(charts, "display", lambda obj, raw=False: shown.append(obj))
     fig = charts.trend_chart(trend_frame(), "Camden's rate rose", "Rate")
     charts.show(fig, charts.chart_table(trend_frame()), "Camden's rate rose from 41 to 43.")
-    assert shown[0] is fig
+    assert "Camden&#x27;s rate rose" in shown[0]["text/html"]
     extras = shown[1].data
     assert '<p class="chart-alt">Camden&#x27;s rate rose from 41 to 43.</p>' in extras
     assert "<details" in extras and "Data table for this chart" in extras
@@ -197,7 +200,7 @@ def _report_and_workshop_figures(ds):
         "trend": charts.trend_chart(trend_frame(), "Title", "Rate"),
         "bars": charts.comparison_bar(["a", "b"], {"One": [1.0, None], "Two": [2.0, 3.0]}, "Title"),
         "range": charts.estimate_range_chart(["a"], [1.0], [0.5], [2.0], "Title", "x", reference=1, reference_label="No change"),
-        "funnel": demand.funnel_chart(demand.funnel(ds, area), "Title"),
+        "funnel": demand_view.funnel_chart(demand.funnel(ds, area), "Title"),
         "ranking dropdown": profile_view.ranking_views(ds, area, local)[0],
         "neighbour dropdown": profile_view.neighbour_chart(ds, area, local)[0],
         "domestic abuse trends": domestic_abuse_charts.trend_views(measures, area)[0],

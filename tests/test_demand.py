@@ -2,6 +2,7 @@
 import pytest
 
 from analyses.models import demand
+from analyses.views import demand as demand_view
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +33,14 @@ def test_funnel_keeps_suppressed_values_as_symbols(ds, areas):
     assert own.loc["On a child protection plan", "status"] == "c"
     assert own.loc["Looked after", "status"] == "z"
     assert list(frame["role"].drop_duplicates()) == ["selected", "neighbour average", "region", "England"]
-    table = demand.funnel_table(frame).set_index("Stage")
+    table = demand_view.funnel_table(frame).set_index("Stage")
     assert table.loc["Looked after", "Isles of Scilly"] == "z"
     assert table.loc["Looked after", "England"] == 67.0
 
 
 def test_funnel_chart_labels_suppressed_values_instead_of_drawing_zero(ds, areas):
     frame = demand.funnel(ds, areas["Isles of Scilly"])
-    fig = demand.funnel_chart(frame, "title")
+    fig = demand_view.funnel_chart(frame, "title")
     own = fig.data[0]
     assert own.name == "Isles of Scilly"
     assert own.x[2] is None and own.x[3] is None
@@ -50,18 +51,18 @@ def test_funnel_chart_labels_suppressed_values_instead_of_drawing_zero(ds, areas
 
 def test_titles_state_the_finding(ds, areas):
     york = demand.latest(ds, areas["York"])
-    assert demand.funnel_title(areas["York"], york) == (
+    assert demand_view.funnel_title(areas["York"], york) == (
         "York's referral rate was similar to England's in 2025 (528.5 against 519.4), "
         "and so was its rate of children looked after (69.0 against 67.0)")
     scilly = demand.latest(ds, areas["Isles of Scilly"])
-    assert demand.funnel_title(areas["Isles of Scilly"], scilly) == (
+    assert demand_view.funnel_title(areas["Isles of Scilly"], scilly) == (
         "Isles of Scilly's referral rate was higher than England's in 2025 (1,003.1 against 519.4); "
         "its rate of children looked after is not applicable (z)")
     plans = scilly.set_index("key").loc["child_protection_plans"]
-    assert demand.trend_title(areas["Isles of Scilly"], plans) == (
+    assert demand_view.trend_title(areas["Isles of Scilly"], plans) == (
         "Isles of Scilly's rate of child protection plans for 2025 is suppressed (c); England's was 40.6")
     england = demand.latest(ds, areas["England"]).set_index("key").loc["referrals"]
-    assert demand.trend_title(areas["England"], england) == "England's referral rate was 519.4 per 10,000 children in 2025"
+    assert demand_view.trend_title(areas["England"], england) == "England's referral rate was 519.4 per 10,000 children in 2025"
 
 
 def test_summary_publishes_none_for_suppressed(ds, areas):
@@ -75,7 +76,7 @@ def test_summary_publishes_none_for_suppressed(ds, areas):
 
 
 def test_funnel_alt_text_reads_every_value(ds, areas):
-    text = demand.funnel_alt_text(demand.funnel(ds, areas["City of London"]))
+    text = demand_view.funnel_alt_text(demand.funnel(ds, areas["City of London"]))
     assert "On a child protection plan (2025): City of London suppressed (c)" in text
     assert "England 67.0." in text
 
@@ -83,10 +84,10 @@ def test_funnel_alt_text_reads_every_value(ds, areas):
 def test_population_text(ds, areas):
     england = demand.child_population(ds, areas["England"])
     assert england["change_pct"] == 5.6  # 12,183,016 / 11,535,489 - 1
-    assert demand.population_text(areas["York"], demand.child_population(ds, areas["York"]), england) == (
+    assert demand_view.population_text(areas["York"], demand.child_population(ds, areas["York"]), england) == (
         "**York** had **34,758** children aged 0 to 17 in mid-2024 (ONS estimate), 3.6% fewer than in mid-2014; "
         "over the same years England's child population changed by +5.6%.")
     new_council = {"year": 2024, "children": 1000, "earlier_year": 2014, "earlier_children": None, "change_pct": None}
-    assert demand.population_text(areas["York"], new_council, england).endswith("(ONS estimate).")
+    assert demand_view.population_text(areas["York"], new_council, england).endswith("(ONS estimate).")
     same = {**new_council, "earlier_children": 1000, "change_pct": 0.0}
-    assert "as many as in mid-2014" in demand.population_text(areas["York"], same, england)
+    assert "as many as in mid-2014" in demand_view.population_text(areas["York"], same, england)

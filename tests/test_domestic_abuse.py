@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 from analyses.models import benchmark
-from analyses.data import dataset as data
+from analyses.views import wording
+from analyses.views import domestic_abuse as dac
+from analyses.data import dataset as data, derive
 from analyses.models import domestic_abuse as da
 
 
@@ -54,9 +56,9 @@ def test_zero_denominator_is_not_applicable():
                            "geographic_level": ["Local authority"], "region_code": [""], "old_la_code": ["906"],
                            "value": [0.0], "status": ["published"], "source": ["f"]})
     zero = counts.assign(value=0.0)
-    derived = da._derive(counts, zero, 100, "da_factor_parent_share")
+    derived = derive.ratio(counts, zero, 100, "da_factor_parent_share")
     assert derived["status"].iloc[0] == "z" and math.isnan(derived["value"].iloc[0])
-    missing = da._derive(counts, zero.iloc[0:0], 100, "da_factor_parent_share")
+    missing = derive.ratio(counts, zero.iloc[0:0], 100, "da_factor_parent_share")
     assert missing["status"].iloc[0] == "x"
 
 
@@ -85,23 +87,23 @@ def test_unknown_factor_is_a_clear_error():
 
 
 def test_words_for_sentences():
-    assert da.period_label(2025) == "2024-25" and da.period_label(2010) == "2009-10"
-    assert da.describe(math.nan, "c", "{:.1f}") == "suppressed (c: confidential)"
-    assert da.describe(3.14159, "derived", "{:.1f}") == "3.1"
-    assert da.versus_england("lower than England") == "significantly lower than"
-    assert da.versus_england("not tested") == "not tested against"
+    assert wording.financial_year(2025) == "2024-25" and wording.financial_year(2010) == "2009-10"
+    assert dac.describe(math.nan, "c", "{:.1f}") == "suppressed (c)"
+    assert dac.describe(3.14159, "derived", "{:.1f}") == "3.1"
+    assert dac.significance_words("lower than England") == "significantly lower than"
+    assert dac.significance_words("not tested") == "not tested against"
 
 
 
 def test_headline_for_a_published_and_a_suppressed_figure(dsm):
     york = dsm.area("York")
     row = da.latest_table(dsm, york, 2025).iloc[0]
-    text = da.headline(york, row, "2024-25", "lower than England")
+    text = dac.headline(york, row, "2024-25", "lower than England")
     assert text.startswith("**York, 2024-25.** Domestic abuse concerning a parent or carer was identified in 252 "
                            "assessments: 72.5 per 10,000 children, significantly lower than England's, and 15.2%")
     london = dsm.area("City of London")
-    text = da.headline(london, da.latest_table(dsm, london, 2025).iloc[0], "2024-25", "not tested")
-    assert "is suppressed (c: confidential), so its rate and share cannot be shown" in text
+    text = dac.headline(london, da.latest_table(dsm, london, 2025).iloc[0], "2024-25", "not tested")
+    assert "is suppressed (c), so its rate and share cannot be shown" in text
     assert "England's rate was 133.7" in text
 
 
@@ -113,18 +115,18 @@ def test_parental_mental_health_matches_the_published_counts(dsm):
 
 
 def test_parent_factors_text_names_the_leader_and_since_when(dsm):
-    assert da.parent_factors_text(dsm, data.ENGLAND) == (
+    assert dac.parent_factors_text(dsm, data.ENGLAND) == (
         "England, 2024-25: parents' or carers' mental health was recorded in 171,780 assessments and domestic "
         "abuse concerning a parent or carer in 162,890. Mental health has been the more frequent of the two every "
         "year since 2022-23.")
     # York 2024-25: 205 against 252, but 234 against 200 a year earlier
-    assert da.parent_factors_text(dsm, dsm.area("York")).endswith(
+    assert dac.parent_factors_text(dsm, dsm.area("York")).endswith(
         "Domestic abuse was the more frequent of the two, which it was not in 2023-24.")
 
 
 def test_parent_factors_text_with_suppressed_counts_or_no_mental_health_data(dsm, ds):
-    text = da.parent_factors_text(dsm, dsm.area("City of London"))
-    assert "suppressed (c: confidential)" in text and "cannot be compared" in text and ", 0" not in text
+    text = dac.parent_factors_text(dsm, dsm.area("City of London"))
+    assert "suppressed (c)" in text and "cannot be compared" in text and ", 0" not in text
     older = data.Dataset(indicators=ds.indicators[ds.indicators["indicator"] != da.MENTAL_HEALTH], las=ds.las,
                          metadata=ds.metadata[ds.metadata["indicator"] != da.MENTAL_HEALTH])
-    assert da.parent_factors_text(older, data.ENGLAND) == ""
+    assert dac.parent_factors_text(older, data.ENGLAND) == ""

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analyses.models import kinship
+from analyses.views import kinship as kinship_view
 from analyses.data.dataset import Dataset
 
 COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name", "old_la_code",
@@ -86,20 +87,20 @@ def test_family_and_friends_share_of_children_looked_after(ds):
 
 def test_titles(ds):
     share = kinship.family_and_friends_share(ds)
-    assert kinship.share_title(share) == (
+    assert kinship_view.share_title(share) == (
         "About 1 in 6 children looked after in England lived with relatives or friends as foster carers "
         "on 31 March 2024 (16.4%), up from 15.4% in 2021")
     sgo, cao = kinship.rates(ds, "sgo_exits_count"), kinship.rates(ds, "cao_exits_count")
     york, london = ds.area("York"), ds.area("City of London")
-    assert kinship.exits_title(york, "special guardianship order", kinship.latest(sgo, york)) == (
+    assert kinship_view.exits_title(york, "special guardianship order", kinship.latest(sgo, york)) == (
         "12 children left York's care on a special guardianship order in 2023-24, 3.4 per 10,000 children: "
         "similar to England's 3.2")
-    assert kinship.exits_title(york, "child arrangements order", kinship.latest(cao, york)) == (
+    assert kinship_view.exits_title(york, "child arrangements order", kinship.latest(cao, york)) == (
         "York's 2023-24 count is suppressed (c); in England 1.0 in 10,000 children left care on a child "
         "arrangements order")
-    assert kinship.exits_title(london, "special guardianship order", kinship.latest(sgo, london)).startswith(
+    assert kinship_view.exits_title(london, "special guardianship order", kinship.latest(sgo, london)).startswith(
         "No children left City of London's care")
-    assert kinship.exits_title(ds.area("England"), "special guardianship order", kinship.latest(sgo, ds.area("England"))) == (
+    assert kinship_view.exits_title(ds.area("England"), "special guardianship order", kinship.latest(sgo, ds.area("England"))) == (
         "3,860 children left care in England on a special guardianship order in 2023-24, 3.2 per 10,000 children")
 
 
@@ -115,7 +116,7 @@ def test_summary(ds):
 def test_own_counts_text(ds):
     def text(name):
         area = ds.area(name)
-        return kinship.own_counts_text(area, {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS})
+        return kinship_view.own_counts_text(area, {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS})
 
     assert text("York").startswith(
         "**York, 2023-24:** 12 left on a special guardianship order; the number leaving on a child arrangements "

@@ -2,7 +2,7 @@
 import pytest
 
 from analyses.data import dataset as data
-from analyses.views import methods
+from analyses.views import methods, wording
 
 
 def test_coverage_is_counted_from_the_data(ds):
@@ -47,8 +47,8 @@ def test_overview_row(ds):
 
 
 @pytest.mark.parametrize("status, text", [
-    ("c", "suppressed (c: confidential)"), ("x", "not available (x)"), ("z", "not applicable (z)"),
-    ("low", "suppressed (low: rounds to zero, but not zero)"), ("u", "suppressed (u: low reliability)"),
+    ("c", "suppressed (c)"), ("x", "not available (x)"), ("z", "not applicable (z)"),
+    ("low", "suppressed (low)"), ("u", "withheld as unreliable (u)"), ("published", "not published"),
 ])
 def test_symbols_in_words(status, text):
-    assert methods.symbol_text(status) == text
+    assert wording.missing_phrase(status) == text

@@ -24,7 +24,7 @@ def row_of(profile, indicator):
 
 @pytest.mark.parametrize("value, status, unit, expected", [
     (1234.0, "published", "count", "1,234"), (69.04, "published", "rate_per_10000", "69.0"),
-    (23.15, "published", "percent", "23.1%"), (math.nan, "c", "count", "suppressed (c: confidential)"),
+    (23.15, "published", "percent", "23.1%"), (math.nan, "c", "count", "suppressed (c)"),
     (math.nan, "published", "percent", "no value"),
 ])
 def test_format_value(value, status, unit, expected):
@@ -66,7 +66,7 @@ def test_tables_write_every_judgement_out(ds, york_profile):
 def test_suppressed_latest_value_is_shown_as_suppressed(ds):
     london = ds.area("City of London")
     values, benchmarks = pv.profile_tables(ds, london, benchmark.profile(ds, london, ["cla_31mar_rate"]))
-    assert values.iloc[0]["City of London"] == "suppressed (c: confidential) (2025)"
+    assert values.iloc[0]["City of London"] == "suppressed (c) (2025)"
     assert values.iloc[0]["Change"] == "no latest value"
     assert benchmarks.iloc[0]["Rank among LAs"] == "not ranked"
 
@@ -113,7 +113,7 @@ def test_ranking_views_cover_every_la_and_rate(ds, york_profile):
     fig, table, alt = pv.ranking_views(ds, ds.area("York"), pv.local_rows(york_profile))
     assert len(table) == 153 and len(fig.layout.updatemenus[0].buttons) == len(table.columns) - 2
     london = table.set_index("Local authority").loc["City of London"]
-    assert london["Children looked after at 31 March (per 10,000), 2025"] == "suppressed (c: confidential)"
+    assert london["Children looked after at 31 March (per 10,000), 2025"] == "suppressed (c)"
     assert london["Care applications (per 10,000), 2025"] == "not available (x)"
     assert fig.layout.title.text.replace("<br>", " ") == (
         "York was 79th lowest of 151 local authorities for children looked after at 31 March per 10,000 children "
@@ -126,7 +126,7 @@ def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "city-of-london" / "report.html").read_text(encoding="utf-8")
-    assert "Benchmarking profile" in page and "suppressed (c: confidential) (2025)" in page
+    assert "Benchmarking profile" in page and "suppressed (c) (2025)" in page
     for york_only in ("Case study: City of York", "Early Talk for York", "Huntington Research School"):
         assert york_only not in page
     summary = json.loads((tmp_path / "city-of-london" / "summary.json").read_text())

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analyses.views import randomisation
+from analyses.models import simulation
 from analyses.models.simulation import Scenario
 
 SCENARIO = Scenario(studies=60, families=200)
@@ -11,7 +12,7 @@ SCENARIO = Scenario(studies=60, families=200)
 
 @pytest.fixture(scope="module")
 def estimates():
-    return randomisation.sweep(SCENARIO, selections=(-1.0, 0.0, 1.0))
+    return simulation.sweep(SCENARIO, selections=(-1.0, 0.0, 1.0))
 
 
 def test_sweep_runs_every_strength_and_design(estimates):
@@ -20,7 +21,7 @@ def test_sweep_runs_every_strength_and_design(estimates):
 
 
 def test_summary_shows_bias_only_in_naive_comparisons(estimates):
-    table = randomisation.summary(estimates, SCENARIO.true_effect).set_index(["selection", "design"])
+    table = simulation.sweep_summary(estimates, SCENARIO.true_effect).set_index(["selection", "design"])
     assert table.loc[(1.0, "Naive comparison"), "mean_estimate"] < 0 < SCENARIO.true_effect
     assert table.loc[(-1.0, "Naive comparison"), "mean_estimate"] > SCENARIO.true_effect + 0.3
     for selection in (-1.0, 0.0, 1.0):
@@ -62,7 +63,7 @@ def test_slider_chart_has_a_step_per_strength_and_starts_at_plus_one(estimates):
 
 
 def test_alt_text_and_table_give_every_strength(estimates):
-    table = randomisation.summary(estimates, SCENARIO.true_effect)
+    table = simulation.sweep_summary(estimates, SCENARIO.true_effect)
     text = randomisation.alt_text(table, SCENARIO.true_effect, SCENARIO.studies)
     assert "from 60 simulated studies" in text and "from -1 to +1" in text and "true effect is 0.30" in text
     shown = randomisation.display_table(table)

@@ -35,7 +35,7 @@ def test_chart_draws_no_bar_for_a_suppressed_value_and_says_so():
     drawn = [name for trace in fig.data for name in trace.x]
     assert "Hull" not in drawn and len(drawn) == 4
     texts = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
-    assert "including Hull, whose figure is suppressed (c: confidential)" in texts and "England 15.0" in texts
+    assert "including Hull, whose figure is suppressed (c)" in texts and "England 15.0" in texts
 
 
 def test_selected_la_is_labelled_with_its_value():
@@ -58,4 +58,4 @@ def test_ranking_title_for_an_la_england_and_a_missing_value():
         "In 2025, local authorities ranged from 10.0 to 30.0 for the rate"
     hull = Area(level="Local authority", name="Hull")
     assert ranking.ranking_title(frame, hull, "the rate", "2025", "{:.1f}") == \
-        "Hull's figure for the rate in 2025 is suppressed (c: confidential); 4 local authorities published one"
+        "Hull's figure for the rate in 2025 is suppressed (c); 4 local authorities published one"

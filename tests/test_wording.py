@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 
 from analyses.views import wording
+from analyses.data import schema
+from analyses.models import benchmark
 
 
 @pytest.mark.parametrize("year, text", [(2024, "2023-24"), (2000, "1999-00"), (2010, "2009-10")])
@@ -19,22 +21,22 @@ def test_missing_phrase_names_the_symbol(status, text):
 
 
 def test_is_shown_only_for_published_or_derived_numbers():
-    assert wording.is_shown(3.0, "published") and wording.is_shown(0.0, "derived")
-    assert not wording.is_shown(math.nan, "derived")
-    assert not wording.is_shown(3.0, "c")
+    assert schema.has_figure(3.0, "published") and schema.has_figure(0.0, "derived")
+    assert not schema.has_figure(math.nan, "derived")
+    assert not schema.has_figure(3.0, "c")
 
 
 def test_versus_england_uses_the_interval_when_given():
-    assert wording.versus_england(50, 40, 45, 55) == "higher than"
-    assert wording.versus_england(30, 40, 25, 35) == "lower than"
-    assert wording.versus_england(50, 40, 38, 62) == "similar to"  # interval holds England's 40
+    assert benchmark.compare_with_england(50, 40, 45, 55) == "higher than"
+    assert benchmark.compare_with_england(30, 40, 25, 35) == "lower than"
+    assert benchmark.compare_with_england(50, 40, 38, 62) == "similar to"  # interval holds England's 40
 
 
 def test_versus_england_without_interval_is_arithmetic():
-    assert wording.versus_england(50, 40) == "higher than"
-    assert wording.versus_england(40, 40) == "the same as"
+    assert benchmark.compare_with_england(50, 40) == "higher than"
+    assert benchmark.compare_with_england(40, 40) == "the same as"
     with pytest.raises(ValueError, match="needs"):
-        wording.versus_england(math.nan, 40)
+        benchmark.compare_with_england(math.nan, 40)
 
 
 def test_trend_alt_text_names_areas_and_end_values():

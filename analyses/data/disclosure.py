@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analyses.data import derive
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL
 from analyses.data.indicators import INDICATORS
 from analyses.data.schema import COUNCIL, DERIVED, SUPPRESSED
@@ -92,7 +93,10 @@ def secondary(rows: pd.DataFrame, council: pd.Series, new: pd.Series, totals: li
         cells[(level, {LOCAL: row["old_la_code"], REGIONAL: row["region_code"]}.get(level, ""))] = label
     shown = {cell: pd.notna(rows.at[label, "value"]) for cell, label in cells.items()}
     known = {cell: shown[cell] or rows.at[label, "status"] == "z" for cell, label in cells.items()}
-    value = lambda cell: rows.at[cells[cell], "value"]
+
+    def value(cell: Cell) -> float:
+        return rows.at[cells[cell], "value"]
+
     chosen = []
     changed = True
     while changed:
@@ -112,10 +116,9 @@ def secondary(rows: pd.DataFrame, council: pd.Series, new: pd.Series, totals: li
 
 def dependent(table: pd.DataFrame, council: pd.Series) -> pd.Series:
     """Shown rates and percentages built on a suppressed or small council count."""
-    key = ["time_period", "geographic_level", "region_code", "old_la_code"]
+    key = derive.CELL
     derived = table["source"].astype(str).str.startswith(DERIVED)
-    population = table.loc[table["indicator"] == "population_0_17", key + ["value"]]
-    population = population.assign(time_period=population["time_period"] + 1).rename(columns={"value": "population"})
+    population = derive.previous_mid_year_population(table)[[*key, "value"]].rename(columns={"value": "population"})
     out = pd.Series(False, index=table.index)
     candidates = table[table["value"].notna() & (council | derived) & table["indicator"].isin(BUILT_ON)]
     for indicator, rows in candidates.groupby("indicator"):
@@ -134,6 +137,6 @@ def dependent(table: pd.DataFrame, council: pd.Series) -> pd.Series:
     return out
 
 
-def _suppress(table: pd.DataFrame, mask) -> None:
+def _suppress(table: pd.DataFrame, mask: pd.Series) -> None:
     table.loc[mask, "value"] = float("nan")
     table.loc[mask, "status"] = SUPPRESSED

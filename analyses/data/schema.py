@@ -4,6 +4,8 @@ Everything else in the package takes these names from here; this module imports 
 """
 from __future__ import annotations
 
+import math
+
 INDICATOR_COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name",
                      "old_la_code", "new_la_code", "la_name", "value", "status", "source"]
 PRIMARY_KEY = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code"]
@@ -24,6 +26,11 @@ SYMBOLS = {
 NO_FIGURE = frozenset({"x", "z"})  # symbols that mean "no figure exists", not "figure withheld"
 SUPPRESSED = "c"  # the symbol disclosure control writes
 STATUSES = [*sorted(PLOTTED_STATUSES, reverse=True), *SYMBOLS]
+
+
+def has_figure(value: float | None, status: str) -> bool:
+    """True when a value is published or derived and finite (so it can be plotted or quoted)."""
+    return status in PLOTTED_STATUSES and value is not None and not math.isnan(value)
 
 COUNCIL = "council: "  # source prefix of a council's own (unpublished) figures: disclosure control applies
 DERIVED = "derived: "  # source prefix of rows this project computes (recomputed on every import)

@@ -12,8 +12,8 @@ import pandas as pd
 from analyses.data.indicators import BY_ID, metadata_frame
 from analyses.data import disclosure, lookups
 from analyses.data.schema import (
-    COUNCIL, DERIVED, INDICATOR_COLUMNS, LA_COLUMNS, PRIMARY_KEY, RANGE_TEXT, SCHEMA_FILE, STATUSES, UNIT_RANGES,
-    DataFileError, TableError,
+    INDICATOR_COLUMNS, LA_COLUMNS, PRIMARY_KEY, RANGE_TEXT, SCHEMA_FILE, STATUSES, UNIT_RANGES,
+    TableError,
 )
 from analyses.data.paths import DATA_DIR
 
@@ -45,7 +45,10 @@ _FIELDS = {
 
 def datapackage() -> dict:
     """The Frictionless Data Package descriptor for the bundled dataset."""
-    text_fields = lambda columns: [{"name": c, "type": "string"} for c in columns]
+
+    def text_fields(columns: list[str]) -> list[dict]:
+        return [{"name": c, "type": "string"} for c in columns]
+
     return {
         "name": "evidence-for-prevention-indicators",
         "title": "Evidence for Prevention: children's services indicators for English local authorities",
@@ -143,7 +146,7 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
     return frame
 
 
-def _describe(expected) -> str:
+def _describe(expected: list | str) -> str:
     if isinstance(expected, list):
         return "one of " + ", ".join(map(str, expected[:12])) + (" ..." if len(expected) > 12 else "")
     return {"number": "a number", "integer": "a whole number", "string": "text"}.get(expected, f"text matching {expected}")

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyses.data import disclosure, lookups, tables
+from analyses.data import derive, disclosure, lookups, tables
 from analyses.ingest import privacy
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL, name_key
 from analyses.data.indicators import RATE_OF_COUNT
@@ -256,29 +256,18 @@ def mark_council_rows(rows: pd.DataFrame, published: pd.DataFrame, default: str)
 
 
 def derive_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """Add rates per 10,000 children where DfE published a count but no rate.
-
-    Rate = count / population aged 0-17 at mid-year (time_period - 1) x 10,000, to 1 decimal
-    place: DfE's own method. A suppressed count gives a suppressed rate with the same symbol.
-    """
-    key = ["time_period", "geographic_level", "region_code", "old_la_code"]
-    population = table[table["indicator"] == "population_0_17"].assign(time_period=lambda f: f["time_period"] + 1)
-    population = population[key + ["value"]].rename(columns={"value": "population"})
+    """Add rates per 10,000 children (``derive.rate_per_10000``) where DfE published a count but no
+    rate, for the areas and years with a population row. A suppressed count gives its symbol."""
+    population = derive.previous_mid_year_population(table)[derive.CELL]
     derived = []
     for count_id, rate_id in RATE_OF_COUNT.items():
         counts = table[table["indicator"] == count_id]
-        have = table[table["indicator"] == rate_id][key]
-        missing = counts.merge(have, on=key, how="left", indicator=True)
-        missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
-        missing = missing.merge(population, on=key, how="inner")
-        if missing.empty:
-            continue
-        rate = (missing["value"] / missing["population"] * 10_000).round(1)
-        missing["value"] = rate.where(missing["status"] == "published")
-        missing["status"] = missing["status"].where(missing["status"] != "published", "derived")
-        missing["indicator"] = rate_id
-        missing["source"] = f"{DERIVED}{count_id} / population_0_17 (previous mid-year) x 10,000"
-        derived.append(missing.drop(columns="population"))
+        have = table[table["indicator"] == rate_id][derive.CELL]
+        missing = counts.merge(have, on=derive.CELL, how="left", indicator=True)
+        missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge").merge(population, on=derive.CELL)
+        if not missing.empty:
+            source = f"{DERIVED}{count_id} / population_0_17 (previous mid-year) x 10,000"
+            derived.append(derive.rate_per_10000(missing, table, rate_id, source)[table.columns])
     return pd.concat([table, *derived], ignore_index=True) if derived else table
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyses.models.benchmark import byar_interval
+from analyses.models.benchmark import byar_interval, compare_with_england
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
-from analyses.views.wording import financial_year, is_shown, missing_phrase, versus_england
+from analyses.data import derive
+from analyses.data.schema import has_figure
 
 ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
 KEYS = {"sgo_exits_count": "sgo_exits", "cao_exits_count": "cao_exits"}
@@ -35,19 +36,11 @@ def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
     1 decimal place), status ('derived'; the count's own symbol when it is suppressed; 'x'
     when there is no population for the previous mid-year).
     """
-    counts = ds.rows(indicator).assign(key=lambda r: _area_key(r))
-    population = ds.rows("population_0_17").assign(key=lambda r: _area_key(r), time_period=lambda r: r["time_period"] + 1)
-    merged = counts.merge(population[["geographic_level", "key", "time_period", "value"]],
-                          on=["geographic_level", "key", "time_period"], how="left", suffixes=("", "_population"))
-    has_count = merged["status"].isin(("published", "derived")) & merged["value"].notna()
-    has_population = merged["value_population"].notna() & (merged["value_population"] > 0)
-    rate = (merged["value"] / merged["value_population"] * 10_000).round(1)
-    status = np.where(~has_count, merged["status"], np.where(has_population, "derived", "x"))
+    rates = derive.rate_per_10000(ds.rows(indicator), ds.rows(derive.POPULATION), indicator)
     return pd.DataFrame({
-        "geographic_level": merged["geographic_level"], "key": merged["key"], "la_name": merged["la_name"],
-        "region_code": merged["region_code"], "time_period": merged["time_period"],
-        "count": merged["value"].where(has_count), "population": merged["value_population"],
-        "value": rate.where(has_count & has_population), "status": status,
+        "geographic_level": rates["geographic_level"], "key": _area_key(rates), "la_name": rates["la_name"],
+        "region_code": rates["region_code"], "time_period": rates["time_period"], "count": rates["count"],
+        "population": rates["denominator"], "value": rates["value"], "status": rates["status"],
     }).sort_values(["geographic_level", "key", "time_period"]).reset_index(drop=True)
 
 
@@ -103,11 +96,11 @@ def latest(frame: pd.DataFrame, area: Area) -> dict:
     own = series(frame, area).iloc[-1]
     england = series(frame, ENGLAND)
     england = england[england["time_period"] == own["time_period"]].iloc[0]
-    shown = is_shown(own["value"], own["status"])
+    shown = has_figure(own["value"], own["status"])
     compared = None
     if shown and not area.is_england:
         low, high = byar_interval(own["count"], own["population"])
-        compared = versus_england(own["value"], england["value"], low, high)
+        compared = compare_with_england(own["value"], england["value"], low, high)
     return {
         "year": int(own["time_period"]),
         "count": int(own["count"]) if shown else None,
@@ -139,49 +132,6 @@ def family_and_friends_share(ds: Dataset) -> pd.DataFrame:
     table["share_of_looked_after"] = (100 * table["family_and_friends"] / table["looked_after"]).round(1)
     table["share_of_fostered"] = (100 * table["family_and_friends"] / table["fostered"]).round(1)
     return table.rename_axis("time_period").reset_index().astype({"time_period": int})
-
-
-def exits_title(area: Area, order: str, figures: dict) -> str:
-    """The finding of an exits chart, from ``latest``."""
-    year = financial_year(figures["year"])
-    if area.is_england:
-        return (f"{figures['england_count']:,} children left care in England on a {order} in {year}, "
-                f"{figures['england_rate']:,.1f} per 10,000 children")
-    england = f"in England {figures['england_rate']:,.1f} in 10,000 children left care on a {order}"
-    if figures["rate"] is None:
-        return f"{area.name}'s {year} count is {missing_phrase(figures['status'])}; {england}"
-    if figures["count"] == 0:
-        return f"No children left {area.name}'s care on a {order} in {year}; {england}"
-    children = "child" if figures["count"] == 1 else "children"
-    return (f"{figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
-            f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}")
-
-
-def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
-    """A sentence on the area's own latest counts of each order ('' for England)."""
-    if area.is_england:
-        return ""
-    parts = []
-    for indicator, order in ORDERS.items():
-        figures = exits[indicator]
-        if figures["count"] is None:
-            parts.append(f"the number leaving on a {order} is {missing_phrase(figures['status'])}")
-        else:
-            parts.append(f"{figures['count']:,} left on a {order}")
-    text = f"**{area.name}, {financial_year(exits['sgo_exits_count']['year'])}:** " + "; ".join(parts) + "."
-    if any(figures["count"] is not None for figures in exits.values()):
-        text += " With counts this small, a change of a few children moves the rate a long way, so look at several years together."
-    return text
-
-
-def share_title(share: pd.DataFrame) -> str:
-    """The finding of the national share chart: the latest share and its change."""
-    first, last = share.iloc[0], share.iloc[-1]
-    in_n = round(100 / last["share_of_looked_after"])
-    change = "up from" if last["share_of_looked_after"] > first["share_of_looked_after"] else "against"
-    return (f"About 1 in {in_n} children looked after in England lived with relatives or friends as foster carers "
-            f"on 31 March {int(last['time_period'])} ({last['share_of_looked_after']:.1f}%), {change} "
-            f"{first['share_of_looked_after']:.1f}% in {int(first['time_period'])}")
 
 
 def summary(exits: dict[str, dict], share: pd.DataFrame) -> dict:

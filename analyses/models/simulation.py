@@ -7,7 +7,7 @@ families who got support with those who did not; a trial allocates support by co
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -68,3 +68,18 @@ def summarise(estimates: pd.DataFrame, true_effect: float) -> pd.DataFrame:
     })
     out["bias"] = out["mean_estimate"] - true_effect
     return out.reset_index()
+
+SELECTIONS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
+
+
+def sweep(base: Scenario = Scenario(), selections: tuple[float, ...] = SELECTIONS) -> pd.DataFrame:
+    """Every simulated study's estimate at each selection strength (selection, study, design, estimate)."""
+    return pd.concat([simulate(replace(base, selection=s)).assign(selection=s) for s in selections],
+                     ignore_index=True)
+
+
+def sweep_summary(estimates: pd.DataFrame, true_effect: float) -> pd.DataFrame:
+    """``simulation.summarise`` for each selection strength (one row per strength and design)."""
+    parts = [summarise(group, true_effect).assign(selection=s) for s, group in estimates.groupby("selection")]
+    return pd.concat(parts, ignore_index=True)[["selection", "design", "mean_estimate", "bias", "low_2_5",
+                                               "high_97_5", "share_showing_harm"]]

@@ -6,8 +6,8 @@ area, from the data: referrals, children in need, protection plans and children 
 The planner does not claim what support at one tier does to demand at another: that is the
 question impact evidence answers.
 
-Default costs and take-up come from published figures for the talk's examples at each tier;
-a council replaces them with its own.
+Default costs and take-up are published figures, some for the talk's examples and some borrowed
+from other services (each source says which); a council replaces them with its own.
 """
 from __future__ import annotations
 
@@ -40,17 +40,21 @@ RPC_REFERRED, RPC_STARTED = 6110, 4802  # DWP Reducing Parental Conflict evaluat
 DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; take-up [2.14] [2.14] [2.22]
     TierAssumption("Universal", "antenatal co-parenting classes", 100.0, 0.95,
                    "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
-                   "Take-up of the universal 15 hours of early education for 3 and 4 year olds, January 2024"),
+                   "Borrowed from another service: take-up of the universal 15 hours of early education by 3 and 4 "
+                   "year olds, January 2024 (no take-up figure for antenatal classes)"),
     TierAssumption("Selective", "intensive home visiting from birth to two", 3200.0, 0.75,
                    "Average local cost of a Family Nurse Partnership place a year, from the provider",
-                   "Take-up of the 15 hours for disadvantaged two-year-olds, January 2024"),
+                   "Take-up of the 15 hours for disadvantaged two-year-olds, January 2024 (the talk's other selective "
+                   "example: enriching childcare through the two-year-old offer)"),
     TierAssumption("Targeted", "parenting support for behaviour difficulties at age 2+", 499.0,
                    round(RPC_STARTED / RPC_REFERRED, 2),
                    "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
-                   f"Parents who started Reducing Parental Conflict support: {RPC_STARTED:,} of {RPC_REFERRED:,} referred"),
-    TierAssumption("Specialist", "a Family Group Conference at pre-proceedings", round(fgc.DEFAULTS.cost_per_conference), 1.0,
-                   "Cost of a conference implied by the FGC trial's net saving (see the FGC chapter)",
-                   "Assumption: every family offered one takes part"),
+                   f"Borrowed from another service: parents who started Reducing Parental Conflict support, "
+                   f"{RPC_STARTED:,} of {RPC_REFERRED:,} referred (no take-up figure for behaviour parenting programmes)"),
+    TierAssumption("Specialist", "infant-parent psychotherapy for caregivers at risk of maltreating their children", round(fgc.DEFAULTS.cost_per_conference), 1.0,
+                   "Stand-in: no cost is cited for infant-parent psychotherapy, so the FGC chapter's assumed cost of a "
+                   "Family Group Conference",
+                   "Assumption: every family offered a place takes part"),
 )
 DEFAULTS = {a.tier: a for a in DEFAULT_ASSUMPTIONS}
 DEFAULT_SHARES = {tier: 25 for tier in TIERS}  # per cent of the budget

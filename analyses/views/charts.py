@@ -22,9 +22,8 @@ from IPython.display import HTML, display
 from pandas.io.formats.style import Styler
 
 from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
-from analyses.views.renderer import use_book_renderer
+from analyses.views.renderer import BookRenderer
 
-use_book_renderer()
 
 # Analysis Function accessible categorical palette.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -51,17 +50,17 @@ def chart_text(value: object, width: int | None = None) -> str:
     return "<br>".join(html.escape(line) for line in lines)
 
 
-def _register_template() -> None:
-    """The shared look as plotly's default template: applied once when a figure is made,
-    much cheaper than validating the same settings in every figure's layout update."""
+def _template() -> go.layout.Template:
+    """The guide's look: palette, fonts, no legend. Set on each figure (not as plotly's global
+    default, so importing this module changes no settings of plotly's)."""
     template = go.layout.Template(pio.templates["plotly_white"])
     template.layout.update(colorway=list(PALETTE), font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
                            hoverlabel={"font": {"family": FONT, "size": 15}}, showlegend=False)
-    pio.templates["evidence"] = template
-    pio.templates.default = "evidence"
+    return template
 
 
-_register_template()
+TEMPLATE = _template()
+RENDERER = BookRenderer()
 
 
 def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
@@ -84,7 +83,7 @@ def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
             layout = {**layout, "margin": {**margin, "t": needed}}
             if "height" in layout:
                 layout["height"] = int(layout["height"]) + needed - margin["t"]
-    return go.Figure(data=list(traces), layout={"title": title_layout, **layout}, _validate=False)
+    return go.Figure(data=list(traces), layout={"template": TEMPLATE, "title": title_layout, **layout}, _validate=False)
 
 
 def reference_line(value: float, axis: str = "x", **line) -> dict:
@@ -494,7 +493,7 @@ def _csv_name(fig: go.Figure) -> str:
 def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
     """Display a chart, its text alternative, and its data table with a CSV download."""
     extras = chart_extras_html(table, alt_text, _csv_name(fig))
-    display(fig)  # drawn by the book renderer: offline HTML plus plotly's own JSON
+    display(RENDERER.to_mimebundle(fig.to_plotly_json()), raw=True)  # offline HTML plus plotly's own JSON
     display(HTML(extras))
 
 

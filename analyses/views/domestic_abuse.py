@@ -5,13 +5,16 @@ alternative) or a table for ``show_table``, so the chapter's cells only call and
 """
 from __future__ import annotations
 
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from analyses.models import benchmark
 from analyses.views import charts, dropdown, ranking
 from analyses.data.dataset import Dataset
-from analyses.models.domestic_abuse import FACTORS, MEASURES, describe, measure_id, period_label
+from analyses.data.schema import SYMBOLS
+from analyses.models.domestic_abuse import FACTORS, MEASURES, MENTAL_HEALTH, measure_id
+from analyses.views.wording import financial_year, missing_phrase
 from analyses.data.geography import ENGLAND, Area
 from analyses.views.profile import interval_text
 from analyses.views.ranking import ordinal
@@ -28,12 +31,12 @@ def trend_title(frame: pd.DataFrame, area: Area, factor: str, measure: str) -> s
     who = FACTORS[factor].lower()
     if area.is_england:
         row = latest.loc["selected"]
-        return f"England, {period_label(year)}: domestic abuse concerning {who}, {describe(row['value'], row['status'], value_format)}"
+        return f"England, {financial_year(year)}: domestic abuse concerning {who}, {describe(row['value'], row['status'], value_format)}"
     mine = describe(latest.loc["selected", "value"], latest.loc["selected", "status"], value_format) \
         if "selected" in latest.index else "no value"
     england = describe(latest.loc["England", "value"], latest.loc["England", "status"], value_format) \
         if "England" in latest.index else "no value"
-    return f"{area.name}, {period_label(year)}: domestic abuse concerning {who}, {mine} (England {england})"
+    return f"{area.name}, {financial_year(year)}: domestic abuse concerning {who}, {mine} (England {england})"
 
 
 def rate_bars(area: Area, table: pd.DataFrame, period: str) -> tuple[go.Figure, pd.DataFrame, str]:
@@ -121,7 +124,7 @@ def ranking_view(ds: Dataset, area: Area, year: int, factor: str = "da_factor_pa
     frame = ranking.ranked(values, area.name, neighbours)
     plotted = int(frame["rank"].notna().sum())
     england = ds.series(indicator, ENGLAND).set_index("time_period")["value"].get(year)
-    who, period = FACTORS[factor].lower(), period_label(year)
+    who, period = FACTORS[factor].lower(), financial_year(year)
     title = ranking.ranking_title(frame, area, f"domestic abuse concerning {who}", period,
                                   "{:.1f} per 10,000 children")
     fig = ranking.ranking_chart(frame, area.name, title, RATE_AXIS, "{:.1f}", reference=england)
@@ -130,3 +133,85 @@ def ranking_view(ds: Dataset, area: Area, year: int, factor: str = "da_factor_pa
            f"{england:.1f}, is a dashed line. {title}. The data table lists every local authority, with values "
            f"that were not published shown by their symbol.")
     return fig, ranking.ranking_table(frame, "Per 10,000 children"), alt
+
+
+def describe(value: float, status: str, value_format: str) -> str:
+    """A value for a sentence: the number, or what its suppression symbol means."""
+    if status in SYMBOLS:
+        return missing_phrase(status)
+    return "not available" if pd.isna(value) else value_format.format(value)
+
+
+def significance_words(significance: str) -> str:
+    """Words for a sentence from ``benchmark.significance``: 'lower than England' -> 'significantly lower than'."""
+    words = {"higher than England": "significantly higher than", "lower than England": "significantly lower than",
+             "similar to England": "not significantly different from"}
+    return words.get(significance, "not tested against")
+
+
+def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
+    """The chapter's headline sentence (Markdown) for one factor's row of ``latest_table``."""
+    who = FACTORS[row["factor"]].lower()
+    lead = f"**{area.name}, {period}.** "
+    if area.is_england:
+        return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
+                f"{row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that recorded a factor.")
+    england = (f"England's rate was {row['england_rate']:.1f} per 10,000 children ({row['england_share']:.1f}% of "
+               f"assessments that recorded a factor), and the average of {area.name}'s statistical neighbours "
+               f"{describe(row['neighbours_rate'], 'derived', '{:.1f}')}.")
+    if row["count_status"] in SYMBOLS or pd.isna(row["count"]):
+        return (lead + f"The number of assessments identifying domestic abuse concerning {who} is "
+                f"{describe(row['count'], row['count_status'], '{:,.0f}')}, so its rate and share cannot be shown. "
+                + england)
+    return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
+            f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {significance_words(significance)} "
+            f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
+            f"a factor. " + england)
+
+
+def parent_factors_text(ds: Dataset, area: Area) -> str:
+    """A sentence comparing the two leading assessment factors about a parent or carer, their mental
+    health and domestic abuse, in the latest year both were published for ``area`` ("" if never)."""
+    if MENTAL_HEALTH not in set(ds.metadata["indicator"]):
+        return ""  # a data folder imported before the guide read this factor
+    counts = {key: ds.series(indicator, area).set_index("time_period")
+              for key, indicator in (("mh", MENTAL_HEALTH), ("da", "da_factor_parent_count"))}
+    years = sorted(set(counts["mh"].index) & set(counts["da"].index))
+    if not years:
+        return ""
+
+    def published(year: int) -> tuple[float, float] | None:
+        rows = [counts[key].loc[year] for key in ("mh", "da")]
+        shown = all(r["status"] not in SYMBOLS and pd.notna(r["value"]) for r in rows)
+        return (float(rows[0]["value"]), float(rows[1]["value"])) if shown else None
+
+    latest = years[-1]
+    values = published(latest)
+    if values is None:
+        mh, da = (counts[key].loc[latest] for key in ("mh", "da"))
+        return (f"{area.name}, {financial_year(latest)}: assessments recording parents' or carers' mental health, "
+                f"{describe(mh['value'], mh['status'], '{:,.0f}')}; recording domestic abuse concerning a parent or "
+                f"carer, {describe(da['value'], da['status'], '{:,.0f}')}. The two cannot be compared.")
+    mh, da = values
+    text = (f"{area.name}, {financial_year(latest)}: parents' or carers' mental health was recorded in {mh:,.0f} "
+            f"assessments and domestic abuse concerning a parent or carer in {da:,.0f}. ")
+
+    def leader(year: int) -> str | None:
+        """The factor recorded more often in ``year``: "level", or None where either count is unpublished."""
+        pair = published(year)
+        return None if pair is None else "level" if pair[0] == pair[1] else \
+            "Mental health" if pair[0] > pair[1] else "Domestic abuse"
+
+    leaders = [leader(year) for year in years]
+    now = leaders[-1]
+    if now == "level":
+        return text + "The two were level."
+    first = len(years) - 1  # the first year of the latest run of years with the same leader
+    while first > 0 and leaders[first - 1] == now:
+        first -= 1
+    if first < len(years) - 1:
+        since = "in every year of these figures" if first == 0 else f"every year since {financial_year(years[first])}"
+        return text + f"{now} has been the more frequent of the two {since}."
+    if first > 0 and leaders[first - 1] is not None:
+        return text + f"{now} was the more frequent of the two, which it was not in {financial_year(years[first - 1])}."
+    return text + f"{now} was the more frequent of the two."

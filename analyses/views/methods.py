@@ -10,7 +10,8 @@ import html
 
 import pandas as pd
 
-from analyses.data.schema import NO_FIGURE, SYMBOLS
+from analyses.data.schema import SYMBOLS
+from analyses.views.wording import missing_phrase
 from analyses.data.dataset import Dataset
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL
 
@@ -20,10 +21,6 @@ POLARITIES = {"higher_is_better": "higher is better", "lower_is_better": "lower 
               "neither": "neither higher nor lower is better in itself"}
 
 
-def symbol_text(status: str) -> str:
-    """A published symbol in words: 'suppressed (c: confidential)', 'not available (x)'."""
-    meaning = SYMBOLS[status]
-    return f"{meaning} ({status})" if status in NO_FIGURE else f"suppressed ({status}: {meaning})"
 
 
 def _md(text: str) -> str:
@@ -110,4 +107,4 @@ def overview(ds: Dataset) -> pd.DataFrame:
 def symbol_table() -> pd.DataFrame:
     """Every symbol, what it means, and how the guide shows it."""
     return pd.DataFrame({"Symbol": list(SYMBOLS), "Meaning": list(SYMBOLS.values()),
-                         "Shown in the guide's text as": [symbol_text(s) for s in SYMBOLS]})
+                         "Shown in the guide's text as": [missing_phrase(s) for s in SYMBOLS]})

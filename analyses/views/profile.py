@@ -20,7 +20,7 @@ from analyses.data.schema import SYMBOLS
 from analyses.views.charts import PALETTE, figure, reference_line, value_axis
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
-from analyses.views.methods import symbol_text
+from analyses.views.wording import missing_phrase
 from analyses.views.ranking import ordinal
 
 NAME_WIDTH = 18  # characters per line of an LA name beside a bar
@@ -49,7 +49,7 @@ def polarity_table() -> pd.DataFrame:
 def format_value(value: float, status: str, unit: str) -> str:
     """A value in its unit's format, or what its suppression symbol means."""
     if status in SYMBOLS:
-        return symbol_text(status)
+        return missing_phrase(status)
     if pd.isna(value):
         return "no value"
     return UNIT_FORMATS.get(unit, "{:,.1f}").format(value)
@@ -243,7 +243,7 @@ def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Fi
         views[label] = ranking.ranking_chart(frame, area.name, title, row["title"], value_format,
                                              reference=row["england"])
         by_name = frame.set_index("la_name")
-        columns[f"{label}, {year}"] = by_name.apply(lambda r: format_value(r["value"], r["status"], row["unit"]), axis=1)
+        columns[f"{label}, {year}"] = by_name.apply(lambda r, unit=row["unit"]: format_value(r["value"], r["status"], unit), axis=1)
     regions = ds.current_las.set_index("la_name")["region_name"].sort_index()
     table = pd.DataFrame({"Region": regions, **columns}).rename_axis("Local authority").reset_index()
     first = next(iter(views.values()))

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import html
 import textwrap
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analyses.views.charts import FONT, PALETTE, TEXT_COLOUR
+from analyses.views.charts import FONT, PALETTE, TEMPLATE, TEXT_COLOUR
 from analyses.views.sliders import Step, add_slider
-from analyses.models.simulation import Scenario, simulate, summarise
 
-SELECTIONS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
 BIN_WIDTH = 0.05
 DESIGNS = ("Naive comparison", "Randomised trial")
 PANEL_LABELS = {
@@ -29,19 +26,6 @@ PANEL_LABELS = {
 }
 DESIGN_COLOURS = {"Naive comparison": PALETTE[2], "Randomised trial": PALETTE[0]}
 CLOSE = 0.05  # an average this near the true effect counts as finding it
-
-
-def sweep(base: Scenario = Scenario(), selections: tuple[float, ...] = SELECTIONS) -> pd.DataFrame:
-    """Every simulated study's estimate at each selection strength (selection, study, design, estimate)."""
-    return pd.concat([simulate(replace(base, selection=s)).assign(selection=s) for s in selections],
-                     ignore_index=True)
-
-
-def summary(estimates: pd.DataFrame, true_effect: float) -> pd.DataFrame:
-    """``simulation.summarise`` for each selection strength (one row per strength and design)."""
-    parts = [summarise(group, true_effect).assign(selection=s) for s, group in estimates.groupby("selection")]
-    return pd.concat(parts, ignore_index=True)[["selection", "design", "mean_estimate", "bias", "low_2_5",
-                                               "high_97_5", "share_showing_harm"]]
 
 
 def bins(estimates: pd.DataFrame, width: float = BIN_WIDTH) -> np.ndarray:
@@ -122,7 +106,7 @@ def slider_chart(estimates: pd.DataFrame, true_effect: float, active: float = 1.
                     "shapes": shapes, "annotations": panels + notes},
         ))
     fig.update_layout(
-        font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
+        template=TEMPLATE, font={"family": FONT, "size": 15, "color": TEXT_COLOUR},
         title={"x": 0, "xanchor": "left", "y": 0.985, "yanchor": "top", "font": {"size": 19}}, showlegend=False, bargap=0,
         hovermode="closest", height=790, margin={"l": 70, "r": 30, "t": 155, "b": 210},
     )

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from analyses.data.schema import SYMBOLS
 from analyses.views.charts import NEIGHBOUR_GREY, PALETTE, figure, reference_line, value_axis
 from analyses.data.geography import Area
-from analyses.views.methods import symbol_text
+from analyses.views.wording import missing_phrase
 
 GROUPS = {  # group -> (colour, fill pattern, key text)
     "other": (NEIGHBOUR_GREY, "", "other LAs"),
@@ -68,7 +68,7 @@ def ranking_title(frame: pd.DataFrame, area: Area, what: str, when: str, value_f
         return (f"{area.name} was {ordinal(int(mine['rank'].iloc[0]))} lowest of {len(plotted)} local authorities "
                 f"for {what} in {when}, at {value_format.format(mine['value'].iloc[0])}")
     status = mine["status"].iloc[0] if not mine.empty and mine["status"].iloc[0] in SYMBOLS else None
-    shown = symbol_text(status) if status else "missing"
+    shown = missing_phrase(status) if status else "missing"
     return f"{area.name}'s figure for {what} in {when} is {shown}; {len(plotted)} local authorities published one"
 
 
@@ -102,7 +102,7 @@ def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, 
         note = f"{len(missing)} LA value{'s are' if len(missing) > 1 else ' is'} suppressed or missing and not shown"
         if not own.empty:
             status = own["status"].iloc[0]
-            note += f", including {selected}, whose figure is {symbol_text(status) if status in SYMBOLS else 'missing'}"
+            note += f", including {selected}, whose figure is {missing_phrase(status) if status in SYMBOLS else 'missing'}"
         annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -0.16, "yref": "paper",
                             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
                             "text": "<br>".join(textwrap.wrap(html.escape(note + "."), 100))})

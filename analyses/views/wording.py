@@ -1,12 +1,9 @@
-"""Plain-English pieces of computed findings: years, suppressed values, comparisons with England."""
+"""Plain-English pieces of computed findings: reporting years, missing values, text alternatives."""
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 
-from analyses.models.benchmark import significance
-from analyses.data.schema import PLOTTED_STATUSES
+from analyses.data.schema import NO_FIGURE, SYMBOLS, has_figure
 
 
 def financial_year(year: int) -> str:
@@ -14,34 +11,12 @@ def financial_year(year: int) -> str:
     return f"{year - 1}-{str(year)[2:]}"
 
 
-def is_shown(value: float | None, status: str) -> bool:
-    """True when a value is published or derived and finite (so it can be plotted or quoted)."""
-    return status in PLOTTED_STATUSES and value is not None and not math.isnan(value)
-
-
-MISSING = {"c": "suppressed", "k": "suppressed", "low": "suppressed", "x": "not available",
-           "z": "not applicable", "u": "withheld as unreliable"}
-
-
 def missing_phrase(status: str) -> str:
-    """Why there is no number, with DfE's symbol: 'suppressed (c)', 'not applicable (z)'."""
-    return f"{MISSING[status]} ({status})" if status in MISSING else "not published"
-
-
-def versus_england(value: float, england: float, low: float = math.nan, high: float = math.nan) -> str:
-    """'higher than', 'lower than' or 'similar to' England.
-
-    With a 95% interval (``low``, ``high``) the comparison is statistical: 'similar to' when
-    the interval holds England's value. Without one it is arithmetic ('the same as' on a tie).
-    """
-    if math.isnan(value) or math.isnan(england):
-        raise ValueError("versus_england needs the area's and England's values")
-    if not (math.isnan(low) or math.isnan(high)):
-        verdict = significance(low, high, england, "neither")
-        return {"similar to England": "similar to", "higher than England": "higher than"}.get(verdict, "lower than")
-    if value == england:
-        return "the same as"
-    return "higher than" if value > england else "lower than"
+    """Why there is no number, with DfE's symbol: 'suppressed (c)', 'not applicable (z)', 'not published'."""
+    if status not in SYMBOLS:
+        return "not published"
+    words = SYMBOLS[status] if status in NO_FIGURE else "withheld as unreliable" if status == "u" else "suppressed"
+    return f"{words} ({status})"
 
 
 def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1f}") -> str:
@@ -56,7 +31,7 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
         if row.empty:
             return f"no figure in {year}"
         value, status = row["value"].iloc[0], row["status"].iloc[0]
-        shown = value_format.format(value) if is_shown(value, status) else missing_phrase(status)
+        shown = value_format.format(value) if has_figure(value, status) else missing_phrase(status)
         return f"{shown} in {year}"
 
     neighbours = (frame["role"] == "neighbour").any()

@@ -19,7 +19,9 @@ from analyses.data.geography import Area
 from analyses.models.simulation import Scenario, simulate, summarise
 from analyses.workshop.fgc import EFFECT_RANGE
 from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
-from analyses.views.wording import is_shown, missing_phrase, versus_england
+from analyses.data.schema import has_figure
+from analyses.models.benchmark import compare_with_england
+from analyses.views.wording import missing_phrase
 
 STUDIES = 300  # simulated studies behind each "why randomise?" picture
 NAIVE, TRIAL = randomisation.DESIGNS
@@ -152,12 +154,12 @@ def compare_finding(row: pd.Series, area_name: str) -> str:
     """One sentence: the area's latest value against England, with its quartile band."""
     fmt = _value_format(row["unit"]).format
     year = int(row["year"])
-    if not is_shown(row["value"], row["status"]):
+    if not has_figure(row["value"], row["status"]):
         return f"{area_name}: the {year} figure is {missing_phrase(row['status'])}; the chart shows earlier years and the comparators"
     band = f"; quartile band {row['band']}" if row["band"] else ""
     if pd.isna(row["england"]):
         return f"{area_name}: {fmt(row['value'])} in {year}{band}"
-    side = versus_england(row["value"], row["england"], row["ci_low"], row["ci_high"])  # statistical where possible
+    side = compare_with_england(row["value"], row["england"], row["ci_low"], row["ci_high"])  # statistical where possible
     return f"{area_name}: {fmt(row['value'])} in {year}, {side} England ({fmt(row['england'])}){band}"
 
 
