@@ -24,6 +24,8 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
             seen.add(key)
             unique.append(script)
     scripts[:] = unique
+    if pagename == "search":  # the search page's own scripts need doctools.js at once
+        return
     for script in scripts:
         name = script.filename or ""
         if (name and not name.startswith(("http:", "https:")) and not name.endswith(KEEP_BLOCKING)

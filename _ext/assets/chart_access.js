@@ -408,7 +408,7 @@
   var printing = false;
 
   function plotlyReady() {
-    if (window.Plotly) return Promise.resolve();
+    if (window.Plotly) { configure(); return Promise.resolve(); }
     if (!plotlyLoading) {
       plotlyLoading = new Promise(function (resolve, reject) {
         var source = SCRIPT && SCRIPT.getAttribute("data-plotly");
