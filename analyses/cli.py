@@ -6,11 +6,15 @@ non-zero exit code; no traceback.
 from __future__ import annotations
 
 import argparse
-import ast
+import math
+import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from analyses.data.paths import DATA_DIR, REPORTS_DIR
+from analyses.data.schema import SettingError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--base", type=Path, default=DATA_DIR, metavar="DIR",
                       help="Dataset to merge the imported rows over (default: the bundled data/).")
     base.add_argument("--no-base", action="store_true", help="Write only the rows in FILE(s).")
+    imp.add_argument("--prefer-imported", action="store_true",
+                     help="Let the files' rows replace the base dataset's even where the base holds a newer release.")
+    imp.add_argument("--skip-unrecognised", action="store_true",
+                     help="Import the files the guide reads; list and skip the others (not CSV, or a layout it "
+                          "does not use) instead of stopping.")
     imp.add_argument("--la-lookup", nargs=2, type=Path, metavar=("SN_MODEL_CSV", "LA_LIST_CSV"),
                      help="Rebuild the LA lookup from DfE's statistical neighbour model and EES LA list.")
 
@@ -39,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=2, metavar="N", help="Parallel LAs for --all (default: 2).")
     run.add_argument("--timeout", type=int, default=180, metavar="SECONDS", help="Per-cell execution timeout.")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
-                     help="Change a chapter setting, e.g. --set pre_proceedings_children=120 --set coverage=0.5.")
+                     help="Change a chapter setting (a number), e.g. --set pre_proceedings_children=120 --set coverage=0.5.")
+    run.add_argument("--verbose", action="store_true", help="Also show papermill's and the kernels' own messages.")
 
     workshop = commands.add_parser(
         "workshop", help="Serve the live workshop widgets with Voilà on this computer (offline).",
@@ -49,16 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from analyses.data import lookups, tables
-    from analyses.ingest.importer import import_files
+    from analyses.ingest.importer import import_dataset
 
-    if args.la_lookup:
-        las = lookups.build_local_authorities(*args.la_lookup)
-    else:
-        las = lookups.load_local_authorities(None if args.no_base else args.base)
-    base = None if args.no_base else tables.load_indicators_file(args.base / "indicators.csv")
-    table, report = import_files(args.files, base=base, las=las)
-    tables.write_dataset(args.out, table, las)
+    table, report = import_dataset(args.files, args.out, base=None if args.no_base else args.base,
+                                   la_lookup=args.la_lookup, prefer_imported=args.prefer_imported,
+                                   skip_unrecognised=args.skip_unrecognised)
     for line in report.lines():
         print(line)
     n_las = table.loc[table["geographic_level"] == "Local authority", "old_la_code"].nunique()
@@ -67,22 +72,63 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
 def parse_settings(pairs: list[str]) -> dict:
-    """``["coverage=0.5", "note=text"]`` -> ``{"coverage": 0.5, "note": "text"}``."""
+    """``["coverage=0.5", "pre_proceedings_children=120"]`` -> ``{"coverage": 0.5, "pre_proceedings_children": 120}``.
+
+    Every value must be a finite number (``120``, ``0.5``, ``1e3``); a whole number stays an int.
+    Ranges are the chapters' own (``analyses.models.fgc.check_settings``). Raises SettingError.
+    """
     settings = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        if not sep or not name.strip().isidentifier():
+        name, text = name.strip(), text.strip()
+        if not sep or not name.isidentifier():
             raise SettingError(f"--set {pair!r}: expected NAME=VALUE, e.g. --set coverage=0.5")
-        try:
-            settings[name.strip()] = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError):
-            settings[name.strip()] = text.strip()
+        if not NUMBER.fullmatch(text):
+            hint = f" (a share is written as a fraction: {float(text[:-1]) / 100:g} for {text})" if (
+                text.endswith("%") and NUMBER.fullmatch(text[:-1])) else ""
+            raise SettingError(f"--set {name}={text}: expected a number, e.g. --set coverage=0.5{hint}")
+        value = float(text)
+        if not math.isfinite(value):
+            raise SettingError(f"--set {name}={text}: the number is too large; expected a finite number")
+        value = int(value) if value.is_integer() and not any(c in text for c in ".eE") else value
+        settings[name] = value
     return settings
 
 
-class SettingError(ValueError):
-    """A malformed --set option."""
+
+
+class RunArgumentError(ValueError):
+    """A ``run`` argument that cannot work (an --out that is a file, an area folder that is a file...)."""
+
+
+def check_out_dir(out: Path) -> None:
+    """``--out`` must be a folder this user can write in, or a new one that can be made. Makes nothing."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise RunArgumentError(f"--out {out}: is a file; expected a folder for the reports")
+    existing = next((p for p in [out, *out.absolute().parents] if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        raise RunArgumentError(f"--out {out}: {existing} is not a folder; expected a folder for the reports")
+    try:  # the real test (os.access says yes to root on a read-only file system)
+        probe = tempfile.mkdtemp(prefix=".write-test.", dir=existing)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise RunArgumentError(f"--out {out}: cannot write in {existing} ({exc.strerror or exc}); "
+                               "choose a folder you can write to") from None
+
+
+def check_area_folders(out: Path, slugs: list[str]) -> None:
+    """Refuse (never replace) a file where an area's report folder would go."""
+    files = [Path(out) / slug for slug in slugs if (Path(out) / slug).is_symlink()
+             or ((Path(out) / slug).exists() and not (Path(out) / slug).is_dir())]
+    if files:
+        more = f" (and {len(files) - 1} more)" if len(files) > 1 else ""
+        raise RunArgumentError(f"{files[0]}: is a file where the report folder goes{more}; move it away or "
+                               "choose another --out")
 
 
 def _count(n: int, noun: str) -> str:
@@ -91,13 +137,52 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analyses.report import runner
+    """Check every argument (in well under a second, before any kernel starts), then run."""
+    from analyses.data import lookups
+    from analyses.data.geography import resolve_area
 
     settings = parse_settings(args.settings)
+    if args.jobs < 1 or args.timeout < 1:
+        raise RunArgumentError(f"--{'jobs' if args.jobs < 1 else 'timeout'}: expected a whole number of 1 or more")
+    if args.data is not None and not (Path(args.data) / "indicators.csv").is_file():
+        raise RunArgumentError(f"--data {args.data}: no indicators.csv there; expected a folder made by "
+                               "`python -m analyses import ... --out DIR`")
+    check_out_dir(args.out)
+    las = lookups.load_local_authorities(args.data if args.data and (Path(args.data) / "local_authorities.csv").is_file() else None)
+    if args.all:
+        from analyses.data.geography import ENGLAND, la_area
+        current = las[las["status"] == "current"]
+        check_area_folders(args.out, [la_area(row).slug for _, row in current.iterrows()] + [ENGLAND.slug])
+    else:
+        area = resolve_area(args.la, las)
+        check_area_folders(args.out, [area.slug])
+
+    from analyses.report import runner
+
+    known = runner.chapter_settings(runner.chapter_paths())
+    if unknown := sorted(set(settings) - known):
+        raise SettingError(f"--set {unknown[0]}: unknown setting; the chapters take: {', '.join(sorted(known))}")
+    _check_fgc_settings(settings, args)
     if args.all:
         return runner.run_all(data_dir=args.data, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
-                              settings=settings)
-    return runner.run_one(args.la, data_dir=args.data, out_dir=args.out, timeout=args.timeout, settings=settings)
+                              settings=settings, verbose=args.verbose)
+    return runner.run_one(area.code or area.name, data_dir=args.data, out_dir=args.out, timeout=args.timeout,
+                          settings=settings, verbose=args.verbose)
+
+
+def _check_fgc_settings(settings: dict, args: argparse.Namespace) -> None:
+    """Refuse FGC settings outside their bounds before anything runs (``analyses.models.fgc.SETTINGS``);
+    children entering pre-proceedings are bounded by the LA's child population."""
+    from analyses.models import fgc
+
+    population = None
+    if args.la and settings.get("pre_proceedings_children") is not None:
+        from analyses.data import dataset
+
+        ds = dataset.load(args.data)
+        population = fgc.child_population(ds, ds.area(args.la))
+    for warning in fgc.check_settings(settings, population):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
@@ -112,13 +197,22 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from analyses.data.geography import UnknownAreaError
-    from analyses.data.schema import DataFileError, TableError
+    from analyses.data.schema import DataFileError, ImportErrors, TableError
 
     args = build_parser().parse_args(argv)
     try:
         return {"import": cmd_import, "run": cmd_run, "workshop": cmd_workshop}[args.command](args)
-    except (DataFileError, TableError, UnknownAreaError, SettingError) as exc:
+    except ImportErrors as exc:
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
+        print(f"error: {len(exc.messages)} problems; nothing was written", file=sys.stderr)
+        return 2
+    except (DataFileError, TableError, UnknownAreaError, SettingError, RunArgumentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # anything the checks could not foresee (a disk filling up): one line, no traceback
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -10,8 +10,8 @@ import pytest
 
 import analyses.views.charts as charts
 from analyses.views import demand as demand_view
-from analyses.models import benchmark, demand, domestic_abuse, tiers as widget_tiers
-from analyses.views import domestic_abuse as domestic_abuse_charts, profile as profile_view
+from analyses.models import benchmark, demand, domestic_abuse, fgc, tiers as widget_tiers
+from analyses.views import domestic_abuse as domestic_abuse_charts, fgc as fgc_view, profile as profile_view
 from analyses.workshop import static as widget_static, views as widget_views
 
 HOSTILE = "<script>alert(1)</script>"
@@ -208,6 +208,7 @@ def _report_and_workshop_figures(ds):
         "workshop tiers": widget_views.tier_view(plan, widget_tiers.downstream_demand(ds, area), area.name, 1e6).figure,
         "workshop randomise": widget_views.randomise_view(0.3, 1.0, 100).figure,
         "workshop fgc": widget_static.fgc_states(ds, area)[0],
+        "fgc tornado": fgc_view.tornado(fgc.estimate(ds, area))[0],
         "workshop compare": widget_static.compare_states(ds, area)[0],
         "workshop tiers dropdown": widget_static.tier_states(ds, area)[0],
     }

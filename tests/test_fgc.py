@@ -1,79 +1,343 @@
-"""The FGC local estimate against hand-checked values."""
-import math
+"""The FGC estimate: hand-worked cases, the seeded simulation, bounds on settings, and its words."""
 
+import json
+import math
+import time
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from analyses.models import fgc
+from analyses.report.summary import SUMMARY_MIME, publish_summary
+from analyses.views import fgc as fgc_view
+from analyses.views.wording import about_count, chance, children, money
 
 
-def test_trial_effect_and_conservative_interval():
-    assert fgc.TRIAL.effect == pytest.approx(0.086)
-    # by hand: families 1471 -> 735.5 per arm; se = sqrt(.362*.638/735.5 + .448*.552/735.5) = 0.02552
-    interval = fgc.TRIAL.effect_interval()
-    assert interval.low == pytest.approx(0.086 - 1.959964 * 0.025520, abs=1e-4)
-    assert interval.high == pytest.approx(0.086 + 1.959964 * 0.025520, abs=1e-4)
+def _fixed(**values):
+    """Every national input fixed at a value (a hand-worked case)."""
+    return {name: item.fixed_at(values.get(name, item.central)) for name, item in fgc.NATIONAL_INPUTS.items()}
 
 
-def test_estimate_with_a_council_count_by_hand():
-    est = fgc.estimate(1000, "Test", "set by the user")
-    interval = fgc.TRIAL.effect_interval()
-    assert est.children_avoiding_care.central == pytest.approx(86)
-    assert est.children_avoiding_care.low == pytest.approx(1000 * interval.low)
-    # 28 fewer days per child referred (115 - 87)
-    assert est.days_in_care_avoided.central == pytest.approx(28_000)
-    # the trial's net saving per child referred is reproduced at default costs
-    assert est.net_saving.central == pytest.approx(960 * 1000)
+HAND = dict(
+    effect=0.1,
+    proceedings_share=0.8,
+    children_per_family=2.0,
+    share_after_pre_proceedings=0.5,
+    already_offered=0.2,
+    days_avoided_per_child=30.0,
+    foster_week=700.0,
+    residential_week=3500.0,
+    residential_share=0.1,
+    conference_cost=2000.0,
+)
 
 
-def test_coverage_scales_everything_and_is_bounded():
-    half = fgc.estimate(1000, "Test", "user", fgc.with_assumptions(coverage=0.5))
-    assert half.children_avoiding_care.central == pytest.approx(43)
-    with pytest.raises(ValueError):
-        fgc.estimate(1000, "Test", "user", fgc.with_assumptions(coverage=1.5))
-    with pytest.raises(ValueError):
-        fgc.estimate(-5, "Test", "user")
+# The arithmetic ------------------------------------------------------------------------------------------
 
 
-def test_pre_proceedings_estimate_from_applications_by_hand():
-    got = fgc.estimate_pre_proceedings_children(1000)
-    per_application = (2548 / 1471) / 0.717
-    assert got.central == pytest.approx(1000 * per_application)
-    assert got.low == pytest.approx(500 * per_application)
+def test_outcomes_by_hand():
+    values = {k: np.array([v]) for k, v in HAND.items()} | {"care_application_rate": np.array([10.0])}
+    got = {k: float(v[0]) for k, v in fgc.outcomes(values, population=100_000, coverage=1.0).items()}
+    # 10 per 10,000 x 100,000 = 100 applications; x 0.5 x 2 children / 0.8 = 125 children at pre-proceedings
+    assert got["pre_proceedings_children"] == pytest.approx(125)
+    assert got["children_offered"] == pytest.approx(100)  # x (1 - 0.2 already offered)
+    assert got["children_avoiding_care"] == pytest.approx(10)  # x 0.1
+    assert got["days_in_care_avoided"] == pytest.approx(3000)  # 100 x 30 days
+    # a week: 0.9 x 700 + 0.1 x 3500 = 980, so 140 a day
+    assert got["gross_saving"] == pytest.approx(420_000)
+    assert got["conference_cost"] == pytest.approx(100_000)  # 50 families x 2,000
+    assert got["net_saving"] == pytest.approx(320_000)
 
 
-def test_england_roll_up_is_over_2000_and_matches_sum_of_las(ds):
-    england = fgc.estimate_for_area(ds, ds.area("England"))
-    assert england.children_avoiding_care.central > 2000
-    assert england.children_avoiding_care.low < 2000 < england.children_avoiding_care.high
-    total = fgc.all_areas(ds)["children_avoiding_care"].sum()
-    assert total == pytest.approx(england.children_avoiding_care.central, rel=0.03)
+def test_the_estimate_with_every_input_fixed_is_the_hand_worked_case(monkeypatch):
+    monkeypatch.setattr(fgc, "NATIONAL_INPUTS", _fixed(**HAND))
+    demand = fgc.Demand("Test", (2023, 2024, 2025), (10.0, 10.0, 10.0), False, 100_000, 2024)
+    est = fgc.simulate(demand, fgc.Settings(), draws=500)
+    assert est.net_saving == fgc.Interval(320_000, 320_000, 320_000)
+    assert est.children_avoiding_care.central == pytest.approx(10)
+    assert est.probability_positive == 1.0
+    half = fgc.simulate(demand, fgc.Settings(coverage=0.6), draws=500)  # 0.6 - 0.2 = 0.4 newly offered
+    assert half.children_offered.central == pytest.approx(50)
 
 
-def test_york_by_hand(ds):
-    york = fgc.estimate_for_area(ds, ds.area("York"))
-    applications = 9.7 * 34758 / 10_000  # York's 2024-25 rate x mid-2024 children
-    assert york.pre_proceedings_children.central == pytest.approx(applications * (2548 / 1471) / 0.717)
-    assert "York's Cafcass" in york.pre_proceedings_source
+def test_coverage_below_the_share_already_offered_offers_nothing_new(monkeypatch):
+    monkeypatch.setattr(fgc, "NATIONAL_INPUTS", _fixed(**HAND))
+    est = fgc.simulate(None, fgc.Settings(pre_proceedings_children=100, coverage=0.1), draws=100)
+    assert est.children_avoiding_care.central == 0 and est.net_saving.central == 0
 
 
-def test_la_without_a_published_rate_uses_england_and_says_so(ds):
-    scilly = fgc.estimate_for_area(ds, ds.area("Isles of Scilly"))
-    assert "England's" in scilly.pre_proceedings_source
-    assert all(math.isfinite(v) for v in scilly.summary()["children_avoiding_care_per_year"].values())
+def test_trial_effect_interval_with_families_as_clusters():
+    trial = fgc.TRIAL
+    assert trial.effect == pytest.approx(0.086)
+    assert trial.design_effect == pytest.approx(2548 / 1471)  # ICC 1: the effective sample is the families
+    # by hand: 735.5 families an arm; se = sqrt(.362 x .638 / 735.5 + .448 x .552 / 735.5) = 0.025500
+    assert trial.effect_se == pytest.approx(0.025500, abs=1e-5)
+    effect = fgc.NATIONAL_INPUTS["effect"]
+    assert (effect.low, effect.high) == pytest.approx((0.086 - 1.6449 * 0.0255, 0.086 + 1.6449 * 0.0255), abs=1e-4)
 
 
-def test_user_count_overrides_data(ds):
-    est = fgc.estimate_for_area(ds, ds.area("York"), pre_proceedings_children=200)
-    assert est.pre_proceedings_children.central == 200 and est.pre_proceedings_source == "set by the user"
+def test_days_spread_is_the_largest_the_window_allows():
+    # sd at most sqrt(m (W - m)) for days in [0, W]: sqrt(87 x 95.5) and sqrt(115 x 67.5), over 735.5 a group
+    se = math.sqrt(87 * 95.5 / 735.5 + 115 * 67.5 / 735.5)
+    assert fgc.TRIAL.days_se == pytest.approx(se)
+    days = fgc.NATIONAL_INPUTS["days_avoided_per_child"]
+    assert days.central == 28 and days.high - days.central == pytest.approx(1.6449 * se, abs=1e-3)
 
 
-def test_all_areas_agrees_with_the_one_area_estimate(ds):
-    table = fgc.all_areas(ds).set_index("la_name")
-    for name in ("York", "Birmingham", "Isles of Scilly"):
-        one = fgc.estimate_for_area(ds, ds.area(name))
-        assert table.loc[name, "children_avoiding_care"] == pytest.approx(one.children_avoiding_care.central)
-    assert table["uses_england_rate"].sum() == 7
+def test_no_input_is_worked_back_from_the_trials_saving():
+    conference = fgc.NATIONAL_INPUTS["conference_cost"]
+    assert conference.range_is_ours and conference.sources == (fgc.OURS,)
+    assert (conference.low, conference.central, conference.high) == (1000, 2500, 5000)
+    # the share of applications after pre-proceedings is centred on the one source, not on an end point
+    share = fgc.NATIONAL_INPUTS["share_after_pre_proceedings"]
+    assert share.low < share.central == 0.5 < share.high < 1 and share.sources == ("f3-8",)
 
 
-def test_pounds_in_sentences():
-    assert fgc.gbp(78193.4) == "£78,193" and fgc.gbp(-22060) == "−£22,060"
+def test_every_input_has_a_source_and_a_range():
+    for item in fgc.NATIONAL_INPUTS.values():
+        assert item.sources and item.range_sources, item.name
+        assert item.low <= item.central <= item.high and item.low < item.high, item.name
+        assert all(key in fgc_view.SOURCE_NAMES for key in item.sources + item.range_sources), item.name
+
+
+# The simulation ---------------------------------------------------------------------------------------
+
+
+def test_seeded_simulation_is_reproducible(ds):
+    york = ds.area("York")
+    one, two = fgc.estimate(ds, york), fgc.estimate(ds, york)
+    assert one.figures == two.figures and one.probability_positive == two.probability_positive
+    other = fgc.estimate(ds, york, seed=fgc.SEED + 1)
+    assert other.net_saving != one.net_saving
+    assert other.net_saving.central == pytest.approx(one.net_saving.central, rel=0.05)  # 10,000 draws settle
+
+
+def test_draws_follow_each_inputs_range():
+    values = fgc.draw(fgc.NATIONAL_INPUTS, n=20_000)
+    effect = fgc.NATIONAL_INPUTS["effect"]
+    assert np.percentile(values["effect"], [5, 95]) == pytest.approx([effect.low, effect.high], abs=0.002)
+    share = fgc.NATIONAL_INPUTS["share_after_pre_proceedings"]
+    assert (
+        share.low <= values["share_after_pre_proceedings"].min()
+        and values["share_after_pre_proceedings"].max() <= share.high
+    )
+    # a triangle's mean is (low + mode + high) / 3
+    assert values["share_after_pre_proceedings"].mean() == pytest.approx((0.3 + 0.5 + 0.8) / 3, abs=0.005)
+
+
+def test_an_interval_widens_when_an_inputs_range_widens(ds, monkeypatch):
+    york = ds.area("York")
+    before = fgc.estimate(ds, york).net_saving
+    wider = replace(fgc.NATIONAL_INPUTS["conference_cost"], low=500.0, high=8000.0)
+    monkeypatch.setattr(fgc, "NATIONAL_INPUTS", {**fgc.NATIONAL_INPUTS, "conference_cost": wider})
+    after = fgc.estimate(ds, york).net_saving
+    assert after.high - after.low > before.high - before.low
+    assert after.low < before.low
+
+
+def test_a_council_setting_replaces_the_range(ds):
+    est = fgc.estimate(ds, ds.area("York"), {"pre_proceedings_children": 200, "coverage": 0.5, "already_offered": 0.0})
+    assert est.pre_proceedings_children == fgc.Interval(200, 200, 200)
+    assert est.children_offered.central == pytest.approx(100)
+    assert est.children_avoiding_care.central == pytest.approx(100 * 0.086, rel=0.02)
+    assert "care_application_rate" not in est.inputs and est.inputs["already_offered"].shape == "fixed"
+    assert fgc_view.demand_text(est) == "set by the council"
+
+
+def test_one_area_is_well_under_a_second(ds):
+    area = ds.area("Birmingham")
+    fgc.estimate(ds, area)
+    start = time.perf_counter()
+    fgc.estimate(ds, area)
+    assert time.perf_counter() - start < 0.5
+
+
+# Local demand ---------------------------------------------------------------------------------------------
+
+
+def test_local_demand_uses_the_last_three_years(ds):
+    york = fgc.local_demand(ds, ds.area("York"))
+    assert york.rates == (5.3, 4.5, 9.7) and york.years == (2023, 2024, 2025)
+    assert york.population == 34758 and not york.uses_england_rate
+    rate = york.rate_input()
+    assert (rate.low, rate.central, rate.high) == pytest.approx((4.5, (5.3 + 4.5 + 9.7) / 3, 9.7))
+    # by hand, at central values: 6.5 x 34,758 / 10,000 x 0.5 x 1.732 / 0.717 = 27.3 children
+    est = fgc.estimate(ds, ds.area("York"))
+    assert (
+        est.pre_proceedings_children.low
+        < 6.5 * 3.4758 * 0.5 * (2548 / 1471) / 0.717
+        < est.pre_proceedings_children.high
+    )
+
+
+def test_an_area_without_a_rate_uses_englands_and_says_so(ds):
+    est = fgc.estimate(ds, ds.area("Isles of Scilly"))
+    assert est.demand.uses_england_rate and "England's (none is published" in fgc_view.demand_text(est)
+    assert all(math.isfinite(v) for v in vars(est.children_avoiding_care).values())
+
+
+def test_england_beside_the_sum_of_its_las(ds):
+    nation = fgc.national(ds)
+    assert len(nation.areas) == 153
+    england, total = nation.england.children_avoiding_care, nation.sum_of_areas["children_avoiding_care"]
+    assert total.central == pytest.approx(england.central, rel=0.05)
+    assert england.low < england.central < england.high < fgc_view.FOUNDATIONS_CHILDREN
+    york = nation.areas.set_index("la_name").loc["York"]
+    assert york["children_avoiding_care"] == pytest.approx(
+        fgc.estimate(ds, ds.area("York")).children_avoiding_care.central
+    )
+
+
+def test_foundations_headline_needs_the_old_central_case(ds):
+    england = fgc.estimate(ds, ds.area("England"))
+    assert fgc.probability_at_least(england, "children_avoiding_care", 2000) < 0.05
+    old = fgc.median_with(
+        england, "children_avoiding_care", {"share_after_pre_proceedings": 1.0, "already_offered": 0.0}
+    )
+    assert old > 2000
+    needed = fgc.needed_for(england, "children_avoiding_care", 2000, ("effect",))["effect"]
+    assert needed > fgc.NATIONAL_INPUTS["effect"].high
+    text = fgc_view.headline_conditions(england)
+    assert "consistent" not in text and "not evidence for or against" in text
+
+
+def test_sensitivity_puts_the_biggest_swing_first(ds):
+    est = fgc.estimate(ds, ds.area("York"))
+    sens = fgc.sensitivity(est, "net_saving")
+    assert list(sens["swing"]) == sorted(sens["swing"], reverse=True)
+    assert sens.iloc[0]["input"] == "conference_cost"
+    top = sens.iloc[0]
+    assert top["at_low"] > est.net_saving.central > top["at_high"]  # a dearer conference, a smaller saving
+    assert set(sens["input"]) == set(est.inputs)
+    # the effect moves the children but not the money (days avoided are the trial's own measure)
+    assert sens.set_index("input").loc["effect", "swing"] == 0
+    assert fgc.sensitivity(est, "children_avoiding_care").set_index("input").loc["effect", "swing"] > 0
+
+
+# Settings are bounded before anything runs -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, value, allowed",
+    [
+        ("pre_proceedings_children", 1e9, "from 0 to 34,758"),
+        ("pre_proceedings_children", -1, "from 0 to 34,758"),
+        ("pre_proceedings_children", float("inf"), "from 0"),
+        ("pre_proceedings_children", True, "from 0"),
+        ("coverage", 1.5, "from 0 to 1"),
+        ("coverage", float("nan"), "from 0 to 1"),
+        ("coverage", "abc", "from 0 to 1"),
+        ("coverage", None, "from 0 to 1"),
+        ("already_offered", -0.1, "from 0 to 1"),
+        ("conference_cost", -5, "from 0 to 50,000"),
+    ],
+)
+def test_settings_outside_their_range_are_refused_in_one_line(name, value, allowed):
+    with pytest.raises(fgc.SettingError) as error:
+        fgc.check_settings({name: value}, area_population=34_758)
+    message = str(error.value)
+    assert message.startswith(name) and allowed in message and "\n" not in message
+    assert isinstance(error.value, ValueError)
+
+
+def test_plausible_settings_pass_and_a_large_count_warns():
+    assert (
+        fgc.check_settings(
+            {"coverage": 0.5, "already_offered": None, "la": "York", "pre_proceedings_children": 120},
+            area_population=34_758,
+        )
+        == []
+    )
+    (warning,) = fgc.check_settings({"pre_proceedings_children": 1000}, area_population=34_758)
+    assert "more than 1%" in warning
+
+
+def test_the_estimate_itself_refuses_bad_settings(ds):
+    with pytest.raises(fgc.SettingError, match="pre_proceedings_children"):
+        fgc.estimate(ds, ds.area("Rutland"), {"pre_proceedings_children": 100_000})  # 8,012 children live there
+
+
+def test_chapter_parameters_parse_without_papermill_warnings(caplog):
+    import jupytext
+    from papermill.translators import PythonTranslator
+
+    from analyses.data.paths import ROOT
+
+    nb = jupytext.read(ROOT / "chapters" / "fgc.md")
+    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    with caplog.at_level("WARNING"):
+        names = {p.name for p in PythonTranslator.inspect(cell)}
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
+    assert set(fgc.SETTINGS) <= names
+
+
+# Words and summary.json ---------------------------------------------------------------------------------
+
+
+def test_rounding_is_stated_once():
+    assert money(78_193) == "about £78,000" and money(-44_210) == "about −£44,000"
+    assert money(1.63e12) == "about £1,600 billion" and money(12.4e6, about=False) == "£12 million"
+    assert money(2813, exact=True) == "£2,813"
+    assert children(0) == "0 children" and children(0.4) == "fewer than 1 child" and children(1.2) == "1 child"
+    assert children(2281.2) == "2,281 children"
+    assert about_count(2281) == "2,300" and about_count(14_591) == "15,000"
+    assert chance(0.9863) == "99%" and chance(0.9999) == "more than 99%" and chance(0.0001) == "less than 1%"
+
+
+def test_summary_has_every_key_and_publishes(ds):
+    est = fgc.estimate(ds, ds.area("York"))
+    summary = fgc_view.summary(est)
+    for key in (
+        "children_avoiding_care_per_year",
+        "days_in_care_avoided_per_year",
+        "conference_cost_gbp",
+        "net_saving_gbp",
+    ):
+        assert set(summary[key]) >= {"central", "low", "high"}
+        assert summary[key]["low"] <= summary[key]["central"] <= summary[key]["high"]
+    assert 0 <= summary["net_saving_gbp"]["probability_positive"] <= 1
+    for name, item in summary["assumptions"].items():
+        assert {"value", "low", "high", "source"} <= set(item), name
+    assert summary["assumptions"]["effect"]["source"] == "f3-1"
+    shown = []
+    import analyses.report.summary as module
+
+    original = module.display
+    module.display = lambda obj, raw: shown.append(obj)
+    try:
+        publish_summary("fgc", summary)
+    finally:
+        module.display = original
+    assert (
+        json.loads(json.dumps(shown[0][SUMMARY_MIME]))["fgc"]["net_saving_gbp"]["central"]
+        == summary["net_saving_gbp"]["central"]
+    )
+
+
+def test_words_from_the_summary_are_the_pages_words(ds):
+    """summary.json is rounded so that formatting it gives exactly the figures on the page."""
+    est = fgc.estimate(ds, ds.area("York"))
+    summary = fgc_view.summary(est)
+    lines = dict(fgc_view.figure_lines(est))
+    assert lines["Net saving a year"] == fgc_view.interval_text(
+        fgc.Interval(**{k: summary["net_saving_gbp"][k] for k in ("central", "low", "high")}), "money"
+    )
+    assert lines["Children avoiding care a year"] == fgc_view.interval_text(
+        fgc.Interval(**summary["children_avoiding_care_per_year"]), "children"
+    )
+
+
+def test_charts_have_findings_and_text_alternatives(ds):
+    import plotly.graph_objects as go
+
+    est = fgc.estimate(ds, ds.area("York"))
+    for fig, table, alt in (fgc_view.money_chart(est), fgc_view.tornado(est)):
+        go.Figure(fig.to_dict())  # valid plotly
+        assert len(alt) > 100 and not table.data.empty
+    fig, _, alt = fgc_view.tornado(est)
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == [
+        "Net saving a year (£)",
+        "Children avoiding care a year",
+    ]
+    assert "cost of a conference" in fig.layout.title.text

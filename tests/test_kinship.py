@@ -68,11 +68,12 @@ def test_comparison_averages_the_neighbours_that_have_a_rate(tiny):
 def test_real_rates_for_york_and_tiny_las(ds):
     rates = kinship.rates(ds, "sgo_exits_count")
     york = kinship.latest(rates, ds.area("York"))
-    # 12 children / 34,878 children (mid-2023) x 10,000 = 3.44; England 3,860 / 12,059,476 x 10,000 = 3.20
-    assert york == {"year": 2024, "count": 12, "rate": 3.4, "status": "derived", "england_rate": 3.2,
-                    "england_count": 3860, "compared": "similar to"}
+    # 2024-25 from LAIT (DfE's ceased-by-reason file stops at 2023-24): 12 children / 34,758 children
+    # (mid-2024) x 10,000 = 3.45; England 4,110 / 12,183,016 x 10,000 = 3.37. The status is the count's.
+    assert york == {"year": 2025, "count": 12, "rate": 3.5, "status": "published", "england_rate": 3.4,
+                    "england_count": 4110, "compared": "similar to"}
     scilly = kinship.latest(rates, ds.area("Isles of Scilly"))
-    assert scilly["status"] == "z" and scilly["rate"] is None and scilly["count"] is None
+    assert scilly["status"] == "x" and scilly["rate"] is None and scilly["count"] is None  # LAIT's '-'; DfE's own file says z
     york_series = kinship.series(rates, ds.area("York")).set_index("time_period")
     assert york_series.loc[2022, "status"] == "c"
 
@@ -93,22 +94,23 @@ def test_titles(ds):
     sgo, cao = kinship.rates(ds, "sgo_exits_count"), kinship.rates(ds, "cao_exits_count")
     york, london = ds.area("York"), ds.area("City of London")
     assert kinship_view.exits_title(york, "special guardianship order", kinship.latest(sgo, york)) == (
-        "12 children left York's care on a special guardianship order in 2023-24, 3.4 per 10,000 children: "
-        "similar to England's 3.2")
+        "12 children left York's care on a special guardianship order in 2024-25, 3.5 per 10,000 children: "
+        "similar to England's 3.4")
     assert kinship_view.exits_title(york, "child arrangements order", kinship.latest(cao, york)) == (
         "York's 2023-24 count is suppressed (c); in England 1.0 in 10,000 children left care on a child "
         "arrangements order")
     assert kinship_view.exits_title(london, "special guardianship order", kinship.latest(sgo, london)).startswith(
         "No children left City of London's care")
     assert kinship_view.exits_title(ds.area("England"), "special guardianship order", kinship.latest(sgo, ds.area("England"))) == (
-        "3,860 children left care in England on a special guardianship order in 2023-24, 3.2 per 10,000 children")
+        "4,110 children left care in England on a special guardianship order in 2024-25, 3.4 per 10,000 children")
 
 
 def test_summary(ds):
     area = ds.area("York")
     exits = {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS}
     summary = kinship.summary(exits, kinship.family_and_friends_share(ds))
-    assert summary["sgo_exits"]["rate_per_10000"] == 3.4 and summary["cao_exits"]["count"] is None
+    assert summary["sgo_exits"]["rate_per_10000"] == 3.5 and summary["cao_exits"]["count"] is None
+    assert summary["sgo_exits"]["status"] == "published"  # the count's status, as in the profile
     assert summary["cao_exits"]["status"] == "c"
     assert summary["england_family_and_friends_foster_care"] == {"year": 2024, "children": 13670, "share_of_looked_after_pct": 16.4}
 
@@ -119,9 +121,9 @@ def test_own_counts_text(ds):
         return kinship_view.own_counts_text(area, {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS})
 
     assert text("York").startswith(
-        "**York, 2023-24:** 12 left on a special guardianship order; the number leaving on a child arrangements "
-        "order is suppressed (c). With counts this small")
+        "**York:** 12 left on a special guardianship order in 2024-25; the number leaving on a child arrangements "
+        "order in 2023-24 is suppressed (c). With counts this small")
     assert text("Isles of Scilly") == (
-        "**Isles of Scilly, 2023-24:** the number leaving on a special guardianship order is not applicable (z); "
-        "the number leaving on a child arrangements order is not applicable (z).")
+        "**Isles of Scilly:** the number leaving on a special guardianship order in 2024-25 is not available (x); "
+        "the number leaving on a child arrangements order in 2023-24 is not applicable (z).")
     assert text("England") == ""

@@ -38,10 +38,27 @@ def test_unknown_la_suggests_close_matches(reports):
 
 def test_council_settings_change_the_fgc_estimate(reports):
     result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(reports / "set"),
-                             "--set", "pre_proceedings_children=200", "--set", "coverage=0.5"],
+                             "--set", "pre_proceedings_children=200", "--set", "coverage=0.5",
+                             "--set", "already_offered=0"],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
+    assert "Unable to parse" not in result.stderr + result.stdout
     summary = json.loads((reports / "set" / "york" / "summary.json").read_text())
-    assert summary["settings"] == {"pre_proceedings_children": 200, "coverage": 0.5}
-    assert summary["fgc"]["pre_proceedings_source"] == "set by the user"
-    assert summary["fgc"]["children_avoiding_care_per_year"]["central"] == round(200 * 0.5 * 0.086)
+    assert summary["settings"] == {"pre_proceedings_children": 200, "coverage": 0.5, "already_offered": 0}
+    fgc = summary["fgc"]
+    assert fgc["pre_proceedings_source"] == "set by the council"
+    assert fgc["children_avoiding_care_per_year"]["central"] == pytest.approx(200 * 0.5 * 0.086, rel=0.02)
+    assert fgc["assumptions"]["already_offered"] == {"value": 0, "low": 0, "high": 0, "distribution": "fixed",
+                                                      "source": "council", "range_source": ""}
+
+
+@pytest.mark.parametrize("setting, named", [("pre_proceedings_children=1e9", "from 0 to 34,758"),
+                                            ("coverage=1.5", "from 0 to 1"), ("coverage=nan", "from 0 to 1"),
+                                            ("conference_cost=-1", "from 0 to 50,000")])
+def test_out_of_range_fgc_settings_are_refused_before_anything_runs(reports, setting, named):
+    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(reports / "bad"),
+                             "--set", setting], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {setting.split('=')[0]} must be a number") and named in line
+    assert not (reports / "bad").exists()

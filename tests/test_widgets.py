@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analyses.models import fgc, tiers as widget_tiers
+from analyses.views import fgc as fgc_view
 from analyses.workshop import fgc as widget_fgc, static as widget_static, views as widget_views, widgets, server as workshop
 from analyses.data.paths import ROOT
 
@@ -20,47 +21,30 @@ UPDATE_BUDGET_SECONDS = 0.5
 
 # FGC roll-out model -------------------------------------------------------------------------------
 
-def test_rollout_by_hand():
-    est = widget_fgc.rollout(100, 0.5, 0.10, 1000, 100, "Test")
-    children = 100 * 2548 / 1471  # 173.2 children in 100 families
-    assert est.pre_proceedings_children.central == pytest.approx(children)
-    assert est.children_offered.central == pytest.approx(children / 2)
-    assert est.children_avoiding_care.central == pytest.approx(children / 2 * 0.10)  # 8.66
-    days = children / 2 * 0.10 * 28 / 0.086  # 28 fewer days per child referred at the trial's 8.6 points
-    assert est.days_in_care_avoided.central == pytest.approx(days)  # 2,819.8
-    assert est.conference_cost.central == pytest.approx(100 * 0.5 * 1000)  # families offered x cost
-    assert est.net_saving.central == pytest.approx(days * 100 - 50_000)  # 231,979
-    interval = fgc.TRIAL.effect_interval()
-    assert est.children_avoiding_care.low == pytest.approx(children / 2 * interval.low)
-    assert est.net_saving.high == pytest.approx(children / 2 * interval.high * 28 / 0.086 * 100 - 50_000)
+def test_rollout_is_the_chapters_estimate(ds):
+    york = ds.area("York")
+    assert widget_fgc.rollout(ds, york).figures == fgc.estimate(ds, york).figures
+    mine = widget_fgc.rollout(ds, york, pre_proceedings_children=120, coverage=0.5, already_offered=0.1,
+                              conference_cost=3000)
+    theirs = fgc.estimate(ds, york, {"pre_proceedings_children": 120, "coverage": 0.5, "already_offered": 0.1,
+                                     "conference_cost": 3000})
+    assert mine.figures == theirs.figures
 
 
-def test_rollout_at_the_trial_defaults_matches_the_fgc_model():
-    families = 300
-    mine = widget_fgc.rollout(families, 1.0, fgc.TRIAL.effect, fgc.DEFAULTS.cost_per_conference,
-                              fgc.DEFAULTS.cost_per_day_in_care)
-    model = fgc.estimate(families * fgc.TRIAL.children_per_family, "", "")
-    for field in ("children_avoiding_care", "days_in_care_avoided", "conference_cost", "gross_saving", "net_saving"):
-        for end in ("low", "central", "high"):
-            assert getattr(getattr(mine, field), end) == pytest.approx(getattr(getattr(model, field), end)), (field, end)
-
-
-@pytest.mark.parametrize("args, message", [
-    ((100, 0.5, 0.20, 1000, 100), "trial's range"),
-    ((100, 1.5, 0.08, 1000, 100), "coverage"),
-    ((-1, 0.5, 0.08, 1000, 100), "negative"),
-    ((100, 0.5, 0.08, -5, 100), "negative"),
+@pytest.mark.parametrize("settings, message", [
+    ({"pre_proceedings_children": 100_000}, "from 0 to 8,012"),  # Rutland has 8,012 children
+    ({"coverage": 1.5}, "coverage"),
+    ({"conference_cost": -5}, "conference_cost"),
 ])
-def test_rollout_refuses_bad_inputs(args, message):
+def test_rollout_refuses_bad_inputs(ds, settings, message):
     with pytest.raises(ValueError, match=message):
-        widget_fgc.rollout(*args)
+        widget_fgc.rollout(ds, ds.area("Rutland"), **settings)
 
 
-def test_default_families_for_york_by_hand(ds):
-    families, source = widget_fgc.default_families(ds, ds.area("York"))
-    # 9.7 applications per 10,000 x 34,758 children = 33.7 a year; / 0.717 reaching proceedings = 47.0 families
-    assert families == round(9.7 * 34_758 / 10_000 / 0.717)
-    assert "York's Cafcass" in source
+def test_default_children_and_limit_for_york(ds):
+    york = ds.area("York")
+    assert widget_fgc.default_children(ds, york) == round(fgc.estimate(ds, york).pre_proceedings_children.central)
+    assert widget_fgc.children_limit(ds, york) == 34_758
 
 
 # Tier planner model -------------------------------------------------------------------------------
@@ -108,11 +92,6 @@ def test_downstream_demand_keeps_suppression(ds):
 
 
 # Views ----------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("value, text", [(2813, "£2,813"), (78_166, "£78,000"), (1_234_000, "£1.2m"), (-44_094, "-£44,000")])
-def test_money(value, text):
-    assert widget_views.money(value) == text
-
 
 def test_randomise_view_shows_the_bias_and_the_truth():
     biased = widget_views.randomise_view(0.3, 1.0, 400)
@@ -165,32 +144,33 @@ def test_why_randomise_widget_updates_and_resets():
     assert "look harmful" in widget.view.title
 
 
-def test_fgc_widget_updates_families_coverage_and_area(ds):
+def test_fgc_widget_shows_the_chapters_figures_and_follows_its_controls(ds):
     widget = widgets.FgcRollout(ds)
-    assert widget.families.value == 47 and "every family" in widget.view.title
-    children = 47 * 2548 / 1471 * 0.086  # 7.0 children a year
-    assert f"about {children:,.0f} children" in widget.view.title
+    york = fgc.estimate(ds, ds.area("York"))
+    assert widget.view.title == fgc_view.finding(york)
+    assert html.unescape(widget.view.summary_html).count(dict(fgc_view.figure_lines(york))["Net saving a year"]) == 1
+    assert widget.children.max == 34_758 and widget.settings()["pre_proceedings_children"] is None
     widget.coverage.value = 50
-    assert "50% of families" in widget.view.title and "about 4 children" in widget.view.title
-    widget.families.value = 470
-    assert "set by the user" in widget.view.summary_html and "about 35 children" in widget.view.title
-    widget.area.value = "Birmingham"
-    assert widget.families.value == widget_fgc.default_families(ds, ds.area("Birmingham"))[0]
-    assert widget.view.title.startswith("Birmingham:") and "Birmingham's Cafcass" in html.unescape(widget.view.summary_html)
+    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"coverage": 0.5}))
+    widget.children.value = 120
+    assert widget.settings()["pre_proceedings_children"] == 120 and "set by you" in widget.source_note.value
+    widget.area.value = "Rutland"
+    assert widget.children.max == 8012 and widget.settings()["pre_proceedings_children"] is None
+    widget.children.value = 100_000  # a bounded control: clipped to Rutland's 8,012 children
+    assert widget.children.value == 8012 and widget.error == ""
+    assert "more than 1%" in widget.view.summary_html  # implausible, so it warns
     widget.reset()
-    assert (widget.area.value, widget.families.value, widget.coverage.value) == ("York", 47, 100)
-    assert "York's Cafcass" in html.unescape(widget.view.summary_html)
+    assert (widget.area.value, widget.coverage.value, widget.children.max) == ("York", 100, 34_758)
+    assert widget.view.title == fgc_view.finding(york)
 
 
-def test_fgc_widget_effect_slider_spans_the_trial_range(ds):
+def test_fgc_widget_own_conference_cost_and_share_offered_now(ds):
     widget = widgets.FgcRollout(ds)
-    widget.effect.value = widget.effect.min
-    low = widget.view
-    widget.effect.value = widget.effect.max
-    assert widget.error == "" and (widget.effect.min, widget.effect.max) == (3.6, 13.6)
-    assert widget_fgc.rollout(47, 1, 0.136, 2813, 92.29).children_avoiding_care.central > \
-        widget_fgc.rollout(47, 1, 0.036, 2813, 92.29).children_avoiding_care.central
-    assert low.title != widget.view.title
+    widget.already.value = 0.0
+    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.0}))
+    widget.conference_cost.value = 4000
+    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.0, "conference_cost": 4000})
+    assert widget.view.title == fgc_view.finding(expected)
 
 
 def test_compare_widget_follows_area_and_indicator(ds):
@@ -288,11 +268,14 @@ def test_static_randomise_has_every_choice_and_a_full_table():
 def test_static_fgc_states_match_the_live_model(ds):
     york = ds.area("York")
     fig, table, alt = widget_static.fgc_states(ds, york)
-    assert _menu(fig) == ["Every family", "75% of families", "50% of families", "25% of families"]
-    every = table[(table["Families offered an FGC"] == "Every family") & (table["Quantity"] == "Net saving (£)")]
-    live = widget_fgc.rollout(47, 1.0, fgc.TRIAL.effect, fgc.DEFAULTS.cost_per_conference, fgc.DEFAULTS.cost_per_day_in_care)
-    assert every["Central"].iloc[0] == pytest.approx(live.net_saving.central)
-    assert widget_views.money(live.net_saving.central) in alt
+    assert [html.unescape(label) for label in _menu(fig)] == list(widget_static.ALREADY_OFFERED)
+    assert html.unescape(fig.layout.title.text.replace("<br>", " ")) == fgc_view.finding(fgc.estimate(ds, york))
+    live = widgets.FgcRollout(ds)
+    assert fgc_view.figures_plain(fgc.estimate(ds, york)) in alt
+    assert live.view.title == fgc_view.finding(fgc.estimate(ds, york))
+    default = table[table["Families offered an FGC now"] == next(iter(widget_static.ALREADY_OFFERED))]
+    assert default.set_index("Quantity").loc["Net saving a year (£)", "Median"] == fgc_view.summary(
+        fgc.estimate(ds, york))["net_saving_gbp"]["central"]
 
 
 def test_static_compare_and_tiers_cover_every_setting(ds):

@@ -52,3 +52,26 @@ def test_trend_alt_text_names_areas_and_end_values():
     assert "Camden: 10.0 in 2021, suppressed (c) in 2022." in text
     assert "England: 20.0 in 2021, 21.5 in 2022." in text
     assert "Islington" not in text  # neighbours are grey lines, named on hover
+
+
+def test_whole_children_and_plurals_that_agree():
+    from analyses.views.wording import children
+    assert children(0.3) == "fewer than 1 child"
+    assert children(1.2) == "1 child"
+    assert children(12.5) == "13 children"  # half up, not Python's round-half-even (12)
+    assert children(0) == "0 children"
+
+
+def test_an_interval_never_shows_minus_zero_or_falls_below_zero():
+    import pandas as pd
+    from analyses.views.profile import interval_text
+    assert interval_text(pd.Series({"ci_low": -0.04, "ci_high": 10.43, "unit": "percent"})) == "0.0% to 10.4%"
+    assert interval_text(pd.Series({"ci_low": -0.0, "ci_high": 2.0, "unit": "rate_per_10000"})) == "0.0 to 2.0"
+
+
+def test_alt_text_titles_are_escaped_once(ds):
+    from analyses.models import benchmark
+    from analyses.views import profile as pv
+    area = ds.area("Isles of Scilly")
+    fig, _ = pv.neighbour_chart(ds, area, pv.local_rows(benchmark.profile(ds, area)))
+    assert "Isles of Scilly's value is" in pv.plain_title(fig) and "&#x27;" not in pv.plain_title(fig)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 INDICATOR_COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name",
-                     "old_la_code", "new_la_code", "la_name", "value", "status", "source"]
+                     "old_la_code", "new_la_code", "la_name", "value", "status", "source", "release"]
 PRIMARY_KEY = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code"]
 LA_COLUMNS = ["new_la_code", "old_la_code", "la_name", "region_code", "region_name", "status",
               "other_gss_codes", *[f"sn_{i}" for i in range(1, 11)]]
@@ -47,3 +47,22 @@ class TableError(ValueError):
 
 class DataFileError(ValueError):
     """A problem with an input file, explained in one line (file, row, column, expectation)."""
+
+
+class UnrecognisedFileError(DataFileError):
+    """An input file that is not one the guide reads: not a CSV, or a layout it does not use.
+
+    ``import --skip-unrecognised`` lists and skips these; every other DataFileError stops the import.
+    """
+
+
+class ImportErrors(ValueError):
+    """Several problems found in one import, one line each (``messages``); nothing was written."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+class SettingError(ValueError):
+    """A setting that is not a number or is outside its allowed range (one line: the setting, what it got, what it allows)."""

@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyses.data.indicators import BY_ID, metadata_frame
 from analyses.data import disclosure, lookups
+from analyses.data.indicators import BY_ID, metadata_frame
+from analyses.data.paths import DATA_DIR
 from analyses.data.schema import (
-    INDICATOR_COLUMNS, LA_COLUMNS, PRIMARY_KEY, RANGE_TEXT, SCHEMA_FILE, STATUSES, UNIT_RANGES,
+    COUNCIL,
+    INDICATOR_COLUMNS,
+    LA_COLUMNS,
+    PRIMARY_KEY,
+    RANGE_TEXT,
+    SCHEMA_FILE,
+    STATUSES,
+    UNIT_RANGES,
     TableError,
 )
-from analyses.data.paths import DATA_DIR
 
 MARKUP = r"[<>]"
 
@@ -40,6 +47,11 @@ _FIELDS = {
                "constraints": {"required": True, "enum": STATUSES}},
     "source": {"type": "string", "description": "File the row came from, or how it was derived ('derived: ...'). "
                "'council: ...' marks a council's own figures, to which disclosure control applies."},
+    "release": {"type": "integer", "description": "The release the row came from: the latest year in its file "
+                "(or the release a council's file names). For the same indicator, year and area the newer release "
+                "wins when datasets are merged; a council's own rows win for its area. Older folders without this "
+                "column are read with each file's latest year.",
+                "constraints": {"minimum": 1990, "maximum": 2100}},
 }
 
 
@@ -92,6 +104,8 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
     """Check a tidy indicators table (strings or typed) against its Table Schema; return it typed."""
     schema = schema or datapackage()["resources"][0]["schema"]
     fields = {f["name"]: f for f in schema["fields"]}
+    if "release" not in frame.columns:  # a folder or council file from before releases were recorded
+        fields.pop("release", None)
     missing = [c for c in fields if c not in frame.columns]
     if missing:
         raise TableError(f"{source}: missing column(s) {', '.join(missing)}; expected {', '.join(fields)}")
@@ -143,7 +157,15 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
                          f"(first at row {int(same.idxmax()) + 2}); expected one row per indicator, "
                          "year and area")
     frame["time_period"] = frame["time_period"].astype(int)
+    frame["release"] = infer_release(frame)
     return frame
+
+
+def infer_release(frame: pd.DataFrame) -> pd.Series:
+    """Each row's release: its own where given, else the latest year of the rows from the same source."""
+    latest = frame.groupby(frame["source"].str.removeprefix(COUNCIL), sort=False)["time_period"].transform("max")
+    given = pd.to_numeric(frame["release"], errors="coerce") if "release" in frame else pd.Series(float("nan"), index=frame.index)
+    return given.fillna(latest).astype(int)
 
 
 def _describe(expected: list | str) -> str:

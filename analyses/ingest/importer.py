@@ -24,20 +24,31 @@ import numpy as np
 import pandas as pd
 
 from analyses.data import derive, disclosure, lookups, tables
-from analyses.ingest import privacy
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL, name_key
 from analyses.data.indicators import RATE_OF_COUNT
-from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows
 from analyses.data.paths import DATA_DIR
+from analyses.data.schema import (
+    COUNCIL,
+    DERIVED,
+    INDICATOR_COLUMNS,
+    PRIMARY_KEY,
+    SYMBOLS,
+    DataFileError,
+    ImportErrors,
+    TableError,
+    UnrecognisedFileError,
+)
+from analyses.ingest import privacy
+from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic
 from analyses.ingest.rawfiles import read_table
-from analyses.data.schema import COUNCIL, DERIVED, INDICATOR_COLUMNS, PRIMARY_KEY, SYMBOLS, DataFileError, TableError
 
+LAIT = "DfE Local Authority Interactive Tool (LAIT)"
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")  # Excel's '1,234' in a quoted cell
 KEY = PRIMARY_KEY
 
-__all__ = ["DataFileError", "TableError", "ImportReport", "import_files", "read_table"]
+__all__ = ["DataFileError", "ImportErrors", "TableError", "ImportReport", "import_files", "read_table"]
 
 
 @dataclass
@@ -49,9 +60,22 @@ class ImportReport:
     derived_rows: int = 0
     council_rows: int = 0
     suppressed_rows: int = 0  # council rows (and rates derived from them) that disclosure control set to c
+    skipped: list[str] = field(default_factory=list)  # why each unrecognised file was left out
+    changes: dict[str, dict[str, tuple[int, int, int]]] = field(default_factory=dict)  # indicator -> what -> (rows, from, to)
 
     def lines(self) -> list[str]:
-        out = [f"{Path(f).name}: {layout} ({rows:,} rows)" for f, layout, rows in self.files]
+        out = [f"{Path(f).name}: {layout} ({rows:,} rows, {release} release)" for f, layout, rows, release in self.files]
+        out += [f"skipped {reason}" for reason in self.skipped]
+        for indicator, entry in sorted(self.changes.items()):
+            said = []
+            for what, text in (("added", "added"), ("replaced", "replaced"),
+                               ("kept", "not taken because a newer release (or your council's own figure) holds them"),
+                               ("unchanged", "already the same")):
+                if what in entry:
+                    n, first, last = entry[what]
+                    years = str(first) if first == last else f"{first}-{last}"
+                    said.append(f"{text} {n:,} ({years})" if what in ("added", "replaced") else f"{n:,} ({years}) {text}")
+            out.append(f"{indicator}: " + "; ".join(said))
         if self.dropped_historic:
             names = ", ".join(sorted(self.dropped_historic))
             out.append(f"Left out rows for LAs that no longer exist: {names}")
@@ -68,15 +92,15 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
     if {"Short Desc", "LA and Regions", "Values"} <= set(frame.columns):
         rows = lait_to_rows(frame, region_codes)
         if rows.empty:
-            raise DataFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
-        return rows, "DfE Local Authority Interactive Tool (LAIT)"
-    records = privacy.looks_like_records(frame)
+            raise UnrecognisedFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
+        return rows, LAIT
+    records = [] if published_topic(frame) else privacy.looks_like_records(frame)
     if records:
         raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
                             f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
-            raise DataFileError(
+            raise UnrecognisedFileError(
                 f"{path}: row 1: column {column!r} is missing; expected a DfE explore-education-statistics CSV "
                 "(columns time_period, geographic_level, ...) or the project's tidy indicators.csv"
             )
@@ -87,8 +111,11 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
                 raise DataFileError(f"{path}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
                                     "code on every local authority row")
             return layout.extract(frame), layout.name
+    topic = published_topic(frame)
+    if topic:
+        raise UnrecognisedFileError(f"{path}: a published aggregate file, but not a layout this guide uses: {topic}")
     wanted = "; ".join(f"{layout.name}: {', '.join(layout.columns_wanted())}" for layout in LAYOUTS)
-    raise DataFileError(f"{path}: row 1: layout not recognised. Looked for the columns of — {wanted}")
+    raise UnrecognisedFileError(f"{path}: row 1: layout not recognised. Looked for the columns of — {wanted}")
 
 
 def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
@@ -276,13 +303,22 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
     """One input file as checked tidy rows with their ``source`` (see the module docstring)."""
     if re.search(r"[<>]", path.name):
         raise DataFileError(f"{path}: the file name contains < or >; rename the file (its name is shown in reports)")
-    frame = read_table(path)
+    try:
+        frame = read_table(path)
+    except UnrecognisedFileError:
+        raise
+    except DataFileError as exc:
+        if path.suffix.lower() in (".csv", ".txt", ".parquet", ""):
+            raise
+        raise UnrecognisedFileError(f"{path}: a {path.suffix} file that is not a CSV table ({str(exc).removeprefix(f'{path}: ')})") from None
     privacy.check(path, frame)
     if tables.is_tidy(frame):
         rows = tables.validate_indicators(frame, source=str(path))
         rows = rows.assign(source_row=rows.index, source_column="value")
         rows = normalise_geography(path, rows, las, report)
         rows["source"] = mark_council_rows(rows, published(), path.name)
+        if "release" not in frame.columns:  # a council's file from its own systems: its latest year
+            rows["release"] = int(rows["time_period"].max())
         layout = "Evidence for Prevention tidy indicators table"
     else:
         rows, layout = tidy_rows(path, frame, region_codes)
@@ -290,19 +326,30 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
         rows = parse_periods(path, rows)
         rows = normalise_geography(path, rows, las, report)
         check_duplicates(path, rows)
-        small = rows["indicator"].isin(disclosure.COUNTS) & disclosure.is_small(rows["value"])
+        # LAIT is DfE's own published compilation: its small counts (e.g. SGO exits) are as published.
+        small = rows["indicator"].isin(disclosure.COUNTS) & disclosure.is_small(rows["value"]) & (layout != LAIT)
         rows["source"] = (COUNCIL if small.any() else "") + path.name
-    report.files.append((str(path), layout, len(rows)))
+    if "release" not in rows or rows["release"].isna().all():
+        rows["release"] = int(rows["time_period"].max()) if len(rows) else 0
+    report.files.append((str(path), layout, len(rows), int(rows["release"].max()) if len(rows) else 0))
     return rows
 
 
 def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.DataFrame | None = None,
-                 published: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ImportReport]:
+                 published: pd.DataFrame | None = None, prefer_imported: bool = False,
+                 skip_unrecognised: bool = False) -> tuple[pd.DataFrame, ImportReport]:
     """Import files into one tidy indicators table, with disclosure control on council figures.
 
-    Where files overlap, the file whose latest year is later (the newer release) wins; rows
-    from the files override rows of ``base`` (e.g. the bundled dataset). ``published`` (default:
-    the bundled dataset) tells a tidy file's published rows from a council's own.
+    Every row carries its ``release``: the latest year in its file (or the release a tidy file
+    names). For one indicator, year and area the newer release wins, between the files and
+    over ``base`` (e.g. the bundled dataset) alike; an older release still adds the years the
+    newer data lack. A council's own rows (``council:`` source) win over published ones. With
+    ``prefer_imported`` the files' rows win over ``base`` whatever their release. Two files of
+    the same release that disagree on a cell are refused. Every file is read before anything
+    is decided: all problems are raised together (``ImportErrors``; a single one as itself).
+    With ``skip_unrecognised`` files that are not a layout the guide reads are left out and
+    listed in the report. ``published`` (default: the bundled dataset) tells a tidy file's
+    published rows from a council's own.
     """
     las = lookups.load_local_authorities() if las is None else las
     matching = lookups.with_match_keys(las)
@@ -310,15 +357,37 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
     report = ImportReport()
     reference = functools.cache(
         lambda: tables.load_indicators_file(DATA_DIR / "indicators.csv") if published is None else published)
-    parts = []
+    parts, errors = [], []
     for path in paths:
-        rows = read_file(Path(path), matching, region_codes, report, reference)
-        rows["release"] = int(rows["time_period"].max()) if len(rows) else 0
+        try:
+            rows = read_file(Path(path), matching, region_codes, report, reference)
+        except UnrecognisedFileError as exc:
+            (report.skipped if skip_unrecognised else errors).append(str(exc))
+            continue
+        except (DataFileError, TableError) as exc:
+            errors.append(exc)
+            continue
+        rows["file"] = str(path)
         parts.append(rows)
-    table = pd.concat(parts, ignore_index=True)
-    table = table.sort_values("release", kind="stable").drop_duplicates(KEY, keep="last")
+    if not errors and not parts:
+        errors.append(DataFileError("none of the files is a layout this guide reads: " + "; ".join(report.skipped)))
+        report.skipped = []
+    errors += [DataFileError(line) for line in _conflicts(parts)] if not errors else []
+    if errors:
+        if len(errors) == 1:
+            raise errors[0] if isinstance(errors[0], Exception) else DataFileError(errors[0])
+        raise ImportErrors([str(e) for e in errors])
+    imported = pd.concat(parts, ignore_index=True)
+    imported = imported.assign(_rank=_rank(imported)).sort_values("_rank", kind="stable")
+    imported = imported.drop_duplicates(KEY, keep="last").drop(columns=["_rank", "file"])
     if base is not None:
-        table = pd.concat([base, table], ignore_index=True).drop_duplicates(KEY, keep="last")
+        base = base.copy()
+        if "release" not in base:
+            base["release"] = tables.infer_release(base)
+        table = _merge_over(base, imported[INDICATOR_COLUMNS], prefer_imported, report)
+    else:
+        table = imported[INDICATOR_COLUMNS]
+        _count_changes(table, table.iloc[0:0], table.iloc[0:0], report)
     table = table[INDICATOR_COLUMNS]
     # Recompute every derived rate from the (possibly updated) counts and population.
     table = table[~table["source"].str.startswith(DERIVED)]
@@ -328,9 +397,104 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
     protected = disclosure.protect(with_rates, las, reference()) if council.any() else with_rates
     report.council_rows = int(council.sum())
     report.suppressed_rows = int(((protected["status"] == "c") & (with_rates["status"] != "c")).sum())
+    protected["release"] = protected["release"].astype(int)
     return tables.sort_indicators(protected), report
+
+
+def _rank(rows: pd.DataFrame) -> pd.Series:
+    """Precedence of rows for the same cell: a council's own rows first, then the newer release, then
+    DfE's own file over LAIT's copy of the same release (LAIT, the one Parquet input, is a compilation).
+
+    LAIT holds each year as last revised, so it counts as the release of its latest year; but it marks
+    every missing figure "x" (no c, no z), so a missing figure of LAIT's only fills a cell no file has."""
+    compiled = rows["source"].str.endswith(".parquet")
+    vague = compiled & (rows["status"] == "x")
+    return (disclosure.is_council(rows).astype(int) * 100_000 + rows["release"].astype(int).where(~vague, 0) * 10
+            + (~compiled).astype(int))
+
+
+def _conflicts(parts: list[pd.DataFrame]) -> list[str]:
+    """One line per pair of files of the same release that disagree on a cell (first cell and how many)."""
+    if len(parts) < 2:
+        return []
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows.assign(_rank=_rank(rows))
+    shared = rows[rows.duplicated(KEY + ["_rank"], keep=False)].copy()
+    if shared.empty or shared["file"].nunique() < 2:
+        return []
+    shared["_value"] = shared["value"].map(lambda v: "" if pd.isna(v) else repr(float(v))) + "|" + shared["status"]
+    groups = shared.groupby(KEY + ["_rank"], sort=False)
+    first_file, first_value = groups["file"].transform("first"), groups["_value"].transform("first")
+    first_row = groups["file"].transform(lambda f: f.index[0])
+    clash = shared[(shared["file"] != first_file) & (shared["_value"] != first_value)]
+    lines = []
+    for (file_a, file_b), pairs in clash.groupby([first_file[clash.index], clash["file"]], sort=False):
+        other = pairs.iloc[0]
+        first = rows.loc[first_row[other.name]]
+        a, b = Path(file_a).name, Path(file_b).name
+        area = first["la_name"] or first["region_name"] or "England"
+        more = f" (and {len(pairs) - 1:,} more cells)" if len(pairs) > 1 else ""
+        lines.append(f"{a} and {b} are both the {int(first['release'])} release but disagree on "
+                     f"{first['indicator']} for {area}, {int(first['time_period'])}: {_cell(first)} in {a}, "
+                     f"{_cell(other)} in {b}{more}; import only one of them")
+    return lines
+
+
+def _cell(row: pd.Series) -> str:
+    return f"{row['value']:g}" if row["status"] in ("published", "derived") else repr(row["status"])
+
+
+def _merge_over(base: pd.DataFrame, imported: pd.DataFrame, prefer_imported: bool,
+                report: ImportReport) -> pd.DataFrame:
+    """``imported`` over ``base`` cell by cell: the newer release (or a council's own row) wins."""
+    base = base[INDICATOR_COLUMNS]
+    merged = imported.reset_index(drop=True).merge(
+        base[KEY + ["value", "status", "release", "source"]].assign(_in_base=True), on=KEY, how="left",
+        suffixes=("", "_base"))
+    in_base = merged["_in_base"].eq(True).to_numpy()
+    rank_new = _rank(merged).to_numpy()
+    base_rows = merged[["release_base", "source_base", "status_base"]].rename(
+        columns={"release_base": "release", "source_base": "source", "status_base": "status"})
+    rank_old = _rank(base_rows.fillna({"release": 0, "source": "", "status": ""})).to_numpy()
+    wins = ~in_base | (rank_new >= rank_old) | prefer_imported
+    keep_new = imported.reset_index(drop=True)[wins]
+    lost = imported.reset_index(drop=True)[~wins]
+    # Base rows for cells the imported data did not win stay; those it won go.
+    won_keys = keep_new[KEY]
+    rest = base.merge(won_keys.assign(_won=True), on=KEY, how="left")
+    rest = rest[rest["_won"] != True].drop(columns="_won")  # noqa: E712
+    same = in_base & (merged["status"] == merged["status_base"]).to_numpy() & (
+        (merged["value"] == merged["value_base"]) | (merged["value"].isna() & merged["value_base"].isna())).to_numpy()
+    changed = keep_new[~same[wins] & in_base[wins]]
+    added = keep_new[~in_base[wins]]
+    _count_changes(added, changed, lost[~same[~wins]], report, unchanged=imported.reset_index(drop=True)[same])
+    return pd.concat([rest, keep_new], ignore_index=True)
+
+
+def _count_changes(added: pd.DataFrame, replaced: pd.DataFrame, kept: pd.DataFrame, report: ImportReport,
+                   unchanged: pd.DataFrame | None = None) -> None:
+    unchanged = added.iloc[0:0] if unchanged is None else unchanged
+    for name, frame in (("added", added), ("replaced", replaced), ("kept", kept), ("unchanged", unchanged)):
+        frame = frame[~frame["source"].str.startswith(DERIVED)]
+        for indicator, rows in frame.groupby("indicator"):
+            entry = report.changes.setdefault(indicator, {})
+            entry[name] = (len(rows), int(rows["time_period"].min()), int(rows["time_period"].max()))
 
 
 def _line(row: pd.Series) -> int:
     """Line number in the input file of a tidy row (the header is line 1)."""
     return int(row["source_row"]) + 2
+
+
+def import_dataset(files: list[Path], out: Path, base: Path | None = DATA_DIR, la_lookup: tuple[Path, Path] | None = None,
+                   prefer_imported: bool = False, skip_unrecognised: bool = False) -> tuple[pd.DataFrame, ImportReport]:
+    """Import ``files`` over the dataset in ``base`` (None: on their own) and write a complete
+    dataset folder to ``out`` (all files or none). ``la_lookup`` rebuilds the LA table from DfE's
+    statistical neighbours model and LA list instead of reading ``base``'s. Returns what was written."""
+    las = (lookups.build_local_authorities(*la_lookup) if la_lookup
+           else lookups.load_local_authorities(base))
+    base_table = None if base is None else tables.load_indicators_file(Path(base) / "indicators.csv")
+    table, report = import_files(files, base=base_table, las=las, prefer_imported=prefer_imported,
+                                 skip_unrecognised=skip_unrecognised)
+    tables.write_dataset(out, table, las)
+    return table, report

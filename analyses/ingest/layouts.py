@@ -58,13 +58,16 @@ class LongLayout:
     value_columns: dict[str, tuple[str, ...]]  # role (e.g. count, rate) -> column aliases
     labels: dict[str, dict[str, str]]  # regex on the label -> {role: indicator}
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()  # roles whose column may be missing (e.g. a time series without rates)
 
     def columns_wanted(self) -> list[str]:
-        return [" or ".join(self.label_column)] + [" or ".join(a) for a in self.value_columns.values()]
+        return [" or ".join(self.label_column)] + [" or ".join(a) for r, a in self.value_columns.items()
+                                                   if r not in self.optional]
 
     def matches(self, frame: pd.DataFrame) -> bool:
         label = find_column(frame, self.label_column)
-        if label is None or not all(find_column(frame, a) for a in self.value_columns.values()):
+        if label is None or not all(find_column(frame, a) for r, a in self.value_columns.items()
+                                    if r not in self.optional):
             return False
         values = frame[label].astype(str)
         return any(values.str.contains(p, case=False, regex=True).any() for p in self.labels)
@@ -77,7 +80,8 @@ class LongLayout:
             rows = frame[label.str.contains(pattern, case=False, regex=True)]
             for role, indicator in roles.items():
                 column = find_column(rows, self.value_columns[role])
-                parts.append(_tidy(rows, indicator, rows[column], column))
+                if column is not None:
+                    parts.append(_tidy(rows, indicator, rows[column], column))
         return pd.concat(parts, ignore_index=True)
 
 
@@ -101,8 +105,9 @@ def _tidy(frame: pd.DataFrame, indicator: str, values: pd.Series, column: str) -
 LAYOUTS = (
     LongLayout(
         "Children looked after: numbers and rates (CLA release)",
-        label_column=("population_type", "population_count"),
-        value_columns={"count": ("children_count", "number"), "rate": ("rate_per_10000",)},
+        label_column=("population_type", "population_count", "cla_group", "characteristic"),
+        value_columns={"count": ("children_count", "number"), "rate": ("rate_per_10000", "rate")},
+        optional=("rate",),  # DfE's national time series since 1994 gives counts only
         labels={
             r"looked after (?:at|on) 31 march": {"count": "cla_31mar_count", "rate": "cla_31mar_rate"},
             r"starting to be looked after": {"count": "cla_starts_count", "rate": "cla_starts_rate"},
@@ -129,6 +134,12 @@ LAYOUTS = (
             r"^1b\.1 total foster placements outside council boundary with relative or friend": {"count": "cla_kin_foster_outside_count"},
         },
         filters={"cla_group": ("Placement",)},
+    ),
+    WideLayout(
+        "Children looked after at 31 March: national time series (CLA release)",
+        measures={"cla_31mar_count": ("cla_at_31_march", "looked_after_at_31_march", "children_looked_after_at_31_march",
+                                      "number_looked_after_at_31_march", "cla_31_march", "cla_on_31_march")},
+        required=("cla_31mar_count",),
     ),
     WideLayout(
         "Children in need at 31 March (CIN table B1)",
@@ -172,7 +183,8 @@ LAYOUTS = (
     ),
 )
 
-LAIT_MEASURES = {"CareApplications": "care_applications_rate", "FSP_NEW_GOODDEV": "eyfsp_gld_pct"}
+LAIT_MEASURES = {"CareApplications": "care_applications_rate", "FSP_NEW_GOODDEV": "eyfsp_gld_pct",
+                 "LAC_ceased_SGO": "sgo_exits_count"}
 
 
 def lait_to_rows(frame: pd.DataFrame, region_codes: dict[str, str]) -> pd.DataFrame:
@@ -208,3 +220,32 @@ def _lait_year(text: str) -> str:
         return text
     start, end = match.groups()
     return str(int(start[:2] + end)) if end else start
+
+
+# Published aggregate files the guide does not use: (pattern on column names and labels, what they hold).
+UNUSED_TOPICS = (
+    (r"in[ _-]?touch", "care leavers in touch"),
+    (r"care[ _-]?leaver", "care leavers"),
+    (r"accommodation", "care leavers' accommodation"),
+    (r"adopt", "adoption"),
+    (r"placement", "placements of children looked after"),
+    (r"missing|away from placement", "children missing from care"),
+    (r"offend|convicted|substance|health check|dental|immunis|sdq", "outcomes of children looked after"),
+    (r"exclusion|absence|attainment|key stage|ks[124]", "pupils' education"),
+    (r"social worker|workforce|agency|vacanc|caseload", "the social work workforce"),
+    (r"unaccompanied|uasc", "unaccompanied asylum-seeking children"),
+)
+
+
+def published_topic(frame: pd.DataFrame) -> str | None:
+    """What a DfE explore-education-statistics file is about, if the guide does not use it; else None.
+
+    Only for files in EES's own layout (time_identifier and geographic_level columns): aggregate
+    statistics by area and year, however they are broken down.
+    """
+    columns = {c.lower() for c in frame.columns}
+    if not {"time_identifier", "geographic_level"} <= columns:
+        return None
+    text = " ".join([*frame.columns, *(str(v) for c in frame.columns if frame[c].dtype == object
+                                         for v in frame[c].head(2000).unique()[:50])]).lower()
+    return next((topic for pattern, topic in UNUSED_TOPICS if re.search(pattern, text)), "a topic the guide does not cover")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyses.data.schema import DataFileError
+from analyses.data.schema import DataFileError, UnrecognisedFileError
 
 MAX_FILE_BYTES = 100_000_000  # 100 MB: DfE's largest local-authority CSV files are under 5 MB
 MAX_ROWS = 500_000
@@ -55,9 +55,9 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataFileError(f"{path}: the file is over {MAX_FILE_BYTES // 1_000_000} MB; {LIMITS}")
     for magic, kind in MAGIC:
         if raw.startswith(magic):
-            raise DataFileError(f"{path}: this is {kind}, not a CSV file; {SAVE_AS_CSV}")
+            raise UnrecognisedFileError(f"{path}: this is {kind}, not a CSV file; {SAVE_AS_CSV}")
     if b"\x00" in head:
-        raise DataFileError(f"{path}: this is a binary file, not a CSV file; {SAVE_AS_CSV}")
+        raise UnrecognisedFileError(f"{path}: this is a binary file, not a CSV file; {SAVE_AS_CSV}")
     if raw.count(b"\n") > MAX_ROWS + 1 or (b"\n" not in raw and raw.count(b"\r") > MAX_ROWS + 1):
         raise DataFileError(f"{path}: the file has more than {MAX_ROWS:,} rows; {LIMITS} (keep only the areas "
                             "and years you need)")
@@ -67,7 +67,8 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataFileError(f"{path}: the file is empty")
     if start in "<{[":
         kind = "a web page or XML" if start == "<" else "JSON"
-        raise DataFileError(f"{path}: this looks like {kind}, not a CSV file; expected a header row of column names")
+        raise UnrecognisedFileError(f"{path}: this looks like {kind}, not a CSV file; expected a header row of "
+                                    "column names")
     return _parse(path, text)
 
 

@@ -1,58 +1,66 @@
-"""Family Group Conferences at pre-proceedings: what offering them could mean locally.
+"""Family Group Conferences at pre-proceedings: what offering them could mean, with honest uncertainty.
 
-The model scales the Foundations-commissioned randomised trial (Taylor et al. 2024; Coram for
-Foundations 2023) to one area:
+One function, ``estimate``, gives the figures every page shows (the FGC chapter, the workshop's
+live and static tools, the per-LA report and its summary.json). It is a probabilistic
+sensitivity analysis: every input has a central value, a range and a source (keys of
+``references.bib``; ``OURS`` where the sources give no range and the range is our own), and a
+seeded Monte Carlo simulation (``DRAWS`` draws, vectorised) carries every range through to the
+outputs, which are reported as the median and the 90% interval (5th and 95th percentiles).
 
-1. children entering pre-proceedings a year (set by the council, or estimated from Cafcass care
-   applications: applications x children per family / share of pre-proceedings children who reach
-   proceedings x share of applications that started in pre-proceedings);
-2. children avoiding care = children offered an FGC x the trial's difference in being looked
-   after 12 months on (44.8% vs 36.2%);
-3. days in care avoided, the cost of conferences and the saving, from named unit costs.
+The arithmetic, per draw:
 
-Every number below is a named assumption with its source; the range comes from the
-uncertainty in the trial effect and in the pre-proceedings estimate.
+1. children entering pre-proceedings a year = the area's Cafcass care applications a year
+   x the share of applications that followed pre-proceedings x children per family
+   / the share of pre-proceedings children whose families reached proceedings (trial, usual services);
+   or the council's own count (``pre_proceedings_children``);
+2. children newly offered an FGC = that x (coverage - share already offered one, never below 0);
+3. children avoiding care = newly offered x the trial's effect (looked after 12 months on);
+4. days in care avoided = newly offered x days avoided per child referred (the trial's window);
+5. saving = days x the cost of a day in care (foster and residential care mixed);
+   conference cost = newly offered / children per family x the cost of a conference; net = saving - cost.
+
+Numbers only: the words for all of this are in ``analyses.views.fgc``.
 """
+
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+import numbers
+import zlib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from analyses.data.dataset import Dataset
+from analyses.data.schema import SettingError
 from analyses.data.geography import ENGLAND, Area
 
-Z95 = 1.959964
+SEED = 20230613  # the day Foundations published the trial's headline
+DRAWS = 10_000
+Z90 = 1.6448536  # 5th/95th percentile of the standard normal
+OURS = "ours"  # the source "key" of a range the sources do not give
 
 
-@dataclass(frozen=True)
-class Range:
-    """A central estimate with a low and a high."""
-
-    low: float
-    central: float
-    high: float
-
-    def scaled(self, factor: float) -> "Range":
-        return Range(self.low * factor, self.central * factor, self.high * factor)
-
-    def as_dict(self, digits: int = 0) -> dict[str, float]:
-        return {k: round(v, digits) if digits else int(round(v)) for k, v in asdict(self).items()}
+# The trial (FACTS [3.1]-[3.4]) ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TrialResults:
-    """Published results of the pre-proceedings FGC trial (FACTS [3.1]-[3.4])."""
+    """Published results of the pre-proceedings FGC trial."""
 
     looked_after_fgc: float = 0.362  # looked after 12 months after the pre-proceedings letter
     looked_after_usual: float = 0.448
     proceedings_fgc: float = 0.592  # care proceedings issued
     proceedings_usual: float = 0.717
-    days_in_care_fgc: float = 87.0
+    days_in_care_fgc: float = 87.0  # days in care in the window after referral
     days_in_care_usual: float = 115.0
+    window_days: float = 182.5  # six months, as Foundations describes the days measure
     children: int = 2548  # children analysed (Community Care report of the trial)
     families: int = 1471  # families analysed; the BJSW paper reports 1,511 randomised
+    families_randomised: int = 1511
     local_authorities: int = 21
 
     @property
@@ -64,57 +72,440 @@ class TrialResults:
     def children_per_family(self) -> float:
         return self.children / self.families
 
-    def effect_interval(self) -> Range:
-        """Approximate 95% interval for the effect: our calculation, not the trial's.
+    @property
+    def design_effect(self) -> float:
+        """Design effect for families as clusters: 1 + (m - 1) x ICC with ICC = 1 (siblings share outcomes).
 
-        Conservative: each family counts as one observation (siblings share outcomes), split
-        evenly between arms. The trial's own confidence intervals were not available to us.
+        Equal to the children per family, so the effective sample is the number of families.
         """
-        per_arm = self.families / 2
-        se = math.sqrt(self.looked_after_fgc * (1 - self.looked_after_fgc) / per_arm
-                       + self.looked_after_usual * (1 - self.looked_after_usual) / per_arm)
-        return Range(self.effect - Z95 * se, self.effect, self.effect + Z95 * se)
+        return 1 + (self.children_per_family - 1) * 1.0
+
+    @property
+    def effective_per_arm(self) -> float:
+        """Children analysed / design effect, split evenly between the two arms (families per arm)."""
+        return self.children / self.design_effect / 2
+
+    def proportion_se(self, p: float) -> float:
+        """Standard error of one arm's proportion, at the effective sample size."""
+        return math.sqrt(p * (1 - p) / self.effective_per_arm)
+
+    def standard_error(self, p1: float, p2: float) -> float:
+        """Standard error of a difference in two arm proportions, at the effective sample size."""
+        n = self.effective_per_arm
+        return math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n)
+
+    @property
+    def effect_se(self) -> float:
+        return self.standard_error(self.looked_after_fgc, self.looked_after_usual)
+
+    @property
+    def days_avoided(self) -> float:
+        """Fewer days in care per child referred, within the window (28)."""
+        return self.days_in_care_usual - self.days_in_care_fgc
+
+    @property
+    def days_se(self) -> float:
+        """Largest standard error the window allows for the days difference (our approximation).
+
+        A count of days between 0 and W with mean m has a standard deviation of at most
+        sqrt(m (W - m)); the trial's own spread is not published.
+        """
+        n = self.effective_per_arm
+        w = self.window_days
+        return math.sqrt(
+            self.days_in_care_fgc * (w - self.days_in_care_fgc) / n
+            + self.days_in_care_usual * (w - self.days_in_care_usual) / n
+        )
 
 
 TRIAL = TrialResults()
 
 
-@dataclass(frozen=True)
-class Assumptions:
-    """Named assumptions of the local estimate; each can be changed by a council."""
+# Inputs ---------------------------------------------------------------------------------------------
 
-    coverage: float = 1.0  # share of pre-proceedings families offered an FGC ("every family")
-    share_of_applications_after_pre_proceedings: Range = Range(0.5, 1.0, 1.0)
-    # Central: every care application follows pre-proceedings, as the Public Law Outline intends;
-    # low: about half did in six LAs studied by Masson and colleagues (FACTS [3.8], secondary, older data).
-    cost_per_day_in_care: float = 646 / 7  # £: foster care, £646 a week (PSSRU Unit Costs 2017, FACTS [8.12])
-    net_saving_per_child_referred: float = 960.0  # £ in the first year, trial cost analysis (FACTS [3.5])
-    effect: float | None = None  # drop in the share looked after; None = the trial's 8.6 points
-    conference_cost: float | None = None  # £ per family conference; None = implied (see cost_per_conference)
+
+@dataclass(frozen=True)
+class Input:
+    """One input of the simulation.
+
+    ``shape`` "normal": ``low``/``high`` are its 5th and 95th percentiles; "triangular": ``low``
+    and ``high`` are its bounds and ``central`` its mode; "fixed": no range.
+    """
+
+    name: str
+    central: float
+    low: float
+    high: float
+    shape: str
+    sources: tuple[str, ...]
+    range_sources: tuple[str, ...]  # where the range comes from; (OURS,) when it is our own
 
     @property
-    def cost_per_conference(self) -> float:
-        """£ per family conference: as set, or implied by the trial's net saving per child at our day cost.
+    def range_is_ours(self) -> bool:
+        return OURS in self.range_sources
 
-        days saved per child x cost per day - net saving per child = cost per child referred;
-        x children per family = cost per conference. An illustration, not a trial figure.
-        """
-        if self.conference_cost is not None:
-            return self.conference_cost
-        days_saved = TRIAL.days_in_care_usual - TRIAL.days_in_care_fgc
-        return (days_saved * self.cost_per_day_in_care - self.net_saving_per_child_referred) * TRIAL.children_per_family
-
-    def effect_range(self) -> Range:
-        """The effect used: the trial's interval, centred on ``effect`` when one is set within it."""
-        interval = TRIAL.effect_interval()
-        if self.effect is None:
-            return interval
-        if not round(interval.low, 3) <= self.effect <= round(interval.high, 3):  # to the nearest 0.1 point
-            raise ValueError(f"the effect must lie in the trial's range, {interval.low:.1%} to {interval.high:.1%}")
-        return Range(interval.low, self.effect, interval.high)
+    def fixed_at(self, value: float) -> Input:
+        return replace(self, central=float(value), low=float(value), high=float(value), shape="fixed")
 
 
-DEFAULTS = Assumptions()
+def _normal(
+    name: str, central: float, se: float, sources: tuple[str, ...], range_sources: tuple[str, ...] = (OURS,)
+) -> Input:
+    return Input(name, central, central - Z90 * se, central + Z90 * se, "normal", sources, range_sources)
+
+
+# Weekly costs of care, in the prices of each source's year (not uprated: the sources give no index).
+FOSTER_WEEK_PSSRU_2017 = 646.0  # PSSRU Unit Costs 2017 [8.12]
+FOSTER_WEEK_DFE_2016 = 600.0  # DfE answer, about 2016 [8.11]
+FOSTER_WEEK_CMA_2021 = 820.0  # largest independent fostering agencies, CMA 2021 [8.10]
+RESIDENTIAL_WEEK_DFE_2016 = 3000.0  # council children's home, DfE answer [8.11]
+RESIDENTIAL_WEEK_CMA_2021 = 3830.0  # largest private providers, CMA 2021 [8.10]
+RESIDENTIAL_YEAR_NAO_2024 = 318_400.0  # average place, 2023-24, NAO 2025 [8.7]
+RESIDENTIAL_SHARE_ALL_CLA_2024 = 0.10  # looked after in secure or children's homes, 31 March 2024 [8.2]
+
+NATIONAL_INPUTS: dict[str, Input] = {
+    i.name: i
+    for i in (
+        _normal("effect", TRIAL.effect, TRIAL.effect_se, ("f3-1",)),
+        _normal("proceedings_share", TRIAL.proceedings_usual, TRIAL.proportion_se(TRIAL.proceedings_usual), ("f3-1",)),
+        Input(
+            "children_per_family",
+            TRIAL.children_per_family,
+            TRIAL.children / TRIAL.families_randomised,
+            TRIAL.children_per_family,
+            "triangular",
+            ("f3-1", "f3-4"),
+            ("f3-1", "f3-4"),
+        ),
+        Input("share_after_pre_proceedings", 0.5, 0.3, 0.8, "triangular", ("f3-8",), (OURS,)),
+        Input("already_offered", 0.5, 0.25, 0.75, "triangular", ("f3-9",), (OURS,)),
+        _normal("days_avoided_per_child", TRIAL.days_avoided, TRIAL.days_se, ("f3-2",)),
+        Input(
+            "foster_week",
+            FOSTER_WEEK_PSSRU_2017,
+            FOSTER_WEEK_DFE_2016,
+            FOSTER_WEEK_CMA_2021,
+            "triangular",
+            ("f8-12",),
+            ("f8-11", "f8-10"),
+        ),
+        Input(
+            "residential_week",
+            RESIDENTIAL_WEEK_CMA_2021,
+            RESIDENTIAL_WEEK_DFE_2016,
+            RESIDENTIAL_YEAR_NAO_2024 / 52,
+            "triangular",
+            ("f8-10",),
+            ("f8-11", "f8-7"),
+        ),
+        Input(
+            "residential_share",
+            RESIDENTIAL_SHARE_ALL_CLA_2024 / 2,
+            0.0,
+            RESIDENTIAL_SHARE_ALL_CLA_2024,
+            "triangular",
+            ("f8-2",),
+            (OURS,),
+        ),
+        Input("conference_cost", 2500.0, 1000.0, 5000.0, "triangular", (OURS,), (OURS,)),
+    )
+}
+INPUT_ORDER = ("care_application_rate", "pre_proceedings_children", *NATIONAL_INPUTS)
+
+
+# Settings a council can change, with their bounds ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Allowed values of one setting. ``high`` None: the area's child population is the limit."""
+
+    low: float
+    high: float | None
+    allow_none: bool = False
+    warn_share_of_population: float | None = None
+
+
+SETTINGS = MappingProxyType(
+    {
+        "pre_proceedings_children": Bound(0, None, allow_none=True, warn_share_of_population=0.01),
+        "coverage": Bound(0, 1),
+        "already_offered": Bound(0, 1, allow_none=True),
+        "conference_cost": Bound(0, 50_000, allow_none=True),
+    }
+)
+PLAUSIBLE_SHARE = SETTINGS["pre_proceedings_children"].warn_share_of_population
+
+
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a council may set. None: the guide's estimate with its range."""
+
+    pre_proceedings_children: float | None = None  # children entering pre-proceedings a year
+    coverage: float = 1.0  # share of families at pre-proceedings who would be offered an FGC
+    already_offered: float | None = None  # share offered one now
+    conference_cost: float | None = None  # £ a family conference
+
+
+def _allowed(name: str, bound: Bound, population: float | None) -> str:
+    high = bound.high if bound.high is not None else population
+    text = (
+        f"from {bound.low:,g} to {high:,.0f}"
+        if high is not None and high >= 1000
+        else (f"from {bound.low:g} to {high:g}" if high is not None else f"{bound.low:g} or more")
+    )
+    if bound.high is None and population is not None:
+        text += " (the area's children aged 0 to 17)"
+    return text + (" or None" if bound.allow_none else "")
+
+
+def check_settings(settings: dict, area_population: float | None = None) -> list[str]:
+    """Refuse any FGC setting outside its bounds; return warnings for implausible ones.
+
+    Settings the FGC model does not take are ignored (other chapters own them). Raises
+    ``SettingError`` with one line naming the setting and its allowed range.
+    """
+    warnings = []
+    for name, value in settings.items():
+        bound = SETTINGS.get(name)
+        if bound is None:
+            continue
+        allowed = _allowed(name, bound, area_population)
+        if value is None and bound.allow_none:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+            or value < bound.low
+        ):
+            raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
+        high = bound.high if bound.high is not None else area_population
+        if high is not None and value > high:
+            raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
+        if (
+            bound.warn_share_of_population
+            and area_population
+            and value > bound.warn_share_of_population * area_population
+        ):
+            warnings.append(
+                f"{name}={value:,.0f} is more than {bound.warn_share_of_population:.0%} of the area's "
+                f"{area_population:,.0f} children; check it is a count a year"
+            )
+    return warnings
+
+
+def settings_from(values: dict, area_population: float | None = None) -> Settings:
+    """Checked ``Settings`` from a dict of the FGC settings (others ignored)."""
+    check_settings(values, area_population)
+    return Settings(**{k: (float(v) if v is not None else None) for k, v in values.items() if k in SETTINGS})
+
+
+# Local demand -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Demand:
+    """An area's care applications: the last three published years and the child population."""
+
+    area: str
+    years: tuple[int, ...]
+    rates: tuple[float, ...]  # care applications per 10,000 children aged 0 to 17
+    uses_england_rate: bool  # the area publishes none of these years; England's stand in
+    population: float  # children aged 0 to 17 at the mid-year before the latest rate
+    population_year: int
+
+    @property
+    def applications(self) -> tuple[float, ...]:
+        return tuple(r * self.population / 10_000 for r in self.rates)
+
+    def rate_input(self) -> Input:
+        rates = self.rates
+        return Input(
+            "care_application_rate", float(np.mean(rates)), min(rates), max(rates), "triangular", ("data",), ("data",)
+        )
+
+
+YEARS_OF_DEMAND = 3
+
+
+def _demand_tables(ds: Dataset) -> dict:
+    """Care application rates and child populations of every area, read once per dataset."""
+    return ds.derived("fgc_demand", _read_demand)  # the dataset's own per-dataset cache
+
+
+def _read_demand(ds: Dataset) -> dict:
+    tables = {}
+    for indicator in ("care_applications_rate", "population_0_17"):
+        rows = ds.rows(indicator).dropna(subset=["value"])
+        key = rows["old_la_code"].where(
+            rows["geographic_level"] == "Local authority", rows["geographic_level"].map({"National": ENGLAND.name})
+        )
+        rows = rows.assign(key=key).dropna(subset=["key"]).sort_values("time_period")
+        tables[indicator] = {
+            k: dict(zip(g["time_period"].astype(int), g["value"].astype(float))) for k, g in rows.groupby("key")
+        }
+    return tables
+
+
+def local_demand(ds: Dataset, area: Area) -> Demand:
+    """Care applications for an area over the last three years England has (its own, or England's)."""
+    tables = _demand_tables(ds)
+    key = ENGLAND.name if area.is_england else area.old_la_code
+    national = tables["care_applications_rate"][ENGLAND.name]
+    latest = max(national)
+    years = range(latest - YEARS_OF_DEMAND + 1, latest + 1)
+    own = {y: v for y, v in tables["care_applications_rate"].get(key, {}).items() if y in years}
+    uses_england = not own
+    rates = {y: v for y, v in national.items() if y in years} if uses_england else own
+    population = {y: v for y, v in tables["population_0_17"].get(key, {}).items() if y <= latest - 1}
+    if not population:
+        raise ValueError(f"no child population is published for {area.name}; set pre_proceedings_children instead")
+    year = max(population)
+    return Demand(
+        area.name, tuple(sorted(rates)), tuple(rates[y] for y in sorted(rates)), uses_england, population[year], year
+    )
+
+
+def child_population(ds: Dataset, area: Area) -> float | None:
+    """Children aged 0 to 17 in an area (latest mid-year), for bounding settings."""
+    population = ds.series("population_0_17", area).dropna(subset=["value"])
+    return None if population.empty else float(population["value"].iloc[-1])
+
+
+# The simulation ---------------------------------------------------------------------------------------
+
+
+def inputs_for(demand: Demand | None, settings: Settings) -> dict[str, Input]:
+    """Every input of one run, in ``INPUT_ORDER``: the guide's ranges with the council's settings fixed."""
+    chosen: dict[str, Input] = {}
+    if settings.pre_proceedings_children is not None:
+        chosen["pre_proceedings_children"] = Input(
+            "pre_proceedings_children",
+            settings.pre_proceedings_children,
+            settings.pre_proceedings_children,
+            settings.pre_proceedings_children,
+            "fixed",
+            ("council",),
+            (),
+        )
+    elif demand is None:
+        raise ValueError("the estimate needs an area's demand or pre_proceedings_children")
+    else:
+        chosen["care_application_rate"] = demand.rate_input()
+    for name, item in NATIONAL_INPUTS.items():
+        if settings.pre_proceedings_children is not None and name in (
+            "share_after_pre_proceedings",
+            "proceedings_share",
+        ):
+            continue  # not needed with the council's own count
+        value = getattr(settings, name, None)
+        chosen[name] = item if value is None else replace(item.fixed_at(value), sources=("council",), range_sources=())
+    return {name: chosen[name] for name in INPUT_ORDER if name in chosen}
+
+
+def _sample(item: Input, rng: np.random.Generator, n: int) -> np.ndarray:
+    if item.shape == "fixed" or item.low == item.high:
+        rng.random(n)  # keep the stream aligned whatever is fixed
+        return np.full(n, item.central)
+    if item.shape == "normal":
+        return item.central + (item.high - item.low) / (2 * Z90) * rng.standard_normal(n)
+    if item.shape == "triangular":
+        u = rng.random(n)
+        a, c, b = item.low, item.central, item.high
+        cut = (c - a) / (b - a)
+        return np.where(u < cut, a + np.sqrt(u * (b - a) * (c - a)), b - np.sqrt((1 - u) * (b - a) * (b - c)))
+    raise ValueError(f"unknown shape {item.shape!r}")
+
+
+def draw(inputs: dict[str, Input], n: int = DRAWS, seed: int = SEED, area: str = "") -> dict[str, np.ndarray]:
+    """Seeded draws of every input. National inputs share one stream (the same draws for every area,
+    so that areas can be summed draw by draw); local demand has a stream of its own per area."""
+    national = tuple(
+        inputs.get(name) for name in NATIONAL_INPUTS
+    )  # fixed order: a setting never shifts another's draws
+    values = dict(zip(NATIONAL_INPUTS, _national_draws(national, n, seed)))
+    values = {name: v for name, v in values.items() if name in inputs}
+    local = np.random.default_rng([seed, zlib.crc32(area.encode())])
+    for name in ("care_application_rate", "pre_proceedings_children"):
+        if name in inputs:
+            values[name] = _sample(inputs[name], local, n)
+    return values
+
+
+@lru_cache(maxsize=16)
+def _national_draws(items: tuple[Input | None, ...], n: int, seed: int) -> tuple[np.ndarray, ...]:
+    """The national inputs' draws (cached: every area of a national run shares them); read-only arrays."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for item in items:
+        values = _sample(item, rng, n) if item is not None else (rng.random(n), np.zeros(n))[1]
+        values.setflags(write=False)
+        out.append(values)
+    return tuple(out)
+
+
+OUTPUTS = (
+    "pre_proceedings_children",
+    "children_offered",
+    "children_avoiding_care",
+    "days_in_care_avoided",
+    "gross_saving",
+    "conference_cost",
+    "net_saving",
+)
+
+
+def outcomes(values: dict[str, np.ndarray], population: float, coverage: float) -> dict[str, np.ndarray]:
+    """The model's arithmetic on arrays of input values (one element per draw)."""
+    if "pre_proceedings_children" in values:
+        entering = values["pre_proceedings_children"]
+    else:
+        applications = values["care_application_rate"] * population / 10_000
+        entering = (
+            applications
+            * values["share_after_pre_proceedings"]
+            * values["children_per_family"]
+            / values["proceedings_share"]
+        )
+    offered = entering * np.clip(coverage - values["already_offered"], 0.0, None)
+    days = offered * values["days_avoided_per_child"]
+    week = (1 - values["residential_share"]) * values["foster_week"] + values["residential_share"] * values[
+        "residential_week"
+    ]
+    gross = days * week / 7
+    cost = offered / values["children_per_family"] * values["conference_cost"]
+    return {
+        "pre_proceedings_children": entering,
+        "children_offered": offered,
+        "children_avoiding_care": offered * values["effect"],
+        "days_in_care_avoided": days,
+        "gross_saving": gross,
+        "conference_cost": cost,
+        "net_saving": gross - cost,
+    }
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The median and the 90% interval (5th and 95th percentiles) of a simulated quantity."""
+
+    central: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Interval:
+        low, central, high = np.percentile(values, [5, 50, 95])
+        return cls(float(central), float(low), float(high))
+
+    @classmethod
+    def of_each(cls, results: dict[str, np.ndarray], keys: tuple[str, ...]) -> dict[str, Interval]:
+        """One percentile pass over several outputs."""
+        low, central, high = np.percentile(np.vstack([results[k] for k in keys]), [5, 50, 95], axis=1)
+        return {k: cls(float(c), float(lo), float(hi)) for k, c, lo, hi in zip(keys, central, low, high)}
 
 
 @dataclass(frozen=True)
@@ -122,136 +513,234 @@ class Estimate:
     """What offering FGCs at pre-proceedings could mean for one area, per year."""
 
     area: str
-    pre_proceedings_children: Range
-    pre_proceedings_source: str
-    children_offered: Range
-    children_avoiding_care: Range
-    days_in_care_avoided: Range
-    conference_cost: Range
-    gross_saving: Range
-    net_saving: Range
+    demand: Demand | None
+    settings: Settings
+    inputs: dict[str, Input]
+    figures: dict[str, Interval]  # one per OUTPUTS
+    probability_positive: float  # share of draws with a net saving above zero
+    draws: int
+    seed: int
+    values: dict[str, np.ndarray] = field(repr=False, compare=False)  # the input draws
+    results: dict[str, np.ndarray] = field(repr=False, compare=False)  # the output draws
 
-    def summary(self) -> dict:
-        """Headline figures for summary.json (rounded)."""
-        return {
-            "pre_proceedings_children_per_year": self.pre_proceedings_children.as_dict(),
-            "pre_proceedings_source": self.pre_proceedings_source,
-            "children_avoiding_care_per_year": self.children_avoiding_care.as_dict(),
-            "days_in_care_avoided_per_year": self.days_in_care_avoided.as_dict(),
-            "conference_cost_gbp": self.conference_cost.as_dict(),
-            "net_saving_gbp": self.net_saving.as_dict(),
-        }
+    @property
+    def pre_proceedings_children(self) -> Interval:
+        return self.figures["pre_proceedings_children"]
+
+    @property
+    def children_offered(self) -> Interval:
+        return self.figures["children_offered"]
+
+    @property
+    def children_avoiding_care(self) -> Interval:
+        return self.figures["children_avoiding_care"]
+
+    @property
+    def days_in_care_avoided(self) -> Interval:
+        return self.figures["days_in_care_avoided"]
+
+    @property
+    def gross_saving(self) -> Interval:
+        return self.figures["gross_saving"]
+
+    @property
+    def conference_cost(self) -> Interval:
+        return self.figures["conference_cost"]
+
+    @property
+    def net_saving(self) -> Interval:
+        return self.figures["net_saving"]
+
+    @property
+    def population(self) -> float:
+        return self.demand.population if self.demand else math.nan
 
     def table(self) -> pd.DataFrame:
-        """The estimate as a table (one row per quantity) for display and download."""
-        rows = {
-            "Children entering pre-proceedings a year": self.pre_proceedings_children,
-            "Children whose families are offered an FGC": self.children_offered,
-            "Children avoiding care": self.children_avoiding_care,
-            "Days in care avoided": self.days_in_care_avoided,
-            "Cost of conferences (£)": self.conference_cost,
-            "Saving on care (£)": self.gross_saving,
-            "Net saving (£)": self.net_saving,
-        }
-        return pd.DataFrame([{"Quantity": k, "Low": v.low, "Central": v.central, "High": v.high} for k, v in rows.items()])
+        """Median and 90% interval of every output (one row each)."""
+        return pd.DataFrame(
+            [{"quantity": name, "central": f.central, "low": f.low, "high": f.high} for name, f in self.figures.items()]
+        )
+
+    def assumptions(self) -> pd.DataFrame:
+        """Every input of the run: central value, range, shape and sources."""
+        return pd.DataFrame(
+            [
+                {
+                    "input": i.name,
+                    "central": i.central,
+                    "low": i.low,
+                    "high": i.high,
+                    "shape": i.shape,
+                    "sources": i.sources,
+                    "range_sources": i.range_sources,
+                }
+                for i in self.inputs.values()
+            ]
+        )
 
 
-def care_applications(ds: Dataset, area: Area) -> tuple[float, str]:
-    """Care applications a year in an area, and how they were found.
+def simulate(
+    demand: Demand | None,
+    settings: Settings = Settings(),
+    draws: int = DRAWS,
+    seed: int = SEED,
+    area: str | None = None,
+    keys: tuple[str, ...] = OUTPUTS,
+) -> Estimate:
+    """The estimate from an area's demand (or the council's own count) and settings (``keys``: the
+    outputs to summarise; all by default)."""
+    name = area if area is not None else (demand.area if demand else "")
+    chosen = inputs_for(demand, settings)
+    values = draw(chosen, draws, seed, name)
+    results = outcomes(values, demand.population if demand else math.nan, settings.coverage)
+    figures = Interval.of_each(results, keys)
+    return Estimate(
+        name, demand, settings, chosen, figures, float(np.mean(results["net_saving"] > 0)), draws, seed, values, results
+    )
 
-    The area's Cafcass rate for the latest year England has, x its child population at the
-    previous mid-year (the rate's denominator year). Where the area's rate is not published
-    (suppressed or not available), England's rate stands in and the method says so.
-    """
-    national = ds.series("care_applications_rate", ENGLAND).dropna(subset=["value"])
-    year = int(national["time_period"].max())
-    own = ds.series("care_applications_rate", area)
-    own = own[(own["time_period"] == year) & own["value"].notna()]
-    if not own.empty:
-        rate, whose = float(own["value"].iloc[0]), f"{area.name}'s"
+
+def estimate(
+    ds: Dataset, area: Area, settings: Settings | dict | None = None, draws: int = DRAWS, seed: int = SEED
+) -> Estimate:
+    """THE estimate for an area: the chapter, the workshop tools and the report all call this."""
+    population = child_population(ds, area)
+    if settings is None:
+        settings = Settings()
+    elif isinstance(settings, dict):
+        settings = settings_from(settings, population)
     else:
-        rate, whose = float(national["value"].iloc[-1]), f"England's (no {year} rate is published for {area.name})"
-    population = ds.series("population_0_17", area).dropna(subset=["value"])
-    population = population[population["time_period"] <= year - 1]
-    if population.empty:
-        raise ValueError(f"no child population is published for {area.name}; set pre_proceedings_children instead")
-    pop = float(population["value"].iloc[-1])
-    how = (f"{whose} Cafcass care application rate, {rate:g} per 10,000 children in {year - 1}-{str(year)[2:]}, "
-           f"x {pop:,.0f} children aged 0-17 (mid-{int(population['time_period'].iloc[-1])})")
-    return rate * pop / 10_000, how
+        check_settings(vars(settings), population)
+    demand = local_demand(ds, area) if settings.pre_proceedings_children is None else None
+    return simulate(demand, settings, draws, seed, area.name)
 
 
-def estimate_pre_proceedings_children(applications: float, assumptions: Assumptions = DEFAULTS) -> Range:
-    """Children entering pre-proceedings a year, from care applications a year."""
-    per_application = TRIAL.children_per_family / TRIAL.proceedings_usual
-    return assumptions.share_of_applications_after_pre_proceedings.scaled(applications * per_application)
+def sensitivity(est: Estimate, output: str = "net_saving") -> pd.DataFrame:
+    """One-way sensitivity (tornado): the median of ``output`` with each input held at its low and at its
+    high while every other input keeps its draws. Largest swing first; fixed inputs left out."""
+    rows = []
+    for name, item in est.inputs.items():
+        if item.shape == "fixed":
+            continue
+        ends = {end: median_with(est, output, {name: getattr(item, end)}) for end in ("low", "high")}
+        rows.append(
+            {
+                "input": name,
+                "low": item.low,
+                "high": item.high,
+                "at_low": ends["low"],
+                "at_high": ends["high"],
+                "swing": abs(ends["high"] - ends["low"]),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["input", "low", "high", "at_low", "at_high", "swing"])
+    return frame.sort_values("swing", ascending=False, ignore_index=True)
 
 
-def estimate(pre_proceedings_children: Range | float, area_name: str, source: str,
-             assumptions: Assumptions = DEFAULTS) -> Estimate:
-    """Scale the trial to an area with a given number of children entering pre-proceedings."""
-    if not isinstance(pre_proceedings_children, Range):
-        n = float(pre_proceedings_children)
-        pre_proceedings_children = Range(n, n, n)
-    if min(asdict(pre_proceedings_children).values()) < 0:
-        raise ValueError("children entering pre-proceedings cannot be negative")
-    if not 0 <= assumptions.coverage <= 1:
-        raise ValueError("coverage must be between 0 and 1")
-    if assumptions.cost_per_conference < 0 or assumptions.cost_per_day_in_care < 0:
-        raise ValueError("costs cannot be negative")
-    effect = assumptions.effect_range()
-    offered = pre_proceedings_children.scaled(assumptions.coverage)
-    avoiding = Range(offered.low * effect.low, offered.central * effect.central, offered.high * effect.high)
-    days_per_child = (TRIAL.days_in_care_usual - TRIAL.days_in_care_fgc) / TRIAL.effect
-    days = avoiding.scaled(days_per_child)
-    cost = offered.scaled(assumptions.cost_per_conference / TRIAL.children_per_family)
-    gross = days.scaled(assumptions.cost_per_day_in_care)
-    net = Range(gross.low - cost.low, gross.central - cost.central, gross.high - cost.high)
-    return Estimate(area_name, pre_proceedings_children, source, offered, avoiding, days, cost, gross, net)
+# England and every LA --------------------------------------------------------------------------------
 
 
-def estimate_for_area(ds: Dataset, area: Area, pre_proceedings_children: float | None = None,
-                      assumptions: Assumptions = DEFAULTS) -> Estimate:
-    """The local estimate: from the council's own pre-proceedings count, or estimated from data."""
-    if pre_proceedings_children is not None:
-        return estimate(pre_proceedings_children, area.name, "set by the user", assumptions)
-    applications, how = care_applications(ds, area)
-    return estimate(estimate_pre_proceedings_children(applications, assumptions), area.name,
-                    f"estimated from {how}", assumptions)
+@dataclass(frozen=True)
+class National:
+    """England's own run, every LA's run, and the sum over the LAs (draw by draw)."""
+
+    england: Estimate
+    areas: pd.DataFrame  # one row per LA: la_name, old_la_code, region_name, uses_england_rate, medians, intervals
+    sum_of_areas: dict[str, Interval]
+    sum_probability_positive: float
 
 
-def all_areas(ds: Dataset, assumptions: Assumptions = DEFAULTS) -> pd.DataFrame:
-    """The estimate for every current LA (one row each), for the national roll-up.
+LA_TABLE_OUTPUTS = ("pre_proceedings_children", "children_avoiding_care", "net_saving")
 
-    Same method as ``care_applications`` and ``estimate_for_area``, over all LAs at once.
-    """
-    national = ds.series("care_applications_rate", ENGLAND).dropna(subset=["value"])
-    year, england_rate = int(national["time_period"].iloc[-1]), float(national["value"].iloc[-1])
-    rates = ds.la_values("care_applications_rate", year).set_index("old_la_code")["value"]
-    population = ds.rows("population_0_17")
-    population = (population[(population["geographic_level"] == "Local authority") & (population["time_period"] <= year - 1)]
-                  .dropna(subset=["value"]).sort_values("time_period").groupby("old_la_code")["value"].last())
+
+def national(ds: Dataset, settings: Settings = Settings(), draws: int = DRAWS, seed: int = SEED) -> National:
+    """England's estimate beside the sum of the 153 LA estimates (same settings, same national draws)."""
+    if settings.pre_proceedings_children is not None:
+        settings = replace(settings, pre_proceedings_children=None)  # a council's own count is local
+    england = simulate(local_demand(ds, ENGLAND), settings, draws, seed, ENGLAND.name)
+    totals = {key: np.zeros(draws) for key in OUTPUTS}
     rows = []
     for area in ds.areas():
-        rate = rates.get(area.old_la_code, float("nan"))
-        uses_england = pd.isna(rate)
-        applications = (england_rate if uses_england else rate) * population[area.old_la_code] / 10_000
-        est = estimate(estimate_pre_proceedings_children(applications, assumptions), area.name, "", assumptions)
-        rows.append({"la_name": area.name, "old_la_code": area.old_la_code, "region_name": area.region_name,
-                     "pre_proceedings_children": est.pre_proceedings_children.central,
-                     "children_avoiding_care": est.children_avoiding_care.central,
-                     "children_avoiding_care_low": est.children_avoiding_care.low,
-                     "children_avoiding_care_high": est.children_avoiding_care.high,
-                     "net_saving": est.net_saving.central,
-                     "uses_england_rate": uses_england})
-    return pd.DataFrame(rows)
+        one = simulate(local_demand(ds, area), settings, draws, seed, area.name, keys=LA_TABLE_OUTPUTS)
+        for key in OUTPUTS:
+            totals[key] += one.results[key]
+        rows.append(
+            {
+                "la_name": area.name,
+                "old_la_code": area.old_la_code,
+                "region_name": area.region_name,
+                "uses_england_rate": one.demand.uses_england_rate,
+                **{
+                    f"{key}{suffix}": getattr(one.figures[key], end)
+                    for key in OUTPUTS
+                    for suffix, end in (("", "central"), ("_low", "low"), ("_high", "high"))
+                    if key in one.figures
+                },
+                "probability_positive": one.probability_positive,
+            }
+        )
+    return National(
+        england,
+        pd.DataFrame(rows),
+        {key: Interval.of(v) for key, v in totals.items()},
+        float(np.mean(totals["net_saving"] > 0)),
+    )
 
 
-def gbp(amount: float) -> str:
-    """Pounds for a sentence: 78193 -> '£78,193'; -22060 -> '−£22,060'."""
-    return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
+# What a headline would need -------------------------------------------------------------------------
 
 
-def with_assumptions(**changes) -> Assumptions:
-    """Defaults with some assumptions changed (e.g. coverage=0.5)."""
-    return replace(DEFAULTS, **changes)
+def probability_at_least(est: Estimate, output: str, threshold: float) -> float:
+    """Share of draws in which ``output`` reaches ``threshold``."""
+    return float(np.mean(est.results[output] >= threshold))
+
+
+def needed_for(
+    est: Estimate, output: str, target: float, names: tuple[str, ...] | None = None
+) -> dict[str, float | None]:
+    """For each input on its own: the value it would need (others at their draws) for the median of
+    ``output`` to reach ``target``; None when no value in the input's natural limits gets there.
+
+    Found by bisection on the median, which rises or falls steadily with each input.
+    """
+    limits = {
+        "effect": (-0.5, 1.0),
+        "proceedings_share": (0.05, 1.0),
+        "children_per_family": (1.0, 5.0),
+        "share_after_pre_proceedings": (0.0, 1.0),
+        "already_offered": (0.0, 1.0),
+        "days_avoided_per_child": (0.0, TRIAL.window_days),
+        "foster_week": (0.0, 20_000.0),
+        "residential_week": (0.0, 50_000.0),
+        "residential_share": (0.0, 1.0),
+        "conference_cost": (0.0, 50_000.0),
+        "care_application_rate": (0.0, 200.0),
+    }
+    answer: dict[str, float | None] = {}
+    for name, item in est.inputs.items():
+        if item.shape == "fixed" or name not in limits or (names is not None and name not in names):
+            continue
+
+        def median_at(x: float, name: str = name) -> float:
+            return median_with(est, output, {name: x})
+
+        lo, hi = limits[name]
+        f_lo, f_hi = median_at(lo) - target, median_at(hi) - target
+        if f_lo * f_hi > 0:
+            answer[name] = None
+            continue
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            f_mid = median_at(mid) - target
+            if f_mid * f_lo > 0:
+                lo, f_lo = mid, f_mid
+            else:
+                hi = mid
+        answer[name] = (lo + hi) / 2
+    return answer
+
+
+def median_with(est: Estimate, output: str, fixed: dict[str, float]) -> float:
+    """The median of ``output`` with some inputs held at given values (the others keep their draws)."""
+    population = est.demand.population if est.demand else math.nan
+    values = {**est.values, **{k: np.full(est.draws, float(v)) for k, v in fixed.items()}}
+    return float(np.median(outcomes(values, population, est.settings.coverage)[output]))

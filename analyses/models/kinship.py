@@ -41,12 +41,14 @@ def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
         "geographic_level": rates["geographic_level"], "key": _area_key(rates), "la_name": rates["la_name"],
         "region_code": rates["region_code"], "time_period": rates["time_period"], "count": rates["count"],
         "population": rates["denominator"], "value": rates["value"], "status": rates["status"],
+        # the count's own status (published, or its symbol): one value, one status
+        "count_status": np.where(rates["count"].notna(), "published", rates["status"]),
     }).sort_values(["geographic_level", "key", "time_period"]).reset_index(drop=True)
 
 
 def _series(frame: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
     rows = frame[(frame["geographic_level"] == level) & (frame["key"] == key)]
-    return rows[["time_period", "value", "status", "count", "population"]].reset_index(drop=True)
+    return rows[["time_period", "value", "status", "count", "population", "count_status"]].reset_index(drop=True)
 
 
 def series(frame: pd.DataFrame, area: Area) -> pd.DataFrame:
@@ -105,7 +107,7 @@ def latest(frame: pd.DataFrame, area: Area) -> dict:
         "year": int(own["time_period"]),
         "count": int(own["count"]) if shown else None,
         "rate": float(own["value"]) if shown else None,
-        "status": own["status"],
+        "status": own["count_status"] if shown else own["status"],  # the count's status: one value, one status
         "england_rate": float(england["value"]),
         "england_count": int(england["count"]),
         "compared": compared,

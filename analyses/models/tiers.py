@@ -37,7 +37,7 @@ class TierAssumption:
 
 RPC_REFERRED, RPC_STARTED = 6110, 4802  # DWP Reducing Parental Conflict evaluation [2.22]
 
-DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; take-up [2.14] [2.14] [2.22]
+DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a]; FGC cost assumed (see models/fgc.py); take-up [2.14] [2.14] [2.22]
     TierAssumption("Universal", "antenatal co-parenting classes", 100.0, 0.95,
                    "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
                    "Borrowed from another service: take-up of the universal 15 hours of early education by 3 and 4 "
@@ -51,7 +51,7 @@ DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a] [3.5]; t
                    "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
                    f"Borrowed from another service: parents who started Reducing Parental Conflict support, "
                    f"{RPC_STARTED:,} of {RPC_REFERRED:,} referred (no take-up figure for behaviour parenting programmes)"),
-    TierAssumption("Specialist", "infant-parent psychotherapy for caregivers at risk of maltreating their children", round(fgc.DEFAULTS.cost_per_conference), 1.0,
+    TierAssumption("Specialist", "infant-parent psychotherapy for caregivers at risk of maltreating their children", fgc.NATIONAL_INPUTS["conference_cost"].central, 1.0,
                    "Stand-in: no cost is cited for infant-parent psychotherapy, so the FGC chapter's assumed cost of a "
                    "Family Group Conference",
                    "Assumption: every family offered a place takes part"),

@@ -9,10 +9,10 @@ report) into the chapter's name in italics.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from analyses.data.paths import ROOT
+from analyses.views.citations import source_texts
 
 ROLE = re.compile(r"\{(?:foot)?cite(?::[pt])?\}`([^`]+)`")
 BIBLIOGRAPHY = re.compile(r"^(```|:::)\{(?:foot)?bibliography\}.*?^\1\s*$", re.M | re.S)
@@ -21,17 +21,9 @@ DOC_ROLE = re.compile(r"\{doc\}`(?:([^`<]+?)\s*<[^`>]+>|([^`]+))`")
 ADMONITION = re.compile(r"^(```|:::)\{(note|tip|important|warning|caution|seealso)\}[^\n]*\n(.*?)^\1\s*$", re.M | re.S)
 
 
-@lru_cache(maxsize=1)
 def sources(bib_path: Path = ROOT / "references.bib") -> dict[str, str]:
-    """Citation key -> one-line description (title and URL) from references.bib."""
-    text = bib_path.read_text(encoding="utf-8")
-    out = {}
-    for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S):
-        title = re.search(r"title\s*=\s*\{(.*)\},?\s*$", body, re.M)
-        url = re.search(r"url\s*=\s*\{(.*)\}", body)
-        text_title = (title.group(1).strip("{}") if title else key).replace("\\&", "&").replace("''", '"').replace("\\_", "_")
-        out[key.strip()] = text_title + (f" {url.group(1)}" if url else "")
-    return out
+    """Citation key -> the source in one line, as the book's footnotes print it."""
+    return source_texts(bib_path)
 
 
 class ChapterText:

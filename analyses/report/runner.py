@@ -66,13 +66,13 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import papermill_engines
 from papermill.execute import raise_for_execution_errors
-from traitlets.config import Config
 from tqdm import tqdm
+from traitlets.config import Config
 
 from analyses.data import dataset as data
-from analyses.report import page as report_page
 from analyses.data.geography import ENGLAND, Area, UnknownAreaError
 from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
+from analyses.report import page as report_page
 from analyses.report.summary import collect_summaries
 
 REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
@@ -97,24 +97,32 @@ class ReportError(Exception):
     """A report could not be built; the message is one line."""
 
 
+class WriteError(ReportError):
+    """The report could not be written (a full disk, permissions changed mid-run)."""
+
+
 def chapter_paths() -> list[Path]:
     """Source files of the report chapters, in report order."""
     return [CHAPTERS_DIR / f"{stem}.md" for stem in REPORT_CHAPTERS]
 
 
 def run_one(la: str, data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR,
-            timeout: int = 180, settings: dict | None = None) -> int:
-    """Write the report of one area; 0 on success, 1 if a chapter failed, 2 for an unknown area."""
+            timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
+    """Write the report of one area; 0 on success, 1 if a chapter failed, 2 for an unknown area.
+
+    Prints one line (the report written, or why not); ``verbose`` also shows papermill's and the
+    kernel's own messages.
+    """
     try:
         area = data.load(data_dir).area(la)
     except UnknownAreaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return build_report(area, chapter_paths(), data_dir, out_dir, timeout, settings)
+    return build_report(area, chapter_paths(), data_dir, out_dir, timeout, settings, verbose)
 
 
 def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
-            timeout: int = 180, settings: dict | None = None) -> int:
+            timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
     """Write every current LA's report, then England's, with ``jobs`` worker processes.
 
     Each worker builds report after report in one kernel (its namespace reset between areas),
@@ -134,9 +142,16 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     for area in todo:
         queue.put(area)
     config = {"chapters": [str(path) for path in chapters], "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
-              "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {}}
+              "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {},
+              "verbose": verbose}
     failures: list[str] = []
-    with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}) as bar:
+    try:
+        created = _make_folder(Path(out_dir))
+    except OSError as exc:
+        print(f"error: {Path(out_dir)}: cannot write reports there ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    # The bar only on a terminal (tqdm's disable=None); every area also gets its own line.
+    with tqdm(total=len(todo), unit="report", desc="Reports", postfix={"failed": 0}, disable=None, leave=False) as bar:
         def drain() -> None:
             worker = None
             try:
@@ -150,8 +165,11 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
                     if error:
                         failures.append(f"{area.name}: {error}")
                         bar.set_postfix(failed=len(failures))
+                        tqdm.write(f"error: {area.name}: {error}", file=sys.stderr)
                         if not worker.alive():
                             worker = None
+                    else:
+                        tqdm.write(f"{area.name}: wrote {Path(out_dir) / area.slug / 'report.html'}")
                     bar.update()
             finally:
                 if worker:
@@ -167,31 +185,96 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
             raise
         finally:
             pool.shutdown()
-    print(f"{len(todo) - len(failures)} of {len(todo)} reports written to {out_dir}")
-    if failures:
-        print(f"{len(failures)} failed:", *sorted(failures), sep="\n  ", file=sys.stderr)
+            if len(failures) == len(todo):
+                _remove_empty(created)
+    failed = f"; {len(failures)} failed: {', '.join(sorted(f.split(':')[0] for f in failures))}" if failures else ""
+    print(f"{len(todo) - len(failures)} of {len(todo)} reports written to {out_dir}{failed}")
     return 1 if failures else 0
 
 
 def build_report(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path,
-                 timeout: int, settings: dict | None = None) -> int:
-    """Execute the chapters for ``area`` and atomically write ``out_dir/<slug>/``; 0 or 1."""
+                 timeout: int, settings: dict | None = None, verbose: bool = False) -> int:
+    """Execute the chapters for ``area`` and atomically write ``out_dir/<slug>/``; 0 or 1.
+
+    A new ``out_dir`` made for the run is removed again if the run fails.
+    """
+    start = time.perf_counter()
     try:
-        folder = _build(area, chapters, data_dir, out_dir, timeout, settings or {})
+        created = _make_folder(Path(out_dir))
+    except OSError as exc:
+        print(f"error: {area.name}: cannot write the report to {Path(out_dir)} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    try:
+        with _quiet(verbose):
+            folder = _build(area, chapters, data_dir, out_dir, timeout, settings or {})
     except ReportError as exc:
+        _remove_empty(created)
         print(f"error: {area.name}: {exc}", file=sys.stderr)
-        return 1
-    print(f"{area.name}: wrote {folder / 'report.html'}")
+        return 2 if isinstance(exc, WriteError) else 1
+    except BaseException:
+        _remove_empty(created)
+        raise
+    print(f"{area.name}: wrote {folder / 'report.html'} ({time.perf_counter() - start:.1f} s)")
     return 0
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Make ``folder`` (and missing parents); the folders this made, deepest first."""
+    made = []
+    for path in [folder, *folder.parents]:
+        if path.exists():
+            break
+        made.append(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove folders a failed run made, if it left them empty (deepest first)."""
+    for path in folders:
+        with contextlib.suppress(OSError):
+            path.rmdir()
+
+
+@contextlib.contextmanager
+def _quiet(verbose: bool):
+    """Hide papermill's log lines and the kernel's stderr (they share this process's stderr) unless ``verbose``."""
+    if verbose:
+        yield
+        return
+    import logging
+
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as sink, contextlib.redirect_stderr(open(os.devnull, "w")) as python_sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                python_sink.close()
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+        logger.setLevel(level)
 
 
 def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path, timeout: int,
            settings: dict, km: AsyncKernelManager | None = None) -> Path:
     """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError."""
     out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=out_dir))
-    work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
+    target = out_dir / area.slug
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ReportError(f"{target} exists and is not a folder; move it away or choose another --out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=out_dir))
+        work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
+    except OSError as exc:
+        raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     try:
         with _package_importable():
             notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings, km)
@@ -203,10 +286,13 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
         (work / "report.html").write_text(page, encoding="utf-8")
         summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings)
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-        _replace_dir(work, out_dir / area.slug)
+        _replace_dir(work, target)
+    except OSError as exc:  # a full disk, permissions changed mid-run
+        raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return out_dir / area.slug
+        shutil.rmtree(work.with_name(work.name + ".old"), ignore_errors=True)
+    return target
 
 
 def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, folder: Path,
@@ -234,21 +320,20 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
     combined.cells = [nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["parameters"]}), *body]
     if km is not None:  # a reused kernel: start from an empty namespace (this cell is dropped again in _split)
         combined.cells.insert(0, nbformat.v4.new_code_cell(RESET_SOURCE, metadata={RUNNER_CELL: "reset"}))
-    print(f"{area.name}: {', '.join(c.stem for c in chapters)} ...", end=" ", flush=True)
     start = time.perf_counter()
     try:
         parameters = {**settings, "la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None}
         executed = _papermill(combined, parameters, timeout, km)
     except papermill.PapermillExecutionError as exc:
-        print("failed", flush=True)
         raise ReportError(f"chapter {_chapter_of(exc, combined)} failed: {_last_line(exc)}") from exc
     except CellTimeoutError as exc:
-        print("failed", flush=True)
         raise ReportError(f"a cell ran for longer than the {timeout} s limit (--timeout)") from exc
+    except OSError as exc:
+        raise ReportError(f"chapters failed to run: {exc.strerror or _last_line(exc)}") from exc
     except Exception as exc:  # a kernel that would not start, a timeout: same one-line report
-        print("failed", flush=True)
         raise ReportError(f"chapters failed to run: {_last_line(exc)}") from exc
-    print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
+    print(f"{area.name}: {', '.join(c.stem for c in chapters)} done in {time.perf_counter() - start:.1f} s",
+          file=sys.stderr, flush=True)  # hidden unless --verbose (or in a worker's log)
     return _split(executed, chapters, folder)
 
 
@@ -268,6 +353,20 @@ def _papermill(notebook: nbformat.NotebookNode, parameters: dict, timeout: int,
             execution_timeout=timeout, config=KERNEL_CONFIG, **({"km": km} if km else {}))
     raise_for_execution_errors(executed, None)
     return executed
+
+
+def chapter_settings(chapters: list[Path]) -> set[str]:
+    """The settings the chapters' ``parameters`` cells take (besides la and data_dir), read from the
+    MyST sources as text: quick, so ``--set`` is checked before any kernel starts."""
+    names = set()
+    cell = re.compile(r"^```\{code-cell\}[^\n]*\n((?::[^\n]*\n)*)(.*?)^```", re.M | re.S)
+    for chapter in chapters:
+        if not chapter.is_file():
+            continue
+        for options, source in cell.findall(chapter.read_text(encoding="utf-8")):
+            if re.search(r"^:tags:.*\bparameters\b", options, re.M):
+                names |= {_assigned_name(line) for line in source.splitlines()} - {None}
+    return names - {"la", "data_dir"}
 
 
 def _assigned_name(line: str) -> str | None:
@@ -346,12 +445,29 @@ def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
 
 
 def fingerprint(data_dir: str | Path | None, chapters: list[Path], settings: dict | None = None) -> str:
-    """Hash of what a report depends on: the data folder's CSVs, the chapter sources, analyses/*.py."""
-    files = [*sorted(_data_folder(data_dir).glob("*.csv")), *chapters, *sorted(PACKAGE_DIR.rglob("*.py"))]
+    """Hash of everything a report depends on, each file named by its path relative to its root.
+
+    The data folder (every file), the chapter sources, the whole ``analyses`` package
+    (recursively, caches left out), ``references.bib`` (the report's citations) and ``_ext/``
+    (the assets inlined into report.html), plus the settings.
+    """
     digest = hashlib.sha256(json.dumps(settings or {}, sort_keys=True).encode())
-    for path in files:
-        digest.update(f"{path.name}\0{_sha256(path)}\n".encode())
+    for label, path in fingerprint_files(data_dir, chapters):
+        digest.update(f"{label}\0{_sha256(path)}\n".encode())
     return digest.hexdigest()
+
+
+def fingerprint_files(data_dir: str | Path | None, chapters: list[Path]) -> list[tuple[str, Path]]:
+    """(label, path) of every file ``fingerprint`` hashes, in a stable order."""
+    def tree(root: Path, label: str) -> list[tuple[str, Path]]:
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and not p.name.startswith(".") and p.suffix not in (".pyc", ".pyo"))
+        return [(f"{label}/{p.relative_to(root).as_posix()}", p) for p in files]
+
+    files = [*tree(_data_folder(data_dir), "data"), *[(f"chapters/{c.name}", c) for c in chapters],
+             *tree(PACKAGE_DIR, "analyses"), *tree(ROOT / "_ext", "_ext")]
+    bib = ROOT / "references.bib"
+    return files + ([("references.bib", bib)] if bib.is_file() else [])
 
 
 def _sha256(path: Path) -> str:
@@ -365,9 +481,16 @@ def _data_folder(data_dir: str | Path | None) -> Path:
 def _replace_dir(new: Path, target: Path) -> None:
     """Rename ``new`` to ``target``; a previous ``target`` is removed only after the swap."""
     old = new.with_name(new.name + ".old")
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ReportError(f"{target} exists and is not a folder; move it away or choose another --out")
     if target.exists():
         target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists() and not target.exists():
+            old.rename(target)  # put the previous report back
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -387,7 +510,7 @@ class _Worker:
     """
 
     def __init__(self, config: dict) -> None:
-        self.log = tempfile.TemporaryFile()
+        self.log = None if config.get("verbose") else tempfile.TemporaryFile()
         self.proc = subprocess.Popen([sys.executable, "-m", "analyses.report.runner", json.dumps(config)], cwd=ROOT,
                                      text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                                      start_new_session=True)

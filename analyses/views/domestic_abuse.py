@@ -6,6 +6,8 @@ alternative) or a table for ``show_table``, so the chapter's cells only call and
 from __future__ import annotations
 
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -88,7 +90,7 @@ def trend_views(ds: Dataset, area: Area) -> tuple[go.Figure, pd.DataFrame, str]:
     alt = (f"Line chart with a menu of {len(views)} measures, {min(years)} to {max(years)}: domestic abuse identified "
            f"in assessments per 10,000 children and as a share of assessments with a factor, for each of the three "
            f"people the abuse can concern, for {area.name} against its statistical neighbours, region and England. "
-           f"It opens on: {first.layout.title.text.replace('<br>', ' ')}. The data table gives every value of "
+           f"It opens on: {html.unescape(first.layout.title.text.replace('<br>', ' '))}. The data table gives every value of "
            f"every measure.")
     return dropdown.combine(views, "Show:"), table, alt
 

@@ -29,13 +29,16 @@ def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
     if area.is_england:
         return ""
     parts = []
+    years = {figures["year"] for figures in exits.values()}
     for indicator, order in ORDERS.items():
         figures = exits[indicator]
+        when = f" in {financial_year(figures['year'])}" if len(years) > 1 else ""  # the orders' latest years differ
         if figures["count"] is None:
-            parts.append(f"the number leaving on a {order} is {missing_phrase(figures['status'])}")
+            parts.append(f"the number leaving on a {order}{when} is {missing_phrase(figures['status'])}")
         else:
-            parts.append(f"{figures['count']:,} left on a {order}")
-    text = f"**{area.name}, {financial_year(exits['sgo_exits_count']['year'])}:** " + "; ".join(parts) + "."
+            parts.append(f"{figures['count']:,} left on a {order}{when}")
+    heading = area.name if len(years) > 1 else f"{area.name}, {financial_year(next(iter(years)))}"
+    text = f"**{heading}:** " + "; ".join(parts) + "."
     if any(figures["count"] is not None for figures in exits.values()):
         text += " With counts this small, a change of a few children moves the rate a long way, so look at several years together."
     return text

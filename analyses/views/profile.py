@@ -92,7 +92,9 @@ def interval_text(row: pd.Series) -> str:
     if pd.isna(row["ci_low"]):
         return "not computed"
     fmt = UNIT_FORMATS.get(row["unit"], "{:,.1f}").replace(",.0f", ",.1f")
-    return f"{fmt.format(row['ci_low'])} to {fmt.format(row['ci_high'])}"
+    # Counts, rates and percentages cannot fall below zero; and a bound that rounds to zero is 0, never -0.
+    low, high = (max(0.0, bound) + 0.0 for bound in (row["ci_low"], row["ci_high"]))
+    return f"{fmt.format(low)} to {fmt.format(high)}"
 
 
 def profile_tables(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -157,6 +159,11 @@ def neighbour_values(ds: Dataset, area: Area, indicator: str, year: int) -> pd.D
     has_value = frame["value"].notna() & ~frame["status"].isin(SYMBOLS)
     frame = pd.concat([frame[has_value].sort_values("value", ascending=False), frame[~has_value]])
     return frame.reset_index(drop=True)
+
+
+def plain_title(fig: go.Figure) -> str:
+    """A chart's title as plain text (titles are HTML-escaped for plotly): for alt text, escaped once where shown."""
+    return html.unescape((fig.layout.title.text or "").replace("<br>", " "))
 
 
 def neighbour_title(frame: pd.DataFrame, area: Area, row: pd.Series) -> str:
@@ -250,6 +257,6 @@ def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Fi
     alt = (f"Bar chart with a menu of {len(views)} rates and percentages. Each view shows every local authority with "
            f"a value in the latest year, lowest to highest, with {area.name if not area.is_england else 'no area'} "
            f"highlighted, its statistical neighbours hatched and England's value as a dashed line. It opens on: "
-           f"{first.layout.title.text.replace('<br>', ' ')}. The data table gives every local authority's value "
+           f"{plain_title(first)}. The data table gives every local authority's value "
            f"of every indicator, with values that were not published shown in words.")
     return dropdown.combine(views, "Indicator:"), table, alt

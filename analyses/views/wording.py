@@ -1,6 +1,8 @@
 """Plain-English pieces of computed findings: reporting years, missing values, text alternatives."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from analyses.data.schema import NO_FIGURE, SYMBOLS, has_figure
@@ -40,3 +42,64 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
             + (", with each statistical neighbour as a grey line. " if neighbours else ". ")
             + " ".join(f"{a}: {point(a, first)}, {point(a, last)}." for a in labelled)
             + " Gaps are suppressed or unpublished values. The data table lists every local authority.")
+
+
+# Rounding of estimates, stated once: children to whole numbers ("fewer than 1" below one); money,
+# days and other estimated counts to two significant figures ("about £78,000").
+
+def significant(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant figures: 78193 -> 78000.0; 0.0 stays 0.0."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _pounds(value: float) -> str:
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{sign}£{f'{value / size:,.2f}'.rstrip('0').rstrip('.')} {word}"
+    return f"{sign}£{value:,.0f}"
+
+
+def money(value: float, about: bool = True, exact: bool = False) -> str:
+    """The one money formatter. Estimates to two significant figures: 78193 -> 'about £78,000',
+    -44210 -> 'about −£44,000', 1.63e12 -> 'about £1.6 billion' (``about=False`` drops 'about').
+    ``exact=True`` is for stated inputs such as a unit cost: 499 -> '£499', never 'about'."""
+    if exact:
+        return _pounds(round(value))
+    text = _pounds(significant(value))
+    return f"about {text}" if about else text
+
+
+def children_number(n: float) -> str:
+    """Children as a whole number: 0 -> '0', 0.7 -> 'fewer than 1', 12.5 -> '13', 2281.2 -> '2,281'.
+
+    ``n`` is first rounded to two decimals, as summary.json stores it, so both give the same words."""
+    n = round(n, 2)
+    if 0 < n < 1:
+        return "fewer than 1"
+    whole = math.floor(abs(n) + 0.5)
+    return f"{'−' if n < 0 and whole else ''}{whole:,}"
+
+
+def children(n: float) -> str:
+    """'fewer than 1 child', '1 child', '12 children', '0 children'."""
+    number = children_number(n)
+    return f"{number} child" if number in ("fewer than 1", "1") else f"{number} children"
+
+
+def about_count(n: float) -> str:
+    """An estimated count to two significant figures: 2281 -> '2,300'; 14591 -> '15,000'; 0.4 -> '0.4'."""
+    rounded = significant(n)
+    return f"{rounded:,.0f}" if abs(rounded) >= 10 else f"{rounded:g}"
+
+
+def chance(p: float) -> str:
+    """A probability in words: 0.9863 -> '99%', 0.9999 -> 'more than 99%', 0.0001 -> 'less than 1%'."""
+    if p >= 0.995:
+        return "more than 99%" if p < 1 else "100%"
+    if p < 0.005:
+        return "less than 1%" if p > 0 else "0%"
+    return f"{p:.0%}"

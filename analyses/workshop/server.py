@@ -2,7 +2,7 @@
 
 ``python -m analyses workshop [--port N]`` converts the MyST notebooks to ``.ipynb`` in a
 temporary folder, starts Voilà on 127.0.0.1 (no token, no browser, no network), waits until
-it answers, prints the address of the index page and runs until Ctrl-C, when it stops the
+it answers, prints its address (which opens the index page) and runs until Ctrl-C, when it stops the
 server and its kernels and removes the temporary folder.
 """
 from __future__ import annotations
@@ -65,15 +65,45 @@ def check_port(port: int, host: str = HOST) -> None:
 
 
 def voila_command(notebooks: Path, port: int) -> list[str]:
-    """The Voilà command line: this machine only, no browser, no retrying other ports."""
-    return [sys.executable, "-m", "voila", str(notebooks), "--no-browser", f"--port={port}",
+    """The Voilà command line: this machine only, no browser, no retrying other ports, ``/`` -> the index."""
+    return [sys.executable, "-m", "analyses.workshop.voila_app", str(notebooks), "--no-browser", f"--port={port}",
             f"--Voila.ip={HOST}", "--Voila.port_retries=0", "--show_tracebacks=True",
             f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}"]
+
+
+CDN = "cdn.jsdelivr.net"
+
+
+def offline_templates(out_dir: Path) -> Path:
+    """Copies of Voilà's page templates without the Font Awesome stylesheets they fetch from a CDN.
+
+    Written under ``out_dir/voila/templates/`` (only the files that link to another host), which goes
+    first on the Voilà process's JUPYTER_PATH, so nothing is requested from another host. The pages
+    use no icon that matters. Returns ``out_dir``.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    for root in reversed(jupyter_path("voila", "templates")):  # the first path wins, so write it last
+        root = Path(root)
+        for name in ("base", "lab"):
+            for source in sorted((root / name).glob("*.htm*")) + sorted((root / name).glob("*.j2")):
+                text = source.read_text(encoding="utf-8")
+                if CDN in text:
+                    target = Path(out_dir) / "voila" / "templates" / name / source.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text("".join(line for line in text.splitlines(keepends=True) if CDN not in line),
+                                      encoding="utf-8")
+    return Path(out_dir)
 
 
 def url(port: int, page: str = INDEX) -> str:
     """Address of a workshop page (by default the index) on this machine."""
     return f"http://{HOST}:{port}/voila/render/{page}"
+
+
+def home(port: int) -> str:
+    """The bare address: it opens the tools' index."""
+    return f"http://{HOST}:{port}/"
 
 
 def _answers(port: int) -> bool:
@@ -124,14 +154,16 @@ def serve(port: int = DEFAULT_PORT) -> int:
         notebooks.mkdir()
         prepare(notebooks)
         log = Path(tmp) / "voila.log"
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        templates = offline_templates(Path(tmp) / "jupyter")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               "JUPYTER_PATH": os.pathsep.join(filter(None, [str(templates), os.environ.get("JUPYTER_PATH")]))}
         with log.open("w") as log_file:
             # Its own session: Ctrl-C reaches only this process, which then stops Voilà in order.
             process = subprocess.Popen(voila_command(notebooks, port), cwd=notebooks, env=env, stdout=log_file,
                                        stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 _wait_until_up(process, port, log)
-                print(f"Workshop mode is running. Open {url(port)} in a browser on this computer.", flush=True)
+                print(f"Workshop mode is running. Open {home(port)} in a browser on this computer.", flush=True)
                 print("Press Ctrl-C to stop.", flush=True)
                 code = process.wait()
             except KeyboardInterrupt:

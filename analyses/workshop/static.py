@@ -10,14 +10,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analyses.views import dropdown
-from analyses.models import fgc, tiers as widget_tiers
+from analyses.models import tiers as widget_tiers
+from analyses.views import fgc as fgc_words
+from analyses.views.wording import money
 from analyses.workshop import fgc as widget_fgc, views as widget_views
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 
 Static = tuple[go.Figure, pd.DataFrame, str]  # chart, data table, text alternative
 
-COVERAGES = (1.0, 0.75, 0.5, 0.25)
+ALREADY_OFFERED = {  # menu label -> share of families offered an FGC now (None: the guide's range)
+    "The guide's assumption, 25% to 75%": None,
+    "None of them": 0.0,
+    "A quarter": 0.25,
+    "Three quarters": 0.75,
+}
 SPLITS = {  # budget shares (per cent) by tier: universal, selective, targeted, specialist
     "Even: 25% to each tier": (25, 25, 25, 25),
     "Earlier: 40%, 30%, 20%, 10%": (40, 30, 20, 10),
@@ -42,24 +49,22 @@ def randomise_states(true_effect: float = 0.3, families: int = 400) -> Static:
     return _combine(views, "Who gets support more often:"), table, alt
 
 
-def fgc_states(ds: Dataset, area: Area, coverages: tuple[float, ...] = COVERAGES) -> Static:
-    """FGC roll-out for an area at several levels of coverage, at the trial's effect and default costs."""
-    families, source = widget_fgc.default_families(ds, area)
-    views = {}
-    for coverage in coverages:
-        estimate = widget_fgc.rollout(families, coverage, fgc.TRIAL.effect, fgc.DEFAULTS.cost_per_conference,
-                                      fgc.DEFAULTS.cost_per_day_in_care, area.name, source)
-        views["Every family" if coverage == 1 else f"{coverage:.0%} of families"] = (widget_views.fgc_view(
-            estimate, families, coverage, fgc.TRIAL.effect), estimate)
-    table = pd.concat([e.table().assign(**{"Families offered an FGC": label}) for label, (_, e) in views.items()],
-                      ignore_index=True)
-    table = table[["Families offered an FGC", "Quantity", "Low", "Central", "High"]]
-    alt = (f"Range chart of money a year in {area.name}, with a menu for the share of families offered an FGC at "
-           f"pre-proceedings ({families} families a year). For each share it shows the cost of conferences, the "
-           f"saving on care and the net saving, with the range from the trial's effect. "
-           + " ".join(f"{label}: {widget_views.money(e.net_saving.central)} net." for label, (_, e) in views.items())
+def fgc_states(ds: Dataset, area: Area, already_offered: dict[str, float | None] | None = None) -> Static:
+    """FGC roll-out for an area with every family offered a conference, at several shares of families
+    already offered one now; the first entry is the guide's default, so it matches the FGC chapter."""
+    views, tables, words = {}, [], []
+    for label, share in (already_offered or ALREADY_OFFERED).items():
+        estimate = widget_fgc.rollout(ds, area, already_offered=share)
+        views[label] = widget_views.fgc_view(estimate)
+        tables.append(fgc_words.results_table(estimate).assign(**{"Families offered an FGC now": label}))
+        words.append(f"{label}: {fgc_words.figures_plain(estimate)}")
+    table = pd.concat(tables, ignore_index=True)
+    table = table[["Families offered an FGC now", *[c for c in table.columns if c != "Families offered an FGC now"]]]
+    alt = (f"Range chart of money a year in {area.name} if every family at pre-proceedings were offered an FGC, with "
+           f"a menu for the share of families offered one now. For each share it shows the cost of conferences, the "
+           f"saving on care and the net saving: medians and 90% intervals of the simulation. " + " ".join(words)
            + " The data table gives every quantity for every share.")
-    return _combine({label: view for label, (view, _) in views.items()}, "Families offered an FGC:"), table, alt
+    return _combine(views, "Families offered an FGC now:"), table, alt
 
 
 def compare_states(ds: Dataset, area: Area) -> Static:
@@ -87,7 +92,7 @@ def tier_states(ds: Dataset, area: Area, budget: float = 5e6, splits: dict[str, 
         plans.append(plan.assign(split=label))
     table = pd.concat(plans, ignore_index=True)[["split", "tier", "share_pct", "spend", "places", "families_reached"]]
     table.columns = ["Budget split", "Tier", "Share (%)", "Spend (£)", "Places", "Families reached"]
-    alt = (f"Bar chart with a menu of budget splits for {widget_views.money(budget)} a year in {area.name}. Each "
+    alt = (f"Bar chart with a menu of budget splits for {money(budget, exact=True)} a year in {area.name}. Each "
            f"shows the families reached at each tier beside the area's latest referrals, children in need, "
            f"protection plans and children looked after. "
            + " ".join(f"{v.title}." for v in views.values())
@@ -107,6 +112,6 @@ def _combine(views: dict[str, widget_views.View], caption: str) -> go.Figure:
 def tier_assumptions() -> pd.DataFrame:
     """The tier planner's default costs and take-up, with where each comes from (for a table)."""
     return pd.DataFrame([{
-        "Tier": a.tier, "Example from the talk": a.example, "Cost per family": widget_views.money(a.cost_per_family),
+        "Tier": a.tier, "Example from the talk": a.example, "Cost per family": money(a.cost_per_family, exact=True),
         "Where the cost comes from": a.cost_source, "Take-up": f"{a.take_up:.0%}", "Where the take-up comes from": a.take_up_source,
     } for a in widget_tiers.DEFAULT_ASSUMPTIONS])

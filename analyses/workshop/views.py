@@ -17,11 +17,11 @@ from analyses.views import charts, randomisation
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 from analyses.models.simulation import Scenario, simulate, summarise
-from analyses.workshop.fgc import EFFECT_RANGE
 from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
 from analyses.data.schema import has_figure
 from analyses.models.benchmark import compare_with_england
-from analyses.views.wording import missing_phrase
+from analyses.views import fgc as fgc_words
+from analyses.views.wording import missing_phrase, money
 
 STUDIES = 300  # simulated studies behind each "why randomise?" picture
 NAIVE, TRIAL = randomisation.DESIGNS
@@ -47,15 +47,6 @@ class View:
     @property
     def title(self) -> str:
         return html.unescape((self.figure.layout.title.text or "").replace("<br>", " "))
-
-
-def money(value: float) -> str:
-    """£ amounts for people, without false precision: £2,813, £78,000, £1.2m, -£44,000."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}£{value / 1e6:,.1f}m"
-    return f"{sign}£{round(value, -3) if value >= 1e4 else value:,.0f}"
 
 
 def _list(items: list[str]) -> str:
@@ -95,39 +86,16 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
 
 # 2. FGC roll-out ---------------------------------------------------------------------------------
 
-def fgc_view(estimate: fgc.Estimate, families: float, coverage: float, effect: float) -> View:
-    """Children, days, cost and net saving of an FGC roll-out (``widget_fgc.rollout``)."""
-    c, days, net, cost, gross = (estimate.children_avoiding_care, estimate.days_in_care_avoided, estimate.net_saving,
-                                 estimate.conference_cost, estimate.gross_saving)
-    verb = "saving" if net.central >= 0 else "costing"
-    who = "every family" if coverage == 1 else f"{coverage:.0%} of families"
-    title = (f"{estimate.area}: offering an FGC to {who} could keep about {c.central:,.0f} children "
-             f"a year out of care, {verb} about {money(abs(net.central))} net (range {money(net.low)} to {money(net.high)})")
-    rows = ["Cost of conferences", "Saving on care", "Net saving"]
-    thousands = [[r.central / 1e3 for r in (cost, gross, net)], [r.low / 1e3 for r in (cost, gross, net)],
-                 [r.high / 1e3 for r in (cost, gross, net)]]
-    fig = charts.estimate_range_chart(rows, *thousands, title=title, x_title="£ thousand a year", value_format="{:,.0f}",
-                                      reference=0, reference_label="Break even")
+def fgc_view(estimate: fgc.Estimate, warnings: list[str] | None = None) -> View:
+    """What offering FGCs means for one area: the chapter's figures, chart and words (``analyses.views.fgc``)."""
+    fig, table, alt = fgc_words.money_chart(estimate)
     fig.update_layout(margin=RANGE_MARGIN)
-    low, high = EFFECT_RANGE.low, EFFECT_RANGE.high
-    items = [
-        f"<b>Children staying with their family:</b> about {c.central:,.0f} a year (range {c.low:,.0f} to {c.high:,.0f})",
-        f"<b>Days in care avoided:</b> about {days.central:,.0f} a year (range {days.low:,.0f} to {days.high:,.0f})",
-        f"<b>Cost of conferences:</b> {money(cost.central)} a year",
-        f"<b>Net saving:</b> {money(net.central)} a year (range {money(net.low)} to {money(net.high)})",
-    ]
-    summary_html = (
-        _list(items)
-        + f"<p>Built on {families:,.0f} families a year entering pre-proceedings ({html.escape(estimate.pre_proceedings_source)}), "
-          f"an effect of {effect * 100:.1f} percentage points fewer children in care, and the costs set above. The range "
-          f"uses the low and high ends of the trial's effect ({low * 100:.1f} to {high * 100:.1f} points).</p>")
-    alt = (f"Range chart of money a year in {estimate.area}, in £ thousands: conferences cost {money(cost.central)}; the care avoided is "
-           f"worth {money(gross.central)} (range {money(gross.low)} to {money(gross.high)}); the net saving is "
-           f"{money(net.central)} (range {money(net.low)} to {money(net.high)}). A dashed line marks break even.")
-    table = pd.concat([
-        pd.DataFrame([{"Quantity": "Families entering pre-proceedings a year", "Low": families, "Central": families, "High": families}]),
-        estimate.table()], ignore_index=True)
-    return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:,.0f}"))
+    notes = "".join(f"<p class='efp-error'>{html.escape(w)}</p>" for w in (warnings or []))
+    summary_html = (fgc_words.figures_html(estimate) + notes
+                    + f"<p>With {html.escape(fgc_words.offer_text(estimate))}. Children entering pre-proceedings: "
+                      f"{html.escape(fgc_words.demand_text(estimate))}. Medians and 90% intervals of "
+                      f"{estimate.draws:,} simulated draws over every input's range (the FGC chapter lists them).</p>")
+    return View(fig, summary_html, alt, table)
 
 
 # 3. Compare my LA --------------------------------------------------------------------------------
@@ -216,7 +184,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
     """Families reached per tier (``widget_tiers.plan``) beside the area's demand further down the line."""
     total = plan["families_reached"].sum()
     top = plan.loc[plan["families_reached"].idxmax(), "tier"] if total > 0 else None
-    title = f"{money(budget)} reaches about {total:,.0f} families a year" + (f", most at the {top.lower()} tier" if top else "")
+    title = f"{money(budget, exact=True)} reaches about {total:,.0f} families a year" + (f", most at the {top.lower()} tier" if top else "")
     looked_after = demand[(demand["indicator"] == "cla_31mar_count") & demand["value"].notna()]
     if not looked_after.empty:
         title += f"; {area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in {int(looked_after['year'].iloc[0])}"
@@ -225,8 +193,8 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
     counts = [None if v is None or pd.isna(v) else float(v) for v in demand["value"]]
     fig = _tier_chart(plan, demand, area_name, title)
     items = [
-        f"<b>{r.tier}</b> ({html.escape(TIER_DEFAULTS[r.tier].example)}): {r.share_pct:g}% of the budget, {money(r.spend)}, buys "
-        f"{r.places:,.0f} places at {money(r.cost_per_family)} each; with {r.take_up:.0%} take-up about "
+        f"<b>{r.tier}</b> ({html.escape(TIER_DEFAULTS[r.tier].example)}): {r.share_pct:g}% of the budget, {money(r.spend, exact=True)}, buys "
+        f"{r.places:,.0f} places at {money(r.cost_per_family, exact=True)} each; with {r.take_up:.0%} take-up about "
         f"<b>{r.families_reached:,.0f}</b> families"
         for r in plan.itertuples()
     ]
@@ -236,7 +204,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
                     + _list(demand_items)
                     + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "
                       "children's social care is what impact evidence can tell you.</p>")
-    alt = (f"Bar chart. Families reached a year with {money(budget)}: "
+    alt = (f"Bar chart. Families reached a year with {money(budget, exact=True)}: "
            + "; ".join(f"{t} {v:,.0f}" for t, v in zip(tiers, reached))
            + f". Latest published figures for {area_name}: "
            + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows()) + ".")

@@ -141,45 +141,61 @@ class WhyRandomise(WorkshopWidget):
 
 
 class FgcRollout(WorkshopWidget):
-    """Offering Family Group Conferences at pre-proceedings in one area, with every input editable."""
+    """Offering Family Group Conferences at pre-proceedings in one area: the FGC chapter's estimate,
+    with the settings a council may change, each bounded (children up to the area's child population)."""
+
+    ALREADY = {"The guide's assumption, 25% to 75%": None, **{f"{p}%": p / 100 for p in range(0, 101, 10)}}
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
+        area = ds.area(la)
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
-        families, source = widget_fgc.default_families(ds, ds.area(la))
-        self.families = _field(w.BoundedIntText, "Families entering pre-proceedings a year", min=0, max=100_000, value=families)
-        self.source = self.default_source = source
-        self.source_note = w.HTML()
+        self.children = _field(w.BoundedIntText, "Children entering pre-proceedings a year", min=0,
+                               max=widget_fgc.children_limit(ds, area), value=widget_fgc.default_children(ds, area))
+        self.children_from_data = True  # until a trainer types a number: the guide's estimate with its range
         self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
-        low, high = widget_fgc.EFFECT_RANGE.low * 100, widget_fgc.EFFECT_RANGE.high * 100
-        self.effect = _slider(w.FloatSlider, "Fewer children in care (percentage points)", min=round(low, 1),
-                              max=round(high, 1), step=0.1, value=round(fgc.TRIAL.effect * 100, 1), readout_format=".1f")
-        self.cost_per_conference = _field(w.BoundedIntText, "Cost of a conference (£)", min=0, max=20_000,
-                                          value=round(fgc.DEFAULTS.cost_per_conference))
-        self.cost_per_day = _field(w.BoundedFloatText, "Cost of a day in care (£)", min=0, max=2_000, step=0.01,
-                                   value=round(fgc.DEFAULTS.cost_per_day_in_care, 2))
-        controls = [self.area, self.families, self.coverage, self.effect, self.cost_per_conference, self.cost_per_day]
-        super().__init__(controls, extra=[self.area, self.families, self.source_note, *controls[2:]])
+        self.already = _field(w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=None)
+        self.conference_cost = _field(w.BoundedIntText, "Cost of a conference (£)", min=0,
+                                      max=int(fgc.SETTINGS["conference_cost"].high),
+                                      value=round(fgc.NATIONAL_INPUTS["conference_cost"].central))
+        self.cost_from_guide = True  # until typed: the guide's range
+        self.source_note = w.HTML()
+        controls = [self.area, self.children, self.coverage, self.already, self.conference_cost]
+        super().__init__(controls, extra=[self.area, self.children, self.source_note, *controls[2:]])
 
     def on_change(self, change: dict) -> None:
-        if change["owner"] is self.area:  # a new area: its own families a year
-            families, self.source = widget_fgc.default_families(self.ds, self.ds.area(self.area.value))
+        if change["owner"] is self.area:  # a new area: its own estimate and limit
+            area = self.ds.area(self.area.value)
             with self.hold():
-                self.families.value = families
-        elif change["owner"] is self.families:
-            self.source = "set by the user"
+                self.children.max = max(widget_fgc.children_limit(self.ds, area), 1)
+                self.children.value = widget_fgc.default_children(self.ds, area)
+            self.children_from_data = True
+        elif change["owner"] is self.children:
+            self.children_from_data = False
+        elif change["owner"] is self.conference_cost:
+            self.cost_from_guide = False
         self.refresh()
 
     def reset(self) -> None:
-        self.source = self.default_source  # the starting area's families come back with it
+        self.children_from_data = self.cost_from_guide = True  # the starting area's estimate and the guide's range
+        with self.hold():
+            self.children.max = max(widget_fgc.children_limit(self.ds, self.ds.area(self.defaults[id(self.area)])), 1)
         super().reset()
 
+    def settings(self) -> dict:
+        """The settings shown, as the model takes them (None: the guide's estimate and range)."""
+        return {"pre_proceedings_children": None if self.children_from_data else self.children.value,
+                "coverage": self.coverage.value / 100, "already_offered": self.already.value,
+                "conference_cost": None if self.cost_from_guide else self.conference_cost.value}
+
     def build_view(self) -> widget_views.View:
-        self.source_note.value = f"<p><i>Families a year: {html.escape(self.source)}.</i></p>"
-        coverage, effect = self.coverage.value / 100, self.effect.value / 100
-        estimate = widget_fgc.rollout(self.families.value, coverage, effect, self.cost_per_conference.value,
-                                      self.cost_per_day.value, self.area.value, self.source)
-        return widget_views.fgc_view(estimate, self.families.value, coverage, effect)
+        area = self.ds.area(self.area.value)
+        settings = self.settings()
+        self.source_note.value = ("<p><i>Children a year: the guide's estimate from the area's data, with its range; "
+                                  "type a number to use your own.</i></p>" if self.children_from_data else
+                                  "<p><i>Children a year: set by you.</i></p>")
+        warnings = fgc.check_settings(settings, fgc.child_population(self.ds, area))
+        return widget_views.fgc_view(widget_fgc.rollout(self.ds, area, **settings), warnings)
 
 
 class CompareLA(WorkshopWidget):

@@ -1,0 +1,608 @@
+"""Words, tables and charts for the FGC estimate (``analyses.models.fgc``).
+
+The chapter, the workshop's live and static tools and the per-LA report all show an estimate
+through these functions, so the same inputs give the same words everywhere. Rounding is done
+only by ``analyses.views.wording`` (children to whole numbers, money and days to two
+significant figures).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analyses.models import fgc
+from analyses.views import charts, dropdown
+from analyses.views.wording import about_count, chance, children, children_number, financial_year, money, significant
+
+FOUNDATIONS_CHILDREN = 2000  # "more than 2,000 children a year" [3.3]
+FOUNDATIONS_SAVING_TWO_YEARS = 150e6  # "over £150m within two years" [3.3]
+
+LABELS = {
+    "care_application_rate": "Care applications per 10,000 children (Cafcass, last three years)",
+    "pre_proceedings_children": "Children entering pre-proceedings a year (set by the council)",
+    "effect": "Fewer children looked after 12 months on (trial)",
+    "proceedings_share": "Share of pre-proceedings children whose families reached proceedings (trial, usual services)",
+    "children_per_family": "Children per family (trial)",
+    "share_after_pre_proceedings": "Share of care applications that followed pre-proceedings",
+    "already_offered": "Share of families already offered an FGC at pre-proceedings",
+    "days_avoided_per_child": "Fewer days in care per child referred, in the six months after referral (trial)",
+    "foster_week": "Foster care, £ a week",
+    "residential_week": "Children's home, £ a week",
+    "residential_share": "Share of the avoided days that would have been in a children's home",
+    "conference_cost": "Cost of a conference, £ a family",
+}
+SHORT = {  # for chart rows
+    "care_application_rate": "Care applications a year (area's last three years)",
+    "pre_proceedings_children": "Children entering pre-proceedings",
+    "effect": "Trial effect on being in care",
+    "proceedings_share": "Share reaching proceedings (trial)",
+    "children_per_family": "Children per family",
+    "share_after_pre_proceedings": "Applications after pre-proceedings",
+    "already_offered": "Families already offered an FGC",
+    "days_avoided_per_child": "Days in care avoided per child",
+    "foster_week": "Foster care cost",
+    "residential_week": "Children's home cost",
+    "residential_share": "Share in a children's home",
+    "conference_cost": "Cost of a conference",
+}
+SOURCE_NAMES = {
+    "f3-1": "Taylor et al. 2024, the trial (BJSW)",
+    "f3-2": "Foundations' report page on the trial",
+    "f3-4": "Community Care, 13 June 2023",
+    "f3-8": "Masson and colleagues 2013",
+    "f3-9": "Foundations 2024, FGC data in councils",
+    "f8-2": "DfE, children looked after 2024",
+    "f8-7": "National Audit Office 2025",
+    "f8-10": "CMA market study 2021",
+    "f8-11": "DfE parliamentary answer, 2016",
+    "f8-12": "PSSRU Unit Costs 2017",
+    "data": "Cafcass via DfE LAIT (the bundled data)",
+    "council": "set by the council",
+    fgc.OURS: "ours (see the method)",
+}
+SHAPES = {"normal": "normal; range = 90% interval", "triangular": "triangular; range = limits", "fixed": "fixed"}
+
+
+def input_value(name: str, value: float) -> str:
+    """One input's value as people read it."""
+    if name in ("effect", "proceedings_share", "share_after_pre_proceedings", "already_offered", "residential_share"):
+        return f"{value:.1%}" if name in ("effect", "proceedings_share") else f"{value:.0%}"
+    if name in ("foster_week", "residential_week", "conference_cost"):
+        return money(value, exact=True)
+    if name == "children_per_family":
+        return f"{value:.2f}"
+    if name == "care_application_rate":
+        return f"{value:.1f}"
+    if name == "days_avoided_per_child":
+        return f"{value:.0f}"
+    return f"{value:,.0f}"
+
+
+def sources_text(keys: tuple[str, ...]) -> str:
+    return "; ".join(SOURCE_NAMES.get(k, k) for k in keys) or "none"
+
+
+# Words -------------------------------------------------------------------------------------------------
+
+
+def demand_text(est: fgc.Estimate) -> str:
+    """How the children entering pre-proceedings were found (plain text)."""
+    if est.demand is None:
+        return "set by the council"
+    d = est.demand
+    whose = (
+        "England's (none is published for this area)" if d.uses_england_rate and d.area != "England" else f"{d.area}'s"
+    )
+    years = (
+        f"{financial_year(d.years[0])} to {financial_year(d.years[-1])}"
+        if len(d.years) > 1
+        else financial_year(d.years[0])
+    )
+    rates = ", ".join(f"{r:g}" for r in d.rates)
+    return (
+        f"estimated from {whose} Cafcass care application rate in {years} ({rates} per 10,000 children) "
+        f"and {d.population:,.0f} children aged 0 to 17 (mid-{d.population_year})"
+    )
+
+
+def offer_text(est: fgc.Estimate) -> str:
+    """Who is offered a conference, in words."""
+    coverage = est.settings.coverage
+    who = "every family at pre-proceedings" if coverage == 1 else f"{coverage:.0%} of families at pre-proceedings"
+    already = est.inputs["already_offered"]
+    if already.shape == "fixed":
+        now = f"{already.central:.0%} of families are offered one now"
+    else:
+        now = (
+            f"the guide's assumption that {already.central:.0%} of families are offered one now "
+            f"(range {already.low:.0%} to {already.high:.0%})"
+        )
+    return f"an FGC offered to {who}, given {now}"
+
+
+def about_children(n: float) -> str:
+    """'about 12 children', 'fewer than 1 child'."""
+    text = children(n)
+    return text if text.startswith("fewer") else f"about {text}"
+
+
+def interval_text(interval: fgc.Interval, kind: str) -> str:
+    """'about £26,000 (90% interval £5,800 to £58,000)'; kind is 'money', 'children' or 'count'."""
+    if kind == "money":
+        return f"{money(interval.central)} (90% interval {money(interval.low, about=False)} to {money(interval.high, about=False)})"
+    if kind == "children":
+        return (
+            f"{children(interval.central)} (90% interval {children_number(interval.low)} to "
+            f"{children_number(interval.high)})"
+        )
+    return f"about {about_count(interval.central)} (90% interval {about_count(interval.low)} to {about_count(interval.high)})"
+
+
+def figure_lines(est: fgc.Estimate) -> list[tuple[str, str]]:
+    """The headline figures as (label, text) pairs: the same everywhere the estimate is shown."""
+    return [
+        (
+            "Children entering pre-proceedings a year",
+            interval_text(est.pre_proceedings_children, "count")
+            if est.demand is not None
+            else f"{est.pre_proceedings_children.central:,.0f} (set by the council)",
+        ),
+        ("Children avoiding care a year", interval_text(est.children_avoiding_care, "children")),
+        ("Days in care avoided a year", interval_text(est.days_in_care_avoided, "count")),
+        ("Cost of conferences a year", interval_text(est.conference_cost, "money")),
+        ("Net saving a year", interval_text(est.net_saving, "money")),
+        ("Chance that the net saving is above zero", chance(est.probability_positive)),
+    ]
+
+
+def figures_markdown(est: fgc.Estimate) -> str:
+    return "\n".join(f"- **{label}:** {text}" for label, text in figure_lines(est))
+
+
+def figures_html(est: fgc.Estimate) -> str:
+    return (
+        "<ul>"
+        + "".join(f"<li><b>{html.escape(label)}:</b> {html.escape(text)}</li>" for label, text in figure_lines(est))
+        + "</ul>"
+    )
+
+
+def figures_plain(est: fgc.Estimate) -> str:
+    return " ".join(f"{label}: {text}." for label, text in figure_lines(est))
+
+
+def headline(est: fgc.Estimate) -> str:
+    """The local result as a Markdown paragraph and list."""
+    return (
+        f"**{est.area}.** With {offer_text(est)}, and every other input over its range, the simulation "
+        f"({est.draws:,} draws) gives these medians and 90% intervals. Children entering pre-proceedings "
+        f"are {demand_text(est)}.\n\n" + figures_markdown(est)
+    )
+
+
+def finding(est: fgc.Estimate) -> str:
+    """A chart title: the finding in one sentence."""
+    net = est.net_saving
+    verb = "saving" if net.central >= 0 else "costing"
+    return (
+        f"{est.area}: {about_children(est.children_avoiding_care.central)} a year could avoid care, "
+        f"{verb} {money(abs(net.central))} net a year (90% interval {money(net.low, about=False)} to "
+        f"{money(net.high, about=False)})"
+    )
+
+
+# Tables --------------------------------------------------------------------------------------------------
+
+QUANTITIES = {
+    "pre_proceedings_children": "Children entering pre-proceedings a year",
+    "children_offered": "Children newly offered an FGC a year",
+    "children_avoiding_care": "Children avoiding care a year",
+    "days_in_care_avoided": "Days in care avoided a year",
+    "gross_saving": "Saving on care a year (£)",
+    "conference_cost": "Cost of conferences a year (£)",
+    "net_saving": "Net saving a year (£)",
+}
+
+
+def _rounded(name: str, value: float) -> float:
+    """Children to two decimals (the words then round to whole numbers); money and days to two significant figures."""
+    return float(round(value, 2)) if name.startswith("children") else significant(value)
+
+
+def results_table(est: fgc.Estimate) -> pd.DataFrame:
+    """Median and 90% interval of every output, rounded as the text rounds them."""
+    return pd.DataFrame(
+        [
+            {
+                "Quantity": label,
+                "Median": _rounded(k, est.figures[k].central),
+                "5th percentile": _rounded(k, est.figures[k].low),
+                "95th percentile": _rounded(k, est.figures[k].high),
+            }
+            for k, label in QUANTITIES.items()
+            if k in est.figures
+        ]
+    )
+
+
+def assumptions_table(est: fgc.Estimate) -> pd.DataFrame:
+    """Every input of a run: central value, range, its shape and where the value and the range come from."""
+    rows = []
+    for name, item in est.inputs.items():
+        rows.append(
+            {
+                "Input": LABELS[name],
+                "Central": input_value(name, item.central),
+                "Range": "none (fixed)"
+                if item.shape == "fixed"
+                else f"{input_value(name, item.low)} to {input_value(name, item.high)}",
+                "Distribution": SHAPES[item.shape],
+                "Source of the value": sources_text(item.sources),
+                "Source of the range": "" if item.shape == "fixed" else sources_text(item.range_sources),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summary(est: fgc.Estimate) -> dict:
+    """summary.json's ``fgc`` section, rounded so that the words made from it are the page's words: money and
+    days to two significant figures, children to two decimals (so small areas are not 0)."""
+
+    def block(key: str) -> dict:
+        f = est.figures[key]
+        return {"central": _rounded(key, f.central), "low": _rounded(key, f.low), "high": _rounded(key, f.high)}
+
+    return {
+        "pre_proceedings_children_per_year": block("pre_proceedings_children"),
+        "pre_proceedings_source": demand_text(est),
+        "children_avoiding_care_per_year": block("children_avoiding_care"),
+        "days_in_care_avoided_per_year": block("days_in_care_avoided"),
+        "conference_cost_gbp": block("conference_cost"),
+        "net_saving_gbp": {**block("net_saving"), "probability_positive": round(est.probability_positive, 4)},
+        "draws": est.draws,
+        "seed": est.seed,
+        "assumptions": {
+            name: {
+                "value": round(item.central, 4),
+                "low": round(item.low, 4),
+                "high": round(item.high, 4),
+                "distribution": item.shape,
+                "source": ", ".join(item.sources),
+                "range_source": ", ".join(item.range_sources),
+            }
+            for name, item in est.inputs.items()
+        },
+    }
+
+
+# Charts ----------------------------------------------------------------------------------------------------
+
+
+def _money_scale(values: list[float]) -> tuple[float, str]:
+    top = max(abs(v) for v in values) if values else 0
+    return (1e6, "£ million a year") if top >= 1e6 else (1e3, "£ thousand a year")
+
+
+def money_chart(est: fgc.Estimate):
+    """Range chart of conference cost, saving on care and net saving (median and 90% interval)."""
+    keys = ("conference_cost", "gross_saving", "net_saving")
+    rows = ["Cost of conferences", "Saving on care", "Net saving"]
+    scale, unit = _money_scale([est.figures[k].high for k in keys] + [est.figures[k].low for k in keys])
+    fmt = "{:,.1f}" if scale == 1e6 else "{:,.0f}"
+    fig = charts.estimate_range_chart(
+        rows,
+        [significant(est.figures[k].central) / scale for k in keys],
+        [significant(est.figures[k].low) / scale for k in keys],
+        [significant(est.figures[k].high) / scale for k in keys],
+        title=finding(est),
+        x_title=unit,
+        value_format=fmt,
+        reference=0,
+        reference_label="Break even",
+    )
+    alt = (
+        f"Range chart of money a year in {est.area}: each row shows the median of {est.draws:,} simulated draws "
+        f"and a bar for the 90% interval; a dashed line marks break even. "
+        f"Cost of conferences {interval_text(est.conference_cost, 'money')}. "
+        f"Saving on care {interval_text(est.gross_saving, 'money')}. Net saving {interval_text(est.net_saving, 'money')}; "
+        f"the chance that it is above zero is {chance(est.probability_positive)}."
+    )
+    return fig, charts.chart_table(results_table(est), value_format="{:,.10g}"), alt
+
+
+OUTPUT_WORDS = {
+    "net_saving": ("net saving", "Net saving a year (£)"),
+    "children_avoiding_care": ("number of children avoiding care", "Children avoiding care a year"),
+}
+
+
+def _output_value(output: str, value: float) -> str:
+    return money(value, about=False) if output == "net_saving" else children_number(value)
+
+
+def tornado_figure(est: fgc.Estimate, sens: pd.DataFrame, output: str) -> go.Figure:
+    """Bars from the median outwards: the output's median with each input held at its low and at its high."""
+    sens = sens[sens["swing"] > 0]
+    base = float(est.figures[output].central)
+    words, axis = OUTPUT_WORDS[output]
+    names = [charts.chart_text(SHORT[n], 26) for n in sens["input"]]
+    traces = []
+    for index, (end, at) in enumerate((("low", "at_low"), ("high", "at_high"))):
+        texts = [
+            f"{end} {input_value(n, v)}: {_output_value(output, r)}"
+            for n, v, r in zip(sens["input"], sens[end], sens[at])
+        ]
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": [r - base for r in sens[at]],
+                "base": base,
+                "name": f"Input at the {end} end of its range",
+                "marker": {
+                    "color": charts.PALETTE[index],
+                    "pattern": {"shape": charts.BAR_PATTERNS[index], "fgcolor": "#FFFFFF"},
+                },
+                "text": [html.escape(t) for t in texts],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "constraintext": "none",
+                "hovertext": [f"{n}: {html.escape(t)}" for n, t in zip(names, texts)],
+                "hoverinfo": "text",
+            }
+        )
+    if sens.empty:
+        title = f"{est.area}: no input changes the {words}"
+    else:
+        top = sens.iloc[0]
+        low, high = sorted((top["at_low"], top["at_high"]))
+        title = (
+            f"{est.area}: the {SHORT[top['input']].lower()} moves the {words} most, from "
+            f"{_output_value(output, low)} to {_output_value(output, high)}"
+        )
+    ends = list(sens["at_low"]) + list(sens["at_high"]) + [base]
+    span = (max(ends) - min(ends)) or 1
+    annotations = [
+        {
+            "x": base,
+            "xref": "x",
+            "xanchor": "center",
+            "y": 1,
+            "yref": "y domain",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 13},
+            "text": html.escape(f"Median {_output_value(output, base)}"),
+        }
+    ]
+    return charts.figure(
+        traces,
+        title,
+        barmode="overlay",
+        hovermode="closest",
+        xaxis=charts.value_axis(axis, "{:,.0f}", range=[min(ends) - 0.45 * span, max(ends) + 0.45 * span]),
+        yaxis={"autorange": "reversed", "showgrid": False},
+        shapes=[charts.reference_line(base, "x", width=1.5)],
+        annotations=annotations,
+        height=170 + 48 * max(len(names), 1),
+        margin={"l": 230, "r": 40, "t": 120, "b": 70},
+    )
+
+
+def tornado(est: fgc.Estimate):
+    """Which input moves the answer most: net saving and children avoiding care, behind a menu."""
+    views, tables, lines = {}, [], []
+    for output in ("net_saving", "children_avoiding_care"):
+        sens = fgc.sensitivity(est, output)
+        words, axis = OUTPUT_WORDS[output]
+        views[axis] = tornado_figure(est, sens, output)
+        moving = sens[sens["swing"] > 0]
+        tables.append(
+            pd.DataFrame(
+                {
+                    "Answer": axis,
+                    "Input": [LABELS[n] for n in moving["input"]],
+                    "Low end": [input_value(n, v) for n, v in zip(moving["input"], moving["low"])],
+                    "Median with the input at its low end": [_output_value(output, v) for v in moving["at_low"]],
+                    "High end": [input_value(n, v) for n, v in zip(moving["input"], moving["high"])],
+                    "Median with the input at its high end": [_output_value(output, v) for v in moving["at_high"]],
+                }
+            )
+        )
+        order = ", ".join(SHORT[n][0].lower() + SHORT[n][1:] for n in moving["input"].head(3))
+        lines.append(
+            f"{axis}: median {_output_value(output, est.figures[output].central)}; the inputs that move it "
+            f"most are {order}."
+        )
+    fig = dropdown.combine(views, "Answer:")
+    alt = (
+        f"Tornado chart for {est.area} with a menu for the answer shown. For each input a bar runs from the "
+        f"median of the answer with that input at the low end of its range to the median with it at the high end, "
+        f"every other input varying as in the simulation; the longest bar is at the top. "
+        + " ".join(lines)
+        + " Inputs that do not change an answer are left out. The data table gives every bar."
+    )
+    return fig, charts.chart_table(pd.concat(tables, ignore_index=True)), alt
+
+
+def national_chart(nat: fgc.National):
+    """England's own run beside the sum of the LAs' runs, with Foundations' headline marked."""
+    rows = {
+        "England's own run": nat.england.figures["children_avoiding_care"],
+        f"Sum of the {len(nat.areas)} local authorities": nat.sum_of_areas["children_avoiding_care"],
+    }
+    e = nat.england.children_avoiding_care
+    fig = charts.estimate_range_chart(
+        list(rows),
+        [r.central for r in rows.values()],
+        [r.low for r in rows.values()],
+        [r.high for r in rows.values()],
+        title=(
+            f"England: {about_children(e.central)} a year could avoid care (90% interval {children_number(e.low)} "
+            f"to {children_number(e.high)}), below Foundations' headline of more than 2,000"
+        ),
+        x_title="Children avoiding care a year",
+        value_format="{:,.0f}",
+        reference=FOUNDATIONS_CHILDREN,
+        reference_label="Foundations: more than 2,000",
+    )
+    table = pd.DataFrame(
+        [
+            {"Run": k, "Median": round(v.central), "5th percentile": round(v.low), "95th percentile": round(v.high)}
+            for k, v in rows.items()
+        ]
+    )
+    alt = (
+        f"Range chart of children avoiding care a year in England. England's own run: {interval_text(e, 'children')}. "
+        f"The sum of the {len(nat.areas)} local authority runs: "
+        f"{interval_text(nat.sum_of_areas['children_avoiding_care'], 'children')}. A dashed line marks Foundations' "
+        f"headline of more than 2,000 children a year."
+    )
+    return fig, charts.chart_table(table, value_format="{:,.0f}"), alt
+
+
+def la_chart(nat: fgc.National, count: int = 15):
+    """The LAs with the most children avoiding care (median and 90% interval); the table has every LA."""
+    top = nat.areas.sort_values("children_avoiding_care", ascending=False)
+    head = top.head(count)
+    fig = charts.estimate_range_chart(
+        list(head["la_name"]),
+        [round(v, 1) for v in head["children_avoiding_care"]],
+        [round(v, 1) for v in head["children_avoiding_care_low"]],
+        [round(v, 1) for v in head["children_avoiding_care_high"]],
+        title=(
+            f"The largest councils account for the most children: {top['la_name'].iloc[0]} leads with about "
+            f"{children(top['children_avoiding_care'].iloc[0])} a year"
+        ),
+        x_title="Children a year avoiding care (median and 90% interval)",
+        value_format="{:,.0f}",
+    )
+    table = pd.DataFrame(
+        {
+            "Local authority": top["la_name"],
+            "Region": top["region_name"],
+            "Children entering pre-proceedings (median)": top["pre_proceedings_children"].map(significant),
+            "Children avoiding care (median)": top["children_avoiding_care"].round(1),
+            "5th percentile": top["children_avoiding_care_low"].round(1),
+            "95th percentile": top["children_avoiding_care_high"].round(1),
+            "Net saving (£, median)": top["net_saving"].map(significant),
+            "Uses England's rate": top["uses_england_rate"].map({True: "yes", False: "no"}),
+        }
+    )
+    alt = (
+        f"Range chart of the {count} local authorities with the most children estimated to avoid care a year, "
+        f"median and 90% interval. The data table lists every local authority in England, largest first."
+    )
+    return fig, charts.chart_table(table, value_format="{:,.10g}"), alt
+
+
+# Foundations' headline ----------------------------------------------------------------------------------
+
+
+def headline_conditions(est: fgc.Estimate) -> str:
+    """What our model would need for Foundations' 2,000 children a year and £150m within two years (Markdown)."""
+    e = est.children_avoiding_care
+    p2000 = fgc.probability_at_least(est, "children_avoiding_care", FOUNDATIONS_CHILDREN)
+    old = {"share_after_pre_proceedings": 1.0, "already_offered": 0.0}
+    old_children = fgc.median_with(est, "children_avoiding_care", old)
+    old_net_two = 2 * fgc.median_with(est, "net_saving", old)
+    need_children = fgc.needed_for(
+        est,
+        "children_avoiding_care",
+        FOUNDATIONS_CHILDREN,
+        ("effect", "share_after_pre_proceedings", "already_offered"),
+    )
+    need_money = fgc.needed_for(
+        est, "net_saving", FOUNDATIONS_SAVING_TWO_YEARS / 2, ("days_avoided_per_child", "foster_week")
+    )
+    effect = est.inputs["effect"]
+    parts = [
+        f"Our median for England is {children(e.central)} a year (90% interval {children_number(e.low)} to "
+        f"{children_number(e.high)}); {chance(p2000)} of the draws reach 2,000. Our figure is not evidence for or "
+        f"against Foundations' headline, because we do not know how it was made. What we can say is what our "
+        f"model would need to reach it:\n",
+        f"- **Every care application preceded by pre-proceedings, and no family offered an FGC today.** With both, the "
+        f"median becomes {children(old_children)} a year, and the net saving over two years "
+        f"{money(old_net_two)}. Neither condition has a source; the method below gives the ones we have.",
+    ]
+    if need_children.get("effect") is not None:
+        parts.append(
+            f"- **Or a larger effect.** With every other input over its range, the trial's effect would "
+            f"have to be about {need_children['effect']:.0%} rather than {effect.central:.1%}, well outside "
+            f"our 90% interval for it ({effect.low:.1%} to {effect.high:.1%})."
+        )
+    alone = [
+        LABELS[k][0].lower() + LABELS[k][1:]
+        for k in ("share_after_pre_proceedings", "already_offered")
+        if need_children.get(k) is None
+    ]
+    if alone:
+        parts.append(f"- No value of the {' or the '.join(alone)} reaches 2,000 on its own.")
+    days, foster = need_money.get("days_avoided_per_child"), need_money.get("foster_week")
+    money_needs = []
+    if days is not None:
+        money_needs.append(
+            f"each child referred spending about {days:.0f} fewer days in care rather than "
+            f"{est.inputs['days_avoided_per_child'].central:.0f} in the trial's six-month window"
+        )
+    if foster is not None:
+        money_needs.append(f"foster care costing about {money(foster, about=False)} a week")
+    parts.append(
+        f"- **£150 million within two years.** Our median net saving is {money(2 * est.net_saving.central)} over two "
+        f"years of referrals, counting only the days in care avoided in the six months after each referral. "
+        + (
+            f"To reach £150 million with the other inputs over their ranges would need {' or '.join(money_needs)}; "
+            if money_needs
+            else ""
+        )
+        + "savings after that window, which the trial summaries we could read do not report, would be another "
+        "route, but without Foundations' method we cannot say which it used."
+    )
+    return "\n".join(parts)
+
+
+def trial_interval_text(trial: fgc.TrialResults = fgc.TRIAL) -> str:
+    """How the effect's interval and the days' spread are computed (Markdown, numbers from the model)."""
+    effect, days = fgc.NATIONAL_INPUTS["effect"], fgc.NATIONAL_INPUTS["days_avoided_per_child"]
+    return (
+        f"The trial's summaries give no confidence interval, so the interval is ours, from the two arms' "
+        f"proportions ({trial.looked_after_usual:.1%} and {trial.looked_after_fgc:.1%}). Brothers and sisters share "
+        f"a family's outcome, so we treat each family as a cluster: the design effect is 1 + (m − 1) × ICC with "
+        f"m = {trial.children_per_family:.2f} children per family and an intra-family correlation of 1, that is "
+        f"{trial.design_effect:.2f}, which leaves an effective sample of {trial.children / trial.design_effect:,.0f} "
+        f"(the number of families), taken as split evenly between the arms. The standard error of the difference "
+        f"is then {trial.effect_se * 100:.1f} points and the 90% interval {effect.low:.1%} to {effect.high:.1%}. "
+        f"For the days in care the spread is not published either; we use the largest standard deviation a count "
+        f"of days between 0 and {trial.window_days:.0f} with these averages can have, on the same effective sample, "
+        f"which gives a 90% interval of {days.low:.0f} to {days.high:.0f} days per child referred."
+    )
+
+
+def per_child_check(est: fgc.Estimate) -> str:
+    """Our net saving per child newly offered, beside the trial's £960 per child referred (plain text)."""
+    offered = est.results["children_offered"]
+    per_child = est.results["net_saving"][offered > 0] / offered[offered > 0]
+    median = float(pd.Series(per_child).median()) if len(per_child) else math.nan
+    return (
+        f"Per child newly offered a conference, our median net saving is {money(median)}, counting only the "
+        f"six-month window"
+    )
+
+
+def national_text(nat: fgc.National) -> str:
+    """England's own run beside the sum of the LAs (Markdown)."""
+    e, total = nat.england, nat.sum_of_areas
+    borrowed = int(nat.areas["uses_england_rate"].sum())
+    return (
+        f"England's own run gives {interval_text(e.children_avoiding_care, 'children')} avoiding care a year and a net "
+        f"saving of {interval_text(e.net_saving, 'money')} a year. Adding up the {len(nat.areas)} local authorities' "
+        f"runs gives {interval_text(total['children_avoiding_care'], 'children')} and "
+        f"{interval_text(total['net_saving'], 'money')}. The two differ a little because each council's own rates "
+        f"and populations are used, and {borrowed} areas with no published rate borrow England's. The chance that "
+        f"the net saving is above zero is {chance(e.probability_positive)} in both, for the reason given above."
+    )

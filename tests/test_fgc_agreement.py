@@ -1,0 +1,108 @@
+"""One model, one set of figures: York's FGC figures read from the built FGC chapter, the built workshop
+chapter (static stand-in), the live workshop widget and a York report (report.html and summary.json) agree.
+
+The site is ``$EFP_SITE_DIR`` if set, else ``_build/html`` (built first if missing or stale, as in
+``test_site.py``). The York report is built into a temporary folder, or taken from
+``$EFP_REPORTS_DIR/york/<slug>/`` when that is set.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser import ROOT, ensure_built
+
+from analyses.models import fgc
+from analyses.views import fgc as fgc_view
+from analyses.views.wording import chance
+
+KINDS = {
+    "Children avoiding care a year": ("children_avoiding_care_per_year", "children"),
+    "Days in care avoided a year": ("days_in_care_avoided_per_year", "count"),
+    "Cost of conferences a year": ("conference_cost_gbp", "money"),
+    "Net saving a year": ("net_saving_gbp", "money"),
+}
+CHANCE = "Chance that the net saving is above zero"
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    folder = os.environ.get("EFP_SITE_DIR")
+    return Path(folder) if folder else ensure_built(ROOT)
+
+
+@pytest.fixture(scope="module")
+def york_report(tmp_path_factory) -> Path:
+    """The folder of a York report (summary.json and report.html) made with the guide's defaults."""
+    given = os.environ.get("EFP_REPORTS_DIR")
+    if given:
+        (folder,) = sorted(p.parent for p in (Path(given) / "york").glob("*/report.html"))
+        return folder
+    out = tmp_path_factory.mktemp("report")
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out / "york"
+
+
+def page_text(path: Path) -> str:
+    """A page's visible words: no scripts or styles, no tags, entities decoded, spaces collapsed."""
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S | re.I)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", raw)))
+
+
+def first_figure(text: str, label: str) -> str:
+    """The words after the first '<label>:' on a page, up to the interval's closing bracket (or the percentage)."""
+    pattern = r"(\S+%)" if label == CHANCE else r"((?:about |fewer )?[^()]*?\(90% interval [^)]*\))"
+    match = re.search(re.escape(label) + r":\s*" + pattern, text)
+    assert match, f"no '{label}:' on the page"
+    return match.group(1).strip()
+
+
+def expected_from_summary(summary: dict) -> dict[str, str]:
+    """The words the summary.json figures make through the one set of formatters."""
+    figures = summary["fgc"]
+    words = {
+        label: fgc_view.interval_text(fgc.Interval(**{k: figures[key][k] for k in ("central", "low", "high")}), kind)
+        for label, (key, kind) in KINDS.items()
+    }
+    words[CHANCE] = chance(figures["net_saving_gbp"]["probability_positive"])
+    return words
+
+
+@pytest.fixture(scope="module")
+def expected(york_report) -> dict[str, str]:
+    return expected_from_summary(json.loads((york_report / "summary.json").read_text()))
+
+
+def test_the_report_summary_is_the_models_estimate(expected, ds):
+    est = fgc.estimate(ds, ds.area("York"))
+    assert expected == {label: text for label, text in fgc_view.figure_lines(est) if label in expected}
+
+
+@pytest.mark.parametrize("where", ["chapters/fgc.html", "chapters/workshop.html", "report"])
+def test_york_figures_agree_on_every_page(where, site, york_report, expected):
+    path = york_report / "report.html" if where == "report" else site / where
+    text = page_text(path)
+    for label, words in expected.items():
+        assert first_figure(text, label) == words, (where, label)
+
+
+def test_the_live_workshop_widget_shows_the_same_figures(ds, expected):
+    from analyses.workshop.widgets import FgcRollout
+
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", FgcRollout(ds).view.summary_html)))
+    for label, words in expected.items():
+        assert first_figure(text, label) == words, label
