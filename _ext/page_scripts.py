@@ -1,9 +1,17 @@
-"""Drop duplicate script tags from each page.
+"""Drop duplicate script tags from each page, and load the theme's scripts without blocking the first paint.
 
 Sphinx 7.4 can list an inline script twice when an extension adds it after the
 builder starts (sphinx-thebe, sphinx-togglebutton); a repeated ``const`` then
 raises "Identifier has already been declared" in the browser console.
+
+Every script file in the head (Sphinx's doctools, copy buttons, the theme's, toggle buttons,
+tabs) only wires up controls once the page is there, so each loads ``defer``: in order, after the
+page is parsed, without holding up its first paint. ``documentation_options.js`` stays as it
+is: inline scripts on the page assign to the object it defines.
 """
+from sphinx.builders.html._assets import _JavaScript
+
+KEEP_BLOCKING = ("documentation_options.js",)
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -18,6 +26,15 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
             seen.add(key)
             unique.append(script)
     scripts[:] = unique
+    if pagename == "search":  # the search page's own scripts need doctools.js at once
+        return
+    for index, script in enumerate(scripts):
+        name = str(script.filename or "")
+        if (name and not name.startswith(("http:", "https:")) and not name.endswith(KEEP_BLOCKING)
+                and not {"async", "defer"} & set(script.attributes)):
+            # A new object: the builder shares each script between pages.
+            scripts[index] = _JavaScript(script.filename, priority=script.priority,
+                                         **{**script.attributes, "defer": "defer"})
 
 
 def setup(app):

@@ -1,15 +1,19 @@
 """Serve plotly.js from the book itself, and only on pages that draw a chart.
 
-Charts are emitted by ``analyses.views.renderer`` as divs that expect a global
-``Plotly``. On a page whose body holds a plotly div this extension copies into
-``_static``, and loads in order before the charts, the files that
-``analyses.views.web_assets`` names (the per-LA report inlines the same ones):
+Charts are emitted by ``analyses.views.renderer`` as divs with their figure as JSON.
+On a page whose body holds a plotly div this extension copies into ``_static`` the
+files that ``analyses.views.web_assets`` names (the per-LA report inlines the same ones):
 
 - the smallest plotly.js bundle that draws the page: the vendored *basic* bundle
   (scatter, bar and pie; served as ``plotly.min.js``) or, for other trace types,
   plotly.py's full bundle (``plotly-full.min.js``);
-- ``chart_access.js``: keyboard access to the charts' controls, a print layout, and
-  no "Share chart" button (it needs plotly's cloud).
+- ``chart_access.js``: draws the charts at their column's width and keeps them fitted
+  through resizes, gives their controls keyboard access and a print layout, and no
+  "Share chart" button (it needs plotly's cloud).
+
+Only ``chart_access.js`` is in the page, deferred: nothing about charts blocks the first
+paint. It loads the bundle (named in its ``data-plotly`` attribute) when a chart comes near
+the screen.
 
 (Files in an ``html_static_path`` folder would load on every page.) A vendored
 bundle whose version differs from plotly.py's is reported as a build warning.
@@ -64,10 +68,8 @@ def add_plotly_to_chart_pages(app, pagename, templatename, context, doctree) -> 
     outdir = Path(app.builder.outdir)
     _copy(bundle, outdir, name)
     _copy(assets.ACCESS_JS, outdir, assets.ACCESS_JS.name)
-    # Both load without defer, in this order: each chart's inline script calls Plotly.newPlot
-    # at once, with the defaults the access script sets.
-    app.add_js_file(name, priority=500)
-    app.add_js_file(assets.ACCESS_JS.name, priority=501)
+    # Deferred: the text paints first; the script fetches plotly.js when a chart is near.
+    app.add_js_file(assets.ACCESS_JS.name, priority=501, loading_method="defer", **{"data-plotly": name})
 
 
 def check_bundle_version(app, config) -> None:
@@ -83,4 +85,4 @@ def check_bundle_version(app, config) -> None:
 def setup(app):
     app.connect("config-inited", check_bundle_version)
     app.connect("html-page-context", add_plotly_to_chart_pages)
-    return {"version": "1.2", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.3", "parallel_read_safe": True, "parallel_write_safe": True}

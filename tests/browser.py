@@ -151,6 +151,38 @@ def record(page, origin: str) -> Traffic:
     return traffic
 
 
+# Every chart's drawn size, and how wide the page is against the window.
+CHART_SIZES = """() => [...document.querySelectorAll('.plotly-graph-div')].map(gd => {
+  const box = gd.getBoundingClientRect();
+  return {id: gd.id, height: Math.round(box.height), width: Math.round(box.width), right: Math.round(box.right)};
+})"""
+PAGE_WIDTH = """() => ({page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth})"""
+# Elements that stick out past the window's right edge, other than data tables (whose own
+# container may scroll sideways: WCAG 1.4.10 excepts them) and what is hidden or clipped.
+WIDE_ELEMENTS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if (e.closest('table, .efp-table-scroll, .pst-scrollable-table-container, .table-wrapper, svg')) continue;
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let clipped = false;
+    for (let up = e.parentElement; up && up !== document.body; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflowX !== 'visible' && up.getBoundingClientRect().right <= width + 1) { clipped = true; break; }
+    }
+    if (!clipped && getComputedStyle(e).visibility !== 'hidden') out.push(`${e.tagName.toLowerCase()}.${e.className} ends at ${Math.round(box.right)}px`);
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def draw_charts(page) -> None:
+    """Draw every chart now (the book draws a chart when it comes near the screen) and wait for it."""
+    page.evaluate("() => window.efpCharts ? window.efpCharts.drawAll() : null")
+    page.wait_for_timeout(100)
+
+
 @dataclasses.dataclass
 class Load:
     """Bytes a browser fetched over the network for one page visit (cache hits excluded)."""

@@ -90,7 +90,7 @@ def page(built: Path, name: str) -> str:
 def test_chart_page_has_the_plotly_div_with_data(built):
     html = page(built, "chart_page")
     chart_id = re.search(r'<div id="(chart-[0-9a-f]{12})" class="plotly-graph-div"', html).group(1)
-    assert re.search(rf'Plotly\.newPlot\(\s*"{chart_id}",\s*\[\{{', html)
+    assert re.search(rf'<script type="application/json" data-efp-chart="{chart_id}">\{{"data":\[\{{', html)
     assert "Camden" in html
     assert '<p class="chart-alt">' in html and "Data table for this chart" in html
 

@@ -67,7 +67,9 @@ def test_chart_html_is_offline_and_has_no_logo_or_mathjax():
     assert 'class="plotly-graph-div"' in html
     assert "http://" not in html and "https://" not in html
     assert "mathjax" not in html.lower()
-    assert re.search(r'"displaylogo":\s*false', html) and re.search(r'"responsive":\s*true', html)
+    # chart_access.js sizes the chart to its column (plotly's "responsive" collapsed charts on resize)
+    assert re.search(r'"displaylogo":\s*false', html) and re.search(r'"responsive":\s*false', html)
+    assert 'class="efp-chart" style="--efp-h:' in html and 'data-efp-chart="' in html
 
 
 def test_div_id_is_deterministic():
@@ -111,7 +113,7 @@ def test_suppressed_values_are_gaps_never_zero():
     assert 0 not in [y for y in camden.y if y is not None]
     assert "suppressed (c)" in camden.hovertext[1]
     note = fig.layout.annotations[-1].text
-    assert "Camden 2022 (c)" in note and "c = confidential" in note
+    assert "Camden's figure for 2022 is withheld to protect confidentiality" in note
 
     table = charts.chart_table(trend_frame())
     camden_row = table.data[table.data["Area"] == "Camden"].iloc[0]
@@ -225,3 +227,20 @@ def test_validation_check_catches_a_bad_property():
     fig = charts.figure([{"type": "bar", "x": [1], "y": [2], "colour": "red"}], "Title")
     with pytest.raises(ValueError, match="colour"):
         go.Figure(fig.to_dict())
+
+
+def test_gap_note_is_in_plain_words():
+    frame = pd.DataFrame({"area": ["York", "York", "N1"], "time_period": [2019, 2020, 2019], "value": [None] * 3,
+                          "status": ["c", "c", "u"], "role": ["selected", "selected", "neighbour"]})
+    assert charts._suppression_note(frame) == ("Gaps in the lines: York's figures for 2019 and 2020 are withheld to "
+                                               "protect confidentiality; one neighbouring area's figure is marked by "
+                                               "DfE as of low reliability.")
+
+
+def test_long_text_alternative_folds_behind_describe_this_chart():
+    long = "Line chart of York's rate against England. " + " ".join(["In 2019 York had 12.5 per 10,000."] * 8)
+    short, rest = charts.split_alt_text(long)
+    assert short == "Line chart of York's rate against England." and rest.startswith("In 2019")
+    assert charts.split_alt_text("Bar chart of three figures.") == ("Bar chart of three figures.", "")
+    html = charts.chart_extras_html(charts.chart_table(pd.DataFrame({"a": [1.0]})), long)
+    assert '<p class="chart-alt">Line chart of York' in html and "<summary>Describe this chart</summary>" in html

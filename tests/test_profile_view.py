@@ -33,8 +33,8 @@ def test_format_value(value, status, unit, expected):
 
 def test_trend_respects_polarity(ds, york_profile):
     york = ds.area("York")
-    # York looked after rate: 70 (2024) -> 69 (2025), lower is better
-    assert pv.trend_text(ds, york, row_of(york_profile, "cla_31mar_rate")) == "down from 70.0 in 2024 (better)"
+    # York looked after rate: 70 (2024) -> 69 (2025); LAIT gives it no polarity, so no "better"
+    assert pv.trend_text(ds, york, row_of(york_profile, "cla_31mar_rate")) == "down from 70.0 in 2024"
     # re-referrals 23.0% -> 23.2%, lower is better
     assert pv.trend_text(ds, york, row_of(york_profile, "rereferrals_pct")) == "up from 23.0% in 2024 (worse)"
     # referrals rate has no polarity: direction only
@@ -57,8 +57,8 @@ def test_tables_write_every_judgement_out(ds, york_profile):
     rate = values.set_index("Indicator").loc["Children looked after at 31 March per 10,000 children"]
     assert rate["York"] == "69.0 (2025)" and rate["England"] == "67.0" and rate["Neighbours' average"] == "57.4"
     bench = benchmarks.set_index("Indicator").loc["Children looked after at 31 March per 10,000 children"]
-    assert bench["Rank among LAs"] == "79th of 151 (1st = best)"
-    assert bench["Quartile band"] == "C: second worst quarter"
+    assert bench["Rank among LAs"] == "79th of 151 (1st = lowest)"
+    assert bench["Quartile band"] == "Q3: second highest quarter"
     assert bench["95% confidence interval"] == "60.6 to 78.4"
     assert bench["Compared with England"] == "similar to England"
 
@@ -82,8 +82,8 @@ def test_summary_is_compact_and_json_safe(ds):
     assert summary["cla_31mar_rate"]["value"] is None and summary["cla_31mar_rate"]["status"] == "c"
     assert summary["cla_31mar_rate"]["rank"] is None and summary["cla_31mar_rate"]["band"] is None
     starts = summary["cla_starts_rate"]
-    assert (starts["value"], starts["rank"], starts["of"], starts["band"]) == (177.0, 152, 152, "D")
-    assert starts["ci_low"] == pytest.approx(99.05, abs=0.01) and starts["vs_england"] == "worse than England"
+    assert (starts["value"], starts["rank"], starts["of"], starts["band"]) == (177.0, 152, 152, "Q4")
+    assert starts["ci_low"] == pytest.approx(99.05, abs=0.01) and starts["vs_england"] == "higher than England"
 
 
 def test_england_summary_has_no_comparisons_with_itself(ds):
@@ -133,3 +133,13 @@ def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_
     assert summary["profile"]["cla_31mar_rate"]["value"] is None
     assert summary["profile"]["cla_31mar_rate"]["status"] == "c"
     assert summary["domestic_abuse"]["parent"]["rate_per_10000"] is None
+
+
+def test_polarity_follows_lait_and_says_why():
+    from analyses.views.profile import polarity_table
+    table = polarity_table().set_index("Indicator")
+    assert table.loc["Children looked after at 31 March per 10,000 children", "Which direction is better"].startswith("neither")
+    assert table.loc["Re-referrals within 12 months (%)", "Which direction is better"] == "lower is better"
+    assert table.loc["Good level of development at age 5 (%)", "Which direction is better"] == "higher is better"
+    assert "LAIT" in table.loc["Care applications per 10,000 children", "Why"]
+    assert table["Why"].str.len().min() > 20

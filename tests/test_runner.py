@@ -86,7 +86,7 @@ def test_report_html_is_self_contained(york):
     assert "<script src" not in page
     assert page.count(web_assets.BASIC_JS.read_text()[:300]) == 1  # the fixture draws a scatter chart
     assert page.count(web_assets.ACCESS_JS.read_text()[:300]) == 1
-    assert 'id="chart-' in page and "Plotly.newPlot" in page
+    assert 'id="chart-' in page and "data-efp-chart=" in page
     assert "publish_summary" not in page and "dataset.area" not in page  # no input code
     assert report.SUMMARY_MIME not in page
 

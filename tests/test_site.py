@@ -25,8 +25,9 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from browser import (CHART_PAGE_FIRST_VISIT_MAX, CHART_PAGE_HTML_MAX, ROOT, TEXT_PAGE_FIRST_VISIT_MAX, Load,
-                     ensure_built, launch, record, serve, toc_pages, weigh)
+from browser import (CHART_PAGE_FIRST_VISIT_MAX, CHART_PAGE_HTML_MAX, CHART_SIZES, PAGE_WIDTH, ROOT,
+                     TEXT_PAGE_FIRST_VISIT_MAX, WIDE_ELEMENTS, Load, draw_charts, ensure_built, launch, record, serve,
+                     toc_pages, weigh)
 from site_helpers import check_links
 
 PAGES = toc_pages()
@@ -34,6 +35,8 @@ REPORT_LAS = ("York", "Isles of Scilly")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = ("serious", "critical")
 AXE_TABLE_ROWS = 12
+MIN_CHART_HEIGHT = 150  # px: a chart shorter than this has collapsed
+DOUBLED_YEAR = re.compile(r"\b((?:19|20)\d\d)\.\s+\1\.")
 # A4 portrait at 96 px per inch with 10 mm margins: 190 x 277 mm.
 PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 718, 1047
 
@@ -168,6 +171,7 @@ class Visit:
         self.page = context.new_page()
         self.traffic = record(self.page, origin)
         self.page.goto(url, wait_until="load")
+        draw_charts(self.page)
 
 
 TARGETS = [("site", name) for name in PAGES] + [("report", la) for la in REPORT_LAS]
@@ -352,6 +356,76 @@ def test_no_serious_accessibility_violations(any_page):
 def test_prints_without_chrome_or_cut_off_charts(any_page):
     assert print_problems(any_page.page) == []
     assert printed_pages(any_page.page) >= 1
+
+
+def test_no_doubled_years_in_the_text(any_page):
+    text = any_page.page.evaluate("document.body.innerText")
+    assert [m.group(0) for m in DOUBLED_YEAR.finditer(text)] == []
+
+
+# ---------------------------------------------------------------- reflow: widths, resizes, zoom
+
+def _open(chromium, request, kind: str, name: str, width: int):
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    if kind == "site":
+        base_url = request.getfixturevalue("base_url")
+        visit = Visit(context, f"{base_url}{name}.html", base_url.rstrip("/"))
+    else:
+        visit = Visit(context, request.getfixturevalue("reports")[name].as_uri(), "file://")
+    return context, visit.page
+
+
+def chart_size_problems(page, when: str) -> list[str]:
+    """Charts that collapsed (under MIN_CHART_HEIGHT px tall) or are wider than the window."""
+    window = page.evaluate(PAGE_WIDTH)["window"]
+    return [f"{when}: {c['id']} is {c['width']} x {c['height']} px in a {window} px window"
+            for c in page.evaluate(CHART_SIZES)
+            if c["height"] < MIN_CHART_HEIGHT or c["width"] > window or c["right"] > window + 1]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
+def test_charts_keep_their_size_through_resizes(target, chromium, request):
+    """Loaded at 1366 px, then resized to 1024 and 390 px (a window resize, zoom or rotation):
+    every chart is redrawn to the new width and keeps a real height."""
+    context, page = _open(chromium, request, *target, 1366)
+    try:
+        problems = chart_size_problems(page, "1366")
+        for width in (1024, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(400)
+            problems += chart_size_problems(page, f"resized to {width}")
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", (390, 320))
+@pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
+def test_fits_a_phone_screen(target, width, chromium, request):
+    """Loaded on a phone: charts keep a real height and fit the screen, and nothing but a data
+    table is wider than the window (WCAG 2.2 1.4.10 Reflow: 320 CSS px)."""
+    context, page = _open(chromium, request, *target, width)
+    try:
+        assert chart_size_problems(page, f"loaded at {width}") == []
+        size = page.evaluate(PAGE_WIDTH)
+        assert size["page"] <= size["window"], page.evaluate(WIDE_ELEMENTS)
+    finally:
+        context.close()
+
+
+def test_text_zoomed_to_200_percent_stays_in_the_window(chromium, base_url):
+    """WCAG 1.4.4 Resize text: at 200% zoom (a 1366 px window seen as 683 CSS px) the longest text
+    page still reflows into the window."""
+    context = chromium.new_context(viewport={"width": 683, "height": 450}, device_scale_factor=2)
+    try:
+        for name in PAGES:
+            visit = Visit(context, f"{base_url}{name}.html", base_url.rstrip("/"))
+            size = visit.page.evaluate(PAGE_WIDTH)
+            assert size["page"] <= size["window"], (name, visit.page.evaluate(WIDE_ELEMENTS))
+            assert chart_size_problems(visit.page, f"{name} at 200%") == []
+            visit.page.close()
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------- the site as a whole

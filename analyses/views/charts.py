@@ -41,6 +41,7 @@ ROLE_STYLES = {
 ROLE_ORDER = (*ROLE_STYLES, "neighbour")
 BAR_PATTERNS = ("", "/", ".", "x", "-", "|")
 LABEL_LINE_PX = 19  # height of one line of a 15px end label
+TITLE_PAD_PX, TITLE_LINE_PX, TITLE_GAP_PX = 10, 25, 26  # a title's space above, per line (20px text), below
 
 
 def chart_text(value: object, width: int | None = None) -> str:
@@ -70,7 +71,18 @@ def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
     Plotly's property validation is skipped: it cost more than the rest of a report's chart
     building. ``tests/test_charts.py`` validates every kind of chart the package makes instead.
     """
-    title_layout = {"text": chart_text(title, 70), "x": 0, "xanchor": "left", "font": {"size": 20}}
+    text = chart_text(title, 70)
+    # The title hangs from the top edge; the top margin grows (and the chart with it) to hold every
+    # line, so a long title is never cut off at the top or drawn over the plot.
+    title_layout = {"text": text, "x": 0, "xanchor": "left", "font": {"size": 20},
+                    "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": TITLE_PAD_PX}}
+    margin = layout.get("margin")
+    if margin is not None and "t" in margin:
+        needed = TITLE_PAD_PX + (text.count("<br>") + 1) * TITLE_LINE_PX + TITLE_GAP_PX
+        if margin["t"] < needed:
+            layout = {**layout, "margin": {**margin, "t": needed}}
+            if "height" in layout:
+                layout["height"] = int(layout["height"]) + needed - margin["t"]
     return go.Figure(data=list(traces), layout={"template": TEMPLATE, "title": title_layout, **layout}, _validate=False)
 
 
@@ -159,18 +171,42 @@ def _trend_trace(area: str, rows: pd.DataFrame, role: str, value_format: str) ->
     }
 
 
+# Why a value is not drawn, in words (singular, plural), after "York's figure for 2019 ...".
+GAP_REASONS = {
+    "c": ("is withheld to protect confidentiality", "are withheld to protect confidentiality"),
+    "x": ("is not available", "are not available"),
+    "z": ("does not apply", "do not apply"),
+    "k": ("is a low figure that rounds to zero", "are low figures that round to zero"),
+    "low": ("rounds to zero but is not zero", "round to zero but are not zero"),
+    "u": ("is marked by DfE as of low reliability", "are marked by DfE as of low reliability"),
+}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
 def _suppression_note(frame: pd.DataFrame) -> str:
-    """Escaped note listing suppressed values: each on a labelled line, neighbours as a count."""
+    """A plain-words note on the gaps in the lines: whose figure for which year, and why it is not drawn.
+
+    e.g. "Gaps in the lines: York's figure for 2019 is withheld to protect confidentiality; one
+    neighbouring area's figure is marked by DfE as of low reliability."
+    """
     suppressed = frame[frame["status"].isin(SYMBOLS)]
     if suppressed.empty:
         return ""
-    named = suppressed[suppressed["role"] != "neighbour"]
-    items = [f"{chart_text(a)} {y} ({s})" for a, y, s in zip(named["area"], named["time_period"], named["status"])]
-    neighbours = len(suppressed) - len(named)
-    if neighbours:
-        items.append(f"{neighbours} neighbour value{'s' if neighbours > 1 else ''}")
-    meanings = "; ".join(f"{s} = {SYMBOLS[s]}" for s in sorted(set(suppressed["status"])))
-    return "Gaps are suppressed values: " + "; ".join(items) + f". {meanings}."
+    parts = []
+    for status, rows in suppressed.groupby("status", sort=True):
+        one, many = GAP_REASONS.get(status, (f"is marked {SYMBOLS[status]}", f"are marked {SYMBOLS[status]}"))
+        named = rows[rows["role"] != "neighbour"]
+        for area, years in named.groupby("area", sort=True):
+            listed = [str(int(y)) for y in sorted(years["time_period"])]
+            when = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+            parts.append(f"{chart_text(area)}'s figure{'s' if len(listed) > 1 else ''} for {when} "
+                         f"{one if len(listed) == 1 else many}")
+        count = len(rows) - len(named)
+        if count:
+            number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else f"{count:,}"
+            parts.append(f"{number} neighbouring area's figure {one}" if count == 1
+                         else f"{number} figures of neighbouring areas {many}")
+    return "Gaps in the lines: " + "; ".join(parts) + "."
 
 
 def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, plot_px: int) -> list[dict]:
@@ -244,6 +280,26 @@ def _finite(values: Sequence[float]) -> list[float | None]:
     return [float(v) if v is not None and pd.notna(v) and math.isfinite(v) else None for v in values]
 
 
+ROLE_PATTERNS = {"selected": "", "neighbour average": "/", "region": ".", "England": "x"}
+
+
+def series_looks(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Colour and bar pattern of each series, so England, the area and its neighbours look the same
+    on every page: with a series named "England", that one is England (dark grey), a name with
+    "neighbour" the neighbours' average, the first other series the area and the next its region.
+    Other series take the palette in order."""
+    if "England" not in names:
+        return [(PALETTE[i % len(PALETTE)], BAR_PATTERNS[i % len(BAR_PATTERNS)]) for i in range(len(names))]
+    others = iter(("selected", "region"))
+    looks = []
+    for index, name in enumerate(names):
+        role = ("England" if name == "England" else "neighbour average" if "neighbour" in name.lower()
+                else next(others, None))
+        looks.append((ROLE_STYLES[role]["color"], ROLE_PATTERNS[role]) if role
+                     else (PALETTE[(index + 3) % len(PALETTE)], BAR_PATTERNS[index % len(BAR_PATTERNS)]))
+    return looks
+
+
 def comparison_bar(
     categories: Sequence[str],
     series: dict[str, Sequence[float]],
@@ -253,10 +309,12 @@ def comparison_bar(
 ) -> go.Figure:
     """Grouped bars, e.g. trial arms per outcome, each bar labelled with series and value.
 
-    Series differ in colour and fill pattern; missing values leave no bar.
+    Series differ in colour and fill pattern; missing values leave no bar. When a series is
+    England, the series keep the colours of the trend charts' roles (``series_looks``).
     """
     traces, tops = [], [0.0]
-    for index, (name, raw) in enumerate(series.items()):
+    looks = series_looks(list(series))
+    for (name, raw), (colour, pattern) in zip(series.items(), looks):
         values = _finite(raw)
         tops += [v for v in values if v is not None]
         traces.append({
@@ -264,10 +322,7 @@ def comparison_bar(
             "x": [chart_text(c, 16) for c in categories],
             "y": values,
             "name": chart_text(name),
-            "marker": {
-                "color": PALETTE[index % len(PALETTE)],
-                "pattern": {"shape": BAR_PATTERNS[index % len(BAR_PATTERNS)], "fgcolor": "#FFFFFF"},
-            },
+            "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}},
             "text": ["" if v is None else f"{chart_text(name, 14)}<br>{value_format.format(v)}" for v in values],
             "textposition": "outside",
             "cliponaxis": False,
@@ -372,6 +427,21 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+SHORT_ALT_WORDS = 30  # a text alternative longer than this is split: first sentence shown, the rest folded
+
+
+def split_alt_text(alt_text: str) -> tuple[str, str]:
+    """A chart's short text alternative (its first sentence), shown under it, and the rest (the
+    figures, read on demand from "Describe this chart"); the rest is "" for a short one."""
+    text = " ".join(alt_text.split())
+    if len(text.split()) <= SHORT_ALT_WORDS:
+        return text, ""
+    match = re.search(r"(?<=[a-z0-9)%])\.\s+(?=[A-Z])", text)
+    if not match or len(text[:match.start()].split()) < 4:
+        return text, ""
+    return text[:match.start() + 1], text[match.end():]
+
+
 def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv") -> str:
     """HTML shown under a chart: visible text alternative, data table and CSV download."""
     if not alt_text.strip():
@@ -380,9 +450,12 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
     csv = data.to_csv(index=False)
     symbols = sorted({v for v in table.data.to_numpy().ravel() if isinstance(v, str)} & set(SYMBOLS))
     notes = "; ".join(f"{s} = {SYMBOLS[s]}" for s in symbols)
+    short, rest = split_alt_text(alt_text)
     return "\n".join([
         '<div class="chart-extras">',
-        f'<p class="chart-alt">{html.escape(alt_text)}</p>',
+        f'<p class="chart-alt">{html.escape(short)}</p>',
+        (f'<details class="chart-description"><summary>Describe this chart</summary>'
+         f'<p>{html.escape(rest)}</p></details>') if rest else "",
         '<details class="chart-data"><summary>Data table for this chart</summary>',
         _compact_table(table),
         f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
@@ -406,7 +479,8 @@ def _compact_table(table: Styler) -> str:
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.data.columns)
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
                    for row in table.data.itertuples(index=False, name=None))
-    return f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return (f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'
+            f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>')
 
 
 def _csv_name(fig: go.Figure) -> str:
@@ -427,4 +501,6 @@ def show_table(frame: pd.DataFrame, caption: str) -> None:
     """Display a plain (non-chart) table with a caption; every cell is HTML-escaped."""
     styler = (Styler(frame, uuid=_digest(frame.to_csv() + caption), cell_ids=False, table_attributes='class="table"')
               .hide(axis="index").set_caption(html.escape(caption)))
-    display(HTML(styler.format(lambda v: html.escape(str(v))).to_html()))
+    table = styler.format(lambda v: html.escape(str(v))).to_html()
+    display(HTML(f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+                 f"{table}</div>"))

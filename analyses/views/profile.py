@@ -31,6 +31,21 @@ BAND_WORDS = {"A": "A: best quarter of LAs", "B": "B: second best quarter", "C":
               "Q3": "Q3: second highest quarter", "Q4": "Q4: highest quarter of LAs"}
 
 
+DIRECTION_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
+                   "neither": "neither: higher or lower, no better or worse"}
+
+
+def polarity_table() -> pd.DataFrame:
+    """Each indicator's direction (polarity) and why: LAIT's data dictionary, or the reason where LAIT has none.
+
+    Only an indicator with a direction gets "better"/"worse", a rank with 1st = best and an A-D band.
+    """
+    from analyses.data.indicators import INDICATORS, POLARITY_BASIS
+    return pd.DataFrame({"Indicator": [ind.title for ind in INDICATORS],
+                         "Which direction is better": [DIRECTION_WORDS[ind.polarity] for ind in INDICATORS],
+                         "Why": [POLARITY_BASIS[ind.indicator] for ind in INDICATORS]})
+
+
 def format_value(value: float, status: str, unit: str) -> str:
     """A value in its unit's format, or what its suppression symbol means."""
     if status in SYMBOLS:

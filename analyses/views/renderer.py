@@ -1,9 +1,21 @@
 """A plotly renderer for the book: offline HTML plus the native plotly JSON.
 
 plotly >= 6 emits only ``application/vnd.plotly.v1+json``, which myst-nb cannot
-render. The ``evidence`` renderer adds a ``text/html`` div that expects
-``Plotly`` to be loaded by the page (see ``_ext/plotly_assets.py``): no CDN, no
-MathJax, and a div id derived from the figure so reruns give identical output.
+render. The ``evidence`` renderer adds a ``text/html`` output that needs no script
+of its own to run while the page loads:
+
+- a wrapper whose height is reserved from the figure's layout (``--efp-h``; CSS in
+  ``_static/custom.css`` and ``_ext/assets/report.css``), so text does not move when the
+  chart is drawn;
+- the chart's div (``plotly-graph-div``, with an id derived from the figure so reruns
+  give identical output);
+- the figure as JSON in a ``<script type="application/json" data-efp-chart>``.
+
+``_ext/assets/chart_access.js`` draws each chart from its JSON once plotly.js has arrived
+(loaded deferred, when a chart comes near the screen), at the width of its column, and
+redraws it whenever that width changes (resize, zoom, rotation), with a narrow layout
+below 480 px. Plotly's own ``responsive`` mode is off in the page: with a height from
+CSS it collapsed every chart to a 30 px strip after a resize. No CDN, no MathJax.
 """
 import hashlib
 import json
@@ -12,12 +24,32 @@ import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 
 RENDERER_NAME = "evidence"
+# For JupyterLab's native plotly output; the book's pages size charts in chart_access.js.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+PAGE_CONFIG = {"displaylogo": False, "responsive": False}
+TOOLBAR_PX = 30  # the strip above each chart that holds plotly's toolbar (chart_access.js)
+DEFAULT_HEIGHT = 450  # plotly's default when a layout gives none
 
 
 def figure_div_id(fig_json: str) -> str:
     """Return a stable HTML id for a figure: a short hash of its JSON text."""
     return "chart-" + hashlib.sha256(fig_json.encode("utf-8")).hexdigest()[:12]
+
+
+def script_json(value: dict) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<`` can close it or open a comment."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+
+
+def chart_html(fig_dict: dict, div_id: str) -> str:
+    """The page's HTML for one figure: reserved space, the chart div and the figure's JSON."""
+    layout = fig_dict.get("layout", {})
+    height = int(layout.get("height") or DEFAULT_HEIGHT)
+    spec = {"data": fig_dict.get("data", []), "layout": layout, "config": PAGE_CONFIG}
+    return (f'<div class="efp-chart" style="--efp-h:{height + TOOLBAR_PX}px">'
+            f'<div id="{div_id}" class="plotly-graph-div"></div>'
+            f'<script type="application/json" data-efp-chart="{div_id}">{script_json(spec)}</script>'
+            "</div>")
 
 
 class BookRenderer(MimetypeRenderer):
@@ -26,16 +58,8 @@ class BookRenderer(MimetypeRenderer):
     def to_mimebundle(self, fig_dict: dict) -> dict:
         """Return ``text/html`` and ``application/vnd.plotly.v1+json`` for a figure (``fig_dict`` is not changed)."""
         text = pio.to_json(fig_dict, validate=False, pretty=False)
-        html = pio.to_html(
-            fig_dict,
-            config=PLOTLY_CONFIG,
-            include_plotlyjs=False,
-            include_mathjax=False,
-            full_html=False,
-            validate=False,
-            div_id=figure_div_id(text),
-        )
         native = json.loads(text)
+        html = chart_html(native, figure_div_id(text))
         native["config"] = dict(PLOTLY_CONFIG)
         return {"text/html": html, "application/vnd.plotly.v1+json": native}
 

@@ -21,16 +21,21 @@ FULL_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 ACCESS_JS = ASSETS / "chart_access.js"
 REPORT_CSS = ASSETS / "report.css"
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
-NEW_PLOT = re.compile(r"Plotly\.newPlot\(\s*\"[^\"]*\",\s*")
+NEW_PLOT = re.compile(r"Plotly\.newPlot\(\s*\"[^\"]*\",\s*")  # plotly.py's own HTML
+CHART_SPEC = re.compile(r"<script type=\"application/json\" data-efp-chart=\"[^\"]*\">")  # analyses.views.renderer
 
 
 def trace_types(html: str) -> set[str]:
-    """Trace types drawn by the ``Plotly.newPlot`` calls in a page (scatter when unset)."""
+    """Trace types drawn by the charts in a page (scatter when unset): the renderer's figure JSON
+    and any ``Plotly.newPlot`` calls."""
     decoder = json.JSONDecoder()
     types = set()
     for match in NEW_PLOT.finditer(html):
         traces, _ = decoder.raw_decode(html, match.end())
         types.update(trace.get("type", "scatter") for trace in traces)
+    for match in CHART_SPEC.finditer(html):
+        spec, _ = decoder.raw_decode(html, match.end())
+        types.update(trace.get("type", "scatter") for trace in spec.get("data", []))
     return types
 
 

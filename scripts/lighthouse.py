@@ -1,0 +1,123 @@
+"""Lighthouse's mobile scores for every page of the built site, served gzipped (a benchmark, not a test).
+
+    .venv/bin/python scripts/lighthouse.py [_build/html] [--pages chapters/york,chapters/intro]
+
+Serves the site on 127.0.0.1 with gzip, as a static host would, and runs Lighthouse
+(``LIGHTHOUSE_VERSION`` from npm, through ``npx``; the first run downloads it) with its default
+mobile preset (simulated slow 4G and a 4x slower CPU) against Debian's chromium
+(``CHROME_PATH``, default ``/usr/bin/chromium``). Prints a Markdown table: performance and
+accessibility scores, first and largest contentful paint, total blocking time, layout shift.
+Scores vary by a few points from run to run on a shared machine.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser import CHROMIUM_ARGS, ROOT, toc_pages  # noqa: E402 - tests/ holds the browser tooling
+
+LIGHTHOUSE_VERSION = "12.8.2"
+COMPRESSIBLE = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map")
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped when the browser accepts it (text types only), cacheable for 10 minutes."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix not in COMPRESSIBLE or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, format, *args):  # noqa: A002 - signature set by the base class
+        pass
+
+
+class _Body:
+    """A bytes body that ``copyfile`` can read."""
+
+    def __init__(self, data: bytes):
+        self._data, self._done = data, False
+
+    def read(self, size: int = -1) -> bytes:
+        if self._done:
+            return b""
+        self._done = True
+        return self._data
+
+    def close(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_gzipped(folder: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def lighthouse(url: str, out: Path) -> dict:
+    """One Lighthouse run (mobile preset) of ``url``; its JSON report."""
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    command = ["npx", "--yes", f"lighthouse@{LIGHTHOUSE_VERSION}", url, "--output=json", f"--output-path={out}",
+               "--only-categories=performance,accessibility", f"--chrome-flags={flags}", "--quiet"]
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    subprocess.run(command, check=True, env=env, timeout=300, capture_output=True)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def row(name: str, report: dict) -> str:
+    audits, categories = report["audits"], report["categories"]
+
+    def seconds(audit: str) -> str:
+        return f"{audits[audit]['numericValue'] / 1000:.1f} s"
+
+    return (f"| {name} | {round(categories['performance']['score'] * 100)} | "
+            f"{round(categories['accessibility']['score'] * 100)} | {seconds('first-contentful-paint')} | "
+            f"{seconds('largest-contentful-paint')} | {audits['total-blocking-time']['numericValue']:.0f} ms | "
+            f"{audits['cumulative-layout-shift']['numericValue']:.3f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
+    parser.add_argument("--pages", help="comma-separated page names (default: the table of contents)")
+    args = parser.parse_args()
+    pages = args.pages.split(",") if args.pages else toc_pages()
+    print(f"Lighthouse {LIGHTHOUSE_VERSION}, mobile preset, served gzipped\n")
+    print("| page | performance | accessibility | FCP | LCP | TBT | CLS |\n|---|---:|---:|---:|---:|---:|---:|")
+    with serve_gzipped(Path(args.site)) as base, tempfile.TemporaryDirectory() as tmp:
+        for name in pages:
+            report = lighthouse(f"{base}{name}.html", Path(tmp) / "report.json")
+            print(row(name, report), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
