@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -87,10 +88,12 @@ def reorganisation_note(area: Area, frame: pd.DataFrame | None = None) -> str:
 # days and other estimated counts to two significant figures ("about £78,000").
 
 def significant(value: float, digits: int = 2) -> float:
-    """``value`` rounded to ``digits`` significant figures: 78193 -> 78000.0; 0.0 stays 0.0."""
+    """``value`` rounded to ``digits`` significant figures, halves up: 78193 -> 78000.0, 12.5 -> 13.0
+    (Python's round() gives 12: "about 12" beside figures worked on 12.5); 0.0 stays 0.0."""
     if value == 0 or not math.isfinite(value):
         return value
-    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+    step = Decimal(1).scaleb(math.floor(math.log10(abs(value))) - digits + 1)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))  # halves away from zero: 12.5 -> 13
 
 
 def _pounds(value: float) -> str:
