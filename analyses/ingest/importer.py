@@ -39,7 +39,7 @@ from analyses.data.schema import (
     UnrecognisedFileError,
 )
 from analyses.ingest import privacy
-from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic
+from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic, reference_table
 from analyses.ingest.rawfiles import read_table
 
 LAIT = "DfE Local Authority Interactive Tool (LAIT)"
@@ -98,6 +98,8 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
     if records:
         raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
                             f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}")
+    if kind := reference_table(frame):
+        raise UnrecognisedFileError(f"{path}: {kind}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
             raise UnrecognisedFileError(
