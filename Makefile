@@ -21,4 +21,8 @@ data:
 	  $(REF)/dfe-eyfsp/1_eyfsp_headline_measures_2022.csv \
 	  $(REF)/dfe-lait/bds_long_0.parquet
 
-.PHONY: data
+# Simplify ONS's LA boundaries for the "Your area" map into data/maps/ (see analyses/report/areas_map.py).
+map:
+	$(PY) -m analyses.report.areas_map $(REF)/ons-boundaries/Counties_and_Unitary_Authorities_December_2023_Boundaries_UK_BSC_4952317392296043005.geo.json
+
+.PHONY: data map

@@ -4,9 +4,13 @@
 by author, year and title (the full list in Data and methods). The per-area report prints
 its sources with the same style, so a source reads the same everywhere.
 """
+import sys
+from pathlib import Path
+
 from pybtex.plugin import register_plugin
 
-from analyses.views.citations import GuideSortedStyle, GuideStyle
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the book root, where ``analyses`` lives
+from analyses.views.citations import GuideSortedStyle, GuideStyle  # noqa: E402
 
 
 def setup(app):

@@ -10,7 +10,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-INPUTS = ("analyses/**/*.py", "data/*")
+INPUTS = ("analyses/**/*.py", "data/*", "data/maps/*")
 STAMP = ".inputs-fingerprint"
 
 

@@ -60,7 +60,7 @@ def add_plotly_to_chart_pages(app, pagename, templatename, context, doctree) -> 
         return
     assets = _web_assets(app)
     bundle = assets.plotly_bundle(body)
-    name = "plotly.min.js" if bundle == assets.BASIC_JS else "plotly-full.min.js"
+    name = assets.site_name(bundle)
     outdir = Path(app.builder.outdir)
     _copy(bundle, outdir, name)
     _copy(assets.ACCESS_JS, outdir, assets.ACCESS_JS.name)

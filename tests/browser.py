@@ -32,7 +32,7 @@ CHART_PAGE_HTML_MAX = 400_000
 CHART_PAGE_FIRST_VISIT_MAX = 6_000_000
 TEXT_PAGE_FIRST_VISIT_MAX = 2_500_000
 # What the site is built from: a newer file than the last build means a rebuild.
-SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_ext", "_static", "analyses", "data"]
+SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "areas", "_ext", "_static", "analyses", "data"]
 BUILD_STAMP = ".efp-site-built"
 
 
@@ -60,16 +60,23 @@ def _newest_source_mtime(root: Path) -> float:
 
 
 def ensure_built(root: Path = ROOT) -> Path:
-    """``_build/html`` under ``root``, built first (warnings as errors) if missing or older than its sources."""
+    """``_build/html`` under ``root`` with its area pages, built first (warnings as errors) if missing or
+    older than its sources."""
     html = root / "_build" / "html"
     stamp = root / "_build" / BUILD_STAMP
     if stamp.exists() and (html / "index.html").exists() and stamp.stat().st_mtime >= _newest_source_mtime(root):
         return html
     jb = Path(sys.executable).with_name("jb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([str(jb), "build", "-W", "--keep-going", str(root)],
-                            capture_output=True, text=True, timeout=3600)
+                            capture_output=True, text=True, timeout=3600, env=env)
     if result.returncode != 0:
         raise RuntimeError("jb build failed:\n" + (result.stdout + result.stderr)[-6000:])
+    # The area pages, as scripts/build.sh makes them (unchanged areas are skipped).
+    result = subprocess.run([sys.executable, "-m", "analyses.report.areas", "--site", str(html)], cwd=root,
+                            capture_output=True, text=True, timeout=3600)
+    if result.returncode != 0:
+        raise RuntimeError("area pages failed:\n" + (result.stdout + result.stderr)[-6000:])
     stamp.touch()
     return html
 

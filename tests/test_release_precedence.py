@@ -192,6 +192,11 @@ def test_sgo_exits_2024_25_come_from_lait_where_dfes_file_stops(ds):
     rows = ds.indicators[(ds.indicators.indicator == "sgo_exits_count") & (ds.indicators.old_la_code == "816")]
     by_year = rows.set_index("time_period")
     assert by_year.loc[2025, "source"] == "bds_long_0.parquet" and by_year.loc[2025, "value"] == 12
-    # DfE's own file wins the years it holds (LAIT repeats each year's figure from that year's release).
-    assert by_year.loc[2024, "source"] == "la_children_who_ceased_during_the_year.csv"
-    assert by_year.loc[2022, "status"] == "c"  # DfE's c, not LAIT's '-'
+    # LAIT holds each year as last revised (the 2025 release), so it wins over DfE's 2024 file...
+    england = ds.indicators[(ds.indicators.indicator == "sgo_exits_count")
+                            & (ds.indicators.geographic_level == "National")].set_index("time_period")
+    assert england.loc[2024, "value"] == 3890 and england.loc[2024, "source"] == "bds_long_0.parquet"  # DfE's 2024 file: 3,860
+    # ...but LAIT marks every missing figure '-' (x): DfE's own c and z stay.
+    assert by_year.loc[2022, "status"] == "c" and by_year.loc[2022, "source"] == "la_children_who_ceased_during_the_year.csv"
+    cumberland = ds.indicators[(ds.indicators.indicator == "sgo_exits_count") & (ds.indicators.old_la_code == "942")]
+    assert set(cumberland[cumberland.time_period.between(2020, 2023)]["status"]) == {"z"}  # created in April 2023

@@ -55,18 +55,22 @@ def test_york_by_gss_code_writes_one_folder(york):
     code, out = york
     assert code == 0
     assert [p.name for p in out.iterdir()] == ["york"]  # no temporary folders left
-    assert sorted(p.name for p in (out / "york").iterdir()) == ["report.html", f"{CHAPTER}.ipynb", "summary.json"]
+    assert sorted(p.name for p in (out / "york").iterdir()) == ["report.html", f"{CHAPTER}.ipynb", "summary.csv",
+                                                                "summary.json"]
 
 
 def test_summary_json(york):
     summary = json.loads((york[1] / "york" / "summary.json").read_text())
-    assert list(summary) == ["la", "fixture", "chapters", "generated_from", "settings", "fingerprint"]
+    assert list(summary) == ["la", "fixture", "chapters", "generated_at", "generated_from", "settings", "fingerprint"]
     assert summary["la"] == {"name": "York", "slug": "york", "level": "Local authority", "new_la_code": "E06000014",
                              "old_la_code": "816", "region_code": "E12000003",
                              "region_name": "Yorkshire and The Humber"}
     assert summary["chapters"] == [CHAPTER]
-    assert summary["generated_from"] == {"data_dir": str(DATA_DIR),
-                                         "indicators_sha256": runner._sha256(DATA_DIR / "indicators.csv")}
+    given = summary["generated_from"]
+    assert {key: given[key] for key in ("data_dir", "indicators_sha256")} == {
+        "data_dir": str(DATA_DIR), "indicators_sha256": runner._sha256(DATA_DIR / "indicators.csv")}
+    assert {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"} in given["sources"]
+    assert "own_data" not in given
     assert summary["fingerprint"] == runner.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
     assert summary["fixture"]["area_code"] == "E06000014"
     assert isinstance(summary["fixture"]["cla_rate"]["value"], float)

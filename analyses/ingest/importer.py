@@ -329,8 +329,6 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
         rows, layout = tidy_rows(path, frame, region_codes)
         rows = parse_values(path, rows)
         rows = parse_periods(path, rows)
-        if layout == LAIT:  # LAIT repeats each year's figure from that year's release
-            rows["release"] = rows["time_period"]
         rows = normalise_geography(path, rows, las, report)
         check_duplicates(path, rows)
         # LAIT is DfE's own published compilation: its small counts (e.g. SGO exits) are as published.
@@ -410,9 +408,13 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
 
 def _rank(rows: pd.DataFrame) -> pd.Series:
     """Precedence of rows for the same cell: a council's own rows first, then the newer release, then
-    DfE's own file over LAIT's copy of the same release (LAIT, the one Parquet input, is a compilation)."""
+    DfE's own file over LAIT's copy of the same release (LAIT, the one Parquet input, is a compilation).
+
+    LAIT holds each year as last revised, so it counts as the release of its latest year; but it marks
+    every missing figure "x" (no c, no z), so a missing figure of LAIT's only fills a cell no file has."""
     compiled = rows["source"].str.endswith(".parquet")
-    return (disclosure.is_council(rows).astype(int) * 100_000 + rows["release"].astype(int) * 10
+    vague = compiled & (rows["status"] == "x")
+    return (disclosure.is_council(rows).astype(int) * 100_000 + rows["release"].astype(int).where(~vague, 0) * 10
             + (~compiled).astype(int))
 
 
@@ -456,8 +458,9 @@ def _merge_over(base: pd.DataFrame, imported: pd.DataFrame, prefer_imported: boo
         suffixes=("", "_base"))
     in_base = merged["_in_base"].eq(True).to_numpy()
     rank_new = _rank(merged).to_numpy()
-    base_rows = merged[["release_base", "source_base"]].rename(columns={"release_base": "release", "source_base": "source"})
-    rank_old = _rank(base_rows.fillna({"release": 0, "source": ""})).to_numpy()
+    base_rows = merged[["release_base", "source_base", "status_base"]].rename(
+        columns={"release_base": "release", "source_base": "source", "status_base": "status"})
+    rank_old = _rank(base_rows.fillna({"release": 0, "source": "", "status": ""})).to_numpy()
     wins = ~in_base | (rank_new >= rank_old) | prefer_imported
     keep_new = imported.reset_index(drop=True)[wins]
     lost = imported.reset_index(drop=True)[~wins]

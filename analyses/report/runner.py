@@ -20,10 +20,13 @@ York's own story in the York chapter); cells tagged ``remove-output`` lose their
 Output: ``<out>/<slug>/``
 -------------------------
 - ``<stem>.ipynb``: each executed chapter, outputs kept;
-- ``report.html``: all chapters in order on one page titled
+- ``report.html``: a front page (``analyses.report.front``: area, date, data, headline
+  findings, contents), then all chapters in order on one page titled
   "Evidence for Prevention: <name>", a plotly.js bundle (basic where it suffices), the chart
   access script and report CSS inlined once, and nothing
   loaded from another host;
+- ``summary.csv``: the headline figures of ``summary.json`` as flat rows
+  (key, value, status, year, comparison) for Excel;
 - ``summary.json``::
 
     {"la": {"name", "slug", "level", "new_la_code", "old_la_code",
@@ -31,7 +34,10 @@ Output: ``<out>/<slug>/``
      "<section>": {...},                             # whatever chapters publish
      "chapters": ["fgc", ...],
      "settings": {"coverage": 0.5},                 # chapter settings given with --set
-     "generated_from": {"data_dir": "/abs/data", "indicators_sha256": "..."},
+     "generated_at": "2026-11-28",
+     "generated_from": {"data_dir": "/abs/data", "indicators_sha256": "...",
+                        "sources": [{"source", "latest", "licence"}, ...],
+                        "own_data": {"folder", "imported", "files"}},  # only with --data
      "fingerprint": "..."}                           # see fingerprint()
 
 The folder is built in a hidden temporary folder next to it and renamed into
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import hashlib
 import json
 import os
@@ -72,6 +79,7 @@ from traitlets.config import Config
 from analyses.data import dataset as data
 from analyses.data.geography import ENGLAND, Area, UnknownAreaError
 from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
+from analyses.report import area_pages, front
 from analyses.report import page as report_page
 from analyses.report.summary import collect_summaries
 
@@ -122,7 +130,8 @@ def run_one(la: str, data_dir: str | Path | None = None, out_dir: str | Path = R
 
 
 def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
-            timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
+            timeout: int = 180, settings: dict | None = None, verbose: bool = False, standalone: bool = True,
+            site_dir: str | Path | None = None) -> int:
     """Write every current LA's report, then England's, with ``jobs`` worker processes.
 
     Each worker builds report after report in one kernel (its namespace reset between areas),
@@ -130,7 +139,8 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     the current fingerprint are skipped, so a rerun redoes only what failed or changed. A report
     that fails is listed and the run goes on, in a fresh kernel; a cell past ``timeout`` fails
     its report, and a worker that stops answering is killed at an outer limit and replaced.
-    Returns 1 if any report failed.
+    Returns 1 if any report failed. ``standalone=False`` writes no report.html; with ``site_dir``
+    each report's pages for the site are written there too (``analyses.report.areas``).
     """
     areas = [*data.load(data_dir).areas(), ENGLAND]
     chapters = chapter_paths()
@@ -143,7 +153,8 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
         queue.put(area)
     config = {"chapters": [str(path) for path in chapters], "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
               "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {},
-              "verbose": verbose}
+              "verbose": verbose, "standalone": standalone,
+              "site_dir": str(Path(site_dir).resolve()) if site_dir else None}
     failures: list[str] = []
     try:
         created = _make_folder(Path(out_dir))
@@ -263,8 +274,12 @@ def _quiet(verbose: bool):
 
 
 def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path, timeout: int,
-           settings: dict, km: AsyncKernelManager | None = None) -> Path:
-    """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError."""
+           settings: dict, km: AsyncKernelManager | None = None, standalone: bool = True,
+           site_dir: str | None = None) -> Path:
+    """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError.
+
+    ``standalone=False`` leaves out report.html; ``site_dir`` also writes the area's site pages there.
+    """
     out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
     target = out_dir / area.slug
     if target.is_symlink() or (target.exists() and not target.is_dir()):
@@ -278,15 +293,18 @@ def _build(area: Area, chapters: list[Path], data_dir: str | Path | None, out_di
     try:
         with _package_importable():
             notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings, km)
-        title = TITLE.format(name=area.name)
-        try:
-            page = report_page.render(title, list(notebooks.values()))
-        except report_page.ExternalAssetError as exc:
-            raise ReportError(str(exc)) from None
-        (work / "report.html").write_text(page, encoding="utf-8")
         summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings)
+        if standalone:
+            try:
+                page = report_page.render(TITLE.format(name=area.name), notebooks, summary)
+            except report_page.ExternalAssetError as exc:
+                raise ReportError(str(exc)) from None
+            (work / "report.html").write_text(page, encoding="utf-8")
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        (work / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
         _replace_dir(work, target)
+        if site_dir:
+            area_pages.write_area_pages(summary, notebooks, Path(site_dir))  # the site's pages, same notebooks
     except OSError as exc:  # a full disk, permissions changed mid-run
         raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     finally:
@@ -438,7 +456,9 @@ def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
         "la": {key: value or None for key, value in la.items()},
         **collect_summaries(notebooks),
         "chapters": [chapter.stem for chapter in chapters],
-        "generated_from": {"data_dir": str(folder), "indicators_sha256": _sha256(folder / "indicators.csv")},
+        "generated_at": datetime.date.today().isoformat(),
+        "generated_from": {"data_dir": str(folder), "indicators_sha256": _sha256(folder / "indicators.csv"),
+                           **front.data_provenance(data_dir)},
         "settings": settings,
         "fingerprint": fingerprint(data_dir, chapters, settings),
     }
@@ -563,7 +583,8 @@ def _serve(config_json: str) -> int:
             area = Area(**{**spec, "neighbours": tuple(spec["neighbours"])})
             try:
                 km = _fresh_kernel(km)
-                _build(area, chapters, config["data_dir"], config["out_dir"], config["timeout"], config["settings"], km)
+                _build(area, chapters, config["data_dir"], config["out_dir"], config["timeout"], config["settings"], km,
+                       config.get("standalone", True), config.get("site_dir"))
                 error = None
             except ReportError as exc:
                 error = str(exc)

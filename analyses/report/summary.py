@@ -19,7 +19,7 @@ import numbers
 from IPython.display import display
 
 SUMMARY_MIME = "application/vnd.evidence-summary+json"
-RESERVED_SECTIONS = frozenset({"la", "generated_from", "fingerprint", "chapters"})
+RESERVED_SECTIONS = frozenset({"la", "generated_from", "generated_at", "fingerprint", "chapters"})
 
 
 def publish_summary(section: str, figures: dict) -> None:

@@ -34,6 +34,11 @@ def trace_types(html: str) -> set[str]:
     return types
 
 
+def site_name(bundle: Path) -> str:
+    """The name a bundle is served under in the site's ``_static`` folder."""
+    return "plotly.min.js" if bundle == BASIC_JS else "plotly-full.min.js"
+
+
 def plotly_bundle(html: str) -> Path:
     """The smallest plotly.js bundle that draws every chart in ``html``."""
     return BASIC_JS if trace_types(html) <= BASIC_TRACES else FULL_JS

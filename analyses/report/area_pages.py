@@ -1,0 +1,123 @@
+"""One area's pages on the site: ``areas/<slug>/`` made from its executed report notebooks.
+
+- ``index.html``: the report's front page (``analyses.report.front``), its contents, the
+  workshop's FGC roll-out for the area (cells tagged ``area-front``) and the downloads;
+- ``<chapter>.html``: each report chapter, linking to the same chapter in the guide;
+- ``summary.json`` and ``summary.csv``.
+
+They are ``analyses.report.page``'s pieces with the site's files linked instead of inlined
+(``_static/report.css``, the plotly bundle, ``chart_access.js``: loaded once, then cached),
+and carry the report fingerprint they were made from (``<meta name="efp-fingerprint">``).
+The runner's workers write them (``run_all(site_dir=...)``); ``analyses.report.areas``
+drives the whole site.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+from analyses.report import front, page
+
+AREAS = "areas"
+STATIC = "../../_static/"
+STAMP = re.compile(r'<meta name="efp-fingerprint" content="([0-9a-f]+)">')
+CHAPTER_IN_GUIDE = "../../chapters/{stem}.html"
+
+
+def _nav(area_name: str, here: str | None = None) -> str:
+    crumbs = [
+        ("../../index.html", "Evidence for Prevention"),
+        ("../index.html", "Your area"),
+        ("index.html", area_name),
+    ]
+    items = [f'<li><a href="{href}">{html.escape(text)}</a></li>' for href, text in crumbs]
+    if here:
+        items.append(f'<li aria-current="page">{html.escape(here)}</li>')
+    else:
+        items[-1] = f'<li aria-current="page">{html.escape(area_name)}</li>'
+    return f'<header class="area-nav"><nav aria-label="Breadcrumb"><ol>{"".join(items)}</ol></nav></header>\n'
+
+
+def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
+    """File name -> HTML of one area's site pages (index.html and one per chapter)."""
+    name = summary["la"]["name"]
+    title = f"Evidence for Prevention: {name}"
+    meta = f'<meta name="efp-fingerprint" content="{summary["fingerprint"]}">\n'
+    stems = list(notebooks)
+    titles = {stem: page.chapter_title(nb) or stem for stem, nb in notebooks.items()}
+    pages = {}
+    for index, stem in enumerate(stems):
+        body = page.chapter_html(notebooks[stem], without=page.FRONT_TAG)
+        page.check_local(body, f"the {name} page")
+        guide = (
+            f'<p class="chapter-source">The same chapter for York, with its sources, in the guide: '
+            f'<a href="{CHAPTER_IN_GUIDE.format(stem=stem)}">{html.escape(titles[stem])}</a>.</p>'
+        )
+        back = (
+            f'<a href="{stems[index - 1]}.html">Previous: {html.escape(titles[stems[index - 1]])}</a>'
+            if index
+            else f'<a href="index.html">Previous: {html.escape(name)}, front page</a>'
+        )
+        ahead = (
+            f'<a href="{stems[index + 1]}.html">Next: {html.escape(titles[stems[index + 1]])}</a>'
+            if index + 1 < len(stems)
+            else '<a href="../index.html">Next: every area</a>'
+        )
+        footer = f'<nav class="area-pager" aria-label="Pages of {html.escape(name)}">{back}{ahead}</nav>\n'
+        section = f'<section class="chapter" id="{stem}">\n{body}\n{guide}\n</section>'
+        pages[f"{stem}.html"] = page.page_html(
+            f"{titles[stem]}: {name}", section, page.linked_assets(body, STATIC), _nav(name, titles[stem]), footer, meta
+        )
+    workshop = "\n".join(page.chapter_html(nb, only=page.FRONT_TAG) for nb in notebooks.values()).strip()
+    extra = (
+        '<li><a href="#workshop">For a workshop: the Family Group Conference roll-out for this area</a></li>'
+        if workshop
+        else ""
+    )
+    extra += '<li><a href="#downloads">Downloads: the headline figures for a committee paper</a></li>'
+    contents = [(f"{stem}.html", titles[stem]) for stem in stems]
+    body = front.front_page(summary, contents, title, extra)
+    if workshop:
+        body += f'\n<section class="chapter" id="workshop">\n{workshop}\n</section>'
+    body += (
+        '\n<section class="chapter" id="downloads">\n<h2>Downloads</h2>\n<ul>'
+        '<li><a href="summary.csv" download>summary.csv</a>: the headline figures as one table (key, value, '
+        "status, year, comparison) that opens in Excel.</li>"
+        '<li><a href="summary.json" download>summary.json</a>: every figure the chapters publish '
+        "(keys described in the guide's README).</li>"
+        "<li>Every chart has its own data table and CSV download under it.</li></ul>\n"
+        "<p>To make this report for your own data, or as one file to email, see "
+        '<a href="../../chapters/intro.html#rerun-for-your-council">Rerun it for your council</a>.</p>\n</section>'
+    )
+    page.check_local(body, f"the {name} page")
+    pages["index.html"] = page.page_html(title, body, page.linked_assets(body, STATIC), _nav(name), "", meta)
+    return pages
+
+
+def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> Path:
+    """Write one area's pages into ``site/areas/<slug>/`` (index.html last, as the mark of a whole set)."""
+    folder = site / AREAS / summary["la"]["slug"]
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = area_pages(summary, notebooks)
+    index = pages.pop("index.html")
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    (folder / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
+    for name, text in [*pages.items(), ("index.html", index)]:
+        partial = folder / f".{name}.partial"
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, folder / name)
+    return folder
+
+
+def page_stamp(folder: Path) -> str | None:
+    """The fingerprint an area's pages were made from, or None."""
+    try:
+        with (folder / "index.html").open(encoding="utf-8") as handle:
+            match = STAMP.search(handle.read(2000))
+    except OSError:
+        return None
+    return match.group(1) if match else None

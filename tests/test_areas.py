@@ -1,0 +1,362 @@
+"""Every area on the site: the finder's names, the map, the front page, summary.csv, the area pages
+and the publishing workflow (no browser; tests/test_areas_site.py opens the built pages)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from analyses.data.paths import ROOT
+from analyses.report import area_pages, areas, areas_map, front, page
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+@pytest.fixture(scope="module")
+def finder(ds):
+    return areas.finder_html(ds)
+
+
+def finder_items(text: str) -> dict[str, list[str]]:
+    """Area name -> the search keys of its list item."""
+    return {
+        html_name: keys.split("|")
+        for keys, html_name in re.findall(r'<li data-search="([^"]*)"><a href="[^"]+">([^<]+)</a>', text)
+    }
+
+
+def matches(items: dict[str, list[str]], typed: str) -> set[str]:
+    """The filter script's rule: every typed word starts a word of one key (digits anywhere)."""
+    words = areas.search_key(typed).split()
+    return {
+        name.replace("&amp;", "&")
+        for name, keys in items.items()
+        if any(
+            all((" " + key).find(" " + w) >= 0 or (w in key and any(c.isdigit() for c in w)) for w in words)
+            for key in keys
+        )
+    }
+
+
+# ---------------------------------------------------------------- finder
+
+
+def test_finder_lists_all_154_areas_by_region(finder, ds):
+    items = finder_items(finder)
+    assert len(items) == 154 and "England" in items
+    regions = re.findall(r'<h3 id="region-[^"]+">([^<]+)</h3>', finder)
+    assert regions[0] == "England" and len(regions) == 10
+    assert set(regions[1:]) == set(ds.current_las["region_name"])
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("York", {"York"}),
+        ("E06000014", {"York"}),
+        ("816", {"York"}),
+        ("e06000053", {"Isles of Scilly"}),
+        ("Hull", {"Kingston upon Hull, City of"}),
+        ("bcp", {"Bournemouth, Christchurch and Poole"}),
+        ("Poole", {"Bournemouth, Christchurch and Poole"}),
+        ("Cumbria", {"Cumberland", "Westmorland and Furness"}),
+        ("909", {"Cumberland", "Westmorland and Furness"}),
+        ("E10000006", {"Cumberland", "Westmorland and Furness"}),
+        ("Northamptonshire", {"North Northamptonshire", "West Northamptonshire"}),
+        ("E10000023", {"North Yorkshire"}),
+        ("st helens", {"St. Helens"}),
+        ("Bristol", {"Bristol, City of"}),
+        ("england", {"England"}),
+        ("city of london", {"City of London"}),
+        ("Cheshire", {"Cheshire East", "Cheshire West and Chester"}),
+    ],
+)
+def test_finder_matches_names_codes_short_and_former_names(finder, typed, expected):
+    assert expected <= matches(finder_items(finder), typed)
+
+
+def test_aliases_come_from_one_function_and_name_the_replaced_areas(ds):
+    aliases = areas.finder_aliases(ds.las)
+    cumberland = dict(zip(ds.current_las["la_name"], ds.current_las["new_la_code"], strict=False))["Cumberland"]
+    assert {"Cumbria", "909", "E10000006", "formerly Cumbria"} <= set(aliases[cumberland])
+    assert len(aliases) == 153
+
+
+def test_finder_links_every_area_to_its_page(finder, ds):
+    hrefs = set(re.findall(r'<li data-search="[^"]*"><a href="([^"]+)"', finder))
+    assert hrefs == {f"{a.slug}/index.html" for a in [*ds.areas(), areas.ENGLAND]}
+    assert "http" not in re.sub(r"https?://[^\s\"<]*(?=[\s\"<])", "", areas.FINDER_SCRIPT)
+
+
+# ---------------------------------------------------------------- map
+
+
+def test_simplified_boundaries_have_153_areas_and_their_attribution():
+    collection = areas_map.boundaries()
+    assert len(collection["features"]) == 153
+    assert "Contains OS data © Crown copyright" in collection["attribution"]
+    assert areas_map.BOUNDARIES.stat().st_size < 300_000  # 1.2 MB as published
+
+
+def test_map_links_each_area_to_its_page_with_a_title(ds):
+    text = areas_map.map_html(ds, href=lambda code, name: areas.area_href(name))
+    links = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" data-code="(E\d{8})"><title>', text)
+    assert len(links) == 153
+    assert ("york/index.html", "E06000014") in {(href, code) for href, _, code in links}
+    assert all(label.split(":")[0] for _, label, _ in links)
+    assert "<script src" not in text and "cdn" not in text.lower()
+    assert "Contains OS data" in text
+
+
+def test_map_classes_are_colour_blind_safe_and_ordered(ds):
+    rates = areas_map.rate_values(ds)
+    assert set(rates) == set(areas_map.RATES.values())
+    for info in rates.values():
+        assert info["breaks"] == sorted(info["breaks"]) and len(info["breaks"]) == len(areas_map.PALETTE) - 1
+        assert sum(v is not None for v in info["values"].values()) > 140
+    assert areas_map.PALETTE == ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")  # viridis
+
+
+# ---------------------------------------------------------------- front page and CSV
+
+SUMMARY = {
+    "la": {
+        "name": "York",
+        "slug": "york",
+        "level": "Local authority",
+        "new_la_code": "E06000014",
+        "old_la_code": "816",
+        "region_code": "E12000003",
+        "region_name": "Yorkshire and The Humber",
+    },
+    "demand": {
+        "rates_per_10000": {
+            "children_looked_after": {
+                "year": 2025,
+                "value": 69.0,
+                "status": "published",
+                "neighbour_average": 57.4,
+                "region": 77.0,
+                "england": 67.0,
+                "compared_with_england": "similar to",
+            },
+            "children_in_need": {
+                "year": 2025,
+                "value": None,
+                "status": "c",
+                "neighbour_average": 296.3,
+                "region": 341.3,
+                "england": 330.3,
+                "compared_with_england": None,
+            },
+        }
+    },
+    "profile": {
+        "cla_31mar_rate": {"year": 2025, "value": 69.0, "ci_low": 60.6, "ci_high": 78.4, "england": 67.0},
+        "referrals_rate": {
+            "year": 2025,
+            "value": 600.0,
+            "status": "derived",
+            "england": 519.4,
+            "neighbour_average": 483.2,
+            "ci_low": 560.0,
+            "ci_high": 640.0,
+        },
+        "care_applications_rate": {
+            "year": 2025,
+            "value": 9.7,
+            "status": "published",
+            "england": 9.1,
+            "neighbour_average": 7.9,
+        },
+    },
+    "fgc": {
+        "children_avoiding_care_per_year": {"low": 1, "central": 7, "high": 11},
+        "net_saving_gbp": {"low": -22060, "central": 78193, "high": 200506},
+    },
+    "chapters": ["fgc"],
+    "settings": {},
+    "generated_at": "2026-11-28",
+    "generated_from": {
+        "data_dir": "/x/data",
+        "sources": [
+            {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"}
+        ],
+    },
+    "fingerprint": "ab12",
+}
+
+
+def test_headlines_compare_and_say_whether_the_difference_is_significant():
+    found = {h.key: h for h in front.headlines(SUMMARY)}
+    cla = found["demand.rates_per_10000.children_looked_after"]
+    assert (
+        "not significantly different from England" in cla.sentence and "Yorkshire and The Humber 77.0" in cla.sentence
+    )
+    assert "suppressed" in found["demand.rates_per_10000.children_in_need"].sentence
+    assert "significantly higher than England" in found["demand.rates_per_10000.referrals"].sentence
+    assert "not tested" in found["profile.care_applications_rate"].comparison
+    fgc = found["fgc.children_avoiding_care_per_year.central"]
+    assert "7.0 (range 1.0 to 11)" in fgc.sentence and "£78,000 (range -£22,000 to £201,000)" in fgc.sentence
+    assert list(found)[-1] == fgc.key
+
+
+def test_front_page_names_area_region_date_sources_and_licences():
+    text = front.front_page(
+        SUMMARY, [("fgc.html", "Spotlight: Family Group Conferences")], "Evidence for Prevention: York"
+    )
+    for expected in (
+        "Yorkshire and The Humber",
+        "E06000014",
+        "Generated on 28 November 2026",
+        "DfE, Children in need (latest 2024-25)",
+        "Open Government Licence",
+        "CC BY 4.0",
+        '<a href="fgc.html">Spotlight: Family Group Conferences</a>',
+    ):
+        assert expected in text
+    assert 5 <= len(front.headlines(SUMMARY)) <= 8
+
+
+def test_front_page_with_own_data_names_the_folder_date_and_files():
+    summary = json.loads(json.dumps(SUMMARY))
+    summary["generated_from"]["own_data"] = {
+        "folder": "/councils/york-data",
+        "imported": "2026-11-20",
+        "files": ["council: Mosaic export"],
+    }
+    text = front.front_page(summary, [], "x")
+    assert "your own data from <code>/councils/york-data</code>, imported on 20 November 2026" in text
+    assert "council: Mosaic export" in text
+
+
+def test_summary_csv_is_flat_and_opens_in_excel():
+    text = front.summary_csv(SUMMARY)
+    assert text.startswith("\ufeffkey,value,status,year,comparison\r\n")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    first = rows[0]
+    assert first["key"] == "demand.rates_per_10000.children_looked_after" and first["value"] == "69"
+    assert first["year"] == "2025" and "England 67.0" in first["comparison"]
+    keys = [row["key"] for row in rows]
+    assert "fgc.net_saving_gbp.high" in keys and "la.new_la_code" in keys and len(keys) == len(set(keys))
+    suppressed = next(r for r in rows if r["key"] == "demand.rates_per_10000.children_in_need")
+    assert (suppressed["value"], suppressed["status"]) == ("", "c")
+
+
+def test_data_provenance_lists_each_source_with_its_latest_year():
+    given = front.data_provenance(None)
+    latest = {s["source"]: s["latest"] for s in given["sources"]}
+    assert latest["DfE, Children looked after in England including adoptions"] == "2024-25"
+    assert latest["ONS mid-year population estimates, in DfE's EES layout"] == "mid-2024"
+    assert "own_data" not in given
+
+
+# ---------------------------------------------------------------- area pages
+
+
+def notebook(*cells):
+    return {"cells": [dict(cell, metadata={"tags": cell.pop("tags", [])}) for cell in cells]}
+
+
+def test_area_pages_link_the_sites_assets_and_carry_their_fingerprint():
+    chart = '<div id="c1" class="plotly-graph-div"></div><script>Plotly.newPlot("c1", [{"type": "bar"}], {})</script>'
+    nbs = {
+        "fgc": notebook(
+            {"cell_type": "markdown", "source": "# Spotlight: FGC\n\nText."},
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [{"output_type": "display_data", "data": {"text/html": chart}}],
+            },
+            {
+                "cell_type": "code",
+                "source": "",
+                "tags": ["remove-cell", "report-only", "area-front"],
+                "outputs": [{"output_type": "display_data", "data": {"text/html": "<p>roll-out</p>"}}],
+            },
+        )
+    }
+    pages = area_pages.area_pages(SUMMARY, nbs)
+    assert set(pages) == {"index.html", "fgc.html"}
+    chapter, index = pages["fgc.html"], pages["index.html"]
+    assert '<script src="../../_static/plotly.min.js"></script>' in chapter
+    assert '<link rel="stylesheet" href="../../_static/report.css">' in chapter
+    assert "roll-out" not in chapter and "roll-out" in index and 'id="workshop"' in index
+    assert '<a href="../../chapters/fgc.html">' in chapter
+    assert '<meta name="efp-fingerprint" content="ab12">' in index
+    assert "Plotly.newPlot" not in index.split("</head>")[0] and len(index) < 50_000
+    assert '<a href="fgc.html">Spotlight: FGC</a>' in index
+
+
+def test_report_html_still_inlines_everything_and_opens_with_the_front_page():
+    nb = notebook({"cell_type": "markdown", "source": "# Chapter one\n\nText."})
+    text = page.render("Evidence for Prevention: York", {"fgc": nb}, SUMMARY)
+    assert '<section class="front-page"' in text and '<a href="#fgc">Chapter one</a>' in text
+    assert "<link" not in text and "<script src" not in text
+
+
+# ---------------------------------------------------------------- --data front page, end to end
+
+
+def test_own_data_report_names_the_councils_data(tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "indicator,time_period,geographic_level,region_code,region_name,old_la_code,new_la_code,la_name,"
+        "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,816,"
+        "E06000014,York,130,published,Mosaic export\n",
+        encoding="utf-8",
+    )
+    run = [sys.executable, "-m", "analyses"]
+    imported = subprocess.run(
+        [*run, "import", str(mine), "--out", str(tmp_path / "my-data")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr
+    result = subprocess.run(
+        [*run, "run", "--la", "York", "--data", str(tmp_path / "my-data"), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    report = (tmp_path / "out" / "york" / "report.html").read_text(encoding="utf-8")
+    first = report[report.index('<section class="front-page"') : report.index("</section>")]
+    assert f"your own data from <code>{tmp_path / 'my-data'}</code>, imported on" in first
+    assert "council: Mosaic export" in first
+    rows = (tmp_path / "out" / "york" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "key,value,status,year,comparison"
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def test_workflow_builds_with_the_readme_command_and_deploys_to_pages():
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))
+    assert "push" in triggers and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    python = build["steps"][1]["with"]
+    assert str(python["python-version"]) == "3.11" and python["cache"] == "pip"
+    runs = [step.get("run", "") for step in build["steps"]]
+    assert "bash scripts/build.sh" in runs
+    assert uses.index("actions/configure-pages") > runs.index("bash scripts/build.sh")
+    upload = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "_build/html"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.split("```bash", 1)[1].split("\n")[1].startswith("bash scripts/build.sh")

@@ -1,0 +1,190 @@
+"""Every area on the published site, in a real browser (Debian's chromium, as tests/test_site.py).
+
+The finder (``areas/index.html``) is opened from disk (``file://``, as from a shared drive) and
+served: typing names, codes, short and former names filters the list; a map area links to its
+page; the rate switch reshades the map. The pages of York, Isles of Scilly, City of London and
+England load with no console error and no request to another host, every chart draws, and the
+front page states the date and the data and is page one on A4.
+
+The site is ``$EFP_SITE_DIR`` if set, else ``_build/html`` built first if missing or stale
+(``tests/browser.py: ensure_built``, the book and the area pages).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from browser import ROOT, ensure_built, launch, record, serve
+from playwright.sync_api import sync_playwright
+from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
+
+AREA_PAGES = ("york", "isles-of-scilly", "city-of-london", "england")
+AREA_PAGE_HTML_MAX = 400_000
+AREA_FIRST_VISIT_MAX = 3_000_000
+VISIBLE_AREAS = """() => [...document.querySelectorAll('.area-finder li')].filter(li => !li.hidden)
+  .map(li => li.querySelector('a').textContent)"""
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    folder = os.environ.get("EFP_SITE_DIR")
+    return Path(folder) if folder else ensure_built(ROOT)
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def finder(chromium, site):
+    """The finder opened from disk, as from a folder or a shared drive."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    traffic = record(page, "file://")
+    page.goto((site / "areas" / "index.html").as_uri(), wait_until="load")
+    yield page, traffic
+    context.close()
+
+
+def typed(page, text: str) -> list[str]:
+    field = page.locator("#finder-input")
+    field.fill("")
+    field.type(text)
+    return page.evaluate(VISIBLE_AREAS)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("York", {"York"}),
+        ("E06000014", {"York"}),
+        ("816", {"York"}),
+        ("isles of", {"Isles of Scilly"}),
+        ("E09000001", {"City of London"}),
+        ("hull", {"Kingston upon Hull, City of"}),
+        ("BCP", {"Bournemouth, Christchurch and Poole"}),
+        ("Cumbria", {"Cumberland", "Westmorland and Furness"}),
+        ("E10000021", {"North Northamptonshire", "West Northamptonshire"}),
+        ("England", {"England"}),
+    ],
+)
+def test_finder_filters_by_names_codes_short_and_former_names(finder, text, expected):
+    page, traffic = finder
+    shown = set(typed(page, text))
+    assert expected <= shown and len(shown) <= 6, shown
+    count = page.locator("#finder-count").text_content()
+    assert count == (f"{len(shown)} areas" if len(shown) != 1 else "1 area")
+    assert traffic.problems() == []
+
+
+def test_finder_lists_154_areas_by_region_with_nothing_typed(finder):
+    page, _ = finder
+    assert len(typed(page, "")) == 154
+    assert page.locator(".finder-region h3").count() == 10
+
+
+def test_enter_opens_the_first_match(chromium, site):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto((site / "areas" / "index.html").as_uri())
+    page.locator("#finder-input").type("Scilly")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"areas/isles-of-scilly/index\.html$"))
+    context.close()
+
+
+def test_map_area_links_to_its_page(chromium, base_url):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    traffic = record(page, base_url.rstrip("/"))
+    page.goto(f"{base_url}areas/index.html", wait_until="load")
+    assert page.locator(".map-areas a[href]").count() == 153
+    page.locator('.map-areas a[data-code="E06000014"]').click()
+    page.wait_for_url(re.compile(r"areas/york/index\.html$"))
+    assert "York" in page.locator("h1").first.text_content()
+    assert traffic.problems() == []
+    context.close()
+
+
+def test_map_switch_reshades_the_map_and_its_legend(finder):
+    page, traffic = finder
+    fills = "() => [...document.querySelectorAll('.map-areas path')].map(p => p.getAttribute('fill')).join()"
+    legend = "() => document.getElementById('map-legend').textContent"
+    before, key_before = page.evaluate(fills), page.evaluate(legend)
+    page.select_option("#map-rate", "care_applications_rate")
+    assert page.evaluate(fills) != before and page.evaluate(legend) != key_before
+    assert (
+        "Care applications" in page.locator("#map-caption").text_content()
+        or "care applications" in page.locator("#map-caption").text_content()
+    )
+    assert traffic.problems() == []
+
+
+@pytest.mark.parametrize("slug", AREA_PAGES)
+def test_area_pages_load_clean_draw_every_chart_and_state_date_and_sources(chromium, base_url, site, slug):
+    folder = site / "areas" / slug
+    pages = ["index.html", *sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")]
+    assert len(pages) >= 6
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    for name in pages:
+        page = context.new_page()
+        traffic = record(page, base_url.rstrip("/"))
+        page.goto(f"{base_url}areas/{slug}/{name}", wait_until="networkidle")
+        assert traffic.problems() == [], name
+        charts = page.evaluate(CHART_STATE)
+        assert [c for c in charts if not (c["svg"] and c["traces"] and c["drawn"] and c["values"])] == [], name
+        assert len((folder / name).read_bytes()) <= AREA_PAGE_HTML_MAX, name
+        if name == "index.html":
+            first = page.locator(".front-page").text_content()
+            assert re.search(r"Generated on \d{1,2} \w+ 20\d\d", first)
+            assert "Data:" in first and "latest 2024-25" in first
+            assert "Headline findings" in first and page.locator(".front-findings li").count() >= 5
+            assert page.locator("#workshop .plotly-graph-div").count() == 1  # the FGC roll-out with its menu
+            assert page.locator("#workshop .plotly-graph-div").evaluate("gd => gd.layout.updatemenus.length") >= 1
+        page.close()
+    context.close()
+
+
+def test_area_front_page_is_page_one_on_a4(chromium, base_url):
+    context = chromium.new_context(viewport={"width": PRINT_WIDTH_PX, "height": PRINT_HEIGHT_PX})
+    page = context.new_page()
+    page.goto(f"{base_url}areas/york/index.html", wait_until="load")
+    page.emulate_media(media="print")
+    box = page.locator(".front-page").bounding_box()
+    assert box["height"] <= PRINT_HEIGHT_PX, f"front page is {box['height']:.0f} px tall in print"
+    assert page.locator(".front-page").evaluate("e => getComputedStyle(e).breakAfter") == "page"
+    context.close()
+
+
+def test_area_first_visit_is_within_target(chromium, base_url):
+    from browser import weigh
+
+    context = chromium.new_context()
+    load = weigh(context, f"{base_url}areas/york/index.html")
+    context.close()
+    assert load.total_bytes <= AREA_FIRST_VISIT_MAX, f"first visit fetches {load.total_bytes:,} bytes"
+
+
+def test_every_page_that_shows_york_says_where_every_area_is(site):
+    shows_york = [
+        path.stem
+        for path in sorted((ROOT / "chapters").glob("*.md"))
+        if re.search(r'^la = "York"', path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert len(shows_york) >= 6
+    for stem in shows_york:
+        text = (site / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+        assert re.search(r'<a class="reference internal" href="../areas/index.html">Your area</a>', text), stem
