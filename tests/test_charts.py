@@ -198,6 +198,8 @@ def _report_and_workshop_figures(ds):
                              {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()})
     return {
         "trend": charts.trend_chart(trend_frame(), "Title", "Rate"),
+        "trend with a former council": charts.trend_chart(
+            benchmark.comparison(ds, "referrals_rate", ds.area("Cumberland")), "Title", "Rate"),
         "bars": charts.comparison_bar(["a", "b"], {"One": [1.0, None], "Two": [2.0, 3.0]}, "Title"),
         "range": charts.estimate_range_chart(["a"], [1.0], [0.5], [2.0], "Title", "x", reference=1, reference_label="No change"),
         "funnel": demand_view.funnel_chart(demand.funnel(ds, area), "Title"),

@@ -2,27 +2,43 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from analyses.data import lookups, tables
-from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area, la_area, resolve_area
+from analyses.data.geography import (
+    ENGLAND,
+    LOCAL,
+    NATIONAL,
+    REGIONAL,
+    Area,
+    Predecessor,
+    la_area,
+    predecessors,
+    resolve_area,
+)
 from analyses.data.paths import DATA_DIR
 
-
+NOT_YET = ("z", "x")  # not applicable, not available: how DfE and LAIT fill a new council's earlier years
 LA_VALUE_COLUMNS = ["old_la_code", "new_la_code", "la_name", "region_code", "region_name", "value", "status"]
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """The indicators, LA lookup and indicator metadata of one data folder."""
+    """The indicators, LA lookup and indicator metadata of one data folder.
+
+    ``indicators`` holds England, the regions and the current LAs; ``former`` the rows of
+    councils abolished since 2009 (e.g. Cumbria to March 2023), read only as their successors'
+    earlier years (``predecessor_series``).
+    """
 
     indicators: pd.DataFrame
     las: pd.DataFrame
     metadata: pd.DataFrame
+    former: pd.DataFrame | None = field(default=None, compare=False)
 
     @cached_property
     def current_las(self) -> pd.DataFrame:
@@ -74,6 +90,25 @@ class Dataset:
         code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
         positions = self._series_index.get((indicator, area.level, code), [])
         return self._sorted.iloc[positions].reset_index(drop=True)
+
+    def predecessor_series(self, indicator: str, area: Area) -> list[tuple[Predecessor, pd.DataFrame]]:
+        """The series of the councils ``area`` replaced (``geography.predecessors``), for the years
+        before it existed and before its own series of ``indicator`` starts (a ``z`` or ``x``
+        row, as DfE writes for a council that did not yet exist, does not start it); each
+        (time_period, value, status), oldest first. Only those with rows in the data."""
+        if self.former is None or self.former.empty:
+            return []
+        series = self.series(indicator, area)
+        own = series.loc[~series["status"].isin(NOT_YET), "time_period"]  # its years with a figure or a suppression
+        out = []
+        for former in predecessors(area):
+            until = former.last_year if own.empty else min(former.last_year, int(own.min()) - 1)
+            rows = self.former[(self.former["indicator"] == indicator) & (self.former["old_la_code"] == former.old_la_code)
+                               & (self.former["time_period"] <= until)]
+            if not rows.empty:
+                rows = rows.sort_values("time_period", kind="stable")[["time_period", "value", "status"]]
+                out.append((former, rows.reset_index(drop=True)))
+        return out
 
     def latest(self, indicator: str, area: Area) -> pd.Series | None:
         """The most recent row (time_period, value, status) for an area, or None."""
@@ -132,7 +167,10 @@ def _load(folder: Path, stamps: tuple) -> Dataset:
     indicators = tables.load_indicators_file(folder / "indicators.csv")
     las = lookups.load_local_authorities(folder)
     metadata = pd.read_csv(folder / "indicator_metadata.csv", dtype=str, keep_default_na=False)
-    return Dataset(indicators=indicators, las=las, metadata=metadata)
+    historic = set(las.loc[las["status"] == "historic", "old_la_code"])
+    former = (indicators["geographic_level"] == LOCAL) & indicators["old_la_code"].isin(historic)
+    return Dataset(indicators=indicators[~former].reset_index(drop=True), las=las, metadata=metadata,
+                   former=indicators[former].reset_index(drop=True))
 
 
 __all__ = ["Dataset", "load", "ENGLAND"]

@@ -139,6 +139,38 @@ def reorganisation_of(old_la_code: str) -> Reorganisation | None:
     return next((r for r in REORGANISATIONS if old_la_code in r.successors), None)
 
 
+@dataclass(frozen=True)
+class Predecessor:
+    """A former council whose area a current LA took over (wholly or in part) on ``date``."""
+
+    old_la_code: str
+    name: str
+    date: str  # e.g. "1 April 2023"
+    shared: bool  # its area went to several current LAs (e.g. Cumbria to Cumberland and Westmorland and Furness)
+
+    @property
+    def last_year(self) -> int:
+        """The last reporting year (to 31 March) of the former council: 2023 for '1 April 2023'."""
+        return int(self.date.split()[-1])
+
+    @property
+    def label(self) -> str:
+        """How charts and tables name its series: 'Cumbria (until March 2023)'."""
+        return f"{self.name} (until March {self.last_year})"
+
+
+def predecessors(area: Area) -> list[Predecessor]:
+    """The former councils whose series run on before ``area`` existed, from ``REORGANISATIONS``.
+
+    Empty for an area that kept its 3-digit code (North Yorkshire, Somerset: their series run on
+    under the same code) and for every area not reorganised since 2009.
+    """
+    change = reorganisation_of(area.old_la_code) if area.level == LOCAL else None
+    if change is None or change.code_kept:
+        return []
+    return [Predecessor(code, name, change.date, len(change.successors) > 1) for code, name, _ in change.former]
+
+
 def resolve_area(query: str, las: pd.DataFrame) -> Area:
     """Find England or a current LA by GSS code, 3-digit DfE code, name, slug or alias (any case).
 

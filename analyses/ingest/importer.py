@@ -39,7 +39,7 @@ from analyses.data.schema import (
     UnrecognisedFileError,
 )
 from analyses.ingest import privacy
-from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic
+from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic, reference_table
 from analyses.ingest.rawfiles import read_table
 
 LAIT = "DfE Local Authority Interactive Tool (LAIT)"
@@ -56,7 +56,7 @@ class ImportReport:
     """What an import did: files and layouts recognised, rows written and dropped."""
 
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, layout, rows)
-    dropped_historic: dict[str, int] = field(default_factory=dict)  # LA name -> rows
+    former_councils: dict[str, int] = field(default_factory=dict)  # former council's name -> rows read
     derived_rows: int = 0
     council_rows: int = 0
     suppressed_rows: int = 0  # council rows (and rates derived from them) that disclosure control set to c
@@ -76,9 +76,9 @@ class ImportReport:
                     years = str(first) if first == last else f"{first}-{last}"
                     said.append(f"{text} {n:,} ({years})" if what in ("added", "replaced") else f"{n:,} ({years}) {text}")
             out.append(f"{indicator}: " + "; ".join(said))
-        if self.dropped_historic:
-            names = ", ".join(sorted(self.dropped_historic))
-            out.append(f"Left out rows for LAs that no longer exist: {names}")
+        if self.former_councils:
+            names = ", ".join(sorted(self.former_councils))
+            out.append(f"Kept the rows of former councils, for their successors' earlier years: {names}")
         if self.derived_rows:
             out.append(f"Derived {self.derived_rows:,} rates from counts and the 0-17 population")
         if self.council_rows:
@@ -98,6 +98,8 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
     if records:
         raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
                             f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}")
+    if kind := reference_table(frame):
+        raise UnrecognisedFileError(f"{path}: {kind}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
             raise UnrecognisedFileError(
@@ -198,10 +200,13 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
             f"({first['la_name']}) is not a DfE local authority code; expected a 3-digit code such as 816 (York)"
         )
     status = codes.map(index["status"])
-    for name, count in la_rows[status == "historic"].groupby("la_name").size().items():
-        report.dropped_historic[name] = report.dropped_historic.get(name, 0) + int(count)
     _check_names(path, la_rows, codes, index)
-    rows = rows.drop(index=la_rows.index[status == "historic"])
+    # A former council's rows are kept (its successors' charts show them for the years before the
+    # change); its "not applicable" (z) rows for the years after it was abolished are not.
+    historic = status == "historic"
+    for name, count in la_rows[historic].groupby(codes[historic].map(index["la_name"])).size().items():
+        report.former_councils[name] = report.former_councils.get(name, 0) + int(count)
+    rows = rows.drop(index=la_rows.index[historic & (la_rows["status"] == "z")])
     keep = rows["geographic_level"] == LOCAL
     codes = rows.loc[keep, "old_la_code"].str.zfill(3)
     rows.loc[keep, "old_la_code"] = codes

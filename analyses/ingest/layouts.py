@@ -224,6 +224,10 @@ def _lait_year(text: str) -> str:
 
 # Published aggregate files the guide does not use: (pattern on column names and labels, what they hold).
 UNUSED_TOPICS = (
+    (r"special guardianship|\bsgo", "special guardianship orders by characteristic (the guide counts SGO exits "
+                                     "from DfE's file of children who ceased to be looked after)"),
+    (r"section ?47|icpc", "section 47 enquiries and initial child protection conferences"),
+    (r"cpp_subsequent|subsequent plan", "second or later child protection plans"),
     (r"in[ _-]?touch", "care leavers in touch"),
     (r"care[ _-]?leaver", "care leavers"),
     (r"accommodation", "care leavers' accommodation"),
@@ -246,6 +250,25 @@ def published_topic(frame: pd.DataFrame) -> str | None:
     columns = {c.lower() for c in frame.columns}
     if not {"time_identifier", "geographic_level"} <= columns:
         return None
-    text = " ".join([*frame.columns, *(str(v) for c in frame.columns if frame[c].dtype == object
-                                         for v in frame[c].head(2000).unique()[:50])]).lower()
+    labels = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])  # object or pandas' str
+              and c.lower() not in GEO_LABEL_COLUMNS]
+    text = " ".join([*frame.columns, *(str(v) for c in labels for v in frame[c].head(2000).unique()[:50])]).lower()
     return next((topic for pattern, topic in UNUSED_TOPICS if re.search(pattern, text)), "a topic the guide does not cover")
+
+
+GEO_LABEL_COLUMNS = {"country_name", "region_name", "la_name", "lad_name", "opportunity_area_name"}  # names, not topics
+
+
+def reference_table(frame: pd.DataFrame) -> str | None:
+    """What a table of codes, names or descriptions (no statistics by year) holds, if it is one; else None."""
+    columns = " ".join(frame.columns).lower()
+    if "time_period" in columns or "geographic_level" in columns:
+        return None
+    if re.search(r"\bsn_?\d+\b|\bsn\d", columns):
+        return ("a statistical neighbours table, not statistics (the guide's LA lookup is built from DfE's 2025 "
+                "model, given with --la-lookup)")
+    if re.search(r"measure", columns) and re.search(r"description|methodology", columns):
+        return "a data dictionary (descriptions of measures), not statistics"
+    if re.search(r"la_code|la_name|region_code|region_name|(la|lad|utla|ltla|rgn)\d*(cd|nm)\b|local authority", columns):
+        return "a lookup of area codes and names, not statistics (nothing in it to import)"
+    return None

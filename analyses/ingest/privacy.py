@@ -92,10 +92,16 @@ def check(path, frame: pd.DataFrame) -> None:
                 raise DataFileError(f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} looks like "
                                     f"one of the {what} that identify children or families; {AGGREGATE_ONLY}")
         dates = cells[cells.str.fullmatch(DATE)]
-        if dates.nunique() > 1:
+        if dates.nunique() > 1 and not _council_dates(frame, column):
             row = dates.index[0]
             raise DataFileError(f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} is an exact date; "
                                 f"dates of birth or of events identify children, and {AGGREGATE_ONLY}")
+
+
+def _council_dates(frame: pd.DataFrame, column: str) -> bool:
+    """A list of councils' codes gives the dates each council began and ended (EES's las.csv): not a child's."""
+    area_table = {"old_la_code", "new_la_code"} & {normalise(c) for c in frame.columns}
+    return bool(area_table) and normalise(column) in {"date_of_operation", "date_of_termination"}
 
 
 def looks_like_records(frame: pd.DataFrame) -> list[str]:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, Area
+from analyses.data.schema import PLOTTED_STATUSES
 
 Z95 = 1.959964
 BANDS_BEST_FIRST = ("A", "B", "C", "D")  # LAIT: A = best quartile, D = worst
@@ -70,10 +71,16 @@ def rank(values: pd.Series, value: float, polarity: str) -> int | None:
 def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = True) -> pd.DataFrame:
     """Trend rows for an LA, its neighbours' average, its region and England.
 
-    Columns: area, time_period, value, status, role (selected, neighbour average, region,
-    England, neighbour). Individual neighbours are included with role "neighbour".
+    Columns: area, time_period, value, status, role (selected, predecessor, neighbour average,
+    region, England, neighbour). Individual neighbours are included with role "neighbour". An
+    LA created in a reorganisation (Cumberland, from April 2023) has its former council's series
+    for the years before it existed, as role "predecessor" named e.g. "Cumbria (until March
+    2023)": for rates and percentages only, as counts of a different area do not compare.
     """
     parts = [(area.name, "selected", ds.series(indicator, area))]
+    if ds.meta(indicator)["unit"] != "count":
+        parts += [(former.label, "predecessor", rows) for former, rows in ds.predecessor_series(indicator, area)
+                  if (rows["status"].isin(PLOTTED_STATUSES) & rows["value"].notna()).any()]
     if not area.is_england:
         region = ds.region_of(area)
         parts.append((region.name, "region", ds.series(indicator, region)))

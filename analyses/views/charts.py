@@ -34,6 +34,8 @@ FONT = "Arial, Helvetica, sans-serif"
 # Labelled lines of a trend chart, drawn last-to-first so "selected" is on top.
 ROLE_STYLES = {
     "selected": {"color": PALETTE[0], "dash": "solid", "symbol": "circle", "glyph": "●", "width": 4},
+    # A reorganised area's former council (e.g. Cumbria before Cumberland): grey, long dashes, open markers.
+    "predecessor": {"color": "#505A5F", "dash": "longdash", "symbol": "circle-open", "glyph": "○", "width": 2.5},
     "neighbour average": {"color": PALETTE[1], "dash": "dash", "symbol": "square", "glyph": "■", "width": 2.5},
     "region": {"color": PALETTE[2], "dash": "dot", "symbol": "diamond", "glyph": "◆", "width": 2.5},
     "England": {"color": PALETTE[4], "dash": "dashdot", "symbol": "triangle-up", "glyph": "▲", "width": 2.5},
@@ -241,9 +243,11 @@ def trend_chart(
     """Line chart of an area against its comparators over time.
 
     ``frame`` has columns ``area``, ``time_period`` (year), ``value``, ``status``
-    and ``role`` ("selected", "neighbour average", "region", "England" or
-    "neighbour"). ``highlight`` names the area to emphasise; by default the area
-    whose role is "selected". Comparator lines are labelled at the right edge;
+    and ``role`` ("selected", "predecessor", "neighbour average", "region",
+    "England" or "neighbour"). ``highlight`` names the area to emphasise; by
+    default the area whose role is "selected". A "predecessor" (the former council
+    of a reorganised area, for the years before it) is a grey long-dashed line.
+    Comparator lines are labelled at the right edge;
     individual neighbours are thin grey lines named on hover. Suppressed values
     are gaps and are listed in a note under the chart.
     """

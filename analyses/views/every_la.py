@@ -16,6 +16,7 @@ from analyses.data.geography import LOCAL
 
 GROUPS = {
     "selected": "Selected area",
+    "predecessor": "Former council (before the selected area existed)",
     "neighbour average": "Statistical neighbours (average)",
     "region": "Region",
     "England": "England",

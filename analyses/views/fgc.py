@@ -283,8 +283,19 @@ def summary(est: fgc.Estimate) -> dict:
 
 
 def _money_scale(values: list[float]) -> tuple[float, str]:
+    """Pounds in millions, thousands or (for the smallest councils, e.g. Isles of Scilly) pounds."""
     top = max(abs(v) for v in values) if values else 0
-    return (1e6, "£ million a year") if top >= 1e6 else (1e3, "£ thousand a year")
+    return (1e6, "£ million a year") if top >= 1e6 else (1e3, "£ thousand a year") if top >= 1e3 else (1, "£ a year")
+
+
+def axis_format(span: float) -> str:
+    """A value format whose axis ticks differ across ``span``: whole numbers from 5 up, else enough
+    decimals for ticks about a sixth of the span apart (0.7 -> one decimal, 0.02 -> three), never
+    '0 0 0 0 0' for an answer below 1 (Isles of Scilly's children avoiding care)."""
+    if not math.isfinite(span) or span >= 5:
+        return "{:,.0f}"
+    decimals = 1 if span <= 0 else max(1, -math.floor(math.log10(span / 6)))
+    return f"{{:,.{min(decimals, 6)}f}}"
 
 
 def money_chart(est: fgc.Estimate):
@@ -292,7 +303,8 @@ def money_chart(est: fgc.Estimate):
     keys = ("conference_cost", "gross_saving", "net_saving")
     rows = ["Cost of conferences", "Saving on care", "Net saving"]
     scale, unit = _money_scale([est.figures[k].high for k in keys] + [est.figures[k].low for k in keys])
-    fmt = "{:,.1f}" if scale == 1e6 else "{:,.0f}"
+    ends = [v / scale for k in keys for v in (est.figures[k].low, est.figures[k].high)] + [0.0]
+    fmt = "{:,.1f}" if scale == 1e6 else axis_format(max(ends) - min(ends))
     fig = charts.estimate_range_chart(
         rows,
         [significant(est.figures[k].central) / scale for k in keys],
@@ -385,7 +397,7 @@ def tornado_figure(est: fgc.Estimate, sens: pd.DataFrame, output: str) -> go.Fig
         title,
         barmode="overlay",
         hovermode="closest",
-        xaxis=charts.value_axis(axis, "{:,.0f}", range=[min(ends) - 0.45 * span, max(ends) + 0.45 * span]),
+        xaxis=charts.value_axis(axis, axis_format(1.9 * span), range=[min(ends) - 0.45 * span, max(ends) + 0.45 * span]),
         yaxis={"autorange": "reversed", "showgrid": False},
         shapes=[charts.reference_line(base, "x", width=1.5)],
         annotations=annotations,

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from analyses.data.geography import Area, predecessors
 from analyses.data.schema import NO_FIGURE, SYMBOLS, has_figure
 
 
@@ -25,8 +27,18 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
     """Text alternative of a trend chart (a ``benchmark.comparison`` frame): who is drawn, first and last values."""
     years = sorted(frame["time_period"].unique())
     first, last = int(years[0]), int(years[-1])
-    labelled = [a for role in ("selected", "neighbour average", "region", "England")
+    labelled = [a for role in ("selected", "predecessor", "neighbour average", "region", "England")
                 for a in dict.fromkeys(frame.loc[frame["role"] == role, "area"])]
+    former = list(dict.fromkeys(frame.loc[frame["role"] == "predecessor", "area"]))
+
+    def span(area: str) -> tuple[int, int]:
+        """A former council's line, and the area that replaced it, are described over their own years."""
+        if not former or frame.loc[frame["area"] == area, "role"].iloc[0] not in ("selected", "predecessor"):
+            return first, last
+        rows = frame[frame["area"] == area]
+        own = rows.loc[~rows["status"].isin(("z", "x")), "time_period"]  # a new council's earlier years are z or x
+        own = own if not own.empty else rows["time_period"]
+        return int(own.min()), int(own.max())
 
     def point(area: str, year: int) -> str:
         row = frame[(frame["area"] == area) & (frame["time_period"] == year)]
@@ -38,20 +50,50 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
 
     neighbours = (frame["role"] == "neighbour").any()
     names = ", ".join(labelled[:-1]) + (" and " if len(labelled) > 1 else "") + labelled[-1]
+    before = (f" The line of {' and '.join(former)} is the former council{'s' if len(former) > 1 else ''}, for "
+              f"the years before the selected area existed." if former else "")
     return (f"Line chart of {measure} from {first} to {last} for {names}"
-            + (", with each statistical neighbour as a grey line. " if neighbours else ". ")
-            + " ".join(f"{a}: {point(a, first)}, {point(a, last)}." for a in labelled)
+            + (", with each statistical neighbour as a grey line." if neighbours else ".") + before + " "
+            + " ".join(f"{a}: {point(a, span(a)[0])}, {point(a, span(a)[1])}." for a in labelled)
             + " Gaps are suppressed or unpublished values. The data table lists every local authority.")
+
+
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+
+
+def reorganisation_note(area: Area, frame: pd.DataFrame | None = None) -> str:
+    """When a reorganised area was created and whose figures come before it; '' for any other area.
+
+    'Cumberland was created on 1 April 2023 from part of Cumbria; figures before 2023-24 are
+    Cumbria's, for the whole former council area (the grey dashed line), and compare with
+    Cumberland's as rates, not as counts.' With a ``benchmark.comparison`` ``frame`` that holds
+    no former council's rows, the second half says the chart shows the area's own figures only.
+    """
+    former = predecessors(area)
+    if not former:
+        return ""
+    names = _and([f.name for f in former])
+    made = (f"{area.name} was created on {former[0].date} from part of {names}" if former[0].shared
+            else f"{area.name} was created on {former[0].date}, replacing {names}")
+    if frame is not None and not (frame["role"] == "predecessor").any():
+        return f"{made}. This chart shows {area.name}'s own figures only."
+    whose = _and([f"{f.name}'s" for f in former])
+    where = "the whole former council area" if former[0].shared else "the former council's area"
+    return (f"{made}; figures before {financial_year(former[0].last_year + 1)} are {whose}, for {where} "
+            f"(the grey dashed line), and compare with {area.name}'s as rates, not as counts.")
 
 
 # Rounding of estimates, stated once: children to whole numbers ("fewer than 1" below one); money,
 # days and other estimated counts to two significant figures ("about £78,000").
 
 def significant(value: float, digits: int = 2) -> float:
-    """``value`` rounded to ``digits`` significant figures: 78193 -> 78000.0; 0.0 stays 0.0."""
+    """``value`` rounded to ``digits`` significant figures, halves up: 78193 -> 78000.0, 12.5 -> 13.0
+    (Python's round() gives 12: "about 12" beside figures worked on 12.5); 0.0 stays 0.0."""
     if value == 0 or not math.isfinite(value):
         return value
-    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+    step = Decimal(1).scaleb(math.floor(math.log10(abs(value))) - digits + 1)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))  # halves away from zero: 12.5 -> 13
 
 
 def _pounds(value: float) -> str:

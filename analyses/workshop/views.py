@@ -21,7 +21,7 @@ from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
 from analyses.data.schema import has_figure
 from analyses.models.benchmark import compare_with_england
 from analyses.views import fgc as fgc_words
-from analyses.views.wording import missing_phrase, money
+from analyses.views.wording import children_number, missing_phrase, money
 
 STUDIES = 300  # simulated studies behind each "why randomise?" picture
 NAIVE, TRIAL = randomisation.DESIGNS
@@ -184,7 +184,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
     """Families reached per tier (``widget_tiers.plan``) beside the area's demand further down the line."""
     total = plan["families_reached"].sum()
     top = plan.loc[plan["families_reached"].idxmax(), "tier"] if total > 0 else None
-    title = f"{money(budget, exact=True)} reaches about {total:,.0f} families a year" + (f", most at the {top.lower()} tier" if top else "")
+    title = f"{money(budget, exact=True)} reaches about {children_number(total)} families a year" + (f", most at the {top.lower()} tier" if top else "")
     looked_after = demand[(demand["indicator"] == "cla_31mar_count") & demand["value"].notna()]
     if not looked_after.empty:
         title += f"; {area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in {int(looked_after['year'].iloc[0])}"
@@ -194,8 +194,8 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
     fig = _tier_chart(plan, demand, area_name, title)
     items = [
         f"<b>{r.tier}</b> ({html.escape(TIER_DEFAULTS[r.tier].example)}): {r.share_pct:g}% of the budget, {money(r.spend, exact=True)}, buys "
-        f"{r.places:,.0f} places at {money(r.cost_per_family, exact=True)} each; with {r.take_up:.0%} take-up about "
-        f"<b>{r.families_reached:,.0f}</b> families"
+        f"about {children_number(r.places)} places at {money(r.cost_per_family, exact=True)} each; with {r.take_up:.0%} "
+        f"take-up about <b>{children_number(r.families_reached)}</b> families"
         for r in plan.itertuples()
     ]
     demand_items = [f"{html.escape(_demand_label(r))}: {_demand_value(r)}" for _, r in demand.iterrows()]
@@ -205,7 +205,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
                     + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "
                       "children's social care is what impact evidence can tell you.</p>")
     alt = (f"Bar chart. Families reached a year with {money(budget, exact=True)}: "
-           + "; ".join(f"{t} {v:,.0f}" for t, v in zip(tiers, reached))
+           + "; ".join(f"{t} about {children_number(v)}" for t, v in zip(tiers, reached))
            + f". Latest published figures for {area_name}: "
            + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows()) + ".")
     table = pd.concat([
@@ -219,7 +219,8 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
 
 def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title: str) -> go.Figure:
     """Horizontal bars: families reached per tier (solid), then the area's demand (hatched, or a note if missing)."""
-    rows = [(f"{r.tier} support", r.families_reached, f"{r.families_reached:,.0f} families", 0) for r in plan.itertuples()]
+    rows = [(f"{r.tier} support", r.families_reached, f"about {children_number(r.families_reached)} families", 0)
+            for r in plan.itertuples()]
     for _, r in demand.iterrows():
         unit = "referrals" if r["indicator"].startswith("referrals") else "children"
         value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
