@@ -288,3 +288,13 @@ def test_static_compare_and_tiers_cover_every_setting(ds):
     even = table[table["Budget split"] == "Even: 25% to each tier"].set_index("Tier")
     assert even.loc["Universal", "Families reached"] == pytest.approx(2375)
     assert list(widget_static.tier_assumptions()["Tier"]) == list(widget_tiers.TIERS)
+
+
+def test_static_tier_alt_text_says_each_thing_once(ds):
+    """The planner's text alternative names the budget and the area's children looked after once, not per split."""
+    _, _, alt = widget_static.tier_states(ds, ds.area("York"), budget=5e6)
+    assert alt.count("York had 240 children looked after in 2025") == 1
+    assert alt.count("£5 million reaches") == 1
+    assert "about 14,647 families with the even split (25% to each tier), most at the universal tier" in alt
+    _, _, scilly = widget_static.tier_states(ds, ds.area("Isles of Scilly"), budget=5e6)
+    assert "children looked after in" not in scilly.split("protection plans and children looked after.")[1]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from analyses.views import dropdown
 from analyses.models import tiers as widget_tiers
 from analyses.views import fgc as fgc_words
-from analyses.views.wording import money
+from analyses.views.wording import children_number, money
 from analyses.workshop import fgc as widget_fgc, views as widget_views
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
@@ -94,10 +94,21 @@ def tier_states(ds: Dataset, area: Area, budget: float = 5e6, splits: dict[str, 
     table.columns = ["Budget split", "Tier", "Share (%)", "Spend (£)", "Places", "Families reached"]
     alt = (f"Bar chart with a menu of budget splits for {money(budget, exact=True)} a year in {area.name}. Each "
            f"shows the families reached at each tier beside the area's latest referrals, children in need, "
-           f"protection plans and children looked after. "
-           + " ".join(f"{v.title}." for v in views.values())
-           + " The data table gives every tier for every split.")
+           f"protection plans and children looked after. {tier_reach_sentence(plans, budget)} "
+           f"{widget_views.looked_after_clause(demand, area.name)}The data table gives every tier for every split.")
     return _combine(views, "Budget split:"), table, alt
+
+
+def tier_reach_sentence(plans: list[pd.DataFrame], budget: float) -> str:
+    """One sentence on the families each split reaches, saying the budget once (plans carry a ``split`` column)."""
+    parts = []
+    for plan in plans:
+        total = plan["families_reached"].sum()
+        top = plan.loc[plan["families_reached"].idxmax(), "tier"].lower() if total > 0 else None
+        name, _, shares = plan["split"].iloc[0].partition(": ")
+        parts.append(f"about {children_number(total)} families with the {name.lower()} split ({shares})"
+                     + (f", most at the {top} tier" if top else ""))
+    return f"A year, {money(budget, exact=True)} reaches " + "; ".join(parts) + "."
 
 
 def _span(values: pd.Series) -> str:

@@ -180,14 +180,22 @@ def _demand_value(row: pd.Series) -> str:
     return missing_phrase(row["status"]) if row["value"] is None or pd.isna(row["value"]) else f"{row['value']:,.0f}"
 
 
+def looked_after_clause(demand: pd.DataFrame, area_name: str) -> str:
+    """'York had 240 children looked after in 2025. ' from ``tiers.downstream_demand``; "" with no published figure."""
+    looked_after = demand[(demand["indicator"] == "cla_31mar_count") & demand["value"].notna()]
+    if looked_after.empty:
+        return ""
+    return (f"{area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in "
+            f"{int(looked_after['year'].iloc[0])}. ")
+
+
 def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: float) -> View:
     """Families reached per tier (``widget_tiers.plan``) beside the area's demand further down the line."""
     total = plan["families_reached"].sum()
     top = plan.loc[plan["families_reached"].idxmax(), "tier"] if total > 0 else None
     title = f"{money(budget, exact=True)} reaches about {children_number(total)} families a year" + (f", most at the {top.lower()} tier" if top else "")
-    looked_after = demand[(demand["indicator"] == "cla_31mar_count") & demand["value"].notna()]
-    if not looked_after.empty:
-        title += f"; {area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in {int(looked_after['year'].iloc[0])}"
+    if clause := looked_after_clause(demand, area_name):
+        title += f"; {clause.removesuffix('. ')}"
     tiers = list(plan["tier"])
     reached = [float(v) for v in plan["families_reached"]]
     counts = [None if v is None or pd.isna(v) else float(v) for v in demand["value"]]
