@@ -8,10 +8,15 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analyses.models import fgc, tiers as widget_tiers
-from analyses.views import fgc as fgc_view
-from analyses.workshop import fgc as widget_fgc, static as widget_static, views as widget_views, widgets, server as workshop
 from analyses.data.paths import ROOT
+from analyses.models import fgc
+from analyses.models import tiers as widget_tiers
+from analyses.views import fgc as fgc_view
+from analyses.workshop import fgc as widget_fgc
+from analyses.workshop import server as workshop
+from analyses.workshop import static as widget_static
+from analyses.workshop import views as widget_views
+from analyses.workshop import widgets
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 COSTS = {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()}

@@ -9,13 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analyses.views import dropdown
-from analyses.models import tiers as widget_tiers
-from analyses.views import fgc as fgc_words
-from analyses.views.wording import children_number, money
-from analyses.workshop import fgc as widget_fgc, views as widget_views
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.models import tiers as widget_tiers
+from analyses.views import dropdown
+from analyses.views import fgc as fgc_words
+from analyses.views.wording import children_number, money
+from analyses.workshop import fgc as widget_fgc
+from analyses.workshop import views as widget_views
 
 Static = tuple[go.Figure, pd.DataFrame, str]  # chart, data table, text alternative
 

@@ -12,14 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from analyses.models import benchmark, fgc
-from analyses.views import charts, randomisation
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.data.schema import has_figure
+from analyses.models import benchmark, fgc
+from analyses.models.benchmark import compare_with_england
 from analyses.models.simulation import Scenario, simulate, summarise
 from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
-from analyses.data.schema import has_figure
-from analyses.models.benchmark import compare_with_england
+from analyses.views import charts, randomisation
 from analyses.views import fgc as fgc_words
 from analyses.views.wording import children_number, missing_phrase, money
 
