@@ -4,11 +4,12 @@ import math
 import pandas as pd
 import pytest
 
+from analyses.data import dataset as data
+from analyses.data import derive
 from analyses.models import benchmark
-from analyses.views import wording
-from analyses.views import domestic_abuse as dac
-from analyses.data import dataset as data, derive
 from analyses.models import domestic_abuse as da
+from analyses.views import domestic_abuse as dac
+from analyses.views import wording
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,65 @@ def test_parent_factors_text_with_suppressed_counts_or_no_mental_health_data(dsm
     older = data.Dataset(indicators=ds.indicators[ds.indicators["indicator"] != da.MENTAL_HEALTH], las=ds.las,
                          metadata=ds.metadata[ds.metadata["indicator"] != da.MENTAL_HEALTH])
     assert dac.parent_factors_text(older, data.ENGLAND) == ""
+
+
+def test_west_sussex_2023_zeros_look_incomplete_and_are_not_drawn(ds, dsm):
+    """West Sussex published 0 for abuse concerning a parent in 2022-23, when it recorded 509 assessments with a
+    factor against 5,556 to 8,229 in other years: the zero is kept as published but drawn as a gap, with a note."""
+    flagged = da.incomplete_zeros(ds)
+    sussex = flagged[flagged["la_name"] == "West Sussex"].set_index("indicator")
+    assert set(sussex.index) == {"da_factor_parent_count", "da_factor_other_count", "mh_factor_parent_count"}
+    assert set(sussex["time_period"]) == {2023} and set(sussex["reason"]) == {"low"}
+    assert (sussex.loc["da_factor_parent_count", "assessments"], sussex.loc["da_factor_parent_count", "usual_low"],
+            sussex.loc["da_factor_parent_count", "usual_high"]) == (509, 5556, 8229)
+    area = dsm.area("West Sussex")
+    assert value(dsm, "da_factor_parent_count", area, 2023) == (0, "published")  # the published figure stays
+    rate, status = value(dsm, "da_factor_parent_rate", area, 2023)
+    assert math.isnan(rate) and status == "x"
+    assert value(dsm, "da_factor_parent_rate", area, 2024) == (pytest.approx(105.2), "derived")
+    assert value(dsm, "da_factor_child_rate", area, 2023)[1] == "derived"  # 44, not a zero: drawn
+    note = dac.incomplete_note(dsm, area)
+    assert note == ("West Sussex's 2022-23 figures of 0 for domestic abuse concerning a parent or carer and another "
+                    "person in the household are shown as gaps: that year it recorded 509 assessments with a factor, "
+                    "against 5,556 to 8,229 in its other years, so its figures for the year look incomplete.")
+    fig, _, alt = dac.trend_views(dsm, area)
+    assert note in alt
+    line = next(trace for trace in fig.data if trace.name == "West Sussex")
+    assert dict(zip(line.x, line.y))[2023] is None
+    assert any("figure of 0 for domestic abuse" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_small_number_suppression_does_not_flag_a_zero(ds):
+    """Isles of Scilly's and City of London's zeros sit beside figures withheld as small (c), which a true zero fits."""
+    flagged = da.incomplete_zeros(ds)
+    assert not set(flagged["la_name"]) & {"Isles of Scilly", "City of London"}
+    assert dac.incomplete_note(ds, ds.area("York")) == ""
+
+
+def test_a_zero_beside_a_missing_figure_is_flagged(ds):
+    """A zero in a year whose assessments figure is not available (x) is flagged as 'missing'."""
+    york = ds.area("York")
+    rows = ds.indicators.copy()
+    where = (rows["old_la_code"] == york.old_la_code) & (rows["time_period"] == 2024)
+    rows.loc[where & (rows["indicator"] == "da_factor_other_count"), ["value", "status"]] = (0.0, "published")
+    rows.loc[where & (rows["indicator"] == da.ASSESSMENTS), ["value", "status"]] = (math.nan, "x")
+    changed = data.Dataset(indicators=rows, las=ds.las, metadata=ds.metadata)
+    flagged = da.incomplete_zeros(changed)
+    flagged = flagged[flagged["la_name"] == "York"]
+    assert flagged[["la_name", "indicator", "time_period", "reason"]].values.tolist() == [
+        ["York", "da_factor_other_count", 2024, "missing"]]
+    assert "is shown as a gap: that year another of the factor counts" in dac.incomplete_note(changed, york)
+
+
+def test_methods_chapter_states_the_rule_with_its_thresholds(ds):
+    from analyses.data.paths import ROOT
+    text = " ".join((ROOT / "chapters" / "data_methods.md").read_text(encoding="utf-8").split())
+    assert da.IMPLAUSIBLY_LOW == 0.25 and "less than a quarter of the area's median" in text
+    assert da.USUAL_MINIMUM == 100 and "whose median is at least 100" in text
+    from analyses.views import methods
+    assert "Markdown(methods.incomplete_zeros_text(ds))" in text
+    assert methods.incomplete_zeros_text(ds) == (
+        "In this dataset the rule applies to one area and year. West Sussex in 2022-23: it recorded 509 assessments "
+        "with a factor, against 5,556 to 8,229 in its other years, and it published 0 for domestic abuse concerning "
+        "a parent or carer, domestic abuse concerning another person in the household and parents' or carers' "
+        "mental health.")

@@ -20,9 +20,10 @@ import math
 import pandas as pd
 
 from analyses.data import derive
-from analyses.models import benchmark
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, Area
+from analyses.data.schema import SYMBOLS
+from analyses.models import benchmark
 
 FACTORS = {  # count indicator -> who the abuse concerned
     "da_factor_parent_count": "A parent or carer",
@@ -37,6 +38,61 @@ MEASURES = {  # measure -> (unit, polarity-free label)
     "rate": ("rate_per_10000", "per 10,000 children"),
     "share": ("percent", "% of assessments with a factor"),
 }
+
+
+IMPLAUSIBLY_LOW = 0.25  # assessments below this share of the area's median in its other years look incomplete
+USUAL_MINIMUM = 100  # ... in an area whose median is at least this (small areas vary too much to judge)
+NOT_AVAILABLE = "x"  # a figure that does not exist; small-number suppression ("c") is not a sign of a gap
+RELATED = [*FACTORS, MENTAL_HEALTH]  # counts recorded together at the end of an assessment
+
+
+def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
+    """Published zeros of the assessment factor counts that sit in a year whose related figures look incomplete.
+
+    A local authority's published 0 for one factor (a domestic abuse factor or parents' mental
+    health) is flagged when, in the same year, another of those counts or the assessments
+    denominator is missing (no row, or "x": not available), or the assessments denominator is
+    below ``IMPLAUSIBLY_LOW`` of the area's median in its other years (where that median is at
+    least ``USUAL_MINIMUM``). Small-number suppression ("c") does not flag a zero: it says the
+    related counts are small, which a true zero fits. One row per flagged count:
+    indicator, old_la_code, la_name, time_period, assessments (that year, NaN if missing),
+    usual_low and usual_high (the area's assessments in its other years) and reason
+    ("missing" or "low").
+    """
+    columns = ["indicator", "old_la_code", "la_name", "time_period", "assessments", "usual_low", "usual_high",
+               "reason"]
+    known = set(ds.metadata["indicator"])
+    related = [i for i in RELATED if i in known]
+    if ASSESSMENTS not in known or not related:
+        return pd.DataFrame(columns=columns)
+    frames = [ds.rows(i) for i in [*related, ASSESSMENTS]]
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows[rows["geographic_level"] == "Local authority"]
+    # a figure, or a code: -1 not available, -2 withheld (any other symbol); after the pivot NaN means no row
+    shown = rows["value"].where(~rows["status"].isin(SYMBOLS), -2.0).where(rows["status"] != NOT_AVAILABLE, -1.0)
+    values = rows.assign(shown=shown.fillna(-1.0)).pivot_table(index=["old_la_code", "time_period"], columns="indicator",
+                                                  values="shown", aggfunc="first", dropna=False)
+    values = values.reindex(columns=[*related, ASSESSMENTS])
+    names = rows.drop_duplicates("old_la_code").set_index("old_la_code")["la_name"]
+    assessments = values[ASSESSMENTS].where(values[ASSESSMENTS] >= 0)
+    out = []
+    for (code, year), counts in values.iterrows():
+        zeros = [i for i in related if counts[i] == 0]
+        if not zeros:
+            continue
+        others = assessments.loc[code].drop(year).dropna()
+        usual = others.median() if not others.empty else math.nan
+        low = bool(usual >= USUAL_MINIMUM and assessments[(code, year)] < IMPLAUSIBLY_LOW * usual)
+        for indicator in zeros:
+            others_that_year = counts.drop(indicator)
+            missing = bool(((others_that_year == -1) | others_that_year.isna()).any())
+            if missing or low:
+                out.append({"indicator": indicator, "old_la_code": code, "la_name": names[code],
+                            "time_period": int(year), "assessments": assessments[(code, year)],
+                            "usual_low": others.min() if not others.empty else math.nan,
+                            "usual_high": others.max() if not others.empty else math.nan,
+                            "reason": "low" if low else "missing"})
+    return pd.DataFrame(out, columns=columns)
 
 
 def measure_id(factor: str, measure: str) -> str:
@@ -55,8 +111,9 @@ def with_measures(ds: Dataset) -> Dataset:
 def _add_measures(ds: Dataset) -> Dataset:
     assessments = ds.rows(ASSESSMENTS)
     rows, meta = [ds.indicators], [ds.metadata]
+    flagged = incomplete_zeros(ds)
     for factor in FACTORS:
-        counts = ds.rows(factor)
+        counts = _without_incomplete_zeros(ds.rows(factor), flagged[flagged["indicator"] == factor])
         title = ds.meta(factor)["title"]
         for measure, (unit, label) in MEASURES.items():
             indicator = measure_id(factor, measure)
@@ -72,6 +129,19 @@ def _add_measures(ds: Dataset) -> Dataset:
             }]))
     return Dataset(indicators=pd.concat(rows, ignore_index=True), las=ds.las,
                    metadata=pd.concat(meta, ignore_index=True))
+
+
+def _without_incomplete_zeros(counts: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with each flagged zero made "not available" (x), so its rate and share are gaps, not falls to 0."""
+    if flagged.empty:
+        return counts
+    keys = set(zip(flagged["old_la_code"], flagged["time_period"]))
+    hit = (counts["geographic_level"] == "Local authority") & pd.Series(
+        [key in keys for key in zip(counts["old_la_code"], counts["time_period"])], index=counts.index)
+    counts = counts.copy()
+    counts.loc[hit, "value"] = math.nan
+    counts.loc[hit, "status"] = NOT_AVAILABLE
+    return counts
 
 
 def latest_year(ds: Dataset, area: Area) -> int | None:

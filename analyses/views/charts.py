@@ -24,7 +24,6 @@ from pandas.io.formats.style import Styler
 from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
 from analyses.views.renderer import BookRenderer
 
-
 # Analysis Function accessible categorical palette.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 NEIGHBOUR_GREY = "#BFBFBF"
@@ -239,6 +238,7 @@ def trend_chart(
     y_title: str,
     highlight: str | None = None,
     value_format: str = "{:,.1f}",
+    note: str = "",
 ) -> go.Figure:
     """Line chart of an area against its comparators over time.
 
@@ -249,7 +249,8 @@ def trend_chart(
     of a reorganised area, for the years before it) is a grey long-dashed line.
     Comparator lines are labelled at the right edge;
     individual neighbours are thin grey lines named on hover. Suppressed values
-    are gaps and are listed in a note under the chart.
+    are gaps and are listed in a note under the chart, followed by ``note`` (e.g. why a
+    published figure is drawn as a gap).
     """
     frame = _with_roles(frame, highlight)
     frame["plotted"] = _plotted(frame)
@@ -260,8 +261,10 @@ def trend_chart(
             last = rows["plotted"].dropna()
             if role in ROLE_STYLES and not last.empty:
                 labels.append((float(last.iloc[-1]), ROLE_STYLES[role], area))
-    note = _suppression_note(frame)
-    height, margin = 520, {"l": 80, "r": 200, "t": 90, "b": 140 if note else 70}
+    note = " ".join(part for part in (_suppression_note(frame), note) if part)
+    note_lines = textwrap.wrap(note, 100, break_long_words=False)
+    height = 520 + 18 * max(0, len(note_lines) - 2)  # a longer note gets room below the plot, not over it
+    margin = {"l": 80, "r": 200, "t": 90, "b": 104 + 18 * len(note_lines) if note else 70}
     values = frame["plotted"].dropna().astype(float)
     low, high = (min(values.min(), 0.0), values.max()) if not values.empty else (0.0, 1.0)
     high += 0.08 * ((high - low) or 1.0)
@@ -270,7 +273,7 @@ def trend_chart(
         annotations.append({
             "x": 0, "xref": "paper", "xanchor": "left", "y": -0.25, "yref": "paper",
             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
-            "text": "<br>".join(textwrap.wrap(note, 100, break_long_words=False)),
+            "text": "<br>".join(note_lines),
         })
     xaxis = {"tickformat": "d", "title": {"text": "Year"}, "showgrid": False}
     if frame["time_period"].nunique() <= 12:

@@ -5,21 +5,20 @@ alternative) or a table for ``show_table``, so the chapter's cells only call and
 """
 from __future__ import annotations
 
-
 import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analyses.models import benchmark
-from analyses.views import charts, dropdown, ranking
 from analyses.data.dataset import Dataset
-from analyses.data.schema import SYMBOLS
-from analyses.models.domestic_abuse import FACTORS, MEASURES, MENTAL_HEALTH, measure_id
-from analyses.views.wording import financial_year, missing_phrase
 from analyses.data.geography import ENGLAND, Area
+from analyses.data.schema import SYMBOLS
+from analyses.models import benchmark
+from analyses.models.domestic_abuse import FACTORS, MEASURES, MENTAL_HEALTH, incomplete_zeros, measure_id
+from analyses.views import charts, dropdown, ranking
 from analyses.views.profile import interval_text
 from analyses.views.ranking import ordinal
+from analyses.views.wording import financial_year, missing_phrase
 
 RATE_AXIS = "Assessments per 10,000 children"
 SHARE_AXIS = "Share of assessments with a factor (%)"
@@ -81,7 +80,8 @@ def trend_views(ds: Dataset, area: Area) -> tuple[go.Figure, pd.DataFrame, str]:
             name = f"{who}, {label}"
             views[name] = charts.trend_chart(frame, trend_title(frame, area, factor, measure),
                                              SHARE_AXIS if share else RATE_AXIS,
-                                             value_format="{:.1f}%" if share else "{:.1f}")
+                                             value_format="{:.1f}%" if share else "{:.1f}",
+                                             note=incomplete_note(ds, area, [factor]))
             frames.append(charts.chart_table(frame).data.assign(Measure=name))
     table = pd.concat(frames, ignore_index=True)
     table = table[["Measure", *[c for c in table.columns if c != "Measure"]]]
@@ -92,7 +92,34 @@ def trend_views(ds: Dataset, area: Area) -> tuple[go.Figure, pd.DataFrame, str]:
            f"people the abuse can concern, for {area.name} against its statistical neighbours, region and England. "
            f"It opens on: {html.unescape(first.layout.title.text.replace('<br>', ' '))}. The data table gives every value of "
            f"every measure.")
+    if note := incomplete_note(ds, area):
+        alt += " " + note
     return dropdown.combine(views, "Show:"), table, alt
+
+
+def incomplete_note(ds: Dataset, area: Area, factors: list[str] | None = None) -> str:
+    """A footnote for the trend charts: which of the area's published zeros are drawn as gaps, and why ("" if none).
+
+    The rule is ``domestic_abuse.incomplete_zeros``; e.g. "West Sussex's 2022-23 figures of 0 for domestic
+    abuse concerning a parent or carer and another person in the household are shown as gaps: ..."
+    """
+    flagged = incomplete_zeros(ds)
+    flagged = flagged[(flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors or list(FACTORS))]
+    notes = []
+    for year, rows in flagged.groupby("time_period", sort=True):
+        whom = [FACTORS[i].lower() for i in FACTORS if i in set(rows["indicator"])]
+        listed = whom[0] if len(whom) == 1 else ", ".join(whom[:-1]) + " and " + whom[-1]
+        plural = len(whom) > 1
+        first = rows.iloc[0]
+        if first["reason"] == "low":
+            why = (f"that year it recorded {first['assessments']:,.0f} assessments with a factor, against "
+                   f"{first['usual_low']:,.0f} to {first['usual_high']:,.0f} in its other years")
+        else:
+            why = "that year another of the factor counts, or the number of assessments, is not available"
+        notes.append(f"{area.name}'s {financial_year(int(year))} figure{'s' if plural else ''} of 0 for domestic abuse "
+                     f"concerning {listed} {'are' if plural else 'is'} shown as {'gaps' if plural else 'a gap'}: "
+                     f"{why}, so its figures for the year look incomplete.")
+    return " ".join(notes)
 
 
 def interval_table(profile: pd.DataFrame, area: Area) -> pd.DataFrame:

@@ -10,10 +10,11 @@ import html
 
 import pandas as pd
 
-from analyses.data.schema import SYMBOLS
-from analyses.views.wording import missing_phrase
 from analyses.data.dataset import Dataset
 from analyses.data.geography import LOCAL, NATIONAL, REGIONAL
+from analyses.data.schema import SYMBOLS
+from analyses.models.domestic_abuse import FACTORS, RELATED, incomplete_zeros
+from analyses.views.wording import financial_year, missing_phrase
 
 UNITS = {"count": "count", "rate_per_10000": "rate per 10,000 children aged 0 to 17", "percent": "percentage"}
 SHORT_UNITS = {"count": "count", "rate_per_10000": "per 10,000", "percent": "%"}
@@ -108,3 +109,23 @@ def symbol_table() -> pd.DataFrame:
     """Every symbol, what it means, and how the guide shows it."""
     return pd.DataFrame({"Symbol": list(SYMBOLS), "Meaning": list(SYMBOLS.values()),
                          "Shown in the guide's text as": [missing_phrase(s) for s in SYMBOLS]})
+
+
+def incomplete_zeros_text(ds: Dataset) -> str:
+    """Where the rule of ``domestic_abuse.incomplete_zeros`` applies in ``ds``, in words."""
+    flagged = incomplete_zeros(ds)
+    if flagged.empty:
+        return "In this dataset the rule applies to no area."
+    names = {**{i: f"domestic abuse concerning {who.lower()}" for i, who in FACTORS.items()},
+             RELATED[-1]: "parents' or carers' mental health"}
+    parts = []
+    for (name, year), rows in flagged.groupby(["la_name", "time_period"], sort=True):
+        first = rows.iloc[0]
+        whom = [names[i] for i in names if i in set(rows["indicator"])]
+        listed = whom[0] if len(whom) == 1 else ", ".join(whom[:-1]) + " and " + whom[-1]
+        why = (f"it recorded {first['assessments']:,.0f} assessments with a factor, against "
+               f"{first['usual_low']:,.0f} to {first['usual_high']:,.0f} in its other years"
+               if first["reason"] == "low" else "a related figure is not available")
+        parts.append(f"{name} in {financial_year(int(year))}: {why}, and it published 0 for {listed}")
+    count = "one area and year" if len(parts) == 1 else f"{len(parts)} areas and years"
+    return f"In this dataset the rule applies to {count}. " + "; ".join(parts) + "."
