@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from analyses.models import benchmark
 from analyses.data import dataset as data
-from analyses.views import profile as pv
 from analyses.data.paths import ROOT
+from analyses.models import benchmark
+from analyses.views import profile as pv
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +57,29 @@ def test_tables_write_every_judgement_out(ds, york_profile):
     rate = values.set_index("Indicator").loc["Children looked after at 31 March per 10,000 children"]
     assert rate["York"] == "69.0 (2025)" and rate["England"] == "67.0" and rate["Neighbours' average"] == "57.4"
     bench = benchmarks.set_index("Indicator").loc["Children looked after at 31 March per 10,000 children"]
-    assert bench["Rank among LAs"] == "79th of 151 (1st = lowest)"
-    assert bench["Quartile band"] == "Q3: second highest quarter"
+    assert bench["Rank among LAs (1st = lowest)"] == "79th of 151"
+    assert bench["Quartile band (Q1 = lowest)"] == "Q3" and bench["Which is better"] == "neither"
     assert bench["95% confidence interval"] == "60.6 to 78.4"
     assert bench["Compared with England"] == "similar to England"
+
+
+def test_profile_uses_one_rank_and_band_convention_and_no_counts(ds, york_profile):
+    """Higher is better for the good level of development, yet the rank still counts from the lowest value
+    (LAIT's own rank, 1 = best, is 26th) and the band is Q4, not A; counts (240 against 81,770) are left out."""
+    values, benchmarks = pv.profile_tables(ds, ds.area("York"), york_profile)
+    assert "Children looked after at 31 March" not in set(values["Indicator"])
+    assert not values.apply(lambda col: col.astype(str).str.contains("81,770")).any().any()
+    eyfsp = benchmarks.set_index("Indicator").loc["Good level of development at age 5 (%)"]
+    assert row_of(york_profile, "eyfsp_gld_pct")["rank"] == 26  # LAIT's convention, kept for summary.json
+    assert eyfsp["Rank among LAs (1st = lowest)"] == "127th of 153" and eyfsp["Which is better"] == "higher"
+    assert eyfsp["Quartile band (Q1 = lowest)"] == "Q4 (highest quarter)"
+    assert eyfsp["95% confidence interval"] == "-" and eyfsp["Compared with England"] == "-"
+    bands = set(benchmarks["Quartile band (Q1 = lowest)"])
+    assert bands <= {"Q1 (lowest quarter)", "Q2", "Q3", "Q4 (highest quarter)", "-"}
+    assert not any("not computed" in c or "not tested" in c for c in benchmarks.to_numpy().ravel())
+    assert pv.dash_note(benchmarks) == (
+        "A dash (-) means the figure cannot be worked out: there is no confidence interval, and so no comparison "
+        "with England, where the data do not hold the count and population (or total) behind the figure.")
 
 
 def test_suppressed_latest_value_is_shown_as_suppressed(ds):
@@ -68,7 +87,8 @@ def test_suppressed_latest_value_is_shown_as_suppressed(ds):
     values, benchmarks = pv.profile_tables(ds, london, benchmark.profile(ds, london, ["cla_31mar_rate"]))
     assert values.iloc[0]["City of London"] == "suppressed (c) (2025)"
     assert values.iloc[0]["Change"] == "no latest value"
-    assert benchmarks.iloc[0]["Rank among LAs"] == "not ranked"
+    assert benchmarks.iloc[0]["Rank among LAs (1st = lowest)"] == "-"
+    assert pv.dash_note(benchmarks).startswith("A dash (-) means the figure cannot be worked out: there is no rank")
 
 
 def test_england_gets_values_only(ds):

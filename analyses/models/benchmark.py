@@ -149,7 +149,11 @@ def significance(low: float, high: float, england: float, polarity: str) -> str:
 
 
 def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.DataFrame:
-    """One row per indicator: latest value, trend, rank, quartile band, interval and significance."""
+    """One row per indicator: latest value, trend, rank, quartile band, interval and significance.
+
+    ``rank`` and ``band`` follow LAIT (1 and A = best where the indicator has a polarity);
+    ``rank_lowest`` and ``quartile`` are always from the lowest value (1, Q1).
+    """
     chosen = indicators or [i for i in ds.metadata["indicator"] if i != "population_0_17"]
     rows = []
     for indicator in chosen:
@@ -175,6 +179,9 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
             "rank": rank(all_las["value"], latest["value"], meta["polarity"]),
             "of": int(all_las["value"].notna().sum()),
             "band": quartile_band(all_las["value"], latest["value"], meta["polarity"]),
+            # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
+            "rank_lowest": rank(all_las["value"], latest["value"], "neither"),
+            "quartile": quartile_band(all_las["value"], latest["value"], "neither"),
             "ci_low": low, "ci_high": high,
             "vs_england": significance(low, high, england_value, meta["polarity"]),
         })

@@ -15,13 +15,13 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from analyses.views import dropdown, ranking
-from analyses.data.schema import SYMBOLS
-from analyses.views.charts import PALETTE, figure, reference_line, value_axis
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
-from analyses.views.wording import missing_phrase
+from analyses.data.schema import SYMBOLS
+from analyses.views import dropdown, ranking
+from analyses.views.charts import PALETTE, figure, reference_line, value_axis
 from analyses.views.ranking import ordinal
+from analyses.views.wording import missing_phrase
 
 NAME_WIDTH = 18  # characters per line of an LA name beside a bar
 UNIT_FORMATS = {"count": "{:,.0f}", "rate_per_10000": "{:,.1f}", "percent": "{:.1f}%"}
@@ -79,18 +79,23 @@ def trend_text(ds: Dataset, area: Area, row: pd.Series) -> str:
     return f"{direction} ({'better' if better else 'worse'})"
 
 
+DASH = "-"  # a cell that cannot be computed; ``dash_note`` says why
+QUARTILE_WORDS = {"Q1": "Q1 (lowest quarter)", "Q2": "Q2", "Q3": "Q3", "Q4": "Q4 (highest quarter)"}
+BETTER_WORDS = {"higher_is_better": "higher", "lower_is_better": "lower", "neither": "neither"}
+
+
 def rank_text(row: pd.Series) -> str:
-    """'79th of 151 (1 = best)'; with no polarity, 1 is the lowest value."""
-    if pd.isna(row["rank"]):
-        return "not ranked"
-    one = "lowest" if row["polarity"] == "neither" else "best"
-    return f"{ordinal(int(row['rank']))} of {int(row['of'])} (1st = {one})"
+    """'79th of 151', counting from the lowest value whatever the indicator's polarity; a dash if not ranked."""
+    rank = row.get("rank_lowest", row["rank"] if row["polarity"] == "neither" else math.nan)
+    if pd.isna(rank):
+        return DASH
+    return f"{ordinal(int(rank))} of {int(row['of'])}"
 
 
 def interval_text(row: pd.Series) -> str:
-    """The 95% confidence interval in the indicator's unit, or why there is none."""
+    """The 95% confidence interval in the indicator's unit, or a dash where it cannot be computed."""
     if pd.isna(row["ci_low"]):
-        return "not computed"
+        return DASH
     fmt = UNIT_FORMATS.get(row["unit"], "{:,.1f}").replace(",.0f", ",.1f")
     # Counts, rates and percentages cannot fall below zero; and a bound that rounds to zero is 0, never -0.
     low, high = (max(0.0, bound) + 0.0 for bound in (row["ci_low"], row["ci_high"]))
@@ -98,24 +103,42 @@ def interval_text(row: pd.Series) -> str:
 
 
 def profile_tables(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The profile in words, as two narrow tables (one row per indicator, every judgement written out).
+    """The profile's rates and percentages in words, as two narrow tables (one row per indicator).
 
     The first gives the latest value, its change, the neighbours' average and England; the second
-    the rank, quartile band, confidence interval and comparison with England (None for England).
+    the rank (1st = lowest), the quartile band (Q1 lowest to Q4 highest), the 95% confidence
+    interval and the comparison with England (None for England). Counts are left out: they
+    mostly reflect an area's size. A cell that cannot be computed is a dash (see ``dash_note``).
     """
     values, benchmarks = [], []
-    for _, row in profile.iterrows():
+    for _, row in profile[profile["unit"] != "count"].iterrows():
         latest = f"{format_value(row['value'], row['status'], row['unit'])} ({int(row['year'])})"
         values.append({"Indicator": row["title"], area.name: latest, "Change": trend_text(ds, area, row)})
         if area.is_england:
             continue
-        values[-1].update({"Neighbours' average": format_value(row["neighbour_average"], "derived", row["unit"]),
+        average = row["neighbour_average"]
+        values[-1].update({"Neighbours' average": DASH if pd.isna(average) else format_value(average, "derived", row["unit"]),
                            "England": format_value(row["england"], "published", row["unit"])})
-        benchmarks.append({"Indicator": row["title"], "Rank among LAs": rank_text(row),
-                           "Quartile band": BAND_WORDS.get(row["band"], "no band"),
+        quartile = row.get("quartile", row["band"] if row["polarity"] == "neither" else "")
+        benchmarks.append({"Indicator": row["title"], "Which is better": BETTER_WORDS[row["polarity"]],
+                           "Rank among LAs (1st = lowest)": rank_text(row),
+                           "Quartile band (Q1 = lowest)": QUARTILE_WORDS.get(quartile, DASH),
                            "95% confidence interval": interval_text(row),
-                           "Compared with England": row["vs_england"]})
+                           "Compared with England": DASH if row["vs_england"] == "not tested" else row["vs_england"]})
     return pd.DataFrame(values), (pd.DataFrame(benchmarks) if benchmarks else None)
+
+
+def dash_note(benchmarks: pd.DataFrame | None) -> str:
+    """The footnote for the dashes in the second profile table, naming only the reasons that apply ("" if none)."""
+    if benchmarks is None or not (benchmarks == DASH).any().any():
+        return ""
+    reasons = []
+    if (benchmarks["Rank among LAs (1st = lowest)"] == DASH).any():
+        reasons.append("there is no rank or band where the area's latest value is not published")
+    if (benchmarks["95% confidence interval"] == DASH).any():
+        reasons.append("there is no confidence interval, and so no comparison with England, where the data do not "
+                       "hold the count and population (or total) behind the figure")
+    return "A dash (-) means the figure cannot be worked out: " + "; ".join(reasons) + "."
 
 
 def _number(value: float) -> float | None:
