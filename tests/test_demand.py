@@ -91,3 +91,19 @@ def test_population_text(ds, areas):
     assert demand_view.population_text(areas["York"], new_council, england).endswith("(ONS estimate).")
     same = {**new_council, "earlier_children": 1000, "change_pct": 0.0}
     assert "as many as in mid-2014" in demand_view.population_text(areas["York"], same, england)
+
+
+@pytest.mark.parametrize("la, expected", [
+    ("York", "- York's referral rate in 2025 was 528.5 per 10,000 children, similar to England's 519.4."),
+    ("Cumberland", "- Cumberland's rate of children looked after in 2025 was 87.0 per 10,000 children, higher than "
+                   "England's 67.0."),
+    ("Isles of Scilly", "- Isles of Scilly's rate of children looked after in 2025 is not published."),
+    ("City of London", "- City of London's rate of children looked after in 2025 is not published."),
+    ("England", "- England's referral rate in 2025 was 519.4 per 10,000 children."),
+])
+def test_key_points_work_for_any_area(ds, la, expected):
+    from analyses.data import dataset as data
+    from analyses.views import demand as demand_view
+    area = data.ENGLAND if la == "England" else ds.area(la)
+    points = demand_view.key_points(area, demand.latest(ds, area)).splitlines()
+    assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)

@@ -120,3 +120,24 @@ def funnel_title(area: Area, rows: pd.DataFrame) -> str:
     if not pd.isna(first["compared"]) and first["compared"] == last["compared"] and first["year"] == last["year"]:
         return f"{start}, and so was its rate of children looked after ({last['value']:,.1f} against {last['england']:,.1f})"
     return f"{start}; its rate of children looked after {clause(last, '', first['year'] != last['year']).strip()}"
+
+
+def key_points(area: Area, rows: pd.DataFrame) -> str:
+    """The prevention tiers chapter's key points (a Markdown list) for ``area``; ``rows`` from ``demand.latest``."""
+    points = ["- The talk sets out support in four tiers: universal, selective, targeted and specialist.",
+              "- A good theory of change says, before a service starts, what it does, why and how you will know "
+              "it worked."]
+    for key in ("referrals", "children_looked_after"):
+        row = rows.set_index("key").loc[key] if key in set(rows["key"]) else None
+        if row is None:
+            continue
+        what = row["rate_name"]
+        if pd.isna(row["value"]):
+            points.append(f"- {area.name}'s {what} in {int(row['year'])} is not published.")
+        elif area.is_england:
+            points.append(f"- England's {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 children.")
+        else:
+            points.append(f"- {area.name}'s {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 "
+                          f"children, {row['compared']} England's {row['england']:,.1f}.")
+    points.append("- These figures show the scale of need further down the line, not whether prevention works.")
+    return "\n".join(points)
