@@ -80,21 +80,26 @@ def parse_settings(pairs: list[str]) -> dict:
     """``["coverage=0.5", "pre_proceedings_children=120"]`` -> ``{"coverage": 0.5, "pre_proceedings_children": 120}``.
 
     Every value must be a finite number (``120``, ``0.5``, ``1e3``); a whole number stays an int.
-    Ranges are the chapters' own (``analyses.models.fgc.check_settings``). Raises SettingError.
+    Ranges are the chapters' own (``analyses.models.fgc.check_settings``); a message names the
+    range where one is known. Raises SettingError.
     """
+    from analyses.models import fgc
+
     settings = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name.isidentifier():
             raise SettingError(f"--set {pair!r}: expected NAME=VALUE, e.g. --set coverage=0.5")
+        allowed = fgc.allowed_range(name)
+        expected = f"a number {allowed}" if allowed else "a number"
         if not NUMBER.fullmatch(text):
             hint = f" (a share is written as a fraction: {float(text[:-1]) / 100:g} for {text})" if (
                 text.endswith("%") and NUMBER.fullmatch(text[:-1])) else ""
-            raise SettingError(f"--set {name}={text}: expected a number, e.g. --set coverage=0.5{hint}")
+            raise SettingError(f"--set {name}={text}: expected {expected}, e.g. --set coverage=0.5{hint}")
         value = float(text)
         if not math.isfinite(value):
-            raise SettingError(f"--set {name}={text}: the number is too large; expected a finite number")
+            raise SettingError(f"--set {name}={text}: the number is too large; expected {expected}")
         value = int(value) if value.is_integer() and not any(c in text for c in ".eE") else value
         settings[name] = value
     return settings

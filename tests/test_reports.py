@@ -60,5 +60,6 @@ def test_out_of_range_fgc_settings_are_refused_before_anything_runs(reports, set
                              "--set", setting], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith(f"error: {setting.split('=')[0]} must be a number") and named in line
+    name = setting.split("=")[0]
+    assert line.startswith((f"error: {name} must be a number", f"error: --set {name}=")) and named in line
     assert not (reports / "bad").exists()

@@ -261,6 +261,12 @@ def _allowed(name: str, bound: Bound, population: float | None) -> str:
     return text + (" or None" if bound.allow_none else "")
 
 
+def allowed_range(name: str, area_population: float | None = None) -> str | None:
+    """What an FGC setting may be, in words ('from 0 to 1'); None for a setting the model does not take."""
+    bound = SETTINGS.get(name)
+    return None if bound is None else _allowed(name, bound, area_population)
+
+
 def check_settings(settings: dict, area_population: float | None = None) -> list[str]:
     """Refuse any FGC setting outside its bounds; return warnings for implausible ones.
 
