@@ -5,6 +5,7 @@ deprecated DPUB role ``doc-biblioentry``; ARIA requires a list's children to be
 list items, so assistive technology may not announce the entries (axe rule
 ``aria-required-children``, impact critical). Each entry becomes a ``listitem``.
 """
+
 BIBLIOENTRY = 'role="doc-biblioentry"'
 
 

@@ -4,6 +4,7 @@
 by author, year and title (the full list in Data and methods). The per-area report prints
 its sources with the same style, so a source reads the same everywhere.
 """
+
 import sys
 from pathlib import Path
 

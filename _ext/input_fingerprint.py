@@ -6,6 +6,7 @@ chart showing the old results. This extension fingerprints those folders. When t
 differs from the one stamped at the last successful build, it empties the execution cache and
 has Sphinx re-read every page; a rebuild with nothing changed stays fast.
 """
+
 import hashlib
 import shutil
 from pathlib import Path

@@ -3,6 +3,7 @@
 Uses the TeX-to-MathML converter that ships with docutils; browsers draw MathML
 natively. TeX the converter does not know is shown as code, with a warning.
 """
+
 from docutils import nodes
 from docutils.utils.math import MathError, latex2mathml
 from sphinx.locale import _

@@ -9,6 +9,7 @@ tabs) only wires up controls once the page is there, so each loads ``defer``: in
 page is parsed, without holding up its first paint. ``documentation_options.js`` stays as it
 is: inline scripts on the page assign to the object it defines.
 """
+
 from sphinx.builders.html._assets import _JavaScript
 
 KEEP_BLOCKING = ("documentation_options.js",)
@@ -30,11 +31,16 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
         return
     for index, script in enumerate(scripts):
         name = str(script.filename or "")
-        if (name and not name.startswith(("http:", "https:")) and not name.endswith(KEEP_BLOCKING)
-                and not {"async", "defer"} & set(script.attributes)):
+        if (
+            name
+            and not name.startswith(("http:", "https:"))
+            and not name.endswith(KEEP_BLOCKING)
+            and not {"async", "defer"} & set(script.attributes)
+        ):
             # A new object: the builder shares each script between pages.
-            scripts[index] = _JavaScript(script.filename, priority=script.priority,
-                                         **{**script.attributes, "defer": "defer"})
+            scripts[index] = _JavaScript(
+                script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"}
+            )
 
 
 def setup(app):

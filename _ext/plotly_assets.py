@@ -18,6 +18,7 @@ the screen.
 (Files in an ``html_static_path`` folder would load on every page.) A vendored
 bundle whose version differs from plotly.py's is reported as a build warning.
 """
+
 import re
 import shutil
 import sys
@@ -37,6 +38,7 @@ def _web_assets(app):
     if root not in sys.path:
         sys.path.insert(0, root)
     from analyses.views import web_assets
+
     return web_assets
 
 
@@ -77,9 +79,14 @@ def check_bundle_version(app, config) -> None:
     assets = _web_assets(app)
     vendored, expected = bundle_version(assets.BASIC_JS), bundle_version(assets.FULL_JS)
     if vendored != expected:
-        logger.warning("vendored %s is plotly.js %s but plotly.py ships %s: replace it with "
-                       "plotly-basic.min.js from the npm package plotly.js-basic-dist-min@%s",
-                       assets.BASIC_JS.name, vendored, expected, expected)
+        logger.warning(
+            "vendored %s is plotly.js %s but plotly.py ships %s: replace it with "
+            "plotly-basic.min.js from the npm package plotly.js-basic-dist-min@%s",
+            assets.BASIC_JS.name,
+            vendored,
+            expected,
+            expected,
+        )
 
 
 def setup(app):

@@ -3,6 +3,7 @@
 myst-nb runs each notebook in its own folder (``chapters/``) in a kernel that
 inherits this process's environment, so the book root goes on ``PYTHONPATH``.
 """
+
 import os
 from pathlib import Path
 

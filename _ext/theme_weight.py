@@ -11,6 +11,7 @@ head, where they block rendering; they serve only the search box, so they are de
 keep their order). A page without a ``description`` in its front matter (``html_meta``) gets
 one from its first paragraph.
 """
+
 import re
 from html import escape, unescape
 from pathlib import Path

@@ -14,6 +14,7 @@ The public face, for notebooks and scripts::
 Importing the package changes no setting of pandas or plotly: a notebook that draws charts
 calls ``analyses.start_notebook()`` in its first cell.
 """
+
 from __future__ import annotations
 
 from importlib import import_module

@@ -1,4 +1,5 @@
 """``python -m analyses``: see analyses.cli."""
+
 import sys
 
 from analyses.cli import main

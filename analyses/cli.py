@@ -3,6 +3,7 @@
 Every expected failure (bad file, unknown LA) is reported in one line on stderr with a
 non-zero exit code; no traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,38 +24,66 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     imp = commands.add_parser(
-        "import", help="Import DfE EES CSV files (or LAIT Parquet) into the project's tidy tables.",
+        "import",
+        help="Import DfE EES CSV files (or LAIT Parquet) into the project's tidy tables.",
         description="Import published statistics into tidy tables. By default the imported rows are "
-                    "merged over the bundled dataset, so the output works with `run --data DIR`.")
+        "merged over the bundled dataset, so the output works with `run --data DIR`.",
+    )
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--out", type=Path, required=True, metavar="DIR", help="Folder to write the tables to.")
     base = imp.add_mutually_exclusive_group()
-    base.add_argument("--base", type=Path, default=DATA_DIR, metavar="DIR",
-                      help="Dataset to merge the imported rows over (default: the bundled data/).")
+    base.add_argument(
+        "--base",
+        type=Path,
+        default=DATA_DIR,
+        metavar="DIR",
+        help="Dataset to merge the imported rows over (default: the bundled data/).",
+    )
     base.add_argument("--no-base", action="store_true", help="Write only the rows in FILE(s).")
-    imp.add_argument("--prefer-imported", action="store_true",
-                     help="Let the files' rows replace the base dataset's even where the base holds a newer release.")
-    imp.add_argument("--skip-unrecognised", action="store_true",
-                     help="Import the files the guide reads; list and skip the others (not CSV, or a layout it "
-                          "does not use) instead of stopping.")
-    imp.add_argument("--la-lookup", nargs=2, type=Path, metavar=("SN_MODEL_CSV", "LA_LIST_CSV"),
-                     help="Rebuild the LA lookup from DfE's statistical neighbour model and EES LA list.")
+    imp.add_argument(
+        "--prefer-imported",
+        action="store_true",
+        help="Let the files' rows replace the base dataset's even where the base holds a newer release.",
+    )
+    imp.add_argument(
+        "--skip-unrecognised",
+        action="store_true",
+        help="Import the files the guide reads; list and skip the others (not CSV, or a layout it "
+        "does not use) instead of stopping.",
+    )
+    imp.add_argument(
+        "--la-lookup",
+        nargs=2,
+        type=Path,
+        metavar=("SN_MODEL_CSV", "LA_LIST_CSV"),
+        help="Rebuild the LA lookup from DfE's statistical neighbour model and EES LA list.",
+    )
 
     run = commands.add_parser("run", help="Run the guide's analyses for one LA (or all) and write a report.")
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--la", metavar="LA", help="LA name, GSS code or 3-digit DfE code, or England.")
     which.add_argument("--all", action="store_true", help="Every current LA, then England.")
     run.add_argument("--data", type=Path, default=None, metavar="DIR", help="Dataset folder (default: bundled data/).")
-    run.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR", help="Where reports go (default: reports/).")
+    run.add_argument(
+        "--out", type=Path, default=REPORTS_DIR, metavar="DIR", help="Where reports go (default: reports/)."
+    )
     run.add_argument("--jobs", type=int, default=2, metavar="N", help="Parallel LAs for --all (default: 2).")
     run.add_argument("--timeout", type=int, default=180, metavar="SECONDS", help="Per-cell execution timeout.")
-    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
-                     help="Change a chapter setting (a number), e.g. --set pre_proceedings_children=120 --set coverage=0.5.")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="settings",
+        help="Change a chapter setting (a number), e.g. --set pre_proceedings_children=120 --set coverage=0.5.",
+    )
     run.add_argument("--verbose", action="store_true", help="Also show papermill's and the kernels' own messages.")
 
     workshop = commands.add_parser(
-        "workshop", help="Serve the live workshop widgets with Voilà on this computer (offline).",
-        description="Start Voilà on 127.0.0.1 with the workshop notebooks, print the address, run until Ctrl-C.")
+        "workshop",
+        help="Serve the live workshop widgets with Voilà on this computer (offline).",
+        description="Start Voilà on 127.0.0.1 with the workshop notebooks, print the address, run until Ctrl-C.",
+    )
     workshop.add_argument("--port", type=int, default=8866, metavar="N", help="Port to serve on (default: 8866).")
     return parser
 
@@ -62,14 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_import(args: argparse.Namespace) -> int:
     from analyses.ingest.importer import import_dataset
 
-    table, report = import_dataset(args.files, args.out, base=None if args.no_base else args.base,
-                                   la_lookup=args.la_lookup, prefer_imported=args.prefer_imported,
-                                   skip_unrecognised=args.skip_unrecognised)
+    table, report = import_dataset(
+        args.files,
+        args.out,
+        base=None if args.no_base else args.base,
+        la_lookup=args.la_lookup,
+        prefer_imported=args.prefer_imported,
+        skip_unrecognised=args.skip_unrecognised,
+    )
     for line in report.lines():
         print(line)
     n_las = table.loc[table["geographic_level"] == "Local authority", "old_la_code"].nunique()
-    print(f"Wrote {_count(len(table), 'row')} ({_count(table['indicator'].nunique(), 'indicator')}, "
-          f"{_count(n_las, 'LA')}) to {args.out}")
+    print(
+        f"Wrote {_count(len(table), 'row')} ({_count(table['indicator'].nunique(), 'indicator')}, "
+        f"{_count(n_las, 'LA')}) to {args.out}"
+    )
     return 0
 
 
@@ -94,8 +130,11 @@ def parse_settings(pairs: list[str]) -> dict:
         allowed = fgc.allowed_range(name)
         expected = f"a number {allowed}" if allowed else "a number"
         if not NUMBER.fullmatch(text):
-            hint = f" (a share is written as a fraction: {float(text[:-1]) / 100:g} for {text})" if (
-                text.endswith("%") and NUMBER.fullmatch(text[:-1])) else ""
+            hint = (
+                f" (a share is written as a fraction: {float(text[:-1]) / 100:g} for {text})"
+                if (text.endswith("%") and NUMBER.fullmatch(text[:-1]))
+                else ""
+            )
             raise SettingError(f"--set {name}={text}: expected {expected}, e.g. --set coverage=0.5{hint}")
         value = float(text)
         if not math.isfinite(value):
@@ -103,8 +142,6 @@ def parse_settings(pairs: list[str]) -> dict:
         value = int(value) if value.is_integer() and not any(c in text for c in ".eE") else value
         settings[name] = value
     return settings
-
-
 
 
 class RunArgumentError(ValueError):
@@ -123,18 +160,23 @@ def check_out_dir(out: Path) -> None:
         probe = tempfile.mkdtemp(prefix=".write-test.", dir=existing)
         os.rmdir(probe)
     except OSError as exc:
-        raise RunArgumentError(f"--out {out}: cannot write in {existing} ({exc.strerror or exc}); "
-                               "choose a folder you can write to") from None
+        raise RunArgumentError(
+            f"--out {out}: cannot write in {existing} ({exc.strerror or exc}); choose a folder you can write to"
+        ) from None
 
 
 def check_area_folders(out: Path, slugs: list[str]) -> None:
     """Refuse (never replace) a file where an area's report folder would go."""
-    files = [Path(out) / slug for slug in slugs if (Path(out) / slug).is_symlink()
-             or ((Path(out) / slug).exists() and not (Path(out) / slug).is_dir())]
+    files = [
+        Path(out) / slug
+        for slug in slugs
+        if (Path(out) / slug).is_symlink() or ((Path(out) / slug).exists() and not (Path(out) / slug).is_dir())
+    ]
     if files:
         more = f" (and {len(files) - 1} more)" if len(files) > 1 else ""
-        raise RunArgumentError(f"{files[0]}: is a file where the report folder goes{more}; move it away or "
-                               "choose another --out")
+        raise RunArgumentError(
+            f"{files[0]}: is a file where the report folder goes{more}; move it away or choose another --out"
+        )
 
 
 def _count(n: int, noun: str) -> str:
@@ -151,12 +193,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1 or args.timeout < 1:
         raise RunArgumentError(f"--{'jobs' if args.jobs < 1 else 'timeout'}: expected a whole number of 1 or more")
     if args.data is not None and not (Path(args.data) / "indicators.csv").is_file():
-        raise RunArgumentError(f"--data {args.data}: no indicators.csv there; expected a folder made by "
-                               "`python -m analyses import ... --out DIR`")
+        raise RunArgumentError(
+            f"--data {args.data}: no indicators.csv there; expected a folder made by "
+            "`python -m analyses import ... --out DIR`"
+        )
     check_out_dir(args.out)
-    las = lookups.load_local_authorities(args.data if args.data and (Path(args.data) / "local_authorities.csv").is_file() else None)
+    las = lookups.load_local_authorities(
+        args.data if args.data and (Path(args.data) / "local_authorities.csv").is_file() else None
+    )
     if args.all:
         from analyses.data.geography import ENGLAND, la_area
+
         current = las[las["status"] == "current"]
         check_area_folders(args.out, [la_area(row).slug for _, row in current.iterrows()] + [ENGLAND.slug])
     else:
@@ -169,15 +216,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     if unknown := sorted(set(settings) - known):
         raise SettingError(f"--set {unknown[0]}: unknown setting; the chapters take: {', '.join(sorted(known))}")
     _check_fgc_settings(settings, args)
-    options = {"data_dir": args.data, "out_dir": args.out, "timeout": args.timeout, "settings": settings,
-               "verbose": args.verbose}
+    options = {
+        "data_dir": args.data,
+        "out_dir": args.out,
+        "timeout": args.timeout,
+        "settings": settings,
+        "verbose": args.verbose,
+    }
     if args.all:
         return report_all(jobs=args.jobs, **options)
     return report_one(area, **options)
 
 
-def report_one(la: str | Area, data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR,
-               timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
+def report_one(
+    la: str | Area,
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = REPORTS_DIR,
+    timeout: int = 180,
+    settings: dict | None = None,
+    verbose: bool = False,
+) -> int:
     """Write one area's report and say so in one line; the exit code (0, 1 a chapter failed, 2 refused)."""
     import time
 
@@ -203,8 +261,14 @@ def report_one(la: str | Area, data_dir: str | Path | None = None, out_dir: str 
     return 0
 
 
-def report_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
-               timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> int:
+def report_all(
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = REPORTS_DIR,
+    jobs: int = 2,
+    timeout: int = 180,
+    settings: dict | None = None,
+    verbose: bool = False,
+) -> int:
     """Write every area's report: a line per area (and a progress bar on a terminal), a final count;
     the exit code (0, 1 if any report failed, 2 if the folder cannot be written)."""
     from tqdm import tqdm

@@ -10,6 +10,7 @@ cold book build <= 3 min; warm rebuild with nothing changed <= 10 s. With --site
 <= 4 min, the same again with nothing changed <= 5 s; an area page's own HTML <= 400 KB;
 the whole built site <= 100 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,11 +51,15 @@ def site(tmp: Path, fresh_venv: bool) -> None:
     timed("Again, nothing changed", ["bash", str(clone / "scripts" / "build.sh")], 5)
     html = clone / "_build" / "html"
     total = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
-    print(f"{'Whole built site':<44} {total / 1e6:8.1f} MB  target    100 MB ({'within' if total <= 100e6 else 'OVER'})")
+    print(
+        f"{'Whole built site':<44} {total / 1e6:8.1f} MB  target    100 MB ({'within' if total <= 100e6 else 'OVER'})"
+    )
     pages = [p for p in (html / "areas").glob("*/*.html")]
     biggest = max(pages, key=lambda p: p.stat().st_size)
-    print(f"{'Largest area page HTML':<44} {biggest.stat().st_size / 1e3:8.0f} KB  target    400 KB "
-          f"({'within' if biggest.stat().st_size <= 400e3 else 'OVER'})  {biggest.relative_to(html)}")
+    print(
+        f"{'Largest area page HTML':<44} {biggest.stat().st_size / 1e3:8.0f} KB  target    400 KB "
+        f"({'within' if biggest.stat().st_size <= 400e3 else 'OVER'})  {biggest.relative_to(html)}"
+    )
 
 
 def main() -> None:
@@ -70,10 +75,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         reports, build = Path(tmp) / "reports", Path(tmp) / "book"
         timed("One LA report (York)", [PYTHON, "-m", "analyses", "run", "--la", "York", "--out", str(reports)], 10)
-        timed("One LA report (Isles of Scilly)", [PYTHON, "-m", "analyses", "run", "--la", "Isles of Scilly", "--out", str(reports)], 10)
+        timed(
+            "One LA report (Isles of Scilly)",
+            [PYTHON, "-m", "analyses", "run", "--la", "Isles of Scilly", "--out", str(reports)],
+            10,
+        )
         if not args.quick:
             shutil.rmtree(reports)
-            timed("All 153 LAs + England (--jobs 2)", [PYTHON, "-m", "analyses", "run", "--all", "--jobs", "2", "--out", str(reports)], 360)
+            timed(
+                "All 153 LAs + England (--jobs 2)",
+                [PYTHON, "-m", "analyses", "run", "--all", "--jobs", "2", "--out", str(reports)],
+                360,
+            )
         book = [JB, "build", "-W", "--keep-going", "--path-output", str(build), "."]
         timed("Cold book build (executes every notebook)", book, 180)
         timed("Warm rebuild, nothing changed", book, 10)

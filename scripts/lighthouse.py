@@ -9,6 +9,7 @@ mobile preset (simulated slow 4G and a 4x slower CPU) against Debian's chromium
 accessibility scores, first and largest contentful paint, total blocking time, layout shift.
 Scores vary by a few points from run to run on a shared machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,11 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if (path.suffix not in COMPRESSIBLE or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+        if (
+            path.suffix not in COMPRESSIBLE
+            or not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), compresslevel=6)
         self.send_response(200)
@@ -85,8 +89,17 @@ def serve_gzipped(folder: Path) -> Iterator[str]:
 def lighthouse(url: str, out: Path) -> dict:
     """One Lighthouse run (mobile preset) of ``url``; its JSON report."""
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
-    command = ["npx", "--yes", f"lighthouse@{LIGHTHOUSE_VERSION}", url, "--output=json", f"--output-path={out}",
-               "--only-categories=performance,accessibility", f"--chrome-flags={flags}", "--quiet"]
+    command = [
+        "npx",
+        "--yes",
+        f"lighthouse@{LIGHTHOUSE_VERSION}",
+        url,
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=performance,accessibility",
+        f"--chrome-flags={flags}",
+        "--quiet",
+    ]
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     subprocess.run(command, check=True, env=env, timeout=300, capture_output=True)
     return json.loads(out.read_text(encoding="utf-8"))
@@ -98,10 +111,12 @@ def row(name: str, report: dict) -> str:
     def seconds(audit: str) -> str:
         return f"{audits[audit]['numericValue'] / 1000:.1f} s"
 
-    return (f"| {name} | {round(categories['performance']['score'] * 100)} | "
-            f"{round(categories['accessibility']['score'] * 100)} | {seconds('first-contentful-paint')} | "
-            f"{seconds('largest-contentful-paint')} | {audits['total-blocking-time']['numericValue']:.0f} ms | "
-            f"{audits['cumulative-layout-shift']['numericValue']:.3f} |")
+    return (
+        f"| {name} | {round(categories['performance']['score'] * 100)} | "
+        f"{round(categories['accessibility']['score'] * 100)} | {seconds('first-contentful-paint')} | "
+        f"{seconds('largest-contentful-paint')} | {audits['total-blocking-time']['numericValue']:.0f} ms | "
+        f"{audits['cumulative-layout-shift']['numericValue']:.3f} |"
+    )
 
 
 def main() -> int:

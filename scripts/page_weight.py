@@ -7,6 +7,7 @@ each page of the table of contents in Debian's chromium: once with an empty cach
 visit), and once just after the page before it in reading order (warm cache). Prints a
 Markdown table and the issue's targets; exits 1 if a page is over its target.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,15 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from browser import (  # noqa: E402 - tests/ holds the browser tooling
-    CHART_PAGE_FIRST_VISIT_MAX, CHART_PAGE_HTML_MAX, ROOT, TEXT_PAGE_FIRST_VISIT_MAX, launch, serve, toc_pages, weigh)
+    CHART_PAGE_FIRST_VISIT_MAX,
+    CHART_PAGE_HTML_MAX,
+    ROOT,
+    TEXT_PAGE_FIRST_VISIT_MAX,
+    launch,
+    serve,
+    toc_pages,
+    weigh,
+)
 
 
 def _size(n: int) -> str:
@@ -43,8 +52,10 @@ def measure(site: Path) -> tuple[list[str], list[str]]:
             limit = CHART_PAGE_FIRST_VISIT_MAX if charts else TEXT_PAGE_FIRST_VISIT_MAX
             if first.total_bytes > limit or (charts and len(html) > CHART_PAGE_HTML_MAX):
                 over.append(name)
-            rows.append(f"| {name} | {charts} | {_size(len(html))} | {_size(first.total_bytes)} ({first.requests}) "
-                        f"| {_size(again.total_bytes)} ({again.requests}) |")
+            rows.append(
+                f"| {name} | {charts} | {_size(len(html))} | {_size(first.total_bytes)} ({first.requests}) "
+                f"| {_size(again.total_bytes)} ({again.requests}) |"
+            )
         browser.close()
     return rows, over
 
@@ -58,9 +69,11 @@ def main(argv: list[str]) -> int:
     print("| page | charts | HTML | first visit (requests) | after the previous page (requests) |")
     print("|---|---:|---:|---:|---:|")
     print(*rows, sep="\n")
-    print(f"\nTargets: chart page HTML <= {_size(CHART_PAGE_HTML_MAX)}, first visit of a chart page <= "
-          f"{_size(CHART_PAGE_FIRST_VISIT_MAX)}, of a text-only page <= {_size(TEXT_PAGE_FIRST_VISIT_MAX)}. "
-          "Bytes as fetched (the local server does not compress).")
+    print(
+        f"\nTargets: chart page HTML <= {_size(CHART_PAGE_HTML_MAX)}, first visit of a chart page <= "
+        f"{_size(CHART_PAGE_FIRST_VISIT_MAX)}, of a text-only page <= {_size(TEXT_PAGE_FIRST_VISIT_MAX)}. "
+        "Bytes as fetched (the local server does not compress)."
+    )
     if over:
         print("Over target:", ", ".join(over), file=sys.stderr)
     return 1 if over else 0

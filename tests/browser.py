@@ -4,6 +4,7 @@ Debian's chromium driven by Playwright, a static server on 127.0.0.1 for the
 built site, the pages of the table of contents, and a recorder of what a page
 asks the network for. Nothing here downloads anything.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 # Page weight targets, in bytes fetched on a first visit with an empty cache (uncompressed).
 CHART_PAGE_HTML_MAX = 400_000
@@ -54,7 +61,9 @@ def _newest_source_mtime(root: Path) -> float:
     newest = 0.0
     for name in SOURCES:
         path = root / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        files = (
+            [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
         newest = max([newest, *(p.stat().st_mtime for p in files)])
     return newest
 
@@ -68,13 +77,19 @@ def ensure_built(root: Path = ROOT) -> Path:
         return html
     jb = Path(sys.executable).with_name("jb")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([str(jb), "build", "-W", "--keep-going", str(root)],
-                            capture_output=True, text=True, timeout=3600, env=env)
+    result = subprocess.run(
+        [str(jb), "build", "-W", "--keep-going", str(root)], capture_output=True, text=True, timeout=3600, env=env
+    )
     if result.returncode != 0:
         raise RuntimeError("jb build failed:\n" + (result.stdout + result.stderr)[-6000:])
     # The area pages, as scripts/build.sh makes them (unchanged areas are skipped).
-    result = subprocess.run([sys.executable, "-m", "analyses.report.areas", "--site", str(html)], cwd=root,
-                            capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses.report.areas", "--site", str(html)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if result.returncode != 0:
         raise RuntimeError("area pages failed:\n" + (result.stdout + result.stderr)[-6000:])
     stamp.touch()
@@ -130,8 +145,11 @@ class Traffic:
 
     def problems(self) -> list[str]:
         """Every console error, failed or refused request, and request to another host."""
-        return ([f"console: {text}" for text in self.console_errors] + [f"failed: {item}" for item in self.failed]
-                + [f"other host: {url}" for url in self.foreign()])
+        return (
+            [f"console: {text}" for text in self.console_errors]
+            + [f"failed: {item}" for item in self.failed]
+            + [f"other host: {url}" for url in self.foreign()]
+        )
 
 
 def record(page, origin: str) -> Traffic:
@@ -144,8 +162,10 @@ def record(page, origin: str) -> Traffic:
     page.route(re.compile(f"^(?!{local})"), lambda route: route.abort("blockedbyclient"))
     page.on("request", lambda request: traffic.requests.append(request.url))
     page.on("requestfailed", lambda request: traffic.failed.append(f"{request.url} ({request.failure})"))
-    page.on("response", lambda response: response.status >= 400 and traffic.failed.append(
-        f"{response.url} (HTTP {response.status})"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and traffic.failed.append(f"{response.url} (HTTP {response.status})"),
+    )
     page.on("console", lambda message: message.type == "error" and traffic.console_errors.append(message.text))
     page.on("pageerror", lambda error: traffic.console_errors.append(f"uncaught {error}"))
     return traffic

@@ -1,4 +1,5 @@
 """Shared fixtures: the bundled dataset and the published reference files."""
+
 from pathlib import Path
 
 import pytest

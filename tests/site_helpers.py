@@ -3,6 +3,7 @@
 Run ``python tests/site_helpers.py [_build/html]`` to print the external links (never fetched)
 and any broken internal ones.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,8 +12,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-LINK_ATTRIBUTES = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src",
-                   "iframe": "src", "source": "src", "video": "src", "audio": "src"}
+LINK_ATTRIBUTES = {
+    "a": "href",
+    "link": "href",
+    "area": "href",
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+}
 INTERNAL_SCHEMES = ("", "file")
 SKIPPED_SCHEMES = ("data", "blob", "about")
 SKIPPED_FOLDERS = ("_static", "_sources", "_images", "reports")  # assets and copies, not pages

@@ -1,4 +1,5 @@
 """Benchmarking functions against hand-checked values."""
+
 import math
 
 import pandas as pd
@@ -21,11 +22,19 @@ def test_byar_interval_by_hand():
     assert benchmark.byar_interval(0, 1000)[0] == 0
 
 
-@pytest.mark.parametrize("value, polarity, band", [
-    (1, "lower_is_better", "A"), (1, "higher_is_better", "D"), (1, "neither", "Q1"),
-    (8, "lower_is_better", "D"), (8, "higher_is_better", "A"), (8, "neither", "Q4"),
-    (4.5, "lower_is_better", "B"), (math.nan, "neither", ""),
-])
+@pytest.mark.parametrize(
+    "value, polarity, band",
+    [
+        (1, "lower_is_better", "A"),
+        (1, "higher_is_better", "D"),
+        (1, "neither", "Q1"),
+        (8, "lower_is_better", "D"),
+        (8, "higher_is_better", "A"),
+        (8, "neither", "Q4"),
+        (4.5, "lower_is_better", "B"),
+        (math.nan, "neither", ""),
+    ],
+)
 def test_quartile_band_respects_polarity(value, polarity, band):
     values = pd.Series([1, 2, 3, 4, 5, 6, 7, 8])  # quartiles at 2.75, 4.5, 6.25
     assert benchmark.quartile_band(values, value, polarity) == band
@@ -38,13 +47,16 @@ def test_rank_respects_polarity_and_ties():
     assert benchmark.rank(values, 20, "higher_is_better") == 2
 
 
-@pytest.mark.parametrize("low, high, polarity, expected", [
-    (70, 80, "lower_is_better", "worse than England"),
-    (40, 50, "lower_is_better", "better than England"),
-    (55, 65, "lower_is_better", "similar to England"),
-    (70, 80, "neither", "higher than England"),
-    (math.nan, 80, "neither", "not tested"),
-])
+@pytest.mark.parametrize(
+    "low, high, polarity, expected",
+    [
+        (70, 80, "lower_is_better", "worse than England"),
+        (40, 50, "lower_is_better", "better than England"),
+        (55, 65, "lower_is_better", "similar to England"),
+        (70, 80, "neither", "higher than England"),
+        (math.nan, 80, "neither", "not tested"),
+    ],
+)
 def test_significance_against_england(low, high, polarity, expected):
     assert benchmark.significance(low, high, 60, polarity) == expected
 

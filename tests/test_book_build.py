@@ -1,4 +1,5 @@
 """Build a tiny copy of the book (real config and extensions) and check what a reader's browser would load."""
+
 import re
 import shutil
 import subprocess
@@ -77,7 +78,9 @@ def built(tmp_path_factory) -> Path:
     (chapters / "text_page.md").write_text(TEXT_PAGE)
     result = subprocess.run(
         [str(JB), "build", "-W", "--keep-going", str(book)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return book / "_build" / "html"
@@ -130,8 +133,9 @@ def test_editing_the_analyses_package_reexecutes_notebooks_and_nothing_else_does
     charts.write_text(charts.read_text().replace('TEXT_COLOUR = "#0B0C0C"', 'TEXT_COLOUR = "#0B0C0D"'))
 
     def build() -> str:
-        result = subprocess.run([str(JB), "build", "-W", "--keep-going", str(book)],
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            [str(JB), "build", "-W", "--keep-going", str(book)], capture_output=True, text=True, timeout=600
+        )
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
         return result.stdout
 

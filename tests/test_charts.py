@@ -1,26 +1,30 @@
 """Behaviour of the accessible chart helpers and the book's plotly renderer."""
+
+import base64
 import math
 import re
-import base64
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 
 import analyses.views.charts as charts
+from analyses.models import benchmark, demand, domestic_abuse, fgc
+from analyses.models import tiers as widget_tiers
 from analyses.views import demand as demand_view
-from analyses.models import benchmark, demand, domestic_abuse, fgc, tiers as widget_tiers
-from analyses.views import domestic_abuse as domestic_abuse_charts, fgc as fgc_view, profile as profile_view
-from analyses.workshop import static as widget_static, views as widget_views
+from analyses.views import domestic_abuse as domestic_abuse_charts
+from analyses.views import fgc as fgc_view
+from analyses.views import profile as profile_view
+from analyses.workshop import static as widget_static
+from analyses.workshop import views as widget_views
 
 HOSTILE = "<script>alert(1)</script>"
-
 
 
 def csv_download(extras: str) -> str:
     """The CSV behind a chart's download link."""
     return base64.b64decode(re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', extras).group(1)).decode()
+
 
 def trend_frame() -> pd.DataFrame:
     """Three years for each role; Camden 2022 is suppressed but arrives as 0."""
@@ -36,8 +40,9 @@ def trend_frame() -> pd.DataFrame:
     for offset, (area, role) in enumerate(areas):
         for year in (2021, 2022, 2023):
             status = "derived" if role == "neighbour average" else "published"
-            rows.append({"area": area, "time_period": year, "value": 40.0 + offset + year % 10,
-                         "status": status, "role": role})
+            rows.append(
+                {"area": area, "time_period": year, "value": 40.0 + offset + year % 10, "status": status, "role": role}
+            )
     frame = pd.DataFrame(rows)
     camden_2022 = (frame["area"] == "Camden") & (frame["time_period"] == 2022)
     frame.loc[camden_2022, ["value", "status"]] = [0.0, "c"]
@@ -76,8 +81,9 @@ def test_div_id_is_deterministic():
     first = html_bundle(charts.trend_chart(trend_frame(), "Rates rose", "y"))
     again = html_bundle(charts.trend_chart(trend_frame(), "Rates rose", "y"))
     other = html_bundle(charts.trend_chart(trend_frame(), "Rates fell", "y"))
-    ids = [re.search(r'<div id="(chart-[0-9a-f]{12})" class="plotly-graph-div"', h).group(1)
-           for h in (first, again, other)]
+    ids = [
+        re.search(r'<div id="(chart-[0-9a-f]{12})" class="plotly-graph-div"', h).group(1) for h in (first, again, other)
+    ]
     assert ids[0] == ids[1] != ids[2]
     assert first == again
 
@@ -89,7 +95,9 @@ def test_trend_lines_use_the_palette_and_differ_by_more_than_colour():
     assert len({t.line.dash for t in labelled}) == 4
     assert len({t.marker.symbol for t in labelled}) == 4
     assert trace(fig, "Islington").line.color == charts.NEIGHBOUR_GREY
-    assert fig.layout.showlegend is False or (fig.layout.showlegend is None and fig.layout.template.layout.showlegend is False)
+    assert fig.layout.showlegend is False or (
+        fig.layout.showlegend is None and fig.layout.template.layout.showlegend is False
+    )
     assert fig.layout.hovermode == "closest"
     end_labels = " ".join(a.text for a in fig.layout.annotations)
     for name in ("Camden", "Statistical neighbours", "Inner London", "England"):
@@ -165,8 +173,10 @@ def test_csv_download_defuses_formulas():
 
 def test_comparison_bar_labels_each_bar_and_varies_patterns():
     fig = charts.comparison_bar(
-        ["Entered care", "Proceedings"], {"FGC": [0.12, float("nan")], "Usual care": [0.15, 0.34]},
-        "Fewer children entered care", "{:.0%}",
+        ["Entered care", "Proceedings"],
+        {"FGC": [0.12, float("nan")], "Usual care": [0.15, 0.34]},
+        "Fewer children entered care",
+        "{:.0%}",
     )
     assert [t.marker.color for t in fig.data] == list(charts.PALETTE[:2])
     assert fig.data[0].marker.pattern.shape != fig.data[1].marker.pattern.shape
@@ -177,8 +187,15 @@ def test_comparison_bar_labels_each_bar_and_varies_patterns():
 
 def test_estimate_range_chart_shows_range_labels():
     fig = charts.estimate_range_chart(
-        ["Entered care"], [0.8], [0.65], [0.98], "Less likely to enter care", "Risk ratio", "{:.2f}",
-        reference=1, reference_label="No difference",
+        ["Entered care"],
+        [0.8],
+        [0.65],
+        [0.98],
+        "Less likely to enter care",
+        "Risk ratio",
+        "{:.2f}",
+        reference=1,
+        reference_label="No difference",
     )
     point = fig.data[0]
     assert list(point.error_x.array) == pytest.approx([0.18])
@@ -193,15 +210,21 @@ def _report_and_workshop_figures(ds):
     local = profile_view.local_rows(benchmark.profile(ds, area))
     measures = domestic_abuse.with_measures(ds)
     year = domestic_abuse.latest_year(measures, area)
-    plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES,
-                             {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()},
-                             {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()})
+    plan = widget_tiers.plan(
+        1_000_000,
+        widget_tiers.DEFAULT_SHARES,
+        {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()},
+        {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()},
+    )
     return {
         "trend": charts.trend_chart(trend_frame(), "Title", "Rate"),
         "trend with a former council": charts.trend_chart(
-            benchmark.comparison(ds, "referrals_rate", ds.area("Cumberland")), "Title", "Rate"),
+            benchmark.comparison(ds, "referrals_rate", ds.area("Cumberland")), "Title", "Rate"
+        ),
         "bars": charts.comparison_bar(["a", "b"], {"One": [1.0, None], "Two": [2.0, 3.0]}, "Title"),
-        "range": charts.estimate_range_chart(["a"], [1.0], [0.5], [2.0], "Title", "x", reference=1, reference_label="No change"),
+        "range": charts.estimate_range_chart(
+            ["a"], [1.0], [0.5], [2.0], "Title", "x", reference=1, reference_label="No change"
+        ),
         "funnel": demand_view.funnel_chart(demand.funnel(ds, area), "Title"),
         "ranking dropdown": profile_view.ranking_views(ds, area, local)[0],
         "neighbour dropdown": profile_view.neighbour_chart(ds, area, local)[0],
@@ -232,11 +255,20 @@ def test_validation_check_catches_a_bad_property():
 
 
 def test_gap_note_is_in_plain_words():
-    frame = pd.DataFrame({"area": ["York", "York", "N1"], "time_period": [2019, 2020, 2019], "value": [None] * 3,
-                          "status": ["c", "c", "u"], "role": ["selected", "selected", "neighbour"]})
-    assert charts._suppression_note(frame) == ("Gaps in the lines: York's figures for 2019 and 2020 are withheld to "
-                                               "protect confidentiality; one neighbouring area's figure is marked by "
-                                               "DfE as of low reliability.")
+    frame = pd.DataFrame(
+        {
+            "area": ["York", "York", "N1"],
+            "time_period": [2019, 2020, 2019],
+            "value": [None] * 3,
+            "status": ["c", "c", "u"],
+            "role": ["selected", "selected", "neighbour"],
+        }
+    )
+    assert charts._suppression_note(frame) == (
+        "Gaps in the lines: York's figures for 2019 and 2020 are withheld to "
+        "protect confidentiality; one neighbouring area's figure is marked by "
+        "DfE as of low reliability."
+    )
 
 
 def test_long_text_alternative_folds_behind_describe_this_chart():

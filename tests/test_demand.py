@@ -1,4 +1,5 @@
 """Demand further down the line, against hand-checked values from the bundled DfE/ONS data."""
+
 import pytest
 
 from analyses.models import demand
@@ -13,7 +14,12 @@ def areas(ds):
 def test_child_population_and_ten_year_change(ds, areas):
     # ONS mid-2024 34,758; mid-2014 36,043: 34,758 / 36,043 - 1 = -3.57%
     assert demand.child_population(ds, areas["York"]) == {
-        "year": 2024, "children": 34758, "earlier_year": 2014, "earlier_children": 36043, "change_pct": -3.6}
+        "year": 2024,
+        "children": 34758,
+        "earlier_year": 2014,
+        "earlier_children": 36043,
+        "change_pct": -3.6,
+    }
 
 
 def test_latest_rates_compared_with_england_by_interval(ds, areas):
@@ -53,23 +59,35 @@ def test_titles_state_the_finding(ds, areas):
     york = demand.latest(ds, areas["York"])
     assert demand_view.funnel_title(areas["York"], york) == (
         "York's referral rate was similar to England's in 2025 (528.5 against 519.4), "
-        "and so was its rate of children looked after (69.0 against 67.0)")
+        "and so was its rate of children looked after (69.0 against 67.0)"
+    )
     scilly = demand.latest(ds, areas["Isles of Scilly"])
     assert demand_view.funnel_title(areas["Isles of Scilly"], scilly) == (
         "Isles of Scilly's referral rate was higher than England's in 2025 (1,003.1 against 519.4); "
-        "its rate of children looked after is not applicable (z)")
+        "its rate of children looked after is not applicable (z)"
+    )
     plans = scilly.set_index("key").loc["child_protection_plans"]
     assert demand_view.trend_title(areas["Isles of Scilly"], plans) == (
-        "Isles of Scilly's rate of child protection plans for 2025 is suppressed (c); England's was 40.6")
+        "Isles of Scilly's rate of child protection plans for 2025 is suppressed (c); England's was 40.6"
+    )
     england = demand.latest(ds, areas["England"]).set_index("key").loc["referrals"]
-    assert demand_view.trend_title(areas["England"], england) == "England's referral rate was 519.4 per 10,000 children in 2025"
+    assert (
+        demand_view.trend_title(areas["England"], england)
+        == "England's referral rate was 519.4 per 10,000 children in 2025"
+    )
 
 
 def test_summary_publishes_none_for_suppressed(ds, areas):
-    scilly = demand.summary(demand.child_population(ds, areas["Isles of Scilly"]), demand.latest(ds, areas["Isles of Scilly"]))
+    scilly = demand.summary(
+        demand.child_population(ds, areas["Isles of Scilly"]), demand.latest(ds, areas["Isles of Scilly"])
+    )
     assert scilly["child_population"] == 319 and scilly["child_population_mid_year"] == 2024
     looked_after = scilly["rates_per_10000"]["children_looked_after"]
-    assert looked_after["value"] is None and looked_after["status"] == "z" and looked_after["compared_with_england"] is None
+    assert (
+        looked_after["value"] is None
+        and looked_after["status"] == "z"
+        and looked_after["compared_with_england"] is None
+    )
     assert looked_after["england"] == 67.0
     england = demand.summary(demand.child_population(ds, areas["England"]), demand.latest(ds, areas["England"]))
     assert england["rates_per_10000"]["referrals"]["region"] is None
@@ -86,24 +104,32 @@ def test_population_text(ds, areas):
     assert england["change_pct"] == 5.6  # 12,183,016 / 11,535,489 - 1
     assert demand_view.population_text(areas["York"], demand.child_population(ds, areas["York"]), england) == (
         "**York** had **34,758** children aged 0 to 17 in mid-2024 (ONS estimate), 3.6% fewer than in mid-2014; "
-        "over the same years England's child population changed by +5.6%.")
+        "over the same years England's child population changed by +5.6%."
+    )
     new_council = {"year": 2024, "children": 1000, "earlier_year": 2014, "earlier_children": None, "change_pct": None}
     assert demand_view.population_text(areas["York"], new_council, england).endswith("(ONS estimate).")
     same = {**new_council, "earlier_children": 1000, "change_pct": 0.0}
     assert "as many as in mid-2014" in demand_view.population_text(areas["York"], same, england)
 
 
-@pytest.mark.parametrize("la, expected", [
-    ("York", "- York's referral rate in 2025 was 528.5 per 10,000 children, similar to England's 519.4."),
-    ("Cumberland", "- Cumberland's rate of children looked after in 2025 was 87.0 per 10,000 children, higher than "
-                   "England's 67.0."),
-    ("Isles of Scilly", "- Isles of Scilly's rate of children looked after in 2025 is not published."),
-    ("City of London", "- City of London's rate of children looked after in 2025 is not published."),
-    ("England", "- England's referral rate in 2025 was 519.4 per 10,000 children."),
-])
+@pytest.mark.parametrize(
+    "la, expected",
+    [
+        ("York", "- York's referral rate in 2025 was 528.5 per 10,000 children, similar to England's 519.4."),
+        (
+            "Cumberland",
+            "- Cumberland's rate of children looked after in 2025 was 87.0 per 10,000 children, higher than "
+            "England's 67.0.",
+        ),
+        ("Isles of Scilly", "- Isles of Scilly's rate of children looked after in 2025 is not published."),
+        ("City of London", "- City of London's rate of children looked after in 2025 is not published."),
+        ("England", "- England's referral rate in 2025 was 519.4 per 10,000 children."),
+    ],
+)
 def test_key_points_work_for_any_area(ds, la, expected):
     from analyses.data import dataset as data
     from analyses.views import demand as demand_view
+
     area = data.ENGLAND if la == "England" else ds.area(la)
     points = demand_view.key_points(area, demand.latest(ds, area)).splitlines()
     assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)

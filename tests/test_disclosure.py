@@ -1,23 +1,36 @@
 """Disclosure control on councils' own figures: hand-worked cases of the DfE convention."""
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyses.data import dataset as data, disclosure, lookups, schema, tables
-from analyses.ingest.importer import import_files
+from analyses.data import dataset as data
+from analyses.data import disclosure, lookups, schema, tables
 from analyses.data.schema import COUNCIL
+from analyses.ingest.importer import import_files
 
 LAS = lookups.load_local_authorities()
 YORKSHIRE = LAS[(LAS.status == "current") & (LAS.region_code == "E12000003")].sort_values("old_la_code")
 
 
-def row(indicator, value, level="Local authority", code="", region="", status=None, source=COUNCIL + "mine.csv",
-        year=2026):
+def row(
+    indicator, value, level="Local authority", code="", region="", status=None, source=COUNCIL + "mine.csv", year=2026
+):
     status = status or ("published" if value is not None else "c")
-    return {"indicator": indicator, "time_period": year, "geographic_level": level, "region_code": region,
-            "region_name": "", "old_la_code": code, "new_la_code": "", "la_name": "",
-            "value": np.nan if value is None else float(value), "status": status, "source": source}
+    return {
+        "indicator": indicator,
+        "time_period": year,
+        "geographic_level": level,
+        "region_code": region,
+        "region_name": "",
+        "old_la_code": code,
+        "new_la_code": "",
+        "la_name": "",
+        "value": np.nan if value is None else float(value),
+        "status": status,
+        "source": source,
+    }
 
 
 def table(rows):
@@ -25,29 +38,45 @@ def table(rows):
 
 
 def cell(frame, indicator, code="", level="Local authority", region=""):
-    match = frame[(frame.indicator == indicator) & (frame.geographic_level == level) & (frame.old_la_code == code)
-                  & ((frame.region_code == region) | (level == "Local authority"))]
+    match = frame[
+        (frame.indicator == indicator)
+        & (frame.geographic_level == level)
+        & (frame.old_la_code == code)
+        & ((frame.region_code == region) | (level == "Local authority"))
+    ]
     assert len(match) == 1
     return match.iloc[0]
 
 
 def yorkshire(values, total, source=COUNCIL + "mine.csv"):
     """Council counts for every LA of Yorkshire and The Humber and the region total."""
-    rows = [row("cpp_31mar_count", v, code=c, region="E12000003", source=source)
-            for c, v in zip(YORKSHIRE.old_la_code, values)]
+    rows = [
+        row("cpp_31mar_count", v, code=c, region="E12000003", source=source)
+        for c, v in zip(YORKSHIRE.old_la_code, values)
+    ]
     return table(rows + [row("cpp_31mar_count", total, level="Regional", region="E12000003", source=source)])
 
 
 def test_council_counts_of_1_to_5_are_suppressed_and_0_or_6_are_not():
-    got = disclosure.protect(table([row("cpp_31mar_count", v, code=c) for v, c in
-                                    [(1, "370"), (5, "371"), (6, "372"), (0, "373")]]), LAS)
-    assert got.set_index("old_la_code").status.to_dict() == {"370": "c", "371": "c", "372": "published", "373": "published"}
+    got = disclosure.protect(
+        table([row("cpp_31mar_count", v, code=c) for v, c in [(1, "370"), (5, "371"), (6, "372"), (0, "373")]]), LAS
+    )
+    assert got.set_index("old_la_code").status.to_dict() == {
+        "370": "c",
+        "371": "c",
+        "372": "published",
+        "373": "published",
+    }
     assert got[got.status == "c"].value.isna().all()
 
 
 def test_published_rows_are_never_changed():
-    published = table([row("cpp_31mar_count", 3, code="816", source="d5.csv"),
-                       row("cpp_31mar_count", 4, code="370", status="published")])
+    published = table(
+        [
+            row("cpp_31mar_count", 3, code="816", source="d5.csv"),
+            row("cpp_31mar_count", 4, code="370", status="published"),
+        ]
+    )
     got = disclosure.protect(published, LAS)
     assert cell(got, "cpp_31mar_count", "816").value == 3  # a published 3 stays (DfE's own decision)
     assert cell(got, "cpp_31mar_count", "370").status == "c"
@@ -112,25 +141,32 @@ def test_a_council_count_that_repeats_a_published_figure_reveals_nothing_new():
 
 
 def test_inner_and_outer_london_add_up_to_london():
-    rows = table([row("referrals_count", 5, level="Regional", region="E13000001"),
-                  row("referrals_count", 900, level="Regional", region="E13000002"),
-                  row("referrals_count", 905, level="Regional", region="E12000007")])
+    rows = table(
+        [
+            row("referrals_count", 5, level="Regional", region="E13000001"),
+            row("referrals_count", 900, level="Regional", region="E13000002"),
+            row("referrals_count", 905, level="Regional", region="E12000007"),
+        ]
+    )
     got = disclosure.protect(rows, LAS).set_index("region_code").status
     assert got.to_dict() == {"E13000001": "c", "E13000002": "c", "E12000007": "published"}
 
 
 def test_rates_and_percentages_built_on_small_counts_are_suppressed():
-    rows = table([
-        row("population_0_17", 40_000, code="816", year=2025, source="ons.csv"),
-        row("cin_31mar_count", 4, code="816"),                     # derived rate from it: suppressed
-        row("referrals_count", 20, code="816"),
-        row("rereferrals_pct", 20.0, code="816"),                  # 20% of 20 = 4 re-referrals: suppressed
-        row("referrals_count", 20, code="370"),
-        row("rereferrals_pct", 50.0, code="370"),                  # 10 re-referrals: shown
-        row("cla_31mar_rate", 1.0, code="816"),                    # no count: 1.0 x 40,000 / 10,000 = 4 children
-        row("cla_starts_rate", 10.0, code="816"),                  # 40 children: shown
-    ])
+    rows = table(
+        [
+            row("population_0_17", 40_000, code="816", year=2025, source="ons.csv"),
+            row("cin_31mar_count", 4, code="816"),  # derived rate from it: suppressed
+            row("referrals_count", 20, code="816"),
+            row("rereferrals_pct", 20.0, code="816"),  # 20% of 20 = 4 re-referrals: suppressed
+            row("referrals_count", 20, code="370"),
+            row("rereferrals_pct", 50.0, code="370"),  # 10 re-referrals: shown
+            row("cla_31mar_rate", 1.0, code="816"),  # no count: 1.0 x 40,000 / 10,000 = 4 children
+            row("cla_starts_rate", 10.0, code="816"),  # 40 children: shown
+        ]
+    )
     from analyses.ingest.importer import derive_rates
+
     got = disclosure.protect(derive_rates(rows), LAS)
     assert cell(got, "cin_31mar_rate", "816").status == "c"
     assert cell(got, "rereferrals_pct", "816").status == "c"
@@ -153,8 +189,13 @@ def tidy_file(path, rows):
 
 
 def test_import_marks_a_councils_tidy_rows_and_suppresses_them(tmp_path, ds):
-    mine = tidy_file(tmp_path / "mine.csv", [row("cpp_31mar_count", 3, code="816", source="Mosaic export", year=2024),
-                                             row("cpp_31mar_count", 250, code="370", source="", year=2025)])
+    mine = tidy_file(
+        tmp_path / "mine.csv",
+        [
+            row("cpp_31mar_count", 3, code="816", source="Mosaic export", year=2024),
+            row("cpp_31mar_count", 250, code="370", source="", year=2025),
+        ],
+    )
     got, report = import_files([mine], base=ds.indicators)
     york = cell(got[got.time_period == 2024], "cpp_31mar_count", "816").to_dict()
     assert (york["status"], york["source"], york["la_name"]) == ("c", "council: Mosaic export", "York")
@@ -176,12 +217,15 @@ def test_a_tidy_copy_of_published_rows_stays_published(tmp_path, ds):
 
 def test_dfe_layout_file_with_small_counts_is_treated_as_council_figures(tmp_path):
     path = tmp_path / "cpp.csv"
-    path.write_text("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-                    "old_la_code,new_la_code,la_name,CPP_At31\n"
-                    "2026,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,"
-                    "816,E06000014,York,3\n"
-                    "2026,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,"
-                    "370,E08000016,Barnsley,120\n", encoding="utf-8")
+    path.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "old_la_code,new_la_code,la_name,CPP_At31\n"
+        "2026,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,"
+        "816,E06000014,York,3\n"
+        "2026,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,"
+        "370,E08000016,Barnsley,120\n",
+        encoding="utf-8",
+    )
     got, _ = import_files([path])
     assert cell(got, "cpp_31mar_count", "816").status == "c"
     assert cell(got, "cpp_31mar_count", "370").source == "council: cpp.csv"
@@ -199,8 +243,11 @@ CELL_VALUES = st.one_of(st.none(), st.integers(0, 12), st.sampled_from(["c", "x"
 
 
 @settings(max_examples=200, deadline=None)
-@given(values=st.lists(CELL_VALUES, min_size=15, max_size=15), total=st.one_of(st.none(), st.just("sum"), CELL_VALUES),
-       council=st.lists(st.booleans(), min_size=16, max_size=16))
+@given(
+    values=st.lists(CELL_VALUES, min_size=15, max_size=15),
+    total=st.one_of(st.none(), st.just("sum"), CELL_VALUES),
+    council=st.lists(st.booleans(), min_size=16, max_size=16),
+)
 def test_no_council_count_of_1_to_5_is_shown_or_recoverable_by_subtraction(values, total, council):
     def make(indicator_value, source, **where):
         if indicator_value is None:
@@ -231,9 +278,14 @@ def test_no_council_count_of_1_to_5_is_shown_or_recoverable_by_subtraction(value
 def test_import_and_load_agree_and_repeating_published_context_reveals_nothing(tmp_path, ds):
     # In 2025 the City of London is the only LA whose parent count DfE suppressed, so as far as sums go
     # England minus the published LAs already gives it; York's own 40 and 12 add nothing, so they are shown.
-    mine = tidy_file(tmp_path / "mine.csv", [row("da_factor_child_count", 3, code="816", year=2025),
-                                             row("da_factor_parent_count", 40, code="816", year=2025),
-                                             row("da_factor_other_count", 12, code="816", year=2025)])
+    mine = tidy_file(
+        tmp_path / "mine.csv",
+        [
+            row("da_factor_child_count", 3, code="816", year=2025),
+            row("da_factor_parent_count", 40, code="816", year=2025),
+            row("da_factor_other_count", 12, code="816", year=2025),
+        ],
+    )
     got, _ = import_files([mine], base=ds.indicators)
     york = got[(got.time_period == 2025) & (got.old_la_code == "816")].set_index("indicator")
     assert york.loc["da_factor_child_count", "status"] == "c"

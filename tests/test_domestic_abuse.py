@@ -1,4 +1,5 @@
 """Domestic abuse rates and shares against hand-checked values from the bundled DfE tables."""
+
 import math
 
 import pandas as pd
@@ -53,9 +54,18 @@ def test_denominator_problems_give_symbols(dsm):
 
 
 def test_zero_denominator_is_not_applicable():
-    counts = pd.DataFrame({"indicator": ["da_factor_parent_count"], "time_period": [2019],
-                           "geographic_level": ["Local authority"], "region_code": [""], "old_la_code": ["906"],
-                           "value": [0.0], "status": ["published"], "source": ["f"]})
+    counts = pd.DataFrame(
+        {
+            "indicator": ["da_factor_parent_count"],
+            "time_period": [2019],
+            "geographic_level": ["Local authority"],
+            "region_code": [""],
+            "old_la_code": ["906"],
+            "value": [0.0],
+            "status": ["published"],
+            "source": ["f"],
+        }
+    )
     zero = counts.assign(value=0.0)
     derived = derive.ratio(counts, zero, 100, "da_factor_parent_share")
     assert derived["status"].iloc[0] == "z" and math.isnan(derived["value"].iloc[0])
@@ -95,13 +105,14 @@ def test_words_for_sentences():
     assert dac.significance_words("not tested") == "not tested against"
 
 
-
 def test_headline_for_a_published_and_a_suppressed_figure(dsm):
     york = dsm.area("York")
     row = da.latest_table(dsm, york, 2025).iloc[0]
     text = dac.headline(york, row, "2024-25", "lower than England")
-    assert text.startswith("**York, 2024-25.** Domestic abuse concerning a parent or carer was identified in 252 "
-                           "assessments: 72.5 per 10,000 children, significantly lower than England's, and 15.2%")
+    assert text.startswith(
+        "**York, 2024-25.** Domestic abuse concerning a parent or carer was identified in 252 "
+        "assessments: 72.5 per 10,000 children, significantly lower than England's, and 15.2%"
+    )
     london = dsm.area("City of London")
     text = dac.headline(london, da.latest_table(dsm, london, 2025).iloc[0], "2024-25", "not tested")
     assert "is suppressed (c), so its rate and share cannot be shown" in text
@@ -119,17 +130,22 @@ def test_parent_factors_text_names_the_leader_and_since_when(dsm):
     assert dac.parent_factors_text(dsm, data.ENGLAND) == (
         "England, 2024-25: parents' or carers' mental health was recorded in 171,780 assessments and domestic "
         "abuse concerning a parent or carer in 162,890. Mental health has been the more frequent of the two every "
-        "year since 2022-23.")
+        "year since 2022-23."
+    )
     # York 2024-25: 205 against 252, but 234 against 200 a year earlier
     assert dac.parent_factors_text(dsm, dsm.area("York")).endswith(
-        "Domestic abuse was the more frequent of the two, which it was not in 2023-24.")
+        "Domestic abuse was the more frequent of the two, which it was not in 2023-24."
+    )
 
 
 def test_parent_factors_text_with_suppressed_counts_or_no_mental_health_data(dsm, ds):
     text = dac.parent_factors_text(dsm, dsm.area("City of London"))
     assert "suppressed (c)" in text and "cannot be compared" in text and ", 0" not in text
-    older = data.Dataset(indicators=ds.indicators[ds.indicators["indicator"] != da.MENTAL_HEALTH], las=ds.las,
-                         metadata=ds.metadata[ds.metadata["indicator"] != da.MENTAL_HEALTH])
+    older = data.Dataset(
+        indicators=ds.indicators[ds.indicators["indicator"] != da.MENTAL_HEALTH],
+        las=ds.las,
+        metadata=ds.metadata[ds.metadata["indicator"] != da.MENTAL_HEALTH],
+    )
     assert dac.parent_factors_text(older, data.ENGLAND) == ""
 
 
@@ -140,8 +156,11 @@ def test_west_sussex_2023_zeros_look_incomplete_and_are_not_drawn(ds, dsm):
     sussex = flagged[flagged["la_name"] == "West Sussex"].set_index("indicator")
     assert set(sussex.index) == {"da_factor_parent_count", "da_factor_other_count", "mh_factor_parent_count"}
     assert set(sussex["time_period"]) == {2023} and set(sussex["reason"]) == {"low"}
-    assert (sussex.loc["da_factor_parent_count", "assessments"], sussex.loc["da_factor_parent_count", "usual_low"],
-            sussex.loc["da_factor_parent_count", "usual_high"]) == (509, 5556, 8229)
+    assert (
+        sussex.loc["da_factor_parent_count", "assessments"],
+        sussex.loc["da_factor_parent_count", "usual_low"],
+        sussex.loc["da_factor_parent_count", "usual_high"],
+    ) == (509, 5556, 8229)
     area = dsm.area("West Sussex")
     assert value(dsm, "da_factor_parent_count", area, 2023) == (0, "published")  # the published figure stays
     rate, status = value(dsm, "da_factor_parent_rate", area, 2023)
@@ -149,9 +168,11 @@ def test_west_sussex_2023_zeros_look_incomplete_and_are_not_drawn(ds, dsm):
     assert value(dsm, "da_factor_parent_rate", area, 2024) == (pytest.approx(105.2), "derived")
     assert value(dsm, "da_factor_child_rate", area, 2023)[1] == "derived"  # 44, not a zero: drawn
     note = dac.incomplete_note(dsm, area)
-    assert note == ("West Sussex's 2022-23 figures of 0 for domestic abuse concerning a parent or carer and another "
-                    "person in the household are shown as gaps: that year it recorded 509 assessments with a factor, "
-                    "against 5,556 to 8,229 in its other years, so its figures for the year look incomplete.")
+    assert note == (
+        "West Sussex's 2022-23 figures of 0 for domestic abuse concerning a parent or carer and another "
+        "person in the household are shown as gaps: that year it recorded 509 assessments with a factor, "
+        "against 5,556 to 8,229 in its other years, so its figures for the year look incomplete."
+    )
     fig, _, alt = dac.trend_views(dsm, area)
     assert note in alt
     line = next(trace for trace in fig.data if trace.name == "West Sussex")
@@ -177,19 +198,23 @@ def test_a_zero_beside_a_missing_figure_is_flagged(ds):
     flagged = da.incomplete_zeros(changed)
     flagged = flagged[flagged["la_name"] == "York"]
     assert flagged[["la_name", "indicator", "time_period", "reason"]].values.tolist() == [
-        ["York", "da_factor_other_count", 2024, "missing"]]
+        ["York", "da_factor_other_count", 2024, "missing"]
+    ]
     assert "is shown as a gap: that year another of the factor counts" in dac.incomplete_note(changed, york)
 
 
 def test_methods_chapter_states_the_rule_with_its_thresholds(ds):
     from analyses.data.paths import ROOT
+
     text = " ".join((ROOT / "chapters" / "data_methods.md").read_text(encoding="utf-8").split())
     assert da.IMPLAUSIBLY_LOW == 0.25 and "less than a quarter of the area's median" in text
     assert da.USUAL_MINIMUM == 100 and "whose median is at least 100" in text
     from analyses.views import methods
+
     assert "Markdown(methods.incomplete_zeros_text(ds))" in text
     assert methods.incomplete_zeros_text(ds) == (
         "In this dataset the rule applies to one area and year. West Sussex in 2022-23: it recorded 509 assessments "
         "with a factor, against 5,556 to 8,229 in its other years, and it published 0 for domestic abuse concerning "
         "a parent or carer, domestic abuse concerning another person in the household and parents' or carers' "
-        "mental health.")
+        "mental health."
+    )

@@ -1,11 +1,12 @@
 """The domestic abuse chapter's charts and tables: titles, suppressed values and every LA listed."""
+
 import html
 import re
 
 import pytest
 
-from analyses.models import benchmark
 from analyses.data import dataset as data
+from analyses.models import benchmark
 from analyses.models import domestic_abuse as da
 from analyses.views import domestic_abuse as dac
 from analyses.views import ranking
@@ -28,9 +29,15 @@ def test_rate_bars_title_and_table(dsm):
     fig, table, alt = dac.rate_bars(york, da.latest_table(dsm, york, 2025), "2024-25")
     assert fig.layout.title.text.replace("<br>", " ") == (
         "York, 2024-25: domestic abuse concerning a parent or carer was identified at 72.5 per 10,000 children, "
-        "against 133.7 in England")
-    assert list(table.columns) == ["Domestic abuse concerning", "York", "Statistical neighbours (average)",
-                                   "Yorkshire and The Humber", "England"]
+        "against 133.7 in England"
+    )
+    assert list(table.columns) == [
+        "Domestic abuse concerning",
+        "York",
+        "Statistical neighbours (average)",
+        "Yorkshire and The Humber",
+        "England",
+    ]
     assert table.iloc[0]["York"] == "72.5" and "No bar" not in alt
 
 
@@ -41,7 +48,8 @@ def test_rate_bars_for_a_suppressed_area_draw_no_bar_and_say_why(dsm):
     assert set(table["City of London"]) == {"suppressed (c)"}
     assert fig.layout.title.text.replace("<br>", " ") == (
         "City of London, 2024-25: the figure for abuse concerning a parent or carer is suppressed (c); "
-        "England 133.7 per 10,000 children")
+        "England 133.7 per 10,000 children"
+    )
     assert "No bar is drawn for City of London" in alt
 
 
@@ -70,9 +78,12 @@ def test_ranking_view_lists_every_la(dsm):
     fig, table, alt = dac.ranking_view(dsm, dsm.area("York"), 2025)
     assert len(table) == 153 and table["Per 10,000 children"].isin(["c", "u", "x", "z"]).sum() >= 1
     published = int((~table["Per 10,000 children"].isin(["c", "u", "x", "z"])).sum())
-    assert re.match(rf"York was \d+(st|nd|rd|th) lowest of {published} local authorities",
-                    fig.layout.title.text.replace("<br>", " "))
+    assert re.match(
+        rf"York was \d+(st|nd|rd|th) lowest of {published} local authorities",
+        fig.layout.title.text.replace("<br>", " "),
+    )
     london = dac.ranking_view(dsm, dsm.area("City of London"), 2025)[0]
     assert html.unescape(london.layout.title.text.replace("<br>", " ")) == (
         "City of London's figure for domestic abuse concerning a parent or carer in 2024-25 is suppressed "
-        "(c); 152 local authorities published one")
+        "(c); 152 local authorities published one"
+    )

@@ -1,4 +1,5 @@
 """The dropdown chart: each menu choice shows exactly one view, with its own title and labels."""
+
 import plotly.graph_objects as go
 import pytest
 
@@ -7,8 +8,12 @@ from analyses.views import dropdown
 
 def view(title: str, traces: int, label: str) -> go.Figure:
     fig = go.Figure([go.Scatter(x=[1, 2], y=[i, i + 1]) for i in range(traces)])
-    return fig.update_layout(title={"text": title}, height=400, margin={"t": 90, "b": 70},
-                             annotations=[{"text": label, "x": 1, "y": 1, "showarrow": False}])
+    return fig.update_layout(
+        title={"text": title},
+        height=400,
+        margin={"t": 90, "b": 70},
+        annotations=[{"text": label, "x": 1, "y": 1, "showarrow": False}],
+    )
 
 
 def test_each_button_shows_only_its_own_traces_title_and_labels():

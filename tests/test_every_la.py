@@ -1,4 +1,5 @@
 """Chart data tables that list every local authority."""
+
 import math
 
 import pandas as pd
@@ -9,10 +10,14 @@ from analyses.views import every_la
 
 def comparison() -> pd.DataFrame:
     rows = [
-        ("Camden", "selected", 2022, 10.0, "published"), ("Camden", "selected", 2023, math.nan, "c"),
-        ("England", "England", 2022, 20.0, "published"), ("England", "England", 2023, 21.0, "published"),
-        ("Islington", "neighbour", 2022, 5.0, "published"), ("Islington", "neighbour", 2023, 6.0, "derived"),
-        ("Neighbours", "neighbour average", 2022, 5.0, "derived"), ("Neighbours", "neighbour average", 2023, 6.0, "derived"),
+        ("Camden", "selected", 2022, 10.0, "published"),
+        ("Camden", "selected", 2023, math.nan, "c"),
+        ("England", "England", 2022, 20.0, "published"),
+        ("England", "England", 2023, 21.0, "published"),
+        ("Islington", "neighbour", 2022, 5.0, "published"),
+        ("Islington", "neighbour", 2023, 6.0, "derived"),
+        ("Neighbours", "neighbour average", 2022, 5.0, "derived"),
+        ("Neighbours", "neighbour average", 2023, 6.0, "derived"),
         ("London", "region", 2022, 8.0, "published"),  # no 2023 row at all
     ]
     return pd.DataFrame(rows, columns=["area", "role", "time_period", "value", "status"])
@@ -20,10 +25,14 @@ def comparison() -> pd.DataFrame:
 
 def all_las() -> pd.DataFrame:
     rows = [
-        ("Camden", 2022, 10.0, "published"), ("Camden", 2023, math.nan, "c"),
-        ("Islington", 2022, 5.0, "published"), ("Islington", 2023, 6.0, "derived"),
-        ("Barnet", 2022, 0.0, "published"), ("Barnet", 2023, math.nan, "z"),
-        ("Aldershot", 2022, 3.0, "published"), ("Aldershot", 2023, 4.0, "published"),
+        ("Camden", 2022, 10.0, "published"),
+        ("Camden", 2023, math.nan, "c"),
+        ("Islington", 2022, 5.0, "published"),
+        ("Islington", 2023, 6.0, "derived"),
+        ("Barnet", 2022, 0.0, "published"),
+        ("Barnet", 2023, math.nan, "z"),
+        ("Aldershot", 2022, 3.0, "published"),
+        ("Aldershot", 2023, 4.0, "published"),
     ]
     return pd.DataFrame(rows, columns=["la_name", "time_period", "value", "status"])
 
@@ -31,8 +40,15 @@ def all_las() -> pd.DataFrame:
 def test_rows_in_chart_order_then_every_other_la_a_to_z():
     table = every_la.every_la_table(comparison(), all_las())
     assert list(table["Area"]) == ["Camden", "Neighbours", "London", "England", "Islington", "Aldershot", "Barnet"]
-    assert list(table["Group"]) == ["Selected area", "Statistical neighbours (average)", "Region", "England",
-                                    "Statistical neighbour", every_la.OTHER, every_la.OTHER]
+    assert list(table["Group"]) == [
+        "Selected area",
+        "Statistical neighbours (average)",
+        "Region",
+        "England",
+        "Statistical neighbour",
+        every_la.OTHER,
+        every_la.OTHER,
+    ]
     assert list(table.columns) == ["Area", "Group", 2022, 2023]
 
 

@@ -1,4 +1,5 @@
 """Plotly sliders that need no kernel."""
+
 import plotly.graph_objects as go
 import pytest
 
@@ -11,14 +12,21 @@ def figure() -> go.Figure:
 
 
 STEPS = [
-    Step("low", {"y": [[1, 2], [3, 4]]}, {"title.text": "Low", "shapes": [{"type": "line", "x0": 1, "x1": 1, "y0": 0, "y1": 1}]}),
+    Step(
+        "low",
+        {"y": [[1, 2], [3, 4]]},
+        {"title.text": "Low", "shapes": [{"type": "line", "x0": 1, "x1": 1, "y0": 0, "y1": 1}]},
+    ),
     Step("high", {"y": [[5, 6], [7, 8]]}, {"title.text": "High", "shapes": []}),
 ]
 
 
 def test_nested_turns_dotted_paths_into_dicts():
     assert nested({"title.text": "t", "xaxis.range": [0, 1], "height": 3}) == {
-        "title": {"text": "t"}, "xaxis": {"range": [0, 1]}, "height": 3}
+        "title": {"text": "t"},
+        "xaxis": {"range": [0, 1]},
+        "height": 3,
+    }
 
 
 def test_figure_starts_at_the_active_step_and_keeps_other_title_settings():

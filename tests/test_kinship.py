@@ -1,23 +1,43 @@
 """Kinship statistics: exit rates per 10,000 children and England's family-and-friends share."""
+
 import math
 
 import pandas as pd
 import pytest
 
+from analyses.data.dataset import Dataset
 from analyses.models import kinship
 from analyses.views import kinship as kinship_view
-from analyses.data.dataset import Dataset
 
-COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name", "old_la_code",
-           "new_la_code", "la_name", "value", "status", "source"]
+COLUMNS = [
+    "indicator",
+    "time_period",
+    "geographic_level",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "value",
+    "status",
+    "source",
+]
 
 
 @pytest.fixture(scope="module")
 def tiny(ds):
     """Three LAs in one region: A's neighbours are B and C; A has no mid-2023 population."""
+
     def la(code, name, neighbours):
-        row = {"new_la_code": f"E0600{code}", "old_la_code": code, "la_name": name, "region_code": "E12000099",
-               "region_name": "Testshire", "status": "current", "other_gss_codes": ""}
+        row = {
+            "new_la_code": f"E0600{code}",
+            "old_la_code": code,
+            "la_name": name,
+            "region_code": "E12000099",
+            "region_name": "Testshire",
+            "status": "current",
+            "other_gss_codes": "",
+        }
         return {**row, **{f"sn_{i}": (neighbours[i - 1] if i <= len(neighbours) else "") for i in range(1, 11)}}
 
     las = pd.DataFrame([la("901", "Aton", ["902", "903"]), la("902", "Beeton", ["901"]), la("903", "Ceeton", ["901"])])
@@ -25,9 +45,21 @@ def tiny(ds):
 
     def add(indicator, year, level, code, value, status="published"):
         names = {"901": "Aton", "902": "Beeton", "903": "Ceeton"}
-        rows.append([indicator, year, level, "" if level == "National" else "E12000099",
-                     "" if level == "National" else "Testshire", code if level == "Local authority" else "",
-                     f"E0600{code}" if level == "Local authority" else "", names.get(code, ""), value, status, "test"])
+        rows.append(
+            [
+                indicator,
+                year,
+                level,
+                "" if level == "National" else "E12000099",
+                "" if level == "National" else "Testshire",
+                code if level == "Local authority" else "",
+                f"E0600{code}" if level == "Local authority" else "",
+                names.get(code, ""),
+                value,
+                status,
+                "test",
+            ]
+        )
 
     for level, code, pops, counts in [
         ("Local authority", "901", {2022: 10_000}, {2023: 5, 2024: 6}),
@@ -39,8 +71,14 @@ def tiny(ds):
         for year, pop in pops.items():
             add("population_0_17", year, level, code, float(pop))
         for year, count in counts.items():
-            add("sgo_exits_count", year, level, code, math.nan if count is None else float(count),
-                "c" if count is None else "published")
+            add(
+                "sgo_exits_count",
+                year,
+                level,
+                code,
+                math.nan if count is None else float(count),
+                "c" if count is None else "published",
+            )
     return Dataset(indicators=pd.DataFrame(rows, columns=COLUMNS), las=las, metadata=ds.metadata)
 
 
@@ -70,10 +108,19 @@ def test_real_rates_for_york_and_tiny_las(ds):
     york = kinship.latest(rates, ds.area("York"))
     # 2024-25 from LAIT (DfE's ceased-by-reason file stops at 2023-24): 12 children / 34,758 children
     # (mid-2024) x 10,000 = 3.45; England 4,110 / 12,183,016 x 10,000 = 3.37. The status is the count's.
-    assert york == {"year": 2025, "count": 12, "rate": 3.5, "status": "published", "england_rate": 3.4,
-                    "england_count": 4110, "compared": "similar to"}
+    assert york == {
+        "year": 2025,
+        "count": 12,
+        "rate": 3.5,
+        "status": "published",
+        "england_rate": 3.4,
+        "england_count": 4110,
+        "compared": "similar to",
+    }
     scilly = kinship.latest(rates, ds.area("Isles of Scilly"))
-    assert scilly["status"] == "x" and scilly["rate"] is None and scilly["count"] is None  # LAIT's '-'; DfE's own file says z
+    assert (
+        scilly["status"] == "x" and scilly["rate"] is None and scilly["count"] is None
+    )  # LAIT's '-'; DfE's own file says z
     york_series = kinship.series(rates, ds.area("York")).set_index("time_period")
     assert york_series.loc[2022, "status"] == "c"
 
@@ -82,7 +129,11 @@ def test_family_and_friends_share_of_children_looked_after(ds):
     share = kinship.family_and_friends_share(ds).set_index("time_period")
     assert list(share.index) == [2021, 2022, 2023, 2024]  # no looked-after total for 2020 in the data
     # 31 March 2024: 9,310 + 4,360 = 13,670 of 83,530 looked after (16.4%) and of 56,390 fostered (24.2%)
-    assert share.loc[2024, ["family_and_friends", "share_of_looked_after", "share_of_fostered"]].tolist() == [13670, 16.4, 24.2]
+    assert share.loc[2024, ["family_and_friends", "share_of_looked_after", "share_of_fostered"]].tolist() == [
+        13670,
+        16.4,
+        24.2,
+    ]
     assert share.loc[2021, "share_of_looked_after"] == 15.4  # 12,450 / 80,780
 
 
@@ -90,19 +141,24 @@ def test_titles(ds):
     share = kinship.family_and_friends_share(ds)
     assert kinship_view.share_title(share) == (
         "About 1 in 6 children looked after in England lived with relatives or friends as foster carers "
-        "on 31 March 2024 (16.4%), up from 15.4% in 2021")
+        "on 31 March 2024 (16.4%), up from 15.4% in 2021"
+    )
     sgo, cao = kinship.rates(ds, "sgo_exits_count"), kinship.rates(ds, "cao_exits_count")
     york, london = ds.area("York"), ds.area("City of London")
     assert kinship_view.exits_title(york, "special guardianship order", kinship.latest(sgo, york)) == (
         "12 children left York's care on a special guardianship order in 2024-25, 3.5 per 10,000 children: "
-        "similar to England's 3.4")
+        "similar to England's 3.4"
+    )
     assert kinship_view.exits_title(york, "child arrangements order", kinship.latest(cao, york)) == (
         "York's 2023-24 count is suppressed (c); in England 1.0 in 10,000 children left care on a child "
-        "arrangements order")
+        "arrangements order"
+    )
     assert kinship_view.exits_title(london, "special guardianship order", kinship.latest(sgo, london)).startswith(
-        "No children left City of London's care")
-    assert kinship_view.exits_title(ds.area("England"), "special guardianship order", kinship.latest(sgo, ds.area("England"))) == (
-        "4,110 children left care in England on a special guardianship order in 2024-25, 3.4 per 10,000 children")
+        "No children left City of London's care"
+    )
+    assert kinship_view.exits_title(
+        ds.area("England"), "special guardianship order", kinship.latest(sgo, ds.area("England"))
+    ) == ("4,110 children left care in England on a special guardianship order in 2024-25, 3.4 per 10,000 children")
 
 
 def test_summary(ds):
@@ -112,18 +168,26 @@ def test_summary(ds):
     assert summary["sgo_exits"]["rate_per_10000"] == 3.5 and summary["cao_exits"]["count"] is None
     assert summary["sgo_exits"]["status"] == "published"  # the count's status, as in the profile
     assert summary["cao_exits"]["status"] == "c"
-    assert summary["england_family_and_friends_foster_care"] == {"year": 2024, "children": 13670, "share_of_looked_after_pct": 16.4}
+    assert summary["england_family_and_friends_foster_care"] == {
+        "year": 2024,
+        "children": 13670,
+        "share_of_looked_after_pct": 16.4,
+    }
 
 
 def test_own_counts_text(ds):
     def text(name):
         area = ds.area(name)
-        return kinship_view.own_counts_text(area, {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS})
+        return kinship_view.own_counts_text(
+            area, {i: kinship.latest(kinship.rates(ds, i), area) for i in kinship.ORDERS}
+        )
 
     assert text("York").startswith(
         "**York:** 12 left on a special guardianship order in 2024-25; the number leaving on a child arrangements "
-        "order in 2023-24 is suppressed (c). With counts this small")
+        "order in 2023-24 is suppressed (c). With counts this small"
+    )
     assert text("Isles of Scilly") == (
         "**Isles of Scilly:** the number leaving on a special guardianship order in 2024-25 is not available (x); "
-        "the number leaving on a child arrangements order in 2023-24 is not applicable (z).")
+        "the number leaving on a child arrangements order in 2023-24 is not applicable (z)."
+    )
     assert text("England") == ""

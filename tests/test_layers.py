@@ -1,4 +1,5 @@
 """The package's layers: imports run one way, without cycles, and models draw nothing."""
+
 import ast
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def imports(path: Path) -> set[str]:
             base = node.module or ""
             if node.level:
                 package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             found.add(base)
             found |= {f"{base}.{alias.name}" for alias in node.names}
     return found
@@ -46,8 +49,10 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 def graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     """Module -> the package's modules it imports."""
-    return {name: {m for m in imports(path) if m in modules and m != name and not name.startswith(m + ".")}
-            for name, path in modules.items()}
+    return {
+        name: {m for m in imports(path) if m in modules and m != name and not name.startswith(m + ".")}
+        for name, path in modules.items()
+    }
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -59,7 +64,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == "open":
-                found.append(stack[stack.index(nxt):] + [nxt])
+                found.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()

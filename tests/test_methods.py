@@ -1,4 +1,5 @@
 """Indicator documentation generated from the metadata and the data."""
+
 import pytest
 
 from analyses.data import dataset as data
@@ -14,7 +15,8 @@ def test_coverage_is_counted_from_the_data(ds):
 
 def test_coverage_in_words(ds):
     assert methods.coverage_text(ds, "eyfsp_gld_pct") == (
-        "2016 to 2025 for England, regions and 153 local authorities; no values for 2020, 2021")
+        "2016 to 2025 for England, regions and 153 local authorities; no values for 2020, 2021"
+    )
     assert methods.coverage_text(ds, "cla_foster_count") == "2020 to 2024 for England"
 
 
@@ -46,9 +48,16 @@ def test_overview_row(ds):
     assert (row["Unit"], row["Years"], row["LAs with a value"]) == ("count", "2020\u20132024", "England only")
 
 
-@pytest.mark.parametrize("status, text", [
-    ("c", "suppressed (c)"), ("x", "not available (x)"), ("z", "not applicable (z)"),
-    ("low", "suppressed (low)"), ("u", "withheld as unreliable (u)"), ("published", "not published"),
-])
+@pytest.mark.parametrize(
+    "status, text",
+    [
+        ("c", "suppressed (c)"),
+        ("x", "not available (x)"),
+        ("z", "not applicable (z)"),
+        ("low", "suppressed (low)"),
+        ("u", "withheld as unreliable (u)"),
+        ("published", "not published"),
+    ],
+)
 def test_symbols_in_words(status, text):
     assert wording.missing_phrase(status) == text

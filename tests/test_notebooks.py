@@ -1,4 +1,5 @@
 """nbval (lax) over every chapter of the book: each notebook runs top to bottom without error."""
+
 import os
 import subprocess
 import sys
@@ -32,7 +33,23 @@ def test_chapter_runs_under_nbval(chapter, tmp_path):
     jupytext.write(nb, notebook)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-cell-timeout=180", "-p", "no:cacheprovider",
-         "-q", "--rootdir", str(tmp_path), str(notebook)],
-        cwd=ROOT / "chapters", env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-cell-timeout=180",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(tmp_path),
+            str(notebook),
+        ],
+        cwd=ROOT / "chapters",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -1,4 +1,5 @@
 """The benchmarking profile in words, charts and summary figures, against hand-checked values."""
+
 import json
 import math
 import subprocess
@@ -18,15 +19,26 @@ def york_profile(ds):
 
 
 def row_of(profile, indicator):
-    return profile.set_index("indicator").loc[indicator].rename(indicator).to_frame().T.reset_index(
-        names="indicator").iloc[0]
+    return (
+        profile.set_index("indicator")
+        .loc[indicator]
+        .rename(indicator)
+        .to_frame()
+        .T.reset_index(names="indicator")
+        .iloc[0]
+    )
 
 
-@pytest.mark.parametrize("value, status, unit, expected", [
-    (1234.0, "published", "count", "1,234"), (69.04, "published", "rate_per_10000", "69.0"),
-    (23.15, "published", "percent", "23.1%"), (math.nan, "c", "count", "suppressed (c)"),
-    (math.nan, "published", "percent", "no value"),
-])
+@pytest.mark.parametrize(
+    "value, status, unit, expected",
+    [
+        (1234.0, "published", "count", "1,234"),
+        (69.04, "published", "rate_per_10000", "69.0"),
+        (23.15, "published", "percent", "23.1%"),
+        (math.nan, "c", "count", "suppressed (c)"),
+        (math.nan, "published", "percent", "no value"),
+    ],
+)
 def test_format_value(value, status, unit, expected):
     assert pv.format_value(value, status, unit) == expected
 
@@ -79,7 +91,8 @@ def test_profile_uses_one_rank_and_band_convention_and_no_counts(ds, york_profil
     assert not any("not computed" in c or "not tested" in c for c in benchmarks.to_numpy().ravel())
     assert pv.dash_note(benchmarks) == (
         "A dash (-) means the figure cannot be worked out: there is no confidence interval, and so no comparison "
-        "with England, where the data do not hold the count and population (or total) behind the figure.")
+        "with England, where the data do not hold the count and population (or total) behind the figure."
+    )
 
 
 def test_suppressed_latest_value_is_shown_as_suppressed(ds):
@@ -126,7 +139,8 @@ def test_neighbour_chart_title_and_counts_left_out(ds, york_profile):
     assert len(fig.layout.updatemenus[0].buttons) == len(table)
     assert fig.layout.title.text.replace("<br>", " ") == (
         "Children looked after at 31 March per 10,000 children, 2025: York 69.0, 2nd highest of 11 with its "
-        "neighbours (England 67.0)")
+        "neighbours (England 67.0)"
+    )
 
 
 def test_ranking_views_cover_every_la_and_rate(ds, york_profile):
@@ -137,13 +151,19 @@ def test_ranking_views_cover_every_la_and_rate(ds, york_profile):
     assert london["Care applications (per 10,000), 2025"] == "not available (x)"
     assert fig.layout.title.text.replace("<br>", " ") == (
         "York was 79th lowest of 151 local authorities for children looked after at 31 March per 10,000 children "
-        "in 2025, at 69.0")
+        "in 2025, at 69.0"
+    )
 
 
 def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_path):
     """The York chapter in another LA's report: its profile, with suppressed values, and none of York's story."""
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "City of London", "--out", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", "City of London", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "city-of-london" / "report.html").read_text(encoding="utf-8")
     assert "Benchmarking profile" in page and "suppressed (c) (2025)" in page
@@ -157,8 +177,11 @@ def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_
 
 def test_polarity_follows_lait_and_says_why():
     from analyses.views.profile import polarity_table
+
     table = polarity_table().set_index("Indicator")
-    assert table.loc["Children looked after at 31 March per 10,000 children", "Which direction is better"].startswith("neither")
+    assert table.loc["Children looked after at 31 March per 10,000 children", "Which direction is better"].startswith(
+        "neither"
+    )
     assert table.loc["Re-referrals within 12 months (%)", "Which direction is better"] == "lower is better"
     assert table.loc["Good level of development at age 5 (%)", "Which direction is better"] == "higher is better"
     assert "LAIT" in table.loc["Care applications per 10,000 children", "Why"]

@@ -1,11 +1,12 @@
 """The 'why randomise?' slider: the simulation swept over selection strength."""
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from analyses.views import randomisation
 from analyses.models import simulation
 from analyses.models.simulation import Scenario
+from analyses.views import randomisation
 
 SCENARIO = Scenario(studies=60, families=200)
 
@@ -40,12 +41,25 @@ def test_strength_label(selection, label):
     assert randomisation.strength_label(selection) == label
 
 
-@pytest.mark.parametrize("selection, naive, start, verdict", [
-    (1.0, -0.53, "When families with more difficulties are likelier", "make helpful support look harmful (average -0.53"),
-    (0.5, 0.12, "When families with more difficulties are likelier", "understate what support achieves (average 0.12"),
-    (-1.0, 1.12, "When families doing better are likelier", "overstate what support achieves (average 1.12"),
-    (0.0, 0.29, "When support is unrelated to need", "both find the true effect of 0.30 on average"),
-])
+@pytest.mark.parametrize(
+    "selection, naive, start, verdict",
+    [
+        (
+            1.0,
+            -0.53,
+            "When families with more difficulties are likelier",
+            "make helpful support look harmful (average -0.53",
+        ),
+        (
+            0.5,
+            0.12,
+            "When families with more difficulties are likelier",
+            "understate what support achieves (average 0.12",
+        ),
+        (-1.0, 1.12, "When families doing better are likelier", "overstate what support achieves (average 1.12"),
+        (0.0, 0.29, "When support is unrelated to need", "both find the true effect of 0.30 on average"),
+    ],
+)
 def test_finding_states_what_the_naive_comparison_did(selection, naive, start, verdict):
     title = randomisation.finding(selection, naive, 0.30, 0.30)
     assert title.startswith(start) and verdict in title

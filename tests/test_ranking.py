@@ -1,19 +1,22 @@
 """Ranking every LA: order, groups, and suppressed values kept out of the bars but in the table."""
+
 import math
 
 import pandas as pd
 
-from analyses.views import ranking
 from analyses.data.geography import ENGLAND, Area
+from analyses.views import ranking
 
 
 def values() -> pd.DataFrame:
-    return pd.DataFrame({
-        "la_name": ["York", "Leeds", "Hull", "Wakefield", "Selby"],
-        "region_name": ["YH"] * 5,
-        "value": [30.0, 10.0, math.nan, 20.0, 10.0],
-        "status": ["derived", "derived", "c", "derived", "derived"],
-    })
+    return pd.DataFrame(
+        {
+            "la_name": ["York", "Leeds", "Hull", "Wakefield", "Selby"],
+            "region_name": ["YH"] * 5,
+            "value": [30.0, 10.0, math.nan, 20.0, 10.0],
+            "status": ["derived", "derived", "c", "derived", "derived"],
+        }
+    )
 
 
 def test_ranked_orders_lowest_first_with_ties_sharing_a_rank():
@@ -45,17 +48,34 @@ def test_selected_la_is_labelled_with_its_value():
 
 
 def test_ordinals():
-    assert [ranking.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
-        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+    assert [ranking.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
+    ]
 
 
 def test_ranking_title_for_an_la_england_and_a_missing_value():
     frame = ranking.ranked(values(), "York", set())
     york = Area(level="Local authority", name="York")
-    assert ranking.ranking_title(frame, york, "the rate", "2025", "{:.1f}") == \
-        "York was 4th lowest of 4 local authorities for the rate in 2025, at 30.0"
-    assert ranking.ranking_title(frame, ENGLAND, "the rate", "2025", "{:.1f}") == \
-        "In 2025, local authorities ranged from 10.0 to 30.0 for the rate"
+    assert (
+        ranking.ranking_title(frame, york, "the rate", "2025", "{:.1f}")
+        == "York was 4th lowest of 4 local authorities for the rate in 2025, at 30.0"
+    )
+    assert (
+        ranking.ranking_title(frame, ENGLAND, "the rate", "2025", "{:.1f}")
+        == "In 2025, local authorities ranged from 10.0 to 30.0 for the rate"
+    )
     hull = Area(level="Local authority", name="Hull")
-    assert ranking.ranking_title(frame, hull, "the rate", "2025", "{:.1f}") == \
-        "Hull's figure for the rate in 2025 is suppressed (c); 4 local authorities published one"
+    assert (
+        ranking.ranking_title(frame, hull, "the rate", "2025", "{:.1f}")
+        == "Hull's figure for the rate in 2025 is suppressed (c); 4 local authorities published one"
+    )

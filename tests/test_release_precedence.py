@@ -3,6 +3,7 @@
 On the real published files in ../shared/reference-data (the 2024 and 2025 releases of CIN table
 B1 are both there), plus small files written in DfE's own layouts where no real one is at hand.
 """
+
 import hashlib
 import shutil
 
@@ -23,8 +24,12 @@ EES = "time_period,time_identifier,geographic_level,country_code,country_name,"
 
 
 def cell(table, indicator, year, code="816", level="Local authority"):
-    rows = table[(table.indicator == indicator) & (table.time_period == year) & (table.geographic_level == level)
-                 & (table.old_la_code == (code if level == "Local authority" else ""))]
+    rows = table[
+        (table.indicator == indicator)
+        & (table.time_period == year)
+        & (table.geographic_level == level)
+        & (table.old_la_code == (code if level == "Local authority" else ""))
+    ]
     assert len(rows) == 1, rows
     return rows.iloc[0]
 
@@ -33,7 +38,11 @@ def edited(reference, tmp_path, name, year, old_la_code, new_value, out_name=Non
     """A copy of a published file with one LA's at-31-March count changed (a 'revised' figure)."""
     frame = pd.read_csv(reference / CSC / name, dtype=str, keep_default_na=False)
     column = next(c for c in frame.columns if c.lower() in ("at31_episodes", "at31_episodes_count"))
-    where = (frame.time_period == str(year)) & (frame.old_la_code == old_la_code) & (frame.geographic_level == "Local authority")
+    where = (
+        (frame.time_period == str(year))
+        & (frame.old_la_code == old_la_code)
+        & (frame.geographic_level == "Local authority")
+    )
     assert where.sum() == 1
     frame.loc[where, column] = str(new_value)
     path = tmp_path / (out_name or name)
@@ -69,8 +78,9 @@ def test_an_older_release_over_the_bundled_data_adds_years_but_never_replaces_ne
     got = cell(table, "cin_31mar_count", 2023)
     assert (got.value, got.release, got.source) == (bundled.value, 2025, B1_2025)
     assert report.changes["cin_31mar_count"]["kept"] == (1, 2023, 2023)
-    assert any(line.startswith("cin_31mar_count: ") and "not taken because a newer release" in line
-               for line in report.lines())
+    assert any(
+        line.startswith("cin_31mar_count: ") and "not taken because a newer release" in line for line in report.lines()
+    )
 
 
 def test_prefer_imported_lets_an_analyst_override_on_purpose(reference, tmp_path, ds):
@@ -84,9 +94,14 @@ def test_an_older_time_series_adds_englands_looked_after_counts_back_to_1994(tmp
     # DfE's national CLA time series (counts only, no rates), in EES's layout.
     path = tmp_path / "national_cla_time_series_1994_to_2023.csv"
     label = "Children looked after at 31 March each year"
-    path.write_text(EES + "population_count,number\n" + "".join(
-        f"{year},Reporting year,National,E92000001,England,{label},{n}\n"
-        for year, n in ((1994, 49300), (1995, 49800), (2023, 83840))))
+    path.write_text(
+        EES
+        + "population_count,number\n"
+        + "".join(
+            f"{year},Reporting year,National,E92000001,England,{label},{n}\n"
+            for year, n in ((1994, 49300), (1995, 49800), (2023, 83840))
+        )
+    )
     table, report = import_files([path], base=ds.indicators)
     england = table[(table.indicator == "cla_31mar_count") & (table.geographic_level == "National")]
     assert england.time_period.min() == 1994
@@ -134,8 +149,10 @@ def test_cli_conflict_and_many_problems_are_all_listed_and_nothing_is_written(re
     notes = tmp_path / "notes.txt"
     notes.write_text("just; some; notes\n")
     bad = tmp_path / "bad.csv"
-    bad.write_text(EES + "population_type,children_count,rate_per_10000\n"
-                   "2025,Reporting year,National,E92000001,England,Children looked after on 31 March each year,lots,70\n")
+    bad.write_text(
+        EES + "population_type,children_count,rate_per_10000\n"
+        "2025,Reporting year,National,E92000001,England,Children looked after on 31 March each year,lots,70\n"
+    )
     assert main(["import", str(bad), str(notes), str(reference / CSC / B1_2025), "--out", str(out)]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 3 and all(line.startswith("error: ") for line in lines), lines
@@ -145,8 +162,10 @@ def test_cli_conflict_and_many_problems_are_all_listed_and_nothing_is_written(re
 
 def test_cli_skip_unrecognised_imports_the_rest_and_lists_each_skipped_file(reference, tmp_path, capsys):
     leavers = tmp_path / "care_leavers_in_touch.csv"
-    leavers.write_text(EES + "region_code,region_name,old_la_code,la_name,new_la_code,age,cl_in_touch,number,percentage\n"
-                       "2024,Reporting year,National,E92000001,England,,,,,,19 to 21 years,In touch,30000,88\n")
+    leavers.write_text(
+        EES + "region_code,region_name,old_la_code,la_name,new_la_code,age,cl_in_touch,number,percentage\n"
+        "2024,Reporting year,National,E92000001,England,,,,,,19 to 21 years,In touch,30000,88\n"
+    )
     pdf = tmp_path / "guidance.pdf"
     pdf.write_bytes(b"%PDF-1.4 binary")
     out = tmp_path / "out"
@@ -156,16 +175,23 @@ def test_cli_skip_unrecognised_imports_the_rest_and_lists_each_skipped_file(refe
     capsys.readouterr()
     assert main([*args, "--skip-unrecognised"]) == 0
     printed = capsys.readouterr().out
-    assert "skipped " + str(leavers) + ": a published aggregate file, but not a layout this guide uses: care leavers in touch" in printed
+    assert (
+        "skipped "
+        + str(leavers)
+        + ": a published aggregate file, but not a layout this guide uses: care leavers in touch"
+        in printed
+    )
     assert "skipped " + str(pdf) + ": this is a PDF document" in printed
     assert (out / "indicators.csv").is_file()
 
 
 def test_care_leavers_in_touch_is_refused_as_unused_not_as_personal_data(tmp_path):
     leavers = tmp_path / "la_care_leavers_in_touch.csv"
-    leavers.write_text(EES + "region_code,region_name,old_la_code,la_name,new_la_code,age,cl_in_touch,number,percentage\n"
-                       "2024,Reporting year,National,E92000001,England,,,,,,17 to 18 years,In touch,28000,90\n"
-                       "2024,Reporting year,National,E92000001,England,,,,,,19 to 21 years,In touch,30000,88\n")
+    leavers.write_text(
+        EES + "region_code,region_name,old_la_code,la_name,new_la_code,age,cl_in_touch,number,percentage\n"
+        "2024,Reporting year,National,E92000001,England,,,,,,17 to 18 years,In touch,28000,90\n"
+        "2024,Reporting year,National,E92000001,England,,,,,,19 to 21 years,In touch,30000,88\n"
+    )
     with pytest.raises(DataFileError) as info:
         import_files([leavers])
     assert "not a layout this guide uses: care leavers in touch" in str(info.value)
@@ -193,10 +219,16 @@ def test_sgo_exits_2024_25_come_from_lait_where_dfes_file_stops(ds):
     by_year = rows.set_index("time_period")
     assert by_year.loc[2025, "source"] == "bds_long_0.parquet" and by_year.loc[2025, "value"] == 12
     # LAIT holds each year as last revised (the 2025 release), so it wins over DfE's 2024 file...
-    england = ds.indicators[(ds.indicators.indicator == "sgo_exits_count")
-                            & (ds.indicators.geographic_level == "National")].set_index("time_period")
-    assert england.loc[2024, "value"] == 3890 and england.loc[2024, "source"] == "bds_long_0.parquet"  # DfE's 2024 file: 3,860
+    england = ds.indicators[
+        (ds.indicators.indicator == "sgo_exits_count") & (ds.indicators.geographic_level == "National")
+    ].set_index("time_period")
+    assert (
+        england.loc[2024, "value"] == 3890 and england.loc[2024, "source"] == "bds_long_0.parquet"
+    )  # DfE's 2024 file: 3,860
     # ...but LAIT marks every missing figure '-' (x): DfE's own c and z stay.
-    assert by_year.loc[2022, "status"] == "c" and by_year.loc[2022, "source"] == "la_children_who_ceased_during_the_year.csv"
+    assert (
+        by_year.loc[2022, "status"] == "c"
+        and by_year.loc[2022, "source"] == "la_children_who_ceased_during_the_year.csv"
+    )
     cumberland = ds.indicators[(ds.indicators.indicator == "sgo_exits_count") & (ds.indicators.old_la_code == "942")]
     assert set(cumberland[cumberland.time_period.between(2020, 2023)]["status"]) == {"z"}  # created in April 2023

@@ -1,4 +1,5 @@
 """MyST to plain markdown for the single-page report."""
+
 from analyses.report.markdown import ChapterText
 
 
@@ -7,17 +8,24 @@ def test_citations_are_numbered_and_listed():
     first = text.rewrite("A trial {footcite:p}`f3-1,f3-2` and again {footcite:p}`f3-1`.")
     assert first == "A trial [1, 2] and again [1]."
     sources = text.rewrite("## Sources\n\n```{footbibliography}\n```\n")
-    assert sources.startswith("## Sources\n\n1. S. Taylor, E. Blackshaw") and "(2024). Impact of Family Group Conferences" in sources
+    assert (
+        sources.startswith("## Sources\n\n1. S. Taylor, E. Blackshaw")
+        and "(2024). Impact of Family Group Conferences" in sources
+    )
     assert "\n2. Foundations (2023). Family Group Conferencing at pre-proceedings stage." in sources
 
 
 def test_links_to_other_chapters_become_their_names():
     text = ChapterText()
-    got = text.rewrite("See [Data and methods](data_methods.md#rates), {doc}`the tiers <prevention_tiers>` "
-                       "and {doc}`kinship`; [EES](https://explore-education-statistics.service.gov.uk/) and "
-                       "[below](#method) stay links.")
-    assert got == ("See *Data and methods*, *the tiers* and *kinship*; "
-                   "[EES](https://explore-education-statistics.service.gov.uk/) and [below](#method) stay links.")
+    got = text.rewrite(
+        "See [Data and methods](data_methods.md#rates), {doc}`the tiers <prevention_tiers>` "
+        "and {doc}`kinship`; [EES](https://explore-education-statistics.service.gov.uk/) and "
+        "[below](#method) stay links."
+    )
+    assert got == (
+        "See *Data and methods*, *the tiers* and *kinship*; "
+        "[EES](https://explore-education-statistics.service.gov.uk/) and [below](#method) stay links."
+    )
 
 
 def test_admonitions_become_block_quotes():

@@ -1,4 +1,5 @@
 """The real per-LA report, end to end through the CLI, for large and tiny LAs."""
+
 import json
 import subprocess
 import sys
@@ -13,11 +14,24 @@ def reports(tmp_path_factory):
     return tmp_path_factory.mktemp("reports")
 
 
-@pytest.mark.parametrize("la, slug", [("York", "york"), ("birmingham", "birmingham"), ("E06000053", "isles-of-scilly"),
-                                      ("201", "city-of-london"), ("England", "england")])
+@pytest.mark.parametrize(
+    "la, slug",
+    [
+        ("York", "york"),
+        ("birmingham", "birmingham"),
+        ("E06000053", "isles-of-scilly"),
+        ("201", "city-of-london"),
+        ("England", "england"),
+    ],
+)
 def test_report_for_la(reports, la, slug):
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(reports)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(reports)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     folder = reports / slug
     summary = json.loads((folder / "summary.json").read_text())
@@ -25,22 +39,44 @@ def test_report_for_la(reports, la, slug):
     assert avoiding["low"] <= avoiding["central"] <= avoiding["high"]
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert f"Evidence for Prevention: {summary['la']['name']}" in page
-    assert "plotly-graph-div" in page and "<script src=\"http" not in page
+    assert "plotly-graph-div" in page and '<script src="http' not in page
     assert "{footcite" not in page and "footbibliography" not in page
 
 
 def test_unknown_la_suggests_close_matches(reports):
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "Birmingam", "--out", str(reports)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", "Birmingam", "--out", str(reports)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "Birmingham" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_council_settings_change_the_fgc_estimate(reports):
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(reports / "set"),
-                             "--set", "pre_proceedings_children=200", "--set", "coverage=0.5",
-                             "--set", "already_offered=0"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analyses",
+            "run",
+            "--la",
+            "York",
+            "--out",
+            str(reports / "set"),
+            "--set",
+            "pre_proceedings_children=200",
+            "--set",
+            "coverage=0.5",
+            "--set",
+            "already_offered=0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     assert "Unable to parse" not in result.stderr + result.stdout
     summary = json.loads((reports / "set" / "york" / "summary.json").read_text())
@@ -48,16 +84,33 @@ def test_council_settings_change_the_fgc_estimate(reports):
     fgc = summary["fgc"]
     assert fgc["pre_proceedings_source"] == "set by the council"
     assert fgc["children_avoiding_care_per_year"]["central"] == pytest.approx(200 * 0.5 * 0.086, rel=0.02)
-    assert fgc["assumptions"]["already_offered"] == {"value": 0, "low": 0, "high": 0, "distribution": "fixed",
-                                                      "source": "council", "range_source": ""}
+    assert fgc["assumptions"]["already_offered"] == {
+        "value": 0,
+        "low": 0,
+        "high": 0,
+        "distribution": "fixed",
+        "source": "council",
+        "range_source": "",
+    }
 
 
-@pytest.mark.parametrize("setting, named", [("pre_proceedings_children=1e9", "from 0 to 34,758"),
-                                            ("coverage=1.5", "from 0 to 1"), ("coverage=nan", "from 0 to 1"),
-                                            ("conference_cost=-1", "from 0 to 50,000")])
+@pytest.mark.parametrize(
+    "setting, named",
+    [
+        ("pre_proceedings_children=1e9", "from 0 to 34,758"),
+        ("coverage=1.5", "from 0 to 1"),
+        ("coverage=nan", "from 0 to 1"),
+        ("conference_cost=-1", "from 0 to 50,000"),
+    ],
+)
 def test_out_of_range_fgc_settings_are_refused_before_anything_runs(reports, setting, named):
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(reports / "bad"),
-                             "--set", setting], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(reports / "bad"), "--set", setting],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     name = setting.split("=")[0]

@@ -1,5 +1,6 @@
 """Issue 11, items 5, 6, 7 and 11: run arguments checked before any kernel starts, quiet output,
 nothing left behind, areas found by their other names, and a fingerprint of everything a report uses."""
+
 import errno
 import os
 import subprocess
@@ -29,8 +30,9 @@ def everything(folder):
 
 def run_cli(*args):
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     return result, time.perf_counter() - start
 
 
@@ -82,7 +84,10 @@ def test_every_set_value_must_be_a_finite_number(value, tmp_path, capsys):
 
 def test_set_values_keep_their_kind():
     assert cli.parse_settings(["pre_proceedings_children=120", "coverage=0.5", "x=1e3"]) == {
-        "pre_proceedings_children": 120, "coverage": 0.5, "x": 1000.0}
+        "pre_proceedings_children": 120,
+        "coverage": 0.5,
+        "x": 1000.0,
+    }
     assert type(cli.parse_settings(["n=120"])["n"]) is int
 
 
@@ -134,21 +139,34 @@ def test_verbose_shows_the_chapters_line(tmp_path, capfd):
     assert f"York: {CHAPTER} done in" in capfd.readouterr().err
 
 
-@pytest.mark.parametrize("query, name", [
-    ("BCP", "Bournemouth, Christchurch and Poole"), ("Bournemouth", "Bournemouth, Christchurch and Poole"),
-    ("poole", "Bournemouth, Christchurch and Poole"), ("Telford", "Telford and Wrekin"),
-    ("E10000023", "North Yorkshire"), ("E10000027", "Somerset"), ("e10000023", "North Yorkshire"),
-    ("Hull", "Kingston upon Hull, City of"), ("York", "York"), ("816", "York"),
-])
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("BCP", "Bournemouth, Christchurch and Poole"),
+        ("Bournemouth", "Bournemouth, Christchurch and Poole"),
+        ("poole", "Bournemouth, Christchurch and Poole"),
+        ("Telford", "Telford and Wrekin"),
+        ("E10000023", "North Yorkshire"),
+        ("E10000027", "Somerset"),
+        ("e10000023", "North Yorkshire"),
+        ("Hull", "Kingston upon Hull, City of"),
+        ("York", "York"),
+        ("816", "York"),
+    ],
+)
 def test_areas_by_short_and_former_names_and_codes(query, name):
     assert resolve_area(query, LAS).name == name
 
 
-@pytest.mark.parametrize("query, successors", [
-    ("Cumbria", ["Cumberland", "Westmorland and Furness"]), ("E10000006", ["Cumberland", "Westmorland and Furness"]),
-    ("Northamptonshire", ["North Northamptonshire", "West Northamptonshire"]),
-    ("E10000021", ["North Northamptonshire", "West Northamptonshire"]),
-])
+@pytest.mark.parametrize(
+    "query, successors",
+    [
+        ("Cumbria", ["Cumberland", "Westmorland and Furness"]),
+        ("E10000006", ["Cumberland", "Westmorland and Furness"]),
+        ("Northamptonshire", ["North Northamptonshire", "West Northamptonshire"]),
+        ("E10000021", ["North Northamptonshire", "West Northamptonshire"]),
+    ],
+)
 def test_a_council_replaced_by_two_names_both(query, successors):
     with pytest.raises(UnknownAreaError) as info:
         resolve_area(query, LAS)
@@ -156,9 +174,15 @@ def test_a_council_replaced_by_two_names_both(query, successors):
     assert all(name in message for name in successors) and "replaced on 1 April" in message
 
 
-@pytest.mark.parametrize("query, suggestion", [("Bornemouth", "Bournemouth, Christchurch and Poole"),
-                                               ("Telfrd", "Telford and Wrekin"), ("Yrok", "York"),
-                                               ("Kingston", "Kingston upon Thames")])
+@pytest.mark.parametrize(
+    "query, suggestion",
+    [
+        ("Bornemouth", "Bournemouth, Christchurch and Poole"),
+        ("Telfrd", "Telford and Wrekin"),
+        ("Yrok", "York"),
+        ("Kingston", "Kingston upon Thames"),
+    ],
+)
 def test_fuzzy_matching_covers_aliases(query, suggestion):
     with pytest.raises(UnknownAreaError, match="Did you mean: .*" + suggestion.split(",")[0]):
         resolve_area(query, LAS)
@@ -173,9 +197,16 @@ def test_area_aliases_is_one_table_of_current_codes():
 
 def test_fingerprint_covers_the_package_chapters_bib_assets_and_data():
     labels = {label for label, _ in build.fingerprint_files(None, runner.chapter_paths())}
-    for label in ("references.bib", "_ext/assets/report.css", "_ext/assets/chart_access.js",
-                  "analyses/data/geography.py", "analyses/report/runner.py", "data/datapackage.json",
-                  "data/indicators.csv", f"chapters/{CHAPTER}.md"):
+    for label in (
+        "references.bib",
+        "_ext/assets/report.css",
+        "_ext/assets/chart_access.js",
+        "analyses/data/geography.py",
+        "analyses/report/runner.py",
+        "data/datapackage.json",
+        "data/indicators.csv",
+        f"chapters/{CHAPTER}.md",
+    ):
         assert label in labels, label
     assert not any("__pycache__" in label for label in labels)
 

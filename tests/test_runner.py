@@ -3,6 +3,7 @@
 The fixture (tests/fixtures/report_chapter.md) follows the chapter contract and
 raises when the environment variable EVIDENCE_TEST_FAIL_LA names its area.
 """
+
 import json
 import re
 import shutil
@@ -14,12 +15,12 @@ import nbformat
 import numpy as np
 import pytest
 
-from analyses.data import dataset as data
 from analyses import cli
-from analyses.report import build
-from analyses.report import summary as report, runner
-from analyses.views import web_assets
+from analyses.data import dataset as data
 from analyses.data.paths import DATA_DIR, ROOT
+from analyses.report import build, runner
+from analyses.report import summary as report
+from analyses.views import web_assets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAPTER = "report_chapter"
@@ -57,21 +58,35 @@ def test_york_by_gss_code_writes_one_folder(york):
     code, out = york
     assert code == 0
     assert [p.name for p in out.iterdir()] == ["york"]  # no temporary folders left
-    assert sorted(p.name for p in (out / "york").iterdir()) == ["report.html", f"{CHAPTER}.ipynb", "summary.csv",
-                                                                "summary.json"]
+    assert sorted(p.name for p in (out / "york").iterdir()) == [
+        "report.html",
+        f"{CHAPTER}.ipynb",
+        "summary.csv",
+        "summary.json",
+    ]
 
 
 def test_summary_json(york):
     summary = json.loads((york[1] / "york" / "summary.json").read_text())
     assert list(summary) == ["la", "fixture", "chapters", "generated_at", "generated_from", "settings", "fingerprint"]
-    assert summary["la"] == {"name": "York", "slug": "york", "level": "Local authority", "new_la_code": "E06000014",
-                             "old_la_code": "816", "region_code": "E12000003",
-                             "region_name": "Yorkshire and The Humber"}
+    assert summary["la"] == {
+        "name": "York",
+        "slug": "york",
+        "level": "Local authority",
+        "new_la_code": "E06000014",
+        "old_la_code": "816",
+        "region_code": "E12000003",
+        "region_name": "Yorkshire and The Humber",
+    }
     assert summary["chapters"] == [CHAPTER]
     given = summary["generated_from"]
     assert {key: given[key] for key in ("data_dir", "indicators_sha256")} == {
-        "data_dir": str(DATA_DIR), "indicators_sha256": build._sha256(DATA_DIR / "indicators.csv")}
-    assert {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"} in given["sources"]
+        "data_dir": str(DATA_DIR),
+        "indicators_sha256": build._sha256(DATA_DIR / "indicators.csv"),
+    }
+    assert {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"} in given[
+        "sources"
+    ]
     assert "own_data" not in given
     assert summary["fingerprint"] == build.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
     assert summary["fixture"]["area_code"] == "E06000014"
@@ -123,7 +138,8 @@ def test_failed_chapter_keeps_previous_report(york, tmp_path, monkeypatch, capsy
     assert cli.report_one("York", out_dir=out, timeout=TIMEOUT) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
-        f"error: York: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for York")
+        f"error: York: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for York"
+    )
     assert "Traceback" not in err
     assert tree(out) == before
 
@@ -161,10 +177,13 @@ def test_run_all_continues_past_failures_then_skips_up_to_date(tmp_path, monkeyp
 
 def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkeypatch):
     dataset = data.load()
-    monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND])
+    monkeypatch.setattr(
+        runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND]
+    )
     assert cli.report_all(out_dir=tmp_path, jobs=1, timeout=TIMEOUT) == 0
-    summaries = [json.loads((tmp_path / slug / "summary.json").read_text())["fixture"]
-                 for slug in ("york", "rutland", "england")]
+    summaries = [
+        json.loads((tmp_path / slug / "summary.json").read_text())["fixture"] for slug in ("york", "rutland", "england")
+    ]
     assert len({s["kernel_pid"] for s in summaries}) == 1  # one worker kernel ran all three
     assert [s["earlier_area"] for s in summaries] == [None, None, None]
     for slug in ("york", "rutland", "england"):
@@ -181,7 +200,9 @@ def test_a_hanging_cell_is_stopped_at_the_time_limit(tmp_path, monkeypatch, caps
 
 def test_a_hanging_cell_is_stopped_and_the_next_area_gets_a_fresh_kernel(tmp_path, monkeypatch, capsys):
     dataset = data.load()
-    monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND])
+    monkeypatch.setattr(
+        runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND]
+    )
     monkeypatch.setenv(HANG_ENV, "York")
     assert cli.report_all(out_dir=tmp_path, jobs=1, timeout=3) == 1
     assert "York: a cell ran for longer than the 3 s limit (--timeout)" in capsys.readouterr().err
@@ -190,8 +211,13 @@ def test_a_hanging_cell_is_stopped_and_the_next_area_gets_a_fresh_kernel(tmp_pat
 
 def test_cli_unknown_la_is_one_line(tmp_path):
     out = tmp_path / "reports"
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", "Yrok", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", "Yrok", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "York" in result.stderr and "Traceback" not in result.stderr
@@ -201,23 +227,28 @@ def test_cli_unknown_la_is_one_line(tmp_path):
 def test_publish_summary_bundle(monkeypatch):
     shown = []
     monkeypatch.setattr(report, "display", lambda obj, raw: shown.append(obj))
-    report.publish_summary("fgc", {"per_year": {"central": np.float64(1.5), "low": np.int64(1), "high": None},
-                                   "unit": "children"})
-    assert shown == [{report.SUMMARY_MIME: {"fgc": {"per_year": {"central": 1.5, "low": 1, "high": None},
-                                                   "unit": "children"}}}]
+    report.publish_summary(
+        "fgc", {"per_year": {"central": np.float64(1.5), "low": np.int64(1), "high": None}, "unit": "children"}
+    )
+    assert shown == [
+        {report.SUMMARY_MIME: {"fgc": {"per_year": {"central": 1.5, "low": 1, "high": None}, "unit": "children"}}}
+    ]
     assert type(shown[0][report.SUMMARY_MIME]["fgc"]["per_year"]["low"]) is int
 
 
-@pytest.mark.parametrize("section, figures, error", [
-    ("fgc", {"x": float("nan")}, ValueError),
-    ("fgc", {"x": {"y": np.inf}}, ValueError),
-    ("fgc", {"x": True}, TypeError),
-    ("fgc", {"x": [1, 2]}, TypeError),
-    ("fgc", {1: 2}, TypeError),
-    ("la", {"x": 1}, ValueError),
-    ("", {"x": 1}, ValueError),
-    ("fgc", 3, TypeError),
-])
+@pytest.mark.parametrize(
+    "section, figures, error",
+    [
+        ("fgc", {"x": float("nan")}, ValueError),
+        ("fgc", {"x": {"y": np.inf}}, ValueError),
+        ("fgc", {"x": True}, TypeError),
+        ("fgc", {"x": [1, 2]}, TypeError),
+        ("fgc", {1: 2}, TypeError),
+        ("la", {"x": 1}, ValueError),
+        ("", {"x": 1}, ValueError),
+        ("fgc", 3, TypeError),
+    ],
+)
 def test_publish_summary_rejects(monkeypatch, section, figures, error):
     monkeypatch.setattr(report, "display", lambda obj, raw: pytest.fail("displayed a bad summary"))
     with pytest.raises(error):

@@ -1,4 +1,5 @@
 """The 'why randomise?' simulation."""
+
 import pytest
 
 from analyses.models.simulation import Scenario, simulate, summarise

@@ -11,6 +11,7 @@ The site is ``$EFP_SITE_DIR`` if set (no build), else ``_build/html``, built fir
 older than its sources. Reports are built into a temporary folder, or taken from
 ``$EFP_REPORTS_DIR/<la>/<slug>/report.html`` when that is set.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,12 +23,25 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from browser import (
+    CHART_PAGE_FIRST_VISIT_MAX,
+    CHART_PAGE_HTML_MAX,
+    CHART_SIZES,
+    PAGE_WIDTH,
+    ROOT,
+    TEXT_PAGE_FIRST_VISIT_MAX,
+    WIDE_ELEMENTS,
+    Load,
+    draw_charts,
+    ensure_built,
+    launch,
+    record,
+    serve,
+    toc_pages,
+    weigh,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
-
-from browser import (CHART_PAGE_FIRST_VISIT_MAX, CHART_PAGE_HTML_MAX, CHART_SIZES, PAGE_WIDTH, ROOT,
-                     TEXT_PAGE_FIRST_VISIT_MAX, WIDE_ELEMENTS, Load, draw_charts, ensure_built, launch, record, serve,
-                     toc_pages, weigh)
 from site_helpers import check_links
 
 PAGES = toc_pages()
@@ -41,11 +55,15 @@ DOUBLED_YEAR = re.compile(r"\b((?:19|20)\d\d)\.\s+\1\.")
 PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 718, 1047
 
 # Elements a reader can operate: native controls and plotly's SVG menus and sliders.
-CONTROLS = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1']), "
-            "g.updatemenu-header-group, g.updatemenu-button, rect.slider-grip-rect, g.legendtoggle")
+CONTROLS = (
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1']), "
+    "g.updatemenu-header-group, g.updatemenu-button, rect.slider-grip-rect, g.legendtoggle"
+)
 # Site chrome that has no place on paper.
-PRINT_CHROME = ("nav, [role=navigation], [role=search], form, button, .bd-header, .bd-header-article, "
-                ".prev-next-area, .bd-sidebar-primary, .bd-sidebar-secondary, .modebar-container")
+PRINT_CHROME = (
+    "nav, [role=navigation], [role=search], form, button, .bd-header, .bd-header-article, "
+    ".prev-next-area, .bd-sidebar-primary, .bd-sidebar-secondary, .modebar-container"
+)
 
 MARK_CONTROLS = """selector => {
   const out = [];
@@ -111,6 +129,7 @@ PRINT_PROBLEMS = """([chrome, pageHeight]) => {
 
 # ---------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="session")
 def site() -> Path:
     folder = os.environ.get("EFP_SITE_DIR")
@@ -132,8 +151,13 @@ def chromium():
 
 
 def _build_report(la: str, out: Path) -> Path:
-    result = subprocess.run([sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, f"report for {la} failed:\n{result.stderr[-3000:]}"
     return _report_in(out)
 
@@ -148,8 +172,10 @@ def _report_in(folder: Path) -> Path:
 def reports(tmp_path_factory) -> dict[str, Path]:
     """report.html of each LA in REPORT_LAS, built two at a time."""
     given = os.environ.get("EFP_REPORTS_DIR")
-    folders = {la: (Path(given) if given else tmp_path_factory.mktemp("reports")) / la.lower().replace(" ", "-")
-               for la in REPORT_LAS}
+    folders = {
+        la: (Path(given) if given else tmp_path_factory.mktemp("reports")) / la.lower().replace(" ", "-")
+        for la in REPORT_LAS
+    }
     if given:
         return {la: _report_in(folder) for la, folder in folders.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -207,6 +233,7 @@ def any_page(request, chromium, visits) -> Visit:
 
 # ---------------------------------------------------------------- checks shared by pages and reports
 
+
 def hover_shows_tooltip(page) -> bool:
     """Move the mouse over the biggest data points of each chart until plotly shows a hover label."""
     for chart in page.locator(".plotly-graph-div").all():
@@ -236,10 +263,14 @@ def axe_problems(page) -> list[str]:
       document.querySelectorAll('tbody').forEach(body => [...body.rows].slice({AXE_TABLE_ROWS}).forEach(r => r.remove()));
     }}""")
     page.add_script_tag(path=str(AXE_FILE_PATH))
-    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                            "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
 
 
 def unreachable_controls(page) -> list[str]:
@@ -321,6 +352,7 @@ def printed_pages(page) -> int:
 
 # ---------------------------------------------------------------- every page and both reports
 
+
 def test_loads_with_no_errors_and_nothing_from_another_host(any_page):
     any_page.page.wait_for_load_state("networkidle")
     assert any_page.traffic.problems() == []
@@ -365,6 +397,7 @@ def test_no_doubled_years_in_the_text(any_page):
 
 # ---------------------------------------------------------------- reflow: widths, resizes, zoom
 
+
 def _open(chromium, request, kind: str, name: str, width: int):
     context = chromium.new_context(viewport={"width": width, "height": 900})
     if kind == "site":
@@ -378,9 +411,11 @@ def _open(chromium, request, kind: str, name: str, width: int):
 def chart_size_problems(page, when: str) -> list[str]:
     """Charts that collapsed (under MIN_CHART_HEIGHT px tall) or are wider than the window."""
     window = page.evaluate(PAGE_WIDTH)["window"]
-    return [f"{when}: {c['id']} is {c['width']} x {c['height']} px in a {window} px window"
-            for c in page.evaluate(CHART_SIZES)
-            if c["height"] < MIN_CHART_HEIGHT or c["width"] > window or c["right"] > window + 1]
+    return [
+        f"{when}: {c['id']} is {c['width']} x {c['height']} px in a {window} px window"
+        for c in page.evaluate(CHART_SIZES)
+        if c["height"] < MIN_CHART_HEIGHT or c["width"] > window or c["right"] > window + 1
+    ]
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
@@ -430,6 +465,7 @@ def test_text_zoomed_to_200_percent_stays_in_the_window(chromium, base_url):
 
 # ---------------------------------------------------------------- the site as a whole
 
+
 def test_search_finds_the_kinship_chapter(context, base_url):
     visit = Visit(context, f"{base_url}{PAGES[0]}.html", base_url.rstrip("/"))
     page = visit.page
@@ -457,8 +493,10 @@ def test_report_links_and_anchors_resolve(la, reports):
 
 
 def test_link_check_finds_a_broken_anchor_and_a_missing_page(tmp_path):
-    (tmp_path / "a.html").write_text('<p id="here"></p><a href="#here">ok</a><a href="#gone">x</a>'
-                                     '<a href="b.html">y</a><a href="https://example.org/">z</a>')
+    (tmp_path / "a.html").write_text(
+        '<p id="here"></p><a href="#here">ok</a><a href="#gone">x</a>'
+        '<a href="b.html">y</a><a href="https://example.org/">z</a>'
+    )
     report = check_links(tmp_path)
     assert report.broken == ["a.html: #gone (no anchor #gone)", "a.html: b.html (no such file)"]
     assert report.external == {"https://example.org/": ["a.html"]}

@@ -5,6 +5,7 @@ an author, a title, a year (or is a web page that carries no date), and a DOI or
 page holding the claim; no field or chapter keeps an editorial leftover such as "URL not
 captured"; every entry is cited and every citation has an entry.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,15 +24,42 @@ TYPES = {"article", "book", "techreport", "report", "online"}
 #: Web pages that carry no publication date: they have no year, and the footnote says so
 #: rather than inventing one. Each is an @online entry.
 UNDATED = {
-    "f1-11", "f1-12", "f1-14", "f1-15a", "f1-15b", "f1-16", "f2-12", "f2-21", "f2-24",
-    "f4-3b", "f6-5", "f6-8", "f6-9", "f7-2", "f7-9", "f7-12",
+    "f1-11",
+    "f1-12",
+    "f1-14",
+    "f1-15a",
+    "f1-15b",
+    "f1-16",
+    "f2-12",
+    "f2-21",
+    "f2-24",
+    "f4-3b",
+    "f6-5",
+    "f6-8",
+    "f6-9",
+    "f7-2",
+    "f7-9",
+    "f7-12",
 }
 #: Leftovers of an unfinished fact sheet or notes to self, in a bib field or in chapter prose.
 EDITORIAL = (
-    "not captured", "check the original", "secondary reference", "n.d", "(secondary",
-    "unverified", "slug not", "related work only", "we have not traced", "we have not been able",
-    "we could not find", "we have not checked", "should be checked", "still need checking",
-    "would settle it", "treat the attribution as provisional", "accessed 20",
+    "not captured",
+    "check the original",
+    "secondary reference",
+    "n.d",
+    "(secondary",
+    "unverified",
+    "slug not",
+    "related work only",
+    "we have not traced",
+    "we have not been able",
+    "we could not find",
+    "we have not checked",
+    "should be checked",
+    "still need checking",
+    "would settle it",
+    "treat the attribution as provisional",
+    "accessed 20",
 )
 #: Home pages are not the page that holds a claim.
 HOME_PAGE = re.compile(r"^https?://[^/]+/?$")
@@ -113,8 +141,13 @@ def test_every_entry_is_cited_and_every_citation_has_an_entry():
 
 
 def test_prose_has_no_notes_to_self():
-    found = [f"{path.name}:{number}: {phrase!r}" for path in PROSE for number, line in prose_lines(path)
-             for phrase in EDITORIAL if phrase in line.lower()]
+    found = [
+        f"{path.name}:{number}: {phrase!r}"
+        for path in PROSE
+        for number, line in prose_lines(path)
+        for phrase in EDITORIAL
+        if phrase in line.lower()
+    ]
     assert not found
 
 
@@ -145,12 +178,23 @@ OLD_STYLE = """
 """
 
 
-@pytest.mark.parametrize("key, expected", [
-    ("f1-1", ["type @misc", "no author", "year ''", "editorial leftover 'n.d'"]),
-    ("f5-6", ["type @misc", "no author", "no url or doi", "editorial leftover 'not captured'",
-              "editorial leftover '(secondary'"]),
-    ("f9-9", ["home or section page", "the title ends with the year"]),
-])
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("f1-1", ["type @misc", "no author", "year ''", "editorial leftover 'n.d'"]),
+        (
+            "f5-6",
+            [
+                "type @misc",
+                "no author",
+                "no url or doi",
+                "editorial leftover 'not captured'",
+                "editorial leftover '(secondary'",
+            ],
+        ),
+        ("f9-9", ["home or section page", "the title ends with the year"]),
+    ],
+)
 def test_old_style_entries_are_rejected(key, expected):
     problems = " | ".join(entry_problems(key, bib_entries(OLD_STYLE)[key]))
     for fragment in expected:

@@ -1,4 +1,5 @@
 """Workshop widgets: the models against hand-checked values, and each widget driven without a browser."""
+
 import html
 import statistics
 
@@ -26,21 +27,27 @@ UPDATE_BUDGET_SECONDS = 0.5
 
 # FGC roll-out model -------------------------------------------------------------------------------
 
+
 def test_rollout_is_the_chapters_estimate(ds):
     york = ds.area("York")
     assert widget_fgc.rollout(ds, york).figures == fgc.estimate(ds, york).figures
-    mine = widget_fgc.rollout(ds, york, pre_proceedings_children=120, coverage=0.5, already_offered=0.1,
-                              conference_cost=3000)
-    theirs = fgc.estimate(ds, york, {"pre_proceedings_children": 120, "coverage": 0.5, "already_offered": 0.1,
-                                     "conference_cost": 3000})
+    mine = widget_fgc.rollout(
+        ds, york, pre_proceedings_children=120, coverage=0.5, already_offered=0.1, conference_cost=3000
+    )
+    theirs = fgc.estimate(
+        ds, york, {"pre_proceedings_children": 120, "coverage": 0.5, "already_offered": 0.1, "conference_cost": 3000}
+    )
     assert mine.figures == theirs.figures
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"pre_proceedings_children": 100_000}, "from 0 to 8,012"),  # Rutland has 8,012 children
-    ({"coverage": 1.5}, "coverage"),
-    ({"conference_cost": -5}, "conference_cost"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"pre_proceedings_children": 100_000}, "from 0 to 8,012"),  # Rutland has 8,012 children
+        ({"coverage": 1.5}, "coverage"),
+        ({"conference_cost": -5}, "conference_cost"),
+    ],
+)
 def test_rollout_refuses_bad_inputs(ds, settings, message):
     with pytest.raises(ValueError, match=message):
         widget_fgc.rollout(ds, ds.area("Rutland"), **settings)
@@ -54,6 +61,7 @@ def test_default_children_and_limit_for_york(ds):
 
 # Tier planner model -------------------------------------------------------------------------------
 
+
 def test_plan_by_hand():
     plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES, COSTS, TAKE_UP).set_index("tier")
     assert plan.loc["Universal", "spend"] == 250_000
@@ -64,27 +72,49 @@ def test_plan_by_hand():
     assert plan["spend"].sum() == pytest.approx(1_000_000)
 
 
-@pytest.mark.parametrize("shares, costs, message", [
-    ({"Universal": 50, "Selective": 30, "Targeted": 30, "Specialist": 10}, COSTS, "add up to 100"),
-    ({"Universal": 100}, COSTS, "each tier"),
-    (widget_tiers.DEFAULT_SHARES, {**COSTS, "Targeted": 0}, "more than £0"),
-])
+@pytest.mark.parametrize(
+    "shares, costs, message",
+    [
+        ({"Universal": 50, "Selective": 30, "Targeted": 30, "Specialist": 10}, COSTS, "add up to 100"),
+        ({"Universal": 100}, COSTS, "each tier"),
+        (widget_tiers.DEFAULT_SHARES, {**COSTS, "Targeted": 0}, "more than £0"),
+    ],
+)
 def test_plan_refuses_bad_inputs(shares, costs, message):
     with pytest.raises(ValueError, match=message):
         widget_tiers.plan(1_000_000, shares, costs, TAKE_UP)
 
 
-@pytest.mark.parametrize("shares, tier, value, expected", [
-    ({"Universal": 25, "Selective": 25, "Targeted": 25, "Specialist": 25}, "Universal", 40,
-     {"Universal": 40, "Selective": 20, "Targeted": 20, "Specialist": 20}),
-    # 60 left over in proportion 40:30:20 = 26.7, 20, 13.3 -> the largest remainder gets the spare point
-    ({"Universal": 40, "Selective": 30, "Targeted": 20, "Specialist": 10}, "Specialist", 40,
-     {"Universal": 27, "Selective": 20, "Targeted": 13, "Specialist": 40}),
-    ({"Universal": 100, "Selective": 0, "Targeted": 0, "Specialist": 0}, "Universal", 40,
-     {"Universal": 40, "Selective": 20, "Targeted": 20, "Specialist": 20}),
-    ({"Universal": 10, "Selective": 20, "Targeted": 30, "Specialist": 40}, "Targeted", 100,
-     {"Universal": 0, "Selective": 0, "Targeted": 100, "Specialist": 0}),
-])
+@pytest.mark.parametrize(
+    "shares, tier, value, expected",
+    [
+        (
+            {"Universal": 25, "Selective": 25, "Targeted": 25, "Specialist": 25},
+            "Universal",
+            40,
+            {"Universal": 40, "Selective": 20, "Targeted": 20, "Specialist": 20},
+        ),
+        # 60 left over in proportion 40:30:20 = 26.7, 20, 13.3 -> the largest remainder gets the spare point
+        (
+            {"Universal": 40, "Selective": 30, "Targeted": 20, "Specialist": 10},
+            "Specialist",
+            40,
+            {"Universal": 27, "Selective": 20, "Targeted": 13, "Specialist": 40},
+        ),
+        (
+            {"Universal": 100, "Selective": 0, "Targeted": 0, "Specialist": 0},
+            "Universal",
+            40,
+            {"Universal": 40, "Selective": 20, "Targeted": 20, "Specialist": 20},
+        ),
+        (
+            {"Universal": 10, "Selective": 20, "Targeted": 30, "Specialist": 40},
+            "Targeted",
+            100,
+            {"Universal": 0, "Selective": 0, "Targeted": 100, "Specialist": 0},
+        ),
+    ],
+)
 def test_rebalance_keeps_shares_at_100(shares, tier, value, expected):
     assert widget_tiers.rebalance(shares, tier, value) == expected
 
@@ -98,6 +128,7 @@ def test_downstream_demand_keeps_suppression(ds):
 
 # Views ----------------------------------------------------------------------------------------------
 
+
 def test_randomise_view_shows_the_bias_and_the_truth():
     biased = widget_views.randomise_view(0.3, 1.0, 400)
     assert "look harmful" in biased.title
@@ -107,8 +138,16 @@ def test_randomise_view_shows_the_bias_and_the_truth():
 
 
 def test_compare_finding_uses_the_interval_and_says_why_a_value_is_missing():
-    row = {"unit": "rate_per_10000", "year": 2025, "value": 80.0, "status": "published", "england": 67.0, "band": "D",
-           "ci_low": float("nan"), "ci_high": float("nan")}
+    row = {
+        "unit": "rate_per_10000",
+        "year": 2025,
+        "value": 80.0,
+        "status": "published",
+        "england": 67.0,
+        "band": "D",
+        "ci_low": float("nan"),
+        "ci_high": float("nan"),
+    }
     assert widget_views.compare_finding(row, "X") == "X: 80.0 in 2025, higher than England (67.0); quartile band D"
     similar = {**row, "ci_low": 60.0, "ci_high": 90.0}
     assert "similar to England" in widget_views.compare_finding(similar, "X")
@@ -118,7 +157,9 @@ def test_compare_finding_uses_the_interval_and_says_why_a_value_is_missing():
 
 def test_tier_view_shows_suppressed_demand_as_such(ds):
     plan = widget_tiers.plan(1_000_000, widget_tiers.DEFAULT_SHARES, COSTS, TAKE_UP)
-    view = widget_views.tier_view(plan, widget_tiers.downstream_demand(ds, ds.area("Isles of Scilly")), "Isles of Scilly", 1e6)
+    view = widget_views.tier_view(
+        plan, widget_tiers.downstream_demand(ds, ds.area("Isles of Scilly")), "Isles of Scilly", 1e6
+    )
     tiers, demand = view.figure.data
     assert list(tiers.x) == pytest.approx(list(plan["families_reached"]))
     labels = [label.replace("<br>", " ") for label in demand.y]
@@ -130,6 +171,7 @@ def test_tier_view_shows_suppressed_demand_as_such(ds):
 
 
 # Widgets driven like a trainer would ----------------------------------------------------------------
+
 
 def _chart_title(widget) -> str:
     (output,) = widget.chart.outputs
@@ -191,7 +233,12 @@ def test_compare_widget_follows_area_and_indicator(ds):
 def test_tier_widget_rebalances_shares_and_counts_families(ds):
     widget = widgets.TierPlanner(ds)
     widget.shares["Universal"].value = 70
-    assert {t: s.value for t, s in widget.shares.items()} == {"Universal": 70, "Selective": 10, "Targeted": 10, "Specialist": 10}
+    assert {t: s.value for t, s in widget.shares.items()} == {
+        "Universal": 70,
+        "Selective": 10,
+        "Targeted": 10,
+        "Specialist": 10,
+    }
     universal = 5_000_000 * 0.70 / 100 * 0.95  # 33,250 families
     assert f"<b>{universal:,.0f}</b> families" in widget.view.summary_html
     widget.costs["Universal"].value = 200
@@ -224,12 +271,16 @@ def test_chart_output_is_plotly_json_only():
     assert output["data"][PLOTLY_MIME]["config"]["responsive"] is False  # else it collapses to 0 px in Voilà
 
 
-@pytest.mark.parametrize("make, move", [
-    (lambda ds: widgets.WhyRandomise(), lambda w, i: setattr(w.effect, "value", 0.3 + 0.05 * (i + 1))),
-    (lambda ds: widgets.FgcRollout(ds), lambda w, i: setattr(w.coverage, "value", 95 - 5 * i)),
-    (lambda ds: widgets.CompareLA(ds), lambda w, i: setattr(w.area, "value", ["Leeds", "Camden", "Kent"][i])),
-    (lambda ds: widgets.TierPlanner(ds), lambda w, i: setattr(w.shares["Universal"], "value", 30 + 5 * i)),
-], ids=["why_randomise", "fgc", "compare", "tiers"])
+@pytest.mark.parametrize(
+    "make, move",
+    [
+        (lambda ds: widgets.WhyRandomise(), lambda w, i: setattr(w.effect, "value", 0.3 + 0.05 * (i + 1))),
+        (lambda ds: widgets.FgcRollout(ds), lambda w, i: setattr(w.coverage, "value", 95 - 5 * i)),
+        (lambda ds: widgets.CompareLA(ds), lambda w, i: setattr(w.area, "value", ["Leeds", "Camden", "Kent"][i])),
+        (lambda ds: widgets.TierPlanner(ds), lambda w, i: setattr(w.shares["Universal"], "value", 30 + 5 * i)),
+    ],
+    ids=["why_randomise", "fgc", "compare", "tiers"],
+)
 def test_a_move_updates_within_half_a_second(ds, make, move):
     """Python side of one slider or menu move; the best of three, so a busy machine does not fail it."""
     widget = make(ds)
@@ -245,8 +296,13 @@ def test_a_move_updates_within_half_a_second(ds, make, move):
 def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel runs in tmp_path, as under workshop mode
     notebooks = workshop.prepare(tmp_path)
-    assert {p.name for p in notebooks} == {"index.ipynb", "why_randomise.ipynb", "fgc_rollout.ipynb",
-                                           "compare_la.ipynb", "tier_planner.ipynb"}
+    assert {p.name for p in notebooks} == {
+        "index.ipynb",
+        "why_randomise.ipynb",
+        "fgc_rollout.ipynb",
+        "compare_la.ipynb",
+        "tier_planner.ipynb",
+    }
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
@@ -257,6 +313,7 @@ def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
 
 
 # Static stand-ins for the published site ------------------------------------------------------------
+
 
 def _menu(fig):
     (menu,) = fig.layout.updatemenus
@@ -279,8 +336,10 @@ def test_static_fgc_states_match_the_live_model(ds):
     assert fgc_view.figures_plain(fgc.estimate(ds, york)) in alt
     assert live.view.title == fgc_view.finding(fgc.estimate(ds, york))
     default = table[table["Families offered an FGC now"] == next(iter(widget_static.ALREADY_OFFERED))]
-    assert default.set_index("Quantity").loc["Net saving a year (£)", "Median"] == fgc_view.summary(
-        fgc.estimate(ds, york))["net_saving_gbp"]["central"]
+    assert (
+        default.set_index("Quantity").loc["Net saving a year (£)", "Median"]
+        == fgc_view.summary(fgc.estimate(ds, york))["net_saving_gbp"]["central"]
+    )
 
 
 def test_static_compare_and_tiers_cover_every_setting(ds):

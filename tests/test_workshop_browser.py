@@ -1,4 +1,5 @@
 """Workshop mode end to end: the launcher's errors, and a slider moved in headless Chromium."""
+
 import contextlib
 import os
 import queue
@@ -12,12 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from analyses.workshop import server as workshop
 from analyses.data.paths import ROOT
+from analyses.workshop import server as workshop
 
 CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.
 START_SECONDS, PAGE_MS, STOP_SECONDS = 120, 120_000, 60
 
@@ -29,8 +38,9 @@ def _free_port() -> int:
 
 
 def _workshop(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analyses", "workshop", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "analyses", "workshop", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_port_in_use_gets_one_clear_line():
@@ -51,8 +61,14 @@ def test_a_port_out_of_range_is_refused():
 @contextlib.contextmanager
 def _running_workshop(port: int):
     """Start ``python -m analyses workshop``, yield it with its output lines; always stop it (Ctrl-C)."""
-    process = subprocess.Popen([sys.executable, "-m", "analyses", "workshop", "--port", str(port)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analyses", "workshop", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
     reader.start()
@@ -135,7 +151,10 @@ def test_workshop_mode_serves_live_widgets_offline():
                 try:
                     page = browser.new_page(viewport={"width": 1280, "height": 1600})
                     local = f"http://{workshop.HOST}:{port}/"
-                    page.on("request", lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url))
+                    page.on(
+                        "request",
+                        lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url),
+                    )
                     page.goto(workshop.home(port), timeout=PAGE_MS)  # the bare address opens the index
                     assert page.url == workshop.url(port)
                     page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
@@ -143,12 +162,19 @@ def test_workshop_mode_serves_live_widgets_offline():
                     title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
                     before = title.text_content()
                     assert before.startswith("York: offering an FGC to every family")
-                    coverage = page.locator(".widget-slider").filter(has_text="Families offered an FGC").locator(".noUi-handle")
+                    coverage = (
+                        page.locator(".widget-slider")
+                        .filter(has_text="Families offered an FGC")
+                        .locator(".noUi-handle")
+                    )
                     coverage.focus()
                     started = time.monotonic()
                     page.keyboard.press("ArrowLeft")  # 100% -> 95%
-                    page.wait_for_function("old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
-                                           arg=before, timeout=30_000)
+                    page.wait_for_function(
+                        "old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
+                        arg=before,
+                        timeout=30_000,
+                    )
                     seconds = time.monotonic() - started
                     print(f"slider move to redrawn chart: {seconds:.2f} s")
                     assert "95% of families" in title.text_content()

@@ -1,4 +1,5 @@
 """The York chapter's own figures, charts and words, against the bundled data."""
+
 import pytest
 
 from analyses.data import dataset as data
@@ -14,14 +15,17 @@ def local(ds, area):
 
 def test_york_in_numbers(ds):
     text = yv.in_numbers(ds)
-    assert "On 31 March 2025, 240 children were looked after by the council, 69 per 10,000 children against 67 " \
-           "in England" in text
+    assert (
+        "On 31 March 2025, 240 children were looked after by the council, 69 per 10,000 children against 67 "
+        "in England" in text
+    )
 
 
 def test_eyfsp_chart_marks_the_break_and_states_the_finding(ds):
     fig, table, alt = yv.eyfsp_chart(ds)
     assert pv.plain_title(fig) == (
-        "In 2025, 71.4% of York's five-year-olds reached a good level of development, against 68.3% in England")
+        "In 2025, 71.4% of York's five-year-olds reached a good level of development, against 68.3% in England"
+    )
     assert fig.layout.shapes[-1].x0 == yv.EYFSP_BREAK
     assert "No assessment in 2020 or 2021" in fig.layout.annotations[-1].text
     assert "In 2025 York was at 71.4% and England at 68.3%." in alt and len(table) > 0
@@ -54,4 +58,5 @@ def test_york_key_points(ds):
 def test_city_of_london_key_points_say_its_rate_is_not_published(ds):
     london = ds.area("City of London")
     assert "City of London's rate of children looked after in 2025 is not published." in yv.key_points(
-        ds, london, local(ds, london))
+        ds, london, local(ds, london)
+    )

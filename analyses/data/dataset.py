@@ -1,4 +1,5 @@
 """Load the tidy dataset and pull out the series the chapters need."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -103,8 +104,11 @@ class Dataset:
         out = []
         for former in predecessors(area):
             until = former.last_year if own.empty else min(former.last_year, int(own.min()) - 1)
-            rows = self.former[(self.former["indicator"] == indicator) & (self.former["old_la_code"] == former.old_la_code)
-                               & (self.former["time_period"] <= until)]
+            rows = self.former[
+                (self.former["indicator"] == indicator)
+                & (self.former["old_la_code"] == former.old_la_code)
+                & (self.former["time_period"] <= until)
+            ]
             if not rows.empty:
                 rows = rows.sort_values("time_period", kind="stable")[["time_period", "value", "status"]]
                 out.append((former, rows.reset_index(drop=True)))
@@ -169,8 +173,12 @@ def _load(folder: Path, stamps: tuple) -> Dataset:
     metadata = pd.read_csv(folder / "indicator_metadata.csv", dtype=str, keep_default_na=False)
     historic = set(las.loc[las["status"] == "historic", "old_la_code"])
     former = (indicators["geographic_level"] == LOCAL) & indicators["old_la_code"].isin(historic)
-    return Dataset(indicators=indicators[~former].reset_index(drop=True), las=las, metadata=metadata,
-                   former=indicators[former].reset_index(drop=True))
+    return Dataset(
+        indicators=indicators[~former].reset_index(drop=True),
+        las=las,
+        metadata=metadata,
+        former=indicators[former].reset_index(drop=True),
+    )
 
 
 __all__ = ["Dataset", "load", "ENGLAND"]

@@ -5,6 +5,7 @@ A rate per 10,000 children divides a count for the year to 31 March by the ONS p
 another count. The importer uses this for rates DfE did not publish; chapters use it for the
 measures they add to a dataset (``Dataset.derived``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,9 @@ def previous_mid_year_population(table: pd.DataFrame) -> pd.DataFrame:
     return rows[[*CELL, "value", "status"]].assign(time_period=rows["time_period"] + 1)
 
 
-def ratio(counts: pd.DataFrame, denominators: pd.DataFrame, scale: float, indicator: str,
-          source: str | None = None) -> pd.DataFrame:
+def ratio(
+    counts: pd.DataFrame, denominators: pd.DataFrame, scale: float, indicator: str, source: str | None = None
+) -> pd.DataFrame:
     """``counts`` rows as count / denominator x scale to 1 decimal place, for the same area and year.
 
     The status is ``derived``, or the count's own symbol when it is suppressed, ``x`` when there
@@ -35,17 +37,30 @@ def ratio(counts: pd.DataFrame, denominators: pd.DataFrame, scale: float, indica
     merged = counts.merge(denominators[[*CELL, "value", "status"]], on=CELL, how="left", suffixes=("", "_den"))
     symbols = list(SYMBOLS)
     status = np.select(
-        [merged["status"].isin(symbols), merged["status_den"].isna(), merged["status_den"].isin(symbols),
-         merged["value_den"] == 0, merged["value"].isna()],
-        [merged["status"], "x", merged["status_den"], "z", "x"], default="derived")
+        [
+            merged["status"].isin(symbols),
+            merged["status_den"].isna(),
+            merged["status_den"].isin(symbols),
+            merged["value_den"] == 0,
+            merged["value"].isna(),
+        ],
+        [merged["status"], "x", merged["status_den"], "z", "x"],
+        default="derived",
+    )
     value = (merged["value"] / merged["value_den"] * scale).round(1).where(status == "derived")
     origin = counts["indicator"].iloc[0] if len(counts) else ""
     return merged[counts.columns].assign(
-        indicator=indicator, value=value.astype(float), status=status,
+        indicator=indicator,
+        value=value.astype(float),
+        status=status,
         source=source or f"{DERIVED}{origin}",
-        count=merged["value"].where(~merged["status"].isin(symbols)), denominator=merged["value_den"])
+        count=merged["value"].where(~merged["status"].isin(symbols)),
+        denominator=merged["value_den"],
+    )
 
 
-def rate_per_10000(counts: pd.DataFrame, table: pd.DataFrame, indicator: str, source: str | None = None) -> pd.DataFrame:
+def rate_per_10000(
+    counts: pd.DataFrame, table: pd.DataFrame, indicator: str, source: str | None = None
+) -> pd.DataFrame:
     """``ratio`` of ``counts`` over the previous mid-year population in ``table``, per 10,000 children."""
     return ratio(counts, previous_mid_year_population(table), 10_000, indicator, source)

@@ -15,6 +15,7 @@ published statistics (see the importer). Before they reach a dataset or a report
 
 Published rows are never changed: they keep their published values and symbols.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -28,8 +29,11 @@ from analyses.data.schema import PRIMARY_KEY as KEY
 SMALL_MAX = 5  # counts of 1 to SMALL_MAX are suppressed
 LONDON, INNER_LONDON, OUTER_LONDON = "E12000007", "E13000001", "E13000002"
 COUNTS = frozenset(ind.indicator for ind in INDICATORS if ind.unit == "count")
-BUILT_ON = {ind.indicator: (ind.denominator, ind.unit) for ind in INDICATORS
-            if ind.unit in ("rate_per_10000", "percent") and ind.denominator}
+BUILT_ON = {
+    ind.indicator: (ind.denominator, ind.unit)
+    for ind in INDICATORS
+    if ind.unit in ("rate_per_10000", "percent") and ind.denominator
+}
 Cell = tuple[str, str]  # (geographic_level, region_code or old_la_code)
 
 
@@ -58,11 +62,23 @@ def protect(table: pd.DataFrame, las: pd.DataFrame, published: pd.DataFrame | No
     primary = council & table["indicator"].isin(COUNTS) & is_small(table["value"])
     _suppress(table, primary)
     totals = groups(las)
-    already_shown = set() if published is None else set(map(tuple, published.loc[
-        published["indicator"].isin(COUNTS) & published["value"].notna() & ~is_council(published), KEY].values))
+    already_shown = (
+        set()
+        if published is None
+        else set(
+            map(
+                tuple,
+                published.loc[
+                    published["indicator"].isin(COUNTS) & published["value"].notna() & ~is_council(published), KEY
+                ].values,
+            )
+        )
+    )
     for _, rows in table[table["indicator"].isin(COUNTS)].groupby(["indicator", "time_period"]):
         if council[rows.index].any():
-            new = council[rows.index] & ~pd.Series([tuple(k) in already_shown for k in rows[KEY].values], index=rows.index)
+            new = council[rows.index] & ~pd.Series(
+                [tuple(k) in already_shown for k in rows[KEY].values], index=rows.index
+            )
             _suppress(table, table.index.isin(secondary(rows, council, new, totals)))
     _suppress(table, dependent(table, council))
     return table
@@ -73,9 +89,11 @@ def groups(las: pd.DataFrame) -> list[tuple[Cell, list[Cell]]]:
     current = las[las["status"] == "current"]
     england: Cell = (NATIONAL, "")
     regions = sorted(current["region_code"].unique())
-    out = [(england, [(REGIONAL, r) for r in regions]),
-           (england, [(LOCAL, c) for c in sorted(current["old_la_code"])]),
-           ((REGIONAL, LONDON), [(REGIONAL, INNER_LONDON), (REGIONAL, OUTER_LONDON)])]
+    out = [
+        (england, [(REGIONAL, r) for r in regions]),
+        (england, [(LOCAL, c) for c in sorted(current["old_la_code"])]),
+        ((REGIONAL, LONDON), [(REGIONAL, INNER_LONDON), (REGIONAL, OUTER_LONDON)]),
+    ]
     for region, members in current.groupby("region_code"):
         out.append(((REGIONAL, region), [(LOCAL, c) for c in sorted(members["old_la_code"])]))
     return out
@@ -104,8 +122,14 @@ def secondary(rows: pd.DataFrame, council: pd.Series, new: pd.Series, totals: li
         for total, parts in totals:
             if sum(not known.get(cell, False) for cell in (total, *parts)) != 1:
                 continue
-            risky = [cell for cell in (total, *parts) if known.get(cell, False) and shown[cell]
-                     and council[cells[cell]] and (cell == total or new[cells[cell]])]
+            risky = [
+                cell
+                for cell in (total, *parts)
+                if known.get(cell, False)
+                and shown[cell]
+                and council[cells[cell]]
+                and (cell == total or new[cells[cell]])
+            ]
             if risky:
                 pick = min(risky, key=lambda cell: (cell == total, value(cell) == 0, value(cell), cell))
                 known[pick] = shown[pick] = False
@@ -124,8 +148,11 @@ def dependent(table: pd.DataFrame, council: pd.Series) -> pd.Series:
     for indicator, rows in candidates.groupby("indicator"):
         base_id, unit = BUILT_ON[indicator]
         base = table.loc[table["indicator"] == base_id, key + ["value", "status"]].assign(base_council=council)
-        merged = rows[key + ["value"]].reset_index().merge(
-            base.rename(columns={"value": "base", "status": "base_status"}), on=key, how="left")
+        merged = (
+            rows[key + ["value"]]
+            .reset_index()
+            .merge(base.rename(columns={"value": "base", "status": "base_status"}), on=key, how="left")
+        )
         merged = merged.merge(population, on=key, how="left").set_index("index")
         relevant = council[merged.index] | (derived[merged.index] & merged["base_council"].eq(True))
         if unit == "percent":

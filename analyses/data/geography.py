@@ -1,4 +1,5 @@
 """Local authorities, regions and England: lookups and resolving what a user typed."""
+
 from __future__ import annotations
 
 import difflib
@@ -92,13 +93,37 @@ REORGANISATIONS = (
 
 # Everyday names and abbreviations -> old_la_codes.
 SHORT_NAMES = {
-    "BCP": ("839",), "Christchurch": ("839",), "Telford": ("894",), "Wrekin": ("894",), "Hull": ("810",),
-    "Southend": ("882",), "Brighton": ("846",), "Hove": ("846",), "Stoke": ("861",), "Windsor": ("868",),
-    "Maidenhead": ("868",), "RBWM": ("868",), "Durham": ("840",), "Redcar": ("807",), "Bath": ("800",),
-    "BANES": ("800",), "Stockton": ("808",), "Blackburn": ("889",), "Barking": ("301",), "Hammersmith": ("205",),
-    "Kensington": ("207",), "Chelsea": ("207",), "Richmond": ("318",), "Newcastle": ("391",), "IOW": ("921",),
-    "Scilly": ("420",), "Westmorland": ("943",), "Furness": ("943",), "Cheshire West": ("896",),
-    "North Northants": ("940",), "West Northants": ("941",),
+    "BCP": ("839",),
+    "Christchurch": ("839",),
+    "Telford": ("894",),
+    "Wrekin": ("894",),
+    "Hull": ("810",),
+    "Southend": ("882",),
+    "Brighton": ("846",),
+    "Hove": ("846",),
+    "Stoke": ("861",),
+    "Windsor": ("868",),
+    "Maidenhead": ("868",),
+    "RBWM": ("868",),
+    "Durham": ("840",),
+    "Redcar": ("807",),
+    "Bath": ("800",),
+    "BANES": ("800",),
+    "Stockton": ("808",),
+    "Blackburn": ("889",),
+    "Barking": ("301",),
+    "Hammersmith": ("205",),
+    "Kensington": ("207",),
+    "Chelsea": ("207",),
+    "Richmond": ("318",),
+    "Newcastle": ("391",),
+    "IOW": ("921",),
+    "Scilly": ("420",),
+    "Westmorland": ("943",),
+    "Furness": ("943",),
+    "Cheshire West": ("896",),
+    "North Northants": ("940",),
+    "West Northants": ("941",),
 }
 
 
@@ -180,8 +205,10 @@ def resolve_area(query: str, las: pd.DataFrame) -> Area:
     """
     text = " ".join(str(query).split())
     if not text:
-        raise UnknownAreaError("No area given: use --la with a local authority's name (e.g. York), a GSS code "
-                               "(e.g. E06000014), a 3-digit DfE code (e.g. 816), or England")
+        raise UnknownAreaError(
+            "No area given: use --la with a local authority's name (e.g. York), a GSS code "
+            "(e.g. E06000014), a 3-digit DfE code (e.g. 816), or England"
+        )
     if text.lower() in {"england", ENGLAND_CODE.lower(), "national"}:
         return ENGLAND
     current = las[las["status"] == "current"] if "status" in las else las
@@ -209,8 +236,9 @@ def resolve_area(query: str, las: pd.DataFrame) -> Area:
             names = [current.loc[index[c], "la_name"] for c in codes]
             change = next((r for r in REORGANISATIONS if set(r.successors) == set(codes)), None)
             when = f" on {change.date}" if change else ""
-            raise UnknownAreaError(f"{alias} was replaced{when} by {' and '.join(names)}; run each of them, "
-                                   f"e.g. --la {_quoted(names[0])}")
+            raise UnknownAreaError(
+                f"{alias} was replaced{when} by {' and '.join(names)}; run each of them, e.g. --la {_quoted(names[0])}"
+            )
     names = list(current["la_name"])
     choices = {n: n for n in names}
     for alias, codes in aliases.items():

@@ -3,6 +3,7 @@
 Built once from DfE's published lookups (``build_local_authorities``) into
 ``data/local_authorities.csv``, which everything else reads.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,10 +17,17 @@ from analyses.data.schema import LA_COLUMNS, TableError
 
 REFERENCE_DATE = date(2025, 3, 31)  # the latest data year's reference date: GSS codes in force then
 REGIONS = {
-    "E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber",
-    "E12000004": "East Midlands", "E12000005": "West Midlands", "E12000006": "East of England",
-    "E12000007": "London", "E12000008": "South East", "E12000009": "South West",
-    "E13000001": "Inner London", "E13000002": "Outer London",
+    "E12000001": "North East",
+    "E12000002": "North West",
+    "E12000003": "Yorkshire and The Humber",
+    "E12000004": "East Midlands",
+    "E12000005": "West Midlands",
+    "E12000006": "East of England",
+    "E12000007": "London",
+    "E12000008": "South East",
+    "E12000009": "South West",
+    "E13000001": "Inner London",
+    "E13000002": "Outer London",
 }
 
 
@@ -57,8 +65,10 @@ def build_local_authorities(sn_model: Path, las_list: Path) -> pd.DataFrame:
     2009 are kept with status ``historic`` so older files can be read and their rows set aside.
     """
     sn = _read(sn_model, ["old_la_code", "la_name", *[f"SN_{i}" for i in range(1, 11)]])
-    las = _read(las_list, ["new_la_code", "la_name", "date_of_operation", "date_of_termination",
-                           "parent_geography_code", "old_la_code"])
+    las = _read(
+        las_list,
+        ["new_la_code", "la_name", "date_of_operation", "date_of_termination", "parent_geography_code", "old_la_code"],
+    )
     las = las[las["old_la_code"].str.fullmatch(r"\d{3}")]
     rows = []
     for _, s in sn.iterrows():
@@ -68,22 +78,33 @@ def build_local_authorities(sn_model: Path, las_list: Path) -> pd.DataFrame:
             raise ValueError(f"{las_list}: expected one GSS code in force for {s['la_name']} ({s['old_la_code']})")
         current = in_force.iloc[0]
         region = current["parent_geography_code"]
-        rows.append({
-            "new_la_code": current["new_la_code"], "old_la_code": s["old_la_code"],
-            "la_name": current["la_name"], "region_code": region, "region_name": REGIONS[region],
-            "status": "current",
-            "other_gss_codes": "|".join(sorted(set(options["new_la_code"]) - {current["new_la_code"]})),
-            **{f"sn_{i}": s[f"SN_{i}"].strip() for i in range(1, 11)},
-        })
+        rows.append(
+            {
+                "new_la_code": current["new_la_code"],
+                "old_la_code": s["old_la_code"],
+                "la_name": current["la_name"],
+                "region_code": region,
+                "region_name": REGIONS[region],
+                "status": "current",
+                "other_gss_codes": "|".join(sorted(set(options["new_la_code"]) - {current["new_la_code"]})),
+                **{f"sn_{i}": s[f"SN_{i}"].strip() for i in range(1, 11)},
+            }
+        )
     current_codes = set(sn["old_la_code"])
     for code, group in las[~las["old_la_code"].isin(current_codes)].groupby("old_la_code"):
         last = group.iloc[-1]
-        rows.append({
-            "new_la_code": last["new_la_code"], "old_la_code": code, "la_name": last["la_name"],
-            "region_code": last["parent_geography_code"], "region_name": REGIONS.get(last["parent_geography_code"], ""),
-            "status": "historic", "other_gss_codes": "|".join(sorted(set(group["new_la_code"]) - {last["new_la_code"]})),
-            **{f"sn_{i}": "" for i in range(1, 11)},
-        })
+        rows.append(
+            {
+                "new_la_code": last["new_la_code"],
+                "old_la_code": code,
+                "la_name": last["la_name"],
+                "region_code": last["parent_geography_code"],
+                "region_name": REGIONS.get(last["parent_geography_code"], ""),
+                "status": "historic",
+                "other_gss_codes": "|".join(sorted(set(group["new_la_code"]) - {last["new_la_code"]})),
+                **{f"sn_{i}": "" for i in range(1, 11)},
+            }
+        )
     frame = pd.DataFrame(rows, columns=LA_COLUMNS)
     return frame.sort_values(["status", "old_la_code"]).reset_index(drop=True)
 

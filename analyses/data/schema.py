@@ -2,15 +2,36 @@
 
 Everything else in the package takes these names from here; this module imports nothing of the package.
 """
+
 from __future__ import annotations
 
 import math
 
-INDICATOR_COLUMNS = ["indicator", "time_period", "geographic_level", "region_code", "region_name",
-                     "old_la_code", "new_la_code", "la_name", "value", "status", "source", "release"]
+INDICATOR_COLUMNS = [
+    "indicator",
+    "time_period",
+    "geographic_level",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "value",
+    "status",
+    "source",
+    "release",
+]
 PRIMARY_KEY = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code"]
-LA_COLUMNS = ["new_la_code", "old_la_code", "la_name", "region_code", "region_name", "status",
-              "other_gss_codes", *[f"sn_{i}" for i in range(1, 11)]]
+LA_COLUMNS = [
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+    "region_code",
+    "region_name",
+    "status",
+    "other_gss_codes",
+    *[f"sn_{i}" for i in range(1, 11)],
+]
 SCHEMA_FILE = "datapackage.json"
 
 # Statuses: a number (published, or derived by this project) or DfE's published symbol for its absence.
@@ -32,13 +53,17 @@ def has_figure(value: float | None, status: str) -> bool:
     """True when a value is published or derived and finite (so it can be plotted or quoted)."""
     return status in PLOTTED_STATUSES and value is not None and not math.isnan(value)
 
+
 COUNCIL = "council: "  # source prefix of a council's own (unpublished) figures: disclosure control applies
 DERIVED = "derived: "  # source prefix of rows this project computes (recomputed on every import)
 
 # Plausible values per unit (indicator_metadata.csv gives each indicator's unit).
 UNIT_RANGES = {"count": (0, None), "percent": (0, 100), "rate_per_10000": (0, 10_000)}
-RANGE_TEXT = {"count": "a whole number, 0 or more", "percent": "a percentage from 0 to 100",
-              "rate_per_10000": "a rate per 10,000 children from 0 to 10,000"}
+RANGE_TEXT = {
+    "count": "a whole number, 0 or more",
+    "percent": "a percentage from 0 to 100",
+    "rate_per_10000": "a rate per 10,000 children from 0 to 10,000",
+}
 
 
 class TableError(ValueError):

@@ -1,4 +1,5 @@
 """The project's tidy tables: their Table Schema, validation and atomic writing."""
+
 from __future__ import annotations
 
 import json
@@ -27,31 +28,57 @@ from analyses.data.schema import (
 MARKUP = r"[<>]"
 
 _FIELDS = {
-    "indicator": {"type": "string", "description": "Indicator id (see indicator_metadata.csv).",
-                  "constraints": {"required": True, "enum": sorted(BY_ID)}},
-    "time_period": {"type": "integer", "description": "Year the reporting period ends (2025 = year to 31 March 2025; "
-                    "academic year 2021/22 = 2022; population: the mid-year).",
-                    "constraints": {"required": True, "minimum": 1990, "maximum": 2100}},
-    "geographic_level": {"type": "string", "constraints": {"required": True,
-                         "enum": ["National", "Regional", "Local authority"]}},
+    "indicator": {
+        "type": "string",
+        "description": "Indicator id (see indicator_metadata.csv).",
+        "constraints": {"required": True, "enum": sorted(BY_ID)},
+    },
+    "time_period": {
+        "type": "integer",
+        "description": "Year the reporting period ends (2025 = year to 31 March 2025; "
+        "academic year 2021/22 = 2022; population: the mid-year).",
+        "constraints": {"required": True, "minimum": 1990, "maximum": 2100},
+    },
+    "geographic_level": {
+        "type": "string",
+        "constraints": {"required": True, "enum": ["National", "Regional", "Local authority"]},
+    },
     "region_code": {"type": "string", "constraints": {"pattern": "(E1[23]\\d{6})?"}},
     "region_name": {"type": "string"},
-    "old_la_code": {"type": "string", "description": "DfE 3-digit LA code: stable through reorganisations; join time series on it.",
-                    "constraints": {"pattern": "(\\d{3})?"}},
-    "new_la_code": {"type": "string", "description": "ONS GSS code in force on 31 March 2025.",
-                    "constraints": {"pattern": "(E\\d{8})?"}},
+    "old_la_code": {
+        "type": "string",
+        "description": "DfE 3-digit LA code: stable through reorganisations; join time series on it.",
+        "constraints": {"pattern": "(\\d{3})?"},
+    },
+    "new_la_code": {
+        "type": "string",
+        "description": "ONS GSS code in force on 31 March 2025.",
+        "constraints": {"pattern": "(E\\d{8})?"},
+    },
     "la_name": {"type": "string"},
-    "value": {"type": "number", "description": "Empty where status is a suppression symbol; never 0 for a suppressed value."},
-    "status": {"type": "string", "description": "published, derived (computed by this project; see method), or the "
-               "published symbol: c suppressed, x not available, z not applicable, k/low rounds to zero, u low reliability.",
-               "constraints": {"required": True, "enum": STATUSES}},
-    "source": {"type": "string", "description": "File the row came from, or how it was derived ('derived: ...'). "
-               "'council: ...' marks a council's own figures, to which disclosure control applies."},
-    "release": {"type": "integer", "description": "The release the row came from: the latest year in its file "
-                "(or the release a council's file names). For the same indicator, year and area the newer release "
-                "wins when datasets are merged; a council's own rows win for its area. Older folders without this "
-                "column are read with each file's latest year.",
-                "constraints": {"minimum": 1990, "maximum": 2100}},
+    "value": {
+        "type": "number",
+        "description": "Empty where status is a suppression symbol; never 0 for a suppressed value.",
+    },
+    "status": {
+        "type": "string",
+        "description": "published, derived (computed by this project; see method), or the "
+        "published symbol: c suppressed, x not available, z not applicable, k/low rounds to zero, u low reliability.",
+        "constraints": {"required": True, "enum": STATUSES},
+    },
+    "source": {
+        "type": "string",
+        "description": "File the row came from, or how it was derived ('derived: ...'). "
+        "'council: ...' marks a council's own figures, to which disclosure control applies.",
+    },
+    "release": {
+        "type": "integer",
+        "description": "The release the row came from: the latest year in its file "
+        "(or the release a council's file names). For the same indicator, year and area the newer release "
+        "wins when datasets are merged; a council's own rows win for its area. Older folders without this "
+        "column are read with each file's latest year.",
+        "constraints": {"minimum": 1990, "maximum": 2100},
+    },
 }
 
 
@@ -64,21 +91,47 @@ def datapackage() -> dict:
     return {
         "name": "evidence-for-prevention-indicators",
         "title": "Evidence for Prevention: children's services indicators for English local authorities",
-        "licenses": [{"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-                      "title": "Open Government Licence v3.0"}],
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+                "title": "Open Government Licence v3.0",
+            }
+        ],
         "resources": [
-            {"name": "indicators", "path": "indicators.csv", "format": "csv", "encoding": "utf-8",
-             "schema": {"fields": [{"name": c, **_FIELDS[c]} for c in INDICATOR_COLUMNS],
-                        "primaryKey": PRIMARY_KEY, "missingValues": [""]},
-             "x-valueRanges": {
-                 "description": "Plausible values by the indicator's unit (indicator_metadata.csv); the importer "
-                                "refuses values outside them. Counts are whole numbers.",
-                 **{unit: {"minimum": low, **({"maximum": high} if high is not None else {})}
-                    for unit, (low, high) in UNIT_RANGES.items()}}},
-            {"name": "local_authorities", "path": "local_authorities.csv", "format": "csv", "encoding": "utf-8",
-             "schema": {"fields": text_fields(LA_COLUMNS), "primaryKey": ["old_la_code"]}},
-            {"name": "indicator_metadata", "path": "indicator_metadata.csv", "format": "csv", "encoding": "utf-8",
-             "schema": {"fields": text_fields(metadata_frame().columns), "primaryKey": ["indicator"]}},
+            {
+                "name": "indicators",
+                "path": "indicators.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [{"name": c, **_FIELDS[c]} for c in INDICATOR_COLUMNS],
+                    "primaryKey": PRIMARY_KEY,
+                    "missingValues": [""],
+                },
+                "x-valueRanges": {
+                    "description": "Plausible values by the indicator's unit (indicator_metadata.csv); the importer "
+                    "refuses values outside them. Counts are whole numbers.",
+                    **{
+                        unit: {"minimum": low, **({"maximum": high} if high is not None else {})}
+                        for unit, (low, high) in UNIT_RANGES.items()
+                    },
+                },
+            },
+            {
+                "name": "local_authorities",
+                "path": "local_authorities.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {"fields": text_fields(LA_COLUMNS), "primaryKey": ["old_la_code"]},
+            },
+            {
+                "name": "indicator_metadata",
+                "path": "indicator_metadata.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {"fields": text_fields(metadata_frame().columns), "primaryKey": ["indicator"]},
+            },
         ],
     }
 
@@ -88,14 +141,17 @@ def is_tidy(frame: pd.DataFrame) -> bool:
     return {"indicator", "value"} <= set(frame.columns) and "time_identifier" not in frame.columns
 
 
-
 def out_of_range(indicators: pd.Series, values: pd.Series) -> pd.Series:
     """For each row, what its value should be if it is implausible for the indicator's unit, else ''."""
     unit = indicators.map(lambda i: BY_ID[i].unit if i in BY_ID else "")
     expected = pd.Series("", index=values.index, dtype=object)
     for name, (low, high) in UNIT_RANGES.items():
         v = values[unit == name]
-        bad = (v < low) | (v > high if high is not None else False) | ((v.notna() & (v % 1 != 0)) if name == "count" else False)
+        bad = (
+            (v < low)
+            | (v > high if high is not None else False)
+            | ((v.notna() & (v % 1 != 0)) if name == "count" else False)
+        )
         expected[bad[bad].index] = RANGE_TEXT[name]
     return expected
 
@@ -146,16 +202,20 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
     expected = out_of_range(frame["indicator"], frame["value"])
     if (expected != "").any():
         row = (expected != "").idxmax()
-        raise TableError(f"{source}: row {int(row) + 2}, column 'value': found {frame.loc[row, 'value']:g} "
-                         f"for {frame.loc[row, 'indicator']}; expected {expected[row]}")
+        raise TableError(
+            f"{source}: row {int(row) + 2}, column 'value': found {frame.loc[row, 'value']:g} "
+            f"for {frame.loc[row, 'indicator']}; expected {expected[row]}"
+        )
     duplicated = frame.duplicated(schema["primaryKey"], keep="first")
     if duplicated.any():
         row = duplicated.idxmax()
         same = (frame[schema["primaryKey"]] == frame.loc[row, schema["primaryKey"]]).all(axis=1)
         keys = ", ".join(f"{k}={frame.loc[row, k]}" for k in schema["primaryKey"] if str(frame.loc[row, k]))
-        raise TableError(f"{source}: row {int(row) + 2}, column 'indicator': duplicated row for {keys} "
-                         f"(first at row {int(same.idxmax()) + 2}); expected one row per indicator, "
-                         "year and area")
+        raise TableError(
+            f"{source}: row {int(row) + 2}, column 'indicator': duplicated row for {keys} "
+            f"(first at row {int(same.idxmax()) + 2}); expected one row per indicator, "
+            "year and area"
+        )
     frame["time_period"] = frame["time_period"].astype(int)
     frame["release"] = infer_release(frame)
     return frame
@@ -164,14 +224,20 @@ def validate_indicators(frame: pd.DataFrame, source: str, schema: dict | None = 
 def infer_release(frame: pd.DataFrame) -> pd.Series:
     """Each row's release: its own where given, else the latest year of the rows from the same source."""
     latest = frame.groupby(frame["source"].str.removeprefix(COUNCIL), sort=False)["time_period"].transform("max")
-    given = pd.to_numeric(frame["release"], errors="coerce") if "release" in frame else pd.Series(float("nan"), index=frame.index)
+    given = (
+        pd.to_numeric(frame["release"], errors="coerce")
+        if "release" in frame
+        else pd.Series(float("nan"), index=frame.index)
+    )
     return given.fillna(latest).astype(int)
 
 
 def _describe(expected: list | str) -> str:
     if isinstance(expected, list):
         return "one of " + ", ".join(map(str, expected[:12])) + (" ..." if len(expected) > 12 else "")
-    return {"number": "a number", "integer": "a whole number", "string": "text"}.get(expected, f"text matching {expected}")
+    return {"number": "a number", "integer": "a whole number", "string": "text"}.get(
+        expected, f"text matching {expected}"
+    )
 
 
 def _check_value_status(frame: pd.DataFrame, source: str) -> None:
@@ -189,9 +255,12 @@ def _check_value_status(frame: pd.DataFrame, source: str) -> None:
 def sort_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     """Stable row order: same inputs, same file."""
     level_order = {"National": 0, "Regional": 1, "Local authority": 2}
-    return (frame.assign(_level=frame["geographic_level"].map(level_order))
-            .sort_values(["indicator", "_level", "region_code", "old_la_code", "time_period"], kind="stable")
-            .drop(columns="_level").reset_index(drop=True))
+    return (
+        frame.assign(_level=frame["geographic_level"].map(level_order))
+        .sort_values(["indicator", "_level", "region_code", "old_la_code", "time_period"], kind="stable")
+        .drop(columns="_level")
+        .reset_index(drop=True)
+    )
 
 
 def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame) -> None:

@@ -13,6 +13,7 @@ control (``analyses.data.disclosure``) applies to them:
 - all rows of a file in a DfE layout that holds a count of 1 to 5, which DfE's releases never
   show (they suppress them as ``c``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -61,20 +62,29 @@ class ImportReport:
     council_rows: int = 0
     suppressed_rows: int = 0  # council rows (and rates derived from them) that disclosure control set to c
     skipped: list[str] = field(default_factory=list)  # why each unrecognised file was left out
-    changes: dict[str, dict[str, tuple[int, int, int]]] = field(default_factory=dict)  # indicator -> what -> (rows, from, to)
+    changes: dict[str, dict[str, tuple[int, int, int]]] = field(
+        default_factory=dict
+    )  # indicator -> what -> (rows, from, to)
 
     def lines(self) -> list[str]:
-        out = [f"{Path(f).name}: {layout} ({rows:,} rows, {release} release)" for f, layout, rows, release in self.files]
+        out = [
+            f"{Path(f).name}: {layout} ({rows:,} rows, {release} release)" for f, layout, rows, release in self.files
+        ]
         out += [f"skipped {reason}" for reason in self.skipped]
         for indicator, entry in sorted(self.changes.items()):
             said = []
-            for what, text in (("added", "added"), ("replaced", "replaced"),
-                               ("kept", "not taken because a newer release (or your council's own figure) holds them"),
-                               ("unchanged", "already the same")):
+            for what, text in (
+                ("added", "added"),
+                ("replaced", "replaced"),
+                ("kept", "not taken because a newer release (or your council's own figure) holds them"),
+                ("unchanged", "already the same"),
+            ):
                 if what in entry:
                     n, first, last = entry[what]
                     years = str(first) if first == last else f"{first}-{last}"
-                    said.append(f"{text} {n:,} ({years})" if what in ("added", "replaced") else f"{n:,} ({years}) {text}")
+                    said.append(
+                        f"{text} {n:,} ({years})" if what in ("added", "replaced") else f"{n:,} ({years}) {text}"
+                    )
             out.append(f"{indicator}: " + "; ".join(said))
         if self.former_councils:
             names = ", ".join(sorted(self.former_councils))
@@ -82,8 +92,10 @@ class ImportReport:
         if self.derived_rows:
             out.append(f"Derived {self.derived_rows:,} rates from counts and the 0-17 population")
         if self.council_rows:
-            out.append(f"{self.council_rows:,} rows are your council's own figures: disclosure control suppressed "
-                       f"{self.suppressed_rows:,} of them and of the rates derived from them (shown as c)")
+            out.append(
+                f"{self.council_rows:,} rows are your council's own figures: disclosure control suppressed "
+                f"{self.suppressed_rows:,} of them and of the rates derived from them (shown as c)"
+            )
         return out
 
 
@@ -96,8 +108,10 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
         return rows, LAIT
     records = [] if published_topic(frame) else privacy.looks_like_records(frame)
     if records:
-        raise DataFileError(f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
-                            f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}")
+        raise DataFileError(
+            f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
+            f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}"
+        )
     if kind := reference_table(frame):
         raise UnrecognisedFileError(f"{path}: {kind}")
     for column in ("time_period", "geographic_level"):
@@ -110,8 +124,10 @@ def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> 
         if layout.matches(frame):
             las = frame["geographic_level"].str.strip().str.lower() == "local authority"
             if las.any() and "old_la_code" not in frame.columns:
-                raise DataFileError(f"{path}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
-                                    "code on every local authority row")
+                raise DataFileError(
+                    f"{path}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
+                    "code on every local authority row"
+                )
             return layout.extract(frame), layout.name
     topic = published_topic(frame)
     if topic:
@@ -137,8 +153,10 @@ def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
     expected = tables.out_of_range(rows["indicator"], value)
     if (expected != "").any():
         first = rows[expected != ""].iloc[0]
-        raise DataFileError(f"{path}: row {_line(first)}, column {first['source_column']!r}: found "
-                            f"{first['raw']!r} for {first['indicator']}; expected {expected[first.name]}")
+        raise DataFileError(
+            f"{path}: row {_line(first)}, column {first['source_column']!r}: found "
+            f"{first['raw']!r} for {first['indicator']}; expected {expected[first.name]}"
+        )
     rows = rows.drop(columns="raw")
     rows["value"] = value
     rows["status"] = np.where(symbol, raw.str.lower(), "published")
@@ -152,8 +170,9 @@ def parse_periods(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
     single = text.str.fullmatch(r"(19|20)\d{2}")
     year[single] = text[single].astype(int)
     span = text.str.fullmatch(r"(19|20)\d{4}")
-    ok_span = span & (text.str[4:6].where(span, "0").astype(int)
-                      == (text.str[2:4].where(span, "0").astype(int) + 1) % 100)
+    ok_span = span & (
+        text.str[4:6].where(span, "0").astype(int) == (text.str[2:4].where(span, "0").astype(int) + 1) % 100
+    )
     year[ok_span] = text[ok_span].str[:4].astype(int) + 1
     bad = year.isna()
     if bad.any():
@@ -223,16 +242,23 @@ def _region_codes(path: Path, rows: pd.DataFrame) -> pd.Series:
     unknown = ~code.isin(list(lookups.REGIONS))
     if unknown.any():
         first = rows[unknown].iloc[0]
-        raise DataFileError(f"{path}: row {_line(first)}, column 'region_code': found {first['region_code']!r} "
-                            f"({first['region_name']}); expected an English region code such as E12000003")
-    keys = {c: {name_key(n) for n, k in by_name.items() if k == c} | {name_key(lookups.REGIONS[c])} for c in lookups.REGIONS}
+        raise DataFileError(
+            f"{path}: row {_line(first)}, column 'region_code': found {first['region_code']!r} "
+            f"({first['region_name']}); expected an English region code such as E12000003"
+        )
+    keys = {
+        c: {name_key(n) for n, k in by_name.items() if k == c} | {name_key(lookups.REGIONS[c])} for c in lookups.REGIONS
+    }
     wrong = (rows["region_name"] != "") & ~pd.Series(
-        [name_key(n) in keys[c] for n, c in zip(rows["region_name"], code)], index=rows.index)
+        [name_key(n) in keys[c] for n, c in zip(rows["region_name"], code)], index=rows.index
+    )
     if wrong.any():
         first = rows[wrong].iloc[0]
         c = code[first.name]
-        raise DataFileError(f"{path}: row {_line(first)}, column 'region_name': {first['region_name']!r} does not "
-                            f"match region_code {c}, which is {lookups.REGIONS[c]}")
+        raise DataFileError(
+            f"{path}: row {_line(first)}, column 'region_name': {first['region_name']!r} does not "
+            f"match region_code {c}, which is {lookups.REGIONS[c]}"
+        )
     return code
 
 
@@ -267,21 +293,30 @@ def check_duplicates(path: Path, rows: pd.DataFrame) -> None:
     first, second = group.iloc[0], group.iloc[1]
     area = first["la_name"] or first["region_name"] or "England"
     if len(group) >= 3 and group["value"].isin([0, 1]).all():
-        raise DataFileError(f"{path}: rows {_line(first)}, {_line(second)} and {len(group) - 2} more each give 0 "
-                            f"or 1 in column {first['source_column']!r} for {area}, {first['time_period']}: this "
-                            f"looks like one row per child; {privacy.AGGREGATE_ONLY}")
-    raise DataFileError(f"{path}: row {_line(second)}, column {second['source_column']!r}: a second row for "
-                        f"{first['indicator']}, {first['time_period']}, {area} (the first is row {_line(first)}); "
-                        "expected one row per indicator, year and area")
+        raise DataFileError(
+            f"{path}: rows {_line(first)}, {_line(second)} and {len(group) - 2} more each give 0 "
+            f"or 1 in column {first['source_column']!r} for {area}, {first['time_period']}: this "
+            f"looks like one row per child; {privacy.AGGREGATE_ONLY}"
+        )
+    raise DataFileError(
+        f"{path}: row {_line(second)}, column {second['source_column']!r}: a second row for "
+        f"{first['indicator']}, {first['time_period']}, {area} (the first is row {_line(first)}); "
+        "expected one row per indicator, year and area"
+    )
 
 
 def mark_council_rows(rows: pd.DataFrame, published: pd.DataFrame, default: str) -> pd.Series:
     """Sources for tidy rows: 'council: ...' unless the row is identical to a published one."""
     reference = published.loc[~disclosure.is_council(published), KEY + ["value", "status"]]
-    merged = rows[KEY + ["value", "status"]].reset_index().merge(
-        reference, on=KEY, how="left", suffixes=("", "_published")).set_index("index")
+    merged = (
+        rows[KEY + ["value", "status"]]
+        .reset_index()
+        .merge(reference, on=KEY, how="left", suffixes=("", "_published"))
+        .set_index("index")
+    )
     same = (merged["status"] == merged["status_published"]) & (
-        (merged["value"] == merged["value_published"]) | (merged["value"].isna() & merged["value_published"].isna()))
+        (merged["value"] == merged["value_published"]) | (merged["value"].isna() & merged["value_published"].isna())
+    )
     source = rows["source"].where(rows["source"] != "", default)
     council = ~same[rows.index] & ~source.str.startswith(DERIVED) & ~source.str.startswith(COUNCIL)
     return source.where(~council, COUNCIL + source)
@@ -303,8 +338,9 @@ def derive_rates(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, *derived], ignore_index=True) if derived else table
 
 
-def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], report: ImportReport,
-              published) -> pd.DataFrame:
+def read_file(
+    path: Path, las: pd.DataFrame, region_codes: dict[str, str], report: ImportReport, published
+) -> pd.DataFrame:
     """One input file as checked tidy rows with their ``source`` (see the module docstring)."""
     if re.search(r"[<>]", path.name):
         raise DataFileError(f"{path}: the file name contains < or >; rename the file (its name is shown in reports)")
@@ -315,7 +351,9 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
     except DataFileError as exc:
         if path.suffix.lower() in (".csv", ".txt", ".parquet", ""):
             raise
-        raise UnrecognisedFileError(f"{path}: a {path.suffix} file that is not a CSV table ({str(exc).removeprefix(f'{path}: ')})") from None
+        raise UnrecognisedFileError(
+            f"{path}: a {path.suffix} file that is not a CSV table ({str(exc).removeprefix(f'{path}: ')})"
+        ) from None
     privacy.check(path, frame)
     if tables.is_tidy(frame):
         rows = tables.validate_indicators(frame, source=str(path))
@@ -340,9 +378,14 @@ def read_file(path: Path, las: pd.DataFrame, region_codes: dict[str, str], repor
     return rows
 
 
-def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.DataFrame | None = None,
-                 published: pd.DataFrame | None = None, prefer_imported: bool = False,
-                 skip_unrecognised: bool = False) -> tuple[pd.DataFrame, ImportReport]:
+def import_files(
+    paths: list[Path],
+    base: pd.DataFrame | None = None,
+    las: pd.DataFrame | None = None,
+    published: pd.DataFrame | None = None,
+    prefer_imported: bool = False,
+    skip_unrecognised: bool = False,
+) -> tuple[pd.DataFrame, ImportReport]:
     """Import files into one tidy indicators table, with disclosure control on council figures.
 
     Every row carries its ``release``: the latest year in its file (or the release a tidy file
@@ -361,7 +404,8 @@ def import_files(paths: list[Path], base: pd.DataFrame | None = None, las: pd.Da
     region_codes = lookups.region_codes()
     report = ImportReport()
     reference = functools.cache(
-        lambda: tables.load_indicators_file(DATA_DIR / "indicators.csv") if published is None else published)
+        lambda: tables.load_indicators_file(DATA_DIR / "indicators.csv") if published is None else published
+    )
     parts, errors = [], []
     for path in paths:
         try:
@@ -414,8 +458,11 @@ def _rank(rows: pd.DataFrame) -> pd.Series:
     every missing figure "x" (no c, no z), so a missing figure of LAIT's only fills a cell no file has."""
     compiled = rows["source"].str.endswith(".parquet")
     vague = compiled & (rows["status"] == "x")
-    return (disclosure.is_council(rows).astype(int) * 100_000 + rows["release"].astype(int).where(~vague, 0) * 10
-            + (~compiled).astype(int))
+    return (
+        disclosure.is_council(rows).astype(int) * 100_000
+        + rows["release"].astype(int).where(~vague, 0) * 10
+        + (~compiled).astype(int)
+    )
 
 
 def _conflicts(parts: list[pd.DataFrame]) -> list[str]:
@@ -439,9 +486,11 @@ def _conflicts(parts: list[pd.DataFrame]) -> list[str]:
         a, b = Path(file_a).name, Path(file_b).name
         area = first["la_name"] or first["region_name"] or "England"
         more = f" (and {len(pairs) - 1:,} more cells)" if len(pairs) > 1 else ""
-        lines.append(f"{a} and {b} are both the {int(first['release'])} release but disagree on "
-                     f"{first['indicator']} for {area}, {int(first['time_period'])}: {_cell(first)} in {a}, "
-                     f"{_cell(other)} in {b}{more}; import only one of them")
+        lines.append(
+            f"{a} and {b} are both the {int(first['release'])} release but disagree on "
+            f"{first['indicator']} for {area}, {int(first['time_period'])}: {_cell(first)} in {a}, "
+            f"{_cell(other)} in {b}{more}; import only one of them"
+        )
     return lines
 
 
@@ -449,17 +498,22 @@ def _cell(row: pd.Series) -> str:
     return f"{row['value']:g}" if row["status"] in ("published", "derived") else repr(row["status"])
 
 
-def _merge_over(base: pd.DataFrame, imported: pd.DataFrame, prefer_imported: bool,
-                report: ImportReport) -> pd.DataFrame:
+def _merge_over(
+    base: pd.DataFrame, imported: pd.DataFrame, prefer_imported: bool, report: ImportReport
+) -> pd.DataFrame:
     """``imported`` over ``base`` cell by cell: the newer release (or a council's own row) wins."""
     base = base[INDICATOR_COLUMNS]
     merged = imported.reset_index(drop=True).merge(
-        base[KEY + ["value", "status", "release", "source"]].assign(_in_base=True), on=KEY, how="left",
-        suffixes=("", "_base"))
+        base[KEY + ["value", "status", "release", "source"]].assign(_in_base=True),
+        on=KEY,
+        how="left",
+        suffixes=("", "_base"),
+    )
     in_base = merged["_in_base"].eq(True).to_numpy()
     rank_new = _rank(merged).to_numpy()
     base_rows = merged[["release_base", "source_base", "status_base"]].rename(
-        columns={"release_base": "release", "source_base": "source", "status_base": "status"})
+        columns={"release_base": "release", "source_base": "source", "status_base": "status"}
+    )
     rank_old = _rank(base_rows.fillna({"release": 0, "source": "", "status": ""})).to_numpy()
     wins = ~in_base | (rank_new >= rank_old) | prefer_imported
     keep_new = imported.reset_index(drop=True)[wins]
@@ -468,16 +522,26 @@ def _merge_over(base: pd.DataFrame, imported: pd.DataFrame, prefer_imported: boo
     won_keys = keep_new[KEY]
     rest = base.merge(won_keys.assign(_won=True), on=KEY, how="left")
     rest = rest[rest["_won"] != True].drop(columns="_won")  # noqa: E712
-    same = in_base & (merged["status"] == merged["status_base"]).to_numpy() & (
-        (merged["value"] == merged["value_base"]) | (merged["value"].isna() & merged["value_base"].isna())).to_numpy()
+    same = (
+        in_base
+        & (merged["status"] == merged["status_base"]).to_numpy()
+        & (
+            (merged["value"] == merged["value_base"]) | (merged["value"].isna() & merged["value_base"].isna())
+        ).to_numpy()
+    )
     changed = keep_new[~same[wins] & in_base[wins]]
     added = keep_new[~in_base[wins]]
     _count_changes(added, changed, lost[~same[~wins]], report, unchanged=imported.reset_index(drop=True)[same])
     return pd.concat([rest, keep_new], ignore_index=True)
 
 
-def _count_changes(added: pd.DataFrame, replaced: pd.DataFrame, kept: pd.DataFrame, report: ImportReport,
-                   unchanged: pd.DataFrame | None = None) -> None:
+def _count_changes(
+    added: pd.DataFrame,
+    replaced: pd.DataFrame,
+    kept: pd.DataFrame,
+    report: ImportReport,
+    unchanged: pd.DataFrame | None = None,
+) -> None:
     unchanged = added.iloc[0:0] if unchanged is None else unchanged
     for name, frame in (("added", added), ("replaced", replaced), ("kept", kept), ("unchanged", unchanged)):
         frame = frame[~frame["source"].str.startswith(DERIVED)]
@@ -491,15 +555,21 @@ def _line(row: pd.Series) -> int:
     return int(row["source_row"]) + 2
 
 
-def import_dataset(files: list[Path], out: Path, base: Path | None = DATA_DIR, la_lookup: tuple[Path, Path] | None = None,
-                   prefer_imported: bool = False, skip_unrecognised: bool = False) -> tuple[pd.DataFrame, ImportReport]:
+def import_dataset(
+    files: list[Path],
+    out: Path,
+    base: Path | None = DATA_DIR,
+    la_lookup: tuple[Path, Path] | None = None,
+    prefer_imported: bool = False,
+    skip_unrecognised: bool = False,
+) -> tuple[pd.DataFrame, ImportReport]:
     """Import ``files`` over the dataset in ``base`` (None: on their own) and write a complete
     dataset folder to ``out`` (all files or none). ``la_lookup`` rebuilds the LA table from DfE's
     statistical neighbours model and LA list instead of reading ``base``'s. Returns what was written."""
-    las = (lookups.build_local_authorities(*la_lookup) if la_lookup
-           else lookups.load_local_authorities(base))
+    las = lookups.build_local_authorities(*la_lookup) if la_lookup else lookups.load_local_authorities(base)
     base_table = None if base is None else tables.load_indicators_file(Path(base) / "indicators.csv")
-    table, report = import_files(files, base=base_table, las=las, prefer_imported=prefer_imported,
-                                 skip_unrecognised=skip_unrecognised)
+    table, report = import_files(
+        files, base=base_table, las=las, prefer_imported=prefer_imported, skip_unrecognised=skip_unrecognised
+    )
     tables.write_dataset(out, table, las)
     return table, report

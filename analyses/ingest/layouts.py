@@ -5,6 +5,7 @@ releases) and turns a raw table of strings into rows of
 ``indicator, time_period, geographic_level, region_code, region_name, old_la_code,
 new_la_code, la_name, raw`` where ``raw`` is the published cell (a number or a symbol).
 """
+
 from __future__ import annotations
 
 import re
@@ -61,13 +62,15 @@ class LongLayout:
     optional: tuple[str, ...] = ()  # roles whose column may be missing (e.g. a time series without rates)
 
     def columns_wanted(self) -> list[str]:
-        return [" or ".join(self.label_column)] + [" or ".join(a) for r, a in self.value_columns.items()
-                                                   if r not in self.optional]
+        return [" or ".join(self.label_column)] + [
+            " or ".join(a) for r, a in self.value_columns.items() if r not in self.optional
+        ]
 
     def matches(self, frame: pd.DataFrame) -> bool:
         label = find_column(frame, self.label_column)
-        if label is None or not all(find_column(frame, a) for r, a in self.value_columns.items()
-                                    if r not in self.optional):
+        if label is None or not all(
+            find_column(frame, a) for r, a in self.value_columns.items() if r not in self.optional
+        ):
             return False
         values = frame[label].astype(str)
         return any(values.str.contains(p, case=False, regex=True).any() for p in self.labels)
@@ -130,37 +133,55 @@ LAYOUTS = (
         value_columns={"count": ("number", "children_count")},
         labels={
             r"^1\.? total foster placements$": {"count": "cla_foster_count"},
-            r"^1a\.1 total foster placements inside council boundary with relative or friend": {"count": "cla_kin_foster_inside_count"},
-            r"^1b\.1 total foster placements outside council boundary with relative or friend": {"count": "cla_kin_foster_outside_count"},
+            r"^1a\.1 total foster placements inside council boundary with relative or friend": {
+                "count": "cla_kin_foster_inside_count"
+            },
+            r"^1b\.1 total foster placements outside council boundary with relative or friend": {
+                "count": "cla_kin_foster_outside_count"
+            },
         },
         filters={"cla_group": ("Placement",)},
     ),
     WideLayout(
         "Children looked after at 31 March: national time series (CLA release)",
-        measures={"cla_31mar_count": ("cla_at_31_march", "looked_after_at_31_march", "children_looked_after_at_31_march",
-                                      "number_looked_after_at_31_march", "cla_31_march", "cla_on_31_march")},
+        measures={
+            "cla_31mar_count": (
+                "cla_at_31_march",
+                "looked_after_at_31_march",
+                "children_looked_after_at_31_march",
+                "number_looked_after_at_31_march",
+                "cla_31_march",
+                "cla_on_31_march",
+            )
+        },
         required=("cla_31mar_count",),
     ),
     WideLayout(
         "Children in need at 31 March (CIN table B1)",
-        measures={"cin_31mar_count": ("At31_episodes", "at31_episodes", "at31_episodes_count"),
-                  "cin_31mar_rate": ("At31_episodes_rate", "at31_episodes_rate")},
+        measures={
+            "cin_31mar_count": ("At31_episodes", "at31_episodes", "at31_episodes_count"),
+            "cin_31mar_rate": ("At31_episodes_rate", "at31_episodes_rate"),
+        },
         required=("cin_31mar_count",),
     ),
     WideLayout(
         "Referrals and re-referrals (CIN table C1)",
-        measures={"referrals_count": ("Referrals", "referral_count"),
-                  "referrals_rate": ("Referrals_rate", "referral_rate"),
-                  "rereferrals_pct": ("Re_referrals_percent", "rereferral_percent")},
+        measures={
+            "referrals_count": ("Referrals", "referral_count"),
+            "referrals_rate": ("Referrals_rate", "referral_rate"),
+            "rereferrals_pct": ("Re_referrals_percent", "rereferral_percent"),
+        },
         required=("referrals_count", "rereferrals_pct"),
     ),
     WideLayout(
         "Factors identified at the end of assessment (CIN table C3)",
-        measures={"assessment_factor_episodes_count": ("Episodes_with_assessment_factor", "episodes_with_assessment_factor"),
-                  "da_factor_child_count": ("Domestic_Abuse_child", "domestic_abuse_child"),
-                  "da_factor_parent_count": ("Domestic_Abuse_parent", "domestic_abuse_parent"),
-                  "da_factor_other_count": ("Domestic_Abuse_person", "domestic_abuse_person", "domestic_abuse_other"),
-                  "mh_factor_parent_count": ("Mental_Health_parent", "mental_health_parent")},
+        measures={
+            "assessment_factor_episodes_count": ("Episodes_with_assessment_factor", "episodes_with_assessment_factor"),
+            "da_factor_child_count": ("Domestic_Abuse_child", "domestic_abuse_child"),
+            "da_factor_parent_count": ("Domestic_Abuse_parent", "domestic_abuse_parent"),
+            "da_factor_other_count": ("Domestic_Abuse_person", "domestic_abuse_person", "domestic_abuse_other"),
+            "mh_factor_parent_count": ("Mental_Health_parent", "mental_health_parent"),
+        },
         required=("da_factor_child_count", "da_factor_parent_count", "da_factor_other_count"),
     ),
     WideLayout(
@@ -183,8 +204,11 @@ LAYOUTS = (
     ),
 )
 
-LAIT_MEASURES = {"CareApplications": "care_applications_rate", "FSP_NEW_GOODDEV": "eyfsp_gld_pct",
-                 "LAC_ceased_SGO": "sgo_exits_count"}
+LAIT_MEASURES = {
+    "CareApplications": "care_applications_rate",
+    "FSP_NEW_GOODDEV": "eyfsp_gld_pct",
+    "LAC_ceased_SGO": "sgo_exits_count",
+}
 
 
 def lait_to_rows(frame: pd.DataFrame, region_codes: dict[str, str]) -> pd.DataFrame:
@@ -206,8 +230,10 @@ def lait_to_rows(frame: pd.DataFrame, region_codes: dict[str, str]) -> pd.DataFr
     years = frame["Years"].astype(str).str.strip()
     frame["time_period"] = years.map(_lait_year)
     out = pd.concat(
-        [_tidy(rows, LAIT_MEASURES[measure], rows["Values"].astype(str).str.strip().replace({"-": "x"}), "Values")
-         for measure, rows in frame.groupby("Short Desc")],
+        [
+            _tidy(rows, LAIT_MEASURES[measure], rows["Values"].astype(str).str.strip().replace({"-": "x"}), "Values")
+            for measure, rows in frame.groupby("Short Desc")
+        ],
         ignore_index=True,
     )
     return out
@@ -224,8 +250,11 @@ def _lait_year(text: str) -> str:
 
 # Published aggregate files the guide does not use: (pattern on column names and labels, what they hold).
 UNUSED_TOPICS = (
-    (r"special guardianship|\bsgo", "special guardianship orders by characteristic (the guide counts SGO exits "
-                                     "from DfE's file of children who ceased to be looked after)"),
+    (
+        r"special guardianship|\bsgo",
+        "special guardianship orders by characteristic (the guide counts SGO exits "
+        "from DfE's file of children who ceased to be looked after)",
+    ),
     (r"section ?47|icpc", "section 47 enquiries and initial child protection conferences"),
     (r"cpp_subsequent|subsequent plan", "second or later child protection plans"),
     (r"in[ _-]?touch", "care leavers in touch"),
@@ -250,10 +279,16 @@ def published_topic(frame: pd.DataFrame) -> str | None:
     columns = {c.lower() for c in frame.columns}
     if not {"time_identifier", "geographic_level"} <= columns:
         return None
-    labels = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])  # object or pandas' str
-              and c.lower() not in GEO_LABEL_COLUMNS]
+    labels = [
+        c
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c])  # object or pandas' str
+        and c.lower() not in GEO_LABEL_COLUMNS
+    ]
     text = " ".join([*frame.columns, *(str(v) for c in labels for v in frame[c].head(2000).unique()[:50])]).lower()
-    return next((topic for pattern, topic in UNUSED_TOPICS if re.search(pattern, text)), "a topic the guide does not cover")
+    return next(
+        (topic for pattern, topic in UNUSED_TOPICS if re.search(pattern, text)), "a topic the guide does not cover"
+    )
 
 
 GEO_LABEL_COLUMNS = {"country_name", "region_name", "la_name", "lad_name", "opportunity_area_name"}  # names, not topics
@@ -265,10 +300,14 @@ def reference_table(frame: pd.DataFrame) -> str | None:
     if "time_period" in columns or "geographic_level" in columns:
         return None
     if re.search(r"\bsn_?\d+\b|\bsn\d", columns):
-        return ("a statistical neighbours table, not statistics (the guide's LA lookup is built from DfE's 2025 "
-                "model, given with --la-lookup)")
+        return (
+            "a statistical neighbours table, not statistics (the guide's LA lookup is built from DfE's 2025 "
+            "model, given with --la-lookup)"
+        )
     if re.search(r"measure", columns) and re.search(r"description|methodology", columns):
         return "a data dictionary (descriptions of measures), not statistics"
-    if re.search(r"la_code|la_name|region_code|region_name|(la|lad|utla|ltla|rgn)\d*(cd|nm)\b|local authority", columns):
+    if re.search(
+        r"la_code|la_name|region_code|region_name|(la|lad|utla|ltla|rgn)\d*(cd|nm)\b|local authority", columns
+    ):
         return "a lookup of area codes and names, not statistics (nothing in it to import)"
     return None

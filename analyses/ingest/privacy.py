@@ -10,6 +10,7 @@ A file is refused, with one line saying why, when
   ethnicity, legal status...) with no ``Total`` row, as a DfE breakdown always has
   (``looks_like_records``), or many rows of 0 or 1 for one area and year (see the importer).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,31 +19,109 @@ import pandas as pd
 
 from analyses.data.schema import DataFileError
 
-AGGREGATE_ONLY = ("the guide works on aggregate statistics only (counts, rates and percentages per area and "
-                  "year), so files about individual children or families are refused")
+AGGREGATE_ONLY = (
+    "the guide works on aggregate statistics only (counts, rates and percentages per area and "
+    "year), so files about individual children or families are refused"
+)
 SCAN_ROWS = 10_000  # cells checked per column: personal data shows in the first rows of a file
 
-NAME_WORDS = {"name", "names", "forename", "forenames", "surname", "surnames", "firstname", "lastname",
-              "fullname", "givenname", "middlename", "familyname", "maidenname", "initials"}
-NOT_A_PERSON = {"la", "las", "lad", "region", "country", "ward", "pcon", "lsoa", "msoa", "school", "establishment",
-                "provider", "trust", "authority", "authorities", "area", "district", "county", "geography",
-                "organisation", "org", "team", "service", "indicator", "measure", "file", "sheet", "variable",
-                "characteristic", "category", "filter", "level", "setting", "practice", "icb", "ccg", "utla",
-                "ltla", "ctry", "rgn", "cty", "opportunity", "devolved", "constituency", "council", "agency", "axis",
-                "chart", "title", "label", "column", "field", "table", "dataset", "series", "short", "desc"}
+NAME_WORDS = {
+    "name",
+    "names",
+    "forename",
+    "forenames",
+    "surname",
+    "surnames",
+    "firstname",
+    "lastname",
+    "fullname",
+    "givenname",
+    "middlename",
+    "familyname",
+    "maidenname",
+    "initials",
+}
+NOT_A_PERSON = {
+    "la",
+    "las",
+    "lad",
+    "region",
+    "country",
+    "ward",
+    "pcon",
+    "lsoa",
+    "msoa",
+    "school",
+    "establishment",
+    "provider",
+    "trust",
+    "authority",
+    "authorities",
+    "area",
+    "district",
+    "county",
+    "geography",
+    "organisation",
+    "org",
+    "team",
+    "service",
+    "indicator",
+    "measure",
+    "file",
+    "sheet",
+    "variable",
+    "characteristic",
+    "category",
+    "filter",
+    "level",
+    "setting",
+    "practice",
+    "icb",
+    "ccg",
+    "utla",
+    "ltla",
+    "ctry",
+    "rgn",
+    "cty",
+    "opportunity",
+    "devolved",
+    "constituency",
+    "council",
+    "agency",
+    "axis",
+    "chart",
+    "title",
+    "label",
+    "column",
+    "field",
+    "table",
+    "dataset",
+    "series",
+    "short",
+    "desc",
+}
 COLUMN_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("dates of birth", re.compile(r"(^|_)(dob|d_o_b|date_of_birth|dateofbirth|birth_?date|birth_?day|birth_dt)(_|$)")),
-    ("unique pupil or learner numbers (UPN, ULN)",
-     re.compile(r"(^|_)(former_)?(upn|uln)s?(_|$)|unique_(pupil|learner)_?(number|no)")),
+    (
+        "unique pupil or learner numbers (UPN, ULN)",
+        re.compile(r"(^|_)(former_)?(upn|uln)s?(_|$)|unique_(pupil|learner)_?(number|no)"),
+    ),
     ("NHS numbers", re.compile(r"(^|_)(nhs_?(number|no|num|id)|chi_?(number|no))(_|$)")),
     ("national insurance numbers", re.compile(r"(^|_)(nino|ni_?(number|no)|national_insurance)(_|$)")),
     ("postcodes", re.compile(r"(^|_)(post_?codes?|postal_?codes?|zip_?codes?|pcode)(_|$)")),
-    ("addresses", re.compile(r"(^|_)(address(es)?|addr|address_?line_?\d*|street|house_?(number|no|name)|town_?city)(_|$)")),
+    (
+        "addresses",
+        re.compile(r"(^|_)(address(es)?|addr|address_?line_?\d*|street|house_?(number|no|name)|town_?city)(_|$)"),
+    ),
     ("email addresses or phone numbers", re.compile(r"(^|_)(e_?mail|phone|telephone|mobile|tel_?no)(_|$)")),
-    ("case, person or child identifiers", re.compile(
-        r"^(id|pid|uid)$|(^|_)(case|person|child|pupil|client|family|patient|subject|individual|mosaic|lcs|"
-        r"liquidlogic|eclipse|mother|father|parent|carer|sibling|service_user|young_person|su)_?"
-        r"(id|ids|uid|ref|reference|identifier|key)(_|$)|(^|_)(case|person|client|patient)_?(number|no|num)(_|$)")),
+    (
+        "case, person or child identifiers",
+        re.compile(
+            r"^(id|pid|uid)$|(^|_)(case|person|child|pupil|client|family|patient|subject|individual|mosaic|lcs|"
+            r"liquidlogic|eclipse|mother|father|parent|carer|sibling|service_user|young_person|su)_?"
+            r"(id|ids|uid|ref|reference|identifier|key)(_|$)|(^|_)(case|person|client|patient)_?(number|no|num)(_|$)"
+        ),
+    ),
 )
 VALUE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("postcodes", re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.I)),
@@ -51,10 +130,31 @@ VALUE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("email addresses", re.compile(r"[^@\s,]+@[^@\s,]+\.[A-Za-z]{2,}")),
 )
 DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2}|(19|20)\d{2}-\d{2}-\d{2}([T ][\d:.]+)?")
-PER_CHILD_COLUMNS = {"age", "age_years", "age_in_years", "age_at_referral", "age_at_31_march", "sex", "gender",
-                     "ethnicity", "ethnic_origin", "ethnic_group", "legal_status", "disability", "religion",
-                     "first_language", "language", "uasc", "placement_type", "primary_need", "need_code",
-                     "category_of_abuse", "referral_source", "reason_for_closure", "cin_reason"}
+PER_CHILD_COLUMNS = {
+    "age",
+    "age_years",
+    "age_in_years",
+    "age_at_referral",
+    "age_at_31_march",
+    "sex",
+    "gender",
+    "ethnicity",
+    "ethnic_origin",
+    "ethnic_group",
+    "legal_status",
+    "disability",
+    "religion",
+    "first_language",
+    "language",
+    "uasc",
+    "placement_type",
+    "primary_need",
+    "need_code",
+    "category_of_abuse",
+    "referral_source",
+    "reason_for_closure",
+    "cin_reason",
+}
 TOTAL_LABELS = {"total", "all", "all children", "all ages", "total (all children)"}
 
 
@@ -79,8 +179,10 @@ def check(path, frame: pd.DataFrame) -> None:
     for column in frame.columns:
         what = identifying_column(column)
         if what:
-            raise DataFileError(f"{path}: column {column!r} looks like it holds {what}, which identify children "
-                                f"or families; {AGGREGATE_ONLY}")
+            raise DataFileError(
+                f"{path}: column {column!r} looks like it holds {what}, which identify children "
+                f"or families; {AGGREGATE_ONLY}"
+            )
     head = frame.head(SCAN_ROWS)
     for column in head.columns:
         cells = head[column].astype(str).str.strip()
@@ -89,13 +191,17 @@ def check(path, frame: pd.DataFrame) -> None:
             hit = cells.str.fullmatch(pattern)
             if hit.any():
                 row = hit.idxmax()
-                raise DataFileError(f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} looks like "
-                                    f"one of the {what} that identify children or families; {AGGREGATE_ONLY}")
+                raise DataFileError(
+                    f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} looks like "
+                    f"one of the {what} that identify children or families; {AGGREGATE_ONLY}"
+                )
         dates = cells[cells.str.fullmatch(DATE)]
         if dates.nunique() > 1 and not _council_dates(frame, column):
             row = dates.index[0]
-            raise DataFileError(f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} is an exact date; "
-                                f"dates of birth or of events identify children, and {AGGREGATE_ONLY}")
+            raise DataFileError(
+                f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} is an exact date; "
+                f"dates of birth or of events identify children, and {AGGREGATE_ONLY}"
+            )
 
 
 def _council_dates(frame: pd.DataFrame, column: str) -> bool:

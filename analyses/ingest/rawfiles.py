@@ -7,6 +7,7 @@ with more or fewer fields than the header, duplicated or unnamed header columns 
 and files above ``MAX_FILE_BYTES`` or ``MAX_ROWS`` (checked before parsing, so a huge file
 never fills memory).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,8 +43,9 @@ def read_table(path: Path) -> pd.DataFrame:
             raise DataFileError(f"{path}: {'not a file' if path.exists() else 'file not found'}")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise DataFileError(f"{path}: the file is {size / 1e6:,.0f} MB; {LIMITS} (keep only the areas and "
-                                "years you need)")
+            raise DataFileError(
+                f"{path}: the file is {size / 1e6:,.0f} MB; {LIMITS} (keep only the areas and years you need)"
+            )
         with path.open("rb") as handle:
             head = handle.read(4096)
             if head.startswith(b"PAR1"):
@@ -59,16 +61,18 @@ def read_table(path: Path) -> pd.DataFrame:
     if b"\x00" in head:
         raise UnrecognisedFileError(f"{path}: this is a binary file, not a CSV file; {SAVE_AS_CSV}")
     if raw.count(b"\n") > MAX_ROWS + 1 or (b"\n" not in raw and raw.count(b"\r") > MAX_ROWS + 1):
-        raise DataFileError(f"{path}: the file has more than {MAX_ROWS:,} rows; {LIMITS} (keep only the areas "
-                            "and years you need)")
+        raise DataFileError(
+            f"{path}: the file has more than {MAX_ROWS:,} rows; {LIMITS} (keep only the areas and years you need)"
+        )
     text = _decode(path, raw)
     start = text.lstrip()[:1]
     if not start:
         raise DataFileError(f"{path}: the file is empty")
     if start in "<{[":
         kind = "a web page or XML" if start == "<" else "JSON"
-        raise UnrecognisedFileError(f"{path}: this looks like {kind}, not a CSV file; expected a header row of "
-                                    "column names")
+        raise UnrecognisedFileError(
+            f"{path}: this looks like {kind}, not a CSV file; expected a header row of column names"
+        )
     return _parse(path, text)
 
 
@@ -92,13 +96,16 @@ def _decode(path: Path, raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if UTF8_SEQUENCE.search(raw):
-            raise DataFileError(f"{path}: byte {exc.start + 1} is not UTF-8 but other characters are: the file mixes "
-                                f"text encodings; {SAVE_AS_CSV}") from None
+            raise DataFileError(
+                f"{path}: byte {exc.start + 1} is not UTF-8 but other characters are: the file mixes "
+                f"text encodings; {SAVE_AS_CSV}"
+            ) from None
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: byte {exc.start + 1} is neither UTF-8 nor Windows-1252 text; "
-                            f"{SAVE_AS_CSV}") from None
+        raise DataFileError(
+            f"{path}: byte {exc.start + 1} is neither UTF-8 nor Windows-1252 text; {SAVE_AS_CSV}"
+        ) from None
 
 
 def _parse(path: Path, text: str) -> pd.DataFrame:
@@ -110,19 +117,30 @@ def _parse(path: Path, text: str) -> pd.DataFrame:
     named = [c for c in names if c]
     for column in named:
         if named.count(column) > 1:
-            raise DataFileError(f"{path}: row 1, column {column!r}: the column appears twice in the header; "
-                                "expected each column name once")
+            raise DataFileError(
+                f"{path}: row 1, column {column!r}: the column appears twice in the header; "
+                "expected each column name once"
+            )
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                            header=0, names=[c or f"\0{i}" for i, c in enumerate(names)], index_col=False)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            header=0,
+            names=[c or f"\0{i}" for i, c in enumerate(names)],
+            index_col=False,
+        )
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataFileError(f"{path}: not a valid CSV file ({' '.join(str(exc).split())})") from None
     frame = frame[~(frame.isna() | (frame == "")).all(axis=1)]  # blank lines, and Excel's rows of commas
     for i, column in enumerate(names):
         if not column and (frame[f"\0{i}"].str.strip() != "").any():
             row = (frame[f"\0{i}"].str.strip() != "").idxmax()
-            raise DataFileError(f"{path}: row {row + 2}, column {i + 1}: the column has values but no name in the "
-                                "header; expected a name for every column")
+            raise DataFileError(
+                f"{path}: row {row + 2}, column {i + 1}: the column has values but no name in the "
+                "header; expected a name for every column"
+            )
     frame = frame[[c for c in frame.columns if not c.startswith("\0")]]
     if frame.empty or not len(frame.columns):
         raise DataFileError(f"{path}: the file has a header row but no data rows")
@@ -141,8 +159,10 @@ def _check_shape(path: Path, text: str) -> list[str]:
         for fields in reader:
             if fields and len(fields) != len(header):
                 hint = " (a comma inside a value that is not in quotes?)" if len(fields) > len(header) else ""
-                raise DataFileError(f"{path}: row {reader.line_num}: found {_fields(len(fields))}; expected "
-                                    f"{len(header)}, as in the header{hint}")
+                raise DataFileError(
+                    f"{path}: row {reader.line_num}: found {_fields(len(fields))}; expected "
+                    f"{len(header)}, as in the header{hint}"
+                )
     except csv.Error as exc:
         raise DataFileError(f"{path}: row {reader.line_num}: not valid CSV ({exc})") from None
     return header

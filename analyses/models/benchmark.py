@@ -4,6 +4,7 @@ Follows DfE's LAIT (quartile bands and ranks that respect each indicator's polar
 OHID Fingertips (95% confidence intervals: Wilson for proportions, Byar for rates, and a
 significance flag against England).
 """
+
 from __future__ import annotations
 
 import math
@@ -79,8 +80,11 @@ def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = 
     """
     parts = [(area.name, "selected", ds.series(indicator, area))]
     if ds.meta(indicator)["unit"] != "count":
-        parts += [(former.label, "predecessor", rows) for former, rows in ds.predecessor_series(indicator, area)
-                  if (rows["status"].isin(PLOTTED_STATUSES) & rows["value"].notna()).any()]
+        parts += [
+            (former.label, "predecessor", rows)
+            for former, rows in ds.predecessor_series(indicator, area)
+            if (rows["status"].isin(PLOTTED_STATUSES) & rows["value"].notna()).any()
+        ]
     if not area.is_england:
         region = ds.region_of(area)
         parts.append((region.name, "region", ds.series(indicator, region)))
@@ -170,21 +174,29 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
         neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
         low, high = _interval(ds, indicator, area, year, latest["value"])
         previous = series[series["time_period"] < year].dropna(subset=["value"])
-        rows.append({
-            "indicator": indicator, "title": meta["title"], "unit": meta["unit"], "polarity": meta["polarity"],
-            "year": year, "value": latest["value"], "status": latest["status"],
-            "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
-            "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
-            "england": england_value,
-            "rank": rank(all_las["value"], latest["value"], meta["polarity"]),
-            "of": int(all_las["value"].notna().sum()),
-            "band": quartile_band(all_las["value"], latest["value"], meta["polarity"]),
-            # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
-            "rank_lowest": rank(all_las["value"], latest["value"], "neither"),
-            "quartile": quartile_band(all_las["value"], latest["value"], "neither"),
-            "ci_low": low, "ci_high": high,
-            "vs_england": significance(low, high, england_value, meta["polarity"]),
-        })
+        rows.append(
+            {
+                "indicator": indicator,
+                "title": meta["title"],
+                "unit": meta["unit"],
+                "polarity": meta["polarity"],
+                "year": year,
+                "value": latest["value"],
+                "status": latest["status"],
+                "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
+                "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
+                "england": england_value,
+                "rank": rank(all_las["value"], latest["value"], meta["polarity"]),
+                "of": int(all_las["value"].notna().sum()),
+                "band": quartile_band(all_las["value"], latest["value"], meta["polarity"]),
+                # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
+                "rank_lowest": rank(all_las["value"], latest["value"], "neither"),
+                "quartile": quartile_band(all_las["value"], latest["value"], "neither"),
+                "ci_low": low,
+                "ci_high": high,
+                "vs_england": significance(low, high, england_value, meta["polarity"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 

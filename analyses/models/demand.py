@@ -6,6 +6,7 @@ year, as a 'funnel' from the front door (referrals in the year) to care (looked 
 31 March). Referrals count contacts in a year; the other stages count children on one day,
 so the funnel compares scale, not the path of individual children.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyses.models import benchmark
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 from analyses.data.schema import has_figure
+from analyses.models import benchmark
 from analyses.models.benchmark import compare_with_england
 
 
@@ -78,8 +79,17 @@ def latest(ds: Dataset, area: Area) -> pd.DataFrame:
         compared = None
         if not area.is_england and has_figure(row["value"], row["status"]) and not math.isnan(row["england"]):
             compared = compare_with_england(row["value"], row["england"], row["ci_low"], row["ci_high"])
-        rows.append({**row.to_dict(), "indicator": stage.indicator, "key": stage.key,
-                     "label": stage.label, "rate_name": stage.rate_name, "region": region, "compared": compared})
+        rows.append(
+            {
+                **row.to_dict(),
+                "indicator": stage.indicator,
+                "key": stage.key,
+                "label": stage.label,
+                "rate_name": stage.rate_name,
+                "region": region,
+                "compared": compared,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -96,11 +106,14 @@ def funnel(ds: Dataset, area: Area) -> pd.DataFrame:
         parts.append(frame[frame["time_period"] == year].assign(label=stage.label, year=year))
     out = pd.concat(parts, ignore_index=True)
     out["rank"] = out["role"].map(FUNNEL_ROLES.index)
-    return out.sort_values("rank", kind="stable")[["label", "year", "area", "role", "value", "status"]].reset_index(drop=True)
+    return out.sort_values("rank", kind="stable")[["label", "year", "area", "role", "value", "status"]].reset_index(
+        drop=True
+    )
 
 
 def summary(population: dict, rows: pd.DataFrame) -> dict:
     """Headline figures for summary.json: the child population and each stage's latest rate."""
+
     def clean(value: float) -> float | None:
         return None if value is None or math.isnan(value) else float(value)
 
@@ -120,4 +133,3 @@ def summary(population: dict, rows: pd.DataFrame) -> dict:
             for _, row in rows.iterrows()
         },
     }
-

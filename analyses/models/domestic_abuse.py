@@ -13,6 +13,7 @@ A suppressed count or denominator gives a derived value with the same symbol (``
 denominator is missing, ``z`` where it is zero), never a zero. The derived indicators are
 added to a copy of the dataset, so ``analyses.models.benchmark`` can compare and profile them.
 """
+
 from __future__ import annotations
 
 import math
@@ -59,8 +60,7 @@ def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
     usual_low and usual_high (the area's assessments in its other years) and reason
     ("missing" or "low").
     """
-    columns = ["indicator", "old_la_code", "la_name", "time_period", "assessments", "usual_low", "usual_high",
-               "reason"]
+    columns = ["indicator", "old_la_code", "la_name", "time_period", "assessments", "usual_low", "usual_high", "reason"]
     known = set(ds.metadata["indicator"])
     related = [i for i in RELATED if i in known]
     if ASSESSMENTS not in known or not related:
@@ -70,8 +70,9 @@ def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
     rows = rows[rows["geographic_level"] == "Local authority"]
     # a figure, or a code: -1 not available, -2 withheld (any other symbol); after the pivot NaN means no row
     shown = rows["value"].where(~rows["status"].isin(SYMBOLS), -2.0).where(rows["status"] != NOT_AVAILABLE, -1.0)
-    values = rows.assign(shown=shown.fillna(-1.0)).pivot_table(index=["old_la_code", "time_period"], columns="indicator",
-                                                  values="shown", aggfunc="first", dropna=False)
+    values = rows.assign(shown=shown.fillna(-1.0)).pivot_table(
+        index=["old_la_code", "time_period"], columns="indicator", values="shown", aggfunc="first", dropna=False
+    )
     values = values.reindex(columns=[*related, ASSESSMENTS])
     names = rows.drop_duplicates("old_la_code").set_index("old_la_code")["la_name"]
     assessments = values[ASSESSMENTS].where(values[ASSESSMENTS] >= 0)
@@ -87,19 +88,27 @@ def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
             others_that_year = counts.drop(indicator)
             missing = bool(((others_that_year == -1) | others_that_year.isna()).any())
             if missing or low:
-                out.append({"indicator": indicator, "old_la_code": code, "la_name": names[code],
-                            "time_period": int(year), "assessments": assessments[(code, year)],
-                            "usual_low": others.min() if not others.empty else math.nan,
-                            "usual_high": others.max() if not others.empty else math.nan,
-                            "reason": "low" if low else "missing"})
+                out.append(
+                    {
+                        "indicator": indicator,
+                        "old_la_code": code,
+                        "la_name": names[code],
+                        "time_period": int(year),
+                        "assessments": assessments[(code, year)],
+                        "usual_low": others.min() if not others.empty else math.nan,
+                        "usual_high": others.max() if not others.empty else math.nan,
+                        "reason": "low" if low else "missing",
+                    }
+                )
     return pd.DataFrame(out, columns=columns)
 
 
 def measure_id(factor: str, measure: str) -> str:
     """Id of a derived indicator: 'da_factor_parent_count', 'rate' -> 'da_factor_parent_rate'."""
     if factor not in FACTORS or measure not in MEASURES:
-        raise KeyError(f"unknown factor or measure {factor!r}, {measure!r}; expected one of {list(FACTORS)} "
-                       f"and {list(MEASURES)}")
+        raise KeyError(
+            f"unknown factor or measure {factor!r}, {measure!r}; expected one of {list(FACTORS)} and {list(MEASURES)}"
+        )
     return factor.removesuffix("_count") + f"_{measure}"
 
 
@@ -123,12 +132,24 @@ def _add_measures(ds: Dataset) -> Dataset:
             else:
                 rows.append(derive.ratio(counts, assessments, 100, indicator)[counts.columns])
                 method = f"Count / {ASSESSMENTS} x 100, to 1 decimal place."
-            meta.append(pd.DataFrame([{
-                **ds.meta(factor).to_dict(), "indicator": indicator, "title": f"{title}, {label}", "unit": unit,
-                "polarity": "neither", "method": method, "denominator": factor if measure == "rate" else ASSESSMENTS,
-            }]))
-    return Dataset(indicators=pd.concat(rows, ignore_index=True), las=ds.las,
-                   metadata=pd.concat(meta, ignore_index=True))
+            meta.append(
+                pd.DataFrame(
+                    [
+                        {
+                            **ds.meta(factor).to_dict(),
+                            "indicator": indicator,
+                            "title": f"{title}, {label}",
+                            "unit": unit,
+                            "polarity": "neither",
+                            "method": method,
+                            "denominator": factor if measure == "rate" else ASSESSMENTS,
+                        }
+                    ]
+                )
+            )
+    return Dataset(
+        indicators=pd.concat(rows, ignore_index=True), las=ds.las, metadata=pd.concat(meta, ignore_index=True)
+    )
 
 
 def _without_incomplete_zeros(counts: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
@@ -137,7 +158,8 @@ def _without_incomplete_zeros(counts: pd.DataFrame, flagged: pd.DataFrame) -> pd
         return counts
     keys = set(zip(flagged["old_la_code"], flagged["time_period"]))
     hit = (counts["geographic_level"] == "Local authority") & pd.Series(
-        [key in keys for key in zip(counts["old_la_code"], counts["time_period"])], index=counts.index)
+        [key in keys for key in zip(counts["old_la_code"], counts["time_period"])], index=counts.index
+    )
     counts = counts.copy()
     counts.loc[hit, "value"] = math.nan
     counts.loc[hit, "status"] = NOT_AVAILABLE
@@ -183,6 +205,7 @@ def latest_table(ds: Dataset, area: Area, year: int) -> pd.DataFrame:
 
 def summary(table: pd.DataFrame, year: int | None) -> dict:
     """Figures for ``publish_summary('domestic_abuse', ...)``: per factor, the count, rate and share."""
+
     def number(value: float) -> float | None:
         return None if pd.isna(value) else float(value)
 
@@ -190,12 +213,12 @@ def summary(table: pd.DataFrame, year: int | None) -> dict:
     for _, row in table.iterrows():
         key = row["factor"].removeprefix("da_factor_").removesuffix("_count")
         out[key] = {
-            "count": number(row["count"]), "status": row["count_status"],
-            "rate_per_10000": number(row["rate"]), "share_of_assessments_pct": number(row["share"]),
+            "count": number(row["count"]),
+            "status": row["count_status"],
+            "rate_per_10000": number(row["rate"]),
+            "share_of_assessments_pct": number(row["share"]),
             "england_rate_per_10000": number(row["england_rate"]),
             "england_share_pct": number(row["england_share"]),
             "neighbours_rate_per_10000": number(row.get("neighbours_rate", math.nan)),
         }
     return out
-
-

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from analyses.data.dataset import Dataset
-from analyses.data.schema import SettingError
 from analyses.data.geography import ENGLAND, Area
+from analyses.data.schema import SettingError
 
 SEED = 20230613  # the day Foundations published the trial's headline
 DRAWS = 10_000
@@ -235,8 +235,6 @@ SETTINGS = MappingProxyType(
     }
 )
 PLAUSIBLE_SHARE = SETTINGS["pre_proceedings_children"].warn_share_of_population
-
-
 
 
 @dataclass(frozen=True)

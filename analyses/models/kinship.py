@@ -7,16 +7,17 @@ the previous mid-year (DfE's own denominator for the year to 31 March). A suppre
 its symbol and gives no rate. How many looked-after children live with relatives or friends as
 foster carers is published for England only.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from analyses.models.benchmark import byar_interval, compare_with_england
+from analyses.data import derive
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
-from analyses.data import derive
 from analyses.data.schema import has_figure
+from analyses.models.benchmark import byar_interval, compare_with_england
 
 ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
 KEYS = {"sgo_exits_count": "sgo_exits", "cao_exits_count": "cao_exits"}
@@ -37,13 +38,25 @@ def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
     when there is no population for the previous mid-year).
     """
     rates = derive.rate_per_10000(ds.rows(indicator), ds.rows(derive.POPULATION), indicator)
-    return pd.DataFrame({
-        "geographic_level": rates["geographic_level"], "key": _area_key(rates), "la_name": rates["la_name"],
-        "region_code": rates["region_code"], "time_period": rates["time_period"], "count": rates["count"],
-        "population": rates["denominator"], "value": rates["value"], "status": rates["status"],
-        # the count's own status (published, or its symbol): one value, one status
-        "count_status": np.where(rates["count"].notna(), "published", rates["status"]),
-    }).sort_values(["geographic_level", "key", "time_period"]).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "geographic_level": rates["geographic_level"],
+                "key": _area_key(rates),
+                "la_name": rates["la_name"],
+                "region_code": rates["region_code"],
+                "time_period": rates["time_period"],
+                "count": rates["count"],
+                "population": rates["denominator"],
+                "value": rates["value"],
+                "status": rates["status"],
+                # the count's own status (published, or its symbol): one value, one status
+                "count_status": np.where(rates["count"].notna(), "published", rates["status"]),
+            }
+        )
+        .sort_values(["geographic_level", "key", "time_period"])
+        .reset_index(drop=True)
+    )
 
 
 def _series(frame: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
@@ -77,7 +90,9 @@ def comparison(ds: Dataset, frame: pd.DataFrame, area: Area) -> pd.DataFrame:
             grouped = each.groupby("time_period")["value"]
             average = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
             average["status"] = np.where(average["n"] > 0, "derived", "x")
-            parts.append(average.drop(columns="n").assign(area="Statistical neighbours (average)", role="neighbour average"))
+            parts.append(
+                average.drop(columns="n").assign(area="Statistical neighbours (average)", role="neighbour average")
+            )
             parts += rows
         parts.append(series(frame, ENGLAND).assign(area="England", role="England"))
     out = pd.concat(parts, ignore_index=True)
@@ -121,15 +136,20 @@ def family_and_friends_share(ds: Dataset) -> pd.DataFrame:
     boundary, their total, all children looked after and all in foster care on 31 March, and
     the total as a % of each (1 decimal place).
     """
+
     def values(indicator: str) -> pd.Series:
         rows = ds.series(indicator, ENGLAND)
         rows = rows[rows["status"].isin(("published", "derived"))]
         return rows.set_index("time_period")["value"]
 
-    table = pd.DataFrame({
-        "inside": values(KIN_FOSTER[0]), "outside": values(KIN_FOSTER[1]),
-        "looked_after": values("cla_31mar_count"), "fostered": values("cla_foster_count"),
-    }).dropna()
+    table = pd.DataFrame(
+        {
+            "inside": values(KIN_FOSTER[0]),
+            "outside": values(KIN_FOSTER[1]),
+            "looked_after": values("cla_31mar_count"),
+            "fostered": values("cla_foster_count"),
+        }
+    ).dropna()
     table["family_and_friends"] = table["inside"] + table["outside"]
     table["share_of_looked_after"] = (100 * table["family_and_friends"] / table["looked_after"]).round(1)
     table["share_of_fostered"] = (100 * table["family_and_friends"] / table["fostered"]).round(1)
@@ -141,8 +161,12 @@ def summary(exits: dict[str, dict], share: pd.DataFrame) -> dict:
     last = share.iloc[-1]
     out = {
         KEYS[indicator]: {
-            "year": f["year"], "count": f["count"], "status": f["status"], "rate_per_10000": f["rate"],
-            "england_rate_per_10000": f["england_rate"], "compared_with_england": f["compared"],
+            "year": f["year"],
+            "count": f["count"],
+            "status": f["status"],
+            "rate_per_10000": f["rate"],
+            "england_rate_per_10000": f["england_rate"],
+            "compared_with_england": f["compared"],
         }
         for indicator, f in exits.items()
     }

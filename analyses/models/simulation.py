@@ -5,6 +5,7 @@ likely and, unless support is allocated at random, also makes referral to suppor
 less likely. Support lowers the outcome score by the true effect. A naive study compares
 families who got support with those who did not; a trial allocates support by coin toss.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -60,26 +61,29 @@ def _difference(outcome: np.ndarray, treated: np.ndarray) -> np.ndarray:
 def summarise(estimates: pd.DataFrame, true_effect: float) -> pd.DataFrame:
     """Per design: mean estimate, bias, middle 95% of estimates, share wrongly showing harm or no benefit."""
     grouped = estimates.groupby("design")["estimate"]
-    out = pd.DataFrame({
-        "mean_estimate": grouped.mean(),
-        "low_2_5": grouped.quantile(0.025),
-        "high_97_5": grouped.quantile(0.975),
-        "share_showing_harm": grouped.apply(lambda s: float((s < 0).mean())),
-    })
+    out = pd.DataFrame(
+        {
+            "mean_estimate": grouped.mean(),
+            "low_2_5": grouped.quantile(0.025),
+            "high_97_5": grouped.quantile(0.975),
+            "share_showing_harm": grouped.apply(lambda s: float((s < 0).mean())),
+        }
+    )
     out["bias"] = out["mean_estimate"] - true_effect
     return out.reset_index()
+
 
 SELECTIONS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
 
 
 def sweep(base: Scenario = Scenario(), selections: tuple[float, ...] = SELECTIONS) -> pd.DataFrame:
     """Every simulated study's estimate at each selection strength (selection, study, design, estimate)."""
-    return pd.concat([simulate(replace(base, selection=s)).assign(selection=s) for s in selections],
-                     ignore_index=True)
+    return pd.concat([simulate(replace(base, selection=s)).assign(selection=s) for s in selections], ignore_index=True)
 
 
 def sweep_summary(estimates: pd.DataFrame, true_effect: float) -> pd.DataFrame:
     """``simulation.summarise`` for each selection strength (one row per strength and design)."""
     parts = [summarise(group, true_effect).assign(selection=s) for s, group in estimates.groupby("selection")]
-    return pd.concat(parts, ignore_index=True)[["selection", "design", "mean_estimate", "bias", "low_2_5",
-                                               "high_97_5", "share_showing_harm"]]
+    return pd.concat(parts, ignore_index=True)[
+        ["selection", "design", "mean_estimate", "bias", "low_2_5", "high_97_5", "share_showing_harm"]
+    ]

@@ -9,6 +9,7 @@ question impact evidence answers.
 Default costs and take-up are published figures, some for the talk's examples and some borrowed
 from other services (each source says which); a council replaces them with its own.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyses.models import fgc
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.models import fgc
 
 TIERS = ("Universal", "Selective", "Targeted", "Specialist")
 
@@ -38,23 +39,42 @@ class TierAssumption:
 RPC_REFERRED, RPC_STARTED = 6110, 4802  # DWP Reducing Parental Conflict evaluation [2.22]
 
 DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a]; FGC cost assumed (see models/fgc.py); take-up [2.14] [2.14] [2.22]
-    TierAssumption("Universal", "antenatal co-parenting classes", 100.0, 0.95,
-                   "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
-                   "Borrowed from another service: take-up of the universal 15 hours of early education by 3 and 4 "
-                   "year olds, January 2024 (no take-up figure for antenatal classes)"),
-    TierAssumption("Selective", "intensive home visiting from birth to two", 3200.0, 0.75,
-                   "Average local cost of a Family Nurse Partnership place a year, from the provider",
-                   "Take-up of the 15 hours for disadvantaged two-year-olds, January 2024 (the talk's other selective "
-                   "example: enriching childcare through the two-year-old offer)"),
-    TierAssumption("Targeted", "parenting support for behaviour difficulties at age 2+", 499.0,
-                   round(RPC_STARTED / RPC_REFERRED, 2),
-                   "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
-                   f"Borrowed from another service: parents who started Reducing Parental Conflict support, "
-                   f"{RPC_STARTED:,} of {RPC_REFERRED:,} referred (no take-up figure for behaviour parenting programmes)"),
-    TierAssumption("Specialist", "infant-parent psychotherapy for caregivers at risk of maltreating their children", fgc.NATIONAL_INPUTS["conference_cost"].central, 1.0,
-                   "Stand-in: no cost is cited for infant-parent psychotherapy, so the FGC chapter's assumed cost of a "
-                   "Family Group Conference",
-                   "Assumption: every family offered a place takes part"),
+    TierAssumption(
+        "Universal",
+        "antenatal co-parenting classes",
+        100.0,
+        0.95,
+        "Upper limit of EIF cost rating 1 (under £100 a unit), the rating of Family Foundations",
+        "Borrowed from another service: take-up of the universal 15 hours of early education by 3 and 4 "
+        "year olds, January 2024 (no take-up figure for antenatal classes)",
+    ),
+    TierAssumption(
+        "Selective",
+        "intensive home visiting from birth to two",
+        3200.0,
+        0.75,
+        "Average local cost of a Family Nurse Partnership place a year, from the provider",
+        "Take-up of the 15 hours for disadvantaged two-year-olds, January 2024 (the talk's other selective "
+        "example: enriching childcare through the two-year-old offer)",
+    ),
+    TierAssumption(
+        "Targeted",
+        "parenting support for behaviour difficulties at age 2+",
+        499.0,
+        round(RPC_STARTED / RPC_REFERRED, 2),
+        "Upper limit of EIF cost rating 2 (£100 to £499 a unit), the rating of Incredible Years Preschool",
+        f"Borrowed from another service: parents who started Reducing Parental Conflict support, "
+        f"{RPC_STARTED:,} of {RPC_REFERRED:,} referred (no take-up figure for behaviour parenting programmes)",
+    ),
+    TierAssumption(
+        "Specialist",
+        "infant-parent psychotherapy for caregivers at risk of maltreating their children",
+        fgc.NATIONAL_INPUTS["conference_cost"].central,
+        1.0,
+        "Stand-in: no cost is cited for infant-parent psychotherapy, so the FGC chapter's assumed cost of a "
+        "Family Group Conference",
+        "Assumption: every family offered a place takes part",
+    ),
 )
 DEFAULTS = {a.tier: a for a in DEFAULT_ASSUMPTIONS}
 DEFAULT_SHARES = {tier: 25 for tier in TIERS}  # per cent of the budget
@@ -72,8 +92,9 @@ def _check_tiers(mapping: Mapping[str, float], what: str) -> None:
         raise ValueError(f"{what} must give a value for each tier: {', '.join(TIERS)}")
 
 
-def plan(budget: float, shares: Mapping[str, float], costs: Mapping[str, float],
-         take_up: Mapping[str, float]) -> pd.DataFrame:
+def plan(
+    budget: float, shares: Mapping[str, float], costs: Mapping[str, float], take_up: Mapping[str, float]
+) -> pd.DataFrame:
     """Places and families reached per tier for a budget split by ``shares`` (per cent, adding to 100)."""
     for mapping, what in ((shares, "shares"), (costs, "costs"), (take_up, "take-up")):
         _check_tiers(mapping, what)
@@ -89,8 +110,17 @@ def plan(budget: float, shares: Mapping[str, float], costs: Mapping[str, float],
     for tier in TIERS:
         spend = budget * shares[tier] / 100
         places = spend / costs[tier]
-        rows.append({"tier": tier, "share_pct": shares[tier], "spend": spend, "cost_per_family": costs[tier],
-                     "places": places, "take_up": take_up[tier], "families_reached": places * take_up[tier]})
+        rows.append(
+            {
+                "tier": tier,
+                "share_pct": shares[tier],
+                "spend": spend,
+                "cost_per_family": costs[tier],
+                "places": places,
+                "take_up": take_up[tier],
+                "families_reached": places * take_up[tier],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -131,6 +161,13 @@ def downstream_demand(ds: Dataset, area: Area) -> pd.DataFrame:
             rows.append({"measure": measure, "indicator": indicator, "year": None, "value": None, "status": "x"})
             continue
         value = latest["value"] if pd.notna(latest["value"]) else None
-        rows.append({"measure": measure, "indicator": indicator, "year": int(latest["time_period"]),
-                     "value": value, "status": latest["status"]})
+        rows.append(
+            {
+                "measure": measure,
+                "indicator": indicator,
+                "year": int(latest["time_period"]),
+                "value": value,
+                "status": latest["status"],
+            }
+        )
     return pd.DataFrame(rows)

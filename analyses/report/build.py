@@ -3,6 +3,7 @@ with papermill, split back, and written with report.html and summary.json into a
 that replaces the old one only when complete. Also the fingerprint of everything a report
 rests on, so unchanged reports are not rebuilt.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,7 +35,6 @@ from analyses.report import area_pages, front
 from analyses.report import page as report_page
 from analyses.report.summary import collect_summaries
 
-
 TITLE = "Evidence for Prevention: {name}"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -60,9 +60,17 @@ class WriteError(ReportError):
     """The report could not be written (a full disk, permissions changed mid-run)."""
 
 
-def build_folder(area: Area, chapters: list[Path], data_dir: str | Path | None, out_dir: str | Path, timeout: int,
-           settings: dict, km: AsyncKernelManager | None = None, standalone: bool = True,
-           site_dir: str | None = None) -> Path:
+def build_folder(
+    area: Area,
+    chapters: list[Path],
+    data_dir: str | Path | None,
+    out_dir: str | Path,
+    timeout: int,
+    settings: dict,
+    km: AsyncKernelManager | None = None,
+    standalone: bool = True,
+    site_dir: str | None = None,
+) -> Path:
     """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError.
 
     ``standalone=False`` leaves out report.html; ``site_dir`` also writes the area's site pages there.
@@ -100,8 +108,15 @@ def build_folder(area: Area, chapters: list[Path], data_dir: str | Path | None, 
     return target
 
 
-def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, folder: Path,
-                 timeout: int, settings: dict, km: AsyncKernelManager | None = None) -> dict[str, nbformat.NotebookNode]:
+def _execute_all(
+    area: Area,
+    chapters: list[Path],
+    data_dir: str | Path | None,
+    folder: Path,
+    timeout: int,
+    settings: dict,
+    km: AsyncKernelManager | None = None,
+) -> dict[str, nbformat.NotebookNode]:
     """Run every chapter for ``area`` in ONE kernel, then save each as ``folder/<stem>.ipynb``.
 
     The chapters are joined into one notebook behind a single parameters cell (the union of
@@ -120,8 +135,9 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
                 body.append(cell)
     known = {_assigned_name(line) for line in lines} - {None}
     if unknown := sorted(set(settings) - known):
-        raise ReportError(f"unknown setting {', '.join(unknown)}; the chapters take: "
-                          f"{', '.join(sorted(known - {'la', 'data_dir'}))}")
+        raise ReportError(
+            f"unknown setting {', '.join(unknown)}; the chapters take: {', '.join(sorted(known - {'la', 'data_dir'}))}"
+        )
     combined.cells = [nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["parameters"]}), *body]
     if km is not None:  # a reused kernel: start from an empty namespace (this cell is dropped again in _split)
         combined.cells.insert(0, nbformat.v4.new_code_cell(RESET_SOURCE, metadata={RUNNER_CELL: "reset"}))
@@ -137,25 +153,41 @@ def _execute_all(area: Area, chapters: list[Path], data_dir: str | Path | None, 
         raise ReportError(f"chapters failed to run: {exc.strerror or last_line(exc)}") from exc
     except Exception as exc:  # a kernel that would not start, a timeout: same one-line report
         raise ReportError(f"chapters failed to run: {last_line(exc)}") from exc
-    print(f"{area.name}: {', '.join(c.stem for c in chapters)} done in {time.perf_counter() - start:.1f} s",
-          file=sys.stderr, flush=True)  # hidden unless --verbose (or in a worker's log)
+    print(
+        f"{area.name}: {', '.join(c.stem for c in chapters)} done in {time.perf_counter() - start:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )  # hidden unless --verbose (or in a worker's log)
     return _split(executed, chapters, folder)
 
 
-def _papermill(notebook: nbformat.NotebookNode, parameters: dict, timeout: int,
-               km: AsyncKernelManager | None) -> nbformat.NotebookNode:
+def _papermill(
+    notebook: nbformat.NotebookNode, parameters: dict, timeout: int, km: AsyncKernelManager | None
+) -> nbformat.NotebookNode:
     """Parameterise and execute with papermill, in the chapters folder, with a time limit per cell.
 
     The same steps as ``papermill.execute_notebook`` without its final save, which would
     serialise the whole executed notebook (megabytes of chart JSON) only to discard it.
     """
-    prepared = papermill.execute_notebook(notebook, None, parameters=parameters, kernel_name=KERNELSPEC["name"],
-                                          prepare_only=True)
+    prepared = papermill.execute_notebook(
+        notebook, None, parameters=parameters, kernel_name=KERNELSPEC["name"], prepare_only=True
+    )
     with papermill.utils.chdir(CHAPTERS_DIR):
         executed = papermill_engines.execute_notebook_with_engine(
-            None, prepared, kernel_name=KERNELSPEC["name"], input_path=None, output_path=None,
-            progress_bar=False, log_output=False, start_timeout=60, stdout_file=None, stderr_file=None,
-            execution_timeout=timeout, config=KERNEL_CONFIG, **({"km": km} if km else {}))
+            None,
+            prepared,
+            kernel_name=KERNELSPEC["name"],
+            input_path=None,
+            output_path=None,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=60,
+            stdout_file=None,
+            stderr_file=None,
+            execution_timeout=timeout,
+            config=KERNEL_CONFIG,
+            **({"km": km} if km else {}),
+        )
     raise_for_execution_errors(executed, None)
     return executed
 
@@ -233,19 +265,34 @@ def package_importable():
             os.environ["PYTHONPATH"] = before
 
 
-def _summary(area: Area, chapters: list[Path], data_dir: str | Path | None,
-             notebooks: list[nbformat.NotebookNode], settings: dict) -> dict:
+def _summary(
+    area: Area,
+    chapters: list[Path],
+    data_dir: str | Path | None,
+    notebooks: list[nbformat.NotebookNode],
+    settings: dict,
+) -> dict:
     """The contents of summary.json (layout in the module docstring)."""
     folder = _data_folder(data_dir)
-    la = {"name": area.name, "slug": area.slug, "level": area.level, "new_la_code": area.code,
-          "old_la_code": area.old_la_code, "region_code": area.region_code, "region_name": area.region_name}
+    la = {
+        "name": area.name,
+        "slug": area.slug,
+        "level": area.level,
+        "new_la_code": area.code,
+        "old_la_code": area.old_la_code,
+        "region_code": area.region_code,
+        "region_name": area.region_name,
+    }
     return {
         "la": {key: value or None for key, value in la.items()},
         **collect_summaries(notebooks),
         "chapters": [chapter.stem for chapter in chapters],
         "generated_at": datetime.date.today().isoformat(),
-        "generated_from": {"data_dir": str(folder), "indicators_sha256": _sha256(folder / "indicators.csv"),
-                           **front.data_provenance(data_dir)},
+        "generated_from": {
+            "data_dir": str(folder),
+            "indicators_sha256": _sha256(folder / "indicators.csv"),
+            **front.data_provenance(data_dir),
+        },
         "settings": settings,
         "fingerprint": fingerprint(data_dir, chapters, settings),
     }
@@ -266,13 +313,24 @@ def fingerprint(data_dir: str | Path | None, chapters: list[Path], settings: dic
 
 def fingerprint_files(data_dir: str | Path | None, chapters: list[Path]) -> list[tuple[str, Path]]:
     """(label, path) of every file ``fingerprint`` hashes, in a stable order."""
+
     def tree(root: Path, label: str) -> list[tuple[str, Path]]:
-        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                       and not p.name.startswith(".") and p.suffix not in (".pyc", ".pyo"))
+        files = sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file()
+            and "__pycache__" not in p.parts
+            and not p.name.startswith(".")
+            and p.suffix not in (".pyc", ".pyo")
+        )
         return [(f"{label}/{p.relative_to(root).as_posix()}", p) for p in files]
 
-    files = [*tree(_data_folder(data_dir), "data"), *[(f"chapters/{c.name}", c) for c in chapters],
-             *tree(PACKAGE_DIR, "analyses"), *tree(ROOT / "_ext", "_ext")]
+    files = [
+        *tree(_data_folder(data_dir), "data"),
+        *[(f"chapters/{c.name}", c) for c in chapters],
+        *tree(PACKAGE_DIR, "analyses"),
+        *tree(ROOT / "_ext", "_ext"),
+    ]
     bib = ROOT / "references.bib"
     return files + ([("references.bib", bib)] if bib.is_file() else [])
 

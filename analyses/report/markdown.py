@@ -6,6 +6,7 @@ replaces its ``{footbibliography}`` block with the list of sources, turns admoni
 directives into block quotes, and turns links to other chapters (which are not beside the
 report) into the chapter's name in italics.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,12 @@ class ChapterText:
         markdown = CHAPTER_LINK.sub(lambda m: f"*{m.group(1)}*", markdown)
         markdown = DOC_ROLE.sub(lambda m: f"*{(m.group(1) or m.group(2)).strip()}*", markdown)
         markdown = BIBLIOGRAPHY.sub(lambda _: self._list(), markdown)
-        return ADMONITION.sub(lambda m: "\n".join(f"> {line}" if line else ">" for line in
-                                                    [f"**{m.group(2).capitalize()}.**", *m.group(3).splitlines()]), markdown)
+        return ADMONITION.sub(
+            lambda m: "\n".join(
+                f"> {line}" if line else ">" for line in [f"**{m.group(2).capitalize()}.**", *m.group(3).splitlines()]
+            ),
+            markdown,
+        )
 
     def _number(self, match: re.Match) -> str:
         numbers = []

@@ -10,6 +10,7 @@ stylesheet are inlined once, so the file opens offline and loads nothing from an
 site's area pages (``analyses.report.areas``) use the same pieces with ``page_html`` and
 ``linked_assets``: the same files, loaded from the site's ``_static`` folder and cached.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,10 +19,10 @@ import re
 
 from markdown_it import MarkdownIt
 
-from analyses.views import web_assets
-from analyses.report.summary import is_summary_output
 from analyses.report.front import front_page
 from analyses.report.markdown import ChapterText
+from analyses.report.summary import is_summary_output
+from analyses.views import web_assets
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
@@ -126,8 +127,10 @@ def linked_assets(body: str, static: str) -> str:
     """The same files as ``inline_assets``, loaded from the site folder ``static`` (e.g. '../../_static/')."""
     links = [f'<link rel="stylesheet" href="{static}{web_assets.REPORT_CSS.name}">']
     if "plotly-graph-div" in body:
-        links += [f'<script src="{static}{web_assets.site_name(web_assets.plotly_bundle(body))}"></script>',
-                  f'<script src="{static}{web_assets.ACCESS_JS.name}"></script>']
+        links += [
+            f'<script src="{static}{web_assets.site_name(web_assets.plotly_bundle(body))}"></script>',
+            f'<script src="{static}{web_assets.ACCESS_JS.name}"></script>',
+        ]
     return "\n".join(links)
 
 
@@ -143,7 +146,9 @@ def render(title: str, notebooks: list[dict] | dict[str, dict], summary: dict | 
     ``notebooks`` is then best a dict by chapter stem, which gives each chapter an anchor.
     """
     named = notebooks if isinstance(notebooks, dict) else {f"chapter-{i}": nb for i, nb in enumerate(notebooks, 1)}
-    body = "\n".join(f'<section class="chapter" id="{stem}">\n{chapter_html(nb)}\n</section>' for stem, nb in named.items())
+    body = "\n".join(
+        f'<section class="chapter" id="{stem}">\n{chapter_html(nb)}\n</section>' for stem, nb in named.items()
+    )
     check_local(body)
     if summary is None:
         front = f"<h1>{html.escape(title)}</h1>"

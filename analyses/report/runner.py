@@ -43,6 +43,7 @@ Output: ``<out>/<slug>/``
 The folder is built in a hidden temporary folder next to it and renamed into
 place only when complete, so a failed run leaves any previous report intact.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -91,8 +92,14 @@ def areas(data_dir: str | Path | None = None) -> list[Area]:
     return [*(la_area(row) for _, row in current.iterrows()), ENGLAND]
 
 
-def run_one(area: Area, data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR,
-            timeout: int = 180, settings: dict | None = None, verbose: bool = False) -> Path:
+def run_one(
+    area: Area,
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = REPORTS_DIR,
+    timeout: int = 180,
+    settings: dict | None = None,
+    verbose: bool = False,
+) -> Path:
     """Write the report of one area into ``out_dir/<slug>/``; its folder. Raises ReportError
     (WriteError when it could not be written). ``verbose`` shows papermill's and the kernel's messages.
 
@@ -110,10 +117,17 @@ def run_one(area: Area, data_dir: str | Path | None = None, out_dir: str | Path 
         raise
 
 
-def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DIR, jobs: int = 2,
-            timeout: int = 180, settings: dict | None = None, verbose: bool = False, standalone: bool = True,
-            site_dir: str | Path | None = None,
-            on_result: Callable[[Area, str | None], None] | None = None) -> RunResult:
+def run_all(
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = REPORTS_DIR,
+    jobs: int = 2,
+    timeout: int = 180,
+    settings: dict | None = None,
+    verbose: bool = False,
+    standalone: bool = True,
+    site_dir: str | Path | None = None,
+    on_result: Callable[[Area, str | None], None] | None = None,
+) -> RunResult:
     """Write every current LA's report, then England's, with ``jobs`` worker processes.
 
     Each worker builds report after report in one kernel (its namespace reset between areas),
@@ -133,10 +147,16 @@ def run_all(data_dir: str | Path | None = None, out_dir: str | Path = REPORTS_DI
     queue: Queue[Area] = Queue()
     for area in todo:
         queue.put(area)
-    config = {"chapters": [str(path) for path in chapters], "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
-              "out_dir": str(Path(out_dir).resolve()), "timeout": timeout, "settings": settings or {},
-              "verbose": verbose, "standalone": standalone,
-              "site_dir": str(Path(site_dir).resolve()) if site_dir else None}
+    config = {
+        "chapters": [str(path) for path in chapters],
+        "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
+        "out_dir": str(Path(out_dir).resolve()),
+        "timeout": timeout,
+        "settings": settings or {},
+        "verbose": verbose,
+        "standalone": standalone,
+        "site_dir": str(Path(site_dir).resolve()) if site_dir else None,
+    }
     try:
         created = _make_folder(Path(out_dir))
     except OSError as exc:

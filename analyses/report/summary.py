@@ -11,6 +11,7 @@ suppressed data); NaN, infinity, booleans and other types are rejected so a
 bad figure fails the chapter instead of reaching the summary. Calling it twice
 for one section merges the dicts, the later call winning on shared keys.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,8 +26,9 @@ RESERVED_SECTIONS = frozenset({"la", "generated_from", "generated_at", "fingerpr
 def publish_summary(section: str, figures: dict) -> None:
     """Publish a chapter's headline figures under ``section`` (invisible output)."""
     if not isinstance(section, str) or not section or section in RESERVED_SECTIONS:
-        raise ValueError(f"summary section must be a non-empty string other than "
-                         f"{sorted(RESERVED_SECTIONS)}, got {section!r}")
+        raise ValueError(
+            f"summary section must be a non-empty string other than {sorted(RESERVED_SECTIONS)}, got {section!r}"
+        )
     if not isinstance(figures, dict):
         raise TypeError(f"summary figures for {section!r} must be a dict, got {type(figures).__name__}")
     display({SUMMARY_MIME: {section: _json_value(figures, section)}}, raw=True)

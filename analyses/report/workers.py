@@ -4,6 +4,7 @@ Protocol: the parent (``runner.run_all``) starts ``python -m analyses.report.wor
 writes one JSON area per line to its stdin and reads one JSON line ``{"error": null | "..."}``
 per area from its stdout.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,10 +25,14 @@ from jupyter_core.utils import run_sync
 from analyses.data.geography import Area
 from analyses.data.paths import CHAPTERS_DIR, ROOT
 from analyses.report.build import (
-    KERNEL_CONFIG, KERNELSPEC, PARTIAL, ReportError, build_folder, last_line, package_importable,
+    KERNEL_CONFIG,
+    KERNELSPEC,
+    PARTIAL,
+    ReportError,
+    build_folder,
+    last_line,
+    package_importable,
 )
-
-
 
 
 class Worker:
@@ -39,9 +44,15 @@ class Worker:
 
     def __init__(self, config: dict) -> None:
         self.log = None if config.get("verbose") else tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([sys.executable, "-m", "analyses.report.workers", json.dumps(config)], cwd=ROOT,
-                                     text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "analyses.report.workers", json.dumps(config)],
+            cwd=ROOT,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            start_new_session=True,
+        )
 
     def build(self, area: Area, limit: float) -> str | None:
         """Build one report; why it failed, or None. A worker past ``limit`` seconds is killed."""
@@ -91,8 +102,17 @@ def serve(config_json: str) -> int:
             area = Area(**{**spec, "neighbours": tuple(spec["neighbours"])})
             try:
                 km = fresh_kernel(km)
-                build_folder(area, chapters, config["data_dir"], config["out_dir"], config["timeout"], config["settings"], km,
-                       config.get("standalone", True), config.get("site_dir"))
+                build_folder(
+                    area,
+                    chapters,
+                    config["data_dir"],
+                    config["out_dir"],
+                    config["timeout"],
+                    config["settings"],
+                    km,
+                    config.get("standalone", True),
+                    config.get("site_dir"),
+                )
                 error = None
             except ReportError as exc:
                 error = str(exc)

@@ -7,6 +7,7 @@ All text that reaches a chart or the page is HTML-escaped, as area names may
 come from user files. Importing this module makes the book renderer plotly's
 default, so a notebook needs only ``import analyses.views.charts``.
 """
+
 import base64
 import hashlib
 import html
@@ -55,8 +56,12 @@ def _template() -> go.layout.Template:
     """The guide's look: palette, fonts, no legend. Set on each figure (not as plotly's global
     default, so importing this module changes no settings of plotly's)."""
     template = go.layout.Template(pio.templates["plotly_white"])
-    template.layout.update(colorway=list(PALETTE), font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
-                           hoverlabel={"font": {"family": FONT, "size": 15}}, showlegend=False)
+    template.layout.update(
+        colorway=list(PALETTE),
+        font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
+        hoverlabel={"font": {"family": FONT, "size": 15}},
+        showlegend=False,
+    )
     return template
 
 
@@ -75,8 +80,16 @@ def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
     text = chart_text(title, 70)
     # The title hangs from the top edge; the top margin grows (and the chart with it) to hold every
     # line, so a long title is never cut off at the top or drawn over the plot.
-    title_layout = {"text": text, "x": 0, "xanchor": "left", "font": {"size": 20},
-                    "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": TITLE_PAD_PX}}
+    title_layout = {
+        "text": text,
+        "x": 0,
+        "xanchor": "left",
+        "font": {"size": 20},
+        "yref": "container",
+        "y": 1,
+        "yanchor": "top",
+        "pad": {"t": TITLE_PAD_PX},
+    }
     margin = layout.get("margin")
     if margin is not None and "t" in margin:
         needed = TITLE_PAD_PX + (text.count("<br>") + 1) * TITLE_LINE_PX + TITLE_GAP_PX
@@ -90,9 +103,16 @@ def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
 def reference_line(value: float, axis: str = "x", **line) -> dict:
     """A dashed line across the plot at ``value`` on the ``axis`` axis ("x": vertical), as a layout shape."""
     across = "y" if axis == "x" else "x"
-    return {"type": "line", f"{axis}ref": axis, f"{axis}0": value, f"{axis}1": value,
-            f"{across}ref": f"{across} domain", f"{across}0": 0, f"{across}1": 1,
-            "line": {"dash": "dash", "color": PALETTE[4], "width": 2, **line}}
+    return {
+        "type": "line",
+        f"{axis}ref": axis,
+        f"{axis}0": value,
+        f"{axis}1": value,
+        f"{across}ref": f"{across} domain",
+        f"{across}0": 0,
+        f"{across}1": 1,
+        "line": {"dash": "dash", "color": PALETTE[4], "width": 2, **line},
+    }
 
 
 def _point_text(value: float, status: str, value_format: str) -> str:
@@ -200,13 +220,18 @@ def _suppression_note(frame: pd.DataFrame) -> str:
         for area, years in named.groupby("area", sort=True):
             listed = [str(int(y)) for y in sorted(years["time_period"])]
             when = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
-            parts.append(f"{chart_text(area)}'s figure{'s' if len(listed) > 1 else ''} for {when} "
-                         f"{one if len(listed) == 1 else many}")
+            parts.append(
+                f"{chart_text(area)}'s figure{'s' if len(listed) > 1 else ''} for {when} "
+                f"{one if len(listed) == 1 else many}"
+            )
         count = len(rows) - len(named)
         if count:
             number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else f"{count:,}"
-            parts.append(f"{number} neighbouring area's figure {one}" if count == 1
-                         else f"{number} figures of neighbouring areas {many}")
+            parts.append(
+                f"{number} neighbouring area's figure {one}"
+                if count == 1
+                else f"{number} figures of neighbouring areas {many}"
+            )
     return "Gaps in the lines: " + "; ".join(parts) + "."
 
 
@@ -226,8 +251,17 @@ def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, 
         overflow = max(0.0, centres[-1] + heights[-1] / 2 - high)
         centres = [c - overflow for c in centres]
     return [
-        {"x": 1.01, "xref": "paper", "xanchor": "left", "y": y, "yref": "y",
-         "showarrow": False, "align": "left", "font": {"size": 15}, "text": text}
+        {
+            "x": 1.01,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": y,
+            "yref": "y",
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": 15},
+            "text": text,
+        }
         for y, text in zip(centres, texts)
     ]
 
@@ -270,16 +304,33 @@ def trend_chart(
     high += 0.08 * ((high - low) or 1.0)
     annotations = _end_labels(labels, low, high, height - margin["t"] - margin["b"])
     if note:
-        annotations.append({
-            "x": 0, "xref": "paper", "xanchor": "left", "y": -0.25, "yref": "paper",
-            "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
-            "text": "<br>".join(note_lines),
-        })
+        annotations.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": -0.25,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 13},
+                "text": "<br>".join(note_lines),
+            }
+        )
     xaxis = {"tickformat": "d", "title": {"text": "Year"}, "showgrid": False}
     if frame["time_period"].nunique() <= 12:
         xaxis["dtick"] = 1
-    return figure(traces, title, xaxis=xaxis, yaxis=value_axis(y_title, value_format, range=[low, high]),
-                  annotations=annotations, hovermode="closest", height=height, margin=margin)
+    return figure(
+        traces,
+        title,
+        xaxis=xaxis,
+        yaxis=value_axis(y_title, value_format, range=[low, high]),
+        annotations=annotations,
+        hovermode="closest",
+        height=height,
+        margin=margin,
+    )
 
 
 def _finite(values: Sequence[float]) -> list[float | None]:
@@ -300,10 +351,18 @@ def series_looks(names: Sequence[str]) -> list[tuple[str, str]]:
     others = iter(("selected", "region"))
     looks = []
     for index, name in enumerate(names):
-        role = ("England" if name == "England" else "neighbour average" if "neighbour" in name.lower()
-                else next(others, None))
-        looks.append((ROLE_STYLES[role]["color"], ROLE_PATTERNS[role]) if role
-                     else (PALETTE[(index + 3) % len(PALETTE)], BAR_PATTERNS[index % len(BAR_PATTERNS)]))
+        role = (
+            "England"
+            if name == "England"
+            else "neighbour average"
+            if "neighbour" in name.lower()
+            else next(others, None)
+        )
+        looks.append(
+            (ROLE_STYLES[role]["color"], ROLE_PATTERNS[role])
+            if role
+            else (PALETTE[(index + 3) % len(PALETTE)], BAR_PATTERNS[index % len(BAR_PATTERNS)])
+        )
     return looks
 
 
@@ -324,26 +383,36 @@ def comparison_bar(
     for (name, raw), (colour, pattern) in zip(series.items(), looks):
         values = _finite(raw)
         tops += [v for v in values if v is not None]
-        traces.append({
-            "type": "bar",
-            "x": [chart_text(c, 16) for c in categories],
-            "y": values,
-            "name": chart_text(name),
-            "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}},
-            "text": ["" if v is None else f"{chart_text(name, 14)}<br>{value_format.format(v)}" for v in values],
-            "textposition": "outside",
-            "cliponaxis": False,
-            "hovertext": [
-                f"{chart_text(name)}, {chart_text(c)}: {'no value' if v is None else value_format.format(v)}"
-                for c, v in zip(categories, values)
-            ],
-            "hoverinfo": "text",
-        })
+        traces.append(
+            {
+                "type": "bar",
+                "x": [chart_text(c, 16) for c in categories],
+                "y": values,
+                "name": chart_text(name),
+                "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}},
+                "text": ["" if v is None else f"{chart_text(name, 14)}<br>{value_format.format(v)}" for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertext": [
+                    f"{chart_text(name)}, {chart_text(c)}: {'no value' if v is None else value_format.format(v)}"
+                    for c, v in zip(categories, values)
+                ],
+                "hoverinfo": "text",
+            }
+        )
     yaxis = value_axis(y_title, value_format, rangemode="tozero")
     if max(tops) > 0:
         yaxis["range"] = [min(tops), max(tops) * 1.3]
-    return figure(traces, title, yaxis=yaxis, barmode="group", bargap=0.3, hovermode="closest", height=480,
-                  margin={"l": 80, "r": 30, "t": 90, "b": 80})
+    return figure(
+        traces,
+        title,
+        yaxis=yaxis,
+        barmode="group",
+        bargap=0.3,
+        hovermode="closest",
+        height=480,
+        margin={"l": 80, "r": 30, "t": 90, "b": 80},
+    )
 
 
 def estimate_range_chart(
@@ -369,26 +438,52 @@ def estimate_range_chart(
         for c, lo, hi in zip(central, low, high)
     ]
     trace = {
-        "type": "scatter", "x": list(central), "y": names, "mode": "markers",
+        "type": "scatter",
+        "x": list(central),
+        "y": names,
+        "mode": "markers",
         "marker": {"size": 13, "color": PALETTE[0], "symbol": "diamond"},
         "error_x": {
-            "type": "data", "symmetric": False, "thickness": 2.5, "width": 10, "color": PALETTE[0],
+            "type": "data",
+            "symmetric": False,
+            "thickness": 2.5,
+            "width": 10,
+            "color": PALETTE[0],
             "array": [hi - c for c, hi in zip(central, high)],
             "arrayminus": [c - lo for c, lo in zip(central, low)],
         },
-        "hovertext": [f"{n}: {r}" for n, r in zip(names, ranges)], "hoverinfo": "text",
+        "hovertext": [f"{n}: {r}" for n, r in zip(names, ranges)],
+        "hoverinfo": "text",
     }
-    annotations = [{"x": right, "y": name, "text": text, "xanchor": "left", "xshift": 10, "showarrow": False}
-                   for name, text, right in zip(names, ranges, high)]
+    annotations = [
+        {"x": right, "y": name, "text": text, "xanchor": "left", "xshift": 10, "showarrow": False}
+        for name, text, right in zip(names, ranges, high)
+    ]
     shapes = []
     if reference is not None:
         shapes.append(reference_line(reference, "x", width=1.5))
-        annotations.append({"x": reference, "xref": "x", "xanchor": "center", "y": 1, "yref": "y domain",
-                            "yanchor": "bottom", "showarrow": False, "font": {"size": 13},
-                            "text": chart_text(reference_label, 30)})
+        annotations.append(
+            {
+                "x": reference,
+                "xref": "x",
+                "xanchor": "center",
+                "y": 1,
+                "yref": "y domain",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+                "text": chart_text(reference_label, 30),
+            }
+        )
     return figure(
-        [trace], title, xaxis=value_axis(x_title, value_format), yaxis={"autorange": "reversed", "showgrid": False},
-        annotations=annotations, shapes=shapes, hovermode="closest", height=160 + 70 * len(names),
+        [trace],
+        title,
+        xaxis=value_axis(x_title, value_format),
+        yaxis={"autorange": "reversed", "showgrid": False},
+        annotations=annotations,
+        shapes=shapes,
+        hovermode="closest",
+        height=160 + 70 * len(names),
         margin={"l": 230, "r": 220, "t": 110, "b": 70 + 22 * chart_text(x_title, 40).count("<br>")},
     )
 
@@ -444,9 +539,9 @@ def split_alt_text(alt_text: str) -> tuple[str, str]:
     if len(text.split()) <= SHORT_ALT_WORDS:
         return text, ""
     match = re.search(r"(?<=[a-z0-9)%])\.\s+(?=[A-Z])", text)
-    if not match or len(text[:match.start()].split()) < 4:
+    if not match or len(text[: match.start()].split()) < 4:
         return text, ""
-    return text[:match.start() + 1], text[match.end():]
+    return text[: match.start() + 1], text[match.end() :]
 
 
 def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv") -> str:
@@ -458,19 +553,25 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
     symbols = sorted({v for v in table.data.to_numpy().ravel() if isinstance(v, str)} & set(SYMBOLS))
     notes = "; ".join(f"{s} = {SYMBOLS[s]}" for s in symbols)
     short, rest = split_alt_text(alt_text)
-    return "\n".join([
-        '<div class="chart-extras">',
-        f'<p class="chart-alt">{html.escape(short)}</p>',
-        (f'<details class="chart-description"><summary>Describe this chart</summary>'
-         f'<p>{html.escape(rest)}</p></details>') if rest else "",
-        '<details class="chart-data"><summary>Data table for this chart</summary>',
-        _compact_table(table),
-        f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
-        f'<p><a download="{html.escape(filename)}" '
-        f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv.encode()).decode()}">Download this data (CSV)</a></p>',
-        "</details>",
-        "</div>",
-    ])
+    return "\n".join(
+        [
+            '<div class="chart-extras">',
+            f'<p class="chart-alt">{html.escape(short)}</p>',
+            (
+                f'<details class="chart-description"><summary>Describe this chart</summary>'
+                f"<p>{html.escape(rest)}</p></details>"
+            )
+            if rest
+            else "",
+            '<details class="chart-data"><summary>Data table for this chart</summary>',
+            _compact_table(table),
+            f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
+            f'<p><a download="{html.escape(filename)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv.encode()).decode()}">Download this data (CSV)</a></p>',
+            "</details>",
+            "</div>",
+        ]
+    )
 
 
 def _compact_table(table: Styler) -> str:
@@ -484,10 +585,14 @@ def _compact_table(table: Styler) -> str:
         return "no value" if missing else html.escape(text(value))
 
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.data.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-                   for row in table.data.itertuples(index=False, name=None))
-    return (f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'
-            f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>')
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+        for row in table.data.itertuples(index=False, name=None)
+    )
+    return (
+        f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'
+        f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+    )
 
 
 def _csv_name(fig: go.Figure) -> str:
@@ -506,8 +611,15 @@ def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
 
 def show_table(frame: pd.DataFrame, caption: str) -> None:
     """Display a plain (non-chart) table with a caption; every cell is HTML-escaped."""
-    styler = (Styler(frame, uuid=_digest(frame.to_csv() + caption), cell_ids=False, table_attributes='class="table"')
-              .hide(axis="index").set_caption(html.escape(caption)))
+    styler = (
+        Styler(frame, uuid=_digest(frame.to_csv() + caption), cell_ids=False, table_attributes='class="table"')
+        .hide(axis="index")
+        .set_caption(html.escape(caption))
+    )
     table = styler.format(lambda v: html.escape(str(v))).to_html()
-    display(HTML(f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-                 f"{table}</div>"))
+    display(
+        HTML(
+            f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+            f"{table}</div>"
+        )
+    )

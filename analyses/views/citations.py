@@ -9,15 +9,16 @@ keeps titles as written and formats every entry the same way::
 ``guide`` keeps the order of citation (for the footnotes under each chapter);
 ``guidesorted`` sorts by author, year and title (for the full list in Data and methods).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import parse_file
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
-from pybtex.style import FormattedEntry
 from pybtex.style.template import field, first_of, join, optional, sentence, tag
 
 
@@ -40,14 +41,27 @@ class GuideStyle(UnsrtStyle):
             volume = optional[join[field("volume"), optional["(", field("number"), ")"]]]
             return sentence[tag("em")[field("journal")], optional[join[volume, optional[":", field("pages")]]]]
         if kind in ("techreport", "report"):
-            return sentence[first_of[optional[field("institution")], optional[field("publisher")]],
-                            optional[field("number")]]
-        return optional[sentence[first_of[optional[field("organization")], optional[field("publisher")],
-                                          optional[field("institution")], optional[field("journal")]]]]
+            return sentence[
+                first_of[optional[field("institution")], optional[field("publisher")]], optional[field("number")]
+            ]
+        return optional[
+            sentence[
+                first_of[
+                    optional[field("organization")],
+                    optional[field("publisher")],
+                    optional[field("institution")],
+                    optional[field("journal")],
+                ]
+            ]
+        ]
 
     def _template(self, e):
-        return toplevel[self._author_year(), self._title(e), self._container(e),
-                        first_of[optional[self.format_doi(e)], optional[self.format_url(e)]]]
+        return toplevel[
+            self._author_year(),
+            self._title(e),
+            self._container(e),
+            first_of[optional[self.format_doi(e)], optional[self.format_url(e)]],
+        ]
 
     def format_entry(self, label, entry, bib_data=None):
         context = {"entry": entry, "style": self, "bib_data": bib_data}
@@ -57,7 +71,6 @@ class GuideStyle(UnsrtStyle):
 
 class GuideSortedStyle(GuideStyle):
     default_sorting_style = "author_year_title"
-
 
 
 @lru_cache(maxsize=4)

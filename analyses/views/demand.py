@@ -1,4 +1,5 @@
 """Prevention tiers chapter views of ``analyses.models.demand``: sentences, titles, the funnel chart and table."""
+
 from __future__ import annotations
 
 import html
@@ -49,26 +50,57 @@ def funnel_chart(frame: pd.DataFrame, title: str) -> go.Figure:
         shown = cells(rows.reset_index())
         y = [s + (i - (len(roles) - 1) / 2) * thickness for s in range(len(labels))]
         values = [v if isinstance(v, float) else None for v in shown]
-        texts = [f"{name}: {v:,.1f}" if isinstance(v, float) else f"{name}: {missing_phrase(str(v or ''))}" for v in shown]
-        traces.append({
-            "type": "bar", "x": values, "y": y, "orientation": "h", "width": thickness * 0.9, "name": name,
-            "marker": {"color": ROLE_STYLES[role]["color"],
-                       "pattern": {"shape": FUNNEL_PATTERNS[role], "fgcolor": "#FFFFFF"}},
-            "text": [t if v is not None else "" for t, v in zip(texts, values)], "textposition": "outside",
-            "textfont": {"size": 13}, "cliponaxis": False,
-            "hovertext": [f"{label}, {t}" for label, t in zip(labels, texts)], "hoverinfo": "text",
-        })
-        annotations += [{"x": 0, "y": yy, "xanchor": "left", "showarrow": False, "text": t, "font": {"size": 13}}
-                        for yy, t, v in zip(y, texts, values) if v is None]
+        texts = [
+            f"{name}: {v:,.1f}" if isinstance(v, float) else f"{name}: {missing_phrase(str(v or ''))}" for v in shown
+        ]
+        traces.append(
+            {
+                "type": "bar",
+                "x": values,
+                "y": y,
+                "orientation": "h",
+                "width": thickness * 0.9,
+                "name": name,
+                "marker": {
+                    "color": ROLE_STYLES[role]["color"],
+                    "pattern": {"shape": FUNNEL_PATTERNS[role], "fgcolor": "#FFFFFF"},
+                },
+                "text": [t if v is not None else "" for t, v in zip(texts, values)],
+                "textposition": "outside",
+                "textfont": {"size": 13},
+                "cliponaxis": False,
+                "hovertext": [f"{label}, {t}" for label, t in zip(labels, texts)],
+                "hoverinfo": "text",
+            }
+        )
+        annotations += [
+            {"x": 0, "y": yy, "xanchor": "left", "showarrow": False, "text": t, "font": {"size": 13}}
+            for yy, t, v in zip(y, texts, values)
+            if v is None
+        ]
     top = pd.to_numeric(frame["value"], errors="coerce").max()
     return figure(
-        traces, title,
-        xaxis={"title": {"text": "Per 10,000 children aged 0 to 17"}, "range": [0, (top if top > 0 else 1) * 2],
-               "gridcolor": "#E0E0E0", "tickformat": ",.0f"},
-        yaxis={"tickvals": list(range(len(labels))), "autorange": "reversed", "showgrid": False, "ticklabelstandoff": 8,
-               "ticktext": [chart_text(label, 14) for label in labels]},
-        font={"size": 14}, barmode="overlay", hovermode="closest", annotations=annotations,
-        height=160 + len(labels) * (25 * len(roles) + 40), margin={"l": 120, "r": 20, "t": 110, "b": 70},
+        traces,
+        title,
+        xaxis={
+            "title": {"text": "Per 10,000 children aged 0 to 17"},
+            "range": [0, (top if top > 0 else 1) * 2],
+            "gridcolor": "#E0E0E0",
+            "tickformat": ",.0f",
+        },
+        yaxis={
+            "tickvals": list(range(len(labels))),
+            "autorange": "reversed",
+            "showgrid": False,
+            "ticklabelstandoff": 8,
+            "ticktext": [chart_text(label, 14) for label in labels],
+        },
+        font={"size": 14},
+        barmode="overlay",
+        hovermode="closest",
+        annotations=annotations,
+        height=160 + len(labels) * (25 * len(roles) + 40),
+        margin={"l": 120, "r": 20, "t": 110, "b": 70},
     )
 
 
@@ -85,8 +117,10 @@ def funnel_alt_text(frame: pd.DataFrame) -> str:
     """Text alternative of the funnel: every stage's value for every area drawn."""
     parts = []
     for label, rows in frame.groupby("label", sort=False):
-        values = [f"{area} {v:,.1f}" if isinstance(v, float) else f"{area} {missing_phrase(str(v or ''))}"
-                  for area, v in zip(rows["area"], cells(rows))]
+        values = [
+            f"{area} {v:,.1f}" if isinstance(v, float) else f"{area} {missing_phrase(str(v or ''))}"
+            for area, v in zip(rows["area"], cells(rows))
+        ]
         parts.append(f"{label} ({int(rows['year'].iloc[0])}): " + ", ".join(values) + ".")
     return "Bar chart of rates per 10,000 children aged 0 to 17 at each stage. " + " ".join(parts)
 
@@ -99,16 +133,20 @@ def trend_title(area: Area, row: pd.Series) -> str:
     england = f"England's was {row['england']:,.1f}"
     if not has_figure(row["value"], row["status"]):
         return f"{area.name}'s {rate} for {year} is {missing_phrase(row['status'])}; {england}"
-    return (f"{area.name}'s {rate} was {row['compared']} England's in {year}: "
-            f"{row['value']:,.1f} against {row['england']:,.1f} per 10,000 children")
+    return (
+        f"{area.name}'s {rate} was {row['compared']} England's in {year}: "
+        f"{row['value']:,.1f} against {row['england']:,.1f} per 10,000 children"
+    )
 
 
 def funnel_title(area: Area, rows: pd.DataFrame) -> str:
     """The finding of the funnel: the front door (referrals) against the end of the line (care)."""
     first, last = rows.iloc[0], rows.iloc[-1]
     if area.is_england:
-        return (f"In England in {int(first['year'])} there were {first['value']:,.0f} referrals for every 10,000 "
-                f"children, and {last['value']:,.0f} in every 10,000 children were looked after")
+        return (
+            f"In England in {int(first['year'])} there were {first['value']:,.0f} referrals for every 10,000 "
+            f"children, and {last['value']:,.0f} in every 10,000 children were looked after"
+        )
 
     def clause(row: pd.Series, subject: str, year: bool = True) -> str:
         when = f" in {int(row['year'])}" if year else ""
@@ -124,9 +162,10 @@ def funnel_title(area: Area, rows: pd.DataFrame) -> str:
 
 def key_points(area: Area, rows: pd.DataFrame) -> str:
     """The prevention tiers chapter's key points (a Markdown list) for ``area``; ``rows`` from ``demand.latest``."""
-    points = ["- The talk sets out support in four tiers: universal, selective, targeted and specialist.",
-              "- A good theory of change says, before a service starts, what it does, why and how you will know "
-              "it worked."]
+    points = [
+        "- The talk sets out support in four tiers: universal, selective, targeted and specialist.",
+        "- A good theory of change says, before a service starts, what it does, why and how you will know it worked.",
+    ]
     for key in ("referrals", "children_looked_after"):
         row = rows.set_index("key").loc[key] if key in set(rows["key"]) else None
         if row is None:
@@ -137,7 +176,9 @@ def key_points(area: Area, rows: pd.DataFrame) -> str:
         elif area.is_england:
             points.append(f"- England's {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 children.")
         else:
-            points.append(f"- {area.name}'s {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 "
-                          f"children, {row['compared']} England's {row['england']:,.1f}.")
+            points.append(
+                f"- {area.name}'s {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 "
+                f"children, {row['compared']} England's {row['england']:,.1f}."
+            )
     points.append("- These figures show the scale of need further down the line, not whether prevention works.")
     return "\n".join(points)

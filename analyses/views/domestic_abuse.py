@@ -3,6 +3,7 @@
 Each function returns what ``analyses.views.charts.show`` needs (figure, data table, text
 alternative) or a table for ``show_table``, so the chapter's cells only call and display.
 """
+
 from __future__ import annotations
 
 import html
@@ -33,10 +34,16 @@ def trend_title(frame: pd.DataFrame, area: Area, factor: str, measure: str) -> s
     if area.is_england:
         row = latest.loc["selected"]
         return f"England, {financial_year(year)}: domestic abuse concerning {who}, {describe(row['value'], row['status'], value_format)}"
-    mine = describe(latest.loc["selected", "value"], latest.loc["selected", "status"], value_format) \
-        if "selected" in latest.index else "no value"
-    england = describe(latest.loc["England", "value"], latest.loc["England", "status"], value_format) \
-        if "England" in latest.index else "no value"
+    mine = (
+        describe(latest.loc["selected", "value"], latest.loc["selected", "status"], value_format)
+        if "selected" in latest.index
+        else "no value"
+    )
+    england = (
+        describe(latest.loc["England", "value"], latest.loc["England", "status"], value_format)
+        if "England" in latest.index
+        else "no value"
+    )
     return f"{area.name}, {financial_year(year)}: domestic abuse concerning {who}, {mine} (England {england})"
 
 
@@ -51,19 +58,36 @@ def rate_bars(area: Area, table: pd.DataFrame, period: str) -> tuple[go.Figure, 
     cells = {name: [describe(v, s, "{:.1f}") for v, s in zip(v_s[0], v_s[1])] for name, v_s in values.items()}
     first = table.iloc[0]
     if first["rate_status"] == "derived":
-        title = (f"{area.name}, {period}: domestic abuse concerning {FACTORS[first['factor']].lower()} was identified at "
-                 f"{first['rate']:.1f} per 10,000 children, against {first['england_rate']:.1f} in England")
+        title = (
+            f"{area.name}, {period}: domestic abuse concerning {FACTORS[first['factor']].lower()} was identified at "
+            f"{first['rate']:.1f} per 10,000 children, against {first['england_rate']:.1f} in England"
+        )
     else:
-        title = (f"{area.name}, {period}: the figure for abuse concerning {FACTORS[first['factor']].lower()} is "
-                 f"{cells[area.name][0]}; England {first['england_rate']:.1f} per 10,000 children")
-    fig = charts.comparison_bar(categories, {name: list(v_s[0]) for name, v_s in values.items()}, title=title,
-                                value_format="{:.1f}", y_title="Assessments per 10,000 children")
+        title = (
+            f"{area.name}, {period}: the figure for abuse concerning {FACTORS[first['factor']].lower()} is "
+            f"{cells[area.name][0]}; England {first['england_rate']:.1f} per 10,000 children"
+        )
+    fig = charts.comparison_bar(
+        categories,
+        {name: list(v_s[0]) for name, v_s in values.items()},
+        title=title,
+        value_format="{:.1f}",
+        y_title="Assessments per 10,000 children",
+    )
     missing = [who for who, status in zip(categories, table["rate_status"]) if status != "derived"]
-    alt = (f"Grouped bar chart of assessments in {period} that identified domestic abuse, per 10,000 children, by whom "
-           f"the abuse concerned, for {', '.join(values)}. "
-           + " ".join(f"{who}: {area.name} {cells[area.name][i]}, England {cells['England'][i]}."
-                      for i, who in enumerate(categories))
-           + (f" No bar is drawn for {area.name} where its figure is not published: {', '.join(missing)}." if missing else ""))
+    alt = (
+        f"Grouped bar chart of assessments in {period} that identified domestic abuse, per 10,000 children, by whom "
+        f"the abuse concerned, for {', '.join(values)}. "
+        + " ".join(
+            f"{who}: {area.name} {cells[area.name][i]}, England {cells['England'][i]}."
+            for i, who in enumerate(categories)
+        )
+        + (
+            f" No bar is drawn for {area.name} where its figure is not published: {', '.join(missing)}."
+            if missing
+            else ""
+        )
+    )
     return fig, pd.DataFrame({"Domestic abuse concerning": categories, **cells}), alt
 
 
@@ -78,20 +102,25 @@ def trend_views(ds: Dataset, area: Area) -> tuple[go.Figure, pd.DataFrame, str]:
             frame = benchmark.comparison(ds, measure_id(factor, measure), area)
             share = measure == "share"
             name = f"{who}, {label}"
-            views[name] = charts.trend_chart(frame, trend_title(frame, area, factor, measure),
-                                             SHARE_AXIS if share else RATE_AXIS,
-                                             value_format="{:.1f}%" if share else "{:.1f}",
-                                             note=incomplete_note(ds, area, [factor]))
+            views[name] = charts.trend_chart(
+                frame,
+                trend_title(frame, area, factor, measure),
+                SHARE_AXIS if share else RATE_AXIS,
+                value_format="{:.1f}%" if share else "{:.1f}",
+                note=incomplete_note(ds, area, [factor]),
+            )
             frames.append(charts.chart_table(frame).data.assign(Measure=name))
     table = pd.concat(frames, ignore_index=True)
     table = table[["Measure", *[c for c in table.columns if c != "Measure"]]]
     years = [c for c in table.columns if isinstance(c, int)]
     first = next(iter(views.values()))
-    alt = (f"Line chart with a menu of {len(views)} measures, {min(years)} to {max(years)}: domestic abuse identified "
-           f"in assessments per 10,000 children and as a share of assessments with a factor, for each of the three "
-           f"people the abuse can concern, for {area.name} against its statistical neighbours, region and England. "
-           f"It opens on: {html.unescape(first.layout.title.text.replace('<br>', ' '))}. The data table gives every value of "
-           f"every measure.")
+    alt = (
+        f"Line chart with a menu of {len(views)} measures, {min(years)} to {max(years)}: domestic abuse identified "
+        f"in assessments per 10,000 children and as a share of assessments with a factor, for each of the three "
+        f"people the abuse can concern, for {area.name} against its statistical neighbours, region and England. "
+        f"It opens on: {html.unescape(first.layout.title.text.replace('<br>', ' '))}. The data table gives every value of "
+        f"every measure."
+    )
     if note := incomplete_note(ds, area):
         alt += " " + note
     return dropdown.combine(views, "Show:"), table, alt
@@ -104,7 +133,9 @@ def incomplete_note(ds: Dataset, area: Area, factors: list[str] | None = None) -
     abuse concerning a parent or carer and another person in the household are shown as gaps: ..."
     """
     flagged = incomplete_zeros(ds)
-    flagged = flagged[(flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors or list(FACTORS))]
+    flagged = flagged[
+        (flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors or list(FACTORS))
+    ]
     notes = []
     for year, rows in flagged.groupby("time_period", sort=True):
         whom = [FACTORS[i].lower() for i in FACTORS if i in set(rows["indicator"])]
@@ -112,13 +143,17 @@ def incomplete_note(ds: Dataset, area: Area, factors: list[str] | None = None) -
         plural = len(whom) > 1
         first = rows.iloc[0]
         if first["reason"] == "low":
-            why = (f"that year it recorded {first['assessments']:,.0f} assessments with a factor, against "
-                   f"{first['usual_low']:,.0f} to {first['usual_high']:,.0f} in its other years")
+            why = (
+                f"that year it recorded {first['assessments']:,.0f} assessments with a factor, against "
+                f"{first['usual_low']:,.0f} to {first['usual_high']:,.0f} in its other years"
+            )
         else:
             why = "that year another of the factor counts, or the number of assessments, is not available"
-        notes.append(f"{area.name}'s {financial_year(int(year))} figure{'s' if plural else ''} of 0 for domestic abuse "
-                     f"concerning {listed} {'are' if plural else 'is'} shown as {'gaps' if plural else 'a gap'}: "
-                     f"{why}, so its figures for the year look incomplete.")
+        notes.append(
+            f"{area.name}'s {financial_year(int(year))} figure{'s' if plural else ''} of 0 for domestic abuse "
+            f"concerning {listed} {'are' if plural else 'is'} shown as {'gaps' if plural else 'a gap'}: "
+            f"{why}, so its figures for the year look incomplete."
+        )
     return " ".join(notes)
 
 
@@ -133,19 +168,23 @@ def interval_table(profile: pd.DataFrame, area: Area) -> pd.DataFrame:
             p = profile.loc[measure_id(factor, measure)]
             value_format = "{:.1f}%" if measure == "share" else "{:.1f}"
             ranked = not area.is_england and pd.notna(p["rank"])
-            rows.append({
-                "Domestic abuse concerning": who, "Measure": label,
-                area.name: describe(p["value"], p["status"], value_format),
-                "95% confidence interval": interval_text(p),
-                "England": value_format.format(p["england"]),
-                "Compared with England": "-" if area.is_england else p["vs_england"],
-                "Rank among LAs (1st = lowest)": f"{ordinal(int(p['rank']))} of {p['of']}" if ranked else "-",
-            })
+            rows.append(
+                {
+                    "Domestic abuse concerning": who,
+                    "Measure": label,
+                    area.name: describe(p["value"], p["status"], value_format),
+                    "95% confidence interval": interval_text(p),
+                    "England": value_format.format(p["england"]),
+                    "Compared with England": "-" if area.is_england else p["vs_england"],
+                    "Rank among LAs (1st = lowest)": f"{ordinal(int(p['rank']))} of {p['of']}" if ranked else "-",
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def ranking_view(ds: Dataset, area: Area, year: int, factor: str = "da_factor_parent_count"
-                 ) -> tuple[go.Figure, pd.DataFrame, str]:
+def ranking_view(
+    ds: Dataset, area: Area, year: int, factor: str = "da_factor_parent_count"
+) -> tuple[go.Figure, pd.DataFrame, str]:
     """Every LA's rate for one factor in ``year``, lowest to highest; the table lists every LA."""
     indicator = measure_id(factor, "rate")
     values = ds.la_values(indicator, year)
@@ -154,13 +193,14 @@ def ranking_view(ds: Dataset, area: Area, year: int, factor: str = "da_factor_pa
     plotted = int(frame["rank"].notna().sum())
     england = ds.series(indicator, ENGLAND).set_index("time_period")["value"].get(year)
     who, period = FACTORS[factor].lower(), financial_year(year)
-    title = ranking.ranking_title(frame, area, f"domestic abuse concerning {who}", period,
-                                  "{:.1f} per 10,000 children")
+    title = ranking.ranking_title(frame, area, f"domestic abuse concerning {who}", period, "{:.1f} per 10,000 children")
     fig = ranking.ranking_chart(frame, area.name, title, RATE_AXIS, "{:.1f}", reference=england)
-    alt = (f"Bar chart of all {plotted} local authorities with a published value in {period}, lowest to highest, for "
-           f"assessments identifying domestic abuse concerning {who} per 10,000 children. England's rate, "
-           f"{england:.1f}, is a dashed line. {title}. The data table lists every local authority, with values "
-           f"that were not published shown by their symbol.")
+    alt = (
+        f"Bar chart of all {plotted} local authorities with a published value in {period}, lowest to highest, for "
+        f"assessments identifying domestic abuse concerning {who} per 10,000 children. England's rate, "
+        f"{england:.1f}, is a dashed line. {title}. The data table lists every local authority, with values "
+        f"that were not published shown by their symbol."
+    )
     return fig, ranking.ranking_table(frame, "Per 10,000 children"), alt
 
 
@@ -173,8 +213,11 @@ def describe(value: float, status: str, value_format: str) -> str:
 
 def significance_words(significance: str) -> str:
     """Words for a sentence from ``benchmark.significance``: 'lower than England' -> 'significantly lower than'."""
-    words = {"higher than England": "significantly higher than", "lower than England": "significantly lower than",
-             "similar to England": "not significantly different from"}
+    words = {
+        "higher than England": "significantly higher than",
+        "lower than England": "significantly lower than",
+        "similar to England": "not significantly different from",
+    }
     return words.get(significance, "not tested against")
 
 
@@ -183,19 +226,27 @@ def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
     who = FACTORS[row["factor"]].lower()
     lead = f"**{area.name}, {period}.** "
     if area.is_england:
-        return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
-                f"{row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that recorded a factor.")
-    england = (f"England's rate was {row['england_rate']:.1f} per 10,000 children ({row['england_share']:.1f}% of "
-               f"assessments that recorded a factor), and the average of {area.name}'s statistical neighbours "
-               f"{describe(row['neighbours_rate'], 'derived', '{:.1f}')}.")
+        return (
+            lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
+            f"{row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that recorded a factor."
+        )
+    england = (
+        f"England's rate was {row['england_rate']:.1f} per 10,000 children ({row['england_share']:.1f}% of "
+        f"assessments that recorded a factor), and the average of {area.name}'s statistical neighbours "
+        f"{describe(row['neighbours_rate'], 'derived', '{:.1f}')}."
+    )
     if row["count_status"] in SYMBOLS or pd.isna(row["count"]):
-        return (lead + f"The number of assessments identifying domestic abuse concerning {who} is "
-                f"{describe(row['count'], row['count_status'], '{:,.0f}')}, so its rate and share cannot be shown. "
-                + england)
-    return (lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
-            f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {significance_words(significance)} "
-            f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
-            f"a factor. " + england)
+        return (
+            lead + f"The number of assessments identifying domestic abuse concerning {who} is "
+            f"{describe(row['count'], row['count_status'], '{:,.0f}')}, so its rate and share cannot be shown. "
+            + england
+        )
+    return (
+        lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
+        f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {significance_words(significance)} "
+        f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
+        f"a factor. " + england
+    )
 
 
 def parent_factors_text(ds: Dataset, area: Area) -> str:
@@ -203,8 +254,10 @@ def parent_factors_text(ds: Dataset, area: Area) -> str:
     health and domestic abuse, in the latest year both were published for ``area`` ("" if never)."""
     if MENTAL_HEALTH not in set(ds.metadata["indicator"]):
         return ""  # a data folder imported before the guide read this factor
-    counts = {key: ds.series(indicator, area).set_index("time_period")
-              for key, indicator in (("mh", MENTAL_HEALTH), ("da", "da_factor_parent_count"))}
+    counts = {
+        key: ds.series(indicator, area).set_index("time_period")
+        for key, indicator in (("mh", MENTAL_HEALTH), ("da", "da_factor_parent_count"))
+    }
     years = sorted(set(counts["mh"].index) & set(counts["da"].index))
     if not years:
         return ""
@@ -218,18 +271,29 @@ def parent_factors_text(ds: Dataset, area: Area) -> str:
     values = published(latest)
     if values is None:
         mh, da = (counts[key].loc[latest] for key in ("mh", "da"))
-        return (f"{area.name}, {financial_year(latest)}: assessments recording parents' or carers' mental health, "
-                f"{describe(mh['value'], mh['status'], '{:,.0f}')}; recording domestic abuse concerning a parent or "
-                f"carer, {describe(da['value'], da['status'], '{:,.0f}')}. The two cannot be compared.")
+        return (
+            f"{area.name}, {financial_year(latest)}: assessments recording parents' or carers' mental health, "
+            f"{describe(mh['value'], mh['status'], '{:,.0f}')}; recording domestic abuse concerning a parent or "
+            f"carer, {describe(da['value'], da['status'], '{:,.0f}')}. The two cannot be compared."
+        )
     mh, da = values
-    text = (f"{area.name}, {financial_year(latest)}: parents' or carers' mental health was recorded in {mh:,.0f} "
-            f"assessments and domestic abuse concerning a parent or carer in {da:,.0f}. ")
+    text = (
+        f"{area.name}, {financial_year(latest)}: parents' or carers' mental health was recorded in {mh:,.0f} "
+        f"assessments and domestic abuse concerning a parent or carer in {da:,.0f}. "
+    )
 
     def leader(year: int) -> str | None:
         """The factor recorded more often in ``year``: "level", or None where either count is unpublished."""
         pair = published(year)
-        return None if pair is None else "level" if pair[0] == pair[1] else \
-            "Mental health" if pair[0] > pair[1] else "Domestic abuse"
+        return (
+            None
+            if pair is None
+            else "level"
+            if pair[0] == pair[1]
+            else "Mental health"
+            if pair[0] > pair[1]
+            else "Domestic abuse"
+        )
 
     leaders = [leader(year) for year in years]
     now = leaders[-1]

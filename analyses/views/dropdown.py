@@ -5,6 +5,7 @@ Plotly's own menus work on the static site (no kernel). Each view is a finished 
 view's traces and switches traces, title, labels, axes and size together. The menu sits
 above the title, so the title always states the finding of the view on show.
 """
+
 from __future__ import annotations
 
 import html
@@ -33,9 +34,20 @@ def _view_layout(layout: dict, caption: str) -> dict:
     view.update(height=height, margin=margin, **{"updatemenus[0].y": menu_y})
     view["title"] = {**layout.get("title", {}), "y": 1 - space / height, "yref": "container", "yanchor": "top"}
     if caption:
-        view["annotations"] = [*view["annotations"], {
-            "text": html.escape(caption), "x": 0, "xref": "paper", "xanchor": "left", "y": top,
-            "yref": "paper", "yanchor": "top", "showarrow": False, "font": {"size": 14}}]
+        view["annotations"] = [
+            *view["annotations"],
+            {
+                "text": html.escape(caption),
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": top,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 14},
+            },
+        ]
     return view
 
 
@@ -53,17 +65,30 @@ def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
     layouts = [{k: v for k, v in fig.layout.to_plotly_json().items() if k != "template"} for fig in figures]
     chosen = [_view_layout(layout, caption) for layout in layouts]
     counts = [len(fig.data) for fig in figures]
-    traces = [{**trace.to_plotly_json(), "visible": index == 0} for index, fig in enumerate(figures) for trace in fig.data]
+    traces = [
+        {**trace.to_plotly_json(), "visible": index == 0} for index, fig in enumerate(figures) for trace in fig.data
+    ]
     buttons = [
-        {"label": html.escape(label), "method": "update",
-         "args": [{"visible": [i == index for i, n in enumerate(counts) for _ in range(n)]}, layout]}
+        {
+            "label": html.escape(label),
+            "method": "update",
+            "args": [{"visible": [i == index for i, n in enumerate(counts) for _ in range(n)]}, layout],
+        }
         for index, (label, layout) in enumerate(zip(views, chosen))
     ]
     first = {key: value for key, value in chosen[0].items() if key != "updatemenus[0].y"}
     menu = {
-        "type": "dropdown", "buttons": buttons, "active": 0, "showactive": True, "direction": "down",
-        "x": 0, "xanchor": "left", "y": chosen[0]["updatemenus[0].y"], "yanchor": "top",
+        "type": "dropdown",
+        "buttons": buttons,
+        "active": 0,
+        "showactive": True,
+        "direction": "down",
+        "x": 0,
+        "xanchor": "left",
+        "y": chosen[0]["updatemenus[0].y"],
+        "yanchor": "top",
         "font": {"size": 14},
-        "bgcolor": "#FFFFFF", "bordercolor": "#505A5F",
+        "bgcolor": "#FFFFFF",
+        "bordercolor": "#505A5F",
     }
     return go.Figure(data=traces, layout={**layouts[0], **first, "updatemenus": [menu]}, _validate=False)

@@ -5,14 +5,15 @@ data table (collapsed under the chart, with a CSV download) goes further: the sa
 then every other local authority from A to Z. Cells hold the value, or the suppression symbol
 as published (``c``, ``z``...), never zero.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
-from analyses.views.charts import ROLE_ORDER
 from analyses.data.dataset import Dataset
 from analyses.data.geography import LOCAL
+from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
+from analyses.views.charts import ROLE_ORDER
 
 GROUPS = {
     "selected": "Selected area",

@@ -397,7 +397,9 @@ def tornado_figure(est: fgc.Estimate, sens: pd.DataFrame, output: str) -> go.Fig
         title,
         barmode="overlay",
         hovermode="closest",
-        xaxis=charts.value_axis(axis, axis_format(1.9 * span), range=[min(ends) - 0.45 * span, max(ends) + 0.45 * span]),
+        xaxis=charts.value_axis(
+            axis, axis_format(1.9 * span), range=[min(ends) - 0.45 * span, max(ends) + 0.45 * span]
+        ),
         yaxis={"autorange": "reversed", "showgrid": False},
         shapes=[charts.reference_line(base, "x", width=1.5)],
         annotations=annotations,

@@ -1,4 +1,5 @@
 """Kinship chapter views of ``analyses.models.kinship``: chart titles and sentences."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,16 +13,20 @@ def exits_title(area: Area, order: str, figures: dict) -> str:
     """The finding of an exits chart, from ``latest``."""
     year = financial_year(figures["year"])
     if area.is_england:
-        return (f"{figures['england_count']:,} children left care in England on a {order} in {year}, "
-                f"{figures['england_rate']:,.1f} per 10,000 children")
+        return (
+            f"{figures['england_count']:,} children left care in England on a {order} in {year}, "
+            f"{figures['england_rate']:,.1f} per 10,000 children"
+        )
     england = f"in England {figures['england_rate']:,.1f} in 10,000 children left care on a {order}"
     if figures["rate"] is None:
         return f"{area.name}'s {year} count is {missing_phrase(figures['status'])}; {england}"
     if figures["count"] == 0:
         return f"No children left {area.name}'s care on a {order} in {year}; {england}"
     children = "child" if figures["count"] == 1 else "children"
-    return (f"{figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
-            f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}")
+    return (
+        f"{figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
+        f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}"
+    )
 
 
 def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
@@ -49,6 +54,8 @@ def share_title(share: pd.DataFrame) -> str:
     first, last = share.iloc[0], share.iloc[-1]
     in_n = round(100 / last["share_of_looked_after"])
     change = "up from" if last["share_of_looked_after"] > first["share_of_looked_after"] else "against"
-    return (f"About 1 in {in_n} children looked after in England lived with relatives or friends as foster carers "
-            f"on 31 March {int(last['time_period'])} ({last['share_of_looked_after']:.1f}%), {change} "
-            f"{first['share_of_looked_after']:.1f}% in {int(first['time_period'])}")
+    return (
+        f"About 1 in {in_n} children looked after in England lived with relatives or friends as foster carers "
+        f"on 31 March {int(last['time_period'])} ({last['share_of_looked_after']:.1f}%), {change} "
+        f"{first['share_of_looked_after']:.1f}% in {int(first['time_period'])}"
+    )

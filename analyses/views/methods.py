@@ -4,6 +4,7 @@ The years covered, the geographies and the suppression symbols present are count
 rows, so the *Data and methods* chapter stays true when the dataset is rebuilt or a council
 imports its own files.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,10 +19,11 @@ from analyses.views.wording import financial_year, missing_phrase
 
 UNITS = {"count": "count", "rate_per_10000": "rate per 10,000 children aged 0 to 17", "percent": "percentage"}
 SHORT_UNITS = {"count": "count", "rate_per_10000": "per 10,000", "percent": "%"}
-POLARITIES = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
-              "neither": "neither higher nor lower is better in itself"}
-
-
+POLARITIES = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neither": "neither higher nor lower is better in itself",
+}
 
 
 def _md(text: str) -> str:
@@ -81,7 +83,8 @@ def indicator_markdown(ds: Dataset) -> str:
         indicator = meta["indicator"]
         source = _md(meta["source"])
         lines = [
-            f"**{_md(meta['title'])}** (`{indicator}`)", "",
+            f"**{_md(meta['title'])}** (`{indicator}`)",
+            "",
             f"- Definition: {_md(meta['definition'])}",
             f"- Unit: {UNITS.get(meta['unit'], meta['unit'])}; polarity: {POLARITIES.get(meta['polarity'], meta['polarity'])}",
             f"- Years covered: {coverage_text(ds, indicator)}",
@@ -99,16 +102,27 @@ def overview(ds: Dataset) -> pd.DataFrame:
     rows = []
     for _, meta in ds.metadata.iterrows():
         cover = coverage(ds, meta["indicator"])
-        rows.append({"Indicator": meta["title"], "Id": meta["indicator"], "Unit": SHORT_UNITS.get(meta["unit"], meta["unit"]),
-                     "Years": _years(cover["years"], "\u2013") if cover["years"] else "none",
-                     "LAs with a value": str(cover["las"]) if cover["las"] else "England only"})
+        rows.append(
+            {
+                "Indicator": meta["title"],
+                "Id": meta["indicator"],
+                "Unit": SHORT_UNITS.get(meta["unit"], meta["unit"]),
+                "Years": _years(cover["years"], "\u2013") if cover["years"] else "none",
+                "LAs with a value": str(cover["las"]) if cover["las"] else "England only",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def symbol_table() -> pd.DataFrame:
     """Every symbol, what it means, and how the guide shows it."""
-    return pd.DataFrame({"Symbol": list(SYMBOLS), "Meaning": list(SYMBOLS.values()),
-                         "Shown in the guide's text as": [missing_phrase(s) for s in SYMBOLS]})
+    return pd.DataFrame(
+        {
+            "Symbol": list(SYMBOLS),
+            "Meaning": list(SYMBOLS.values()),
+            "Shown in the guide's text as": [missing_phrase(s) for s in SYMBOLS],
+        }
+    )
 
 
 def incomplete_zeros_text(ds: Dataset) -> str:
@@ -116,16 +130,21 @@ def incomplete_zeros_text(ds: Dataset) -> str:
     flagged = incomplete_zeros(ds)
     if flagged.empty:
         return "In this dataset the rule applies to no area."
-    names = {**{i: f"domestic abuse concerning {who.lower()}" for i, who in FACTORS.items()},
-             RELATED[-1]: "parents' or carers' mental health"}
+    names = {
+        **{i: f"domestic abuse concerning {who.lower()}" for i, who in FACTORS.items()},
+        RELATED[-1]: "parents' or carers' mental health",
+    }
     parts = []
     for (name, year), rows in flagged.groupby(["la_name", "time_period"], sort=True):
         first = rows.iloc[0]
         whom = [names[i] for i in names if i in set(rows["indicator"])]
         listed = whom[0] if len(whom) == 1 else ", ".join(whom[:-1]) + " and " + whom[-1]
-        why = (f"it recorded {first['assessments']:,.0f} assessments with a factor, against "
-               f"{first['usual_low']:,.0f} to {first['usual_high']:,.0f} in its other years"
-               if first["reason"] == "low" else "a related figure is not available")
+        why = (
+            f"it recorded {first['assessments']:,.0f} assessments with a factor, against "
+            f"{first['usual_low']:,.0f} to {first['usual_high']:,.0f} in its other years"
+            if first["reason"] == "low"
+            else "a related figure is not available"
+        )
         parts.append(f"{name} in {financial_year(int(year))}: {why}, and it published 0 for {listed}")
     count = "one area and year" if len(parts) == 1 else f"{len(parts)} areas and years"
     return f"In this dataset the rule applies to {count}. " + "; ".join(parts) + "."

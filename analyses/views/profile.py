@@ -6,6 +6,7 @@ table whose every judgement is written out (trend, rank, LAIT quartile band, con
 interval, comparison with England), bar charts of the LA and its neighbours and of every LA
 for each rate or percentage (chosen from a dropdown), and compact figures for ``summary.json``.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,13 +27,23 @@ from analyses.views.wording import missing_phrase
 NAME_WIDTH = 18  # characters per line of an LA name beside a bar
 UNIT_FORMATS = {"count": "{:,.0f}", "rate_per_10000": "{:,.1f}", "percent": "{:.1f}%"}
 SERIES_BREAKS = {"eyfsp_gld_pct": 2022}  # first year of a new series: earlier years are not comparable
-BAND_WORDS = {"A": "A: best quarter of LAs", "B": "B: second best quarter", "C": "C: second worst quarter",
-              "D": "D: worst quarter of LAs", "Q1": "Q1: lowest quarter of LAs", "Q2": "Q2: second lowest quarter",
-              "Q3": "Q3: second highest quarter", "Q4": "Q4: highest quarter of LAs"}
+BAND_WORDS = {
+    "A": "A: best quarter of LAs",
+    "B": "B: second best quarter",
+    "C": "C: second worst quarter",
+    "D": "D: worst quarter of LAs",
+    "Q1": "Q1: lowest quarter of LAs",
+    "Q2": "Q2: second lowest quarter",
+    "Q3": "Q3: second highest quarter",
+    "Q4": "Q4: highest quarter of LAs",
+}
 
 
-DIRECTION_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
-                   "neither": "neither: higher or lower, no better or worse"}
+DIRECTION_WORDS = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neither": "neither: higher or lower, no better or worse",
+}
 
 
 def polarity_table() -> pd.DataFrame:
@@ -41,9 +52,14 @@ def polarity_table() -> pd.DataFrame:
     Only an indicator with a direction gets "better"/"worse", a rank with 1st = best and an A-D band.
     """
     from analyses.data.indicators import INDICATORS, POLARITY_BASIS
-    return pd.DataFrame({"Indicator": [ind.title for ind in INDICATORS],
-                         "Which direction is better": [DIRECTION_WORDS[ind.polarity] for ind in INDICATORS],
-                         "Why": [POLARITY_BASIS[ind.indicator] for ind in INDICATORS]})
+
+    return pd.DataFrame(
+        {
+            "Indicator": [ind.title for ind in INDICATORS],
+            "Which direction is better": [DIRECTION_WORDS[ind.polarity] for ind in INDICATORS],
+            "Why": [POLARITY_BASIS[ind.indicator] for ind in INDICATORS],
+        }
+    )
 
 
 def format_value(value: float, status: str, unit: str) -> str:
@@ -117,14 +133,23 @@ def profile_tables(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[pd.D
         if area.is_england:
             continue
         average = row["neighbour_average"]
-        values[-1].update({"Neighbours' average": DASH if pd.isna(average) else format_value(average, "derived", row["unit"]),
-                           "England": format_value(row["england"], "published", row["unit"])})
+        values[-1].update(
+            {
+                "Neighbours' average": DASH if pd.isna(average) else format_value(average, "derived", row["unit"]),
+                "England": format_value(row["england"], "published", row["unit"]),
+            }
+        )
         quartile = row.get("quartile", row["band"] if row["polarity"] == "neither" else "")
-        benchmarks.append({"Indicator": row["title"], "Which is better": BETTER_WORDS[row["polarity"]],
-                           "Rank among LAs (1st = lowest)": rank_text(row),
-                           "Quartile band (Q1 = lowest)": QUARTILE_WORDS.get(quartile, DASH),
-                           "95% confidence interval": interval_text(row),
-                           "Compared with England": DASH if row["vs_england"] == "not tested" else row["vs_england"]})
+        benchmarks.append(
+            {
+                "Indicator": row["title"],
+                "Which is better": BETTER_WORDS[row["polarity"]],
+                "Rank among LAs (1st = lowest)": rank_text(row),
+                "Quartile band (Q1 = lowest)": QUARTILE_WORDS.get(quartile, DASH),
+                "95% confidence interval": interval_text(row),
+                "Compared with England": DASH if row["vs_england"] == "not tested" else row["vs_england"],
+            }
+        )
     return pd.DataFrame(values), (pd.DataFrame(benchmarks) if benchmarks else None)
 
 
@@ -136,8 +161,10 @@ def dash_note(benchmarks: pd.DataFrame | None) -> str:
     if (benchmarks["Rank among LAs (1st = lowest)"] == DASH).any():
         reasons.append("there is no rank or band where the area's latest value is not published")
     if (benchmarks["95% confidence interval"] == DASH).any():
-        reasons.append("there is no confidence interval, and so no comparison with England, where the data do not "
-                       "hold the count and population (or total) behind the figure")
+        reasons.append(
+            "there is no confidence interval, and so no comparison with England, where the data do not "
+            "hold the count and population (or total) behind the figure"
+        )
     return "A dash (-) means the figure cannot be worked out: " + "; ".join(reasons) + "."
 
 
@@ -150,12 +177,21 @@ def summary(profile: pd.DataFrame, area: Area) -> dict:
 
     For England the comparisons with LAs and with England itself are left empty (None).
     """
+
     def record(row: pd.Series) -> dict:
-        out = {"year": int(row["year"]), "value": _number(row["value"]), "status": row["status"],
-               "neighbour_average": _number(row["neighbour_average"]), "england": _number(row["england"]),
-               "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["of"]),
-               "band": row["band"] or None, "ci_low": _number(row["ci_low"]), "ci_high": _number(row["ci_high"]),
-               "vs_england": row["vs_england"]}
+        out = {
+            "year": int(row["year"]),
+            "value": _number(row["value"]),
+            "status": row["status"],
+            "neighbour_average": _number(row["neighbour_average"]),
+            "england": _number(row["england"]),
+            "rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+            "of": int(row["of"]),
+            "band": row["band"] or None,
+            "ci_low": _number(row["ci_low"]),
+            "ci_high": _number(row["ci_high"]),
+            "vs_england": row["vs_england"],
+        }
         if area.is_england:
             out.update(dict.fromkeys(("neighbour_average", "rank", "band", "ci_low", "ci_high", "vs_england")))
         return out
@@ -176,8 +212,20 @@ def neighbour_values(ds: Dataset, area: Area, indicator: str, year: int) -> pd.D
     frame = values[values["old_la_code"].isin(codes)][["old_la_code", "la_name", "value", "status"]]
     missing = [c for c in codes if c not in set(frame["old_la_code"])]
     names = ds.las.set_index("old_la_code")["la_name"]
-    frame = pd.concat([frame, pd.DataFrame({"old_la_code": missing, "la_name": [names.get(c, c) for c in missing],
-                                            "value": math.nan, "status": "x"})], ignore_index=True)
+    frame = pd.concat(
+        [
+            frame,
+            pd.DataFrame(
+                {
+                    "old_la_code": missing,
+                    "la_name": [names.get(c, c) for c in missing],
+                    "value": math.nan,
+                    "status": "x",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     frame["selected"] = frame["old_la_code"] == area.old_la_code
     has_value = frame["value"].notna() & ~frame["status"].isin(SYMBOLS)
     frame = pd.concat([frame[has_value].sort_values("value", ascending=False), frame[~has_value]])
@@ -199,39 +247,78 @@ def neighbour_title(frame: pd.DataFrame, area: Area, row: pd.Series) -> str:
     shown = frame[frame["value"].notna() & ~frame["status"].isin(SYMBOLS)].reset_index(drop=True)
     position = int(shown.index[shown["selected"]][0]) + 1
     place = "highest" if position == 1 else "lowest" if position == len(shown) else f"{ordinal(position)} highest"
-    return (f"{label}: {area.name} {format_value(mine['value'], mine['status'], row['unit'])}, "
-            f"{place} of {len(shown)} with its neighbours (England {england})")
+    return (
+        f"{label}: {area.name} {format_value(mine['value'], mine['status'], row['unit'])}, "
+        f"{place} of {len(shown)} with its neighbours (England {england})"
+    )
 
 
 def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure:
     """Horizontal bars of the LA (dark, solid) and its neighbours (hatched), with England as a dashed line."""
     value_format = UNIT_FORMATS.get(row["unit"], "{:,.1f}")
-    names = ["<br>".join(f"<b>{line}</b>" if s else line for line in textwrap.wrap(html.escape(n), NAME_WIDTH))
-             for n, s in zip(frame["la_name"], frame["selected"])]
+    names = [
+        "<br>".join(f"<b>{line}</b>" if s else line for line in textwrap.wrap(html.escape(n), NAME_WIDTH))
+        for n, s in zip(frame["la_name"], frame["selected"])
+    ]
     labels = [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])]
     plotted = frame["value"].where(frame["value"].notna() & ~frame["status"].isin(SYMBOLS))
     bars = {
-        "type": "bar", "x": [None if pd.isna(v) else float(v) for v in plotted], "y": names, "orientation": "h",
-        "marker": {"color": [PALETTE[0] if s else PALETTE[1] for s in frame["selected"]],
-                   "pattern": {"shape": ["" if s else "/" for s in frame["selected"]], "fgcolor": "#FFFFFF"}},
-        "text": [lab if pd.notna(v) else "" for lab, v in zip(labels, plotted)], "textposition": "outside",
-        "cliponaxis": False, "hovertext": [f"{html.escape(n)}: {lab}" for n, lab in zip(frame["la_name"], labels)],
+        "type": "bar",
+        "x": [None if pd.isna(v) else float(v) for v in plotted],
+        "y": names,
+        "orientation": "h",
+        "marker": {
+            "color": [PALETTE[0] if s else PALETTE[1] for s in frame["selected"]],
+            "pattern": {"shape": ["" if s else "/" for s in frame["selected"]], "fgcolor": "#FFFFFF"},
+        },
+        "text": [lab if pd.notna(v) else "" for lab, v in zip(labels, plotted)],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": [f"{html.escape(n)}: {lab}" for n, lab in zip(frame["la_name"], labels)],
         "hoverinfo": "text",
     }
     top = max([v for v in plotted if pd.notna(v)] + [row["england"] if pd.notna(row["england"]) else 0, 0])
-    annotations = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False,
-                    "text": html.escape(label), "font": {"size": 14}}
-                   for name, label, v in zip(names, labels, plotted) if pd.isna(v)]
+    annotations = [
+        {
+            "x": 0,
+            "xref": "x",
+            "xanchor": "left",
+            "y": name,
+            "yref": "y",
+            "showarrow": False,
+            "text": html.escape(label),
+            "font": {"size": 14},
+        }
+        for name, label, v in zip(names, labels, plotted)
+        if pd.isna(v)
+    ]
     shapes = []
     if pd.notna(row["england"]):
         shapes.append(reference_line(row["england"], "x"))
-        annotations.append({"x": row["england"], "xref": "x", "xanchor": "left", "y": 1, "yref": "paper",
-                            "yanchor": "bottom", "showarrow": False, "font": {"size": 14},
-                            "text": f"England {format_value(row['england'], 'published', row['unit'])}"})
-    return figure([bars], neighbour_title(frame, area, row),
-                  xaxis=value_axis(row["title"], value_format, range=[0, (top or 1) * 1.3]),
-                  yaxis={"autorange": "reversed", "showgrid": False}, annotations=annotations, shapes=shapes,
-                  hovermode="closest", height=560, margin={"l": 170, "r": 40, "t": 110, "b": 80})
+        annotations.append(
+            {
+                "x": row["england"],
+                "xref": "x",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14},
+                "text": f"England {format_value(row['england'], 'published', row['unit'])}",
+            }
+        )
+    return figure(
+        [bars],
+        neighbour_title(frame, area, row),
+        xaxis=value_axis(row["title"], value_format, range=[0, (top or 1) * 1.3]),
+        yaxis={"autorange": "reversed", "showgrid": False},
+        annotations=annotations,
+        shapes=shapes,
+        hovermode="closest",
+        height=560,
+        margin={"l": 170, "r": 40, "t": 110, "b": 80},
+    )
 
 
 def neighbour_chart(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -243,17 +330,24 @@ def neighbour_chart(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.
     for _, row in profile[profile["unit"] != "count"].iterrows():
         frame = neighbour_values(ds, area, row["indicator"], int(row["year"]))
         views[row["title"].replace(" per 10,000 children", " (per 10,000)")] = neighbour_bars(frame, area, row)
-        cells = {n: format_value(v, s, row["unit"]) for n, v, s in zip(frame["la_name"], frame["value"], frame["status"])}
-        table.append({"Indicator": row["title"], "Year": str(int(row["year"])), area.name: cells[area.name],
-                      **{n: c for n, c in cells.items() if n != area.name},
-                      "England": format_value(row["england"], "published", row["unit"])})
+        cells = {
+            n: format_value(v, s, row["unit"]) for n, v, s in zip(frame["la_name"], frame["value"], frame["status"])
+        }
+        table.append(
+            {
+                "Indicator": row["title"],
+                "Year": str(int(row["year"])),
+                area.name: cells[area.name],
+                **{n: c for n, c in cells.items() if n != area.name},
+                "England": format_value(row["england"], "published", row["unit"]),
+            }
+        )
     return dropdown.combine(views, "Indicator:"), pd.DataFrame(table)
 
 
 def local_rows(profile: pd.DataFrame) -> pd.DataFrame:
     """Profile rows of indicators published for LAs (national-only series have no LA rank)."""
     return profile[profile["of"] > 0].reset_index(drop=True)
-
 
 
 def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame, str]:
@@ -270,16 +364,21 @@ def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Fi
         what = row["title"][0].lower() + row["title"][1:]
         title = ranking.ranking_title(frame, area, what, str(year), value_format)
         label = row["title"].replace(" per 10,000 children", " (per 10,000)")
-        views[label] = ranking.ranking_chart(frame, area.name, title, row["title"], value_format,
-                                             reference=row["england"])
+        views[label] = ranking.ranking_chart(
+            frame, area.name, title, row["title"], value_format, reference=row["england"]
+        )
         by_name = frame.set_index("la_name")
-        columns[f"{label}, {year}"] = by_name.apply(lambda r, unit=row["unit"]: format_value(r["value"], r["status"], unit), axis=1)
+        columns[f"{label}, {year}"] = by_name.apply(
+            lambda r, unit=row["unit"]: format_value(r["value"], r["status"], unit), axis=1
+        )
     regions = ds.current_las.set_index("la_name")["region_name"].sort_index()
     table = pd.DataFrame({"Region": regions, **columns}).rename_axis("Local authority").reset_index()
     first = next(iter(views.values()))
-    alt = (f"Bar chart with a menu of {len(views)} rates and percentages. Each view shows every local authority with "
-           f"a value in the latest year, lowest to highest, with {area.name if not area.is_england else 'no area'} "
-           f"highlighted, its statistical neighbours hatched and England's value as a dashed line. It opens on: "
-           f"{plain_title(first)}. The data table gives every local authority's value "
-           f"of every indicator, with values that were not published shown in words.")
+    alt = (
+        f"Bar chart with a menu of {len(views)} rates and percentages. Each view shows every local authority with "
+        f"a value in the latest year, lowest to highest, with {area.name if not area.is_england else 'no area'} "
+        f"highlighted, its statistical neighbours hatched and England's value as a dashed line. It opens on: "
+        f"{plain_title(first)}. The data table gives every local authority's value "
+        f"of every indicator, with values that were not published shown in words."
+    )
     return dropdown.combine(views, "Indicator:"), table, alt

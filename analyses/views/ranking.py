@@ -5,6 +5,7 @@ statistical neighbours differ from the rest in colour and fill pattern and are l
 England is a labelled dashed line. Suppressed values have no bar: they are counted in a note
 and listed with their symbol in the table, never drawn as zero.
 """
+
 from __future__ import annotations
 
 import html
@@ -13,9 +14,9 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from analyses.data.geography import Area
 from analyses.data.schema import SYMBOLS
 from analyses.views.charts import NEIGHBOUR_GREY, PALETTE, figure, reference_line, value_axis
-from analyses.data.geography import Area
 from analyses.views.wording import missing_phrase
 
 GROUPS = {  # group -> (colour, fill pattern, key text)
@@ -50,83 +51,163 @@ def ranking_table(frame: pd.DataFrame, value_label: str) -> pd.DataFrame:
     """The chart's data table: rank, LA, region, value (or its suppression symbol) and group."""
     cells = frame["value"].astype(object).where(~frame["status"].isin(SYMBOLS), frame["status"])
     labels = {"selected": "selected", "neighbour": "statistical neighbour", "other": ""}
-    return pd.DataFrame({
-        "Rank (1 = lowest)": frame["rank"].astype(object).where(frame["rank"].notna(), "-").astype(str),
-        "Local authority": frame["la_name"], "Region": frame["region_name"],
-        value_label: cells.where(cells.notna(), None), "Group": frame["group"].map(labels),
-    })
+    return pd.DataFrame(
+        {
+            "Rank (1 = lowest)": frame["rank"].astype(object).where(frame["rank"].notna(), "-").astype(str),
+            "Local authority": frame["la_name"],
+            "Region": frame["region_name"],
+            value_label: cells.where(cells.notna(), None),
+            "Group": frame["group"].map(labels),
+        }
+    )
 
 
 def ranking_title(frame: pd.DataFrame, area: Area, what: str, when: str, value_format: str) -> str:
     """A title stating where ``area`` ranks (``frame`` from ``ranked``), or why it cannot."""
     plotted = frame[frame["rank"].notna()]
     if area.is_england:
-        return (f"In {when}, local authorities ranged from {value_format.format(plotted['value'].min())} to "
-                f"{value_format.format(plotted['value'].max())} for {what}")
+        return (
+            f"In {when}, local authorities ranged from {value_format.format(plotted['value'].min())} to "
+            f"{value_format.format(plotted['value'].max())} for {what}"
+        )
     mine = frame[frame["la_name"] == area.name]
     if not mine.empty and pd.notna(mine["rank"].iloc[0]):
-        return (f"{area.name} was {ordinal(int(mine['rank'].iloc[0]))} lowest of {len(plotted)} local authorities "
-                f"for {what} in {when}, at {value_format.format(mine['value'].iloc[0])}")
+        return (
+            f"{area.name} was {ordinal(int(mine['rank'].iloc[0]))} lowest of {len(plotted)} local authorities "
+            f"for {what} in {when}, at {value_format.format(mine['value'].iloc[0])}"
+        )
     status = mine["status"].iloc[0] if not mine.empty and mine["status"].iloc[0] in SYMBOLS else None
     shown = missing_phrase(status) if status else "missing"
     return f"{area.name}'s figure for {what} in {when} is {shown}; {len(plotted)} local authorities published one"
 
 
-def ranking_chart(frame: pd.DataFrame, selected: str, title: str, y_title: str, value_format: str = "{:,.1f}",
-                  reference: float | None = None, reference_label: str = "England") -> go.Figure:
+def ranking_chart(
+    frame: pd.DataFrame,
+    selected: str,
+    title: str,
+    y_title: str,
+    value_format: str = "{:,.1f}",
+    reference: float | None = None,
+    reference_label: str = "England",
+) -> go.Figure:
     """Bars for every LA with a value, lowest to highest (``frame`` from ``ranked``)."""
     plotted = frame[frame["rank"].notna()]
     traces = []
     for group, (colour, pattern, _) in GROUPS.items():
         rows = plotted[plotted["group"] == group]
-        traces.append({
-            "type": "bar", "x": rows["la_name"].map(html.escape).tolist(), "y": rows["value"].tolist(), "name": group,
-            "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
-            "hovertext": [f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
-                          for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])],
-            "hoverinfo": "text",
-        })
-    xaxis = {"categoryorder": "array", "categoryarray": plotted["la_name"].map(html.escape).tolist(),
-             "showticklabels": False, "title": {"text": f"{len(plotted)} local authorities, lowest to highest"}}
+        traces.append(
+            {
+                "type": "bar",
+                "x": rows["la_name"].map(html.escape).tolist(),
+                "y": rows["value"].tolist(),
+                "name": group,
+                "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
+                "hovertext": [
+                    f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
+                    for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])
+                ],
+                "hoverinfo": "text",
+            }
+        )
+    xaxis = {
+        "categoryorder": "array",
+        "categoryarray": plotted["la_name"].map(html.escape).tolist(),
+        "showticklabels": False,
+        "title": {"text": f"{len(plotted)} local authorities, lowest to highest"},
+    }
     chosen = plotted[plotted["group"] == "selected"]
     annotations = [_key(selected if (frame["group"] == "selected").any() else None)]
     if not chosen.empty:
         row = chosen.iloc[0]
-        annotations.append({"x": html.escape(row["la_name"]), "y": row["value"], "ax": 0, "ay": -60,
-                            "text": f"<b>{html.escape(selected)}</b><br>{value_format.format(row['value'])}",
-                            "showarrow": True, "arrowhead": 2, "arrowwidth": 2, "arrowcolor": PALETTE[0],
-                            "font": {"size": 15}, "bgcolor": "rgba(255,255,255,0.85)"})
+        annotations.append(
+            {
+                "x": html.escape(row["la_name"]),
+                "y": row["value"],
+                "ax": 0,
+                "ay": -60,
+                "text": f"<b>{html.escape(selected)}</b><br>{value_format.format(row['value'])}",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowwidth": 2,
+                "arrowcolor": PALETTE[0],
+                "font": {"size": 15},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
     missing = frame[frame["rank"].isna()]
     if not missing.empty:
         own = missing[missing["la_name"] == selected]
         note = f"{len(missing)} LA value{'s are' if len(missing) > 1 else ' is'} suppressed or missing and not shown"
         if not own.empty:
             status = own["status"].iloc[0]
-            note += f", including {selected}, whose figure is {missing_phrase(status) if status in SYMBOLS else 'missing'}"
-        annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -0.16, "yref": "paper",
-                            "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
-                            "text": "<br>".join(textwrap.wrap(html.escape(note + "."), 100))})
+            note += (
+                f", including {selected}, whose figure is {missing_phrase(status) if status in SYMBOLS else 'missing'}"
+            )
+        annotations.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": -0.16,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 13},
+                "text": "<br>".join(textwrap.wrap(html.escape(note + "."), 100)),
+            }
+        )
     shapes = []
     if reference is not None and pd.notna(reference):
         shapes.append(reference_line(reference, "y"))
-        annotations.append({"x": 1, "xref": "paper", "xanchor": "right", "y": reference, "yref": "y",
-                            "yanchor": "bottom", "showarrow": False, "font": {"size": 14},
-                            "bgcolor": "rgba(255,255,255,0.85)",
-                            "text": f"{html.escape(reference_label)} {value_format.format(reference)}"})
+        annotations.append(
+            {
+                "x": 1,
+                "xref": "paper",
+                "xanchor": "right",
+                "y": reference,
+                "yref": "y",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14},
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "text": f"{html.escape(reference_label)} {value_format.format(reference)}",
+            }
+        )
     values = plotted["value"]
     high = max(values.max() if not values.empty else 1.0, reference or 0.0) * 1.25 or 1.0
-    return figure(traces, title, xaxis=xaxis, yaxis=value_axis(y_title, value_format, range=[0, high]),
-                  annotations=annotations, shapes=shapes, bargap=0.15, hovermode="closest", height=500,
-                  margin={"l": 80, "r": 30, "t": 125, "b": 110})
+    return figure(
+        traces,
+        title,
+        xaxis=xaxis,
+        yaxis=value_axis(y_title, value_format, range=[0, high]),
+        annotations=annotations,
+        shapes=shapes,
+        bargap=0.15,
+        hovermode="closest",
+        height=500,
+        margin={"l": 80, "r": 30, "t": 125, "b": 110},
+    )
 
 
 def _key(selected: str | None) -> dict:
     """A key above the bars naming each group by colour and pattern (no selected LA for England)."""
-    parts = [f'<span style="color:{PALETTE[1]}">▨</span> {GROUPS["neighbour"][2]}',
-             f'<span style="color:{NEIGHBOUR_GREY}">■</span> {GROUPS["other"][2]}']
+    parts = [
+        f'<span style="color:{PALETTE[1]}">▨</span> {GROUPS["neighbour"][2]}',
+        f'<span style="color:{NEIGHBOUR_GREY}">■</span> {GROUPS["other"][2]}',
+    ]
     if selected is not None:
         parts.insert(0, f'<span style="color:{PALETTE[0]}">■</span> {html.escape(selected)}')
     else:
         parts = parts[1:]
-    return {"x": 0, "xref": "paper", "xanchor": "left", "y": 1.03, "yref": "paper", "yanchor": "bottom",
-            "showarrow": False, "font": {"size": 14}, "text": "   ".join(parts)}
+    return {
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 1.03,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 14},
+        "text": "   ".join(parts),
+    }

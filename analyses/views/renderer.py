@@ -17,6 +17,7 @@ redraws it whenever that width changes (resize, zoom, rotation), with a narrow l
 below 480 px. Plotly's own ``responsive`` mode is off in the page: with a height from
 CSS it collapsed every chart to a 30 px strip after a resize. No CDN, no MathJax.
 """
+
 import hashlib
 import json
 
@@ -46,10 +47,12 @@ def chart_html(fig_dict: dict, div_id: str) -> str:
     layout = fig_dict.get("layout", {})
     height = int(layout.get("height") or DEFAULT_HEIGHT)
     spec = {"data": fig_dict.get("data", []), "layout": layout, "config": PAGE_CONFIG}
-    return (f'<div class="efp-chart" style="--efp-h:{height + TOOLBAR_PX}px">'
-            f'<div id="{div_id}" class="plotly-graph-div"></div>'
-            f'<script type="application/json" data-efp-chart="{div_id}">{script_json(spec)}</script>'
-            "</div>")
+    return (
+        f'<div class="efp-chart" style="--efp-h:{height + TOOLBAR_PX}px">'
+        f'<div id="{div_id}" class="plotly-graph-div"></div>'
+        f'<script type="application/json" data-efp-chart="{div_id}">{script_json(spec)}</script>'
+        "</div>"
+    )
 
 
 class BookRenderer(MimetypeRenderer):

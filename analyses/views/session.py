@@ -1,4 +1,5 @@
 """Settings for a kernel that runs the guide's notebooks, applied where the kernel starts."""
+
 from __future__ import annotations
 
 import sys

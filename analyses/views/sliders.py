@@ -3,6 +3,7 @@
 ipywidgets need a running kernel; a plotly slider does not. Each step carries everything it
 changes (precomputed trace data and layout), so moving the slider only redraws.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,11 +47,15 @@ def add_slider(fig: go.Figure, steps: list[Step], active: int, prefix: str) -> g
     start = steps[active]
     fig.plotly_restyle(start.data)
     fig.update_layout(nested(start.layout))
-    fig.update_layout(sliders=[{
-        "active": active,
-        "currentvalue": {"prefix": prefix, "font": {"family": FONT, "size": 16, "color": TEXT_COLOUR}},
-        "pad": {"t": 60},
-        "font": {"family": FONT, "size": 14, "color": TEXT_COLOUR},
-        "steps": [{"method": "update", "label": s.label, "args": [s.data, s.layout]} for s in steps],
-    }])
+    fig.update_layout(
+        sliders=[
+            {
+                "active": active,
+                "currentvalue": {"prefix": prefix, "font": {"family": FONT, "size": 16, "color": TEXT_COLOUR}},
+                "pad": {"t": 60},
+                "font": {"family": FONT, "size": 14, "color": TEXT_COLOUR},
+                "steps": [{"method": "update", "label": s.label, "args": [s.data, s.layout]} for s in steps],
+            }
+        ]
+    )
     return fig

@@ -5,6 +5,7 @@ The basic bundle (scatter, bar and pie traces; 1.2 MB instead of 4.8 MB) is vend
 ``_ext/assets`` from the npm package ``plotly.js-basic-dist-min`` at the plotly.js version
 that plotly.py ships; a page with any other trace type gets plotly.py's full bundle.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Plain-English pieces of computed findings: reporting years, missing values, text alternatives."""
+
 from __future__ import annotations
 
 import math
@@ -27,8 +28,11 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
     """Text alternative of a trend chart (a ``benchmark.comparison`` frame): who is drawn, first and last values."""
     years = sorted(frame["time_period"].unique())
     first, last = int(years[0]), int(years[-1])
-    labelled = [a for role in ("selected", "predecessor", "neighbour average", "region", "England")
-                for a in dict.fromkeys(frame.loc[frame["role"] == role, "area"])]
+    labelled = [
+        a
+        for role in ("selected", "predecessor", "neighbour average", "region", "England")
+        for a in dict.fromkeys(frame.loc[frame["role"] == role, "area"])
+    ]
     former = list(dict.fromkeys(frame.loc[frame["role"] == "predecessor", "area"]))
 
     def span(area: str) -> tuple[int, int]:
@@ -50,12 +54,20 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
 
     neighbours = (frame["role"] == "neighbour").any()
     names = ", ".join(labelled[:-1]) + (" and " if len(labelled) > 1 else "") + labelled[-1]
-    before = (f" The line of {' and '.join(former)} is the former council{'s' if len(former) > 1 else ''}, for "
-              f"the years before the selected area existed." if former else "")
-    return (f"Line chart of {measure} from {first} to {last} for {names}"
-            + (", with each statistical neighbour as a grey line." if neighbours else ".") + before + " "
-            + " ".join(f"{a}: {point(a, span(a)[0])}, {point(a, span(a)[1])}." for a in labelled)
-            + " Gaps are suppressed or unpublished values. The data table lists every local authority.")
+    before = (
+        f" The line of {' and '.join(former)} is the former council{'s' if len(former) > 1 else ''}, for "
+        f"the years before the selected area existed."
+        if former
+        else ""
+    )
+    return (
+        f"Line chart of {measure} from {first} to {last} for {names}"
+        + (", with each statistical neighbour as a grey line." if neighbours else ".")
+        + before
+        + " "
+        + " ".join(f"{a}: {point(a, span(a)[0])}, {point(a, span(a)[1])}." for a in labelled)
+        + " Gaps are suppressed or unpublished values. The data table lists every local authority."
+    )
 
 
 def _and(names: list[str]) -> str:
@@ -74,18 +86,24 @@ def reorganisation_note(area: Area, frame: pd.DataFrame | None = None) -> str:
     if not former:
         return ""
     names = _and([f.name for f in former])
-    made = (f"{area.name} was created on {former[0].date} from part of {names}" if former[0].shared
-            else f"{area.name} was created on {former[0].date}, replacing {names}")
+    made = (
+        f"{area.name} was created on {former[0].date} from part of {names}"
+        if former[0].shared
+        else f"{area.name} was created on {former[0].date}, replacing {names}"
+    )
     if frame is not None and not (frame["role"] == "predecessor").any():
         return f"{made}. This chart shows {area.name}'s own figures only."
     whose = _and([f"{f.name}'s" for f in former])
     where = "the whole former council area" if former[0].shared else "the former council's area"
-    return (f"{made}; figures before {financial_year(former[0].last_year + 1)} are {whose}, for {where} "
-            f"(the grey dashed line), and compare with {area.name}'s as rates, not as counts.")
+    return (
+        f"{made}; figures before {financial_year(former[0].last_year + 1)} are {whose}, for {where} "
+        f"(the grey dashed line), and compare with {area.name}'s as rates, not as counts."
+    )
 
 
 # Rounding of estimates, stated once: children to whole numbers ("fewer than 1" below one); money,
 # days and other estimated counts to two significant figures ("about £78,000").
+
 
 def significant(value: float, digits: int = 2) -> float:
     """``value`` rounded to ``digits`` significant figures, halves up: 78193 -> 78000.0, 12.5 -> 13.0
@@ -93,7 +111,9 @@ def significant(value: float, digits: int = 2) -> float:
     if value == 0 or not math.isfinite(value):
         return value
     step = Decimal(1).scaleb(math.floor(math.log10(abs(value))) - digits + 1)
-    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))  # halves away from zero: 12.5 -> 13
+    return float(
+        Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP)
+    )  # halves away from zero: 12.5 -> 13
 
 
 def _pounds(value: float) -> str:

@@ -5,6 +5,7 @@ temporary folder, starts Voilà on 127.0.0.1 (no token, no browser, no network),
 it answers, prints its address (which opens the index page) and runs until Ctrl-C, when it stops the
 server and its kernels and removes the temporary folder.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,15 +61,26 @@ def check_port(port: int, host: str = HOST) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            raise WorkshopError(f"port {port} is already in use on {host}; stop what is using it or choose "
-                                f"another with --port N (e.g. --port {port + 1})") from None
+            raise WorkshopError(
+                f"port {port} is already in use on {host}; stop what is using it or choose "
+                f"another with --port N (e.g. --port {port + 1})"
+            ) from None
 
 
 def voila_command(notebooks: Path, port: int) -> list[str]:
     """The Voilà command line: this machine only, no browser, no retrying other ports, ``/`` -> the index."""
-    return [sys.executable, "-m", "analyses.workshop.voila_app", str(notebooks), "--no-browser", f"--port={port}",
-            f"--Voila.ip={HOST}", "--Voila.port_retries=0", "--show_tracebacks=True",
-            f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}"]
+    return [
+        sys.executable,
+        "-m",
+        "analyses.workshop.voila_app",
+        str(notebooks),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={HOST}",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=True",
+        f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}",
+    ]
 
 
 CDN = "cdn.jsdelivr.net"
@@ -91,8 +103,9 @@ def offline_templates(out_dir: Path) -> Path:
                 if CDN in text:
                     target = Path(out_dir) / "voila" / "templates" / name / source.name
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text("".join(line for line in text.splitlines(keepends=True) if CDN not in line),
-                                      encoding="utf-8")
+                    target.write_text(
+                        "".join(line for line in text.splitlines(keepends=True) if CDN not in line), encoding="utf-8"
+                    )
     return Path(out_dir)
 
 
@@ -155,12 +168,21 @@ def serve(port: int = DEFAULT_PORT) -> int:
         prepare(notebooks)
         log = Path(tmp) / "voila.log"
         templates = offline_templates(Path(tmp) / "jupyter")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-               "JUPYTER_PATH": os.pathsep.join(filter(None, [str(templates), os.environ.get("JUPYTER_PATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(templates), os.environ.get("JUPYTER_PATH")])),
+        }
         with log.open("w") as log_file:
             # Its own session: Ctrl-C reaches only this process, which then stops Voilà in order.
-            process = subprocess.Popen(voila_command(notebooks, port), cwd=notebooks, env=env, stdout=log_file,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(
+                voila_command(notebooks, port),
+                cwd=notebooks,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             try:
                 _wait_until_up(process, port, log)
                 print(f"Workshop mode is running. Open {home(port)} in a browser on this computer.", flush=True)

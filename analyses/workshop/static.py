@@ -4,6 +4,7 @@ Each function precomputes the widget's view at a few settings and puts them behi
 dropdown (``dropdown.combine``), with one data table covering every setting and a text
 alternative. Same views as the live widgets, so the book and workshop mode agree.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,16 +38,19 @@ def randomise_states(true_effect: float = 0.3, families: int = 400) -> Static:
     """Why randomise? at each way support can be handed out."""
     options = sorted(widget_views.REFERRAL_OPTIONS.items(), key=lambda item: -item[1])  # more problems first
     views = {label: widget_views.randomise_view(true_effect, selection, families) for label, selection in options}
-    table = pd.concat([v.table.data.assign(**{"Who gets support more often": label})
-                       for label, v in views.items()], ignore_index=True)
+    table = pd.concat(
+        [v.table.data.assign(**{"Who gets support more often": label}) for label, v in views.items()], ignore_index=True
+    )
     table = table[["Who gets support more often", *[c for c in table.columns if c != "Who gets support more often"]]]
     naive = table[table["Design"] == widget_views.NAIVE]["Average estimate"]
     trial = table[table["Design"] == widget_views.TRIAL]["Average estimate"]
-    alt = (f"Range chart with a menu for who gets support more often. For each choice it shows the average estimate "
-           f"and the middle 95% of {widget_views.STUDIES} simulated studies of {families} families, for a naive "
-           f"comparison and a randomised trial, against a true effect of {true_effect:.2f}. Naive comparisons "
-           f"average from {naive.min():.2f} to {naive.max():.2f} depending on the choice; randomised trials average "
-           f"{_span(trial)} whatever the choice. The data table gives every choice.")
+    alt = (
+        f"Range chart with a menu for who gets support more often. For each choice it shows the average estimate "
+        f"and the middle 95% of {widget_views.STUDIES} simulated studies of {families} families, for a naive "
+        f"comparison and a randomised trial, against a true effect of {true_effect:.2f}. Naive comparisons "
+        f"average from {naive.min():.2f} to {naive.max():.2f} depending on the choice; randomised trials average "
+        f"{_span(trial)} whatever the choice. The data table gives every choice."
+    )
     return _combine(views, "Who gets support more often:"), table, alt
 
 
@@ -61,10 +65,13 @@ def fgc_states(ds: Dataset, area: Area, already_offered: dict[str, float | None]
         words.append(f"{label}: {fgc_words.figures_plain(estimate)}")
     table = pd.concat(tables, ignore_index=True)
     table = table[["Families offered an FGC now", *[c for c in table.columns if c != "Families offered an FGC now"]]]
-    alt = (f"Range chart of money a year in {area.name} if every family at pre-proceedings were offered an FGC, with "
-           f"a menu for the share of families offered one now. For each share it shows the cost of conferences, the "
-           f"saving on care and the net saving: medians and 90% intervals of the simulation. " + " ".join(words)
-           + " The data table gives every quantity for every share.")
+    alt = (
+        f"Range chart of money a year in {area.name} if every family at pre-proceedings were offered an FGC, with "
+        f"a menu for the share of families offered one now. For each share it shows the cost of conferences, the "
+        f"saving on care and the net saving: medians and 90% intervals of the simulation. "
+        + " ".join(words)
+        + " The data table gives every quantity for every share."
+    )
     return _combine(views, "Families offered an FGC now:"), table, alt
 
 
@@ -74,10 +81,12 @@ def compare_states(ds: Dataset, area: Area) -> Static:
     views = {title: widget_views.compare_view(ds, area, indicator) for title, indicator in indicators.items()}
     table = pd.concat([v.table.data.assign(Indicator=title) for title, v in views.items()], ignore_index=True)
     table = table[["Indicator", *[c for c in table.columns if c != "Indicator"]]]
-    alt = (f"Line chart with a menu of {len(views)} indicators. Each shows {area.name}'s trend against the average of "
-           f"its statistical neighbours, {area.region_name} and England, each neighbour as a thin grey line. "
-           + " ".join(f"{v.title}." for v in views.values())
-           + " The data table gives every value.")
+    alt = (
+        f"Line chart with a menu of {len(views)} indicators. Each shows {area.name}'s trend against the average of "
+        f"its statistical neighbours, {area.region_name} and England, each neighbour as a thin grey line. "
+        + " ".join(f"{v.title}." for v in views.values())
+        + " The data table gives every value."
+    )
     return _combine(views, "Indicator:"), table, alt
 
 
@@ -93,10 +102,12 @@ def tier_states(ds: Dataset, area: Area, budget: float = 5e6, splits: dict[str, 
         plans.append(plan.assign(split=label))
     table = pd.concat(plans, ignore_index=True)[["split", "tier", "share_pct", "spend", "places", "families_reached"]]
     table.columns = ["Budget split", "Tier", "Share (%)", "Spend (£)", "Places", "Families reached"]
-    alt = (f"Bar chart with a menu of budget splits for {money(budget, exact=True)} a year in {area.name}. Each "
-           f"shows the families reached at each tier beside the area's latest referrals, children in need, "
-           f"protection plans and children looked after. {tier_reach_sentence(plans, budget)} "
-           f"{widget_views.looked_after_clause(demand, area.name)}The data table gives every tier for every split.")
+    alt = (
+        f"Bar chart with a menu of budget splits for {money(budget, exact=True)} a year in {area.name}. Each "
+        f"shows the families reached at each tier beside the area's latest referrals, children in need, "
+        f"protection plans and children looked after. {tier_reach_sentence(plans, budget)} "
+        f"{widget_views.looked_after_clause(demand, area.name)}The data table gives every tier for every split."
+    )
     return _combine(views, "Budget split:"), table, alt
 
 
@@ -107,8 +118,10 @@ def tier_reach_sentence(plans: list[pd.DataFrame], budget: float) -> str:
         total = plan["families_reached"].sum()
         top = plan.loc[plan["families_reached"].idxmax(), "tier"].lower() if total > 0 else None
         name, _, shares = plan["split"].iloc[0].partition(": ")
-        parts.append(f"about {children_number(total)} families with the {name.lower()} split ({shares})"
-                     + (f", most at the {top} tier" if top else ""))
+        parts.append(
+            f"about {children_number(total)} families with the {name.lower()} split ({shares})"
+            + (f", most at the {top} tier" if top else "")
+        )
     return f"A year, {money(budget, exact=True)} reaches " + "; ".join(parts) + "."
 
 
@@ -123,7 +136,16 @@ def _combine(views: dict[str, widget_views.View], caption: str) -> go.Figure:
 
 def tier_assumptions() -> pd.DataFrame:
     """The tier planner's default costs and take-up, with where each comes from (for a table)."""
-    return pd.DataFrame([{
-        "Tier": a.tier, "Example from the talk": a.example, "Cost per family": money(a.cost_per_family, exact=True),
-        "Where the cost comes from": a.cost_source, "Take-up": f"{a.take_up:.0%}", "Where the take-up comes from": a.take_up_source,
-    } for a in widget_tiers.DEFAULT_ASSUMPTIONS])
+    return pd.DataFrame(
+        [
+            {
+                "Tier": a.tier,
+                "Example from the talk": a.example,
+                "Cost per family": money(a.cost_per_family, exact=True),
+                "Where the cost comes from": a.cost_source,
+                "Take-up": f"{a.take_up:.0%}",
+                "Where the take-up comes from": a.take_up_source,
+            }
+            for a in widget_tiers.DEFAULT_ASSUMPTIONS
+        ]
+    )

@@ -3,6 +3,7 @@
 Pure functions (no ipywidgets), so the live widgets, the static chapter and the tests share
 them. Every chart title states the finding, computed from the inputs.
 """
+
 from __future__ import annotations
 
 import html
@@ -55,6 +56,7 @@ def _list(items: list[str]) -> str:
 
 # 1. Why randomise? ------------------------------------------------------------------------------
 
+
 def randomise_view(true_effect: float, selection: float, families: int, studies: int = STUDIES) -> View:
     """Naive comparison against randomised trial over many simulated studies."""
     scenario = Scenario(true_effect=true_effect, selection=selection, families=families, studies=studies)
@@ -62,43 +64,68 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
     means = summary.set_index("design")["mean_estimate"]
     finding = randomisation.finding(selection, means[NAIVE], means[TRIAL], true_effect)
     fig = charts.estimate_range_chart(
-        list(summary["design"]), list(summary["mean_estimate"]), list(summary["low_2_5"]), list(summary["high_97_5"]),
-        title=finding, x_title="Estimated effect (score points; above 0 = helpful)", value_format="{:.2f}",
-        reference=true_effect, reference_label=f"True effect {true_effect:.2f}")
+        list(summary["design"]),
+        list(summary["mean_estimate"]),
+        list(summary["low_2_5"]),
+        list(summary["high_97_5"]),
+        title=finding,
+        x_title="Estimated effect (score points; above 0 = helpful)",
+        value_format="{:.2f}",
+        reference=true_effect,
+        reference_label=f"True effect {true_effect:.2f}",
+    )
     fig.update_layout(margin={**RANGE_MARGIN, "t": 150}, height=400)  # room for a three-line finding
     lines = [
         f"<b>{design}:</b> {row.mean_estimate:.2f} on average; 95% of studies between {row.low_2_5:.2f} and "
         f"{row.high_97_5:.2f}; {row.share_showing_harm:.0%} of studies made support look harmful."
         for design, row in summary.set_index("design").iterrows()
     ]
-    summary_html = (_list(lines) + f"<p>{studies} simulated studies of {families:,} families each. The outcome is a difficulties "
-                      f"score (lower is better; 1 point = one standard deviation of families' need).</p>")
-    alt = (f"Range chart with one row per design. Each diamond is the average estimate over {studies} simulated studies "
-           f"and its bar covers the middle 95% of them; a dashed line marks the true effect of {true_effect:.2f}. "
-           + " ".join(f"{d}: average {r.mean_estimate:.2f}, from {r.low_2_5:.2f} to {r.high_97_5:.2f}."
-                      for d, r in summary.set_index("design").iterrows()))
-    table = summary.rename(columns={
-        "design": "Design", "mean_estimate": "Average estimate", "low_2_5": "Low (2.5%)", "high_97_5": "High (97.5%)",
-        "bias": "Average error", "share_showing_harm": "Share of studies showing harm"})
+    summary_html = (
+        _list(lines) + f"<p>{studies} simulated studies of {families:,} families each. The outcome is a difficulties "
+        f"score (lower is better; 1 point = one standard deviation of families' need).</p>"
+    )
+    alt = (
+        f"Range chart with one row per design. Each diamond is the average estimate over {studies} simulated studies "
+        f"and its bar covers the middle 95% of them; a dashed line marks the true effect of {true_effect:.2f}. "
+        + " ".join(
+            f"{d}: average {r.mean_estimate:.2f}, from {r.low_2_5:.2f} to {r.high_97_5:.2f}."
+            for d, r in summary.set_index("design").iterrows()
+        )
+    )
+    table = summary.rename(
+        columns={
+            "design": "Design",
+            "mean_estimate": "Average estimate",
+            "low_2_5": "Low (2.5%)",
+            "high_97_5": "High (97.5%)",
+            "bias": "Average error",
+            "share_showing_harm": "Share of studies showing harm",
+        }
+    )
     table["Share of studies showing harm"] = table["Share of studies showing harm"].map("{:.0%}".format)
     return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:.2f}"))
 
 
 # 2. FGC roll-out ---------------------------------------------------------------------------------
 
+
 def fgc_view(estimate: fgc.Estimate, warnings: list[str] | None = None) -> View:
     """What offering FGCs means for one area: the chapter's figures, chart and words (``analyses.views.fgc``)."""
     fig, table, alt = fgc_words.money_chart(estimate)
     fig.update_layout(margin=RANGE_MARGIN)
     notes = "".join(f"<p class='efp-error'>{html.escape(w)}</p>" for w in (warnings or []))
-    summary_html = (fgc_words.figures_html(estimate) + notes
-                    + f"<p>With {html.escape(fgc_words.offer_text(estimate))}. Children entering pre-proceedings: "
-                      f"{html.escape(fgc_words.demand_text(estimate))}. Medians and 90% intervals of "
-                      f"{estimate.draws:,} simulated draws over every input's range (the FGC chapter lists them).</p>")
+    summary_html = (
+        fgc_words.figures_html(estimate)
+        + notes
+        + f"<p>With {html.escape(fgc_words.offer_text(estimate))}. Children entering pre-proceedings: "
+        f"{html.escape(fgc_words.demand_text(estimate))}. Medians and 90% intervals of "
+        f"{estimate.draws:,} simulated draws over every input's range (the FGC chapter lists them).</p>"
+    )
     return View(fig, summary_html, alt, table)
 
 
 # 3. Compare my LA --------------------------------------------------------------------------------
+
 
 def comparable_indicators(ds: Dataset) -> dict[str, str]:
     """Indicators that compare fairly between areas (rates and percentages with LA data): title -> id."""
@@ -127,7 +154,9 @@ def compare_finding(row: pd.Series, area_name: str) -> str:
     band = f"; quartile band {row['band']}" if row["band"] else ""
     if pd.isna(row["england"]):
         return f"{area_name}: {fmt(row['value'])} in {year}{band}"
-    side = compare_with_england(row["value"], row["england"], row["ci_low"], row["ci_high"])  # statistical where possible
+    side = compare_with_england(
+        row["value"], row["england"], row["ci_low"], row["ci_high"]
+    )  # statistical where possible
     return f"{area_name}: {fmt(row['value'])} in {year}, {side} England ({fmt(row['england'])}){band}"
 
 
@@ -161,14 +190,17 @@ def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
         ]
     fig = charts.trend_chart(frame, finding, meta["title"], value_format=value_format)
     years = frame["time_period"]
-    alt = (f"Line chart of {meta['title']} from {years.min()} to {years.max()} for {area.name}, the average of its "
-           f"statistical neighbours, {area.region_name} and England; each neighbour is a thin grey line. {finding}. "
-           f"The data table gives every value, neighbours included.")
+    alt = (
+        f"Line chart of {meta['title']} from {years.min()} to {years.max()} for {area.name}, the average of its "
+        f"statistical neighbours, {area.region_name} and England; each neighbour is a thin grey line. {finding}. "
+        f"The data table gives every value, neighbours included."
+    )
     summary_html = _list(items)
     return View(fig, summary_html, alt, charts.chart_table(frame, value_format=value_format))
 
 
 # 4. Prevention tier planner ----------------------------------------------------------------------
+
 
 def _demand_label(row: pd.Series) -> str:
     """'Children looked after at 31 March, 2025'."""
@@ -185,15 +217,19 @@ def looked_after_clause(demand: pd.DataFrame, area_name: str) -> str:
     looked_after = demand[(demand["indicator"] == "cla_31mar_count") & demand["value"].notna()]
     if looked_after.empty:
         return ""
-    return (f"{area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in "
-            f"{int(looked_after['year'].iloc[0])}. ")
+    return (
+        f"{area_name} had {looked_after['value'].iloc[0]:,.0f} children looked after in "
+        f"{int(looked_after['year'].iloc[0])}. "
+    )
 
 
 def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: float) -> View:
     """Families reached per tier (``widget_tiers.plan``) beside the area's demand further down the line."""
     total = plan["families_reached"].sum()
     top = plan.loc[plan["families_reached"].idxmax(), "tier"] if total > 0 else None
-    title = f"{money(budget, exact=True)} reaches about {children_number(total)} families a year" + (f", most at the {top.lower()} tier" if top else "")
+    title = f"{money(budget, exact=True)} reaches about {children_number(total)} families a year" + (
+        f", most at the {top.lower()} tier" if top else ""
+    )
     if clause := looked_after_clause(demand, area_name):
         title += f"; {clause.removesuffix('. ')}"
     tiers = list(plan["tier"])
@@ -207,28 +243,52 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
         for r in plan.itertuples()
     ]
     demand_items = [f"{html.escape(_demand_label(r))}: {_demand_value(r)}" for _, r in demand.iterrows()]
-    summary_html = (_list(items)
-                    + f"<p><b>Further down the line in {html.escape(area_name)}</b> (latest published figures):</p>"
-                    + _list(demand_items)
-                    + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "
-                      "children's social care is what impact evidence can tell you.</p>")
-    alt = (f"Bar chart. Families reached a year with {money(budget, exact=True)}: "
-           + "; ".join(f"{t} about {children_number(v)}" for t, v in zip(tiers, reached))
-           + f". Latest published figures for {area_name}: "
-           + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows()) + ".")
-    table = pd.concat([
-        pd.DataFrame({"Row": [f"{t} support" for t in tiers], "Spend (£)": plan["spend"], "Places": plan["places"],
-                      "Take-up": plan["take_up"].map("{:.0%}".format), "Families or children": plan["families_reached"]}),
-        pd.DataFrame({"Row": [_demand_label(r) for _, r in demand.iterrows()], "Spend (£)": None, "Places": None,
-                      "Take-up": None, "Families or children": [c if c is not None else s for c, s in zip(counts, demand["status"])]}),
-    ], ignore_index=True)
+    summary_html = (
+        _list(items)
+        + f"<p><b>Further down the line in {html.escape(area_name)}</b> (latest published figures):</p>"
+        + _list(demand_items)
+        + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "
+        "children's social care is what impact evidence can tell you.</p>"
+    )
+    alt = (
+        f"Bar chart. Families reached a year with {money(budget, exact=True)}: "
+        + "; ".join(f"{t} about {children_number(v)}" for t, v in zip(tiers, reached))
+        + f". Latest published figures for {area_name}: "
+        + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows())
+        + "."
+    )
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "Row": [f"{t} support" for t in tiers],
+                    "Spend (£)": plan["spend"],
+                    "Places": plan["places"],
+                    "Take-up": plan["take_up"].map("{:.0%}".format),
+                    "Families or children": plan["families_reached"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "Row": [_demand_label(r) for _, r in demand.iterrows()],
+                    "Spend (£)": None,
+                    "Places": None,
+                    "Take-up": None,
+                    "Families or children": [c if c is not None else s for c, s in zip(counts, demand["status"])],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     return View(fig, summary_html, alt, charts.chart_table(table, value_format="{:,.0f}"))
 
 
 def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title: str) -> go.Figure:
     """Horizontal bars: families reached per tier (solid), then the area's demand (hatched, or a note if missing)."""
-    rows = [(f"{r.tier} support", r.families_reached, f"about {children_number(r.families_reached)} families", 0)
-            for r in plan.itertuples()]
+    rows = [
+        (f"{r.tier} support", r.families_reached, f"about {children_number(r.families_reached)} families", 0)
+        for r in plan.itertuples()
+    ]
     for _, r in demand.iterrows():
         unit = "referrals" if r["indicator"].startswith("referrals") else "children"
         value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
@@ -237,16 +297,48 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
     traces = []
     for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):
         mine = [(name, value, text) for name, (_, value, text, k) in zip(names, rows) if k == kind]
-        traces.append({
-            "type": "bar", "y": [n for n, _, _ in mine], "x": [v for _, v, _ in mine], "orientation": "h",
-            "name": html.escape(series),
-            "marker": {"color": charts.PALETTE[kind], "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"}},
-            "text": ["" if v is None else html.escape(t) for _, v, t in mine], "textposition": "outside",
-            "cliponaxis": False, "constraintext": "none", "hovertext": [f"{n}: {html.escape(t)}" for n, _, t in mine],
-            "hoverinfo": "text"})
-    notes = [{"x": 0, "xref": "x", "xanchor": "left", "y": name, "yref": "y", "showarrow": False, "font": {"size": 15},
-              "text": html.escape(text)} for name, (_, value, text, _) in zip(names, rows) if value is None]
+        traces.append(
+            {
+                "type": "bar",
+                "y": [n for n, _, _ in mine],
+                "x": [v for _, v, _ in mine],
+                "orientation": "h",
+                "name": html.escape(series),
+                "marker": {
+                    "color": charts.PALETTE[kind],
+                    "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"},
+                },
+                "text": ["" if v is None else html.escape(t) for _, v, t in mine],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "constraintext": "none",
+                "hovertext": [f"{n}: {html.escape(t)}" for n, _, t in mine],
+                "hoverinfo": "text",
+            }
+        )
+    notes = [
+        {
+            "x": 0,
+            "xref": "x",
+            "xanchor": "left",
+            "y": name,
+            "yref": "y",
+            "showarrow": False,
+            "font": {"size": 15},
+            "text": html.escape(text),
+        }
+        for name, (_, value, text, _) in zip(names, rows)
+        if value is None
+    ]
     top = max([v for _, v, _, _ in rows if v is not None] + [1])
-    return charts.figure(traces, title, xaxis=charts.value_axis("Families or children", "{:,.0f}", range=[0, top * 1.45]),
-                         yaxis={"autorange": "reversed", "showgrid": False}, annotations=notes, barmode="overlay",
-                         hovermode="closest", height=170 + 55 * len(rows), margin={"l": 250, "r": 30, "t": 110, "b": 70})
+    return charts.figure(
+        traces,
+        title,
+        xaxis=charts.value_axis("Families or children", "{:,.0f}", range=[0, top * 1.45]),
+        yaxis={"autorange": "reversed", "showgrid": False},
+        annotations=notes,
+        barmode="overlay",
+        hovermode="closest",
+        height=170 + 55 * len(rows),
+        margin={"l": 250, "r": 30, "t": 110, "b": 70},
+    )

@@ -3,6 +3,7 @@
 ``python -m analyses.workshop.voila_app DIR [voila options]`` is ``voila DIR`` with one change:
 ``/`` redirects to ``/voila/render/index.ipynb`` instead of Voilà's file list.
 """
+
 from __future__ import annotations
 
 import sys

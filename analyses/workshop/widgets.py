@@ -5,6 +5,7 @@ drawn by the plotly extension in Voilà or JupyterLab; its title states the find
 in words, and the chart's text alternative and data table. ``view`` is the state last shown and
 ``last_update_seconds`` how long the update took, so tests can drive a widget without a browser.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,11 +17,13 @@ from contextlib import contextmanager
 import ipywidgets as w
 import plotly.io as pio
 
-from analyses.views import charts
-from analyses.models import fgc, tiers as widget_tiers
-from analyses.workshop import fgc as widget_fgc, views as widget_views
 from analyses.data.dataset import Dataset
+from analyses.models import fgc
+from analyses.models import tiers as widget_tiers
+from analyses.views import charts
 from analyses.views.renderer import PLOTLY_CONFIG
+from analyses.workshop import fgc as widget_fgc
+from analyses.workshop import views as widget_views
 
 DEFAULT_LA = "York"
 STYLE = """<style>
@@ -42,8 +45,11 @@ def plotly_output(fig) -> dict:
     # Not "responsive": in an output area that makes the chart take the container's height, 0.
     native["config"] = {**PLOTLY_CONFIG, "responsive": False}
     title = (fig.layout.title.text or "Chart").replace("<br>", " ")
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"application/vnd.plotly.v1+json": native, "text/plain": title}}
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"application/vnd.plotly.v1+json": native, "text/plain": title},
+    }
 
 
 def _slider(kind, description: str, **kwargs):
@@ -65,7 +71,9 @@ class WorkshopWidget:
         self.controls = controls
         self.defaults = {id(c): c.value for c in controls}
         self.summary, self.chart, self.extras = w.HTML(), w.Output(), w.HTML()
-        self.reset_button = w.Button(description="Reset", icon="undo", tooltip="Put every control back to its starting value")
+        self.reset_button = w.Button(
+            description="Reset", icon="undo", tooltip="Put every control back to its starting value"
+        )
         self.reset_button.on_click(lambda _: self.reset())
         self.view: widget_views.View | None = None
         self.error = ""
@@ -73,8 +81,9 @@ class WorkshopWidget:
         self._holding = False
         for control in controls:
             control.observe(self._changed, "value")
-        self.container = w.VBox([w.HTML(STYLE), *(extra or controls), self.reset_button,
-                                 self.chart, self.summary, self.extras])
+        self.container = w.VBox(
+            [w.HTML(STYLE), *(extra or controls), self.reset_button, self.chart, self.summary, self.extras]
+        )
         self.container.add_class("efp-workshop")
         self.refresh()
 
@@ -129,10 +138,22 @@ class WhyRandomise(WorkshopWidget):
     """Naive comparison against a randomised trial, over many simulated studies."""
 
     def __init__(self):
-        self.referral = _field(w.Dropdown, "Who gets support more often", width="60em",
-                               options=list(widget_views.REFERRAL_OPTIONS.items()), value=1.0)
-        self.effect = _slider(w.FloatSlider, "True effect of support (score points)",
-                              min=0.0, max=1.0, step=0.05, value=0.3, readout_format=".2f")
+        self.referral = _field(
+            w.Dropdown,
+            "Who gets support more often",
+            width="60em",
+            options=list(widget_views.REFERRAL_OPTIONS.items()),
+            value=1.0,
+        )
+        self.effect = _slider(
+            w.FloatSlider,
+            "True effect of support (score points)",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            value=0.3,
+            readout_format=".2f",
+        )
         self.families = _slider(w.IntSlider, "Families in each study", min=50, max=2000, step=50, value=400)
         super().__init__([self.referral, self.effect, self.families])
 
@@ -150,14 +171,23 @@ class FgcRollout(WorkshopWidget):
         self.ds = ds
         area = ds.area(la)
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
-        self.children = _field(w.BoundedIntText, "Children entering pre-proceedings a year", min=0,
-                               max=widget_fgc.children_limit(ds, area), value=widget_fgc.default_children(ds, area))
+        self.children = _field(
+            w.BoundedIntText,
+            "Children entering pre-proceedings a year",
+            min=0,
+            max=widget_fgc.children_limit(ds, area),
+            value=widget_fgc.default_children(ds, area),
+        )
         self.children_from_data = True  # until a trainer types a number: the guide's estimate with its range
         self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
         self.already = _field(w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=None)
-        self.conference_cost = _field(w.BoundedIntText, "Cost of a conference (£)", min=0,
-                                      max=int(fgc.SETTINGS["conference_cost"].high),
-                                      value=round(fgc.NATIONAL_INPUTS["conference_cost"].central))
+        self.conference_cost = _field(
+            w.BoundedIntText,
+            "Cost of a conference (£)",
+            min=0,
+            max=int(fgc.SETTINGS["conference_cost"].high),
+            value=round(fgc.NATIONAL_INPUTS["conference_cost"].central),
+        )
         self.cost_from_guide = True  # until typed: the guide's range
         self.source_note = w.HTML()
         controls = [self.area, self.children, self.coverage, self.already, self.conference_cost]
@@ -184,16 +214,22 @@ class FgcRollout(WorkshopWidget):
 
     def settings(self) -> dict:
         """The settings shown, as the model takes them (None: the guide's estimate and range)."""
-        return {"pre_proceedings_children": None if self.children_from_data else self.children.value,
-                "coverage": self.coverage.value / 100, "already_offered": self.already.value,
-                "conference_cost": None if self.cost_from_guide else self.conference_cost.value}
+        return {
+            "pre_proceedings_children": None if self.children_from_data else self.children.value,
+            "coverage": self.coverage.value / 100,
+            "already_offered": self.already.value,
+            "conference_cost": None if self.cost_from_guide else self.conference_cost.value,
+        }
 
     def build_view(self) -> widget_views.View:
         area = self.ds.area(self.area.value)
         settings = self.settings()
-        self.source_note.value = ("<p><i>Children a year: the guide's estimate from the area's data, with its range; "
-                                  "type a number to use your own.</i></p>" if self.children_from_data else
-                                  "<p><i>Children a year: set by you.</i></p>")
+        self.source_note.value = (
+            "<p><i>Children a year: the guide's estimate from the area's data, with its range; "
+            "type a number to use your own.</i></p>"
+            if self.children_from_data
+            else "<p><i>Children a year: set by you.</i></p>"
+        )
         warnings = fgc.check_settings(settings, fgc.child_population(self.ds, area))
         return widget_views.fgc_view(widget_fgc.rollout(self.ds, area, **settings), warnings)
 
@@ -204,8 +240,13 @@ class CompareLA(WorkshopWidget):
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA, indicator: str = "cla_31mar_rate"):
         self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=False), value=la)
-        self.indicator = _field(w.Dropdown, "Indicator", options=list(widget_views.comparable_indicators(ds).items()),
-                                value=indicator, width="60em")
+        self.indicator = _field(
+            w.Dropdown,
+            "Indicator",
+            options=list(widget_views.comparable_indicators(ds).items()),
+            value=indicator,
+            width="60em",
+        )
         super().__init__([self.area, self.indicator])
 
     def build_view(self) -> widget_views.View:
@@ -218,15 +259,30 @@ class TierPlanner(WorkshopWidget):
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
-        self.budget = _slider(w.FloatSlider, "Budget a year (£ million)", min=0.1, max=50.0, step=0.1, value=5.0,
-                              readout_format=".1f")
+        self.budget = _slider(
+            w.FloatSlider, "Budget a year (£ million)", min=0.1, max=50.0, step=0.1, value=5.0, readout_format=".1f"
+        )
         defaults = widget_tiers.DEFAULTS
-        self.shares = {t: _slider(w.IntSlider, f"{t}: share of budget (%)", min=0, max=100, step=1,
-                                  value=widget_tiers.DEFAULT_SHARES[t]) for t in widget_tiers.TIERS}
-        self.costs = {t: _field(w.BoundedIntText, f"{t}: cost per family (£)", min=1, max=100_000,
-                                value=round(defaults[t].cost_per_family)) for t in widget_tiers.TIERS}
-        self.take_up = {t: _slider(w.IntSlider, f"{t}: take-up (%)", min=0, max=100, step=1,
-                                   value=round(defaults[t].take_up * 100)) for t in widget_tiers.TIERS}
+        self.shares = {
+            t: _slider(
+                w.IntSlider, f"{t}: share of budget (%)", min=0, max=100, step=1, value=widget_tiers.DEFAULT_SHARES[t]
+            )
+            for t in widget_tiers.TIERS
+        }
+        self.costs = {
+            t: _field(
+                w.BoundedIntText,
+                f"{t}: cost per family (£)",
+                min=1,
+                max=100_000,
+                value=round(defaults[t].cost_per_family),
+            )
+            for t in widget_tiers.TIERS
+        }
+        self.take_up = {
+            t: _slider(w.IntSlider, f"{t}: take-up (%)", min=0, max=100, step=1, value=round(defaults[t].take_up * 100))
+            for t in widget_tiers.TIERS
+        }
         assumptions = w.Accordion([w.VBox([*self.costs.values(), *self.take_up.values()])], titles=("Assumptions",))
         controls = [self.area, self.budget, *self.shares.values(), *self.costs.values(), *self.take_up.values()]
         super().__init__(controls, extra=[self.area, self.budget, *self.shares.values(), assumptions])
@@ -243,7 +299,10 @@ class TierPlanner(WorkshopWidget):
     def build_view(self) -> widget_views.View:
         area = self.ds.area(self.area.value)
         budget = self.budget.value * 1e6
-        plan = widget_tiers.plan(budget, {t: s.value for t, s in self.shares.items()},
-                                 {t: c.value for t, c in self.costs.items()},
-                                 {t: u.value / 100 for t, u in self.take_up.items()})
+        plan = widget_tiers.plan(
+            budget,
+            {t: s.value for t, s in self.shares.items()},
+            {t: c.value for t, c in self.costs.items()},
+            {t: u.value / 100 for t, u in self.take_up.items()},
+        )
         return widget_views.tier_view(plan, widget_tiers.downstream_demand(self.ds, area), area.name, budget)
