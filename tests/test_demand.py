@@ -133,3 +133,13 @@ def test_key_points_work_for_any_area(ds, la, expected):
     area = data.ENGLAND if la == "England" else ds.area(la)
     points = demand_view.key_points(area, demand.latest(ds, area)).splitlines()
     assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)
+
+
+def test_trend_views_note_a_reorganised_area_under_the_first_chart_only(ds):
+    for name, noted in (("Cumberland", True), ("York", False)):
+        area = ds.area(name)
+        views = demand_view.trend_views(ds, area, demand.latest(ds, area))
+        assert len(views) == len(demand.STAGES)
+        notes = [note for *_, note in views]
+        assert bool(notes[0]) is noted and not any(notes[1:])
+        assert all(name in alt for _, _, alt, _ in views)

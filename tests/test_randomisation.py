@@ -83,3 +83,11 @@ def test_alt_text_and_table_give_every_strength(estimates):
     shown = randomisation.display_table(table)
     assert list(shown["Selection strength"]) == ["-1", "-1", "0", "0", "+1", "+1"]
     assert shown["Studies wrongly showing harm"].str.endswith("%").all()
+
+
+def test_selection_text_reads_the_sweep():
+    scenario = Scenario(studies=40)
+    table = simulation.sweep_summary(simulation.sweep(scenario), scenario.true_effect)
+    text = randomisation.selection_text(table, scenario.true_effect, scenario.families)
+    naive = table[(table["selection"] == 1.0) & (table["design"] == "Naive comparison")].iloc[0]
+    assert f"**{naive['mean_estimate']:.2f}** on average" in text and f"{scenario.families} families" in text

@@ -7,9 +7,12 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 from analyses.data.schema import has_figure
+from analyses.models import benchmark
 from analyses.models.demand import FUNNEL_ROLES
+from analyses.views import charts, every_la, wording
 from analyses.views.charts import ROLE_STYLES, chart_text, figure
 from analyses.views.every_la import cells
 from analyses.views.wording import missing_phrase
@@ -182,3 +185,18 @@ def key_points(area: Area, rows: pd.DataFrame) -> str:
             )
     points.append("- These figures show the scale of need further down the line, not whether prevention works.")
     return "\n".join(points)
+
+
+def trend_views(ds: Dataset, area: Area, latest: pd.DataFrame) -> list[tuple]:
+    """Each stage's trend chart (from ``demand.latest`` rows): (figure, table, text alternative, note).
+
+    The note, under the first chart only, says when a reorganised area was created and whose
+    earlier figures it shows ('' otherwise)."""
+    views = []
+    for n, (_, row) in enumerate(latest.iterrows()):
+        frame = benchmark.comparison(ds, row["indicator"], area)
+        fig = charts.trend_chart(frame, trend_title(area, row), "Per 10,000 children")
+        table = charts.chart_table(every_la.every_la_table(frame, every_la.la_rows(ds, row["indicator"])))
+        alt = wording.trend_alt_text(frame, f"the {row['rate_name']} per 10,000 children")
+        views.append((fig, table, alt, wording.reorganisation_note(area, frame) if n == 0 else ""))
+    return views
