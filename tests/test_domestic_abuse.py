@@ -253,9 +253,8 @@ def test_methods_chapter_states_the_rule_with_its_thresholds(ds):
 def test_key_points_work_for_any_area(dsm, la, expected):
     area = data.ENGLAND if la == "England" else dsm.area(la)
     year = da.latest_year(dsm, area)
-    row = da.latest_table(dsm, area, year).set_index("factor", drop=False).loc["da_factor_parent_count"]
+    mine = da.latest_table(dsm, area, year)
     derived = [da.measure_id(f, m) for f in da.FACTORS for m in da.MEASURES]
     profile = benchmark.profile(dsm, area, derived).set_index("indicator")
-    significance = profile.loc[da.measure_id("da_factor_parent_count", "rate"), "vs_england"]
-    points = dac.key_points(area, row, wording.financial_year(year), significance).splitlines()
+    points = dac.key_points(mine, profile, area, wording.financial_year(year)).splitlines()
     assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)

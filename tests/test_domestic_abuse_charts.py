@@ -87,3 +87,21 @@ def test_ranking_view_lists_every_la(dsm):
         "City of London's figure for domestic abuse concerning a parent or carer in 2024-25 is suppressed "
         "(c); 152 local authorities published one"
     )
+
+
+def test_chapter_sentences_come_from_the_data(dsm):
+    year = da.latest_year(dsm, data.ENGLAND)
+    england = da.latest_table(dsm, data.ENGLAND, year).set_index("factor")
+    text = dac.national_text(dsm, england, "2024-25")
+    count_2023 = dsm.series("da_factor_parent_count", data.ENGLAND).set_index("time_period")["value"][2023]
+    assert f"is {count_2023:,.0f}, the figure quoted above" in text
+    assert f"{england.loc['da_factor_parent_count', 'share']:.1f}% of the assessments" in text
+    york = dsm.area("York")
+    both = dac.mental_health_text(dsm, york)
+    assert both.startswith("The same DfE table counts parents'") and "York" in both
+    assert "York" not in dac.mental_health_text(dsm, data.ENGLAND)
+    derived = [da.measure_id(f, m) for f in da.FACTORS for m in da.MEASURES]
+    mine = da.latest_table(dsm, york, year)
+    profile = benchmark.profile(dsm, york, derived).set_index("indicator")
+    headline = dac.parent_headline(mine, profile, york, "2024-25")
+    assert headline.startswith("**York, 2024-25.** Domestic abuse concerning a parent or carer")

@@ -242,3 +242,35 @@ def test_key_points_work_for_any_area(ds, la, expected):
     ) in points
     small = "- A council's counts are small, so a change of a few children moves its rate a long way."
     assert (small in points) == (la in ("York", "Cumberland"))  # only where the area has a count above zero
+
+
+def test_england_exits_text_names_each_orders_year_when_they_differ():
+    same = {
+        "sgo_exits_count": {"year": 2024, "england_count": 3890},
+        "cao_exits_count": {"year": 2024, "england_count": 1200},
+    }
+    assert kinship_view.england_exits_text(same) == (
+        "In England, **3,890** children left care on a special guardianship order in 2023-24 and **1,200** on a "
+        "child arrangements order: **5,090** in all."
+    )
+    differ = {**same, "sgo_exits_count": {"year": 2025, "england_count": 4110}}
+    text = kinship_view.england_exits_text(differ)
+    assert "**4,110** children left care on a special guardianship order in 2024-25" in text
+    assert "**1,200** on a child arrangements order in 2023-24" in text and "in all" not in text
+
+
+def test_exits_charts_and_share_views_come_from_the_data(ds):
+    area = ds.area("Cumberland")
+    rates = {indicator: kinship.rates(ds, indicator) for indicator in kinship.ORDERS}
+    exits = {indicator: kinship.latest(frame, area) for indicator, frame in rates.items()}
+    views = kinship_view.exits_charts(ds, area, rates, exits)
+    assert len(views) == len(kinship.ORDERS)
+    for (fig, table, alt), order in zip(views, kinship.ORDERS.values()):
+        assert fig.layout.title.text and order in alt and "Cumberland" in alt
+        assert len(table.data) >= 152  # every LA is listed
+    share = kinship.family_and_friends_share(ds)
+    fig, table, alt = kinship_view.share_chart(share)
+    last = share.iloc[-1]
+    assert f"{last['share_of_looked_after']:.1f}% in {int(last['time_period'])}" in alt
+    assert list(table.data.columns)[0] == "31 March"
+    assert f"**{last['family_and_friends']:,.0f}**" in kinship_view.share_text(share)

@@ -249,9 +249,11 @@ def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
     )
 
 
-def key_points(area: Area, row: pd.Series, period: str, significance: str) -> str:
-    """The chapter's key points (a Markdown list) for ``area``: ``row`` is the parent-or-carer factor's row of
-    ``latest_table`` and ``significance`` its rate against England's, as in ``headline``."""
+def key_points(mine: pd.DataFrame, profile: pd.DataFrame, area: Area, period: str) -> str:
+    """The chapter's key points (a Markdown list) for ``area``, from the same ``latest_table`` and ``profile`` as
+    ``parent_headline``: abuse concerning a parent or carer, with its rate's significance against England."""
+    row = mine.set_index("factor", drop=False).loc["da_factor_parent_count"]
+    significance = profile.loc[measure_id("da_factor_parent_count", "rate"), "vs_england"]
     who = FACTORS[row["factor"]].lower()
     england = f"England's rate was {row['england_rate']:.1f} per 10,000 children"
     if area.is_england:
@@ -347,3 +349,39 @@ def parent_factors_text(ds: Dataset, area: Area) -> str:
     if first > 0 and leaders[first - 1] is not None:
         return text + f"{now} was the more frequent of the two, which it was not in {financial_year(years[first - 1])}."
     return text + f"{now} was the more frequent of the two."
+
+
+def national_text(ds: Dataset, england: pd.DataFrame, period: str) -> str:
+    """Where the national figure comes from: the 2022-23 count quoted in the chapter and the latest year's share.
+
+    ``england`` is ``latest_table`` for England indexed by factor."""
+    parent_2023 = ds.series("da_factor_parent_count", ENGLAND).set_index("time_period")["value"].get(2023)
+    latest = england.loc["da_factor_parent_count"]
+    return (
+        "The bundled DfE table shows where the domestic abuse figure comes from. DfE records three domestic abuse "
+        "factors, by whom the abuse concerned: the child, a parent or carer, or another person in the household. "
+        f"The national count for 2022-23 of abuse concerning a parent or carer is {parent_2023:,.0f}, the figure "
+        f"quoted above. In {period} that factor was recorded in {latest['count']:,.0f} assessments, "
+        f"{latest['share']:.1f}% of the assessments that recorded any factor. The share for domestic abuse of any "
+        "kind is higher, but it cannot be worked out from the published counts, because one assessment can record "
+        "more than one of the three."
+    )
+
+
+def mental_health_text(ds: Dataset, area: Area) -> str:
+    """Parents' mental health against domestic abuse concerning a parent, for England and the area ('' if never published)."""
+    national = parent_factors_text(ds, ENGLAND)
+    if not national:
+        return ""
+    local = "" if area.is_england else parent_factors_text(ds, area)
+    return (
+        "The same DfE table counts parents' and carers' mental health too, so the two factors can be compared "
+        f"directly. {national} {local}"
+    ).strip()
+
+
+def parent_headline(mine: pd.DataFrame, profile: pd.DataFrame, area: Area, period: str) -> str:
+    """``headline`` for abuse concerning a parent or carer, with its rate's significance against England from ``profile``."""
+    row = mine.set_index("factor", drop=False).loc["da_factor_parent_count"]
+    significance = profile.loc[measure_id("da_factor_parent_count", "rate"), "vs_england"]
+    return headline(area, row, period, significance)

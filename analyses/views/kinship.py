@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
+from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.models import kinship
 from analyses.models.kinship import ORDERS
-from analyses.views.wording import financial_year, missing_phrase
+from analyses.views import charts, every_la
+from analyses.views.wording import financial_year, missing_phrase, trend_alt_text
 
 
 def exits_title(area: Area, order: str, figures: dict) -> str:
@@ -98,3 +103,70 @@ def key_points(area: Area, exits: dict[str, dict], share: pd.DataFrame) -> str:
     if not area.is_england and any(figures["count"] for figures in exits.values()):
         points.append("- A council's counts are small, so a change of a few children moves its rate a long way.")
     return "\n".join(points)
+
+
+def england_exits_text(exits: dict[str, dict]) -> str:
+    """England's latest counts of children leaving care on each order (each with its own year when they differ)."""
+    sgo, cao = exits["sgo_exits_count"], exits["cao_exits_count"]
+    year = financial_year(sgo["year"])
+    if sgo["year"] == cao["year"]:
+        return (
+            f"In England, **{sgo['england_count']:,}** children left care on a special guardianship order in {year} "
+            f"and **{cao['england_count']:,}** on a child arrangements order: "
+            f"**{sgo['england_count'] + cao['england_count']:,}** in all."
+        )
+    return (
+        f"In England, **{sgo['england_count']:,}** children left care on a special guardianship order in {year}, "
+        f"and **{cao['england_count']:,}** on a child arrangements order in {financial_year(cao['year'])}, the "
+        "latest year published for those orders."
+    )
+
+
+def exits_charts(
+    ds: Dataset, area: Area, rates: dict[str, pd.DataFrame], exits: dict[str, dict]
+) -> list[tuple[go.Figure, Styler, str]]:
+    """One trend chart per order (area, neighbours, region, England), with its every-LA table and text alternative."""
+    out = []
+    for indicator, order in ORDERS.items():
+        frame = kinship.comparison(ds, rates[indicator], area)
+        fig = charts.trend_chart(frame, exits_title(area, order, exits[indicator]), "Per 10,000 children")
+        table = every_la.every_la_table(frame, kinship.all_las(rates[indicator]))
+        alt = trend_alt_text(frame, f"children leaving care on a {order}, per 10,000 children")
+        out.append((fig, charts.chart_table(table), alt))
+    return out
+
+
+SHARE_COLUMNS = {
+    "time_period": "31 March",
+    "inside": "Inside the council's area",
+    "outside": "Outside the council's area",
+    "family_and_friends": "Fostered by family or friends",
+    "looked_after": "All children looked after",
+    "fostered": "All children in foster care",
+    "share_of_looked_after": "% of children looked after",
+    "share_of_fostered": "% of children in foster care",
+}
+
+
+def share_chart(share: pd.DataFrame) -> tuple[go.Figure, Styler, str]:
+    """England's share of looked-after children fostered by relatives or friends: chart, table, text alternative."""
+    frame = share.assign(area="England", role="England", value=share["share_of_looked_after"], status="published")
+    fig = charts.trend_chart(frame, share_title(share), "% of children looked after", value_format="{:.1f}")
+    table = charts.chart_table(share.rename(columns=SHARE_COLUMNS), value_format="{:,.1f}")
+    years = ", ".join(f"{s:.1f}% in {int(y)}" for y, s in zip(share["time_period"], share["share_of_looked_after"]))
+    alt = (
+        "Line chart of the share of children looked after in England who were fostered by relatives or friends, "
+        f"{int(share['time_period'].iloc[0])} to {int(share['time_period'].iloc[-1])}: {years}. "
+        "England only: the department does not publish this split for each council."
+    )
+    return fig, table, alt
+
+
+def share_text(share: pd.DataFrame) -> str:
+    """The latest year's children fostered by relatives or friends in England, and their shares."""
+    last = share.iloc[-1]
+    return (
+        f"On 31 March {int(last['time_period'])}, **{last['family_and_friends']:,.0f}** children looked after in "
+        f"England were fostered by relatives or friends: **{last['share_of_looked_after']:.1f}%** of all children "
+        f"looked after and **{last['share_of_fostered']:.1f}%** of those in foster care."
+    )
