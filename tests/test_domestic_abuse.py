@@ -218,3 +218,43 @@ def test_methods_chapter_states_the_rule_with_its_thresholds(ds):
         "a parent or carer, domestic abuse concerning another person in the household and parents' or carers' "
         "mental health."
     )
+
+
+@pytest.mark.parametrize(
+    "la, expected",
+    [
+        (
+            "York",
+            "- In York in 2024-25, domestic abuse concerning a parent or carer was identified in 252 "
+            "assessments, 72.5 per 10,000 children: significantly lower than England's 133.7.",
+        ),
+        (
+            "Isles of Scilly",
+            "- In Isles of Scilly in 2024-25, no assessment identified domestic abuse concerning a "
+            "parent or carer; England's rate was 133.7 per 10,000 children.",
+        ),
+        (
+            "City of London",
+            "- In City of London in 2024-25, the number of assessments identifying domestic abuse "
+            "concerning a parent or carer is suppressed (c); England's rate was 133.7 per 10,000 children.",
+        ),
+        (
+            "Cumberland",
+            "- In Cumberland in 2024-25, domestic abuse concerning a parent or carer was identified in "
+            "1,063 assessments, 202.5 per 10,000 children: significantly higher than England's 133.7.",
+        ),
+        (
+            "England",
+            "- In England in 2024-25, domestic abuse concerning a parent or carer was identified in 162,890 "
+            "assessments: 133.7 per 10,000 children and 31.7% of assessments that recorded a factor.",
+        ),
+    ],
+)
+def test_key_points_work_for_any_area(dsm, la, expected):
+    area = data.ENGLAND if la == "England" else dsm.area(la)
+    year = da.latest_year(dsm, area)
+    mine = da.latest_table(dsm, area, year)
+    derived = [da.measure_id(f, m) for f in da.FACTORS for m in da.MEASURES]
+    profile = benchmark.profile(dsm, area, derived).set_index("indicator")
+    points = dac.key_points(mine, profile, area, wording.financial_year(year)).splitlines()
+    assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)

@@ -341,3 +341,51 @@ def test_charts_have_findings_and_text_alternatives(ds):
         "Children avoiding care a year",
     ]
     assert "cost of a conference" in fig.layout.title.text
+
+
+@pytest.mark.parametrize(
+    "la, expected",
+    [
+        ("York", "the estimate for York is 1 child (90% interval fewer than 1 to 2) avoiding care a year."),
+        (
+            "York",
+            "- Children entering pre-proceedings are estimated from York's own Cafcass care application rates "
+            "for 2022-23 to 2024-25.",
+        ),
+        (
+            "Isles of Scilly",
+            "- Isles of Scilly publishes no Cafcass care application rate, so the estimate uses England's.",
+        ),
+        (
+            "City of London",
+            "the estimate for City of London is fewer than 1 child (90% interval fewer than 1 to fewer "
+            "than 1) avoiding care a year.",
+        ),
+        (
+            "Cumberland",
+            "- The net saving is about £54,000 (90% interval £12,000 to £110,000) a year after paying for "
+            "the conferences, and the chance that it is above zero is 99%.",
+        ),
+        ("England", "the estimate for England is 589 children (90% interval 263 to 1,098) avoiding care a year."),
+    ],
+)
+def test_key_points_work_for_any_area(ds, la, expected):
+    from analyses.data import dataset as data
+
+    area = data.ENGLAND if la == "England" else ds.area(la)
+    est = fgc.estimate(ds, area, {})
+    text = fgc_view.key_points(est)
+    points = text.splitlines()
+    assert expected in text and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)
+    headline = fgc_view.headline(est)  # the key points carry the headline's own figures
+    for key in ("children_avoiding_care", "net_saving"):
+        kind = "money" if key == "net_saving" else "children"
+        assert fgc_view.interval_text(est.figures[key], kind) in headline
+        assert fgc_view.interval_text(est.figures[key], kind) in text
+
+
+def test_key_points_follow_the_councils_settings(ds):
+    est = fgc.estimate(ds, ds.area("York"), {"pre_proceedings_children": 40, "already_offered": 0.2})
+    text = fgc_view.key_points(est)
+    assert "- The number of children entering pre-proceedings in York was set by the council." in text
+    assert "20% of families are offered one now" in text and "should set it" not in text

@@ -193,6 +193,57 @@ def test_own_counts_text(ds):
     assert text("England") == ""
 
 
+@pytest.mark.parametrize(
+    "la, expected",
+    [
+        (
+            "York",
+            "- 12 children left York's care on a special guardianship order in 2024-25, 3.5 per 10,000 "
+            "children: similar to England's 3.4.",
+        ),
+        (
+            "York",
+            "- The number of children leaving York's care on a child arrangements order in 2023-24 is "
+            "suppressed (c); England's rate was 1.0 per 10,000 children.",
+        ),
+        (
+            "Isles of Scilly",
+            "- The number of children leaving Isles of Scilly's care on a child arrangements order "
+            "in 2023-24 is not applicable (z); England's rate was 1.0 per 10,000 children.",
+        ),
+        (
+            "City of London",
+            "- No children left City of London's care on a special guardianship order in 2024-25; "
+            "England's rate was 3.4 per 10,000 children.",
+        ),
+        (
+            "Cumberland",
+            "- 13 children left Cumberland's care on a child arrangements order in 2023-24, 2.5 per "
+            "10,000 children: higher than England's 1.0.",
+        ),
+        (
+            "England",
+            "- 4,110 children left care in England on a special guardianship order in 2024-25, 3.4 per "
+            "10,000 children.",
+        ),
+    ],
+)
+def test_key_points_work_for_any_area(ds, la, expected):
+    from analyses.data import dataset as data
+
+    area = data.ENGLAND if la == "England" else ds.area(la)
+    exits = {indicator: kinship.latest(kinship.rates(ds, indicator), area) for indicator in kinship.ORDERS}
+    share = kinship.family_and_friends_share(ds)
+    points = kinship_view.key_points(area, exits, share).splitlines()
+    assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)
+    assert (
+        "- On 31 March 2024, 16.4% of children looked after in England were fostered by relatives or friends; "
+        "this is not published for each council."
+    ) in points
+    small = "- A council's counts are small, so a change of a few children moves its rate a long way."
+    assert (small in points) == (la in ("York", "Cumberland"))  # only where the area has a count above zero
+
+
 def test_england_exits_text_names_each_orders_year_when_they_differ():
     same = {
         "sgo_exits_count": {"year": 2024, "england_count": 3890},

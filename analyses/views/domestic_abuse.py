@@ -249,6 +249,47 @@ def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
     )
 
 
+def key_points(mine: pd.DataFrame, profile: pd.DataFrame, area: Area, period: str) -> str:
+    """The chapter's key points (a Markdown list) for ``area``, from the same ``latest_table`` and ``profile`` as
+    ``parent_headline``: abuse concerning a parent or carer, with its rate's significance against England."""
+    row = mine.set_index("factor", drop=False).loc["da_factor_parent_count"]
+    significance = profile.loc[measure_id("da_factor_parent_count", "rate"), "vs_england"]
+    who = FACTORS[row["factor"]].lower()
+    england = f"England's rate was {row['england_rate']:.1f} per 10,000 children"
+    if area.is_england:
+        local = (
+            f"- In England in {period}, domestic abuse concerning {who} was identified in {row['count']:,.0f} "
+            f"assessments: {row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that "
+            f"recorded a factor."
+        )
+    elif row["count_status"] in SYMBOLS or pd.isna(row["count"]):
+        local = (
+            f"- In {area.name} in {period}, the number of assessments identifying domestic abuse concerning {who} "
+            f"is {describe(row['count'], row['count_status'], '{:,.0f}')}; {england}."
+        )
+    elif row["count"] == 0:
+        local = f"- In {area.name} in {period}, no assessment identified domestic abuse concerning {who}; {england}."
+    else:
+        local = (
+            f"- In {area.name} in {period}, domestic abuse concerning {who} was identified in {row['count']:,.0f} "
+            f"assessments, {describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children: "
+            f"{significance_words(significance)} England's {row['england_rate']:.1f}."
+        )
+    return "\n".join(
+        [
+            "- Since the Domestic Abuse Act 2021, a child who sees, hears or experiences the effects of domestic "
+            "abuse is a victim in their own right.",
+            "- Domestic abuse is one of the two factors social workers record most often at the end of "
+            "children-in-need assessments; parents' mental health is the other.",
+            local,
+            "- Most of the services Foundations mapped for these children have never been evaluated, and its "
+            "REACH plan aims to build the evidence.",
+            "- These are recording data: read a high or low figure as a prompt for local questions, not as a "
+            "measure of performance.",
+        ]
+    )
+
+
 def parent_factors_text(ds: Dataset, area: Area) -> str:
     """A sentence comparing the two leading assessment factors about a parent or carer, their mental
     health and domestic abuse, in the latest year both were published for ``area`` ("" if never)."""

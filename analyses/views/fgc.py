@@ -184,6 +184,39 @@ def headline(est: fgc.Estimate) -> str:
     )
 
 
+def key_points(est: fgc.Estimate, trial: fgc.TrialResults = fgc.TRIAL) -> str:
+    """The chapter's key points (a Markdown list): the trial, then the area's estimate in the headline's words."""
+    effect_points = round(trial.effect * 100, 1)
+    points = [
+        f"- In a randomised trial in {trial.local_authorities} councils, children whose families were referred for "
+        f"an FGC at pre-proceedings were {effect_points:g} percentage points less likely to be in care a year later "
+        f"({trial.looked_after_fgc:.1%} against {trial.looked_after_usual:.1%}).",
+        f"- With {offer_text(est)}, the estimate for {est.area} is "
+        f"{interval_text(est.children_avoiding_care, 'children')} avoiding care a year.",
+        f"- The net saving is {interval_text(est.net_saving, 'money')} a year after paying for the conferences, "
+        f"and the chance that it is above zero is {chance(est.probability_positive)}.",
+    ]
+    d = est.demand
+    if d is None:
+        points.append(f"- The number of children entering pre-proceedings in {est.area} was set by the council.")
+    elif d.uses_england_rate and d.area != "England":
+        points.append(f"- {est.area} publishes no Cafcass care application rate, so the estimate uses England's.")
+    else:
+        points.append(
+            f"- Children entering pre-proceedings are estimated from {d.area}'s own Cafcass care application rates "
+            f"for {financial_year(d.years[0])} to {financial_year(d.years[-1])}."
+            if len(d.years) > 1
+            else f"- Children entering pre-proceedings are estimated from {d.area}'s own Cafcass care application "
+            f"rate for {financial_year(d.years[0])}."
+        )
+    if est.inputs["already_offered"].shape != "fixed":
+        points.append(
+            "- Most councils say they already offer FGCs at pre-proceedings, so the estimate counts only families "
+            "not offered one now; a council that knows its own share should set it."
+        )
+    return "\n".join(points)
+
+
 def finding(est: fgc.Estimate) -> str:
     """A chart title: the finding in one sentence."""
     net = est.net_saving

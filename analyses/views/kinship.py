@@ -66,6 +66,45 @@ def share_title(share: pd.DataFrame) -> str:
     )
 
 
+def _exits_point(area: Area, order: str, figures: dict) -> str:
+    """One key point on leaving care on ``order``, from ``latest``: the area's count and rate against England's."""
+    year = financial_year(figures["year"])
+    if area.is_england:
+        return (
+            f"- {figures['england_count']:,} children left care in England on a {order} in {year}, "
+            f"{figures['england_rate']:,.1f} per 10,000 children."
+        )
+    england = f"England's rate was {figures['england_rate']:,.1f} per 10,000 children"
+    if figures["rate"] is None:
+        return (
+            f"- The number of children leaving {area.name}'s care on a {order} in {year} is "
+            f"{missing_phrase(figures['status'])}; {england}."
+        )
+    if figures["count"] == 0:
+        return f"- No children left {area.name}'s care on a {order} in {year}; {england}."
+    children = "child" if figures["count"] == 1 else "children"
+    return (
+        f"- {figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
+        f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}."
+    )
+
+
+def key_points(area: Area, exits: dict[str, dict], share: pd.DataFrame) -> str:
+    """The kinship chapter's key points (a Markdown list) for ``area``: ``exits`` as the chapter's (indicator ->
+    ``latest``), ``share`` from ``family_and_friends_share``."""
+    last = share.iloc[-1]
+    points = [
+        "- Support for kinship carers should fit their particular needs, rest on one-to-one casework and tell "
+        "them what they are entitled to.",
+        *(_exits_point(area, order, exits[indicator]) for indicator, order in ORDERS.items()),
+        f"- On 31 March {int(last['time_period'])}, {last['share_of_looked_after']:.1f}% of children looked after in "
+        f"England were fostered by relatives or friends; this is not published for each council.",
+    ]
+    if not area.is_england and any(figures["count"] for figures in exits.values()):
+        points.append("- A council's counts are small, so a change of a few children moves its rate a long way.")
+    return "\n".join(points)
+
+
 def england_exits_text(exits: dict[str, dict]) -> str:
     """England's latest counts of children leaving care on each order (each with its own year when they differ)."""
     sgo, cao = exits["sgo_exits_count"], exits["cao_exits_count"]
