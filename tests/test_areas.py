@@ -295,6 +295,84 @@ def test_area_pages_link_the_sites_assets_and_carry_their_fingerprint():
     assert '<a href="fgc.html">Spotlight: FGC</a>' in index
 
 
+def every_la_chapter() -> dict:
+    """A chapter with a trend table of every LA (Area, Group) and a table of every LA by region."""
+    import pandas as pd
+
+    from analyses.views import charts
+
+    others = [f"Council {i:03}" for i in range(140)]
+    trend = pd.DataFrame(
+        {
+            "Area": [
+                "York",
+                "Statistical neighbours (average)",
+                "Yorkshire and The Humber",
+                "England",
+                "Trafford",
+                *others,
+            ],
+            "Group": ["Selected area", "Statistical neighbours (average)", "Region", "England", "Statistical neighbour"]
+            + ["Other local authority"] * 140,
+            2024: [1234.5, 2.0, 3.0, 4.0, 5.0, *range(140)],
+        }
+    )
+    by_region = pd.DataFrame(
+        {
+            "Local authority": ["York", "Trafford", "Leeds", *others],
+            "Region": ["Yorkshire and The Humber", "North West", "Yorkshire and The Humber"] + ["London"] * 140,
+            "Rate": [1.0, 2.0, 3.0, *range(140)],
+        }
+    )
+    outputs = [
+        {"output_type": "display_data", "data": {"text/html": charts.chart_extras_html(charts.chart_table(f), "Alt.")}}
+        for f in (trend, by_region)
+    ]
+    chart = '<div id="c1" class="plotly-graph-div"></div>'
+    return notebook(
+        {"cell_type": "markdown", "source": "# Spotlight: Kinship\n\n## Leaving care to family: orders\n\nText."},
+        {"cell_type": "code", "source": "", "outputs": [{"output_type": "display_data", "data": {"text/html": chart}}]},
+        {"cell_type": "code", "source": "", "outputs": outputs},
+    )
+
+
+def table_rows(text: str) -> list[list[str]]:
+    return [
+        [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for table in re.findall(r"<tbody>(.*?)</tbody>", text)
+        for row in re.findall(r"<tr>(.*?)</tr>", table)
+    ]
+
+
+def test_area_pages_show_the_areas_rows_of_every_la_tables_and_link_the_full_table():
+    chapter = area_pages.area_pages(SUMMARY, {"kinship": every_la_chapter()})["kinship.html"]
+    rows = table_rows(chapter)
+    areas_shown = [row[0] for row in rows]
+    assert areas_shown == [
+        "York",
+        "Statistical neighbours (average)",
+        "Yorkshire and The Humber",
+        "England",
+        "Trafford",  # the trend table: the area, its neighbours, region and England
+        "York",
+        "Trafford",
+        "Leeds",  # the table by region: the area, its neighbours, its region's councils
+    ]
+    assert rows[0][2] == "1,234.5" and 'data-csv="1234.5"' in chapter  # the CSV is still the data's
+    link = '<a href="../../chapters/kinship.html#leaving-care-to-family-orders">see this table in the guide</a>'
+    assert chapter.count(link) == 2
+    assert "5 of 145 rows" in chapter and "3 of 143 rows" in chapter
+    assert "Council 000" not in chapter
+
+
+def test_england_pages_and_report_html_keep_every_row():
+    england = dict(SUMMARY, la=dict(SUMMARY["la"], name="England", slug="england", region_name=None))
+    chapter = area_pages.area_pages(england, {"kinship": every_la_chapter()})["kinship.html"]
+    assert len(table_rows(chapter)) == 145 + 143 and "every-la-note" not in chapter
+    report = page.render("Evidence for Prevention: York", {"kinship": every_la_chapter()}, SUMMARY)
+    assert len(table_rows(report)) >= 145 + 143 and "every-la-note" not in report
+
+
 def test_report_html_still_inlines_everything_and_opens_with_the_front_page():
     nb = notebook({"cell_type": "markdown", "source": "# Chapter one\n\nText."})
     text = page.render("Evidence for Prevention: York", {"fgc": nb}, SUMMARY)

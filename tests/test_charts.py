@@ -3,6 +3,7 @@
 import base64
 import math
 import re
+from html.parser import HTMLParser
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,9 +22,41 @@ from analyses.workshop import views as widget_views
 HOSTILE = "<script>alert(1)</script>"
 
 
+class _TableFields(HTMLParser):
+    """Each table cell's CSV field as chart_access.js reads it: its data-csv value, else its text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = [dict(attrs)["data-csv"]] if "data-csv" in dict(attrs) else []
+            self.fixed = "data-csv" in dict(attrs)
+
+    def handle_data(self, data):
+        if self.cell is not None and not self.fixed:
+            self.cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+
+
 def csv_download(extras: str) -> str:
-    """The CSV behind a chart's download link."""
-    return base64.b64decode(re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', extras).group(1)).decode()
+    """The CSV a chart's download link gives: made from its table as the browser makes it
+    (tests/test_csv_download.py holds chart_access.js to the same)."""
+    link = re.search(r"<a download=[^>]*>", extras).group(0)
+    if "data:text/csv" in link:  # the workshop's inline form
+        return base64.b64decode(re.search(r"base64,([^\"]*)\"", link).group(1)).decode()
+    assert "data-efp-csv" in link and "hidden" in link
+    parser = _TableFields()
+    parser.feed(re.search(r"<table.*?</table>", extras, re.S).group(0))
+    return charts.csv_from_fields(parser.rows)
 
 
 def trend_frame() -> pd.DataFrame:
@@ -169,6 +202,41 @@ def test_csv_download_defuses_formulas():
     table = charts.chart_table(pd.DataFrame({"Area": ["=HYPERLINK(1)"], "Value": [1.5]}))
     csv = csv_download(charts.chart_extras_html(table, "alt"))
     assert "'=HYPERLINK(1)" in csv
+
+
+AWKWARD = pd.DataFrame(
+    {
+        "Area": ["=HYPERLINK(1)", 'Say "hi", twice', "line\nbreak", "cr\rhere", "  spaced ", "Ynys Môn", "-1", None],
+        "Value": [1234.5678, 1.0, math.nan, 0.1 + 0.2, -3.0, 1e-9, 2.5, 7.0],
+        2024: ["c", "x", None, "12,345", "", "@x", "+1", "ok"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [AWKWARD, pd.DataFrame({"a": ["", "b"]}), pd.DataFrame({"a": [1.0]}), trend_frame()],
+    ids=["awkward", "empty-single-column", "one-cell", "trend"],
+)
+def test_csv_made_from_the_table_is_todays_csv(frame):
+    """The download is made from the table's cells (their data-csv values where the table shows
+    a formatted value): byte for byte the CSV pandas writes from the data, formulas defused."""
+    table = charts.chart_table(frame)
+    expected = table.data.map(charts._csv_cell).to_csv(index=False)
+    assert charts.csv_text(table.data) == expected
+    assert charts.csv_from_fields(charts.csv_fields(table.data)) == expected
+    extras = charts.chart_extras_html(table, "alt", "x.csv")
+    assert "data:text/csv" not in extras and "base64" not in extras
+    assert csv_download(extras) == expected
+    inline = charts.chart_extras_html(table, "alt", "x.csv", inline_csv=True)
+    assert csv_download(inline) == expected
+
+
+def test_table_carries_raw_values_only_where_it_shows_something_else():
+    table = charts.chart_table(pd.DataFrame({"Area": ["York"], "Value": [1234.5678], "Plain": [2.5]}))
+    extras = charts.chart_extras_html(table, "alt")
+    assert '<td data-csv="1234.5678">1,234.6</td>' in extras
+    assert "<td>York</td>" in extras and "<td>2.5</td>" in extras
 
 
 def test_comparison_bar_labels_each_bar_and_varies_patterns():

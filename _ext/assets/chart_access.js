@@ -19,6 +19,11 @@
  * makes each of them focusable, names it, and operates it with the keys people expect: Enter or
  * Space for menu buttons, arrows/Home/End for sliders.
  *
+ * Download. "Download this data (CSV)" (a[data-efp-csv], hidden until this script runs) saves
+ * its table as CSV, made when clicked: each cell's data-csv value if it has one (the raw value
+ * where the cell shows a formatted one), else its text, quoted as Python's csv module quotes
+ * (analyses.views.charts.csv_from_fields, which the tests hold it to). Works from file: too.
+ *
  * Print. Before printing, charts are drawn to fit a printed page; they are restored after.
  * Plotly's "Share chart" button sends the chart to a plotly cloud server: no chart gets it.
  */
@@ -586,7 +591,38 @@
     });
   }, { rootMargin: "25% 0px" }) : null;
 
+  // The CSV of a table: rows of cells, each its data-csv value or its text, quoted minimally.
+  function tableCsv(table) {
+    var lines = [];
+    Array.prototype.forEach.call(table.rows, function (row) {
+      var cells = Array.prototype.map.call(row.cells, function (cell) {
+        return cell.hasAttribute("data-csv") ? cell.getAttribute("data-csv") : cell.textContent;
+      });
+      lines.push(cells.map(function (text) {
+        // As Python 3.11's csv module: a lone carriage return does not make it quote a field.
+        var quote = /[,"\n]/.test(text) || (text === "" && cells.length === 1);
+        return quote ? '"' + text.replace(/"/g, '""') + '"' : text;
+      }).join(",") + "\n");
+    });
+    return lines.join("");
+  }
+
+  function csvLinks() {
+    document.querySelectorAll("a[data-efp-csv][hidden]").forEach(function (link) { link.hidden = false; });
+  }
+
+  // Set just before the browser follows the link, so the download is the table as it is now.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-efp-csv]");
+    var table = link && link.closest("details, .chart-extras");
+    table = table && table.querySelector("table");
+    if (!table) return;
+    if (link.href.indexOf("blob:") === 0) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(new Blob([tableCsv(table)], { type: "text/csv;charset=utf-8" }));
+  });
+
   function setUp() {
+    csvLinks();
     document.querySelectorAll("script[data-efp-chart]").forEach(function (script) {
       var gd = document.getElementById(script.getAttribute("data-efp-chart"));
       if (!gd || gd.__efpChart) return;
@@ -626,7 +662,7 @@
     charts.forEach(function (chart) { if (chart.drawn) draw(chart, true); });
   });
 
-  window.efpCharts = { drawAll: drawAll, charts: charts, fitLayout: fitLayout, wrap: wrap };
+  window.efpCharts = { drawAll: drawAll, charts: charts, fitLayout: fitLayout, wrap: wrap, tableCsv: tableCsv };
 
   var style = document.createElement("style");
   style.textContent = STYLE;

@@ -656,8 +656,23 @@ class National:
 LA_TABLE_OUTPUTS = ("pre_proceedings_children", "children_avoiding_care", "net_saving")
 
 
+_NATIONAL: dict = {}  # the last national run: (dataset, settings, draws, seed) -> (dataset, National)
+
+
 def national(ds: Dataset, settings: Settings = Settings(), draws: int = DRAWS, seed: int = SEED) -> National:
-    """England's estimate beside the sum of the 153 LA estimates (same settings, same national draws)."""
+    """England's estimate beside the sum of the 153 LA estimates (same settings, same national draws).
+
+    The same for every area's report, so a kernel that builds report after report
+    (``analyses.report.workers``) runs it once per dataset and settings; treat it as read-only."""
+    key = (id(ds), settings, draws, seed)
+    hit = _NATIONAL.get(key)
+    if hit is None or hit[0] is not ds:
+        _NATIONAL.clear()
+        _NATIONAL[key] = hit = (ds, _national(ds, settings, draws, seed))
+    return hit[1]
+
+
+def _national(ds: Dataset, settings: Settings, draws: int, seed: int) -> National:
     if settings.pre_proceedings_children is not None:
         settings = replace(settings, pre_proceedings_children=None)  # a council's own count is local
     england = simulate(local_demand(ds, ENGLAND), settings, draws, seed, ENGLAND.name)

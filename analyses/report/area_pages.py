@@ -5,6 +5,12 @@
 - ``<chapter>.html``: each report chapter, linking to the same chapter in the guide;
 - ``summary.json`` and ``summary.csv``.
 
+A chart's data table that lists every local authority (``analyses.views.every_la``, and the
+tables with a row per LA and its region) shows, on these pages, only the rows about the area:
+itself, its statistical neighbours, its region (or the councils in it) and England, with a link
+to the section of the guide's chapter where the full table is (``local_tables``). Those rows
+are the same on every area's pages; ``report.html`` and the book keep the full tables.
+
 They are ``analyses.report.page``'s pieces with the site's files linked instead of inlined
 (``_static/report.css``, the plotly bundle, ``chart_access.js``: loaded once, then cached),
 and carry the report fingerprint they were made from (``<meta name="efp-fingerprint">``).
@@ -20,12 +26,83 @@ import os
 import re
 from pathlib import Path
 
+from docutils.nodes import make_id
+
 from analyses.report import front, page
+from analyses.views.every_la import GROUPS, OTHER
 
 AREAS = "areas"
 STATIC = "../../_static/"
 STAMP = re.compile(r'<meta name="efp-fingerprint" content="([0-9a-f]+)">')
 CHAPTER_IN_GUIDE = "../../chapters/{stem}.html"
+EVERY_LA_ROWS = 100  # a table with more rows than this, one per LA, lists every LA
+_HEADING_OR_TABLE = re.compile(
+    r'<h([1-6])[^>]*>(?P<heading>.*?)</h\1>|(?P<open><div class="efp-table-scroll"[^>]*><table class="table chart-table">)'
+    r"<thead><tr>(?P<head>.*?)</tr></thead><tbody>(?P<rows>.*?)</tbody></table></div>",
+    re.S,
+)
+_CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
+_ROW = re.compile(r"<tr>.*?</tr>", re.S)
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def neighbour_names(bodies: list[str]) -> set[str]:
+    """The area's statistical neighbours, as its every-LA trend tables name them."""
+    names = set()
+    for body in bodies:
+        for match in _HEADING_OR_TABLE.finditer(body):
+            if match["open"] and [_text(c) for c in _CELL.findall(match["head"])][:2] == ["Area", "Group"]:
+                for row in _ROW.findall(match["rows"]):
+                    cells = [_text(c) for c in _CELL.findall(row)]
+                    if cells[1] == GROUPS["neighbour"]:
+                        names.add(cells[0])
+    return names
+
+
+def local_tables(body: str, area: str, region: str | None, neighbours: set[str], guide: str) -> str:
+    """``body`` with each every-LA table cut to the rows about ``area``, followed by a link to
+    the full table in the guide (``guide``: its chapter page; the link goes to the section the
+    table is in). England's pages (no region) keep every row."""
+    if not region:
+        return body
+    heading = ""
+
+    def cut(match: re.Match) -> str:
+        nonlocal heading
+        if match["heading"] is not None:
+            heading = _text(match["heading"])
+            return match.group(0)
+        head = [_text(c) for c in _CELL.findall(match["head"])]
+        rows = _ROW.findall(match["rows"])
+        if len(rows) <= EVERY_LA_ROWS:
+            return match.group(0)
+        if head[:2] == ["Area", "Group"]:
+            keep = [row for row in rows if _text(_CELL.findall(row)[1]) != OTHER]
+            shown = "its statistical neighbours, its region and England"
+        elif "Local authority" in head and "Region" in head:
+            name_at, region_at = head.index("Local authority"), head.index("Region")
+
+            def local(row: str) -> bool:
+                cells = [_text(c) for c in _CELL.findall(row)]
+                return cells[name_at] in {area, *neighbours} or cells[region_at] == region
+
+            keep = [row for row in rows if local(row)]
+            shown = f"its statistical neighbours and the other councils in {region}"
+        else:
+            return match.group(0)
+        anchor = f"#{make_id(heading)}" if heading else ""
+        note = (
+            f'<p class="every-la-note">This table shows {html.escape(area)}, {html.escape(shown)} '
+            f"({len(keep)} of {len(rows)} rows; the CSV download has the same rows). "
+            f'Every local authority: <a href="{guide}{anchor}">see this table in the guide</a>.</p>'
+        )
+        table = match.group(0).replace(match["rows"], "".join(keep), 1)
+        return table + note
+
+    return _HEADING_OR_TABLE.sub(cut, body)
 
 
 def _nav(area_name: str, here: str | None = None) -> str:
@@ -50,8 +127,11 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
     stems = list(notebooks)
     titles = {stem: page.chapter_title(nb) or stem for stem, nb in notebooks.items()}
     pages = {}
+    bodies = {stem: page.chapter_html(notebooks[stem], without=page.FRONT_TAG) for stem in stems}
+    neighbours = neighbour_names(list(bodies.values()))
+    region = summary["la"].get("region_name")
     for index, stem in enumerate(stems):
-        body = page.chapter_html(notebooks[stem], without=page.FRONT_TAG)
+        body = local_tables(bodies[stem], name, region, neighbours, CHAPTER_IN_GUIDE.format(stem=stem))
         page.check_local(body, f"the {name} page")
         guide = (
             f'<p class="chapter-source">The same chapter for York, with its sources, in the guide: '

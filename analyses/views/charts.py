@@ -9,8 +9,10 @@ default, so a notebook needs only ``import analyses.views.charts``.
 """
 
 import base64
+import csv
 import hashlib
 import html
+import io
 import math
 import re
 import textwrap
@@ -544,15 +546,57 @@ def split_alt_text(alt_text: str) -> tuple[str, str]:
     return text[: match.start() + 1], text[match.end() :]
 
 
-def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv") -> str:
-    """HTML shown under a chart: visible text alternative, data table and CSV download."""
+def csv_text(frame: pd.DataFrame) -> str:
+    """The CSV a chart's "Download this data" gives: the table's values (not its display
+    formatting), text cells starting a formula defused, no index, UTF-8 when saved."""
+    return frame.map(_csv_cell).to_csv(index=False)
+
+
+CSV_FIELD = re.compile(r'(?:"((?:[^"]|"")*)"|([^,\n]*))([,\n])')
+
+
+def csv_fields(frame: pd.DataFrame) -> list[list[str]]:
+    """``csv_text(frame)`` as the field strings of each line (header first), unquoted. (Read here
+    rather than by ``csv.reader``, which takes a carriage return pandas leaves unquoted for the
+    end of a line.)"""
+    rows, row = [], []
+    for quoted, plain, end in CSV_FIELD.findall(csv_text(frame)):
+        row.append(quoted.replace('""', '"') if quoted else plain)
+        if end == "\n":
+            rows.append(row)
+            row = []
+    return rows
+
+
+def csv_from_fields(rows: Sequence[Sequence[str]]) -> str:
+    """The CSV text of rows of field strings, written as pandas writes it (Python's csv module,
+    minimal quoting, "\\n" line ends); ``_ext/assets/chart_access.js`` (tableCsv) does the same
+    in the browser from the table's cells and their ``data-csv`` values.
+    ``csv_from_fields(csv_fields(f)) == csv_text(f)``."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv", inline_csv: bool = False) -> str:
+    """HTML shown under a chart: visible text alternative, data table and CSV download.
+
+    The download is made in the browser from the table when it is clicked
+    (``_ext/assets/chart_access.js``): each cell whose CSV value differs from what it shows
+    carries it in ``data-csv``, and the link stays hidden until the script is there.
+    ``inline_csv`` puts the CSV in the link as a data: URI instead, for pages without the
+    script (the workshop's live widgets)."""
     if not alt_text.strip():
         raise ValueError("every chart needs a text alternative")
-    data = table.data.map(_csv_cell)
-    csv = data.to_csv(index=False)
+    fields = csv_fields(table.data)
     symbols = sorted({v for v in table.data.to_numpy().ravel() if isinstance(v, str)} & set(SYMBOLS))
     notes = "; ".join(f"{s} = {SYMBOLS[s]}" for s in symbols)
     short, rest = split_alt_text(alt_text)
+    if inline_csv:
+        payload = base64.b64encode(csv_from_fields(fields).encode()).decode()
+        link = f'href="data:text/csv;charset=utf-8;base64,{payload}"'
+    else:
+        link = 'href="#" data-efp-csv hidden'
     return "\n".join(
         [
             '<div class="chart-extras">',
@@ -564,30 +608,37 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
             if rest
             else "",
             '<details class="chart-data"><summary>Data table for this chart</summary>',
-            _compact_table(table),
+            _compact_table(table, fields),
             f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
-            f'<p><a download="{html.escape(filename)}" '
-            f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv.encode()).decode()}">Download this data (CSV)</a></p>',
+            f'<p><a download="{html.escape(filename)}" {link}>Download this data (CSV)</a></p>',
             "</details>",
             "</div>",
         ]
     )
 
 
-def _compact_table(table: Styler) -> str:
+def _compact_table(table: Styler, fields: list[list[str]] | None = None) -> str:
     """The table as plain HTML: no per-cell classes, ids or indentation (a 153-row table shrinks
     by two thirds), written directly rather than through Styler's templates. The stylesheets
-    right-align ``.chart-table``'s number columns instead."""
+    right-align ``.chart-table``'s number columns instead. With ``fields`` (``csv_fields``), a
+    cell whose CSV value is not its text carries it in ``data-csv``."""
     text = getattr(table, "cell_text", str)
 
-    def cell(value: object) -> str:
+    def shown(value: object) -> str:
         missing = value is None or (isinstance(value, float) and math.isnan(value))
-        return "no value" if missing else html.escape(text(value))
+        return "no value" if missing else text(value)
 
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.data.columns)
+    def tag(name: str, shown: str, field: str | None) -> str:
+        # A carriage return would become a line feed in the page's DOM: it is kept as &#13;.
+        carried = field is not None and (field != shown or "\r" in field)
+        extra = f' data-csv="{html.escape(field).replace(chr(13), "&#13;")}"' if carried else ""
+        return f"<{name}{extra}>{html.escape(shown)}</{name}>"
+
+    lines = fields or [[None] * len(table.data.columns)] * (len(table.data) + 1)
+    head = "".join(tag("th", str(column), f) for column, f in zip(table.data.columns, lines[0], strict=True))
     rows = "".join(
-        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-        for row in table.data.itertuples(index=False, name=None)
+        "<tr>" + "".join(tag("td", shown(v), f) for v, f in zip(row, line, strict=True)) + "</tr>"
+        for row, line in zip(table.data.itertuples(index=False, name=None), lines[1:], strict=True)
     )
     return (
         f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'

@@ -120,7 +120,9 @@ class WorkshopWidget:
             self.view, self.error = view, ""
             self.summary.value = view.summary_html
             self.chart.outputs = (plotly_output(view.figure),)
-            self.extras.value = charts.chart_extras_html(view.table, view.alt_text, "workshop-data.csv")
+            self.extras.value = charts.chart_extras_html(
+                view.table, view.alt_text, "workshop-data.csv", inline_csv=True
+            )
         self.last_update_seconds = time.perf_counter() - start
 
     def reset(self) -> None:
