@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import ROOT, ensure_built, launch, record, serve
+from browser import ROOT, draw_charts, ensure_built, launch, record, serve
 from playwright.sync_api import sync_playwright
 from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
@@ -143,6 +143,7 @@ def test_area_pages_load_clean_draw_every_chart_and_state_date_and_sources(chrom
         page = context.new_page()
         traffic = record(page, base_url.rstrip("/"))
         page.goto(f"{base_url}areas/{slug}/{name}", wait_until="networkidle")
+        draw_charts(page)  # charts are drawn as they come near the screen, as a reader scrolls
         assert traffic.problems() == [], name
         charts = page.evaluate(CHART_STATE)
         assert [c for c in charts if not (c["svg"] and c["traces"] and c["drawn"] and c["values"])] == [], name
