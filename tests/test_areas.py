@@ -204,7 +204,9 @@ def test_headlines_compare_and_say_whether_the_difference_is_significant():
     assert "significantly higher than England" in found["demand.rates_per_10000.referrals"].sentence
     assert "not tested" in found["profile.care_applications_rate"].comparison
     fgc = found["fgc.children_avoiding_care_per_year.central"]
-    assert "7.0 (range 1.0 to 11)" in fgc.sentence and "£78,000 (range -£22,000 to £201,000)" in fgc.sentence
+    # worded as the FGC chapter words it: whole children, money to two significant figures
+    assert "7 children (90% interval 1 to 11) a year could avoid care" in fgc.sentence
+    assert "about £78,000 (90% interval −£22,000 to £200,000)" in fgc.sentence
     assert list(found)[-1] == fgc.key
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from analyses.data.paths import DATA_DIR
+from analyses.models.fgc import Interval
+from analyses.views.fgc import interval_text
 
 CITATION = (
     "Evidence for Prevention: {name}. Generated on {date} from official statistics. "
@@ -72,17 +74,6 @@ class Headline:
 
 def _number(value: float | None, digits: int = 1) -> str:
     return "no figure" if value is None else f"{value:,.{digits}f}"
-
-
-def _money(value: float | None) -> str:
-    if value is None:
-        return "no figure"
-    rounded = round(value, -3) if abs(value) >= 10_000 else round(value)
-    return f"{'-' if rounded < 0 else ''}£{abs(rounded):,.0f}"
-
-
-def _range(figures: dict, show=lambda v: _number(v, 0)) -> str:
-    return f"{show(figures.get('central'))} (range {show(figures.get('low'))} to {show(figures.get('high'))})"
 
 
 def significance(value: float | None, low: float | None, high: float | None, england: float | None) -> str:
@@ -275,9 +266,9 @@ def _kinship(summary: dict) -> Headline | None:
     )
 
 
-def _children(value: float | None) -> str:
-    """Children a year: one decimal below 10 (the estimate is often a child or two), else whole."""
-    return "no figure" if value is None else (f"{value:,.1f}" if abs(value) < 10 else f"{value:,.0f}")
+def _interval(figures: dict) -> Interval:
+    """summary.json's ``central``, ``low`` and ``high`` as the model's interval, to be worded as the chapter words it."""
+    return Interval(figures["central"], figures["low"], figures["high"])
 
 
 def _fgc(summary: dict) -> Headline | None:
@@ -290,15 +281,11 @@ def _fgc(summary: dict) -> Headline | None:
     saving = section.get("net_saving_gbp")
     coverage = summary.get("settings", {}).get("coverage", 1.0)
     who = "every family" if coverage == 1 else f"{coverage:.0%} of families"
-    sentence = (
-        f"Family Group Conferences: if {who} entering pre-proceedings in {name} were offered one, about "
-        f"{_range(avoiding, _children)} children a year could avoid care"
-    )
-    sentence += f", a net saving of {_range(saving, _money)} a year." if saving else "."
-    comparison = (
-        f"low {_children(avoiding.get('low'))}; high {_children(avoiding.get('high'))} "
-        "(the estimate's range; see the FGC chapter's method)"
-    )
+    children = interval_text(_interval(avoiding), "children")
+    sentence = f"Family Group Conferences: if {who} entering pre-proceedings in {name} were offered one, {children}"
+    sentence += " a year could avoid care"
+    sentence += f", a net saving of {interval_text(_interval(saving), 'money')} a year." if saving else "."
+    comparison = "the estimate's 90% interval; see the FGC chapter's method"
     return Headline(
         "fgc.children_avoiding_care_per_year.central", avoiding.get("central"), "derived", "", comparison, sentence
     )
