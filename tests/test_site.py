@@ -395,6 +395,14 @@ def test_no_doubled_years_in_the_text(any_page):
     assert [m.group(0) for m in DOUBLED_YEAR.finditer(text)] == []
 
 
+def test_every_chapter_leads_with_one_list_of_key_points(any_page):
+    if not any_page.page.url.startswith("http") or "/chapters/" not in any_page.page.url:
+        pytest.skip("chapters only: a report has one list per chapter")
+    text = any_page.page.evaluate("document.querySelector('main').innerText")
+    assert text.count("Key points") == 1
+    assert text.index("Key points") < 1500  # on the first screen, before any chart
+
+
 # ---------------------------------------------------------------- reflow: widths, resizes, zoom
 
 
