@@ -7,8 +7,8 @@ by the icon font its stylesheet already loads, and the book adds no icons. The
 template ``templates/layout.html`` passes the theme's head through the filter below.
 
 The theme loads Sphinx's search scripts and the whole search index (150 KB) in every page's
-head, where they block rendering; they serve only the search box, so they are deferred (they
-keep their order). A page without a ``description`` in its front matter (``html_meta``) gets
+head, where they block rendering; they serve only the theme's search-as-you-type, which is off,
+so pages other than the search page leave them out (deferred, in order, if it is turned on). A page without a ``description`` in its front matter (``html_meta``) gets
 one from its first paragraph.
 
 The theme's stylesheets held up the first paint (Lighthouse's mobile score stayed at 80-85):
@@ -80,8 +80,14 @@ def write_purged_css(app, exception) -> None:
                 target.write_text(text, encoding="utf-8")
 
 
-def deferred_search(html: str) -> Markup:
-    """The head with Sphinx's search scripts loaded ``defer``."""
+def deferred_search(html: str, search_as_you_type: bool = True) -> Markup:
+    """The head with Sphinx's search scripts loaded ``defer``; left out if nothing on the page uses them.
+
+    Only the theme's search-as-you-type uses them outside the search page; with it off (the
+    default), the search box sends the reader to ``search.html``, which loads its own copy.
+    """
+    if not search_as_you_type:
+        return Markup(SEARCH_SCRIPT.sub("", str(html)))
     return Markup(SEARCH_SCRIPT.sub(r'<script defer src="\1"></script>', str(html)))
 
 
