@@ -71,7 +71,9 @@ def _purge_rules(rules, words: set[str]) -> str:
             if selectors:
                 out.append(",".join(selectors) + "{" + tinycss2.serialize(rule.content).strip() + "}")
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPS and rule.content is not None:
-            inner = _purge_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), words)
+            inner = _purge_rules(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), words
+            )
             if inner:
                 out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude).rstrip()}{{{inner}}}")
         elif rule.type == "at-rule":

@@ -8,8 +8,9 @@ template ``templates/layout.html`` passes the theme's head through the filter be
 
 The theme loads Sphinx's search scripts and the whole search index (150 KB) in every page's
 head, where they block rendering; they serve only the theme's search-as-you-type, which is off,
-so pages other than the search page leave them out (deferred, in order, if it is turned on). A page without a ``description`` in its front matter (``html_meta``) gets
-one from its first paragraph.
+so pages other than the search page leave them out (deferred, in order, if it is turned on).
+A page without a ``description`` in its front matter (``html_meta``) gets one from its first
+paragraph.
 
 The theme's stylesheets held up the first paint (Lighthouse's mobile score stayed at 80-85):
 the head now loads less. Stylesheets of extensions the book does not use (sphinx-thebe: thebe
@@ -27,9 +28,8 @@ import re
 from html import escape, unescape
 from pathlib import Path
 
-from markupsafe import Markup
-
 from css_purge import purge, site_words
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONTAWESOME_JS = re.compile(r"\s*<script\b[^>]*\bsrc=\"[^\"]*/fontawesome\.js[^\"]*\"[^>]*>\s*</script>")
@@ -57,7 +57,7 @@ def lighter_css(html: str) -> Markup:
     html = THEME_CSS.sub(r'\1basic.css"', html)
     html = PURGED_HREF.sub(r"\1.site.css", html)
     html = PYGMENTS_CSS.sub(
-        "<link rel=\"stylesheet\" type=\"text/css\" href=\"\\1\" media=\"print\" onload=\"this.media='all'\" />"
+        '<link rel="stylesheet" type="text/css" href="\\1" media="print" onload="this.media=\'all\'" />'
         r'<noscript><link rel="stylesheet" type="text/css" href="\1" /></noscript>',
         html,
     )
