@@ -21,7 +21,8 @@ pydata-sphinx-theme's and myst-nb's stylesheets are replaced by copies without t
 can match nothing on the site (``css_purge.py``; written when the build finishes, as
 ``*.site.css``): 65 KB gzipped becomes about 20 KB. They stay render-blocking, so nothing is
 drawn unstyled and nothing moves. Only ``pygments.css`` (the colours of code) loads without
-blocking, with a ``<noscript>`` fallback.
+blocking, with a ``<noscript>`` fallback. The theme's ``<link rel="preload">`` of its two
+deferred scripts is dropped: on a slow connection they took bandwidth from the stylesheets.
 """
 
 import re
@@ -48,12 +49,14 @@ THEME_CSS = re.compile(r"(<link\b[^>]*\bhref=\"[^\"]*/_static/)styles/theme\.css
 # Stylesheets served as purged copies: (folder under _static, name pattern).
 PURGED = (("styles", "pydata-sphinx-theme.css"), ("", "mystnb.*.css"))
 PURGED_HREF = re.compile(r"(/_static/(?:styles/pydata-sphinx-theme|mystnb\.[0-9a-f]+))\.css")
+# The theme preloads its two scripts, which then compete with the stylesheets for the first paint.
+SCRIPT_PRELOAD = re.compile(r"\s*<link rel=\"preload\" as=\"script\" href=\"[^\"]*\" />")
 PYGMENTS_CSS = re.compile(r"<link rel=\"stylesheet\" type=\"text/css\" href=\"([^\"]*/pygments\.css[^\"]*)\" />")
 
 
 def lighter_css(html: str) -> Markup:
     """The theme's stylesheet links, without unused ones, with purged copies, not blocking for code colours."""
-    html = UNUSED_CSS.sub("", str(html))
+    html = SCRIPT_PRELOAD.sub("", UNUSED_CSS.sub("", str(html)))
     html = THEME_CSS.sub(r'\1basic.css"', html)
     html = PURGED_HREF.sub(r"\1.site.css", html)
     html = PYGMENTS_CSS.sub(
