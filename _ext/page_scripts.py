@@ -8,11 +8,24 @@ Every script file in the head (Sphinx's doctools, copy buttons, the theme's, tog
 tabs) only wires up controls once the page is there, so each loads ``defer``: in order, after the
 page is parsed, without holding up its first paint. ``documentation_options.js`` stays as it
 is: inline scripts on the page assign to the object it defines.
+
+Scripts of extensions the book does not use are left out (with their stylesheets, see
+``theme_weight.py``): sphinx-thebe's (thebe is off), sphinx-togglebutton's (no page hides a
+cell's input or output, or has a dropdown) and sphinx-design's tabs.
 """
 
 from sphinx.builders.html._assets import _JavaScript
 
 KEEP_BLOCKING = ("documentation_options.js",)
+UNUSED_FILES = ("togglebutton.js", "design-tabs.js", "sphinx-thebe.js")
+UNUSED_INLINE = ("toggleHint", "toggleOpenOnPrint", "togglebuttonSelector", "THEBE_JS_URL")
+
+
+def unused(script) -> bool:
+    """A script of sphinx-thebe, sphinx-togglebutton or sphinx-design's tabs."""
+    if script.filename:
+        return str(script.filename).endswith(UNUSED_FILES)
+    return any(word in str(script.attributes.get("body", "")) for word in UNUSED_INLINE)
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -23,7 +36,7 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     seen, unique = set(), []
     for script in scripts:
         key = (script.filename or "", script.priority, tuple(sorted(script.attributes.items())))
-        if key not in seen:
+        if key not in seen and not unused(script):
             seen.add(key)
             unique.append(script)
     scripts[:] = unique
