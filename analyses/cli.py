@@ -198,9 +198,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "`python -m analyses import ... --out DIR`"
         )
     check_out_dir(args.out)
-    las = lookups.load_local_authorities(
-        args.data if args.data and (Path(args.data) / "local_authorities.csv").is_file() else None
-    )
+    las = lookups.lookup_of(args.data)
     if args.all:
         from analyses.data.geography import ENGLAND, la_area
 
@@ -245,9 +243,8 @@ def report_one(
     from analyses.report.build import ReportError, WriteError
 
     if not isinstance(la, Area):
-        folder = Path(data_dir) if data_dir and (Path(data_dir) / "local_authorities.csv").is_file() else None
         try:
-            la = resolve_area(la, lookups.load_local_authorities(folder))
+            la = resolve_area(la, lookups.lookup_of(data_dir))
         except UnknownAreaError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

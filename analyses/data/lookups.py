@@ -114,6 +114,12 @@ def load_local_authorities(data_dir: Path | None = None) -> pd.DataFrame:
     return _read(Path(data_dir or DATA_DIR) / "local_authorities.csv", LA_COLUMNS)
 
 
+def lookup_of(data_dir: str | Path | None) -> pd.DataFrame:
+    """The LA lookup a data folder carries, or the bundled one when it has none (or no folder is given)."""
+    folder = Path(data_dir) if data_dir and (Path(data_dir) / "local_authorities.csv").is_file() else None
+    return load_local_authorities(folder)
+
+
 def with_match_keys(las: pd.DataFrame) -> pd.DataFrame:
     """Add the name keys and GSS codes that a row of a published file may use for each LA."""
     las = las.copy()

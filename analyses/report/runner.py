@@ -86,8 +86,7 @@ def chapter_paths() -> list[Path]:
 
 def areas(data_dir: str | Path | None = None) -> list[Area]:
     """Every current LA in name order, then England (from the LA lookup: no dataset is loaded)."""
-    folder = Path(data_dir) if data_dir and (Path(data_dir) / "local_authorities.csv").is_file() else None
-    las = lookups.load_local_authorities(folder)
+    las = lookups.lookup_of(data_dir)
     current = las[las["status"] == "current"].sort_values("la_name")
     return [*(la_area(row) for _, row in current.iterrows()), ENGLAND]
 
