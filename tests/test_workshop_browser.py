@@ -12,21 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 from analyses.data.paths import ROOT
 from analyses.workshop import server as workshop
 
-CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.
 START_SECONDS, PAGE_MS, STOP_SECONDS = 120, 120_000, 60
 
