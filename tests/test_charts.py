@@ -152,7 +152,8 @@ def test_suppressed_values_are_gaps_never_zero():
     camden = trace(fig, "Camden")
     assert camden.y[1] is None
     assert 0 not in [y for y in camden.y if y is not None]
-    assert "suppressed (c)" in camden.hovertext[1]
+    assert camden.text[1] == "suppressed (c)"
+    assert camden.hovertemplate == "Camden<br>%{x}: %{text}<extra></extra>"
     note = fig.layout.annotations[-1].text
     assert "Camden's figure for 2022 is withheld to protect confidentiality" in note
 

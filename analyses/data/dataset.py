@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -24,6 +25,7 @@ from analyses.data.geography import (
 from analyses.data.paths import DATA_DIR
 
 NOT_YET = ("z", "x")  # not applicable, not available: how DfE and LAIT fill a new council's earlier years
+T = TypeVar("T")
 LA_VALUE_COLUMNS = ["old_la_code", "new_la_code", "la_name", "region_code", "region_name", "value", "status"]
 
 
@@ -144,14 +146,14 @@ class Dataset:
     def _meta_rows(self) -> dict[str, pd.Series]:
         return dict(iter(self.metadata.set_index("indicator").iterrows()))
 
-    def derived(self, name: str, build: Callable[[Dataset], Dataset]) -> Dataset:
+    def derived(self, name: str, build: Callable[[Dataset], T]) -> T:
         """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset."""
         if name not in self._derived:
             self._derived[name] = build(self)
         return self._derived[name]
 
     @cached_property
-    def _derived(self) -> dict[str, Dataset]:
+    def _derived(self) -> dict[str, object]:
         return {}
 
 

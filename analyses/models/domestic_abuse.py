@@ -48,6 +48,11 @@ RELATED = [*FACTORS, MENTAL_HEALTH]  # counts recorded together at the end of an
 
 
 def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
+    """``find_incomplete_zeros(ds)``, worked out once per dataset (every area's report asks for it)."""
+    return ds.derived("incomplete_zeros", find_incomplete_zeros).copy()
+
+
+def find_incomplete_zeros(ds: Dataset) -> pd.DataFrame:
     """Published zeros of the assessment factor counts that sit in a year whose related figures look incomplete.
 
     A local authority's published 0 for one factor (a domestic abuse factor or parents' mental

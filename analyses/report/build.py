@@ -7,7 +7,9 @@ rests on, so unchanged reports are not rebuilt.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -213,9 +215,16 @@ def _assigned_name(line: str) -> str | None:
 
 
 def _read_chapter(chapter: Path) -> nbformat.NotebookNode:
-    """A chapter's MyST source as a notebook; it must have a ``parameters`` cell."""
+    """A chapter's MyST source as a notebook (a copy of its own); it must have a ``parameters`` cell."""
     if not chapter.is_file():
         raise ReportError(f"chapter {chapter.stem} failed: FileNotFoundError: {chapter}")
+    stat = chapter.stat()
+    return copy.deepcopy(_parsed_chapter(chapter, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_chapter(chapter: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
+    """A chapter parsed once per version of its file (a worker reads the same chapters for every area)."""
     nb = jupytext.read(chapter)
     if not any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells):
         raise ReportError(f"chapter {chapter.stem} failed: no cell tagged 'parameters'")
@@ -234,7 +243,8 @@ def _split(executed: nbformat.NotebookNode, chapters: list[Path], folder: Path) 
     for chapter in chapters:
         nb = nbformat.v4.new_notebook(metadata=executed.metadata)
         nb.cells = shared + [c for c in executed.cells if c.metadata.get("chapter") == chapter.stem]
-        nbformat.write(nb, folder / f"{chapter.stem}.ipynb")
+        # Plain compact JSON: nbformat.write's indented copy took longer than the rest of the split.
+        (folder / f"{chapter.stem}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
         notebooks[chapter.stem] = nb
     return notebooks
 

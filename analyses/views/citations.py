@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import parse_file
+from pybtex.plugin import find_plugin
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -78,4 +79,5 @@ def source_texts(bib_path: Path) -> dict[str, str]:
     """Citation key -> the entry as plain text in the guide's style, as the book's footnotes print it."""
     entries = parse_file(str(bib_path), bib_format="bibtex").entries
     style = GuideStyle()
-    return {key: style.format_entry(key, entry).text.render_as("text") for key, entry in entries.items()}
+    text = find_plugin("pybtex.backends", "text")()  # looked up once: each lookup scans every installed package
+    return {key: style.format_entry(key, entry).text.render(text) for key, entry in entries.items()}

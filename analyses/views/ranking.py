@@ -102,11 +102,12 @@ def ranking_chart(
                 "y": rows["value"].tolist(),
                 "name": group,
                 "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
-                "hovertext": [
-                    f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
-                    for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])
+                # The name is the bar's own x, filled in by plotly: each bar carries only its value and rank.
+                "customdata": [
+                    f"{value_format.format(v)} (rank {r} of {len(plotted)})"
+                    for v, r in zip(rows["value"], rows["rank"])
                 ],
-                "hoverinfo": "text",
+                "hovertemplate": "%{x}: %{customdata}<extra></extra>",
             }
         )
     xaxis = {
