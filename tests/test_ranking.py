@@ -35,16 +35,19 @@ def test_table_shows_the_symbol_not_zero():
 def test_chart_draws_no_bar_for_a_suppressed_value_and_says_so():
     frame = ranking.ranked(values(), "Hull", {"York"})
     fig = ranking.ranking_chart(frame, "Hull", "title", "Rate", reference=15.0)
-    drawn = [name for trace in fig.data for name in trace.x]
+    drawn = [label.split(":")[0] for trace in fig.data for label in trace.customdata]
     assert "Hull" not in drawn and len(drawn) == 4
+    assert sorted(x for trace in fig.data for x in trace.x) == [0, 1, 2, 3]
     texts = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
     assert "including Hull, whose figure is suppressed (c)" in texts and "England 15.0" in texts
 
 
 def test_selected_la_is_labelled_with_its_value():
     fig = ranking.ranking_chart(ranking.ranked(values(), "York", set()), "York", "title", "Rate")
-    label = next(a for a in fig.layout.annotations if a.x == "York")
+    label = next(a for a in fig.layout.annotations if a.showarrow)
     assert label.text == "<b>York</b><br>30.0"
+    york = next(trace for trace in fig.data if trace.name == "selected")
+    assert list(york.x) == [label.x] and york.customdata[0].startswith("York: 30.0 (rank")
 
 
 def test_ordinals():

@@ -346,6 +346,13 @@ def fingerprint_files(data_dir: str | Path | None, chapters: list[Path]) -> list
 
 
 def _sha256(path: Path) -> str:
+    stat = path.stat()
+    return _file_sha256(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_sha256(path: Path, mtime_ns: int, size: int) -> str:
+    """A file's hash, worked out once per version of the file (a worker fingerprints every area)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

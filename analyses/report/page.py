@@ -14,6 +14,7 @@ site's area pages (``analyses.report.areas``) use the same pieces with ``page_ht
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 
@@ -79,6 +80,12 @@ def output_html(output: dict) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1024)
+def _markdown_html(markdown: str) -> str:
+    """A markdown cell as HTML; remembered, as the chapters' prose is the same in every area's report."""
+    return MARKDOWN.render(markdown)
+
+
 def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
@@ -102,7 +109,7 @@ def chapter_html(notebook: dict, only: str | None = None, without: str | None = 
         if not shown(cell) or (only and only not in tags) or (without and without in tags):
             continue
         if cell["cell_type"] == "markdown":
-            parts.append(MARKDOWN.render(text.rewrite(_text(cell["source"]))))
+            parts.append(_markdown_html(text.rewrite(_text(cell["source"]))))
         elif cell["cell_type"] == "code" and "remove-output" not in cell.get("metadata", {}).get("tags", []):
             parts.extend(output_html(output) for output in cell.get("outputs", []))
     return "\n".join(part for part in parts if part)

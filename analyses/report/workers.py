@@ -34,6 +34,10 @@ from analyses.report.build import (
     package_importable,
 )
 
+# IPython's input history (an SQLite file written after every cell) is of no use to a report and
+# took about a twentieth of the kernel's time.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
 
 class Worker:
     """A child process (``python -m analyses.report.workers``) that builds reports one after another.
@@ -140,7 +144,7 @@ def fresh_kernel(km: AsyncKernelManager | None) -> AsyncKernelManager:
         return km
     km = AsyncKernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
     with package_importable():
-        run_sync(km.start_kernel)(cwd=str(CHAPTERS_DIR))
+        run_sync(km.start_kernel)(cwd=str(CHAPTERS_DIR), extra_arguments=KERNEL_ARGUMENTS)
     return km
 
 

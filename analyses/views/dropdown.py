@@ -54,8 +54,8 @@ def _view_layout(layout: dict, caption: str) -> dict:
 def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
     """A figure showing the first of ``views`` with a dropdown to choose any of them.
 
-    ``views`` maps a menu label to a figure; all should be the same kind of chart (and use the
-    default template). ``caption`` is a short text printed before the menu (e.g. "Indicator:").
+    ``views`` maps a menu label to a figure; all should be the same kind of chart, with the same
+    template (the first view's is kept). ``caption`` is a short text printed before the menu (e.g. "Indicator:").
     The combined figure is made in one step from the views' JSON, without plotly's validation
     (as ``charts.figure``; tests validate the result).
     """
@@ -91,4 +91,6 @@ def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
         "bgcolor": "#FFFFFF",
         "bordercolor": "#505A5F",
     }
-    return go.Figure(data=traces, layout={**layouts[0], **first, "updatemenus": [menu]}, _validate=False)
+    template = figures[0].layout.template  # the views' look (the menu's layouts leave it out)
+    layout = {"template": template, **layouts[0], **first, "updatemenus": [menu]}
+    return go.Figure(data=traces, layout=layout, _validate=False)

@@ -90,30 +90,33 @@ def ranking_chart(
     reference: float | None = None,
     reference_label: str = "England",
 ) -> go.Figure:
-    """Bars for every LA with a value, lowest to highest (``frame`` from ``ranked``)."""
-    plotted = frame[frame["rank"].notna()]
+    """Bars for every LA with a value, lowest to highest (``frame`` from ``ranked``).
+
+    A bar's x is its place in that order (the axis has no labels); its name is in its hover label.
+    """
+    plotted = frame[frame["rank"].notna()].reset_index(drop=True)
     traces = []
     for group, (colour, pattern, _) in GROUPS.items():
         rows = plotted[plotted["group"] == group]
         traces.append(
             {
                 "type": "bar",
-                "x": rows["la_name"].map(html.escape).tolist(),
+                "x": rows.index.tolist(),
                 "y": rows["value"].tolist(),
                 "name": group,
                 "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
-                # The name is the bar's own x, filled in by plotly: each bar carries only its value and rank.
                 "customdata": [
-                    f"{value_format.format(v)} (rank {r} of {len(plotted)})"
-                    for v, r in zip(rows["value"], rows["rank"])
+                    f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
+                    for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])
                 ],
-                "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+                "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
     xaxis = {
-        "categoryorder": "array",
-        "categoryarray": plotted["la_name"].map(html.escape).tolist(),
+        "range": [-0.5, max(len(plotted), 1) - 0.5],
         "showticklabels": False,
+        "showgrid": False,
+        "zeroline": False,
         "title": {"text": f"{len(plotted)} local authorities, lowest to highest"},
     }
     chosen = plotted[plotted["group"] == "selected"]
@@ -122,7 +125,7 @@ def ranking_chart(
         row = chosen.iloc[0]
         annotations.append(
             {
-                "x": html.escape(row["la_name"]),
+                "x": int(chosen.index[0]),
                 "y": row["value"],
                 "ax": 0,
                 "ay": -60,
