@@ -16,6 +16,7 @@ from analyses.views import demand as demand_view
 from analyses.views import domestic_abuse as domestic_abuse_charts
 from analyses.views import fgc as fgc_view
 from analyses.views import profile as profile_view
+from analyses.views import renderer
 from analyses.workshop import static as widget_static
 from analyses.workshop import views as widget_views
 
@@ -91,6 +92,7 @@ def trace(fig, name: str):
 
 
 def test_show_emits_offline_html_and_plotly_json(monkeypatch):
+    monkeypatch.delenv(renderer.PAGE_OUTPUT, raising=False)
     shown = []
     monkeypatch.setattr(charts, "display", lambda obj, raw=False: shown.append(obj))
     charts.show(charts.trend_chart(trend_frame(), "t", "y"), charts.chart_table(trend_frame()), "alt")
@@ -98,6 +100,14 @@ def test_show_emits_offline_html_and_plotly_json(monkeypatch):
     assert set(bundle) == {"text/html", "application/vnd.plotly.v1+json"}
     assert bundle["application/vnd.plotly.v1+json"]["config"]["displaylogo"] is False
     assert bundle["application/vnd.plotly.v1+json"]["layout"]["template"]["layout"]["font"]["family"] == charts.FONT
+
+
+def test_report_kernels_get_only_the_pages_html(monkeypatch):
+    fig = charts.trend_chart(trend_frame(), "t", "y").to_plotly_json()
+    monkeypatch.delenv(renderer.PAGE_OUTPUT, raising=False)
+    both = charts.RENDERER.to_mimebundle(fig)
+    monkeypatch.setenv(renderer.PAGE_OUTPUT, "1")
+    assert charts.RENDERER.to_mimebundle(fig) == {"text/html": both["text/html"]}
 
 
 def test_chart_html_is_offline_and_has_no_logo_or_mathjax():

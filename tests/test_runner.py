@@ -111,6 +111,9 @@ def test_executed_notebook_is_kept_with_parameters(york):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert 'la = "York"' in injected[0].source and "data_dir = None" in injected[0].source
     assert report.collect_summaries([nb])["fixture"]["area_code"] == "E06000014"
+    # the report's kernel writes each chart once, as the page's HTML (renderer.PAGE_OUTPUT)
+    drawn = [o["data"] for c in nb.cells for o in c.get("outputs", []) if "data-efp-chart" in str(o.get("data"))]
+    assert drawn and all(set(data) == {"text/html"} for data in drawn)
 
 
 def test_lower_case_name_and_progress_lines(tmp_path, capsys):

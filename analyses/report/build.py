@@ -36,6 +36,7 @@ from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, ROOT
 from analyses.report import area_pages, front
 from analyses.report import page as report_page
 from analyses.report.summary import collect_summaries
+from analyses.views.renderer import PAGE_OUTPUT
 
 TITLE = "Evidence for Prevention: {name}"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -88,7 +89,7 @@ def build_folder(
     except OSError as exc:
         raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     try:
-        with package_importable():
+        with kernel_environment():
             notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings, km)
         summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings)
         if standalone:
@@ -262,17 +263,22 @@ def last_line(exc: Exception) -> str:
 
 
 @contextlib.contextmanager
-def package_importable():
-    """Put the repository root on PYTHONPATH so kernels can ``import analyses`` from any folder."""
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), before]))
+def kernel_environment():
+    """The environment the runner's kernels start in: the repository root on PYTHONPATH, so they
+    can ``import analyses`` from any folder, and ``renderer.PAGE_OUTPUT`` set, so charts are
+    written only as the page's HTML (not also as plotly's JSON for a Jupyter front end, which
+    doubled what each report sent, checked and stored)."""
+    wanted = {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), PAGE_OUTPUT: "1"}
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = before
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def _summary(

@@ -30,8 +30,8 @@ from analyses.report.build import (
     PARTIAL,
     ReportError,
     build_folder,
+    kernel_environment,
     last_line,
-    package_importable,
 )
 
 # IPython's input history (an SQLite file written after every cell) is of no use to a report and
@@ -143,7 +143,7 @@ def fresh_kernel(km: AsyncKernelManager | None) -> AsyncKernelManager:
     if km is not None and run_sync(km.is_alive)():
         return km
     km = AsyncKernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
-    with package_importable():
+    with kernel_environment():
         run_sync(km.start_kernel)(cwd=str(CHAPTERS_DIR), extra_arguments=KERNEL_ARGUMENTS)
     return km
 

@@ -20,11 +20,15 @@ CSS it collapsed every chart to a 30 px strip after a resize. No CDN, no MathJax
 
 import hashlib
 import json
+import os
 
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 
 RENDERER_NAME = "evidence"
+# Set (to "1") in the environment of the report runner's kernels: charts are then written only as
+# the page's HTML, as nothing reads the plotly JSON of a report's notebooks.
+PAGE_OUTPUT = "EFP_PAGE_OUTPUT"
 # For JupyterLab's native plotly output; the book's pages size charts in chart_access.js.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 PAGE_CONFIG = {"displaylogo": False, "responsive": False}
@@ -59,10 +63,13 @@ class BookRenderer(MimetypeRenderer):
     """Render a figure as an offline HTML div and as plotly's own JSON."""
 
     def to_mimebundle(self, fig_dict: dict) -> dict:
-        """Return ``text/html`` and ``application/vnd.plotly.v1+json`` for a figure (``fig_dict`` is not changed)."""
+        """Return ``text/html`` and ``application/vnd.plotly.v1+json`` for a figure (``fig_dict`` is not
+        changed); only ``text/html`` where ``PAGE_OUTPUT`` is set."""
         text = pio.to_json(fig_dict, validate=False, pretty=False)
         native = json.loads(text)
         html = chart_html(native, figure_div_id(text))
+        if os.environ.get(PAGE_OUTPUT) == "1":
+            return {"text/html": html}
         native["config"] = dict(PLOTLY_CONFIG)
         return {"text/html": html, "application/vnd.plotly.v1+json": native}
 
