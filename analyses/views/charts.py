@@ -30,6 +30,7 @@ from analyses.views.renderer import BookRenderer
 # Analysis Function accessible categorical palette.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 NEIGHBOUR_GREY = "#BFBFBF"
+LABEL_BACKGROUND = "rgba(255,255,255,0.85)"  # behind a label that may cross a line or bar
 TEXT_COLOUR = "#0B0C0C"
 FONT = "Arial, Helvetica, sans-serif"
 
@@ -470,7 +471,15 @@ def estimate_range_chart(
         "hoverinfo": "text",
     }
     annotations = [
-        {"x": right, "y": name, "text": text, "xanchor": "left", "xshift": 10, "showarrow": False}
+        {
+            "x": right,
+            "y": name,
+            "text": text,
+            "xanchor": "left",
+            "xshift": 10,
+            "showarrow": False,
+            "bgcolor": LABEL_BACKGROUND,
+        }
         for name, text, right in zip(names, ranges, high)
     ]
     shapes = []

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analyses.views.charts import FONT, PALETTE, TEMPLATE, TEXT_COLOUR
+from analyses.views.charts import FONT, LABEL_BACKGROUND, PALETTE, TEMPLATE, TEXT_COLOUR
 from analyses.views.sliders import Step, add_slider
 
 BIN_WIDTH = 0.05
@@ -100,7 +100,7 @@ def _markers(means: dict[str, float], true_effect: float) -> tuple[list[dict], l
                     "showarrow": False,
                     "font": {"size": 14},
                     "text": text,
-                    "bgcolor": "rgba(255,255,255,0.85)",
+                    "bgcolor": LABEL_BACKGROUND,
                 }
             )
     return shapes, notes

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from analyses.data.geography import Area
 from analyses.data.schema import SYMBOLS
-from analyses.views.charts import NEIGHBOUR_GREY, PALETTE, figure, reference_line, value_axis
+from analyses.views.charts import LABEL_BACKGROUND, NEIGHBOUR_GREY, PALETTE, figure, reference_line, value_axis
 from analyses.views.wording import missing_phrase
 
 GROUPS = {  # group -> (colour, fill pattern, key text)
@@ -135,7 +135,7 @@ def ranking_chart(
                 "arrowwidth": 2,
                 "arrowcolor": PALETTE[0],
                 "font": {"size": 15},
-                "bgcolor": "rgba(255,255,255,0.85)",
+                "bgcolor": LABEL_BACKGROUND,
             }
         )
     missing = frame[frame["rank"].isna()]
@@ -174,7 +174,7 @@ def ranking_chart(
                 "yanchor": "bottom",
                 "showarrow": False,
                 "font": {"size": 14},
-                "bgcolor": "rgba(255,255,255,0.85)",
+                "bgcolor": LABEL_BACKGROUND,
                 "text": f"{html.escape(reference_label)} {value_format.format(reference)}",
             }
         )
