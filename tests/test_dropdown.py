@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import pytest
 
-from analyses.views import dropdown
+from analyses.views import charts, dropdown
 
 
 def view(title: str, traces: int, label: str) -> go.Figure:
@@ -45,3 +45,11 @@ def test_the_views_passed_in_are_not_changed():
 def test_no_views_is_an_error():
     with pytest.raises(ValueError, match="at least one view"):
         dropdown.combine({})
+
+
+def test_the_combined_chart_keeps_the_views_look():
+    views = {name: charts.figure([{"type": "scatter", "x": [1], "y": [1]}], name) for name in ("One", "Two")}
+    fig = dropdown.combine(views, "Show:")
+    assert fig.layout.template == charts.TEMPLATE  # not plotly's default grey-blue template
+    assert fig.layout.template.layout.font.family == charts.FONT
+    assert all("template" not in button.args[1] for button in fig.layout.updatemenus[0].buttons)
