@@ -258,3 +258,10 @@ def test_key_points_work_for_any_area(dsm, la, expected):
     profile = benchmark.profile(dsm, area, derived).set_index("indicator")
     points = dac.key_points(mine, profile, area, wording.financial_year(year)).splitlines()
     assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)
+
+
+def test_incomplete_zeros_are_worked_out_once_and_handed_out_as_copies(ds):
+    first = da.incomplete_zeros(ds)
+    assert not first.empty
+    first.drop(first.index, inplace=True)  # a caller changing its copy changes nothing for the next one
+    assert da.incomplete_zeros(ds).equals(da.find_incomplete_zeros(ds))
