@@ -263,5 +263,5 @@ def test_key_points_work_for_any_area(dsm, la, expected):
 def test_incomplete_zeros_are_worked_out_once_and_handed_out_as_copies(ds):
     first = da.incomplete_zeros(ds)
     assert not first.empty
-    first.drop(first.index, inplace=True)  # a caller changing its copy changes nothing for the next one
+    first.loc[:, "reason"] = "changed by a caller"  # which changes nothing for the next caller
     assert da.incomplete_zeros(ds).equals(da.find_incomplete_zeros(ds))
