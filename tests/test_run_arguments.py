@@ -119,7 +119,7 @@ def test_a_full_disk_mid_run_is_one_line_naming_the_folder_and_keeps_the_old_rep
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(build.nbformat, "write", full)
+    monkeypatch.setattr(build, "write_notebook", full)
     assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT) == 2
     captured = capfd.readouterr()
     assert captured.err == f"error: York: cannot write the report to {tmp_path / 'york'} (No space left on device)\n"

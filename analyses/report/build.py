@@ -244,10 +244,15 @@ def _split(executed: nbformat.NotebookNode, chapters: list[Path], folder: Path) 
     for chapter in chapters:
         nb = nbformat.v4.new_notebook(metadata=executed.metadata)
         nb.cells = shared + [c for c in executed.cells if c.metadata.get("chapter") == chapter.stem]
-        # Plain compact JSON: nbformat.write's indented copy took longer than the rest of the split.
-        (folder / f"{chapter.stem}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        write_notebook(nb, folder / f"{chapter.stem}.ipynb")
         notebooks[chapter.stem] = nb
     return notebooks
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Save an executed notebook as plain compact JSON (nbformat.write's indented, validated copy
+    took longer than the rest of splitting a report)."""
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
 def last_line(exc: Exception) -> str:
