@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from analyses.data.lookups import lookup_of
     from analyses.ingest.importer import import_dataset
 
     table, report = import_dataset(
@@ -101,10 +102,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     for line in report.lines():
         print(line)
-    n_las = table.loc[table["geographic_level"] == "Local authority", "old_la_code"].nunique()
+    codes = set(table.loc[table["geographic_level"] == "Local authority", "old_la_code"])
+    las = lookup_of(args.out)
+    former = codes & set(las.loc[las["status"] == "historic", "old_la_code"])
+    councils = _count(len(codes - former), "LA") + (f" and {_count(len(former), 'former council')}" if former else "")
     print(
-        f"Wrote {_count(len(table), 'row')} ({_count(table['indicator'].nunique(), 'indicator')}, "
-        f"{_count(n_las, 'LA')}) to {args.out}"
+        f"Wrote {_count(len(table), 'row')} ({_count(table['indicator'].nunique(), 'indicator')}, {councils}) "
+        f"to {args.out}"
     )
     return 0
 

@@ -99,12 +99,13 @@ class Dataset:
         before it existed and before its own series of ``indicator`` starts (a ``z`` or ``x``
         row, as DfE writes for a council that did not yet exist, does not start it); each
         (time_period, value, status), oldest first. Only those with rows in the data."""
-        if self.former is None or self.former.empty:
+        formers = predecessors(area)
+        if not formers or self.former is None or self.former.empty:
             return []
         series = self.series(indicator, area)
         own = series.loc[~series["status"].isin(NOT_YET), "time_period"]  # its years with a figure or a suppression
         out = []
-        for former in predecessors(area):
+        for former in formers:
             until = former.last_year if own.empty else min(former.last_year, int(own.min()) - 1)
             rows = self.former[
                 (self.former["indicator"] == indicator)

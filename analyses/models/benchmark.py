@@ -97,7 +97,7 @@ def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = 
     parts = [(name, role, rows) for name, role, rows in parts if not rows.empty]
     if not parts:
         return pd.DataFrame(columns=["area", "role", "time_period", "value", "status"])
-    frame = pd.concat([rows[["time_period", "value", "status"]] for *_, rows in parts], ignore_index=True)
+    frame = pd.concat([rows for *_, rows in parts], ignore_index=True)[["time_period", "value", "status"]]
     sizes = [len(rows) for *_, rows in parts]
     frame.insert(0, "role", np.repeat([role for _, role, _ in parts], sizes))
     frame.insert(0, "area", np.repeat([name for name, _, _ in parts], sizes))

@@ -183,8 +183,9 @@ def value_axis(title: str, value_format: str, **settings) -> dict:
     return {**axis, **settings}
 
 
-def _trend_trace(area: str, rows: pd.DataFrame, role: str, value_format: str) -> dict:
-    """One area's line: styled by role, with a hover label for every year."""
+def _trend_trace(area: str, points: list[tuple], role: str, value_format: str) -> dict:
+    """One area's line from its (year, value, status, plotted) points: styled by role, with a hover
+    label for every year."""
     style = ROLE_STYLES.get(role)
     if style:
         line = {"color": style["color"], "width": style["width"], "dash": style["dash"]}
@@ -194,14 +195,14 @@ def _trend_trace(area: str, rows: pd.DataFrame, role: str, value_format: str) ->
         marker = {"size": 4, "color": NEIGHBOUR_GREY}
     return {
         "type": "scatter",
-        "x": rows["time_period"].astype(int).tolist(),
-        "y": rows["plotted"].tolist(),
+        "x": [int(year) for year, *_ in points],
+        "y": [plotted for *_, plotted in points],
         "mode": "lines+markers",
         "name": chart_text(area),
         "line": line,
         "marker": marker,
         # The area and year are filled in by plotly, so each point carries only its value's words.
-        "text": [_point_text(v, s, value_format) for v, s in zip(rows["value"], rows["status"])],
+        "text": [_point_text(value, status, value_format) for _, value, status, _ in points],
         "hovertemplate": f"{chart_text(area)}<br>%{{x}}: %{{text}}<extra></extra>",
         "connectgaps": False,
     }
@@ -303,13 +304,18 @@ def trend_chart(
     """
     frame = _with_roles(frame, highlight)
     frame["plotted"] = _plotted(frame)
+    lines: dict[tuple[str, str], list[tuple]] = {}  # (role, area) -> its points, oldest first
+    columns = ("role", "area", "time_period", "value", "status", "plotted")
+    for role, area, *point in zip(*(frame[column].tolist() for column in columns)):
+        lines.setdefault((role, area), []).append(tuple(point))
     traces, labels = [], []
     for role in reversed(ROLE_ORDER):
-        for area, rows in frame[frame["role"] == role].groupby("area", sort=True):
-            traces.append(_trend_trace(area, rows, role, value_format))
-            last = rows["plotted"].dropna()
-            if role in ROLE_STYLES and not last.empty:
-                labels.append((float(last.iloc[-1]), ROLE_STYLES[role], area))
+        for area in sorted(area for line_role, area in lines if line_role == role):
+            points = lines[(role, area)]
+            traces.append(_trend_trace(area, points, role, value_format))
+            drawn = [plotted for *_, plotted in points if plotted is not None]
+            if role in ROLE_STYLES and drawn:
+                labels.append((float(drawn[-1]), ROLE_STYLES[role], area))
     note = " ".join(part for part in (_suppression_note(frame), note) if part)
     note_lines = textwrap.wrap(note, 100, break_long_words=False)
     height = 520 + 18 * max(0, len(note_lines) - 2)  # a longer note gets room below the plot, not over it

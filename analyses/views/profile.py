@@ -367,9 +367,8 @@ def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Fi
         views[label] = ranking.ranking_chart(
             frame, area.name, title, row["title"], value_format, reference=row["england"]
         )
-        by_name = frame.set_index("la_name")
-        columns[f"{label}, {year}"] = by_name.apply(
-            lambda r, unit=row["unit"]: format_value(r["value"], r["status"], unit), axis=1
+        columns[f"{label}, {year}"] = pd.Series(
+            [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])], index=frame["la_name"]
         )
     regions = ds.current_las.set_index("la_name")["region_name"].sort_index()
     table = pd.DataFrame({"Region": regions, **columns}).rename_axis("Local authority").reset_index()
