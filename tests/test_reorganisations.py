@@ -7,7 +7,7 @@ import analyses.views.charts as charts
 from analyses.data import dataset as data
 from analyses.data.geography import REORGANISATIONS, predecessors
 from analyses.ingest.importer import import_files
-from analyses.models import benchmark
+from analyses.models import benchmark, domestic_abuse
 from analyses.views import every_la, wording
 
 CUMBRIA_NOTE = (
@@ -128,3 +128,16 @@ def test_importer_keeps_former_councils_rows_but_not_their_not_applicable_years(
     assert list(cumbria["time_period"]) == [2021, 2022, 2023] and (cumbria["status"] == "published").all()
     assert cumbria["la_name"].unique().tolist() == ["Cumbria"]
     assert any(line.startswith("Kept the rows of former councils") for line in report.lines())
+
+
+def test_domestic_abuse_trends_show_the_former_council_too(ds):
+    """The domestic abuse measures are derived for the replaced councils as well, from their own counts."""
+    measures = domestic_abuse.with_measures(ds)
+    rate = domestic_abuse.measure_id("da_factor_parent_count", "rate")
+    frame = benchmark.comparison(measures, rate, ds.area("Cumberland"))
+    former = frame[frame["role"] == "predecessor"]
+    assert set(former["area"]) == {"Cumbria (until March 2023)"} and former["time_period"].max() == 2023
+    cumbria = ds.former[(ds.former["la_name"] == "Cumbria")].set_index(["indicator", "time_period"])["value"]
+    expected = round(10_000 * cumbria[("da_factor_parent_count", 2023)] / cumbria[("population_0_17", 2022)], 1)
+    assert former.set_index("time_period").loc[2023, "value"] == expected
+    assert "predecessor" not in set(benchmark.comparison(measures, rate, ds.area("York"))["role"])

@@ -123,8 +123,15 @@ def with_measures(ds: Dataset) -> Dataset:
 
 
 def _add_measures(ds: Dataset) -> Dataset:
+    """The measures of every LA, region and England, and of the councils that were replaced (kept
+    apart as in ``ds``, so a successor's trend charts can show its former council's line)."""
+    former = ds.former if ds.former is not None else ds.indicators.iloc[0:0]
+
+    def former_rows(indicator: str) -> pd.DataFrame:
+        return former[former["indicator"] == indicator]
+
     assessments = ds.rows(ASSESSMENTS)
-    rows, meta = [ds.indicators], [ds.metadata]
+    rows, former_measures, meta = [ds.indicators], [former], [ds.metadata]
     flagged = incomplete_zeros(ds)
     for factor in FACTORS:
         counts = _without_incomplete_zeros(ds.rows(factor), flagged[flagged["indicator"] == factor])
@@ -133,9 +140,15 @@ def _add_measures(ds: Dataset) -> Dataset:
             indicator = measure_id(factor, measure)
             if measure == "rate":
                 rows.append(derive.rate_per_10000(counts, ds.rows(POPULATION), indicator)[counts.columns])
+                former_measures.append(
+                    derive.rate_per_10000(former_rows(factor), former_rows(POPULATION), indicator)[counts.columns]
+                )
                 method = "Count / ONS population aged 0-17 at the previous mid-year x 10,000, to 1 decimal place."
             else:
                 rows.append(derive.ratio(counts, assessments, 100, indicator)[counts.columns])
+                former_measures.append(
+                    derive.ratio(former_rows(factor), former_rows(ASSESSMENTS), 100, indicator)[counts.columns]
+                )
                 method = f"Count / {ASSESSMENTS} x 100, to 1 decimal place."
             meta.append(
                 pd.DataFrame(
@@ -153,7 +166,10 @@ def _add_measures(ds: Dataset) -> Dataset:
                 )
             )
     return Dataset(
-        indicators=pd.concat(rows, ignore_index=True), las=ds.las, metadata=pd.concat(meta, ignore_index=True)
+        indicators=pd.concat(rows, ignore_index=True),
+        las=ds.las,
+        metadata=pd.concat(meta, ignore_index=True),
+        former=pd.concat(former_measures, ignore_index=True),
     )
 
 
