@@ -122,6 +122,12 @@ def with_measures(ds: Dataset) -> Dataset:
     return ds.derived("domestic_abuse_measures", _add_measures)
 
 
+METHODS = {
+    "rate": "Count / ONS population aged 0-17 at the previous mid-year x 10,000, to 1 decimal place.",
+    "share": f"Count / {ASSESSMENTS} x 100, to 1 decimal place.",
+}
+
+
 def _add_measures(ds: Dataset) -> Dataset:
     """The measures of every LA, region and England, and of the councils that were replaced (kept
     apart as in ``ds``, so a successor's trend charts can show its former council's line)."""
@@ -130,7 +136,6 @@ def _add_measures(ds: Dataset) -> Dataset:
     def former_rows(indicator: str) -> pd.DataFrame:
         return former[former["indicator"] == indicator]
 
-    assessments = ds.rows(ASSESSMENTS)
     rows, former_measures, meta = [ds.indicators], [former], [ds.metadata]
     flagged = incomplete_zeros(ds)
     for factor in FACTORS:
@@ -138,18 +143,10 @@ def _add_measures(ds: Dataset) -> Dataset:
         title = ds.meta(factor)["title"]
         for measure, (unit, label) in MEASURES.items():
             indicator = measure_id(factor, measure)
-            if measure == "rate":
-                rows.append(derive.rate_per_10000(counts, ds.rows(POPULATION), indicator)[counts.columns])
-                former_measures.append(
-                    derive.rate_per_10000(former_rows(factor), former_rows(POPULATION), indicator)[counts.columns]
-                )
-                method = "Count / ONS population aged 0-17 at the previous mid-year x 10,000, to 1 decimal place."
-            else:
-                rows.append(derive.ratio(counts, assessments, 100, indicator)[counts.columns])
-                former_measures.append(
-                    derive.ratio(former_rows(factor), former_rows(ASSESSMENTS), 100, indicator)[counts.columns]
-                )
-                method = f"Count / {ASSESSMENTS} x 100, to 1 decimal place."
+            rows.append(_measure(measure, indicator, counts, ds.rows(POPULATION), ds.rows(ASSESSMENTS)))
+            former_measures.append(
+                _measure(measure, indicator, former_rows(factor), former_rows(POPULATION), former_rows(ASSESSMENTS))
+            )
             meta.append(
                 pd.DataFrame(
                     [
@@ -159,7 +156,7 @@ def _add_measures(ds: Dataset) -> Dataset:
                             "title": f"{title}, {label}",
                             "unit": unit,
                             "polarity": "neither",
-                            "method": method,
+                            "method": METHODS[measure],
                             "denominator": factor if measure == "rate" else ASSESSMENTS,
                         }
                     ]
@@ -171,6 +168,15 @@ def _add_measures(ds: Dataset) -> Dataset:
         metadata=pd.concat(meta, ignore_index=True),
         former=pd.concat(former_measures, ignore_index=True),
     )
+
+
+def _measure(
+    measure: str, indicator: str, counts: pd.DataFrame, population: pd.DataFrame, assessments: pd.DataFrame
+) -> pd.DataFrame:
+    """One factor's rate per 10,000 children or share of assessments, as rows of ``indicator``."""
+    if measure == "rate":
+        return derive.rate_per_10000(counts, population, indicator)[counts.columns]
+    return derive.ratio(counts, assessments, 100, indicator)[counts.columns]
 
 
 def _without_incomplete_zeros(counts: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:

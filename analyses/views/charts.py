@@ -132,6 +132,22 @@ def reference_line(value: float, axis: str = "x", **line) -> dict:
     }
 
 
+def reference_caption(value: float, text: str) -> dict:
+    """A caption above the plot at ``value`` on the x axis, naming a vertical reference line
+    (``text`` already escaped for the chart)."""
+    return {
+        "x": value,
+        "xref": "x",
+        "xanchor": "center",
+        "y": 1,
+        "yref": "y domain",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13},
+        "text": text,
+    }
+
+
 def _point_text(value: float, status: str, value_format: str) -> str:
     """Describe one data point: the number, or why there is none."""
     if status in SYMBOLS:
@@ -491,19 +507,7 @@ def estimate_range_chart(
     shapes = []
     if reference is not None:
         shapes.append(reference_line(reference, "x", width=1.5))
-        annotations.append(
-            {
-                "x": reference,
-                "xref": "x",
-                "xanchor": "center",
-                "y": 1,
-                "yref": "y domain",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 13},
-                "text": chart_text(reference_label, 30),
-            }
-        )
+        annotations.append(reference_caption(reference, chart_text(reference_label, 30)))
     return figure(
         [trace],
         title,

@@ -412,19 +412,7 @@ def tornado_figure(est: fgc.Estimate, sens: pd.DataFrame, output: str) -> go.Fig
         )
     ends = list(sens["at_low"]) + list(sens["at_high"]) + [base]
     span = (max(ends) - min(ends)) or 1
-    annotations = [
-        {
-            "x": base,
-            "xref": "x",
-            "xanchor": "center",
-            "y": 1,
-            "yref": "y domain",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"size": 13},
-            "text": html.escape(f"Median {_output_value(output, base)}"),
-        }
-    ]
+    annotations = [charts.reference_caption(base, html.escape(f"Median {_output_value(output, base)}"))]
     return charts.figure(
         traces,
         title,
