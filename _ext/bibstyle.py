@@ -5,13 +5,9 @@ by author, year and title (the full list in Data and methods). The per-area repo
 its sources with the same style, so a source reads the same everywhere.
 """
 
-import sys
-from pathlib import Path
-
 from pybtex.plugin import register_plugin
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the book root, where ``analyses`` lives
-from analyses.views.citations import GuideSortedStyle, GuideStyle  # noqa: E402
+from analyses.views.citations import GuideSortedStyle, GuideStyle
 
 
 def setup(app):

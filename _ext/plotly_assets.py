@@ -21,25 +21,16 @@ bundle whose version differs from plotly.py's is reported as a build warning.
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from sphinx.util import logging
+
+from analyses.views import web_assets
 
 CHART_MARKER = "plotly-graph-div"
 VERSION = re.compile(r"plotly\.js[^\n]*?v(\d+\.\d+\.\d+)")
 
 logger = logging.getLogger(__name__)
-
-
-def _web_assets(app):
-    """``analyses.views.web_assets`` from the book being built."""
-    root = str(Path(app.srcdir).resolve())
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from analyses.views import web_assets
-
-    return web_assets
 
 
 def bundle_version(path: Path) -> str:
@@ -64,25 +55,23 @@ def add_plotly_to_chart_pages(app, pagename, templatename, context, doctree) -> 
     body = context.get("body", "")
     if CHART_MARKER not in body:
         return
-    assets = _web_assets(app)
-    bundle = assets.plotly_bundle(body)
-    name = assets.site_name(bundle)
+    bundle = web_assets.plotly_bundle(body)
+    name = web_assets.site_name(bundle)
     outdir = Path(app.builder.outdir)
     _copy(bundle, outdir, name)
-    _copy(assets.ACCESS_JS, outdir, assets.ACCESS_JS.name)
+    _copy(web_assets.ACCESS_JS, outdir, web_assets.ACCESS_JS.name)
     # Deferred: the text paints first; the script fetches plotly.js when a chart is near.
-    app.add_js_file(assets.ACCESS_JS.name, priority=501, loading_method="defer", **{"data-plotly": name})
+    app.add_js_file(web_assets.ACCESS_JS.name, priority=501, loading_method="defer", **{"data-plotly": name})
 
 
 def check_bundle_version(app, config) -> None:
     """Warn when the vendored basic bundle is not the plotly.js version plotly.py expects."""
-    assets = _web_assets(app)
-    vendored, expected = bundle_version(assets.BASIC_JS), bundle_version(assets.FULL_JS)
+    vendored, expected = bundle_version(web_assets.BASIC_JS), bundle_version(web_assets.FULL_JS)
     if vendored != expected:
         logger.warning(
             "vendored %s is plotly.js %s but plotly.py ships %s: replace it with "
             "plotly-basic.min.js from the npm package plotly.js-basic-dist-min@%s",
-            assets.BASIC_JS.name,
+            web_assets.BASIC_JS.name,
             vendored,
             expected,
             expected,

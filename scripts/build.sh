@@ -4,21 +4,7 @@
 # A rebuild redoes only what changed (the book's execution cache; each area's report fingerprint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
-command -v "$PYTHON" >/dev/null || PYTHON=python3
-if [ ! -x .venv/bin/python ]; then
-  echo "Creating .venv with $("$PYTHON" --version)"
-  "$PYTHON" -m venv .venv
-fi
-# pip is asked again only when requirements.txt changed since the last successful install.
-# --no-compile: Python compiles a module when it is first imported; compiling every module of every
-# package up front took a third of the install's time (most are never imported by the build).
-stamp=.venv/.efp-requirements
-wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  .venv/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r requirements.txt
-  echo "$wanted" > "$stamp"
-fi
+bash scripts/install.sh requirements.txt
 # Nothing changed since the last successful build: the site is up to date as it is.
 inputs=$(.venv/bin/python scripts/site_inputs.py)
 if [ -f _build/html/index.html ] && [ -f _build/html/areas/index.html ] && [ "$(cat _build/.efp-site-inputs 2>/dev/null)" = "$inputs" ]; then
@@ -26,8 +12,6 @@ if [ -f _build/html/index.html ] && [ -f _build/html/areas/index.html ] && [ "$(
   exit 0
 fi
 rm -f _build/.efp-site-inputs
-# Sphinx extensions (_ext/bibstyle.py) and the runner import the project's own package.
-export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 echo "Building the book and, beside it, a page for every area (cached and unchanged ones are reused)..."
 start=$(date +%s)
 mkdir -p _build

@@ -26,8 +26,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import CHROMIUM_ARGS, ROOT, toc_pages  # noqa: E402 - tests/ holds the browser tooling
+from analyses.devtools.browser import CHROMIUM_ARGS, ROOT, toc_pages
 
 LIGHTHOUSE_VERSION = "12.8.2"
 COMPRESSIBLE = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map")

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import (  # noqa: E402 - tests/ holds the browser tooling
+from analyses.devtools.browser import (
     CHART_PAGE_FIRST_VISIT_MAX,
     CHART_PAGE_HTML_MAX,
     ROOT,

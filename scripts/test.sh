@@ -2,10 +2,7 @@
 # Install the test needs (Python packages and Debian's chromium) and run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
-command -v "$PYTHON" >/dev/null || PYTHON=python3
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+bash scripts/install.sh requirements-test.txt
 if ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium for the browser tests..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

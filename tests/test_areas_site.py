@@ -17,9 +17,10 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import ROOT, draw_charts, ensure_built, launch, record, serve
 from playwright.sync_api import sync_playwright
 from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
+
+from analyses.devtools.browser import ROOT, draw_charts, ensure_built, launch, record, serve
 
 AREA_PAGES = ("york", "isles-of-scilly", "city-of-london", "england")
 AREA_PAGE_HTML_MAX = 400_000
@@ -171,7 +172,7 @@ def test_area_front_page_is_page_one_on_a4(chromium, base_url):
 
 
 def test_area_first_visit_is_within_target(chromium, base_url):
-    from browser import weigh
+    from analyses.devtools.browser import weigh
 
     context = chromium.new_context()
     load = weigh(context, f"{base_url}areas/york/index.html")

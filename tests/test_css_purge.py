@@ -1,10 +1,14 @@
 """The stylesheet purge behind the lighter theme CSS (_ext/css_purge.py)."""
 
-import sys
-from pathlib import Path
+import importlib.util
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
-from css_purge import purge, selector_can_match  # noqa: E402 - _ext is not a package
+from analyses.data.paths import ROOT
+
+# _ext is a folder of Sphinx extensions, not a package: load the module from its file.
+_spec = importlib.util.spec_from_file_location("css_purge", ROOT / "_ext" / "css_purge.py")
+css_purge = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(css_purge)
+purge, selector_can_match = css_purge.purge, css_purge.selector_can_match
 
 WORDS = {"bd-header", "btn", "nav"}
 

@@ -8,10 +8,10 @@ import html
 
 import pandas as pd
 import pytest
-from browser import launch
 from playwright.sync_api import sync_playwright
 from test_charts import AWKWARD, trend_frame
 
+from analyses.devtools.browser import launch
 from analyses.views import charts, web_assets
 
 FRAMES = {

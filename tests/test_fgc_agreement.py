@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import ROOT, ensure_built
 
+from analyses.devtools.browser import ROOT, ensure_built
 from analyses.models import fgc
 from analyses.views import fgc as fgc_view
 from analyses.views.wording import chance

@@ -16,6 +16,7 @@ ALLOWED = {
     "views": {"data", "models"},
     "report": {"data", "models", "views"},
     "workshop": {"data", "models", "views"},
+    "devtools": {"data"},
 }
 DRAWING = ("plotly", "IPython", "ipywidgets", "markdown_it", "html")
 

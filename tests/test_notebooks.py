@@ -1,6 +1,5 @@
 """nbval (lax) over every chapter of the book: each notebook runs top to bottom without error."""
 
-import os
 import subprocess
 import sys
 
@@ -31,7 +30,6 @@ def test_chapter_runs_under_nbval(chapter, tmp_path):
     nb = jupytext.read(ROOT / f"{chapter}.md")
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     jupytext.write(nb, notebook)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [
             sys.executable,
@@ -47,7 +45,6 @@ def test_chapter_runs_under_nbval(chapter, tmp_path):
             str(notebook),
         ],
         cwd=ROOT / "chapters",
-        env=env,
         capture_output=True,
         text=True,
         timeout=600,

@@ -23,7 +23,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from browser import (
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+from site_helpers import check_links
+
+from analyses.devtools.browser import (
     CHART_PAGE_FIRST_VISIT_MAX,
     CHART_PAGE_HTML_MAX,
     CHART_SIZES,
@@ -40,9 +44,6 @@ from browser import (
     toc_pages,
     weigh,
 )
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
-from site_helpers import check_links
 
 PAGES = toc_pages()
 REPORT_LAS = ("York", "Isles of Scilly")

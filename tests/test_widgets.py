@@ -9,7 +9,6 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analyses.data.paths import ROOT
 from analyses.models import fgc
 from analyses.models import tiers as widget_tiers
 from analyses.views import fgc as fgc_view
@@ -294,7 +293,6 @@ def test_a_move_updates_within_half_a_second(ds, make, move):
 
 
 def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel runs in tmp_path, as under workshop mode
     notebooks = workshop.prepare(tmp_path)
     assert {p.name for p in notebooks} == {
         "index.ipynb",

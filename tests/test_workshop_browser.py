@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS
 
 from analyses.data.paths import ROOT
+from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS
 from analyses.workshop import server as workshop
 
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.

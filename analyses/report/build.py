@@ -269,11 +269,11 @@ def last_line(exc: Exception) -> str:
 
 @contextlib.contextmanager
 def kernel_environment():
-    """The environment the runner's kernels start in: the repository root on PYTHONPATH, so they
-    can ``import analyses`` from any folder, and ``renderer.PAGE_OUTPUT`` set, so charts are
+    """The environment the runner's kernels start in: ``renderer.PAGE_OUTPUT`` set, so charts are
     written only as the page's HTML (not also as plotly's JSON for a Jupyter front end, which
-    doubled what each report sent, checked and stored)."""
-    wanted = {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), PAGE_OUTPUT: "1"}
+    doubled what each report sent, checked and stored). Kernels import ``analyses`` from the
+    installed package (``pip install -e .``), from any folder."""
+    wanted = {PAGE_OUTPUT: "1"}
     before = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:

@@ -12,7 +12,7 @@ cell tagged ``parameters`` holding exactly::
 The chapter loads data with ``analyses.data.dataset.load(data_dir)``, resolves the area
 with ``dataset.area(la)`` and publishes its headline figures with
 ``analyses.report.summary.publish_summary(section, figures)``. It runs with its own
-folder as working directory and the repository root on ``PYTHONPATH``. In the
+folder as working directory and imports the installed package (``pip install -e .``). In the
 report, code and stderr are never shown, cells tagged ``remove-cell`` are left
 out, and so are cells tagged ``book-only`` (narrative that only fits the book, such as
 York's own story in the York chapter); cells tagged ``remove-output`` lose their outputs.

@@ -170,7 +170,6 @@ def serve(port: int = DEFAULT_PORT) -> int:
         templates = offline_templates(Path(tmp) / "jupyter")
         env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "JUPYTER_PATH": os.pathsep.join(filter(None, [str(templates), os.environ.get("JUPYTER_PATH")])),
         }
         with log.open("w") as log_file:

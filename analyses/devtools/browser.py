@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from analyses.data.paths import ROOT
+
 CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -76,9 +77,8 @@ def ensure_built(root: Path = ROOT) -> Path:
     if stamp.exists() and (html / "index.html").exists() and stamp.stat().st_mtime >= _newest_source_mtime(root):
         return html
     jb = Path(sys.executable).with_name("jb")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
-        [str(jb), "build", "-W", "--keep-going", str(root)], capture_output=True, text=True, timeout=3600, env=env
+        [str(jb), "build", "-W", "--keep-going", str(root)], capture_output=True, text=True, timeout=3600
     )
     if result.returncode != 0:
         raise RuntimeError("jb build failed:\n" + (result.stdout + result.stderr)[-6000:])
