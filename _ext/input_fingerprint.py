@@ -2,26 +2,18 @@
 
 myst-nb's execution cache keys on a notebook's own code cells, and Sphinx re-reads a page only
 when its source changes, so an edit to ``analyses/`` or ``data/`` would otherwise leave every
-chart showing the old results. This extension fingerprints those folders. When the fingerprint
+chart showing the old results. This extension fingerprints those folders
+(``analyses.data.fingerprint.NOTEBOOK_INPUTS``). When the fingerprint
 differs from the one stamped at the last successful build, it empties the execution cache and
 has Sphinx re-read every page; a rebuild with nothing changed stays fast.
 """
 
-import hashlib
 import shutil
 from pathlib import Path
 
-INPUTS = ("analyses/**/*.py", "data/*", "data/maps/*")
+from analyses.data.fingerprint import NOTEBOOK_INPUTS, digest, inputs
+
 STAMP = ".inputs-fingerprint"
-
-
-def fingerprint(root: Path) -> str:
-    """Hash of the names and contents of the files the notebooks import or read."""
-    digest = hashlib.sha256()
-    for path in sorted({p for pattern in INPUTS for p in root.glob(pattern) if p.is_file()}):
-        digest.update(f"{path.relative_to(root)}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def _paths(app) -> tuple[Path, Path]:
@@ -33,7 +25,7 @@ def _paths(app) -> tuple[Path, Path]:
 
 def _check_inputs(app, config) -> None:
     cache, stamp = _paths(app)
-    app.evidence_inputs = fingerprint(Path(app.srcdir))
+    app.evidence_inputs = digest(inputs(NOTEBOOK_INPUTS, Path(app.srcdir)))
     previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
     app.evidence_inputs_changed = previous != app.evidence_inputs
     if app.evidence_inputs_changed and cache.exists():

@@ -1,7 +1,8 @@
 """Command line: ``python -m analyses import|run ...``.
 
 Every expected failure (bad file, unknown LA) is reported in one line on stderr with a
-non-zero exit code; no traceback.
+non-zero exit code; no traceback. Help and argument errors answer at once: pandas, plotly,
+papermill and the models are imported only by the command that needs them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analyses.data.geography import Area
 from analyses.data.paths import DATA_DIR, REPORTS_DIR
 from analyses.data.schema import SettingError
+
+if TYPE_CHECKING:
+    from analyses.data.geography import Area
+    from analyses.report.config import RunConfig
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,9 +194,11 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Check every argument (in well under a second, before any kernel starts), then run."""
+    """Check every argument (in well under a second, before papermill is imported or any kernel
+    starts), then run with one ``RunConfig``."""
     from analyses.data import lookups
     from analyses.data.geography import resolve_area
+    from analyses.report.config import RunConfig, chapter_settings
 
     settings = parse_settings(args.settings)
     if args.jobs < 1 or args.timeout < 1:
@@ -208,53 +215,43 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         current = las[las["status"] == "current"]
         check_area_folders(args.out, [la_area(row).slug for _, row in current.iterrows()] + [ENGLAND.slug])
+        area = None
     else:
         area = resolve_area(args.la, las)
         check_area_folders(args.out, [area.slug])
-
-    from analyses.report import build, runner
-
-    known = build.chapter_settings(runner.chapter_paths())
+    config = RunConfig(
+        data_dir=args.data,
+        out_dir=args.out,
+        timeout=args.timeout,
+        settings=settings,
+        verbose=args.verbose,
+        jobs=args.jobs,
+    )
+    known = chapter_settings(config.chapters)
     if unknown := sorted(set(settings) - known):
         raise SettingError(f"--set {unknown[0]}: unknown setting; the chapters take: {', '.join(sorted(known))}")
-    _check_fgc_settings(settings, args)
-    options = {
-        "data_dir": args.data,
-        "out_dir": args.out,
-        "timeout": args.timeout,
-        "settings": settings,
-        "verbose": args.verbose,
-    }
-    if args.all:
-        return report_all(jobs=args.jobs, **options)
-    return report_one(area, **options)
+    _check_fgc_settings(settings, area, config.data_dir)
+    return report_all(config) if area is None else report_one(area, config)
 
 
-def report_one(
-    la: str | Area,
-    data_dir: str | Path | None = None,
-    out_dir: str | Path = REPORTS_DIR,
-    timeout: int = 180,
-    settings: dict | None = None,
-    verbose: bool = False,
-) -> int:
+def report_one(la: str | Area, config: RunConfig) -> int:
     """Write one area's report and say so in one line; the exit code (0, 1 a chapter failed, 2 refused)."""
     import time
 
     from analyses.data import lookups
-    from analyses.data.geography import UnknownAreaError, resolve_area
+    from analyses.data.geography import Area, UnknownAreaError, resolve_area
     from analyses.report import runner
     from analyses.report.build import ReportError, WriteError
 
     if not isinstance(la, Area):
         try:
-            la = resolve_area(la, lookups.lookup_of(data_dir))
+            la = resolve_area(la, lookups.lookup_of(config.data_dir))
         except UnknownAreaError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     start = time.perf_counter()
     try:
-        folder = runner.run_one(la, data_dir, out_dir, timeout, settings, verbose)
+        folder = runner.run_one(la, config)
     except ReportError as exc:
         print(f"error: {la.name}: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, WriteError) else 1
@@ -262,14 +259,7 @@ def report_one(
     return 0
 
 
-def report_all(
-    data_dir: str | Path | None = None,
-    out_dir: str | Path = REPORTS_DIR,
-    jobs: int = 2,
-    timeout: int = 180,
-    settings: dict | None = None,
-    verbose: bool = False,
-) -> int:
+def report_all(config: RunConfig) -> int:
     """Write every area's report: a line per area (and a progress bar on a terminal), a final count;
     the exit code (0, 1 if any report failed, 2 if the folder cannot be written)."""
     from tqdm import tqdm
@@ -287,11 +277,11 @@ def report_all(
                 bar.set_postfix(failed=failed)
                 tqdm.write(f"error: {area.name}: {error}", file=sys.stderr)
             else:
-                tqdm.write(f"{area.name}: wrote {Path(out_dir) / area.slug / 'report.html'}")
+                tqdm.write(f"{area.name}: wrote {config.out_dir / area.slug / 'report.html'}")
             bar.update()
 
         try:
-            result = runner.run_all(data_dir, out_dir, jobs, timeout, settings, verbose, on_result=said)
+            result = runner.run_all(config, on_result=said)
         except WriteError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -300,23 +290,36 @@ def report_all(
     names = ", ".join(sorted(name for name, _ in result.failures))
     failures = f"; {len(result.failures)} failed: {names}" if result.failures else ""
     todo = result.areas - result.skipped
-    print(f"{todo - len(result.failures)} of {todo} reports written to {out_dir}{failures}")
+    print(f"{todo - len(result.failures)} of {todo} reports written to {config.out_dir}{failures}")
     return 1 if result.failures else 0
 
 
-def _check_fgc_settings(settings: dict, args: argparse.Namespace) -> None:
+def _check_fgc_settings(settings: dict, area: Area | None, data_dir: Path | None) -> None:
     """Refuse FGC settings outside their bounds before anything runs (``analyses.models.fgc.SETTINGS``);
-    children entering pre-proceedings are bounded by the LA's child population."""
+    children entering pre-proceedings are bounded by the area's child population."""
     from analyses.models import fgc
 
     population = None
-    if args.la and settings.get("pre_proceedings_children") is not None:
-        from analyses.data import dataset
-
-        ds = dataset.load(args.data)
-        population = fgc.child_population(ds, ds.area(args.la))
+    if area is not None and settings.get("pre_proceedings_children") is not None:
+        population = child_populations(data_dir).get(area.code)
     for warning in fgc.check_settings(settings, population):
         print(f"warning: {warning}", file=sys.stderr)
+
+
+def child_populations(data_dir: Path | None) -> dict[str, float]:
+    """Children aged 0 to 17 in every current LA and England, by GSS code: a small index worked
+    out once per version of the data (``analyses.data.cache``), so a bound is checked without
+    loading the dataset."""
+    from analyses.data import cache, dataset
+    from analyses.data.geography import ENGLAND
+    from analyses.models import fgc
+
+    def index() -> dict[str, float]:
+        ds = dataset.load(data_dir)
+        areas = [*ds.areas(), ENGLAND]
+        return {a.code: p for a in areas if (p := fgc.child_population(ds, a)) is not None}
+
+    return cache.cached_json("child-population", cache.data_version(data_dir), index)
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
@@ -330,10 +333,10 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # --help and malformed arguments end here, at once
     from analyses.data.geography import UnknownAreaError
     from analyses.data.schema import DataFileError, ImportErrors, TableError
 
-    args = build_parser().parse_args(argv)
     try:
         return {"import": cmd_import, "run": cmd_run, "workshop": cmd_workshop}[args.command](args)
     except ImportErrors as exc:

@@ -14,7 +14,8 @@ from analyses import cli
 from analyses.data import lookups
 from analyses.data.geography import UnknownAreaError, area_aliases, resolve_area
 from analyses.data.paths import ROOT
-from analyses.report import build, runner
+from analyses.report import build, config
+from analyses.report.config import RunConfig
 
 LAS = lookups.load_local_authorities()
 
@@ -63,7 +64,7 @@ def test_an_area_folder_that_is_a_file_is_refused_never_replaced(tmp_path, capsy
 
 def test_an_area_folder_that_is_a_file_is_refused_by_the_runner_too(tmp_path, capsys):
     (tmp_path / "york").write_text("mine")
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT) == 1
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT)) == 1
     assert "is not a folder" in capsys.readouterr().err
     assert (tmp_path / "york").read_text() == "mine" and everything(tmp_path) == ["york"]
 
@@ -107,12 +108,12 @@ def test_an_empty_area_name_gets_one_clear_message(name, tmp_path, capsys):
 def test_a_failed_run_with_a_new_out_leaves_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(FAIL_ENV, "York")
     out = tmp_path / "new" / "reports"
-    assert cli.report_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    assert cli.report_one("York", RunConfig(out_dir=out, timeout=TIMEOUT)) == 1
     assert everything(tmp_path) == []
 
 
 def test_a_full_disk_mid_run_is_one_line_naming_the_folder_and_keeps_the_old_report(tmp_path, monkeypatch, capfd):
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT) == 0
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT)) == 0
     before = {p: p.read_bytes() for p in (tmp_path / "york").iterdir()}
     capfd.readouterr()
 
@@ -120,7 +121,7 @@ def test_a_full_disk_mid_run_is_one_line_naming_the_folder_and_keeps_the_old_rep
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(build, "write_notebook", full)
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT) == 2
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT)) == 2
     captured = capfd.readouterr()
     assert captured.err == f"error: York: cannot write the report to {tmp_path / 'york'} (No space left on device)\n"
     assert {p: p.read_bytes() for p in (tmp_path / "york").iterdir()} == before
@@ -128,14 +129,14 @@ def test_a_full_disk_mid_run_is_one_line_naming_the_folder_and_keeps_the_old_rep
 
 
 def test_a_run_prints_one_line_and_no_papermill_or_kernel_noise(tmp_path, capfd):
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={}) == 0
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, settings={})) == 0
     captured = capfd.readouterr()
     assert captured.err == ""
     assert captured.out.count("\n") == 1 and captured.out.startswith("York: wrote ")
 
 
 def test_verbose_shows_the_chapters_line(tmp_path, capfd):
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT, verbose=True) == 0
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, verbose=True)) == 0
     assert f"York: {CHAPTER} done in" in capfd.readouterr().err
 
 
@@ -196,7 +197,7 @@ def test_area_aliases_is_one_table_of_current_codes():
 
 
 def test_fingerprint_covers_the_package_chapters_bib_assets_and_data():
-    labels = {label for label, _ in build.fingerprint_files(None, runner.chapter_paths())}
+    labels = {label for label, _ in build.fingerprint_files(None, config.chapter_paths())}
     for label in (
         "references.bib",
         "_ext/assets/report.css",
@@ -216,7 +217,7 @@ def test_fingerprint_changes_when_the_bib_or_an_asset_changes(tmp_path, monkeypa
     (tmp_path / "references.bib").write_text("@book{a}")
     (tmp_path / "_ext" / "assets" / "report.css").write_text("body{}")
     monkeypatch.setattr(build, "ROOT", tmp_path)
-    chapters = runner.chapter_paths()
+    chapters = config.chapter_paths()
     first = build.fingerprint(None, chapters)
     (tmp_path / "references.bib").write_text("@book{b}")
     second = build.fingerprint(None, chapters)

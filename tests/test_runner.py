@@ -17,9 +17,11 @@ import pytest
 
 from analyses import cli
 from analyses.data import dataset as data
+from analyses.data import fingerprint
 from analyses.data.paths import DATA_DIR, ROOT
-from analyses.report import build, runner
+from analyses.report import build, config, runner
 from analyses.report import summary as report
+from analyses.report.config import RunConfig
 from analyses.views import web_assets
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,8 +32,8 @@ TIMEOUT = 60
 
 
 def use_fixture_chapter(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(runner, "CHAPTERS_DIR", FIXTURES)
-    mp.setattr(runner, "REPORT_CHAPTERS", [CHAPTER])
+    mp.setattr(config, "CHAPTERS_DIR", FIXTURES)
+    mp.setattr(config, "REPORT_CHAPTERS", [CHAPTER])
     mp.delenv(FAIL_ENV, raising=False)
     mp.delenv(HANG_ENV, raising=False)
 
@@ -47,7 +49,7 @@ def york(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     with pytest.MonkeyPatch.context() as mp:
         use_fixture_chapter(mp)
-        return cli.report_one("E06000014", out_dir=out, timeout=TIMEOUT), out
+        return cli.report_one("E06000014", RunConfig(out_dir=out, timeout=TIMEOUT)), out
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -82,7 +84,7 @@ def test_summary_json(york):
     given = summary["generated_from"]
     assert {key: given[key] for key in ("data_dir", "indicators_sha256")} == {
         "data_dir": str(DATA_DIR),
-        "indicators_sha256": build._sha256(DATA_DIR / "indicators.csv"),
+        "indicators_sha256": fingerprint.file_sha256(DATA_DIR / "indicators.csv"),
     }
     assert {"source": "DfE, Children in need", "latest": "2024-25", "licence": "Open Government Licence v3.0"} in given[
         "sources"
@@ -109,7 +111,7 @@ def test_report_html_is_self_contained(york):
 def test_executed_notebook_is_kept_with_parameters(york):
     nb = nbformat.read(york[1] / "york" / f"{CHAPTER}.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert 'la = "York"' in injected[0].source and "data_dir = None" in injected[0].source
+    assert 'la = "E06000014"' in injected[0].source and "data_dir = None" in injected[0].source
     assert report.collect_summaries([nb])["fixture"]["area_code"] == "E06000014"
     # the report's kernel writes each chart once, as the page's HTML (renderer.PAGE_OUTPUT)
     drawn = [o["data"] for c in nb.cells for o in c.get("outputs", []) if "data-efp-chart" in str(o.get("data"))]
@@ -117,7 +119,7 @@ def test_executed_notebook_is_kept_with_parameters(york):
 
 
 def test_lower_case_name_and_progress_lines(tmp_path, capsys):
-    assert cli.report_one("isles of scilly", out_dir=tmp_path, timeout=TIMEOUT) == 0
+    assert cli.report_one("isles of scilly", RunConfig(out_dir=tmp_path, timeout=TIMEOUT)) == 0
     summary = json.loads((tmp_path / "isles-of-scilly" / "summary.json").read_text())
     assert summary["la"]["name"] == "Isles of Scilly"
     assert "Evidence for Prevention: Isles of Scilly" in (tmp_path / "isles-of-scilly" / "report.html").read_text()
@@ -127,7 +129,7 @@ def test_lower_case_name_and_progress_lines(tmp_path, capsys):
 
 def test_unknown_la_exits_2_and_suggests(tmp_path, capsys):
     out = tmp_path / "reports"
-    assert cli.report_one("Yrok", out_dir=out, timeout=TIMEOUT) == 2
+    assert cli.report_one("Yrok", RunConfig(out_dir=out, timeout=TIMEOUT)) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "York" in err
     assert not out.exists()
@@ -138,7 +140,7 @@ def test_failed_chapter_keeps_previous_report(york, tmp_path, monkeypatch, capsy
     shutil.copytree(york[1], out)
     before = tree(out)
     monkeypatch.setenv(FAIL_ENV, "York")
-    assert cli.report_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    assert cli.report_one("York", RunConfig(out_dir=out, timeout=TIMEOUT)) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
         f"error: York: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for York"
@@ -150,10 +152,10 @@ def test_failed_chapter_keeps_previous_report(york, tmp_path, monkeypatch, capsy
 def test_chapter_without_parameters_cell_leaves_no_folder(tmp_path, monkeypatch, capsys):
     source = (FIXTURES / f"{CHAPTER}.md").read_text().replace(":tags: [parameters]\n", "")
     (tmp_path / "bare.md").write_text(source)
-    monkeypatch.setattr(runner, "CHAPTERS_DIR", tmp_path)
-    monkeypatch.setattr(runner, "REPORT_CHAPTERS", ["bare"])
+    monkeypatch.setattr(config, "CHAPTERS_DIR", tmp_path)
+    monkeypatch.setattr(config, "REPORT_CHAPTERS", ["bare"])
     out = tmp_path / "reports"
-    assert cli.report_one("York", out_dir=out, timeout=TIMEOUT) == 1
+    assert cli.report_one("York", RunConfig(out_dir=out, timeout=TIMEOUT)) == 1
     assert "error: York: chapter bare failed: no cell tagged 'parameters'" in capsys.readouterr().err
     assert not out.exists()  # the run made the folder, and removed it again
 
@@ -165,14 +167,14 @@ def test_run_all_continues_past_failures_then_skips_up_to_date(tmp_path, monkeyp
     monkeypatch.setenv(FAIL_ENV, "Rutland")
     out = tmp_path / "reports"
 
-    assert cli.report_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 1
+    assert cli.report_all(RunConfig(out_dir=out, jobs=2, timeout=TIMEOUT)) == 1
     assert sorted(p.name for p in out.iterdir()) == ["england", "isles-of-scilly", "york"]
     err = capsys.readouterr().err
     assert f"Rutland: chapter {CHAPTER} failed: RuntimeError: fixture told to fail for Rutland" in err
 
     written = tree(out)
     monkeypatch.delenv(FAIL_ENV)
-    assert cli.report_all(out_dir=out, jobs=2, timeout=TIMEOUT) == 0
+    assert cli.report_all(RunConfig(out_dir=out, jobs=2, timeout=TIMEOUT)) == 0
     assert "3 of 4 reports up to date, skipped" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == ["england", "isles-of-scilly", "rutland", "york"]
     assert {k: v for k, v in tree(out).items() if not k.startswith("rutland/")} == written
@@ -183,7 +185,7 @@ def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkey
     monkeypatch.setattr(
         runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND]
     )
-    assert cli.report_all(out_dir=tmp_path, jobs=1, timeout=TIMEOUT) == 0
+    assert cli.report_all(RunConfig(out_dir=tmp_path, jobs=1, timeout=TIMEOUT)) == 0
     summaries = [
         json.loads((tmp_path / slug / "summary.json").read_text())["fixture"] for slug in ("york", "rutland", "england")
     ]
@@ -196,7 +198,7 @@ def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkey
 
 def test_a_hanging_cell_is_stopped_at_the_time_limit(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(HANG_ENV, "York")
-    assert cli.report_one("York", out_dir=tmp_path, timeout=2) == 1
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=2)) == 1
     assert "error: York: a cell ran for longer than the 2 s limit (--timeout)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
@@ -207,7 +209,7 @@ def test_a_hanging_cell_is_stopped_and_the_next_area_gets_a_fresh_kernel(tmp_pat
         runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND]
     )
     monkeypatch.setenv(HANG_ENV, "York")
-    assert cli.report_all(out_dir=tmp_path, jobs=1, timeout=3) == 1
+    assert cli.report_all(RunConfig(out_dir=tmp_path, jobs=1, timeout=3)) == 1
     assert "York: a cell ran for longer than the 3 s limit (--timeout)" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["england", "rutland"]
 
@@ -272,20 +274,20 @@ def test_run_all_outer_timeout_kills_worker(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(runner, "areas", lambda data_dir=None: [*[york], data.ENGLAND])
     monkeypatch.setattr(runner, "WORKER_GRACE_SECONDS", 0.2)  # limit 0.2 s: killed while starting up
     out = tmp_path / "reports"
-    assert cli.report_all(out_dir=out, jobs=2, timeout=0) == 1
+    assert cli.report_all(RunConfig(out_dir=out, jobs=2, timeout=0)) == 1
     err = capsys.readouterr().err
     assert "York: timed out after 0.2 s" in err and "England: timed out after 0.2 s" in err
     assert not out.exists() or list(out.iterdir()) == []
 
 
 def test_settings_reach_the_chapter_and_the_summary(tmp_path):
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"scale": 2.5}) == 0
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, settings={"scale": 2.5})) == 0
     summary = json.loads((tmp_path / "york" / "summary.json").read_text())
     assert summary["settings"] == {"scale": 2.5}
     assert summary["fixture"]["scale"] == 2.5  # published by the chapter itself, so it ran with the setting
 
 
 def test_unknown_setting_is_refused(tmp_path, capsys):
-    assert cli.report_one("York", out_dir=tmp_path, timeout=TIMEOUT, settings={"nonsense": 1}) == 1
+    assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, settings={"nonsense": 1})) == 1
     assert "unknown setting nonsense" in capsys.readouterr().err
     assert not (tmp_path / "york").exists()

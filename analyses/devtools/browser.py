@@ -14,7 +14,6 @@ import http.server
 import os
 import re
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from analyses.data.fingerprint import SITE_INPUTS, digest, inputs
 from analyses.data.paths import ROOT
 
 CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/bin/chromium")
@@ -39,9 +39,7 @@ CHROMIUM_ARGS = [
 CHART_PAGE_HTML_MAX = 400_000
 CHART_PAGE_FIRST_VISIT_MAX = 6_000_000
 TEXT_PAGE_FIRST_VISIT_MAX = 2_500_000
-# What the site is built from: a newer file than the last build means a rebuild.
-SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "areas", "_ext", "_static", "analyses", "data"]
-BUILD_STAMP = ".efp-site-built"
+SITE_STAMP = ".efp-site-inputs"  # written by scripts/build.sh after a successful build
 
 
 def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
@@ -58,41 +56,20 @@ def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
     return [str(Path(spec["root"]).with_suffix("")), *walk(spec)]
 
 
-def _newest_source_mtime(root: Path) -> float:
-    newest = 0.0
-    for name in SOURCES:
-        path = root / name
-        files = (
-            [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        )
-        newest = max([newest, *(p.stat().st_mtime for p in files)])
-    return newest
-
-
 def ensure_built(root: Path = ROOT) -> Path:
-    """``_build/html`` under ``root`` with its area pages, built first (warnings as errors) if missing or
-    older than its sources."""
+    """``_build/html`` under ``root`` with its area pages, built first by the README's
+    ``bash scripts/build.sh`` (warnings as errors) unless that build is current: the fingerprint of
+    its inputs (``analyses.data.fingerprint.SITE_INPUTS``) is the one saved after the last build."""
     html = root / "_build" / "html"
-    stamp = root / "_build" / BUILD_STAMP
-    if stamp.exists() and (html / "index.html").exists() and stamp.stat().st_mtime >= _newest_source_mtime(root):
+    stamp = root / "_build" / SITE_STAMP
+    built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    if built == digest(inputs(SITE_INPUTS, root)) and (html / "areas" / "index.html").is_file():
         return html
-    jb = Path(sys.executable).with_name("jb")
     result = subprocess.run(
-        [str(jb), "build", "-W", "--keep-going", str(root)], capture_output=True, text=True, timeout=3600
+        ["bash", str(root / "scripts" / "build.sh")], cwd=root, capture_output=True, text=True, timeout=3600
     )
     if result.returncode != 0:
-        raise RuntimeError("jb build failed:\n" + (result.stdout + result.stderr)[-6000:])
-    # The area pages, as scripts/build.sh makes them (unchanged areas are skipped).
-    result = subprocess.run(
-        [sys.executable, "-m", "analyses.report.areas", "--site", str(html)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if result.returncode != 0:
-        raise RuntimeError("area pages failed:\n" + (result.stdout + result.stderr)[-6000:])
-    stamp.touch()
+        raise RuntimeError("scripts/build.sh failed:\n" + (result.stdout + result.stderr)[-6000:])
     return html
 
 

@@ -29,6 +29,7 @@ from analyses.data import dataset as data
 from analyses.data.geography import ENGLAND, REORGANISATIONS, Area, area_aliases, slugify
 from analyses.data.paths import ROOT
 from analyses.report.area_pages import AREAS, page_stamp, write_area_pages
+from analyses.report.config import RunConfig
 from analyses.views import web_assets
 
 SITE_DIR = ROOT / "_build" / "html"
@@ -205,8 +206,11 @@ def build(site: Path = SITE_DIR, cache: Path = CACHE_DIR, jobs: int = 2, timeout
     It needs nothing from the book, so scripts/build.sh runs it while the book builds."""
     (site / AREAS).mkdir(parents=True, exist_ok=True)  # the book may be building beside it (scripts/build.sh)
     start = time.perf_counter()
-    status = runner_run_all(site, cache, jobs, timeout)  # writes the pages of every area it runs
-    areas = [*data.load().areas(), ENGLAND]
+    from analyses.report import runner
+
+    config = RunConfig(out_dir=cache, jobs=jobs, timeout=timeout, standalone=False, site_dir=site)
+    status = runner_run_all(config)  # writes the pages of every area it runs
+    areas = runner.areas()  # from the LA lookup, without loading the dataset
     written = failed = 0
     for area in areas:  # areas whose report was current but whose pages are missing or older
         folder = cache / area.slug
@@ -244,15 +248,16 @@ def _bundles_in_use(site: Path, areas: list[Area]) -> set[Path]:
     return {web_assets.BASIC_JS}
 
 
-def runner_run_all(site: Path, cache: Path, jobs: int, timeout: int) -> int:
-    """``python -m analyses run --all`` into ``cache`` (no report.html), each area's pages written as it runs."""
+def runner_run_all(config: RunConfig) -> int:
+    """``python -m analyses run --all`` into ``config.out_dir`` (no report.html), each area's pages
+    written into ``config.site_dir`` as it runs."""
     from analyses.report import runner
 
     def said(area, error: str | None) -> None:
         if error:
             print(f"error: {area.name}: {error}", file=sys.stderr)
 
-    result = runner.run_all(out_dir=cache, jobs=jobs, timeout=timeout, standalone=False, site_dir=site, on_result=said)
+    result = runner.run_all(config, on_result=said)
     return 1 if result.failures else 0
 
 

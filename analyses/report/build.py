@@ -10,10 +10,8 @@ import contextlib
 import copy
 import datetime
 import functools
-import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -31,16 +29,17 @@ from papermill.engines import papermill_engines
 from papermill.execute import raise_for_execution_errors
 from traitlets.config import Config
 
+from analyses.data.fingerprint import REPORT_INPUTS, digest, file_sha256, files, inputs
 from analyses.data.geography import Area
 from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, ROOT
 from analyses.report import area_pages, front
 from analyses.report import page as report_page
+from analyses.report.config import RUNNER_PARAMETERS, RunConfig, assigned_name
 from analyses.report.summary import collect_summaries
 from analyses.views.renderer import PAGE_OUTPUT
 
 TITLE = "Evidence for Prevention: {name}"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PARTIAL = ".partial"
 RUNNER_CELL = "evidence_runner"  # metadata key of cells the runner adds for itself
 # An empty namespace for the next area: IPython's own reset (as %reset -f, in a new history
@@ -63,22 +62,12 @@ class WriteError(ReportError):
     """The report could not be written (a full disk, permissions changed mid-run)."""
 
 
-def build_folder(
-    area: Area,
-    chapters: list[Path],
-    data_dir: str | Path | None,
-    out_dir: str | Path,
-    timeout: int,
-    settings: dict,
-    km: AsyncKernelManager | None = None,
-    standalone: bool = True,
-    site_dir: str | None = None,
-) -> Path:
-    """Build ``out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError.
+def build_folder(area: Area, config: RunConfig, km: AsyncKernelManager | None = None) -> Path:
+    """Build ``config.out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError.
 
-    ``standalone=False`` leaves out report.html; ``site_dir`` also writes the area's site pages there.
+    ``config.standalone=False`` leaves out report.html; ``config.site_dir`` also writes the area's site pages there.
     """
-    out_dir = Path(out_dir).resolve()  # papermill changes the working directory while it runs
+    out_dir = config.out_dir
     target = out_dir / area.slug
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise ReportError(f"{target} exists and is not a folder; move it away or choose another --out")
@@ -90,9 +79,9 @@ def build_folder(
         raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     try:
         with kernel_environment():
-            notebooks = _execute_all(area, chapters, data_dir, work, timeout, settings, km)
-        summary = _summary(area, chapters, data_dir, list(notebooks.values()), settings)
-        if standalone:
+            notebooks = _execute_all(area, config, work, km)
+        summary = _summary(area, config, list(notebooks.values()))
+        if config.standalone:
             try:
                 page = report_page.render(TITLE.format(name=area.name), notebooks, summary)
             except report_page.ExternalAssetError as exc:
@@ -101,8 +90,8 @@ def build_folder(
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         (work / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
         _replace_dir(work, target)
-        if site_dir:
-            area_pages.write_area_pages(summary, notebooks, Path(site_dir))  # the site's pages, same notebooks
+        if config.site_dir:
+            area_pages.write_area_pages(summary, notebooks, config.site_dir)  # the site's pages, same notebooks
     except OSError as exc:  # a full disk, permissions changed mid-run
         raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     finally:
@@ -112,13 +101,7 @@ def build_folder(
 
 
 def _execute_all(
-    area: Area,
-    chapters: list[Path],
-    data_dir: str | Path | None,
-    folder: Path,
-    timeout: int,
-    settings: dict,
-    km: AsyncKernelManager | None = None,
+    area: Area, config: RunConfig, folder: Path, km: AsyncKernelManager | None = None
 ) -> dict[str, nbformat.NotebookNode]:
     """Run every chapter for ``area`` in ONE kernel, then save each as ``folder/<stem>.ipynb``.
 
@@ -129,6 +112,7 @@ def _execute_all(
     combined = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
     lines: list[str] = []
     body = []
+    chapters, settings, timeout = config.chapters, config.settings, config.timeout
     for chapter in chapters:
         for cell in _read_chapter(chapter).cells:
             if "parameters" in cell.metadata.get("tags", []):
@@ -136,17 +120,18 @@ def _execute_all(
             else:
                 cell.metadata["chapter"] = chapter.stem
                 body.append(cell)
-    known = {_assigned_name(line) for line in lines} - {None}
+    known = {assigned_name(line) for line in lines} - {None}
     if unknown := sorted(set(settings) - known):
         raise ReportError(
-            f"unknown setting {', '.join(unknown)}; the chapters take: {', '.join(sorted(known - {'la', 'data_dir'}))}"
+            f"unknown setting {', '.join(unknown)}; the chapters take: {', '.join(sorted(known - RUNNER_PARAMETERS))}"
         )
     combined.cells = [nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["parameters"]}), *body]
     if km is not None:  # a reused kernel: start from an empty namespace (this cell is dropped again in _split)
         combined.cells.insert(0, nbformat.v4.new_code_cell(RESET_SOURCE, metadata={RUNNER_CELL: "reset"}))
     start = time.perf_counter()
     try:
-        parameters = {**settings, "la": area.name, "data_dir": str(Path(data_dir).resolve()) if data_dir else None}
+        # The area's code, not its name: the kernel finds it again by an exact look-up.
+        parameters = {**settings, "la": area.code, "data_dir": str(config.data_dir) if config.data_dir else None}
         executed = _papermill(combined, parameters, timeout, km)
     except papermill.PapermillExecutionError as exc:
         raise ReportError(f"chapter {_chapter_of(exc, combined)} failed: {last_line(exc)}") from exc
@@ -193,26 +178,6 @@ def _papermill(
         )
     raise_for_execution_errors(executed, None)
     return executed
-
-
-def chapter_settings(chapters: list[Path]) -> set[str]:
-    """The settings the chapters' ``parameters`` cells take (besides la and data_dir), read from the
-    MyST sources as text: quick, so ``--set`` is checked before any kernel starts."""
-    names = set()
-    cell = re.compile(r"^```\{code-cell\}[^\n]*\n((?::[^\n]*\n)*)(.*?)^```", re.M | re.S)
-    for chapter in chapters:
-        if not chapter.is_file():
-            continue
-        for options, source in cell.findall(chapter.read_text(encoding="utf-8")):
-            if re.search(r"^:tags:.*\bparameters\b", options, re.M):
-                names |= {_assigned_name(line) for line in source.splitlines()} - {None}
-    return names - {"la", "data_dir"}
-
-
-def _assigned_name(line: str) -> str | None:
-    """The name a parameters line assigns ('coverage = 1.0  # share' -> 'coverage')."""
-    match = re.match(r"\s*([A-Za-z_]\w*)\s*=", line)
-    return match.group(1) if match else None
 
 
 def _read_chapter(chapter: Path) -> nbformat.NotebookNode:
@@ -286,14 +251,9 @@ def kernel_environment():
                 os.environ[name] = value
 
 
-def _summary(
-    area: Area,
-    chapters: list[Path],
-    data_dir: str | Path | None,
-    notebooks: list[nbformat.NotebookNode],
-    settings: dict,
-) -> dict:
+def _summary(area: Area, config: RunConfig, notebooks: list[nbformat.NotebookNode]) -> dict:
     """The contents of summary.json (layout in the module docstring)."""
+    data_dir = config.data_dir
     folder = _data_folder(data_dir)
     la = {
         "name": area.name,
@@ -307,64 +267,32 @@ def _summary(
     return {
         "la": {key: value or None for key, value in la.items()},
         **collect_summaries(notebooks),
-        "chapters": [chapter.stem for chapter in chapters],
+        "chapters": [chapter.stem for chapter in config.chapters],
         "generated_at": datetime.date.today().isoformat(),
         "generated_from": {
             "data_dir": str(folder),
-            "indicators_sha256": _sha256(folder / "indicators.csv"),
+            "indicators_sha256": file_sha256(folder / "indicators.csv"),
             **front.data_provenance(data_dir),
         },
-        "settings": settings,
-        "fingerprint": fingerprint(data_dir, chapters, settings),
+        "settings": config.settings,
+        "fingerprint": fingerprint(data_dir, config.chapters, config.settings),
     }
 
 
-def fingerprint(data_dir: str | Path | None, chapters: list[Path], settings: dict | None = None) -> str:
-    """Hash of everything a report depends on, each file named by its path relative to its root.
-
-    The data folder (every file), the chapter sources, the whole ``analyses`` package
-    (recursively, caches left out), ``references.bib`` (the report's citations) and ``_ext/``
-    (the assets inlined into report.html), plus the settings.
-    """
-    digest = hashlib.sha256(json.dumps(settings or {}, sort_keys=True).encode())
-    for label, path in fingerprint_files(data_dir, chapters):
-        digest.update(f"{label}\0{_sha256(path)}\n".encode())
-    return digest.hexdigest()
+def fingerprint(data_dir: str | Path | None, chapters: tuple[Path, ...], settings: dict | None = None) -> str:
+    """Hash of everything a report depends on (``fingerprint_files``) and its settings."""
+    return digest(fingerprint_files(data_dir, chapters), json.dumps(settings or {}, sort_keys=True))
 
 
-def fingerprint_files(data_dir: str | Path | None, chapters: list[Path]) -> list[tuple[str, Path]]:
-    """(label, path) of every file ``fingerprint`` hashes, in a stable order."""
-
-    def tree(root: Path, label: str) -> list[tuple[str, Path]]:
-        files = sorted(
-            p
-            for p in root.rglob("*")
-            if p.is_file()
-            and "__pycache__" not in p.parts
-            and not p.name.startswith(".")
-            and p.suffix not in (".pyc", ".pyo")
-        )
-        return [(f"{label}/{p.relative_to(root).as_posix()}", p) for p in files]
-
-    files = [
-        *tree(_data_folder(data_dir), "data"),
+def fingerprint_files(data_dir: str | Path | None, chapters: tuple[Path, ...]) -> list[tuple[str, Path]]:
+    """(label, path) of every file a report rests on: the data folder (every file), the chapter
+    sources and ``analyses.data.fingerprint.REPORT_INPUTS`` (the package, the assets inlined into
+    report.html, references.bib)."""
+    return [
+        *files(_data_folder(data_dir), "data"),
         *[(f"chapters/{c.name}", c) for c in chapters],
-        *tree(PACKAGE_DIR, "analyses"),
-        *tree(ROOT / "_ext", "_ext"),
+        *inputs(REPORT_INPUTS, ROOT),
     ]
-    bib = ROOT / "references.bib"
-    return files + ([("references.bib", bib)] if bib.is_file() else [])
-
-
-def _sha256(path: Path) -> str:
-    stat = path.stat()
-    return _file_sha256(path, stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=4096)
-def _file_sha256(path: Path, mtime_ns: int, size: int) -> str:
-    """A file's hash, worked out once per version of the file (a worker fingerprints every area)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _data_folder(data_dir: str | Path | None) -> Path:

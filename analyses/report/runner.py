@@ -2,11 +2,11 @@
 
 Notebook contract
 -----------------
-Every chapter listed in ``REPORT_CHAPTERS`` is a MyST notebook
+Every chapter listed in ``config.REPORT_CHAPTERS`` is a MyST notebook
 ``chapters/<stem>.md`` (jupytext ``myst``, kernelspec ``python3``) with one code
 cell tagged ``parameters`` holding exactly::
 
-    la = "York"      # the runner passes the resolved area name, e.g. "Isles of Scilly", "England"
+    la = "York"      # the runner passes the resolved area's GSS code, e.g. "E06000053", "E92000001"
     data_dir = None  # None = the bundled data/; else the data folder as an absolute path
 
 The chapter loads data with ``analyses.data.dataset.load(data_dir)``, resolves the area
@@ -58,11 +58,10 @@ from queue import Empty, Queue
 
 from analyses.data import lookups
 from analyses.data.geography import ENGLAND, Area, la_area
-from analyses.data.paths import CHAPTERS_DIR, REPORTS_DIR
 from analyses.report.build import WriteError, build_folder, fingerprint, up_to_date
+from analyses.report.config import RunConfig
 from analyses.report.workers import Worker
 
-REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
 
 
@@ -79,11 +78,6 @@ class RunResult:
         return self.areas - self.skipped - len(self.failures)
 
 
-def chapter_paths() -> list[Path]:
-    """Source files of the report chapters, in report order."""
-    return [CHAPTERS_DIR / f"{stem}.md" for stem in REPORT_CHAPTERS]
-
-
 def areas(data_dir: str | Path | None = None) -> list[Area]:
     """Every current LA in name order, then England (from the LA lookup: no dataset is loaded)."""
     las = lookups.lookup_of(data_dir)
@@ -91,75 +85,47 @@ def areas(data_dir: str | Path | None = None) -> list[Area]:
     return [*(la_area(row) for _, row in current.iterrows()), ENGLAND]
 
 
-def run_one(
-    area: Area,
-    data_dir: str | Path | None = None,
-    out_dir: str | Path = REPORTS_DIR,
-    timeout: int = 180,
-    settings: dict | None = None,
-    verbose: bool = False,
-) -> Path:
-    """Write the report of one area into ``out_dir/<slug>/``; its folder. Raises ReportError
-    (WriteError when it could not be written). ``verbose`` shows papermill's and the kernel's messages.
+def run_one(area: Area, config: RunConfig) -> Path:
+    """Write the report of one area into ``config.out_dir/<slug>/``; its folder. Raises ReportError
+    (WriteError when it could not be written). ``config.verbose`` shows papermill's and the kernel's messages.
 
     A new ``out_dir`` made for the run is removed again if the run fails.
     """
     try:
-        created = _make_folder(Path(out_dir))
+        created = _make_folder(config.out_dir)
     except OSError as exc:
-        raise WriteError(f"cannot write the report to {Path(out_dir)} ({exc.strerror or exc})") from None
+        raise WriteError(f"cannot write the report to {config.out_dir} ({exc.strerror or exc})") from None
     try:
-        with _quiet(verbose):
-            return build_folder(area, chapter_paths(), data_dir, out_dir, timeout, settings or {})
+        with _quiet(config.verbose):
+            return build_folder(area, config)
     except BaseException:
         _remove_empty(created)
         raise
 
 
-def run_all(
-    data_dir: str | Path | None = None,
-    out_dir: str | Path = REPORTS_DIR,
-    jobs: int = 2,
-    timeout: int = 180,
-    settings: dict | None = None,
-    verbose: bool = False,
-    standalone: bool = True,
-    site_dir: str | Path | None = None,
-    on_result: Callable[[Area, str | None], None] | None = None,
-) -> RunResult:
-    """Write every current LA's report, then England's, with ``jobs`` worker processes.
+def run_all(config: RunConfig, on_result: Callable[[Area, str | None], None] | None = None) -> RunResult:
+    """Write every current LA's report, then England's, with ``config.jobs`` worker processes.
 
     Each worker builds report after report in one kernel (its namespace reset between areas),
     so kernel start and imports are paid once per worker. Reports whose summary.json carries
     the current fingerprint are skipped, so a rerun redoes only what failed or changed. A report
-    that fails is listed and the run goes on, in a fresh kernel; a cell past ``timeout`` fails
+    that fails is listed and the run goes on, in a fresh kernel; a cell past ``config.timeout`` fails
     its report, and a worker that stops answering is killed at an outer limit and replaced.
-    ``on_result(area, error or None)`` is called as each report ends. ``standalone=False`` writes
-    no report.html; with ``site_dir`` each report's pages for the site are written there too
-    (``analyses.report.areas``). Raises WriteError if ``out_dir`` cannot be made.
+    ``on_result(area, error or None)`` is called as each report ends. ``config.standalone=False`` writes
+    no report.html; with ``config.site_dir`` each report's pages for the site are written there too
+    (``analyses.report.areas``). Raises WriteError if ``config.out_dir`` cannot be made.
     """
-    everyone = areas(data_dir)
-    chapters = chapter_paths()
-    current = fingerprint(data_dir, chapters, settings)
-    todo = [area for area in everyone if not up_to_date(Path(out_dir) / area.slug, current)]
+    everyone = areas(config.data_dir)
+    current = fingerprint(config.data_dir, config.chapters, config.settings)
+    todo = [area for area in everyone if not up_to_date(config.out_dir / area.slug, current)]
     result = RunResult(areas=len(everyone), skipped=len(everyone) - len(todo))
     queue: Queue[Area] = Queue()
     for area in todo:
         queue.put(area)
-    config = {
-        "chapters": [str(path) for path in chapters],
-        "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
-        "out_dir": str(Path(out_dir).resolve()),
-        "timeout": timeout,
-        "settings": settings or {},
-        "verbose": verbose,
-        "standalone": standalone,
-        "site_dir": str(Path(site_dir).resolve()) if site_dir else None,
-    }
     try:
-        created = _make_folder(Path(out_dir))
+        created = _make_folder(config.out_dir)
     except OSError as exc:
-        raise WriteError(f"{Path(out_dir)}: cannot write reports there ({exc.strerror or exc})") from None
+        raise WriteError(f"{config.out_dir}: cannot write reports there ({exc.strerror or exc})") from None
 
     def drain() -> None:
         worker = None
@@ -170,7 +136,7 @@ def run_all(
                 except Empty:
                     return
                 worker = worker or Worker(config)
-                error = worker.build(area, WORKER_GRACE_SECONDS + timeout * len(chapters))
+                error = worker.build(area, WORKER_GRACE_SECONDS + config.timeout * len(config.chapters))
                 if error:
                     result.failures.append((area.name, error))
                     if not worker.alive():
@@ -181,9 +147,9 @@ def run_all(
             if worker:
                 worker.close()
 
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    pool = ThreadPoolExecutor(max_workers=max(1, config.jobs))
     try:
-        for future in [pool.submit(drain) for _ in range(max(1, jobs))]:
+        for future in [pool.submit(drain) for _ in range(max(1, config.jobs))]:
             future.result()
     except KeyboardInterrupt:
         while not queue.empty():  # start no more reports; running workers finish theirs

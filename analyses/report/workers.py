@@ -1,6 +1,7 @@
 """Worker processes for ``run --all``: each builds report after report in one kernel.
 
-Protocol: the parent (``runner.run_all``) starts ``python -m analyses.report.workers CONFIG``,
+Protocol: the parent (``runner.run_all``) starts ``python -m analyses.report.workers CONFIG``
+(``RunConfig.to_json``),
 writes one JSON area per line to its stdin and reads one JSON line ``{"error": null | "..."}``
 per area from its stdout.
 """
@@ -17,7 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -33,6 +33,7 @@ from analyses.report.build import (
     kernel_environment,
     last_line,
 )
+from analyses.report.config import RunConfig
 
 # IPython's input history (an SQLite file written after every cell) is of no use to a report and
 # took about a twentieth of the kernel's time.
@@ -46,10 +47,11 @@ class Worker:
     per area on its stdout. Its own output goes to a log the parent never has to read.
     """
 
-    def __init__(self, config: dict) -> None:
-        self.log = None if config.get("verbose") else tempfile.TemporaryFile()
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.log = None if config.verbose else tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "analyses.report.workers", json.dumps(config)],
+            [sys.executable, "-m", "analyses.report.workers", config.to_json()],
             cwd=ROOT,
             text=True,
             stdin=subprocess.PIPE,
@@ -70,7 +72,7 @@ class Worker:
         line = self.proc.stdout.readline() if ready else ""
         if not line:
             self.kill()
-            for partial in Path(json.loads(self.proc.args[-1])["out_dir"]).glob(f".{area.slug}.*{PARTIAL}*"):
+            for partial in self.config.out_dir.glob(f".{area.slug}.*{PARTIAL}*"):
                 shutil.rmtree(partial, ignore_errors=True)
             return f"timed out after {limit:g} s" if not ready else "the worker process stopped"
         return json.loads(line)["error"]
@@ -96,9 +98,8 @@ class Worker:
 
 def serve(config_json: str) -> int:
     """Worker main loop (see ``Worker``): one kernel for every area it is sent."""
-    config = json.loads(config_json)
+    config = RunConfig.from_json(config_json)
     replies, sys.stdout = sys.stdout, sys.stderr  # progress lines must not mix with replies
-    chapters = [Path(path) for path in config["chapters"]]
     km = None
     try:
         for line in sys.stdin:
@@ -106,17 +107,7 @@ def serve(config_json: str) -> int:
             area = Area(**{**spec, "neighbours": tuple(spec["neighbours"])})
             try:
                 km = fresh_kernel(km)
-                build_folder(
-                    area,
-                    chapters,
-                    config["data_dir"],
-                    config["out_dir"],
-                    config["timeout"],
-                    config["settings"],
-                    km,
-                    config.get("standalone", True),
-                    config.get("site_dir"),
-                )
+                build_folder(area, config, km)
                 error = None
             except ReportError as exc:
                 error = str(exc)
