@@ -241,7 +241,7 @@ def report_one(la: str | Area, config: RunConfig) -> int:
     from analyses.data import lookups
     from analyses.data.geography import Area, UnknownAreaError, resolve_area
     from analyses.report import runner
-    from analyses.report.build import ReportError, WriteError
+    from analyses.report.config import ReportError, WriteError
 
     if not isinstance(la, Area):
         try:
@@ -265,7 +265,7 @@ def report_all(config: RunConfig) -> int:
     from tqdm import tqdm
 
     from analyses.report import runner
-    from analyses.report.build import WriteError
+    from analyses.report.config import WriteError
 
     with tqdm(unit="report", desc="Reports", postfix={"failed": 0}, disable=None, leave=False) as bar:
         failed = 0

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Install the test needs (Python packages and Debian's chromium) and run every test.
+# Install the test needs (Python packages and Debian's chromium) and run every test, printing the
+# 15 slowest. `bash scripts/test.sh --fast` is the inner loop: no site build, no browser, no
+# kernels (pytest -m "not browser and not build and not slow"). Other arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+select=()
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  select=(-m "not browser and not build and not slow")
+fi
 bash scripts/install.sh requirements-test.txt
-if ! command -v chromium >/dev/null; then
+# The browser tests drive $EFP_CHROMIUM (default: Debian's /usr/bin/chromium).
+if [ ${#select[@]} -eq 0 ] && [ ! -x "${EFP_CHROMIUM:-/usr/bin/chromium}" ]; then
   echo "Installing Debian's chromium for the browser tests..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 echo "Lint and format (ruff), no notebooks committed (pre-commit)..."
 .venv/bin/pre-commit run --all-files --show-diff-on-failure
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=15 "${select[@]}" "$@"

@@ -385,6 +385,7 @@ def test_report_html_still_inlines_everything_and_opens_with_the_front_page():
 # ---------------------------------------------------------------- --data front page, end to end
 
 
+@pytest.mark.slow
 def test_own_data_report_names_the_councils_data(tmp_path):
     mine = tmp_path / "mine.csv"
     mine.write_text(

@@ -6,33 +6,27 @@ page; the rate switch reshades the map. The pages of York, Isles of Scilly, City
 England load with no console error and no request to another host, every chart draws, and the
 front page states the date and the data and is page one on A4.
 
-The site is ``$EFP_SITE_DIR`` if set, else ``_build/html`` built first if missing or stale
-(``tests/browser.py: ensure_built``, the book and the area pages).
+The site is the session's ``site`` fixture (tests/conftest.py): ``$EFP_SITE_DIR`` if set, else
+``_build/html``, built once first if it is not current (the book and the area pages).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
-from analyses.devtools.browser import ROOT, draw_charts, ensure_built, launch, record, serve
+from analyses.devtools.browser import ROOT, draw_charts, launch, record, serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 AREA_PAGES = ("york", "isles-of-scilly", "city-of-london", "england")
 AREA_PAGE_HTML_MAX = 400_000
 AREA_FIRST_VISIT_MAX = 3_000_000
 VISIBLE_AREAS = """() => [...document.querySelectorAll('.area-finder li')].filter(li => !li.hidden)
   .map(li => li.querySelector('a').textContent)"""
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    folder = os.environ.get("EFP_SITE_DIR")
-    return Path(folder) if folder else ensure_built(ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ from test_charts import AWKWARD, trend_frame
 from analyses.devtools.browser import launch
 from analyses.views import charts, web_assets
 
+pytestmark = pytest.mark.browser
+
 FRAMES = {
     "awkward": AWKWARD,
     "trend": trend_frame(),

@@ -1,8 +1,8 @@
 """One model, one set of figures: York's FGC figures read from the built FGC chapter, the built workshop
 chapter (static stand-in), the live workshop widget and a York report (report.html and summary.json) agree.
 
-The site is ``$EFP_SITE_DIR`` if set, else ``_build/html`` (built first if missing or stale, as in
-``test_site.py``). The York report is built into a temporary folder, or taken from
+The site is the session's ``site`` fixture (tests/conftest.py: the book and the area pages, built
+once). The York report is built into a temporary folder, or taken from
 ``$EFP_REPORTS_DIR/york/<slug>/`` when that is set.
 """
 
@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from analyses.devtools.browser import ROOT, ensure_built
+from analyses.devtools.browser import ROOT
 from analyses.models import fgc
 from analyses.views import fgc as fgc_view
 from analyses.views.wording import chance
+
+pytestmark = pytest.mark.build
 
 KINDS = {
     "Children avoiding care a year": ("children_avoiding_care_per_year", "children"),
@@ -30,12 +32,6 @@ KINDS = {
     "Net saving a year": ("net_saving_gbp", "money"),
 }
 CHANCE = "Chance that the net saving is above zero"
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    folder = os.environ.get("EFP_SITE_DIR")
-    return Path(folder) if folder else ensure_built(ROOT)
 
 
 @pytest.fixture(scope="module")

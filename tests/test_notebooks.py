@@ -9,6 +9,8 @@ import yaml
 
 from analyses.data.paths import ROOT
 
+pytestmark = pytest.mark.slow
+
 
 def toc_files() -> list[str]:
     """Every file of _toc.yml, in order."""

@@ -8,6 +8,8 @@ import pytest
 
 from analyses.data.paths import ROOT
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):

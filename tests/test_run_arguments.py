@@ -62,6 +62,7 @@ def test_an_area_folder_that_is_a_file_is_refused_never_replaced(tmp_path, capsy
     assert (tmp_path / "york").read_text() == "mine" and everything(tmp_path) == ["york"]
 
 
+@pytest.mark.slow
 def test_an_area_folder_that_is_a_file_is_refused_by_the_runner_too(tmp_path, capsys):
     (tmp_path / "york").write_text("mine")
     assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT)) == 1
@@ -105,6 +106,7 @@ def test_an_empty_area_name_gets_one_clear_message(name, tmp_path, capsys):
     assert err.startswith("error: No area given") and "City of London" not in err
 
 
+@pytest.mark.slow
 def test_a_failed_run_with_a_new_out_leaves_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(FAIL_ENV, "York")
     out = tmp_path / "new" / "reports"
@@ -112,6 +114,7 @@ def test_a_failed_run_with_a_new_out_leaves_nothing(tmp_path, monkeypatch, capsy
     assert everything(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_full_disk_mid_run_is_one_line_naming_the_folder_and_keeps_the_old_report(tmp_path, monkeypatch, capfd):
     assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT)) == 0
     before = {p: p.read_bytes() for p in (tmp_path / "york").iterdir()}
@@ -128,6 +131,7 @@ def test_a_full_disk_mid_run_is_one_line_naming_the_folder_and_keeps_the_old_rep
     assert everything(tmp_path) == sorted(["york", *[f"york/{p.name}" for p in before]])  # no hidden folder
 
 
+@pytest.mark.slow
 def test_a_run_prints_one_line_and_no_papermill_or_kernel_noise(tmp_path, capfd):
     assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, settings={})) == 0
     captured = capfd.readouterr()
@@ -135,6 +139,7 @@ def test_a_run_prints_one_line_and_no_papermill_or_kernel_noise(tmp_path, capfd)
     assert captured.out.count("\n") == 1 and captured.out.startswith("York: wrote ")
 
 
+@pytest.mark.slow
 def test_verbose_shows_the_chapters_line(tmp_path, capfd):
     assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, verbose=True)) == 0
     assert f"York: {CHAPTER} done in" in capfd.readouterr().err
@@ -197,7 +202,7 @@ def test_area_aliases_is_one_table_of_current_codes():
 
 
 def test_fingerprint_covers_the_package_chapters_bib_assets_and_data():
-    labels = {label for label, _ in build.fingerprint_files(None, config.chapter_paths())}
+    labels = {label for label, _ in config.fingerprint_files(None, config.chapter_paths())}
     for label in (
         "references.bib",
         "_ext/assets/report.css",
@@ -216,11 +221,11 @@ def test_fingerprint_changes_when_the_bib_or_an_asset_changes(tmp_path, monkeypa
     (tmp_path / "_ext" / "assets").mkdir(parents=True)
     (tmp_path / "references.bib").write_text("@book{a}")
     (tmp_path / "_ext" / "assets" / "report.css").write_text("body{}")
-    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(config, "ROOT", tmp_path)
     chapters = config.chapter_paths()
-    first = build.fingerprint(None, chapters)
+    first = config.fingerprint(None, chapters)
     (tmp_path / "references.bib").write_text("@book{b}")
-    second = build.fingerprint(None, chapters)
+    second = config.fingerprint(None, chapters)
     (tmp_path / "_ext" / "assets" / "report.css").write_text("body{color:red}")
-    third = build.fingerprint(None, chapters)
+    third = config.fingerprint(None, chapters)
     assert len({first, second, third}) == 3

@@ -24,6 +24,8 @@ from analyses.report import summary as report
 from analyses.report.config import RunConfig
 from analyses.views import web_assets
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAPTER = "report_chapter"
 FAIL_ENV = "EVIDENCE_TEST_FAIL_LA"
@@ -90,7 +92,7 @@ def test_summary_json(york):
         "sources"
     ]
     assert "own_data" not in given
-    assert summary["fingerprint"] == build.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
+    assert summary["fingerprint"] == config.fingerprint(None, [FIXTURES / f"{CHAPTER}.md"])
     assert summary["fixture"]["area_code"] == "E06000014"
     assert isinstance(summary["fixture"]["cla_rate"]["value"], float)
 

@@ -7,8 +7,8 @@ a keyboard reaches and works every control; print has no navigation and no cut-o
 the page weighs what the targets allow. The per-LA reports (York and one other) open from disk
 with the same guarantees.
 
-The site is ``$EFP_SITE_DIR`` if set (no build), else ``_build/html``, built first if missing or
-older than its sources. Reports are built into a temporary folder, or taken from
+The site is the session's ``site`` fixture (tests/conftest.py): ``$EFP_SITE_DIR`` if set (no
+build), else ``_build/html``, built once first if it is not current. Reports are built into a temporary folder, or taken from
 ``$EFP_REPORTS_DIR/<la>/<slug>/report.html`` when that is set.
 """
 
@@ -37,13 +37,14 @@ from analyses.devtools.browser import (
     WIDE_ELEMENTS,
     Load,
     draw_charts,
-    ensure_built,
     launch,
     record,
     serve,
     toc_pages,
     weigh,
 )
+
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 PAGES = toc_pages()
 REPORT_LAS = ("York", "Isles of Scilly")
@@ -129,12 +130,6 @@ PRINT_PROBLEMS = """([chrome, pageHeight]) => {
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    folder = os.environ.get("EFP_SITE_DIR")
-    return Path(folder) if folder else ensure_built(ROOT)
 
 
 @pytest.fixture(scope="session")

@@ -292,6 +292,7 @@ def test_a_move_updates_within_half_a_second(ds, make, move):
     assert min(times) < UPDATE_BUDGET_SECONDS
 
 
+@pytest.mark.slow
 def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
     notebooks = workshop.prepare(tmp_path)
     assert {p.name for p in notebooks} == {

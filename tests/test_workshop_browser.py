@@ -17,6 +17,8 @@ from analyses.data.paths import ROOT
 from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS
 from analyses.workshop import server as workshop
 
+pytestmark = pytest.mark.browser
+
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.
 START_SECONDS, PAGE_MS, STOP_SECONDS = 120, 120_000, 60
 

@@ -10,7 +10,8 @@ from typing import TypeVar
 
 import pandas as pd
 
-from analyses.data import lookups, tables
+from analyses.data import cache, lookups, tables
+from analyses.data.fingerprint import digest
 from analyses.data.geography import (
     ENGLAND,
     LOCAL,
@@ -42,6 +43,9 @@ class Dataset:
     las: pd.DataFrame
     metadata: pd.DataFrame
     former: pd.DataFrame | None = field(default=None, compare=False)
+    # The fingerprint of the data folder and code it was made from (``analyses.data.cache``): set
+    # by ``load``, so what is derived from it is kept on disk for the next report.
+    version: str | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def current_las(self) -> pd.DataFrame:
@@ -148,9 +152,17 @@ class Dataset:
         return dict(iter(self.metadata.set_index("indicator").iterrows()))
 
     def derived(self, name: str, build: Callable[[Dataset], T]) -> T:
-        """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset."""
+        """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset
+        and, for a loaded one, once per version of its data and code (kept on disk for every report)."""
         if name not in self._derived:
-            self._derived[name] = build(self)
+            if self.version is None:
+                self._derived[name] = build(self)
+            else:
+                version = f"{self.version}/{name}"
+                result = cache.cached_pickle(f"derived-{name}", digest([], version), lambda: build(self))
+                if isinstance(result, Dataset):
+                    object.__setattr__(result, "version", digest([], version))
+                self._derived[name] = result
         return self._derived[name]
 
     @cached_property
@@ -171,17 +183,27 @@ def load(data_dir: str | Path | None = None) -> Dataset:
 
 @lru_cache(maxsize=4)
 def _load(folder: Path, stamps: tuple) -> Dataset:
+    """The dataset of ``folder``, read once per version of its files and of the code (kept on disk:
+    a report's kernel reads the tables back instead of parsing and checking the CSV files again)."""
+    # The frames' string columns depend on pandas' string storage (``views.session`` sets it).
+    version = digest([], cache.data_version(folder) + pd.get_option("mode.string_storage"))
+    frames = cache.cached_pickle("dataset", version, lambda: _read(folder))
+    return Dataset(**frames, version=version)
+
+
+def _read(folder: Path) -> dict[str, pd.DataFrame]:
+    """The tables of ``folder``, read and checked."""
     indicators = tables.load_indicators_file(folder / "indicators.csv")
     las = lookups.load_local_authorities(folder)
     metadata = pd.read_csv(folder / "indicator_metadata.csv", dtype=str, keep_default_na=False)
     historic = set(las.loc[las["status"] == "historic", "old_la_code"])
     former = (indicators["geographic_level"] == LOCAL) & indicators["old_la_code"].isin(historic)
-    return Dataset(
-        indicators=indicators[~former].reset_index(drop=True),
-        las=las,
-        metadata=metadata,
-        former=indicators[former].reset_index(drop=True),
-    )
+    return {
+        "indicators": indicators[~former].reset_index(drop=True),
+        "las": las,
+        "metadata": metadata,
+        "former": indicators[former].reset_index(drop=True),
+    }
 
 
 __all__ = ["Dataset", "load", "ENGLAND"]

@@ -1,65 +1,55 @@
 """One area's report, built in one kernel: the chapters joined behind one parameters cell, run
 with papermill, split back, and written with report.html and summary.json into a hidden folder
-that replaces the old one only when complete. Also the fingerprint of everything a report
-rests on, so unchanged reports are not rebuilt.
+that replaces the old one only when complete.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime
 import functools
+import importlib.metadata
 import json
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import jupytext
 import nbformat
 import papermill
 import papermill.utils
-import zmq
 from jupyter_client import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import papermill_engines
 from papermill.execute import raise_for_execution_errors
-from traitlets.config import Config
 
-from analyses.data.fingerprint import REPORT_INPUTS, digest, file_sha256, files, inputs
+from analyses.data import cache
+from analyses.data.fingerprint import digest, file_sha256
 from analyses.data.geography import Area
-from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, ROOT
+from analyses.data.paths import CHAPTERS_DIR
 from analyses.report import area_pages, front
 from analyses.report import page as report_page
-from analyses.report.config import RUNNER_PARAMETERS, RunConfig, assigned_name
+from analyses.report.config import (
+    PARTIAL,
+    RUNNER_PARAMETERS,
+    ReportError,
+    RunConfig,
+    WriteError,
+    assigned_name,
+    data_folder,
+    fingerprint,
+)
+from analyses.report.kernel import KERNEL_CONFIG, KERNELSPEC, kernel_environment
 from analyses.report.summary import collect_summaries
-from analyses.views.renderer import PAGE_OUTPUT
 
 TITLE = "Evidence for Prevention: {name}"
-KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
-PARTIAL = ".partial"
 RUNNER_CELL = "evidence_runner"  # metadata key of cells the runner adds for itself
 # An empty namespace for the next area: IPython's own reset (as %reset -f, in a new history
 # session so its cleanup does not grow with every report). What survives it (modules, the
 # loaded dataset) lives as long as the kernel, so it is then frozen out of garbage collection,
 # which would otherwise rescan those few hundred thousand objects again and again.
 RESET_SOURCE = "get_ipython().reset(new_session=True)\n__import__('gc').freeze()"
-
-
-# Encrypted kernel transport (the kernelspec declares curve support); this also
-# silences ipykernel's "running over TCP without encryption" warning on stderr.
-KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto" if zmq.has("curve") else "disabled"}})
-
-
-class ReportError(Exception):
-    """A report could not be built; the message is one line."""
-
-
-class WriteError(ReportError):
-    """The report could not be written (a full disk, permissions changed mid-run)."""
 
 
 def build_folder(area: Area, config: RunConfig, km: AsyncKernelManager | None = None) -> Path:
@@ -190,8 +180,17 @@ def _read_chapter(chapter: Path) -> nbformat.NotebookNode:
 
 @functools.lru_cache(maxsize=32)
 def _parsed_chapter(chapter: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
-    """A chapter parsed once per version of its file (a worker reads the same chapters for every area)."""
-    nb = jupytext.read(chapter)
+    """A chapter parsed once per version of its file and of jupytext, kept on disk
+    (``analyses.data.cache``): a report does not import jupytext (its Markdown parsers) unless a
+    chapter changed, and a worker reads the same chapters for every area."""
+
+    def parse() -> dict:
+        import jupytext
+
+        return jupytext.read(chapter)
+
+    version = digest([(chapter.name, chapter)], importlib.metadata.version("jupytext"))
+    nb = nbformat.from_dict(cache.cached_json(f"chapter-{chapter.stem}", version, parse))
     if not any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells):
         raise ReportError(f"chapter {chapter.stem} failed: no cell tagged 'parameters'")
     return nb
@@ -232,29 +231,10 @@ def last_line(exc: Exception) -> str:
     return f"{name}: {lines[-1]}" if lines else name
 
 
-@contextlib.contextmanager
-def kernel_environment():
-    """The environment the runner's kernels start in: ``renderer.PAGE_OUTPUT`` set, so charts are
-    written only as the page's HTML (not also as plotly's JSON for a Jupyter front end, which
-    doubled what each report sent, checked and stored). Kernels import ``analyses`` from the
-    installed package (``pip install -e .``), from any folder."""
-    wanted = {PAGE_OUTPUT: "1"}
-    before = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
-
-
 def _summary(area: Area, config: RunConfig, notebooks: list[nbformat.NotebookNode]) -> dict:
     """The contents of summary.json (layout in the module docstring)."""
     data_dir = config.data_dir
-    folder = _data_folder(data_dir)
+    folder = data_folder(data_dir)
     la = {
         "name": area.name,
         "slug": area.slug,
@@ -279,26 +259,6 @@ def _summary(area: Area, config: RunConfig, notebooks: list[nbformat.NotebookNod
     }
 
 
-def fingerprint(data_dir: str | Path | None, chapters: tuple[Path, ...], settings: dict | None = None) -> str:
-    """Hash of everything a report depends on (``fingerprint_files``) and its settings."""
-    return digest(fingerprint_files(data_dir, chapters), json.dumps(settings or {}, sort_keys=True))
-
-
-def fingerprint_files(data_dir: str | Path | None, chapters: tuple[Path, ...]) -> list[tuple[str, Path]]:
-    """(label, path) of every file a report rests on: the data folder (every file), the chapter
-    sources and ``analyses.data.fingerprint.REPORT_INPUTS`` (the package, the assets inlined into
-    report.html, references.bib)."""
-    return [
-        *files(_data_folder(data_dir), "data"),
-        *[(f"chapters/{c.name}", c) for c in chapters],
-        *inputs(REPORT_INPUTS, ROOT),
-    ]
-
-
-def _data_folder(data_dir: str | Path | None) -> Path:
-    return Path(data_dir).resolve() if data_dir else DATA_DIR
-
-
 def _replace_dir(new: Path, target: Path) -> None:
     """Rename ``new`` to ``target``; a previous ``target`` is removed only after the swap."""
     old = new.with_name(new.name + ".old")
@@ -313,11 +273,3 @@ def _replace_dir(new: Path, target: Path) -> None:
             old.rename(target)  # put the previous report back
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def up_to_date(folder: Path, current: str) -> bool:
-    """True when ``folder`` holds a report built from inputs with fingerprint ``current``."""
-    try:
-        return json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("fingerprint") == current
-    except (OSError, ValueError):
-        return False

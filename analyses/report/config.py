@@ -1,8 +1,9 @@
-"""One run of the report runner: the chapters it runs and the parameters it runs them with.
+"""One run of the report runner: the chapters it runs, the parameters it runs them with, the
+fingerprint of what a report rests on, and the errors a run reports.
 
 The command line makes one ``RunConfig`` and hands it whole to the runner, its worker processes
-and the build. This module imports nothing heavy, so arguments are checked before papermill,
-nbformat or a kernel is loaded.
+and the build. This module imports nothing heavy, so arguments are checked, and up-to-date
+reports found, before papermill, nbformat or a kernel is loaded.
 """
 
 from __future__ import annotations
@@ -13,11 +14,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyses.data.paths import CHAPTERS_DIR, REPORTS_DIR
+from analyses.data.fingerprint import REPORT_INPUTS, digest, files, inputs
+from analyses.data.paths import CHAPTERS_DIR, DATA_DIR, REPORTS_DIR, ROOT
 
 REPORT_CHAPTERS = ["prevention_tiers", "fgc", "kinship", "domestic_abuse", "york"]
 # The names every chapter's parameters cell sets for the runner; the others are settings (--set).
 RUNNER_PARAMETERS = {"la", "data_dir"}
+PARTIAL = ".partial"  # suffix of the hidden folder a report is built in
+
+
+class ReportError(Exception):
+    """A report could not be built; the message is one line."""
+
+
+class WriteError(ReportError):
+    """The report could not be written (a full disk, permissions changed mid-run)."""
 
 
 def chapter_paths() -> tuple[Path, ...]:
@@ -74,3 +85,31 @@ def assigned_name(line: str) -> str | None:
     """The name a parameters line assigns ('coverage = 1.0  # share' -> 'coverage')."""
     match = re.match(r"\s*([A-Za-z_]\w*)\s*=", line)
     return match.group(1) if match else None
+
+
+def fingerprint(data_dir: str | Path | None, chapters: tuple[Path, ...], settings: dict | None = None) -> str:
+    """Hash of everything a report depends on (``fingerprint_files``) and its settings."""
+    return digest(fingerprint_files(data_dir, chapters), json.dumps(settings or {}, sort_keys=True))
+
+
+def fingerprint_files(data_dir: str | Path | None, chapters: tuple[Path, ...]) -> list[tuple[str, Path]]:
+    """(label, path) of every file a report rests on: the data folder (every file), the chapter
+    sources and ``analyses.data.fingerprint.REPORT_INPUTS`` (the package, the assets inlined into
+    report.html, references.bib)."""
+    return [
+        *files(data_folder(data_dir), "data"),
+        *[(f"chapters/{c.name}", c) for c in chapters],
+        *inputs(REPORT_INPUTS, ROOT),
+    ]
+
+
+def data_folder(data_dir: str | Path | None) -> Path:
+    return Path(data_dir).resolve() if data_dir else DATA_DIR
+
+
+def up_to_date(folder: Path, current: str) -> bool:
+    """True when ``folder`` holds a report built from inputs with fingerprint ``current``."""
+    try:
+        return json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("fingerprint") == current
+    except (OSError, ValueError):
+        return False

@@ -58,8 +58,7 @@ from queue import Empty, Queue
 
 from analyses.data import lookups
 from analyses.data.geography import ENGLAND, Area, la_area
-from analyses.report.build import WriteError, build_folder, fingerprint, up_to_date
-from analyses.report.config import RunConfig
+from analyses.report.config import ReportError, RunConfig, WriteError, fingerprint, up_to_date
 from analyses.report.workers import Worker
 
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
@@ -97,7 +96,18 @@ def run_one(area: Area, config: RunConfig) -> Path:
         raise WriteError(f"cannot write the report to {config.out_dir} ({exc.strerror or exc})") from None
     try:
         with _quiet(config.verbose):
-            return build_folder(area, config)
+            from analyses.report import kernel
+
+            try:
+                km = kernel.fresh_kernel()  # it boots while papermill, nbformat and the pages are imported
+            except Exception as exc:
+                raise ReportError(f"chapters failed to run: the kernel did not start ({exc})") from exc
+            try:
+                from analyses.report.build import build_folder
+
+                return build_folder(area, config, km)
+            finally:
+                kernel.stop(km)
     except BaseException:
         _remove_empty(created)
         raise

@@ -1,9 +1,9 @@
 """Worker processes for ``run --all``: each builds report after report in one kernel.
 
 Protocol: the parent (``runner.run_all``) starts ``python -m analyses.report.workers CONFIG``
-(``RunConfig.to_json``),
-writes one JSON area per line to its stdin and reads one JSON line ``{"error": null | "..."}``
-per area from its stdout.
+(``RunConfig.to_json``), writes one JSON area per line to its stdin and reads one JSON line
+``{"error": null | "..."}`` per area from its stdout. The parent imports none of what a worker
+builds with (papermill, nbformat, the pages).
 """
 
 from __future__ import annotations
@@ -19,25 +19,9 @@ import subprocess
 import sys
 import tempfile
 
-from jupyter_client import AsyncKernelManager
-from jupyter_core.utils import run_sync
-
 from analyses.data.geography import Area
-from analyses.data.paths import CHAPTERS_DIR, ROOT
-from analyses.report.build import (
-    KERNEL_CONFIG,
-    KERNELSPEC,
-    PARTIAL,
-    ReportError,
-    build_folder,
-    kernel_environment,
-    last_line,
-)
-from analyses.report.config import RunConfig
-
-# IPython's input history (an SQLite file written after every cell) is of no use to a report and
-# took about a twentieth of the kernel's time.
-KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+from analyses.data.paths import ROOT
+from analyses.report.config import PARTIAL, RunConfig
 
 
 class Worker:
@@ -98,6 +82,10 @@ class Worker:
 
 def serve(config_json: str) -> int:
     """Worker main loop (see ``Worker``): one kernel for every area it is sent."""
+    from analyses.report.build import build_folder, last_line
+    from analyses.report.config import ReportError
+    from analyses.report.kernel import fresh_kernel, stop
+
     config = RunConfig.from_json(config_json)
     replies, sys.stdout = sys.stdout, sys.stderr  # progress lines must not mix with replies
     km = None
@@ -114,29 +102,13 @@ def serve(config_json: str) -> int:
             except Exception as exc:  # a kernel that died or would not start: report it and carry on
                 error = last_line(exc)
             if error and km is not None:  # the kernel may still be busy (a timed-out cell) or broken
-                run_sync(km.shutdown_kernel)(now=True)
+                stop(km)
                 km = None
             replies.write(json.dumps({"error": error}) + "\n")
             replies.flush()
     finally:
-        if km is not None:
-            run_sync(km.shutdown_kernel)(now=True)
+        stop(km)
     return 0
-
-
-def fresh_kernel(km: AsyncKernelManager | None) -> AsyncKernelManager:
-    """A running kernel: ``km`` if it is alive (its namespace is reset by the report's first
-    cell), else a new one.
-
-    An asynchronous manager, as papermill's own: with a blocking one, nbclient's wait for
-    output blocks its event loop and the per-cell time limit never fires.
-    """
-    if km is not None and run_sync(km.is_alive)():
-        return km
-    km = AsyncKernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
-    with kernel_environment():
-        run_sync(km.start_kernel)(cwd=str(CHAPTERS_DIR), extra_arguments=KERNEL_ARGUMENTS)
-    return km
 
 
 if __name__ == "__main__":
