@@ -83,7 +83,7 @@ def caution(f: Finding) -> str:
     """A caution for a figure built on few events ('' otherwise)."""
     if not f.small:
         return ""
-    return f"Based on fewer than {SMALL_COUNT} events: a small change in numbers moves it a lot."
+    return f"Fewer than {SMALL_COUNT} events: a few more or fewer move it a lot."
 
 
 def verdict_label(f: Finding) -> str:
@@ -151,6 +151,6 @@ def source_text(source: Source | None) -> str:
         return f"The council's own data ({source.file}), row {source.row}."
     if source.built_from:
         parts = "; ".join(source_text(s).rstrip(".") for s in source.built_from)
-        return f"Worked out by the guide ({source.file.removeprefix('derived:').strip()}) from: {parts}."
+        return f"Worked out by the guide from: {parts}."
     release = f", {source.release} release" if source.release else ""
     return f"{source.publication}{release}, file {source.file}, row {source.row}."
