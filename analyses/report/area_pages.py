@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 
 from docutils.nodes import make_id
+from markupsafe import Markup
 
 from analyses.report import front, page
 from analyses.views.every_la import GROUPS, OTHER
@@ -94,10 +95,8 @@ def local_tables(body: str, area: str, region: str | None, neighbours: set[str],
         else:
             return match.group(0)
         anchor = f"#{make_id(heading)}" if heading else ""
-        note = (
-            f'<p class="every-la-note">This table shows {html.escape(area)}, {html.escape(shown)} '
-            f"({len(keep)} of {len(rows)} rows; the CSV download has the same rows). "
-            f'Every local authority: <a href="{guide}{anchor}">see this table in the guide</a>.</p>'
+        note = page.TEMPLATES.get_template("every_la_note.html.j2").render(
+            area=area, shown=shown, kept=len(keep), rows=len(rows), guide=f"{guide}{anchor}"
         )
         table = match.group(0).replace(match["rows"], "".join(keep), 1)
         return table + note
@@ -105,52 +104,48 @@ def local_tables(body: str, area: str, region: str | None, neighbours: set[str],
     return _HEADING_OR_TABLE.sub(cut, body)
 
 
-def _nav(area_name: str, here: str | None = None) -> str:
+def _crumbs(area_name: str, here: str | None = None) -> list[tuple[str, str]]:
+    """The breadcrumb trail of an area's page, ending with the page itself."""
     crumbs = [
         ("../../index.html", "Evidence for Prevention"),
         ("../index.html", "Your area"),
         ("index.html", area_name),
     ]
-    items = [f'<li><a href="{href}">{html.escape(text)}</a></li>' for href, text in crumbs]
-    if here:
-        items.append(f'<li aria-current="page">{html.escape(here)}</li>')
-    else:
-        items[-1] = f'<li aria-current="page">{html.escape(area_name)}</li>'
-    return f'<header class="area-nav"><nav aria-label="Breadcrumb"><ol>{"".join(items)}</ol></nav></header>\n'
+    return crumbs + ([("", here)] if here else [])
 
 
 def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
     """File name -> HTML of one area's site pages (index.html and one per chapter)."""
     name = summary["la"]["name"]
     title = f"Evidence for Prevention: {name}"
-    meta = f'<meta name="efp-fingerprint" content="{summary["fingerprint"]}">\n'
     stems = list(notebooks)
     titles = {stem: page.chapter_title(nb) or stem for stem, nb in notebooks.items()}
     pages = {}
     bodies = {stem: page.chapter_html(notebooks[stem], without=page.FRONT_TAG) for stem in stems}
     neighbours = neighbour_names(list(bodies.values()))
     region = summary["la"].get("region_name")
+    chapter = page.TEMPLATES.get_template("area_chapter.html.j2")
     for index, stem in enumerate(stems):
-        body = local_tables(bodies[stem], name, region, neighbours, CHAPTER_IN_GUIDE.format(stem=stem))
+        guide = CHAPTER_IN_GUIDE.format(stem=stem)
+        body = local_tables(bodies[stem], name, region, neighbours, guide)
         page.check_local(body, f"the {name} page")
-        guide = (
-            f'<p class="chapter-source">The same chapter for York, with its sources, in the guide: '
-            f'<a href="{CHAPTER_IN_GUIDE.format(stem=stem)}">{html.escape(titles[stem])}</a>.</p>'
-        )
-        back = (
-            f'<a href="{stems[index - 1]}.html">Previous: {html.escape(titles[stems[index - 1]])}</a>'
-            if index
-            else f'<a href="index.html">Previous: {html.escape(name)}, front page</a>'
-        )
-        ahead = (
-            f'<a href="{stems[index + 1]}.html">Next: {html.escape(titles[stems[index + 1]])}</a>'
-            if index + 1 < len(stems)
-            else '<a href="../index.html">Next: every area</a>'
-        )
-        footer = f'<nav class="area-pager" aria-label="Pages of {html.escape(name)}">{back}{ahead}</nav>\n'
-        section = f'<section class="chapter" id="{stem}">\n{body}\n{guide}\n</section>'
+        before = stems[index - 1] if index else None
+        after = stems[index + 1] if index + 1 < len(stems) else None
+        pager = {
+            "area": name,
+            "back_href": f"{before}.html" if before else "index.html",
+            "back": titles[before] if before else f"{name}, front page",
+            "ahead_href": f"{after}.html" if after else "../index.html",
+            "ahead": titles[after] if after else "every area",
+        }
+        section = chapter.render(stem=stem, body=Markup(body), guide=guide, title=titles[stem])
         pages[f"{stem}.html"] = page.page_html(
-            f"{titles[stem]}: {name}", section, page.linked_assets(body, STATIC), _nav(name, titles[stem]), footer, meta
+            f"{titles[stem]}: {name}",
+            section,
+            page.linked_assets(body, STATIC),
+            _crumbs(name, titles[stem]),
+            pager,
+            summary["fingerprint"],
         )
     workshop = "\n".join(page.chapter_html(nb, only=page.FRONT_TAG) for nb in notebooks.values()).strip()
     extra = (
@@ -160,23 +155,12 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
     )
     extra += '<li><a href="#downloads">Downloads: the headline figures for a committee paper</a></li>'
     contents = [(f"{stem}.html", titles[stem]) for stem in stems]
-    body = front.front_page(summary, contents, title, extra)
-    if workshop:
-        body += f'\n<section class="chapter" id="workshop">\n{workshop}\n</section>'
-    body += (
-        '\n<section class="chapter" id="downloads">\n<h2>Downloads</h2>\n<ul>'
-        '<li><a href="findings.csv" download>findings.csv</a>: the front page\'s findings as one table that '
-        "opens in Excel, for a committee paper (one row per finding, in words).</li>"
-        '<li><a href="summary.csv" download>summary.csv</a>: every figure of summary.json, one row each '
-        "(key, value, status, year, comparison), for analysts.</li>"
-        '<li><a href="summary.json" download>summary.json</a>: every figure the chapters publish '
-        "(keys described in the guide's README).</li>"
-        "<li>Every chart has its own data table and CSV download under it.</li></ul>\n"
-        "<p>To make this report for your own data, or as one file to email, see "
-        '<a href="../../chapters/intro.html#rerun-for-your-council">Rerun it for your council</a>.</p>\n</section>'
-    )
+    front_page = front.front_page(summary, contents, title, extra)
+    body = page.TEMPLATES.get_template("area_front.html.j2").render(front=Markup(front_page), workshop=Markup(workshop))
     page.check_local(body, f"the {name} page")
-    pages["index.html"] = page.page_html(title, body, page.linked_assets(body, STATIC), _nav(name), "", meta)
+    pages["index.html"] = page.page_html(
+        title, body, page.linked_assets(body, STATIC), _crumbs(name), None, summary["fingerprint"]
+    )
     return pages
 
 

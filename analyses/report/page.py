@@ -8,40 +8,27 @@ Cells tagged ``remove-cell`` or ``book-only`` are left out (``report-only`` over
 ``render`` makes ``report.html``: the plotly.js bundle, the chart access script and the report
 stylesheet are inlined once, so the file opens offline and loads nothing from anywhere. The
 site's area pages (``analyses.report.areas``) use the same pieces with ``page_html`` and
-``linked_assets``: the same files, loaded from the site's ``_static`` folder and cached.
+``linked_assets``: the same files, loaded from the site's ``_static`` folder and cached. The
+page's HTML is the Jinja2 template ``templates/page.html.j2``; the CSS and JS are their own files
+(``analyses.views.web_assets``).
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-import html
 import re
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
-from analyses.report.front import front_page
+from analyses.report.front import TEMPLATES, front_page
 from analyses.report.markdown import ChapterText
 from analyses.report.summary import is_summary_output
 from analyses.views import web_assets
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
-PAGE = """<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{meta}<title>{title}</title>
-{assets}
-</head>
-<body>
-{header}<main class="report">
-{body}
-</main>
-{footer}</body>
-</html>
-"""
 FRONT_TAG = "area-front"  # cells an area's site page shows on its front page instead of in the chapter
 
 
@@ -61,7 +48,7 @@ def output_html(output: dict) -> str:
     """One cell output as HTML (rich outputs first), or '' for what the report leaves out."""
     kind = output.get("output_type")
     if kind == "stream":
-        return "" if output.get("name") == "stderr" else f"<pre>{html.escape(_text(output.get('text')))}</pre>"
+        return "" if output.get("name") == "stderr" else Markup("<pre>{}</pre>").format(_text(output.get("text")))
     if kind not in ("display_data", "execute_result") or is_summary_output(output):
         return ""
     data = output.get("data", {})
@@ -74,9 +61,9 @@ def output_html(output: dict) -> str:
             payload = _text(data[mime])
             if mime == "image/svg+xml":
                 payload = base64.b64encode(payload.encode()).decode()
-            return f'<img alt="" src="data:{mime};base64,{payload.strip()}">'
+            return Markup('<img alt="" src="data:{};base64,{}">').format(mime, payload.strip())
     if "text/plain" in data:
-        return f"<pre>{html.escape(_text(data['text/plain']))}</pre>"
+        return Markup("<pre>{}</pre>").format(_text(data["text/plain"]))
     return ""
 
 
@@ -121,29 +108,41 @@ def check_local(body: str, what: str = "report.html") -> None:
         raise ExternalAssetError(f"{what} would load from another host: {match.group(0)[:80]}")
 
 
-def inline_assets(body: str) -> str:
-    """The report stylesheet, the smallest plotly bundle for ``body`` and the access script, inlined."""
-    css = web_assets.REPORT_CSS.read_text(encoding="utf-8")
-    if "plotly-graph-div" not in body:
-        return f"<style>{css}</style>"
-    scripts = [web_assets.plotly_bundle(body), web_assets.ACCESS_JS]
-    return f"<style>{css}</style>\n" + "\n".join(f"<script>{p.read_text(encoding='utf-8')}</script>" for p in scripts)
+def inline_assets(body: str) -> dict:
+    """The report stylesheet, the smallest plotly bundle for ``body`` and the access script, to inline."""
+    scripts = [web_assets.plotly_bundle(body), web_assets.ACCESS_JS] if "plotly-graph-div" in body else []
+    return {
+        "inline": True,
+        "css": Markup(web_assets.REPORT_CSS.read_text(encoding="utf-8")),
+        "scripts": [Markup(path.read_text(encoding="utf-8")) for path in scripts],
+    }
 
 
-def linked_assets(body: str, static: str) -> str:
+def linked_assets(body: str, static: str) -> dict:
     """The same files as ``inline_assets``, loaded from the site folder ``static`` (e.g. '../../_static/')."""
-    links = [f'<link rel="stylesheet" href="{static}{web_assets.REPORT_CSS.name}">']
-    if "plotly-graph-div" in body:
-        links += [
-            f'<script src="{static}{web_assets.site_name(web_assets.plotly_bundle(body))}"></script>',
-            f'<script src="{static}{web_assets.ACCESS_JS.name}"></script>',
-        ]
-    return "\n".join(links)
+    scripts = [web_assets.plotly_bundle(body), web_assets.ACCESS_JS] if "plotly-graph-div" in body else []
+    return {
+        "inline": False,
+        "static": static,
+        "css": web_assets.REPORT_CSS.name,
+        "scripts": [web_assets.site_name(scripts[0]), scripts[1].name] if scripts else [],
+    }
 
 
-def page_html(title: str, body: str, assets: str, header: str = "", footer: str = "", meta: str = "") -> str:
-    """A whole report-style page."""
-    return PAGE.format(title=html.escape(title), body=body, assets=assets, header=header, footer=footer, meta=meta)
+def page_html(
+    title: str,
+    body: str,
+    assets: dict,
+    crumbs: list[tuple[str, str]] | None = None,
+    pager: dict | None = None,
+    fingerprint: str | None = None,
+) -> str:
+    """A whole report-style page (``templates/page.html.j2``): ``body`` is HTML made here; ``crumbs``
+    (href, text) end with the page itself; ``pager`` links the pages before and after."""
+    page = TEMPLATES.get_template("page.html.j2").render(
+        title=title, body=Markup(body), crumbs=crumbs, pager=pager, fingerprint=fingerprint, **assets
+    )
+    return page + "\n"
 
 
 def render(title: str, notebooks: list[dict] | dict[str, dict], summary: dict | None = None) -> str:
@@ -153,12 +152,11 @@ def render(title: str, notebooks: list[dict] | dict[str, dict], summary: dict | 
     ``notebooks`` is then best a dict by chapter stem, which gives each chapter an anchor.
     """
     named = notebooks if isinstance(notebooks, dict) else {f"chapter-{i}": nb for i, nb in enumerate(notebooks, 1)}
-    body = "\n".join(
-        f'<section class="chapter" id="{stem}">\n{chapter_html(nb)}\n</section>' for stem, nb in named.items()
-    )
+    chapters = [(stem, Markup(chapter_html(nb))) for stem, nb in named.items()]
+    body = TEMPLATES.get_template("report_chapters.html.j2").render(chapters=chapters).rstrip("\n")
     check_local(body)
     if summary is None:
-        front = f"<h1>{html.escape(title)}</h1>"
+        front = Markup("<h1>{}</h1>").format(title)
     else:
         contents = [(f"#{stem}", chapter_title(nb) or stem) for stem, nb in named.items()]
         front = front_page(summary, contents, title)
