@@ -479,8 +479,8 @@ def test_own_data_report_names_the_councils_data(tmp_path):
     mine = tmp_path / "mine.csv"
     mine.write_text(
         "indicator,time_period,geographic_level,region_code,region_name,old_la_code,new_la_code,la_name,"
-        "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,816,"
-        "E06000014,York,130,published,Mosaic export\n",
+        "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,815,"
+        "E06000065,North Yorkshire,130,published,Mosaic export\n",
         encoding="utf-8",
     )
     run = [sys.executable, "-m", "analyses"]
@@ -493,22 +493,24 @@ def test_own_data_report_names_the_councils_data(tmp_path):
     )
     assert imported.returncode == 0, imported.stderr
     result = subprocess.run(
-        [*run, "run", "--la", "York", "--data", str(tmp_path / "my-data"), "--out", str(tmp_path / "out")],
+        [*run, "run", "--la", "North Yorkshire", "--data", str(tmp_path / "my-data"), "--out", str(tmp_path / "out")],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    report = (tmp_path / "out" / "york" / "report.html").read_text(encoding="utf-8")
+    report = (tmp_path / "out" / "north-yorkshire" / "report.html").read_text(encoding="utf-8")
     first = report[report.index('<section class="front-page"') : report.index("</section>")]
     assert f"from <code>{tmp_path / 'my-data'}</code>, imported on" in first
     assert "the council&#39;s own figures from Mosaic export (1 row, 2025)" in first
     cpp = finding_rows(first)["cpp_31mar_rate"]
     assert "Your council&#39;s own data" in cpp and "130 children" in cpp  # the finding is the council's own
-    rows = (tmp_path / "out" / "york" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    rows = (tmp_path / "out" / "north-yorkshire" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0] == "key,value,status,year,comparison"
-    assert (tmp_path / "out" / "york" / "findings.csv").read_text(encoding="utf-8-sig").startswith("Measure,")
+    assert (
+        (tmp_path / "out" / "north-yorkshire" / "findings.csv").read_text(encoding="utf-8-sig").startswith("Measure,")
+    )
 
 
 # ---------------------------------------------------------------- publishing
