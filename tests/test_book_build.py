@@ -10,6 +10,8 @@ import pytest
 
 from analyses.data.paths import ROOT
 
+pytestmark = pytest.mark.build
+
 JB = Path(sys.executable).with_name("jb")
 
 CHART_NOTEBOOK = """\
@@ -29,8 +31,6 @@ kernelspec:
 ```{code-cell} python3
 import pandas as pd
 import analyses.views.charts as charts
-
-pytestmark = pytest.mark.build
 
 frame = pd.DataFrame({
     "area": ["Camden"] * 3 + ["England"] * 3,
