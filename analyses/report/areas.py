@@ -214,7 +214,15 @@ FINDER_SCRIPT = r"""
     event.preventDefault();
     window.location.href = best.querySelector('a').getAttribute('href');
   });
-  if (input.value) filter();
+  // Arriving from the guide's front page (?q=York&go=1): an exact name, code or alias opens at once.
+  var params = new URLSearchParams(window.location.search);
+  if (params.get('q')) {
+    input.value = params.get('q');
+    filter();
+    var found = matchAreas(input.value, entries);
+    var sure = found.length && found[0][0] <= ALIAS && !(found[1] && found[1][0] === found[0][0]);
+    if (params.get('go') && sure) { window.location.replace(best.querySelector('a').getAttribute('href')); }
+  } else if (input.value) filter();
 })();
 """
 

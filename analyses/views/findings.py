@@ -154,3 +154,9 @@ def source_text(source: Source | None) -> str:
         return f"Worked out by the guide from: {parts}."
     release = f", {source.release} release" if source.release else ""
     return f"{source.publication}{release}, file {source.file}, row {source.row}."
+
+
+def sources_note(found: list[Finding]) -> str:
+    """Where a chapter's headline figures came from, as a Markdown paragraph: each finding's source row."""
+    parts = [f"{name(f)}, {f.period}: {source_text(f.source)}" for f in found if f.source is not None]
+    return "*Where these figures come from.* " + " ".join(parts) if parts else ""
