@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import launch
 from playwright.sync_api import sync_playwright
 from test_site import PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
 from analyses.data import geography
+from analyses.devtools.browser import launch
 from analyses.models import findings
 from analyses.report import areas, front
 from analyses.views import web_assets
+
+pytestmark = pytest.mark.browser
 
 AREAS = ("Isles of Scilly", "City of London", "Bournemouth, Christchurch and Poole", "Rutland", "Wigan", "England")
 QUERIES = (
