@@ -113,7 +113,7 @@ def test_an_older_time_series_adds_englands_looked_after_counts_back_to_1994(tmp
 def test_a_councils_own_row_wins_over_a_newer_published_release(tmp_path, ds):
     mine = tmp_path / "york_own.csv"
     row = cell(ds.indicators, "cin_31mar_count", 2024).to_dict()
-    pd.DataFrame([{**row, "value": "1200", "source": "York CIN census", "release": "2020"}]).to_csv(mine, index=False)
+    pd.DataFrame([{**row, "value": "1200", "source": "York CIN census", "release": "2024"}]).to_csv(mine, index=False)
     table, _ = import_files([mine], base=ds.indicators)
     got = cell(table, "cin_31mar_count", 2024)
     assert (got.value, got.source) == (1200, "council: York CIN census")

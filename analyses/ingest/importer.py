@@ -35,6 +35,7 @@ from analyses.data.schema import (
     COUNCIL,
     DERIVED,
     INDICATOR_COLUMNS,
+    NO_FIGURE,
     PRIMARY_KEY,
     SYMBOLS,
     DataFileError,
@@ -178,13 +179,15 @@ def tidy_rows(name: str, frame: pd.DataFrame, region_codes: dict[str, str]) -> t
         if rows.empty:
             raise UnrecognisedFileError(f"{name}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
         return rows, LAIT
+    if kind := other_publisher(frame):
+        raise UnrecognisedFileError(f"{name}: {kind}")
     records = [] if published_topic(frame) else privacy.looks_like_records(frame)
     if records:
         raise DataFileError(
             f"{name}: columns {', '.join(map(repr, records))} describe individual children (no "
             f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}"
         )
-    if kind := reference_table(frame) or other_publisher(frame):
+    if kind := reference_table(frame):
         raise UnrecognisedFileError(f"{name}: {kind}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
@@ -312,8 +315,12 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
         first = la_rows[unknown].iloc[0]
         raise DataFileError(
             f"{path}: row {_line(first)}, column 'old_la_code': "
-            + (f"found {first['old_la_code']!r}" + (f" ({first['la_name']})" if first["la_name"] else ""))
-            + " is not a DfE local authority code; expected a 3-digit code such as 816 (York)"
+            + (
+                f"{first['old_la_code']!r}" + (f" ({first['la_name']})" if first["la_name"] else "") + " is not"
+                if first["old_la_code"]
+                else "a local authority row without"
+            )
+            + " a DfE local authority code; expected a 3-digit code such as 816 (York)"
         )
     status = codes.map(index["status"])
     _check_names(path, la_rows, codes, index)
@@ -814,17 +821,17 @@ def _merge_over(
     )
     changed = keep_new[~same[wins] & in_base[wins]]
     added = keep_new[~in_base[wins]]
-    if prefer_imported:
-        symbol = merged["status_base"].isin(list(SYMBOLS)).to_numpy()
-        forced = merged[wins & symbol & (rank_new < rank_old) & merged["value"].notna().to_numpy()]
-        if len(forced):
-            first = forced.iloc[0]
-            report.warnings.append(
-                f"--prefer-imported replaced {count(len(forced), 'cell')} that newer data mark with a symbol "
-                f"(e.g. {first['indicator']} for {_area(first)}, {first['time_period']}: "
-                f"'{first['status_base']}', {SYMBOLS[first['status_base']]}) with a number from an older "
-                f"release ({_number(first['value'])}); check that is what you meant"
-            )
+    no_figure = merged["status_base"].isin(list(NO_FIGURE)).to_numpy() & merged["value"].notna().to_numpy()
+    forced = merged[wins & in_base & no_figure]
+    if len(forced):
+        first = forced.iloc[0]
+        why = " (--prefer-imported let an older release win)" if prefer_imported else ""
+        report.warnings.append(
+            f"replaced {count(len(forced), 'cell')} that the data before marked as having no figure with "
+            f"numbers{why}, e.g. {first['indicator']} for {_area(first)}, {first['time_period']}: "
+            f"'{first['status_base']}' ({SYMBOLS[first['status_base']]}) became {_number(first['value'])}; "
+            "check that is what you meant"
+        )
     _count_changes(added, changed, lost[~same[~wins]], report, unchanged=imported.reset_index(drop=True)[same])
     return pd.concat([rest, keep_new], ignore_index=True)
 

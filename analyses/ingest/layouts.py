@@ -47,7 +47,8 @@ class WideLayout:
     """One EES file with one column per measure (CIN b1, c1, c3, d5; population; EYFSP).
 
     ``signature`` names columns found in this file and no other DfE file: a file with any of them
-    is this layout, and a missing ``required`` column is then a renamed or dropped one.
+    (or of the measures' columns, unless ``generic_measures``) is this layout, and a missing
+    ``required`` column is then a renamed or dropped one.
     """
 
     name: str
@@ -57,11 +58,13 @@ class WideLayout:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column aliases -> accepted labels
     identifying: tuple[tuple[str, ...], ...] = ()  # extra column alias groups that must be present
     renamed_in: dict[str, int] = field(default_factory=dict)  # a column name -> first release that used it
+    generic_measures: bool = False  # the measures' column names appear in other DfE files too
 
     def fit(self, frame: pd.DataFrame) -> Fit | None:
-        own = {a.lower() for a in self.signature} | {a.lower() for aliases in self.measures.values() for a in aliases}
+        measures = {a.lower() for aliases in self.measures.values() for a in aliases}
+        own = {a.lower() for a in self.signature} | (set() if self.generic_measures else measures)
         evidence = sum(c.lower() in own for c in frame.columns)
-        if not any(find_column(frame, (a,)) for a in self.signature):
+        if not evidence:
             return None
         missing = [_either(self.measures[i]) for i in self.required if not find_column(frame, self.measures[i])]
         missing += [_either(a) for a in self.identifying if not find_column(frame, a)]
@@ -270,6 +273,7 @@ LAYOUTS = (
         measures={"population_0_17": ("population_estimate",)},
         required=("population_0_17",),
         signature=("age_group",),
+        generic_measures=True,  # population_estimate is also a column of the CLA numbers file
         filters={"age_group": ("Children aged 0 to 17 years", "0 to 17", "Aged 0 to 17")},
     ),
     WideLayout(
