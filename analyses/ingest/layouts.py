@@ -360,6 +360,11 @@ TOPIC_BY_COLUMNS = (
     (r"^school_stability$|^move_measure$", "school moves of children looked after"),
     (r"^sw_stability$", "changes of social worker for children looked after"),
     (r"^number_schools|_revenue_|^school_phase$", "schools' finances"),
+    (
+        r"ehc_plans?$|^assess_in_year$|^requests_received_in_year$|^plans_issued|^personal_budget$|^res_tot$|"
+        r"^open_supp_intern$",
+        "education, health and care plans (DfE's SEN2 statistics)",
+    ),
 )
 TOPIC_BY_GROUPS = (
     (
