@@ -121,7 +121,10 @@ class ImportReport:
             how = "" if f.release_from == LATEST_YEAR else f", {f.release_from}"
             out.append(f"{f.name}: {f.layout} ({count(f.rows, 'row')}, {f.release} release{how})")
         out += [f"skipped {reason}" for reason in self.skipped]
+        same = sorted(i for i, entry in self.changes.items() if set(entry) == {"unchanged"})
         for indicator, entry in sorted(self.changes.items()):
+            if indicator in same:
+                continue
             said = []
             for what, text in (
                 ("added", "added"),
@@ -136,6 +139,11 @@ class ImportReport:
                         f"{text} {n:,} ({years})" if what in ("added", "replaced") else f"{n:,} ({years}) {text}"
                     )
             out.append(f"{indicator}: " + "; ".join(said))
+        if same:
+            cells = sum(self.changes[i]["unchanged"][0] for i in same)
+            out.append(
+                f"No change to {count(len(same), 'indicator')} ({cells:,} cells already the same): {', '.join(same)}"
+            )
         if self.former_changed:
             names = ", ".join(sorted(self.former_changed))
             out.append(f"Kept the rows of former councils, for their successors' earlier years: {names}")
