@@ -100,6 +100,7 @@ class LongLayout:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     optional: tuple[str, ...] = ()  # roles whose column may be missing (e.g. a time series without rates)
     renamed_in: dict[str, int] = field(default_factory=dict)  # a column name or label -> first release using it
+    unless: dict[str, str] = field(default_factory=dict)  # column -> pattern on its labels that rules the layout out
 
     def _rows(self, frame: pd.DataFrame) -> pd.DataFrame:
         for column_aliases, accepted in self.filters.items():
@@ -110,6 +111,10 @@ class LongLayout:
         return frame
 
     def fit(self, frame: pd.DataFrame) -> Fit | None:
+        for column, pattern in self.unless.items():
+            found = find_column(frame, (column,))
+            if found and frame[found].map(label_key).str.contains(pattern).any():
+                return None
         known = {label_key(k) for k in self.labels}
         rows = self._rows(frame)
         holding = [c for c in frame.columns if rows[c].map(label_key).isin(known).any()] if len(rows) else []
@@ -229,6 +234,8 @@ LAYOUTS = (
             },
         },
         filters={"cla_group": ("Placement",)},
+        # DfE's files of children starting or ceasing to be looked after break placements down the same way
+        unless={"cla_group": r"\bon (?:starting|ceasing)\b|\bstarted\b|\bceased\b"},
     ),
     WideLayout(
         "Children in need at 31 March (CIN table B1)",
