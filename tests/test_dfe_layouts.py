@@ -59,12 +59,13 @@ def test_the_national_time_series_reads_its_own_measures_and_leaves_the_others()
     [
         ("csww_indicators_2017_to_2025.csv", "the children's social work workforce"),
         ("la_children_who_started_to_be_looked_after_during_the_year.csv", "children who started to be looked after"),
+        ("sen2_ceased_plans.csv", "education, health and care plans (DfE's SEN2 statistics)"),
     ],
 )
 def test_published_files_the_guide_does_not_use_are_named_by_their_own_topic(name, topic):
     error = refusal([DFE / name])
     assert f"not a layout this guide uses: {topic}" in str(error)
-    for wrong in ("pupils' education", "care leavers", "identify children"):
+    for wrong in ("pupils' education", "care leavers", "identify children", "ceased to be looked after"):
         assert wrong not in str(error)
 
 
