@@ -120,7 +120,7 @@ CORPUS = {
         text(EES, ees_row("lots")),
         r"row 2, column 'CPP_At31': found 'lots'; expected a number or a published symbol",
     ),
-    "empty-cell.csv": (text(EES, ees_row("")), r"found ''; expected a number"),
+    "empty-cell.csv": (text(EES, ees_row("")), r"found an empty cell; expected a number"),
     "infinity.csv": (text(EES, ees_row("inf")), r"found 'inf'; expected a number"),
     "negative-count.csv": (
         text(EES, ees_row("-4")),

@@ -255,7 +255,8 @@ def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
         first = rows[bad].iloc[0]
         raise DataFileError(
             f"{path}: row {_line(first)}, column {first['source_column']!r}: "
-            f"found {first['raw']!r}; expected a number or a published symbol ({', '.join(SYMBOLS)})"
+            f"found {repr(first['raw']) if str(first['raw']).strip() else 'an empty cell'}; expected a number or a "
+            f"published symbol ({', '.join(SYMBOLS)})"
         )
     expected = tables.out_of_range(rows["indicator"], value)
     if (expected != "").any():
