@@ -256,7 +256,12 @@ def _allowed(name: str, bound: Bound, population: float | None) -> str:
     )
     if bound.high is None and population is not None:
         text += " (the area's children aged 0 to 17)"
-    return text + (" or None" if bound.allow_none else "")
+    return text
+
+
+def _said(value: object) -> str:
+    """A value as typed: 1.5, not np.float64(1.5)."""
+    return f"{value:,g}" if isinstance(value, numbers.Real) and not isinstance(value, bool) else repr(value)
 
 
 def allowed_range(name: str, area_population: float | None = None) -> str | None:
@@ -285,10 +290,10 @@ def check_settings(settings: dict, area_population: float | None = None) -> list
             or not math.isfinite(value)
             or value < bound.low
         ):
-            raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
+            raise SettingError(f"{name} must be a number {allowed}; got {_said(value)}")
         high = bound.high if bound.high is not None else area_population
         if high is not None and value > high:
-            raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
+            raise SettingError(f"{name} must be a number {allowed}; got {_said(value)}")
         if (
             bound.warn_share_of_population
             and area_population

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -283,9 +284,11 @@ def data_provenance(data_dir: str | Path | None) -> dict:
                     "years": _years(pd.to_numeric(group["time_period"].str[:4])),
                 }
             )
+        manifest = folder / "import_manifest.json"  # written by the importer beside indicators.csv
+        imported = json.loads(manifest.read_text(encoding="utf-8")).get("imported") if manifest.is_file() else None
         out["own_data"] = {
             "folder": str(folder),
-            "imported": dt.date.fromtimestamp((folder / "indicators.csv").stat().st_mtime).isoformat(),
+            "imported": imported or dt.date.fromtimestamp((folder / "indicators.csv").stat().st_mtime).isoformat(),
             "files": files,
         }
     return out
