@@ -441,6 +441,9 @@ def summary_rows(summary: dict) -> list[dict]:
             for key, value in node.items():
                 if key not in ("year", "status"):
                     walk(f"{prefix}.{key}", value, year, status)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(f"{prefix}.{index}", item, year, status)
         elif prefix not in done:
             rows.append(
                 {

@@ -41,6 +41,8 @@ def _json_value(value: object, where: str) -> object:
             if not isinstance(key, str):
                 raise TypeError(f"summary key {where}.{key!r} must be a string")
         return {key: _json_value(item, f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item, f"{where}[{index}]") for index, item in enumerate(value)]
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -49,7 +51,7 @@ def _json_value(value: object, where: str) -> object:
         if not math.isfinite(value):
             raise ValueError(f"summary value {where} is {value}; publish None for a missing figure")
         return float(value)
-    raise TypeError(f"summary value {where} must be a number, string or None, got {type(value).__name__}")
+    raise TypeError(f"summary value {where} must be a number, string, None or a list, got {type(value).__name__}")
 
 
 def is_summary_output(output: dict) -> bool:

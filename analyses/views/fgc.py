@@ -124,14 +124,14 @@ def offer_text(est: fgc.Estimate) -> str:
     """Who is offered a conference, in words."""
     coverage = est.settings.coverage
     who = "every family at pre-proceedings" if coverage == 1 else f"{coverage:.0%} of families at pre-proceedings"
-    return f"an FGC offered to {who}, given {already_text(est)}"
+    return f"an FGC offered to {who} ({already_text(est)})"
 
 
 def already_text(est: fgc.Estimate) -> str:
     """Who is offered one now, in words: the trial's starting point unless the council set its share."""
     if est.settings.already_offered is None:
-        return "no family offered one now, as in the trial"
-    return f"{est.inputs['already_offered'].central:.0%} of families are offered one now"
+        return "none offered one now, as in the trial"
+    return f"{est.inputs['already_offered'].central:.0%} of families offered one now"
 
 
 def about_children(n: float) -> str:
