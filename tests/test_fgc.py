@@ -368,7 +368,9 @@ def test_summary_has_every_key_and_publishes(ds):
     assert summary["price_year"] == "2024-25"
     for name, item in summary["assumptions"].items():
         assert item["source_gives"], name
-        assert item["price_year"] == ("2024-25" if name in ("foster_week", "residential_week", "conference_cost") else None)
+        assert item["price_year"] == (
+            "2024-25" if name in ("foster_week", "residential_week", "conference_cost") else None
+        )
     rows = summary["by_already_offered"]
     assert [r["share"] for r in rows] == [0.0, 0.25, 0.5, 0.75]
     assert rows[0]["children"] == summary["children_avoiding_care_per_year"]

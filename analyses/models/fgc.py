@@ -226,7 +226,9 @@ FOUNDATIONS_SAVING_PER_CHILD = 960.0  # the trial's saving per child referred in
 ALREADY_OFFERED_SHARES = (0.0, 0.25, 0.5, 0.75)
 
 
-def _cost(name: str, central: float, low: float, high: float, sources, range_sources) -> Input:
+def _cost(
+    name: str, central: float, low: float, high: float, sources: tuple[str, ...], range_sources: tuple[str, ...]
+) -> Input:
     return Input(name, central, low, high, "triangular", sources, range_sources, PRICE_YEAR)
 
 
@@ -237,9 +239,7 @@ NATIONAL_INPUTS: dict[str, Input] = {
     for i in (
         _normal("effect", TRIAL.effect, TRIAL.effect_se, ("f3-1",)),
         _normal("proceedings_share", TRIAL.proceedings_usual, TRIAL.proportion_se(TRIAL.proceedings_usual), ("f3-1",)),
-        _normal(
-            "proceedings_share_fgc", TRIAL.proceedings_fgc, TRIAL.proportion_se(TRIAL.proceedings_fgc), ("f3-1",)
-        ),
+        _normal("proceedings_share_fgc", TRIAL.proceedings_fgc, TRIAL.proportion_se(TRIAL.proceedings_fgc), ("f3-1",)),
         Input(
             "children_per_family",
             TRIAL.children_per_family,

@@ -343,7 +343,9 @@ def source_gives(est: fgc.Estimate, name: str) -> str:
         return "Set by the council."
     if name == "care_application_rate":
         d = est.demand
-        whose = "England's (none published for the area)" if d.uses_england_rate and d.area != "England" else "The area's"
+        whose = (
+            "England's (none published for the area)" if d.uses_england_rate and d.area != "England" else "The area's"
+        )
         rates = ", ".join(f"{r:g}" for r in d.rates)
         return (
             f"{whose} Cafcass care applications per 10,000 children aged 0 to 17, "
@@ -757,17 +759,18 @@ def by_share_chart(est: fgc.Estimate):
     kids = [figures["children_avoiding_care"] for _, figures in rows]
     nets = [figures["net_saving"] for _, figures in rows]
     first, last = kids[0], kids[-1]
+    decimals = 0 if first.high >= 5 else 1 if first.high >= 0.5 else 2  # Isles of Scilly's are hundredths
     fig = charts.estimate_range_chart(
         labels,
-        [round(k.central, 1) for k in kids],
-        [round(k.low, 1) for k in kids],
-        [round(k.high, 1) for k in kids],
+        [round(k.central, decimals) for k in kids],
+        [round(k.low, decimals) for k in kids],
+        [round(k.high, decimals) for k in kids],
         title=(
             f"{est.area}: {about_children(first.central)} a year could avoid care if no family is offered an FGC now, "
             f"{about_children(last.central)} if three in four already are"
         ),
         x_title="Children avoiding care a year (median and 90% interval)",
-        value_format="{:,.0f}" if first.high >= 5 else "{:,.1f}",
+        value_format=f"{{:,.{decimals}f}}",
     )
     table = pd.DataFrame(
         {
