@@ -258,7 +258,7 @@ NATIONAL_INPUTS: dict[str, Input] = {
             FOSTER_WEEK_DFE_2016.uprated,
             FOSTER_WEEK_CMA_2021.uprated,
             ("f8-12", DEFLATOR_SOURCE),
-            ("f8-11", "f8-10", DEFLATOR_SOURCE),
+            ("f8-11", "f8-10", DEFLATOR_SOURCE, OURS),  # ours: the two sources' price years are our reading
         ),
         _cost(
             "residential_week",
@@ -266,7 +266,7 @@ NATIONAL_INPUTS: dict[str, Input] = {
             _residential_older.uprated,
             RESIDENTIAL_YEAR_NAO_2024.uprated / 52,
             ("f8-7", DEFLATOR_SOURCE),
-            (_residential_older.source, "f8-7", DEFLATOR_SOURCE),
+            (_residential_older.source, "f8-7", DEFLATOR_SOURCE, OURS),  # ours: the newest figure as the peak
         ),
         Input(
             "residential_share",

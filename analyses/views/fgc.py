@@ -715,6 +715,8 @@ def trial_interval_text(trial: fgc.TrialResults = fgc.TRIAL) -> str:
         f"{trial.design_effect:.2f}, which leaves an effective sample of {trial.children / trial.design_effect:,.0f} "
         f"(the number of families), taken as split evenly between the arms. The standard error of the difference "
         f"is then {trial.effect_se * 100:.1f} points and the 90% interval {effect.low:.1%} to {effect.high:.1%}. "
+        f"The two arms' shares reaching care proceedings take their ranges the same way, each from its own "
+        f"proportion on the same effective sample. "
         f"For the days in care the spread is not published either; we use the largest standard deviation a count "
         f"of days between 0 and {trial.window_days:.0f} with these averages can have, on the same effective sample, "
         f"which gives a 90% interval of {days.low:.0f} to {days.high:.0f} days per child referred. The effect and "
