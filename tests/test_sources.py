@@ -276,3 +276,14 @@ def test_a_missing_review_date_and_a_bill_are_found(tmp_path):
         review_date(chapter)
     chapter.write_text("The Domestic Abuse Act 2021.\n\n## Sources\n\nSources last reviewed: 6 December 2026.\n")
     assert not bills([chapter]) and str(review_date(chapter)) == "2026-12-06"
+
+
+def test_a_page_that_can_change_says_when_it_was_checked():
+    from analyses.views.citations import source_texts
+
+    entries = bib_entries()
+    for key in ("f3-17", "f3-18", "f3-19"):  # the Act's sections and the price index
+        assert entries[key].fields["urldate"] == "2026-12-06", key
+    texts = source_texts(BIB)
+    assert texts["f3-18"].endswith("section/78/enacted (checked 2026-12-06)")
+    assert "checked" not in texts["f3-2"]
