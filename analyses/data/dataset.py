@@ -94,6 +94,14 @@ class Dataset:
         positions = self._series_index.get((indicator, area.level, code), [])
         return self._sorted.iloc[positions].reset_index(drop=True)
 
+    def row(self, indicator: str, area: Area, time_period: int) -> pd.Series | None:
+        """One area's full row of an indicator in one year (with its ``source`` and ``release``), or None."""
+        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
+        positions = self._series_index.get((indicator, area.level, code), [])
+        rows = self.indicators.loc[self._sorted.index[positions]]
+        rows = rows[rows["time_period"] == time_period]
+        return None if rows.empty else rows.iloc[-1]
+
     def predecessor_series(self, indicator: str, area: Area) -> list[tuple[Predecessor, pd.DataFrame]]:
         """The series of the councils ``area`` replaced (``geography.predecessors``), for the years
         before it existed and before its own series of ``indicator`` starts (a ``z`` or ``x``
