@@ -221,8 +221,8 @@ def key_points(est: fgc.Estimate, trial: fgc.TrialResults = fgc.TRIAL) -> str:
         )
     if est.settings.already_offered is None:
         points.append(
-            "- This is the trial-comparable estimate: no family offered an FGC now. A council that already offers "
-            "them to some families gains less, and should set its own share."
+            "- This is the trial-comparable estimate: as in the trial, no family is taken to be offered an FGC now. "
+            "A council that already offers them to some families gains less, and should set its own share."
         )
     return "\n".join(points)
 
