@@ -1,5 +1,6 @@
 """The real per-LA report, end to end through the CLI, for large and tiny LAs."""
 
+import html
 import json
 import subprocess
 import sys
@@ -55,6 +56,7 @@ def test_unknown_la_suggests_close_matches(reports):
 
 
 def test_council_settings_change_the_fgc_estimate(reports):
+    """``--set`` reaches every page of the report: the chapter, summary.json and the static roll-out tool."""
     result = subprocess.run(
         [
             sys.executable,
@@ -62,7 +64,7 @@ def test_council_settings_change_the_fgc_estimate(reports):
             "analyses",
             "run",
             "--la",
-            "York",
+            "North Yorkshire",
             "--out",
             str(reports / "set"),
             "--set",
@@ -79,8 +81,17 @@ def test_council_settings_change_the_fgc_estimate(reports):
     )
     assert result.returncode == 0, result.stderr
     assert "Unable to parse" not in result.stderr + result.stdout
-    summary = json.loads((reports / "set" / "york" / "summary.json").read_text())
+    summary = json.loads((reports / "set" / "north-yorkshire" / "summary.json").read_text())
     assert summary["settings"] == {"pre_proceedings_children": 200, "coverage": 0.5, "already_offered": 0}
+    from analyses.data.dataset import load
+    from analyses.models import fgc as fgc_model
+    from analyses.views import fgc as fgc_words
+
+    ds = load()
+    estimate = fgc_model.estimate(ds, ds.area("North Yorkshire"), summary["settings"])
+    page = (reports / "set" / "north-yorkshire" / "report.html").read_text(encoding="utf-8")
+    tool = html.unescape(page[page.index("Families offered an FGC now") :])
+    assert f"The council's setting, 0%: {fgc_words.figures_plain(estimate)}" in tool  # the tool's first state
     fgc = summary["fgc"]
     assert fgc["pre_proceedings_source"] == "set by the council"
     assert fgc["children_avoiding_care_per_year"]["central"] == pytest.approx(200 * 0.5 * 0.086, rel=0.02)

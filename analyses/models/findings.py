@@ -144,12 +144,12 @@ def _add_sgo_rate(ds: Dataset) -> Dataset:
 
 def source_of(ds: Dataset, indicator: str, area: Area, year: int) -> Source | None:
     """Where the row of ``indicator`` for ``area`` and ``year`` came from (None if there is no row)."""
-    row = ds.row(indicator, area, year)
-    if row is None:
+    found = ds.provenance(indicator, area, year)
+    if found is None:
         return None
     meta = ds.meta(indicator)
     where = area.name if not area.old_la_code else f"{area.name} ({area.old_la_code})"
-    file, release = str(row["source"]), str(row.get("release", "") or "")
+    file, release = found
     built: tuple[Source, ...] = ()
     if file.startswith(DERIVED_PREFIX) and meta["denominator"]:
         parts = [source_of(ds, meta["denominator"], area, year)]
@@ -198,11 +198,12 @@ def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") 
     value = _number(latest["value"]) if has_figure(latest["value"], status) else None
     england = None if area.is_england else _value_in(ds, indicator, ENGLAND, year)
     region = neighbours = None
+    all_las = ds.la_values(indicator, year)
+    published = all_las[[has_figure(v, s) for v, s in zip(all_las["value"], all_las["status"])]]
     if not area.is_england:
         region = _value_in(ds, indicator, ds.region_of(area), year)
-        average = benchmark.neighbour_average(ds, indicator, area)
-        average = average[(average["time_period"] == year) & (average["status"] == "derived")]["value"]
-        neighbours = None if average.empty else float(average.iloc[0])
+        mine = published.loc[published["old_la_code"].isin(area.neighbours), "value"]
+        neighbours = None if mine.empty else round(float(mine.mean()), 1)  # as benchmark.neighbour_average
     count = _count(ds, count_indicator, area, year)
     base = None
     if meta["unit"] == "percent" and count is not None:
@@ -217,8 +218,7 @@ def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") 
         low, high = benchmark.interval(ds, indicator, area, year, value)
         why = "" if count_indicator else "published without the counts needed to test the difference"
         comparison, reason = compare(low, high, england, why)
-    all_las = ds.la_values(indicator, year)
-    shown = all_las[[has_figure(v, s) for v, s in zip(all_las["value"], all_las["status"])]]["value"]
+    shown = published["value"]
     trend_rows = series.tail(TREND_YEARS)
     trend = tuple(
         (int(y), _number(v) if has_figure(v, s) else None, str(s))

@@ -32,7 +32,7 @@ from analyses.data.paths import DATA_DIR
 from analyses.data.schema import COUNCIL
 from analyses.models.benchmark import BETTER, HIGHER, LOWER, SIMILAR, WORSE
 from analyses.models.fgc import Interval
-from analyses.models.findings import Finding, from_summary
+from analyses.models.findings import Finding, Source, from_summary
 from analyses.views import findings as words
 from analyses.views.fgc import interval_text
 
@@ -122,9 +122,17 @@ def _source_name(f: Finding) -> str:
     if f.source.own:
         return "Your council's own data"
     if f.source.built_from:
-        names = dict.fromkeys(SHORT_SOURCES.get(s.publication, s.publication) for s in f.source.built_from)
+        names = dict.fromkeys(
+            "Your council's own data" if s.own else SHORT_SOURCES.get(s.publication, s.publication)
+            for s in f.source.built_from
+        )
         return " + ".join(names)
     return SHORT_SOURCES.get(f.source.publication, f.source.publication)
+
+
+def _is_own(source: Source) -> bool:
+    """A figure that is, or is built on, the council's own data (never linked to a DfE publication)."""
+    return source.own or any(_is_own(s) for s in source.built_from)
 
 
 def _row(f: Finding) -> dict:
@@ -149,7 +157,7 @@ def _row(f: Finding) -> dict:
         "rank": words.rank_text(f),
         "source_name": _source_name(f),
         "source_text": words.source_text(f.source),
-        "source_url": "" if f.source is None or f.source.own else f.source.url,
+        "source_url": "" if f.source is None or _is_own(f.source) else f.source.url,
     }
 
 
