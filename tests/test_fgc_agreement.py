@@ -137,3 +137,10 @@ def test_the_estimate_by_share_already_offered_agrees_on_every_page(where, site,
     text = page_text(path)
     for words in shares_from_summary(json.loads((york_report / "summary.json").read_text())):
         assert words in text, (where, words)
+
+
+def test_the_front_page_states_the_headlines_assumption_and_figures(york_report, expected):
+    text = page_text(york_report / "report.html")
+    front = text[: text.index("Key points")]  # the front page comes before the chapters
+    assert "every family offered one (none offered one now, as in the trial)" in front
+    assert expected["Children avoiding care a year"] in front and expected["Net saving a year"] in front
