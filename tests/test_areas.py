@@ -14,6 +14,7 @@ import pytest
 import yaml
 from markupsafe import escape
 
+from analyses.data import geography
 from analyses.data.paths import ROOT
 from analyses.models import benchmark, findings
 from analyses.report import area_pages, areas, areas_map, front, page
@@ -27,25 +28,17 @@ def finder(ds):
     return areas.finder_html(ds)
 
 
-def finder_items(text: str) -> dict[str, list[str]]:
-    """Area name -> the search keys of its list item."""
+def finder_items(text: str) -> dict[str, str]:
+    """Area name -> its GSS code, from the finder's list."""
     return {
-        html_name: keys.split("|")
-        for keys, html_name in re.findall(r'<li data-search="([^"]*)"><a href="[^"]+">([^<]+)</a>', text)
+        name.replace("&amp;", "&"): code
+        for code, name in re.findall(r'<li data-code="([^"]*)"[^>]*><a href="[^"]+">([^<]+)</a>', text)
     }
 
 
-def matches(items: dict[str, list[str]], typed: str) -> set[str]:
-    """The filter script's rule: every typed word starts a word of one key (digits anywhere)."""
-    words = areas.search_key(typed).split()
-    return {
-        name.replace("&amp;", "&")
-        for name, keys in items.items()
-        if any(
-            all((" " + key).find(" " + w) >= 0 or (w in key and any(c.isdigit() for c in w)) for w in words)
-            for key in keys
-        )
-    }
+def matches(ds, typed: str) -> list[str]:
+    """The finder's rule (``geography.match_areas``): the names it shows, best first."""
+    return [entry["name"] for _, entry in geography.match_areas(typed, geography.finder_entries(ds.las))]
 
 
 # ---------------------------------------------------------------- finder
@@ -81,19 +74,39 @@ def test_finder_lists_all_154_areas_by_region(finder, ds):
         ("Cheshire", {"Cheshire East", "Cheshire West and Chester"}),
     ],
 )
-def test_finder_matches_names_codes_short_and_former_names(finder, typed, expected):
-    assert expected <= matches(finder_items(finder), typed)
+def test_finder_matches_names_codes_short_and_former_names(ds, typed, expected):
+    found = matches(ds, typed)
+    assert set(found[: len(expected)]) == expected  # the expected areas come first
 
 
-def test_aliases_come_from_one_function_and_name_the_replaced_areas(ds):
-    aliases = areas.finder_aliases(ds.las)
-    cumberland = dict(zip(ds.current_las["la_name"], ds.current_las["new_la_code"], strict=False))["Cumberland"]
-    assert {"Cumbria", "909", "E10000006", "formerly Cumbria"} <= set(aliases[cumberland])
-    assert len(aliases) == 153
+@pytest.mark.parametrize(
+    "typed, best",
+    [
+        ("York", "York"),  # not East Riding of Yorkshire, which contains it
+        ("City of York", "York"),  # the guide's own name for it
+        ("Yrok", "York"),  # a near spelling
+        ("Hull", "Kingston upon Hull, City of"),  # not Hackney or Solihull
+        ("BCP", "Bournemouth, Christchurch and Poole"),  # not Barking and Dagenham
+        ("Birmingam", "Birmingham"),
+        ("north york", "North Yorkshire"),
+    ],
+)
+def test_one_rule_finds_the_best_match_first(ds, typed, best):
+    assert matches(ds, typed)[0] == best
+
+
+def test_the_finder_table_holds_names_codes_and_aliases(ds):
+    entries = {entry["name"]: entry for entry in geography.finder_entries(ds.las)}
+    assert len(entries) == 154 and entries["England"]["keys"] == ["england", "e92000001"]
+    assert {"cumbria", "909", "e10000006"} <= set(entries["Cumberland"]["aliases"])
+    assert (
+        entries["York"]["keys"] == ["york", "e06000014", "816"]
+        and "hull" in entries["Kingston upon Hull, City of"]["aliases"]
+    )
 
 
 def test_finder_links_every_area_to_its_page(finder, ds):
-    hrefs = set(re.findall(r'<li data-search="[^"]*"><a href="([^"]+)"', finder))
+    hrefs = set(re.findall(r'<li data-code="[^"]*"[^>]*><a href="([^"]+)"', finder))
     assert hrefs == {f"{a.slug}/index.html" for a in [*ds.areas(), areas.ENGLAND]}
     assert "http" not in re.sub(r"https?://[^\s\"<]*(?=[\s\"<])", "", areas.FINDER_SCRIPT)
 
@@ -237,7 +250,7 @@ def test_front_page_is_a_findings_table_with_a_source_per_row(ds, name):
         if name != "England":
             assert '<span class="verdict verdict-' in row and escape(words.verdict_label(f)) in row
         if f.small:
-            assert "Fewer than 20 events" in row
+            assert "Under 20 events" in row
     if name == "England":
         assert "Compared with England</th>" not in text
 
@@ -249,7 +262,7 @@ def test_every_worse_than_england_result_is_on_the_front_page(ds):
         for f in findings.headline_findings(ds, area):
             if f.verdict == benchmark.WORSE:
                 worse += 1
-                assert words.verdict_label(f) == "Worse than England" and f.rank is not None
+                assert words.verdict_label(f) == "Worse" and f.rank is not None
     assert worse > 3  # re-referrals and early years development are worse than England's in many councils
     summary = real_summary(ds, "Barnsley")
     text = front.front_page(summary, [], "x")

@@ -142,5 +142,5 @@ def test_the_estimate_by_share_already_offered_agrees_on_every_page(where, site,
 def test_the_front_page_states_the_headlines_assumption_and_figures(york_report, expected):
     text = page_text(york_report / "report.html")
     front = text[: text.index("Key points")]  # the front page comes before the chapters
-    assert "every family offered one (none offered one now, as in the trial)" in front
+    assert "if every family is offered one (none offered one now, as in the trial)" in front
     assert expected["Children avoiding care a year"] in front and expected["Net saving a year"] in front

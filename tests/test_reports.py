@@ -2,12 +2,15 @@
 
 import html
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
 from analyses.data.paths import ROOT
+from analyses.models import findings
+from analyses.views import findings as words
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,28 @@ def test_report_for_la(reports, la, slug):
     assert f"Evidence for Prevention: {summary['la']['name']}" in page
     assert "plotly-graph-div" in page and '<script src="http' not in page
     assert "{footcite" not in page and "footbibliography" not in page
+    assert_one_wording(summary, page)
+    assert (folder / "findings.csv").read_text(encoding="utf-8-sig").count("\r\n") == len(summary["findings"]) + 1
+
+
+# The findings the chapters state in words, beside the front page: each must read the same in both.
+STATED_IN_CHAPTERS = ("referrals_rate", "cla_31mar_rate", "da_factor_parent_rate", "sgo_exits_rate")
+
+
+def assert_one_wording(summary: dict, page: str) -> None:
+    """No verdict differs between the front page and the chapters: each finding the chapters state is
+    worded there exactly as ``views.findings`` words it, and no other comparison of it appears."""
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    for f in findings.from_summary(summary["findings"]):
+        row = re.search(rf'data-indicator="{f.indicator}".*?</tr>', page, re.S).group(0)
+        assert html.escape(words.verdict_label(f)) in row or summary["la"]["level"] == "National"
+        if f.indicator not in STATED_IN_CHAPTERS or f.comparison not in ("higher", "lower", "similar"):
+            continue
+        said = words.verdict_phrase(f)
+        assert said in text, (f.indicator, said)
+        for other in {"higher", "lower", "similar"} - {f.comparison}:
+            contrary = words.comparison_phrase(other, other, words.number(f, f.england))
+            assert contrary not in text.replace(said, ""), (f.indicator, contrary)
 
 
 def test_unknown_la_suggests_close_matches(reports):

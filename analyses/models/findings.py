@@ -264,6 +264,12 @@ def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") 
     )
 
 
+def headline(ds: Dataset, indicator: str, area: Area) -> Finding | None:
+    """One of the ``HEADLINES`` findings, as the front page has it: the one call a chapter makes."""
+    count = dict(HEADLINES)[indicator]
+    return finding(with_headline_measures(ds), indicator, area, count)
+
+
 def headline_findings(ds: Dataset, area: Area) -> list[Finding]:
     """The area's headline findings (``HEADLINES``), those the data hold."""
     measures = with_headline_measures(ds)

@@ -47,10 +47,10 @@ LICENCES = (
     "v3.0."
 )
 NOTE = (
-    'Rates are per 10,000 children aged 0 to 17. "Significantly" means England\'s figure lies outside the '
-    "area's 95% confidence interval; where the data hold no count behind a figure, it is not tested. Better or "
-    "worse is said only where DfE's LAIT says which direction is better; otherwise higher or lower. "
-    "Statistical neighbours are the ten councils most like the area in DfE's model."
+    "Rates are per 10,000 children aged 0 to 17. Higher, lower or similar: England's figure lies above, below or "
+    "inside the area's 95% confidence interval (not tested where the data hold no count behind the figure); "
+    "better or worse only where DfE's LAIT says which direction is better. Neighbours: the ten councils most "
+    "like the area in DfE's model."
 )
 CSV_COLUMNS = ("key", "value", "status", "year", "comparison")
 FINDINGS_COLUMNS = (
@@ -194,7 +194,7 @@ def _fgc(summary: dict) -> dict | None:
     england = summary.get("la", {}).get("level") == "National"
     now = "none offered one now, as in the trial" if already is None else f"{already:.0%} offered one now"
     return {
-        "who": ("every family offered one" if coverage == 1 else f"{coverage:.0%} of families offered one")
+        "who": ("if every family is offered one" if coverage == 1 else f"if {coverage:.0%} of families are offered one")
         + f" ({now})",
         "children": interval_text(_interval(avoiding), "children"),
         "saving": interval_text(_interval(saving), "money") if saving else "not estimated",

@@ -24,13 +24,13 @@ NAMES = {
     "eyfsp_gld_pct": ("Good level of development at age 5", ("child", "children")),
 }
 BASES = {"rereferrals_pct": "referrals", "eyfsp_gld_pct": "children"}
-# Short labels for a table cell; the sentence form is ``verdict_phrase``.
+# Short labels for a table cell under "Compared with England"; the sentence form is ``verdict_phrase``.
 LABELS = {
-    BETTER: "Better than England",
-    WORSE: "Worse than England",
-    SIMILAR: "Similar to England",
-    HIGHER: "Higher than England",
-    LOWER: "Lower than England",
+    BETTER: "Better",
+    WORSE: "Worse",
+    SIMILAR: "Similar",
+    HIGHER: "Higher",
+    LOWER: "Lower",
     NOT_TESTED: "Not tested",
     NOT_COMPARED: "No comparison",
 }
@@ -83,11 +83,11 @@ def caution(f: Finding) -> str:
     """A caution for a figure built on few events ('' otherwise)."""
     if not f.small:
         return ""
-    return f"Fewer than {SMALL_COUNT} events: a few more or fewer move it a lot."
+    return f"Under {SMALL_COUNT} events: read with care."
 
 
 def verdict_label(f: Finding) -> str:
-    """The verdict as a table cell: 'Worse than England', 'Similar to England', 'Not tested'."""
+    """The verdict as a cell under 'Compared with England': 'Worse', 'Similar', 'Not tested'."""
     return LABELS[f.verdict]
 
 
@@ -154,3 +154,9 @@ def source_text(source: Source | None) -> str:
         return f"Worked out by the guide from: {parts}."
     release = f", {source.release} release" if source.release else ""
     return f"{source.publication}{release}, file {source.file}, row {source.row}."
+
+
+def sources_note(found: list[Finding]) -> str:
+    """Where a chapter's headline figures came from, as a Markdown paragraph: each finding's source row."""
+    parts = [f"{name(f)}, {f.period}: {source_text(f.source)}" for f in found if f.source is not None]
+    return "*Where these figures come from.* " + " ".join(parts) if parts else ""
