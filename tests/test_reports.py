@@ -127,6 +127,8 @@ def test_council_settings_change_the_fgc_estimate(reports):
         "distribution": "fixed",
         "source": "council",
         "range_source": "",
+        "source_gives": "Set by the council.",
+        "price_year": None,
     }
 
 

@@ -191,9 +191,12 @@ def _fgc(summary: dict) -> dict | None:
     if not avoiding:
         return None
     coverage = summary.get("settings", {}).get("coverage", 1.0)
+    already = summary.get("settings", {}).get("already_offered")
     england = summary.get("la", {}).get("level") == "National"
+    now = "none offered one now, as in the trial" if already is None else f"{already:.0%} offered one now"
     return {
-        "who": "if every family is offered one" if coverage == 1 else f"if {coverage:.0%} of families are offered one",
+        "who": ("if every family is offered one" if coverage == 1 else f"if {coverage:.0%} of families are offered one")
+        + f" ({now})",
         "children": interval_text(_interval(avoiding), "children"),
         "saving": interval_text(_interval(saving), "money") if saving else "not estimated",
         "note": (
