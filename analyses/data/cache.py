@@ -30,11 +30,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evidence-for-prevention"
 
 
+def code_files() -> list[tuple[str, Path]]:
+    """The package's own files, whose every change makes every cached result new."""
+    return [entry for entry in inputs(NOTEBOOK_INPUTS) if entry[0].startswith("analyses/")]
+
+
 def data_version(data_dir: str | Path | None) -> str:
     """The fingerprint of a data folder (the bundled one by default) and the code that reads it."""
     folder = Path(data_dir).resolve() if data_dir else DATA_DIR
-    code = [entry for entry in inputs(NOTEBOOK_INPUTS) if entry[0].startswith("analyses/")]
-    return digest([*files(folder, "data"), *code])
+    return digest([*files(folder, "data"), *code_files()])
 
 
 def cached_json(name: str, version: str, compute: Callable[[], Any]) -> Any:

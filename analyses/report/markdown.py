@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from analyses.data import cache
+from analyses.data.fingerprint import digest
 from analyses.data.paths import ROOT
-from analyses.views.citations import source_texts
 
 ROLE = re.compile(r"\{(?:foot)?cite(?::[pt])?\}`([^`]+)`")
 BIBLIOGRAPHY = re.compile(r"^(```|:::)\{(?:foot)?bibliography\}.*?^\1\s*$", re.M | re.S)
@@ -23,8 +24,17 @@ ADMONITION = re.compile(r"^(```|:::)\{(note|tip|important|warning|caution|seeals
 
 
 def sources(bib_path: Path = ROOT / "references.bib") -> dict[str, str]:
-    """Citation key -> the source in one line, as the book's footnotes print it."""
-    return source_texts(bib_path)
+    """Citation key -> the source in one line, as the book's footnotes print it. Worked out once per
+    version of the bibliography and of the code and kept on disk (``analyses.data.cache``): pybtex
+    takes about a second to read and format it, in every process that writes a report."""
+    version = digest([("references.bib", bib_path), *cache.code_files()])
+
+    def formatted() -> dict[str, str]:
+        from analyses.views.citations import source_texts  # pybtex: imported only when the cache is stale
+
+        return source_texts(bib_path)
+
+    return cache.cached_json("sources", version, formatted)
 
 
 class ChapterText:
