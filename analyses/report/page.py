@@ -131,13 +131,14 @@ def inline_assets(body: str) -> str:
 
 
 def linked_assets(body: str, static: str) -> str:
-    """The same files as ``inline_assets``, loaded from the site folder ``static`` (e.g. '../../_static/')."""
+    """The same files as ``inline_assets``, loaded from the site folder ``static`` (e.g. '../../_static/').
+
+    As in the book, only the access script is in the page, deferred: the text paints first, and
+    the script fetches the plotly bundle (its ``data-plotly``) when a chart comes near the screen."""
     links = [f'<link rel="stylesheet" href="{static}{web_assets.REPORT_CSS.name}">']
     if "plotly-graph-div" in body:
-        links += [
-            f'<script src="{static}{web_assets.site_name(web_assets.plotly_bundle(body))}"></script>',
-            f'<script src="{static}{web_assets.ACCESS_JS.name}"></script>',
-        ]
+        bundle = web_assets.site_name(web_assets.plotly_bundle(body))
+        links.append(f'<script defer src="{static}{web_assets.ACCESS_JS.name}" data-plotly="{bundle}"></script>')
     return "\n".join(links)
 
 
