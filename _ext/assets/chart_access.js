@@ -11,9 +11,12 @@
  *
  * Reflow. A chart is drawn at the width of its column and redrawn when that width changes
  * (window resize, zoom, rotation): plotly's own "responsive" mode read the height back from the
- * page and collapsed charts to a 30px strip. Below NARROW px the layout is rewritten for a
- * phone: titles, notes and menu labels wrap to the width, labels at the lines' ends and the
- * legend move below the plot, fewer axis ticks, smaller (never under 11px) text.
+ * page and collapsed charts to a 30px strip. At every width one set of rules lays the chart out
+ * (layoutTop, groupedBarLegend, placeBarLabels, keepNotesInside): the title wrapped to the
+ * measured width inside the chart with room for every line, grouped bars named by a legend,
+ * bar labels beside, inside or left to the data table, notes kept inside. Below NARROW px the
+ * layout is also rewritten for a phone: notes and menu labels wrap, labels at the lines' ends
+ * move below the plot as a key, fewer axis ticks, smaller (never under 12px) text.
  *
  * Keyboard. Plotly's menus and sliders are drawn in SVG, which a keyboard cannot reach. This
  * makes each of them focusable, names it, and operates it with the keys people expect: Enter or
@@ -264,8 +267,8 @@
     layout.uniformtext = { minsize: MIN_FONT, mode: "show" };
     if (width < NARROW) height = narrowLayout(layout, data, width, margin, height);
     groupedBarLegend(layout, data);
+    placeBarLabels(layout, data, width, height); // the plot's size is settled; layoutTop grows the top only
     height = layoutTop(layout, data, width, height, source);
-    placeBarLabels(layout, data, width, height);
     keepNotesInside(layout, width, height);
     layout.height = print ? Math.min(height, PRINT_HEIGHT) : height;
     return layout;
@@ -542,9 +545,11 @@
         note.text = wrapPx(note.text, width - left(w) - 10, size);
         w = widest();
       }
+      // A note on the data stays over the plot (clear of the axis's labels) when it can.
+      var lowest = xref !== "paper" && w <= width - 2 - margin.l ? margin.l : 2;
       var shift = 0, from = left(w);
       if (from + w > width - 2) shift = width - 2 - (from + w);
-      if (from + shift < 2) shift = 2 - from;
+      if (from + shift < lowest) shift = lowest - from;
       if (shift) note.xshift = (note.xshift || 0) + Math.round(shift);
     });
   }
@@ -582,7 +587,8 @@
   }
 
   // End labels of bars: beside the bar's end where they fit in the chart, else inside the bar where
-  // they fit there, else left to the data table under the chart (and the hover label).
+  // they fit there, else left to the data table under the chart (and the hover label). Where a
+  // label naming a series is left out, a legend names the series.
   function placeBarLabels(layout, data, width, height) {
     var margin = layout.margin;
     var plotWidth = width - margin.l - margin.r, plotHeight = height - margin.t - margin.b;
@@ -617,6 +623,10 @@
         else if (Math.abs(end - start) >= along + 10 && across <= thick + 1) { positions.push("inside"); texts.push(text); }
         else { positions.push("none"); texts.push(""); }
       });
+      if (bars.length > 1 && texts.some(function (t, i) { return !t && trace.text[i]; })) {
+        bars.forEach(function (t) { if (t.name) t.showlegend = true; });
+        layout.showlegend = true;
+      }
       trace.textposition = positions;
       trace.text = texts;
       trace.insidetextanchor = "end";

@@ -1,8 +1,10 @@
 """Accessible plotly charts, following the Analysis Function data visualisation guidance.
 
 Titles state the finding (the caller writes them), lines and bars carry direct
-labels instead of a legend, and no meaning rests on colour alone: lines differ
-in dash and marker, bars in fill pattern. Suppressed values are gaps, never zero.
+labels (grouped bars: a legend names the series, each bar says its value), and no
+meaning rests on colour alone: lines differ in dash and marker, bars in fill pattern.
+Where titles and labels go at each width is decided in the page's script
+(``_ext/assets/chart_access.js``), one set of rules for every chart. Suppressed values are gaps, never zero.
 All text that reaches a chart or the page is HTML-escaped, as area names may
 come from user files. Importing this module makes the book renderer plotly's
 default, so a notebook needs only ``import analyses.views.charts``.
