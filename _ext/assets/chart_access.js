@@ -593,6 +593,7 @@
     var margin = layout.margin;
     var plotWidth = width - margin.l - margin.r, plotHeight = height - margin.t - margin.b;
     var bars = data.filter(function (t) { return t.type === "bar"; });
+    var upright = null;
     bars.forEach(function (trace) {
       if (trace.textposition !== "outside" || !Array.isArray(trace.text)) return;
       var horizontal = trace.orientation === "h";
@@ -608,7 +609,14 @@
         return { long: Math.max.apply(null, lines.map(function (l) { return textWidth(l, size); })),
                  deep: lines.length * size * 1.25 };
       });
-      var upright = !horizontal && sizes.some(function (s) { return s.long > thick + 2; });
+      // Upright labels on every vertical bar of the chart when one is wider than its bar.
+      if (!horizontal && upright === null) {
+        upright = bars.some(function (t) {
+          return t.orientation !== "h" && t.textposition === "outside" && Array.isArray(t.text) && t.text.some(function (text) {
+            return String(text).split(/<br\s*\/?>/i).some(function (l) { return textWidth(l, size) > thick + 2; });
+          });
+        });
+      }
       trace.textangle = horizontal ? 0 : (upright ? -90 : 0);
       var positions = [], texts = [];
       trace.text.forEach(function (text, i) {
