@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.models import fgc
 from analyses.models import tiers as widget_tiers
 from analyses.views import dropdown
 from analyses.views import fgc as fgc_words
@@ -54,12 +55,18 @@ def randomise_states(true_effect: float = 0.3, families: int = 400) -> Static:
     return _combine(views, "Who gets support more often:"), table, alt
 
 
-def fgc_states(ds: Dataset, area: Area, already_offered: dict[str, float | None] | None = None) -> Static:
-    """FGC roll-out for an area with every family offered a conference, at several shares of families
-    already offered one now; the first entry is the guide's default, so it matches the FGC chapter."""
+def fgc_states(ds: Dataset, area: Area, settings: dict | None = None) -> Static:
+    """FGC roll-out for an area at several shares of families already offered one now, with the council's
+    other settings (``--set``) as the chapter has them; the first entry is the chapter's own estimate (the
+    council's share where it set one), so the tool and the chapter show the same figures."""
+    settings = {key: value for key, value in (settings or {}).items() if key in fgc.SETTINGS}
+    states = dict(ALREADY_OFFERED)
+    if settings.get("already_offered") is not None:
+        states = {f"The council's setting, {settings['already_offered']:.0%}": settings["already_offered"], **states}
+        states = {label: share for label, share in states.items() if share is not None}
     views, tables, words = {}, [], []
-    for label, share in (already_offered or ALREADY_OFFERED).items():
-        estimate = widget_fgc.rollout(ds, area, already_offered=share)
+    for label, share in states.items():
+        estimate = widget_fgc.rollout(ds, area, **{**settings, "already_offered": share})
         views[label] = widget_views.fgc_view(estimate)
         tables.append(fgc_words.results_table(estimate).assign(**{"Families offered an FGC now": label}))
         words.append(f"{label}: {fgc_words.figures_plain(estimate)}")
