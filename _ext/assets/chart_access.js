@@ -463,6 +463,14 @@
       ? Math.round((1 - title.y) * height) : 0;
     var reserved = title && title.text ? TITLE_PAD + lineCount(original.text) * TITLE_LINE + TITLE_GAP : 0;
     var own = Math.max(0, margin.t - head - reserved - (source.showlegend ? LEGEND : 0));
+    // Room for captions standing on the plot's top edge (a reference line's name).
+    (layout.annotations || []).forEach(function (note) {
+      if (note.y >= 1 && note.yanchor === "bottom" && /^(paper|y\d* domain)$/.test(note.yref || "")) {
+        var size = (note.font && note.font.size) || (layout.font && layout.font.size) || 16;
+        var above = note.yref === "paper" ? (note.y - 1) * plotHeight : 0;
+        own = Math.max(own, Math.ceil(above + lineCount(note.text) * size * 1.3 + 6));
+      }
+    });
     var top = head;
     var font = 0;
     if (title && title.text) {
