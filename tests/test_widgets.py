@@ -213,10 +213,10 @@ def test_fgc_widget_shows_the_chapters_figures_and_follows_its_controls(ds):
 
 def test_fgc_widget_own_conference_cost_and_share_offered_now(ds):
     widget = widgets.FgcRollout(ds)
-    widget.already.value = 0.0
-    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.0}))
+    widget.already.value = 0.3
+    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.3}))
     widget.conference_cost.value = 4000
-    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.0, "conference_cost": 4000})
+    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.3, "conference_cost": 4000})
     assert widget.view.title == fgc_view.finding(expected)
 
 

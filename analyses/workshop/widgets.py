@@ -167,7 +167,7 @@ class FgcRollout(WorkshopWidget):
     """Offering Family Group Conferences at pre-proceedings in one area: the FGC chapter's estimate,
     with the settings a council may change, each bounded (children up to the area's child population)."""
 
-    ALREADY = {"The guide's assumption, 25% to 75%": None, **{f"{p}%": p / 100 for p in range(0, 101, 10)}}
+    ALREADY = {"None, as in the trial": None, **{f"{p}%": p / 100 for p in range(10, 101, 10)}}
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
