@@ -1,6 +1,9 @@
 """Lighthouse's mobile scores for every page of the built site, served gzipped (a benchmark, not a test).
 
-    .venv/bin/python scripts/lighthouse.py [_build/html] [--pages chapters/york,chapters/intro]
+    .venv/bin/python scripts/lighthouse.py [_build/html] [--pages chapters/york,areas/york/index] [--runs 3]
+
+By default: every page of the table of contents, then every page of York's and England's area
+pages (``areas/<slug>/index`` and one per report chapter).
 
 Serves the site on 127.0.0.1 with gzip, as a static host would, and runs Lighthouse
 (``LIGHTHOUSE_VERSION`` from npm, through ``npx``; the first run downloads it) with its default
@@ -19,6 +22,7 @@ import gzip
 import http.server
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +32,11 @@ from pathlib import Path
 
 from analyses.devtools.browser import CHROMIUM_ARGS, ROOT, toc_pages
 
+sys.path.insert(0, str(ROOT))
+from analyses.report.runner import REPORT_CHAPTERS  # noqa: E402 - the repository's own package
+
 LIGHTHOUSE_VERSION = "12.8.2"
+AREA_PAGES = [f"areas/{slug}/{stem}" for slug in ("york", "england") for stem in ("index", *REPORT_CHAPTERS)]
 COMPRESSIBLE = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map")
 
 
@@ -104,32 +112,39 @@ def lighthouse(url: str, out: Path) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def row(name: str, report: dict) -> str:
-    audits, categories = report["audits"], report["categories"]
+def row(name: str, reports: list[dict]) -> str:
+    """A table row: each column the median over ``reports``; several runs' performance scores in brackets."""
 
-    def seconds(audit: str) -> str:
-        return f"{audits[audit]['numericValue'] / 1000:.1f} s"
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
 
+    def score(category: str) -> int:
+        return round(median([r["categories"][category]["score"] * 100 for r in reports]))
+
+    def audit(name: str) -> float:
+        return median([r["audits"][name]["numericValue"] for r in reports])
+
+    runs = f" ({', '.join(str(round(r['categories']['performance']['score'] * 100)) for r in reports)})"
     return (
-        f"| {name} | {round(categories['performance']['score'] * 100)} | "
-        f"{round(categories['accessibility']['score'] * 100)} | {seconds('first-contentful-paint')} | "
-        f"{seconds('largest-contentful-paint')} | {audits['total-blocking-time']['numericValue']:.0f} ms | "
-        f"{audits['cumulative-layout-shift']['numericValue']:.3f} |"
+        f"| {name} | {score('performance')}{runs if len(reports) > 1 else ''} | {score('accessibility')} | "
+        f"{audit('first-contentful-paint') / 1000:.1f} s | {audit('largest-contentful-paint') / 1000:.1f} s | "
+        f"{audit('total-blocking-time'):.0f} ms | {audit('cumulative-layout-shift'):.3f} |"
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
-    parser.add_argument("--pages", help="comma-separated page names (default: the table of contents)")
+    parser.add_argument("--pages", help="comma-separated page names (default: the table of contents and area pages)")
+    parser.add_argument("--runs", type=int, default=1, help="runs per page; the row is each column's median")
     args = parser.parse_args()
-    pages = args.pages.split(",") if args.pages else toc_pages()
+    pages = args.pages.split(",") if args.pages else toc_pages() + AREA_PAGES
     print(f"Lighthouse {LIGHTHOUSE_VERSION}, mobile preset, served gzipped\n")
     print("| page | performance | accessibility | FCP | LCP | TBT | CLS |\n|---|---:|---:|---:|---:|---:|---:|")
     with serve_gzipped(Path(args.site)) as base, tempfile.TemporaryDirectory() as tmp:
         for name in pages:
-            report = lighthouse(f"{base}{name}.html", Path(tmp) / "report.json")
-            print(row(name, report), flush=True)
+            reports = [lighthouse(f"{base}{name}.html", Path(tmp) / "report.json") for _ in range(args.runs)]
+            print(row(name, reports), flush=True)
     return 0
 
 

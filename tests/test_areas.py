@@ -391,7 +391,8 @@ def test_area_pages_link_the_sites_assets_and_carry_their_fingerprint():
     pages = area_pages.area_pages(SUMMARY, nbs)
     assert set(pages) == {"index.html", "fgc.html"}
     chapter, index = pages["fgc.html"], pages["index.html"]
-    assert '<script src="../../_static/plotly.min.js"></script>' in chapter
+    assert '<script defer src="../../_static/chart_access.js" data-plotly="plotly.min.js"></script>' in chapter
+    assert "<script src=" not in chapter  # nothing blocks the first paint
     assert '<link rel="stylesheet" href="../../_static/report.css">' in chapter
     assert "roll-out" not in chapter and "roll-out" in index and 'id="workshop"' in index
     assert '<a href="../../chapters/fgc.html">' in chapter

@@ -128,7 +128,29 @@ def test_map_switch_reshades_the_map_and_its_legend(finder):
         "Care applications" in page.locator("#map-caption").text_content()
         or "care applications" in page.locator("#map-caption").text_content()
     )
+    # What a screen reader says of each area, and London's list, follow the shading.
+    york = page.locator('.map-areas a[data-code="E06000014"]')
+    assert "Care applications" in york.get_attribute("aria-label") == york.locator("title").text_content()
+    camden = page.locator('.map-london-list a[data-code="E09000007"] + .map-value').text_content()
+    assert camden in page.locator('.map-areas a[data-code="E09000007"]').get_attribute("aria-label")
     assert traffic.problems() == []
+
+
+def test_map_fits_a_320_px_phone_with_london_as_a_list_of_tap_targets(chromium, base_url):
+    """At 320 px the rate menu fits the window, and London's 33 boroughs (a few px each on the map)
+    are links at least 24 x 24 px in the list under it (WCAG 2.2, 2.5.8 Target size)."""
+    context = chromium.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}areas/index.html", wait_until="load")
+    menu = page.locator("#map-rate").bounding_box()
+    assert menu["x"] >= 0 and menu["x"] + menu["width"] <= 320
+    page.locator(".map-london-list summary").click()
+    boxes = page.locator(".map-london-list a").evaluate_all(
+        "links => links.map(a => { const b = a.getBoundingClientRect(); return [a.textContent, b.width, b.height]; })"
+    )
+    assert len(boxes) == 33 and all(w >= 24 and h >= 24 for _, w, h in boxes), boxes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
 
 
 @pytest.mark.parametrize("slug", AREA_PAGES)

@@ -246,11 +246,31 @@ def test_csv_made_from_the_table_is_todays_csv(frame):
 def test_table_carries_raw_values_only_where_it_shows_something_else():
     table = charts.chart_table(pd.DataFrame({"Area": ["York"], "Value": [1234.5678], "Plain": [2.5]}))
     extras = charts.chart_extras_html(table, "alt")
-    assert '<td data-csv="1234.5678">1,234.6</td>' in extras
-    assert "<td>York</td>" in extras and "<td>2.5</td>" in extras
+    assert '<td class="num" data-csv="1234.5678">1,234.6</td>' in extras
+    assert "<td>York</td>" in extras and '<td class="num">2.5</td>' in extras
 
 
-def test_comparison_bar_labels_each_bar_and_varies_patterns():
+def test_table_columns_of_figures_line_up_right_and_columns_of_words_left():
+    frame = pd.DataFrame(
+        {
+            "Area": ["York", "Leeds"],
+            "Rate": [12.5, "c"],
+            "Cost": ["£5,000", "no value"],
+            "Verdict": ["neither higher nor lower", "x"],
+        }
+    )
+    extras = charts.chart_extras_html(charts.chart_table(frame), "alt")
+    head = re.search(r"<thead>(.*)</thead>", extras)[1]
+    assert head == '<th>Area</th><th class="num">Rate</th><th class="num">Cost</th><th>Verdict</th>'.join(
+        ["<tr>", "</tr>"]
+    )
+    stacked = charts.table_html(frame, "A caption that wraps")
+    assert "<caption>A caption that wraps</caption>" in stacked and 'class="table efp-stack"' in stacked
+    assert '<td role="cell" data-label="Verdict">neither higher nor lower</td>' in stacked
+    assert '<td role="cell" data-label="Rate" class="num">c</td>' in stacked
+
+
+def test_comparison_bar_names_series_in_a_legend_labels_values_and_varies_patterns():
     fig = charts.comparison_bar(
         ["Entered care", "Proceedings"],
         {"FGC": [0.12, float("nan")], "Usual care": [0.15, 0.34]},
@@ -259,7 +279,8 @@ def test_comparison_bar_labels_each_bar_and_varies_patterns():
     )
     assert [t.marker.color for t in fig.data] == list(charts.PALETTE[:2])
     assert fig.data[0].marker.pattern.shape != fig.data[1].marker.pattern.shape
-    assert fig.data[0].text[0] == "FGC<br>12%"
+    assert fig.layout.showlegend is True and [t.name for t in fig.data] == ["FGC", "Usual care"]
+    assert fig.data[0].text[0] == "12%"
     assert fig.data[0].y[1] is None and fig.data[0].text[1] == ""
     assert fig.layout.yaxis.tickformat == ".0%"
 

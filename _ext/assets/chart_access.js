@@ -11,9 +11,12 @@
  *
  * Reflow. A chart is drawn at the width of its column and redrawn when that width changes
  * (window resize, zoom, rotation): plotly's own "responsive" mode read the height back from the
- * page and collapsed charts to a 30px strip. Below NARROW px the layout is rewritten for a
- * phone: titles, notes and menu labels wrap to the width, labels at the lines' ends and the
- * legend move below the plot, fewer axis ticks, smaller (never under 11px) text.
+ * page and collapsed charts to a 30px strip. At every width one set of rules lays the chart out
+ * (layoutTop, groupedBarLegend, placeBarLabels, keepNotesInside): the title wrapped to the
+ * measured width inside the chart with room for every line, grouped bars named by a legend,
+ * bar labels beside, inside or left to the data table, notes kept inside. Below NARROW px the
+ * layout is also rewritten for a phone: notes and menu labels wrap, labels at the lines' ends
+ * move below the plot as a key, fewer axis ticks, smaller (never under 12px) text.
  *
  * Keyboard. Plotly's menus and sliders are drawn in SVG, which a keyboard cannot reach. This
  * makes each of them focusable, names it, and operates it with the keys people expect: Enter or
@@ -263,26 +266,18 @@
     // Bars never shrink their value labels below a readable size.
     layout.uniformtext = { minsize: MIN_FONT, mode: "show" };
     if (width < NARROW) height = narrowLayout(layout, data, width, margin, height);
+    groupedBarLegend(layout, data);
+    placeBarLabels(layout, data, width, height); // the plot's size is settled; layoutTop grows the top only
+    height = layoutTop(layout, data, width, height, source);
+    keepNotesInside(layout, width, height);
     layout.height = print ? Math.min(height, PRINT_HEIGHT) : height;
     return layout;
   }
 
   function narrowLayout(layout, data, width, margin, height) {
-    var plotHeight = Math.max(180, height - margin.t - margin.b);
-    var extraTop = 0;
+    var given = height - margin.t - margin.b;
+    var plotHeight = Math.max(180, given);
     layout.font = Object.assign({}, layout.font || {}, { size: 13 });
-    // Titles wrap to the width.
-    var title = titleOf(layout);
-    var titleTop = null;
-    if (title && title.text) {
-      var font = 17;
-      var before = lineCount(title.text) * ((title.font && title.font.size) || 20) * 1.25;
-      title.text = wrap(title.text, perLine(width - 12, font));
-      title.font = Object.assign({}, title.font || {}, { size: font });
-      extraTop = Math.max(0, Math.round(lineCount(title.text) * font * 1.25 - before));
-      if (title.yref === "container" && typeof title.y === "number") titleTop = (1 - title.y) * height;
-      layout.title = title;
-    }
     var annotations = (layout.annotations || []).map(clone);
     var ends = [], notes = [], kept = [];
     annotations.forEach(function (note) {
@@ -291,17 +286,30 @@
       else if (yref === "paper" && note.y < 0) notes.push(note);
       else kept.push(note);
     });
-    // Value labels to the right of a range ("12 (8 to 16)") go under their row.
+    // Value labels to the right of a range ("12 (8 to 16)") go under their row, which is made tall
+    // enough for both.
+    var underRow = 0;
     kept.forEach(function (note) {
       if ((note.xref || "x") === "x" && note.xanchor === "left" && note.xshift > 0 && margin.r > 60) {
         note.xref = "paper"; note.x = 0; note.xshift = 0; note.yshift = -22;
         note.font = Object.assign({}, note.font || {}, { size: 13 });
+        underRow += 1;
       }
       if (note.font && note.font.size > 13) note.font = Object.assign({}, note.font, { size: 13 });
       if (note.font && note.font.size < MIN_FONT) note.font = Object.assign({}, note.font, { size: MIN_FONT });
     });
+    if (underRow) {
+      plotHeight = Math.max(plotHeight, underRow * 68);
+      // Half a row above the first and a little more below the last, for its label.
+      var yaxis = layout.yaxis = Object.assign({}, layout.yaxis || {});
+      var extent = [underRow - 0.5 + 0.3, -0.5];
+      yaxis.range = yaxis.autorange === "reversed" ? extent : [extent[1] - 0.3, extent[0] - 0.3];
+      yaxis.autorange = false;
+    }
     // Category names on the value axis's side wrap to a third of the width.
-    ["yaxis", "xaxis"].forEach(function (name) {
+    var axes = Object.keys(layout).filter(function (key) { return /^[xy]axis\d*$/.test(key); });
+    ["yaxis", "xaxis"].forEach(function (name) { if (axes.indexOf(name) < 0) axes.push(name); });
+    axes.forEach(function (name) {
       var axis = layout[name] = Object.assign({}, layout[name] || {});
       axis.tickfont = Object.assign({}, axis.tickfont || {}, { size: MIN_FONT });
       axis.automargin = true;
@@ -313,34 +321,27 @@
       layout.yaxis.tickmode = "array";
       layout.yaxis.tickvals = names;
       layout.yaxis.ticktext = names.map(function (v) { return wrap(v, perLine(margin.l - 8, MIN_FONT)); });
+      // Rows tall enough for their wrapped names.
+      var deepest = Math.max.apply(null, layout.yaxis.ticktext.map(lineCount));
+      plotHeight = Math.max(plotHeight, names.length * (deepest * 15 + 8));
     } else {
       margin.l = Math.min(margin.l, 64);
+      // Room for the figure's own tick labels (plotly's automargin would take it from the plot).
+      (layout.yaxis.ticktext || []).forEach(function (text) {
+        String(text).split(/<br\s*\/?>/i).forEach(function (line) {
+          margin.l = Math.max(margin.l, Math.min(Math.round(width * 0.45), Math.ceil(textWidth(line, MIN_FONT)) + 14));
+        });
+      });
     }
     margin.r = Math.min(margin.r, 20);
     var plotWidth = width - margin.l - margin.r;
-    ["yaxis", "xaxis"].forEach(function (name) {
+    axes.forEach(function (name) {
       var axis = layout[name];
       if (!axis.title) return;
       var axisTitle = typeof axis.title === "string" ? { text: axis.title } : Object.assign({}, axis.title);
-      axisTitle.text = wrap(axisTitle.text, perLine((name === "yaxis" ? plotHeight : plotWidth) - 10, 13));
+      axisTitle.text = wrapPx(axisTitle.text, (name.charAt(0) === "y" ? plotHeight : plotWidth) - 10, 13);
       axisTitle.font = Object.assign({}, axisTitle.font || {}, { size: 13 });
       axis.title = axisTitle;
-    });
-    // Bars: a horizontal bar's label goes inside it when it does not fit beside it; grouped
-    // vertical bars say only their value (turned upright), and a key below names the series.
-    data.forEach(function (trace) {
-      if (trace.type !== "bar" || !trace.text || trace.textposition !== "outside") return;
-      if (trace.orientation === "h") {
-        trace.textposition = "auto";
-        if (trace.__efpWide) trace.__efpWide.narrowText = trace.text;
-        return;
-      }
-      if (data.filter(function (t) { return t.type === "bar" && t.visible !== false; }).length < 2) return;
-      trace.text = trace.text.map(function (text) { return String(text).split(/<br\s*\/?>/i).pop(); });
-      if (trace.__efpWide) trace.__efpWide.narrowText = trace.text;
-      trace.textangle = -90;
-      trace.showlegend = true;
-      layout.showlegend = true;
     });
     // Fewer ticks on a year axis.
     if (layout.xaxis.dtick === 1 && !isCategoryAxis(data, "x")) {
@@ -348,15 +349,24 @@
       layout.xaxis.nticks = Math.max(3, Math.floor(plotWidth / 60));
     }
     // Below the plot: axis, then the end-of-line labels as a key, then the notes.
-    var below = 44 + (layout.xaxis.title ? 22 * lineCount(layout.xaxis.title.text) : 0);
+    var below = 44 + Math.max.apply(null, axes.map(function (name) {
+      var axis = layout[name];
+      return name.charAt(0) === "x" && axis.title ? 18 * lineCount(axis.title.text || axis.title) : 0;
+    }));
+    // A slider goes under the axis and its title, its own current value above it.
+    (layout.sliders || []).forEach(function (slider) {
+      slider.y = -below / plotHeight; slider.yanchor = "top";
+      slider.pad = Object.assign({}, slider.pad || {}, { t: 0 });
+    });
     if (layout.sliders && layout.sliders.length) below += 90;
     var start = below;
+    var edge = -(margin.l - 8) / plotWidth; // the chart's own left edge, in plot widths
     ends.sort(function (a, b) { return b.y - a.y; }).forEach(function (note) {
-      note.text = plainTextKeepingSpans(note.text);
-      note.x = 0; note.xref = "paper"; note.xanchor = "left";
+      note.text = wrapPx(plainTextKeepingSpans(note.text), width - 16, 13);
+      note.x = edge; note.xref = "paper"; note.xanchor = "left"; note.align = "left";
       note.yref = "paper"; note.yanchor = "top"; note.y = -below / plotHeight; note.xshift = 0;
       note.font = Object.assign({}, note.font || {}, { size: 13 });
-      below += 20;
+      below += 18 * lineCount(note.text) + 2;
     });
     if (ends.length) below += 6;
     notes.forEach(function (note) {
@@ -367,24 +377,16 @@
       note.y = -below / plotHeight; note.yanchor = "top";
       below += lineCount(note.text) * size * 1.3 + 6;
     });
-    if (layout.showlegend) {
-      var shown = data.filter(function (t) { return t.showlegend !== false && t.visible !== false; }).length;
-      layout.legend = Object.assign({}, layout.legend || {}, { orientation: "h", x: 0, xanchor: "left",
-        y: -below / plotHeight, yanchor: "top", font: { size: 13 } });
-      below += Math.ceil(shown / 2) * 22;
-    }
-    if (ends.length || notes.length || layout.showlegend) margin.b = Math.round(below + 10);
+    if (ends.length || notes.length) margin.b = Math.round(below + 10);
     // Menus: labels wrap, and the menu starts at the chart's left edge.
     var left = -(margin.l - 4) / plotWidth;
     (layout.updatemenus || []).forEach(function (menu) {
       menu.x = left; menu.xanchor = "left";
       menu.font = Object.assign({}, menu.font || {}, { size: 13 });
       (menu.buttons || []).forEach(function (button) { button.label = wrap(button.label, perLine(width - 40, 13)); });
-      if (typeof menu.y === "number" && menu.y > 1) menu.y += extraTop / plotHeight;
     });
     kept.forEach(function (note) {
       if ((note.yref || "y") === "paper" && note.y > 1) {
-        note.y += extraTop / plotHeight;
         if (note.x === 0 && (note.xref || "x") === "paper") note.x = left;
         note.text = wrap(note.text, perLine(width - 12, (note.font && note.font.size) || 13));
       }
@@ -397,10 +399,255 @@
       slider.currentvalue.font = Object.assign({}, slider.currentvalue.font || {}, { size: 14 });
     });
     layout.annotations = kept.concat(ends, notes);
-    margin.t = Math.round(margin.t + extraTop);
-    var total = Math.round(plotHeight + margin.t + margin.b);
-    if (titleTop !== null) layout.title.y = 1 - titleTop / total;
+    // What sits above a taller plot keeps its place in px from the plot's top.
+    var rescale = function (y) { return 1 + (y - 1) * given / plotHeight; };
+    if (given !== plotHeight) {
+      (layout.updatemenus || []).forEach(function (menu) { if (typeof menu.y === "number" && menu.y > 1) menu.y = rescale(menu.y); });
+      kept.forEach(function (note) { if ((note.yref || "y") === "paper" && note.y > 1) note.y = rescale(note.y); });
+    }
+    return Math.round(plotHeight + margin.t + margin.b);
+  }
+
+  // ------------------------------------------------------------------ rules at every width
+  // The one set of layout rules every chart follows (analyses/views/charts.py makes the figures;
+  // CONTRIBUTING, "Charts", says what the rules do). Text is measured in the chart's own font.
+
+  var MEASURE = document.createElement("canvas").getContext("2d");
+  function textWidth(text, size) {
+    MEASURE.font = size + "px Arial, Helvetica, sans-serif";
+    return MEASURE.measureText(plainText(text)).width * 1.04; // a margin for bold and font differences
+  }
+
+  // Rewrap chart text to lines at most `px` wide in a `size` px font; tags are never split.
+  function wrapPx(text, px, size) {
+    var guarded = String(text || "").replace(/<br\s*\/?>/gi, " ")
+      .replace(/<[^>]*>/g, function (tag) { return tag.replace(/\s/g, "\u0001"); });
+    var lines = [], line = "";
+    guarded.split(/\s+/).filter(Boolean).forEach(function (word) {
+      var longer = line ? line + " " + word : word;
+      if (line && textWidth(longer.replace(/\u0001/g, " "), size) > px) { lines.push(line); line = word; }
+      else line = longer;
+    });
+    if (line) lines.push(line);
+    return lines.join("<br>").replace(/\u0001/g, " ");
+  }
+
+  // Space a figure reserves for its title (analyses/views/charts.py: TITLE_PAD_PX, TITLE_LINE_PX,
+  // TITLE_GAP_PX); what its top margin holds beyond that is its own (a caption, a key).
+  var TITLE_PAD = 10, TITLE_LINE = 26, TITLE_GAP = 20, LEGEND = 36;
+
+  // Grouped vertical bars are named by a legend, not bar by bar: each bar says only its value.
+  function groupedBarLegend(layout, data) {
+    var bars = data.filter(function (t) {
+      return t.type === "bar" && t.orientation !== "h" && Array.isArray(t.text) && t.text.some(Boolean);
+    });
+    if (bars.length < 2 || (layout.barmode && layout.barmode !== "group")) return;
+    bars.forEach(function (trace) {
+      trace.text = trace.text.map(function (text) { return String(text).split(/<br\s*\/?>/i).pop(); });
+      trace.showlegend = true;
+    });
+    layout.showlegend = true;
+  }
+
+  // From the top: any menu the figure puts above its title, the title (wrapped to the width, with
+  // room for every line), a legend (one row or more, measured), then what the figure keeps
+  // between title and plot. The plot keeps its height; the chart grows or shrinks around it.
+  function layoutTop(layout, data, width, height, source) {
+    var margin = layout.margin;
+    var title = titleOf(layout);
+    var plotHeight = height - margin.t - margin.b;
+    var plotWidth = width - margin.l - margin.r;
+    var narrow = width < NARROW;
+    var original = titleOf(source) || { text: "" };
+    var head = title && title.yref === "container" && typeof title.y === "number" && title.y < 1
+      ? Math.round((1 - title.y) * height) : 0;
+    var reserved = title && title.text ? TITLE_PAD + lineCount(original.text) * TITLE_LINE + TITLE_GAP : 0;
+    var own = Math.max(0, margin.t - head - reserved - (source.showlegend ? LEGEND : 0));
+    // Room for captions standing on the plot's top edge (a reference line's name).
+    (layout.annotations || []).forEach(function (note) {
+      if (note.y >= 1 && note.yanchor === "bottom" && /^(paper|y\d* domain)$/.test(note.yref || "")) {
+        var size = (note.font && note.font.size) || (layout.font && layout.font.size) || 16;
+        var above = note.yref === "paper" ? (note.y - 1) * plotHeight : 0;
+        own = Math.max(own, Math.ceil(above + lineCount(note.text) * size * 1.3 + 6));
+      }
+    });
+    var top = head;
+    var font = 0;
+    if (title && title.text) {
+      font = narrow ? 17 : ((title.font && title.font.size) || 20);
+      title.text = wrapPx(title.text, width - 16, font);
+      top += TITLE_PAD + lineCount(title.text) * Math.round(font * 1.3) + (narrow ? 14 : TITLE_GAP);
+    }
+    if (layout.showlegend) {
+      var size = narrow ? 13 : 15, rows = 1, used = 0;
+      data.forEach(function (trace) {
+        if (trace.showlegend === false || !trace.name) return;
+        var item = 50 + textWidth(trace.name, size);
+        if (used && used + item > width - 16) { rows += 1; used = 0; }
+        used += item;
+      });
+      layout.legend = Object.assign({}, layout.legend || {}, {
+        orientation: "h", x: -(margin.l - 8) / plotWidth, xanchor: "left", yanchor: "top",
+        y: 1 + (own + rows * Math.round(size * 1.3 + 8) + 4) / plotHeight, font: { size: size }, traceorder: "normal",
+      });
+      top += rows * Math.round(size * 1.3 + 8) + 8;
+    }
+    var newTop = Math.round(top + own);
+    var total = Math.round(plotHeight + newTop + margin.b);
+    // Menus and notes above the plot: those above the title keep their place from the chart's top,
+    // the rest their place from the plot's top.
+    var moved = function (y) {
+      var fromTop = margin.t - (y - 1) * plotHeight;
+      return fromTop < head + 1 ? 1 + (newTop - fromTop) / plotHeight : y;
+    };
+    (layout.updatemenus || []).forEach(function (menu) {
+      if (typeof menu.y === "number" && menu.y > 1) menu.y = moved(menu.y);
+    });
+    (layout.annotations || []).forEach(function (note) {
+      if (note.yref === "paper" && note.y > 1) note.y = moved(note.y);
+    });
+    if (title && title.text) {
+      // Plotly hangs a title's first line about 0.9 em above a bottom-anchored position, whatever
+      // its number of lines.
+      title.font = Object.assign({}, title.font || {}, { size: font });
+      title.x = 4 / width; title.xanchor = "left"; title.xref = "container";
+      title.yref = "container"; title.yanchor = "bottom"; title.pad = { t: 0, b: 0, l: 0, r: 0 };
+      title.y = 1 - (head + TITLE_PAD + 0.9 * font) / total;
+      layout.title = title;
+    }
+    margin.t = newTop;
     return total;
+  }
+
+  // Notes (annotations) stay inside the chart: one wider than the chart wraps; one that would run
+  // past an edge is moved back in.
+  function keepNotesInside(layout, width, height) {
+    var margin = layout.margin;
+    var plotWidth = width - margin.l - margin.r;
+    (layout.annotations || []).forEach(function (note) {
+      if (!note.text || note.visible === false) return;
+      var xref = note.xref || "x";
+      var at;
+      if (xref === "paper") at = margin.l + note.x * plotWidth;
+      else if (/^x\d*$/.test(xref)) {
+        var axis = layout[xref.replace("x", "xaxis")] || {};
+        if (!Array.isArray(axis.range) || typeof note.x !== "number" || axis.type === "category") return;
+        at = margin.l + (note.x - axis.range[0]) / (axis.range[1] - axis.range[0]) * plotWidth;
+      } else return;
+      var size = (note.font && note.font.size) || (layout.font && layout.font.size) || 16;
+      var widest = function () {
+        return Math.max.apply(null, String(note.text).split(/<br\s*\/?>/i).map(function (l) { return textWidth(l, size); })) + 6;
+      };
+      var anchor = note.xanchor || "auto";
+      var left = function (w) {
+        var from = at + (note.xshift || 0) + (note.showarrow !== false && note.ax !== undefined && !note.axref ? note.ax : 0);
+        if (anchor === "left" || (anchor === "auto" && xref === "paper" && note.x <= 0.25)) return from;
+        if (anchor === "right" || (anchor === "auto" && xref === "paper" && note.x >= 0.75)) return from - w;
+        return from - w / 2;
+      };
+      var w = widest();
+      if (w > width - 8) {
+        note.text = wrapPx(note.text, width - 16, size);
+        w = widest();
+      } else if (left(w) + w > width - 2 && width - left(w) > width * 0.6) {
+        note.text = wrapPx(note.text, width - left(w) - 10, size);
+        w = widest();
+      }
+      // A note on the data stays over the plot (clear of the axis's labels) when it can.
+      var lowest = xref !== "paper" && w <= width - 2 - margin.l ? margin.l : 2;
+      var shift = 0, from = left(w);
+      if (from + w > width - 2) shift = width - 2 - (from + w);
+      if (from + shift < lowest) shift = lowest - from;
+      if (shift) note.xshift = (note.xshift || 0) + Math.round(shift);
+    });
+  }
+
+  // A bar's value axis as drawn: its range, made explicit so labels can be placed against it.
+  function valueRange(axis, bars, horizontal) {
+    if (Array.isArray(axis.range) && axis.range.length === 2 && axis.autorange !== true) return axis.range;
+    var low = 0, high = 0;
+    bars.forEach(function (trace) {
+      (horizontal ? trace.x : trace.y || []).forEach(function (v, i) {
+        if (typeof v !== "number") return;
+        var base = Array.isArray(trace.base) ? trace.base[i] : (trace.base || 0);
+        low = Math.min(low, base, base + v); high = Math.max(high, base, base + v);
+      });
+    });
+    var pad = (high - low || 1) * 0.05;
+    axis.range = [low < 0 ? low - pad : low, high + pad];
+    axis.autorange = false;
+    return axis.range;
+  }
+
+  // How thick each bar is, in px, across its category axis.
+  function barThickness(layout, bars, trace, horizontal, span) {
+    var positions = (horizontal ? trace.y : trace.x) || [];
+    if (typeof trace.width === "number" && typeof positions[0] === "number") {
+      var all = [];
+      bars.forEach(function (t) { all = all.concat((horizontal ? t.y : t.x) || []); });
+      var extent = Math.max.apply(null, all) - Math.min.apply(null, all) + 1;
+      return trace.width / extent * span;
+    }
+    var categories = new Set(positions).size || 1;
+    var grouped = !layout.barmode || layout.barmode === "group";
+    var gap = typeof layout.bargap === "number" ? layout.bargap : 0.2;
+    return span / categories * (1 - gap) / (grouped ? bars.length : 1);
+  }
+
+  // End labels of bars: beside the bar's end where they fit in the chart, else inside the bar where
+  // they fit there, else left to the data table under the chart (and the hover label). Where a
+  // label naming a series is left out, a legend names the series.
+  function placeBarLabels(layout, data, width, height) {
+    var margin = layout.margin;
+    var plotWidth = width - margin.l - margin.r, plotHeight = height - margin.t - margin.b;
+    var bars = data.filter(function (t) { return t.type === "bar"; });
+    var upright = null;
+    bars.forEach(function (trace) {
+      if (trace.textposition !== "outside" || !Array.isArray(trace.text)) return;
+      var horizontal = trace.orientation === "h";
+      var axis = layout[horizontal ? "xaxis" : "yaxis"] = Object.assign({}, layout[horizontal ? "xaxis" : "yaxis"] || {});
+      var range = valueRange(axis, bars, horizontal);
+      var span = horizontal ? plotWidth : plotHeight;
+      var px = function (v) { return (v - range[0]) / (range[1] - range[0]) * span; };
+      var size = (trace.textfont && trace.textfont.size) || (layout.font && layout.font.size) || 16;
+      var thick = barThickness(layout, bars, trace, horizontal, horizontal ? plotHeight : plotWidth);
+      var values = (horizontal ? trace.x : trace.y) || [];
+      var sizes = trace.text.map(function (text) {
+        var lines = String(text).split(/<br\s*\/?>/i);
+        return { long: Math.max.apply(null, lines.map(function (l) { return textWidth(l, size); })),
+                 deep: lines.length * size * 1.25 };
+      });
+      // Upright labels on every vertical bar of the chart when one is wider than its bar.
+      if (!horizontal && upright === null) {
+        upright = bars.some(function (t) {
+          return t.orientation !== "h" && t.textposition === "outside" && Array.isArray(t.text) && t.text.some(function (text) {
+            return String(text).split(/<br\s*\/?>/i).some(function (l) { return textWidth(l, size) > thick + 2; });
+          });
+        });
+      }
+      trace.textangle = horizontal ? 0 : (upright ? -90 : 0);
+      var positions = [], texts = [];
+      trace.text.forEach(function (text, i) {
+        var v = values[i];
+        if (!text || typeof v !== "number") { positions.push("none"); texts.push(""); return; }
+        var base = Array.isArray(trace.base) ? trace.base[i] : (trace.base || 0);
+        var end = px(base + v), start = px(base);
+        var along = horizontal || upright ? sizes[i].long : sizes[i].deep;
+        var across = horizontal || upright ? sizes[i].deep : sizes[i].long;
+        var room = v >= 0 ? span - end + (horizontal ? margin.r - 6 : 0) : end - 2;
+        if (room >= along + 6 && across <= thick + 3) { positions.push("outside"); texts.push(text); }
+        else if (Math.abs(end - start) >= along + 10 && across <= thick + 1) { positions.push("inside"); texts.push(text); }
+        else { positions.push("none"); texts.push(""); }
+      });
+      if (bars.length > 1 && texts.some(function (t, i) { return !t && trace.text[i]; })) {
+        bars.forEach(function (t) { if (t.name) t.showlegend = true; });
+        layout.showlegend = true;
+      }
+      trace.textposition = positions;
+      trace.text = texts;
+      trace.insidetextanchor = "end";
+      trace.constraintext = "none";
+    });
   }
 
   // An end label "<span style=color>●</span> Name<br>more" on one line, keeping its coloured glyph.
@@ -517,20 +764,22 @@
     if (!width || (!force && chart.width === width && chart.drawn)) return;
     var data = chart.drawn ? chart.gd.data.map(function (trace) { return Object.assign({}, trace); })
       : clone(chart.spec.data);
-    // Bars' labels as the figure has them; the phone layout rewrites them (narrowLayout).
+    // Bars' labels as the figure has them; the rules for the width rewrite them (placeBarLabels).
+    var KEYS = ["text", "textposition", "textangle", "showlegend", "insidetextanchor", "constraintext"];
     data.forEach(function (trace) {
       if (trace.type !== "bar") return;
       var wide = trace.__efpWide;
-      if (!wide || trace.text !== wide.narrowText) {
-        wide = trace.__efpWide = { text: trace.text, textposition: trace.textposition, textangle: trace.textangle,
-                                   showlegend: trace.showlegend };
+      if (!wide || trace.text !== wide.fitted) {
+        wide = trace.__efpWide = {};
+        KEYS.forEach(function (key) { wide[key] = trace[key]; });
       }
-      ["text", "textposition", "textangle", "showlegend"].forEach(function (key) {
+      KEYS.forEach(function (key) {
         if (wide[key] === undefined) delete trace[key]; else trace[key] = wide[key];
       });
     });
-    var layout = fitLayout(currentLayout(chart), data, width, printing);
+    var layout = fitLayout(currentLayout(chart), data.filter(function (t) { return t.visible !== false; }), width, printing);
     fitControls(chart, layout, data, width);
+    data.forEach(function (trace) { if (trace.__efpWide) trace.__efpWide.fitted = trace.text; });
     chart.gd.style.height = (layout.height + (printing ? 0 : TOOLBAR)) + "px";
     chart.width = width;
     var config = Object.assign({}, chart.spec.config || {}, { responsive: false });

@@ -208,3 +208,39 @@ def weigh(context, url: str) -> Load:
     page.close()
     network = {request: size for request, size in fetched.items() if request not in cached}
     return Load(url, sum(network.values()), len(network))
+
+
+# Text in each drawn chart that is outside its own svg or printed over other text: for every chart,
+# its id and the problems found ("outside: <text>" / "over: <text> | <text>"). Text that is not
+# shown (empty, hidden, or transparent, as a narrow chart's slider step labels) is not counted.
+TEXT_GEOMETRY = """() => {
+  const OVERLAP = 1 / 3, SLACK = 1;  // overlap share of the smaller box; px allowed past the edge
+  const shown = text => {
+    if (!text.textContent.trim()) return false;
+    for (let e = text; e && e.tagName !== 'svg'; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') return false;
+    }
+    const fill = getComputedStyle(text).fill;
+    return !/rgba\\(.*,\\s*0\\)$/.test(fill) && fill !== 'none';
+  };
+  return [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+    const frame = gd.querySelector('.svg-container').getBoundingClientRect();
+    const boxes = [...gd.querySelectorAll('svg text')].filter(shown).map(text => {
+      const b = text.getBoundingClientRect();
+      return {text: text.textContent.trim().slice(0, 50), left: b.left, right: b.right, top: b.top, bottom: b.bottom,
+              area: b.width * b.height};
+    }).filter(b => b.area > 0);
+    const problems = [];
+    boxes.forEach(b => {
+      if (b.left < frame.left - SLACK || b.right > frame.right + SLACK || b.top < frame.top - SLACK
+          || b.bottom > frame.bottom + SLACK) problems.push(`outside: ${b.text}`);
+    });
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 0 && h > 0 && w * h > OVERLAP * Math.min(a.area, b.area)) problems.push(`over: ${a.text} | ${b.text}`);
+    }));
+    return {id: gd.id, problems};
+  });
+}"""

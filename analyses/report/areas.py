@@ -127,15 +127,6 @@ FINDER_CSS = """
 .finder-former { display: block; }
 .finder-best a { font-weight: bold; }
 .finder-best::after { content: " \\2190  best match"; color: #505a5f; font-size: 0.85rem; }
-.area-map .map-svg { width: 100%; max-width: 46rem; height: auto; display: block; }
-.area-map .map-areas a:focus path, .area-map .map-areas a:hover path { stroke: #0b0c0c; stroke-width: 2.5; }
-.area-map .map-london use { cursor: pointer; }
-.map-switch label { font-weight: bold; margin-right: 0.5rem; }
-.map-switch select { font-size: 1rem; padding: 0.2rem; }
-.map-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0; margin: 0.5rem 0; }
-.map-swatch { display: inline-block; width: 1.4em; height: 1em; margin-right: 0.35em; vertical-align: middle;
-  border: 1px solid #505a5f; }
-.map-attribution { font-size: 0.85rem; color: #505a5f; }
 """
 FINDER_SCRIPT = r"""
 (function () {

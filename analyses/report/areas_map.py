@@ -7,7 +7,11 @@ result with its attribution (``make map`` rebuilds it). ``map_html`` draws it as
 no script library and nothing loaded from anywhere: each area is a link to its page with a
 ``<title>``, filled from a colour-blind-safe sequential palette (viridis, five classes), with
 a legend and a switch between rates (a small inline script recolours it; without scripts the
-first rate shows). London's boroughs are also drawn enlarged beside the map.
+first rate shows). London's boroughs are also drawn enlarged beside the map, and listed under
+it with their figures, as links at least 24 px tall: on a phone a borough on the map is a few
+pixels wide, so the list is its equivalent tap target (WCAG 2.2, 2.5.8). Each area's label
+(what a screen reader says, and the tooltip) names the figure it is shaded by, and follows the
+switch.
 
 The finder's list (``analyses.report.areas``) is the keyboard and screen-reader equivalent of
 the map. The map's links are in the tab order too; the enlarged London copies are not.
@@ -265,6 +269,12 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
         f'<option value="{key}"{" selected" if key == first else ""}>{html.escape(info["label"])}</option>'
         for key, info in rates.items()
     )
+    boroughs = "\n".join(
+        f'<li><a href="{html.escape(href(code, la_names.get(code, names[code])))}" data-code="{code}">'
+        f"{html.escape(la_names.get(code, names[code]))}</a> "
+        f'<span class="map-value">{html.escape(_shown(rates[first]["values"].get(code)))}</span></li>'
+        for code in sorted(london, key=lambda c: la_names.get(c, names[c]))
+    )
     legend = "\n".join(
         f'<li><span class="map-swatch" style="background:{c}"></span>{html.escape(t)}</li>'
         for c, t in legend_items(rates[first]["breaks"])
@@ -279,7 +289,8 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
         }
         for key, info in rates.items()
     }
-    return f"""<figure class="area-map" id="area-map">
+    return f"""<style>{MAP_CSS}</style>
+<figure class="area-map" id="area-map">
 <p class="map-switch"><label for="map-rate">Shade the map by</label>
 <select id="map-rate">
 {switch}
@@ -303,6 +314,10 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
 <ul class="map-legend" id="map-legend" aria-label="Legend">
 {legend}
 </ul>
+<details class="map-london-list"><summary>London's {len(london)} boroughs, as a list with their figures</summary>
+<ul>
+{boroughs}
+</ul></details>
 <figcaption class="map-attribution">Boundaries: {html.escape(ATTRIBUTION)} Simplified from ONS's {html.escape(SOURCE_NAME)}.
 Each area links to its page; the list above gives the same links by name.</figcaption>
 </figure>
@@ -310,9 +325,30 @@ Each area links to its page; the list above gives the same links by name.</figca
 <script>{MAP_SCRIPT}</script>"""
 
 
+def _shown(value: float | None) -> str:
+    return "no figure" if value is None else f"{value:,.1f}"
+
+
 def _label(name: str, value: float | None, info: dict) -> str:
-    shown = "no figure" if value is None else f"{value:,.1f}"
-    return f"{name}: {shown} ({info['title']}, {info['year']})"
+    return f"{name}: {_shown(value)} ({info['title']}, {info['year']})"
+
+
+MAP_CSS = """
+.area-map .map-svg { width: 100%; max-width: 46rem; height: auto; display: block; }
+.area-map .map-areas a:focus path, .area-map .map-areas a:hover path { stroke: #0b0c0c; stroke-width: 2.5; }
+.area-map .map-london use { cursor: pointer; }
+.map-switch label { display: block; font-weight: bold; margin-bottom: 0.25rem; }
+.map-switch select { font-size: 1rem; padding: 0.3rem; width: 100%; max-width: 24rem; min-height: 2.5rem; }
+.map-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0; margin: 0.5rem 0; }
+.map-swatch { display: inline-block; width: 1.4em; height: 1em; margin-right: 0.35em; vertical-align: middle;
+  border: 1px solid #505a5f; }
+.map-attribution { font-size: 0.85rem; color: #505a5f; }
+.map-london-list summary { cursor: pointer; min-height: 24px; padding: 0.25rem 0; }
+.map-london-list ul { list-style: none; padding: 0; margin: 0.25rem 0; columns: 14rem auto; column-gap: 1.5rem; }
+.map-london-list li { break-inside: avoid; }
+.map-london-list a { display: inline-block; min-height: 24px; min-width: 24px; padding: 0.15rem 0; }
+.map-value { color: #505a5f; }
+"""
 
 
 def _caption(info: dict) -> str:
@@ -334,8 +370,12 @@ MAP_SCRIPT = r"""
       rate.breaks.forEach(function (b) { if (value > b) index += 1; });
       link.querySelector('path').setAttribute('fill', value === null || value === undefined ? none : palette[index]);
       var title = link.querySelector('title'), name = title.textContent.split(':')[0];
-      title.textContent = name + ': ' + (value === null || value === undefined ? 'no figure'
-        : value.toLocaleString('en-GB', {minimumFractionDigits: 1, maximumFractionDigits: 1})) + ' (' + rate.title + ', ' + rate.year + ')';
+      var shown = value === null || value === undefined ? 'no figure'
+        : value.toLocaleString('en-GB', {minimumFractionDigits: 1, maximumFractionDigits: 1});
+      title.textContent = name + ': ' + shown + ' (' + rate.title + ', ' + rate.year + ')';
+      link.setAttribute('aria-label', title.textContent);
+      var listed = document.querySelector('.map-london-list a[data-code="' + link.getAttribute('data-code') + '"] + .map-value');
+      if (listed) listed.textContent = shown;
     });
     document.getElementById('map-legend').innerHTML = rate.legend.map(function (item) {
       return '<li><span class="map-swatch" style="background:' + item[0] + '"></span>' + item[1] + '</li>';

@@ -119,13 +119,17 @@ def inline_assets(body: str) -> dict:
 
 
 def linked_assets(body: str, static: str) -> dict:
-    """The same files as ``inline_assets``, loaded from the site folder ``static`` (e.g. '../../_static/')."""
-    scripts = [web_assets.plotly_bundle(body), web_assets.ACCESS_JS] if "plotly-graph-div" in body else []
+    """The same files as ``inline_assets``, loaded from the site folder ``static`` (e.g. '../../_static/').
+
+    As in the book, only the access script is in the page, deferred: the text paints first, and
+    the script fetches the plotly bundle (its ``data-plotly``) when a chart comes near the screen."""
+    charts = "plotly-graph-div" in body
     return {
         "inline": False,
         "static": static,
         "css": web_assets.REPORT_CSS.name,
-        "scripts": [web_assets.site_name(scripts[0]), scripts[1].name] if scripts else [],
+        "access_js": web_assets.ACCESS_JS.name if charts else "",
+        "plotly": web_assets.site_name(web_assets.plotly_bundle(body)) if charts else "",
     }
 
 

@@ -1,8 +1,10 @@
 """Accessible plotly charts, following the Analysis Function data visualisation guidance.
 
 Titles state the finding (the caller writes them), lines and bars carry direct
-labels instead of a legend, and no meaning rests on colour alone: lines differ
-in dash and marker, bars in fill pattern. Suppressed values are gaps, never zero.
+labels (grouped bars: a legend names the series, each bar says its value), and no
+meaning rests on colour alone: lines differ in dash and marker, bars in fill pattern.
+Where titles and labels go at each width is decided in the page's script
+(``_ext/assets/chart_access.js``), one set of rules for every chart. Suppressed values are gaps, never zero.
 All text that reaches a chart or the page is HTML-escaped, as area names may
 come from user files. Importing this module makes the book renderer plotly's
 default, so a notebook needs only ``import analyses.views.charts``.
@@ -46,7 +48,11 @@ ROLE_STYLES = {
 ROLE_ORDER = (*ROLE_STYLES, "neighbour")
 BAR_PATTERNS = ("", "/", ".", "x", "-", "|")
 LABEL_LINE_PX = 19  # height of one line of a 15px end label
-TITLE_PAD_PX, TITLE_LINE_PX, TITLE_GAP_PX = 10, 25, 26  # a title's space above, per line (20px text), below
+# Room a title takes at the top: above it, per line (20px text, plotly's 1.3 line height), below it. The
+# page's script (_ext/assets/chart_access.js: layoutTop) rewraps the title to the chart's width and
+# reserves the same, so what a figure's top margin holds beyond this is its own (a caption, a key).
+TITLE_PAD_PX, TITLE_LINE_PX, TITLE_GAP_PX = 10, 26, 20
+LEGEND_PX = 36  # one row of legend between the title and the plot (chart_access.js measures the rows)
 
 
 def chart_text(value: object, width: int | None = None) -> str:
@@ -410,7 +416,8 @@ def comparison_bar(
     value_format: str = "{:,.1f}",
     y_title: str = "",
 ) -> go.Figure:
-    """Grouped bars, e.g. trial arms per outcome, each bar labelled with series and value.
+    """Grouped bars, e.g. trial arms per outcome: a legend under the title names the series (a
+    name on every bar ran into its neighbours') and each bar says its value.
 
     Series differ in colour and fill pattern; missing values leave no bar. When a series is
     England, the series keep the colours of the trend charts' roles (``series_looks``).
@@ -427,7 +434,7 @@ def comparison_bar(
                 "y": values,
                 "name": chart_text(name),
                 "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}},
-                "text": ["" if v is None else f"{chart_text(name, 14)}<br>{value_format.format(v)}" for v in values],
+                "text": ["" if v is None else value_format.format(v) for v in values],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "hovertext": [
@@ -447,8 +454,10 @@ def comparison_bar(
         barmode="group",
         bargap=0.3,
         hovermode="closest",
-        height=480,
-        margin={"l": 80, "r": 30, "t": 90, "b": 80},
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+        height=480 + LEGEND_PX,
+        margin={"l": 80, "r": 30, "t": 90 + LEGEND_PX, "b": 80},
     )
 
 
@@ -666,14 +675,68 @@ def _compact_table(table: Styler, fields: list[list[str]] | None = None) -> str:
         return f"<{name}{extra}>{html.escape(shown)}</{name}>"
 
     lines = fields or [[None] * len(table.data.columns)] * (len(table.data) + 1)
-    head = "".join(tag("th", str(column), f) for column, f in zip(table.data.columns, lines[0], strict=True))
+    texts = [[shown(v) for v in row] for row in table.data.itertuples(index=False, name=None)]
+    numbers = _number_columns(texts, len(table.data.columns))
+    head = "".join(
+        tag("th", str(column), f).replace("<th", '<th class="num"', 1) if number else tag("th", str(column), f)
+        for column, f, number in zip(table.data.columns, lines[0], numbers, strict=True)
+    )
     rows = "".join(
-        "<tr>" + "".join(tag("td", shown(v), f) for v, f in zip(row, line, strict=True)) + "</tr>"
-        for row, line in zip(table.data.itertuples(index=False, name=None), lines[1:], strict=True)
+        "<tr>"
+        + "".join(
+            tag("td", text, f).replace("<td", '<td class="num"', 1) if number else tag("td", text, f)
+            for text, f, number in zip(row, line, numbers, strict=True)
+        )
+        + "</tr>"
+        for row, line in zip(texts, lines[1:], strict=True)
     )
     return (
         f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'
         f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+    )
+
+
+NUMBER_CELL = re.compile(
+    r"[−+-]?£?[\d,]*\.?\d+(?:%| thousand| million)?(?: \(derived\))?|no value|" + "|".join(SYMBOLS)
+)
+
+
+def _number_columns(rows: Sequence[Sequence[str]], count: int) -> list[bool]:
+    """Which columns hold numbers (a figure, a suppression symbol or "no value" in every cell): they
+    line up on the right; columns of words stay on the left. The first column names the row."""
+    return [
+        index > 0 and any(rows) and all(NUMBER_CELL.fullmatch(row[index].strip()) for row in rows)
+        for index in range(count)
+    ]
+
+
+def table_html(frame: pd.DataFrame, caption: str) -> str:
+    """A plain table with its caption, every cell HTML-escaped. On a phone it is stacked
+    (``efp-stack`` in the stylesheets): each row a block led by its first cell, every other cell
+    under its column's name (``data-label``), so nothing is cut or scrolled sideways. The roles
+    keep it a table for screen readers when stacked."""
+    columns = [str(c) for c in frame.columns]
+    texts = [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    numbers = _number_columns(texts, len(columns))
+
+    def cls(number: bool) -> str:
+        return ' class="num"' if number else ""
+
+    head = "".join(
+        f'<th role="columnheader" scope="col"{cls(n)}>{html.escape(c)}</th>' for c, n in zip(columns, numbers)
+    )
+    body = "".join(
+        '<tr role="row">'
+        + "".join(
+            f'<td role="cell" data-label="{html.escape(c)}"{cls(n)}>{html.escape(t)}</td>'
+            for c, t, n in zip(columns, row, numbers)
+        )
+        + "</tr>"
+        for row in texts
+    )
+    return (
+        f'<table class="table efp-stack" role="table"><caption>{html.escape(caption)}</caption>'
+        f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup">{body}</tbody></table>'
     )
 
 
@@ -692,16 +755,10 @@ def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
 
 
 def show_table(frame: pd.DataFrame, caption: str) -> None:
-    """Display a plain (non-chart) table with a caption; every cell is HTML-escaped."""
-    styler = (
-        Styler(frame, uuid=_digest(frame.to_csv() + caption), cell_ids=False, table_attributes='class="table"')
-        .hide(axis="index")
-        .set_caption(html.escape(caption))
-    )
-    table = styler.format(lambda v: html.escape(str(v))).to_html()
+    """Display a plain (non-chart) table with a caption (``table_html``)."""
     display(
         HTML(
             f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-            f"{table}</div>"
+            f"{table_html(frame, caption)}</div>"
         )
     )

@@ -52,6 +52,7 @@ SHORT = {  # for chart rows
     "residential_share": "Share in a children's home",
     "conference_cost": "Cost of a conference",
 }
+PER = {"foster_week": " a week", "residential_week": " a week", "conference_cost": " a family"}  # money rows' units
 SOURCE_NAMES = {
     "f3-1": "Taylor et al. 2024, the trial (BJSW)",
     "f3-2": "Foundations' report page on the trial",
@@ -488,7 +489,7 @@ def tornado_figure(est: fgc.Estimate, sens: pd.DataFrame, output: str) -> go.Fig
     traces = []
     for index, (end, at) in enumerate((("low", "at_low"), ("high", "at_high"))):
         texts = [
-            f"{end} {input_value(n, v)}: {_output_value(output, r)}"
+            f"{end} {input_value(n, v)}{PER.get(n, '')}: {_output_value(output, r)}"
             for n, v, r in zip(sens["input"], sens[end], sens[at])
         ]
         traces.append(
