@@ -7,30 +7,23 @@ px. In each of these chart views no ``svg text`` box may reach outside the chart
 no two text boxes may overlap by more than a third of the smaller (``browser.TEXT_GEOMETRY``).
 
 The site is the one the other browser tests read: ``$EFP_SITE_DIR`` if set, else ``_build/html``,
-built first if missing or older than its sources (``browser.ensure_built``).
+built once for the whole session (the ``site`` fixture in ``conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from browser import ROOT, TEXT_GEOMETRY, draw_charts, ensure_built, launch, serve, toc_pages
 from playwright.sync_api import sync_playwright
 
-from analyses.report.runner import REPORT_CHAPTERS
+from analyses.devtools.browser import TEXT_GEOMETRY, draw_charts, launch, serve, toc_pages
+from analyses.report.config import REPORT_CHAPTERS
+
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 AREAS = ("york", "tower-hamlets", "westmorland-and-furness")
 PAGES = toc_pages() + [f"areas/{slug}/{stem}" for slug in AREAS for stem in ("index", *REPORT_CHAPTERS)]
 LOADED_AT = (1366, 1024, 390, 320)  # each a fresh load; the 1366 px page is then resized to 1024
 REDRAW_MS = 500  # a resized chart is redrawn in the next frame (chart_access.js)
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    folder = os.environ.get("EFP_SITE_DIR")
-    return Path(folder) if folder else ensure_built(ROOT)
 
 
 @pytest.fixture(scope="module")
