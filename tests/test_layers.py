@@ -14,7 +14,7 @@ ALLOWED = {
     "ingest": {"data"},
     "models": {"data"},
     "views": {"data", "models"},
-    "report": {"data", "models", "views"},
+    "report": {"data", "models", "views", "workshop"},  # the site's area pages include the workshop's page
     "workshop": {"data", "models", "views"},
 }
 DRAWING = ("plotly", "IPython", "ipywidgets", "markdown_it", "html")
