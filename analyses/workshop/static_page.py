@@ -49,7 +49,7 @@ PAGE = "workshop.html"
 
 # Why randomise? grid (the live tool's controls, at steps a page can ship)
 EFFECTS = tuple(round(0.1 * i, 1) for i in range(11))
-FAMILIES = (100, 200, 400, 800, 1600)
+FAMILIES = (50, 100, 200, 400, 800)
 # FGC roll-out grid
 COVERAGES = (0, 25, 50, 75, 100)  # per cent of families offered a conference
 ALREADY = (None, 0, 25, 50, 75, 100)  # per cent offered one now (None: the guide's range)
@@ -65,6 +65,7 @@ def _num(value: float) -> float:
 # ---------------------------------------------------------------- Why randomise? (every area)
 
 
+@lru_cache(maxsize=1)
 def randomise_data() -> dict:
     """Every state of *Why randomise?*: per (who, effect, families) the naive and trial averages,
     95% ranges and share showing harm, with the title; and one axis range for all of them."""

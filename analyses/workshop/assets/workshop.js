@@ -10,8 +10,17 @@
 
   /* ---------------------------------------------------------- wording.py, the same rounding */
   function significant(value, digits) {
+    /* As wording.significant: the shortest decimal form of the number, rounded half away from zero. */
     if (value === 0 || !isFinite(value)) return value;
-    return Number(value.toPrecision(digits || 2));
+    digits = digits || 2;
+    var parts = Math.abs(value).toExponential().split('e'), figures = parts[0].replace('.', '');
+    var kept = parseInt((figures + '0'.repeat(digits)).slice(0, digits), 10) + (figures.charAt(digits) >= '5' ? 1 : 0);
+    return (value < 0 ? -1 : 1) * Number(kept + 'e' + (+parts[1] - digits + 1));
+  }
+  function roundHalfEven(x) {
+    /* Python's round() and format(): a half goes to the even neighbour (2.5 -> 2). */
+    var floor = Math.floor(x), rest = x - floor;
+    return rest > 0.5 ? floor + 1 : rest < 0.5 ? floor : floor % 2 === 0 ? floor : floor + 1;
   }
   function grouped(value, decimals) {
     return value.toLocaleString('en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
@@ -26,15 +35,15 @@
         return sign + '\u00a3' + text + ' ' + sizes[i][1];
       }
     }
-    return sign + '\u00a3' + grouped(Math.round(value));
+    return sign + '\u00a3' + grouped(roundHalfEven(value));
   }
   function money(value, about, exact) {
-    if (exact) return pounds(Math.round(value));
+    if (exact) return pounds(roundHalfEven(value));
     var text = pounds(significant(value, 2));
     return about === false ? text : 'about ' + text;
   }
   function childrenNumber(n) {
-    n = Math.round(n * 100) / 100;
+    n = Number(n.toFixed(2));  /* as Python's round(n, 2) */
     if (n > 0 && n < 1) return 'fewer than 1';
     var whole = Math.floor(Math.abs(n) + 0.5);
     return (n < 0 && whole ? MINUS : '') + grouped(whole);
@@ -173,7 +182,7 @@
     parts.controls.appendChild(field('ws-randomise-who', 'Who gets support more often', who));
     parts.controls.appendChild(field('ws-randomise-effect', 'True effect of support (score points, 0 to 1)', effect));
     parts.controls.appendChild(effectOut);
-    parts.controls.appendChild(field('ws-randomise-families', 'Families in each study (100 to 1,600)', families));
+    parts.controls.appendChild(field('ws-randomise-families', 'Families in each study (' + grouped(R.families[0]) + ' to ' + grouped(R.families[R.families.length - 1]) + ')', families));
     parts.controls.appendChild(familiesOut);
     function update() {
       var e = R.effects[+effect.value], n = R.families[+families.value], sel = R.who[+who.value][1];
