@@ -12,11 +12,13 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from browser import ROOT, launch, record
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, launch, record
 
 from analyses.models import tiers
 from analyses.views import web_assets, wording
@@ -212,3 +214,20 @@ def test_fgc_refuses_and_questions_a_count_in_plain_words(pages):
     page.locator("#ws-fgc .ws-reset").click()
     assert page.locator("#ws-fgc-already").input_value() == "0"  # the guide's assumption, with a value
     assert "guide's settings" in page.locator("#ws-fgc .ws-words").text_content()
+
+
+@pytest.mark.parametrize("name", ["workshop-handout", "workshop-capture-sheet"])
+def test_handout_and_capture_sheet_print_on_one_a4_page(tmp_path, name):
+    pdf = tmp_path / f"{name}.pdf"
+    source = ROOT / "workshop" / "print" / f"{name}.html"
+    subprocess.run(
+        [CHROMIUM, "--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", source.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    text = pdf.read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", text)) == 1
+    box = sorted(round(float(v)) for v in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", text).groups())
+    assert box == [595, 842]  # A4
+    assert not re.search(r"(?:src|href)=\"https?:", source.read_text(encoding="utf-8"))

@@ -201,13 +201,12 @@ def compare_data(ds: Dataset, area: Area) -> list[dict]:
         frame = benchmark.comparison(ds, indicator, area)
         unit = ds.meta(indicator)["unit"]
         series: dict[str, dict] = {}
-        for (name, role), rows in frame.groupby(["area", "role"], sort=False):
-            series[name] = {
-                "role": role,
-                "x": [int(y) for y in rows["time_period"]],
-                "y": [None if not np.isfinite(v) else float(v) for v in rows["value"]],
-                "status": list(rows["status"]),
-            }
+        columns = (frame[c].tolist() for c in ("area", "role", "time_period", "value", "status"))
+        for name, role, year, value, status in zip(*columns):  # rows come area by area
+            one = series.setdefault(name, {"role": role, "x": [], "y": [], "status": []})
+            one["x"].append(int(year))
+            one["y"].append(float(value) if value is not None and math.isfinite(value) else None)
+            one["status"].append(status)
         row = profile.loc[indicator] if indicator in profile.index else None
         out.append(
             {
