@@ -196,18 +196,22 @@ def test_fgc_widget_shows_the_chapters_figures_and_follows_its_controls(ds):
     york = fgc.estimate(ds, ds.area("York"))
     assert widget.view.title == fgc_view.finding(york)
     assert html.unescape(widget.view.summary_html).count(dict(fgc_view.figure_lines(york))["Net saving a year"]) == 1
-    assert widget.children.max == 34_758 and widget.settings()["pre_proceedings_children"] is None
+    assert "(0 to 34,758)" in widget.children.description and widget.settings()["pre_proceedings_children"] is None
+    assert widget.already.value == widget.GUIDE and widget.already.label.startswith("The guide's assumption, 50%")
+    assert [label for label, _ in widget.already.options][1:] == ["0%", "25%", "50%", "75%", "100%"]
     widget.coverage.value = 50
     assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"coverage": 0.5}))
     widget.children.value = 120
     assert widget.settings()["pre_proceedings_children"] == 120 and "set by you" in widget.source_note.value
     widget.area.value = "Rutland"
-    assert widget.children.max == 8012 and widget.settings()["pre_proceedings_children"] is None
-    widget.children.value = 100_000  # a bounded control: clipped to Rutland's 8,012 children
-    assert widget.children.value == 8012 and widget.error == ""
-    assert "more than 1%" in widget.view.summary_html  # implausible, so it warns
+    assert "(0 to 8,012)" in widget.children.description and widget.settings()["pre_proceedings_children"] is None
+    widget.children.value = 100_000  # refused in words, never clipped silently
+    assert widget.children.value == 100_000 and "must be a whole number from 0 to 8,012" in widget.error
+    widget.children.value = 5_000  # allowed, but more than the children Rutland looks after
+    assert widget.error == "" and "Check this: 5,000 children a year is more than the" in widget.view.summary_html
     widget.reset()
-    assert (widget.area.value, widget.coverage.value, widget.children.max) == ("York", 100, 34_758)
+    assert (widget.area.value, widget.coverage.value, widget.already.value) == ("York", 100, widget.GUIDE)
+    assert "(0 to 34,758)" in widget.children.description
     assert widget.view.title == fgc_view.finding(york)
 
 
@@ -295,21 +299,22 @@ def test_a_move_updates_within_half_a_second(ds, make, move):
 
 def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel runs in tmp_path, as under workshop mode
-    notebooks = workshop.prepare(tmp_path)
-    assert {p.name for p in notebooks} == {
-        "index.ipynb",
+    written = workshop.prepare(tmp_path)
+    assert {p.name for p in written} == {
+        "index.html",  # a plain page: no kernel behind the index
         "why_randomise.ipynb",
         "fgc_rollout.ipynb",
         "compare_la.ipynb",
         "tier_planner.ipynb",
     }
-    for path in notebooks:
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="voila/render/') == 4 and "<script" not in index
+    for path in [p for p in written if p.suffix == ".ipynb"]:
         nb = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
         nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
         shown = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
-        if path.stem != "index":
-            assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown), path.name
+        assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown), path.name
 
 
 # Static stand-ins for the published site ------------------------------------------------------------

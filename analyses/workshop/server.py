@@ -61,7 +61,7 @@ class WorkshopError(RuntimeError):
 
 def prepare(out_dir: Path, source_dir: Path = WORKSHOP_DIR) -> list[Path]:
     """Convert every MyST notebook in ``source_dir`` but the index to a clean ``.ipynb`` in ``out_dir``,
-    and write the index as a plain page, ``out_dir/../index.html``. Returns the files written."""
+    and write the index as a plain page, ``out_dir/index.html``. Returns the files written."""
     sources = sorted(source_dir.glob("*.md"))
     index = next((s for s in sources if s.stem == Path(INDEX).stem), None)
     if index is None:
@@ -73,7 +73,7 @@ def prepare(out_dir: Path, source_dir: Path = WORKSHOP_DIR) -> list[Path]:
         target = Path(out_dir) / f"{source.stem}.ipynb"
         jupytext.write(jupytext.read(source), target)
         written.append(target)
-    page = Path(out_dir).parent / "index.html"
+    page = Path(out_dir) / "index.html"
     page.write_text(index_page(index), encoding="utf-8")
     return [*written, page]
 
@@ -295,7 +295,7 @@ def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "JUPYTER_PATH": os.pathsep.join(filter(None, [str(templates), os.environ.get("JUPYTER_PATH")])),
             voila_app.PARENT: str(os.getpid()),
-            voila_app.INDEX: str(Path(tmp) / "index.html"),
+            voila_app.INDEX: str(notebooks / "index.html"),
         }
         with log.open("w") as log_file:
             # Its own session: Ctrl-C reaches only this process, which then stops Voilà in order.

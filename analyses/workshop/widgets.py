@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 
 import ipywidgets as w
+import pandas as pd
 import plotly.io as pio
 
 from analyses.data.dataset import Dataset
@@ -165,29 +166,37 @@ class WhyRandomise(WorkshopWidget):
 
 class FgcRollout(WorkshopWidget):
     """Offering Family Group Conferences at pre-proceedings in one area: the FGC chapter's estimate,
-    with the settings a council may change, each bounded (children up to the area's child population)."""
+    with the settings a council may change. Each box states its bounds; a value outside them is
+    refused in plain words (never clamped silently), and a count of children larger than the
+    children the area looks after is questioned."""
 
-    ALREADY = {"The guide's assumption, 25% to 75%": None, **{f"{p}%": p / 100 for p in range(0, 101, 10)}}
+    GUIDE = "guide"  # the share offered now: the guide's assumption, with its range
+    ALREADY_INPUT = fgc.NATIONAL_INPUTS["already_offered"]
+    ALREADY = {
+        (
+            f"The guide's assumption, {ALREADY_INPUT.central:.0%} ({ALREADY_INPUT.low:.0%} to {ALREADY_INPUT.high:.0%})"
+            if ALREADY_INPUT.shape != "fixed"
+            else f"The guide's assumption, {ALREADY_INPUT.central:.0%}"
+        ): GUIDE,
+        **{f"{p}%": p / 100 for p in range(0, 101, 25)},
+    }
+    COST_LIMIT = int(fgc.SETTINGS["conference_cost"].high)
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
         area = ds.area(la)
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
         self.children = _field(
-            w.BoundedIntText,
-            "Children entering pre-proceedings a year",
-            min=0,
-            max=widget_fgc.children_limit(ds, area),
-            value=widget_fgc.default_children(ds, area),
+            w.IntText, self._children_label(area), value=widget_fgc.default_children(ds, area), width="44em"
         )
         self.children_from_data = True  # until a trainer types a number: the guide's estimate with its range
         self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
-        self.already = _field(w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=None)
+        self.already = _field(
+            w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=self.GUIDE, width="44em"
+        )
         self.conference_cost = _field(
-            w.BoundedIntText,
-            "Cost of a conference (£)",
-            min=0,
-            max=int(fgc.SETTINGS["conference_cost"].high),
+            w.IntText,
+            f"Cost of a conference (£0 to £{self.COST_LIMIT:,})",
             value=round(fgc.NATIONAL_INPUTS["conference_cost"].central),
         )
         self.cost_from_guide = True  # until typed: the guide's range
@@ -195,11 +204,14 @@ class FgcRollout(WorkshopWidget):
         controls = [self.area, self.children, self.coverage, self.already, self.conference_cost]
         super().__init__(controls, extra=[self.area, self.children, self.source_note, *controls[2:]])
 
+    def _children_label(self, area) -> str:
+        return f"Children entering pre-proceedings a year (0 to {widget_fgc.children_limit(self.ds, area):,})"
+
     def on_change(self, change: dict) -> None:
         if change["owner"] is self.area:  # a new area: its own estimate and limit
             area = self.ds.area(self.area.value)
             with self.hold():
-                self.children.max = max(widget_fgc.children_limit(self.ds, area), 1)
+                self.children.description = self._children_label(area)
                 self.children.value = widget_fgc.default_children(self.ds, area)
             self.children_from_data = True
         elif change["owner"] is self.children:
@@ -211,7 +223,7 @@ class FgcRollout(WorkshopWidget):
     def reset(self) -> None:
         self.children_from_data = self.cost_from_guide = True  # the starting area's estimate and the guide's range
         with self.hold():
-            self.children.max = max(widget_fgc.children_limit(self.ds, self.ds.area(self.defaults[id(self.area)])), 1)
+            self.children.description = self._children_label(self.ds.area(self.defaults[id(self.area)]))
         super().reset()
 
     def settings(self) -> dict:
@@ -219,9 +231,38 @@ class FgcRollout(WorkshopWidget):
         return {
             "pre_proceedings_children": None if self.children_from_data else self.children.value,
             "coverage": self.coverage.value / 100,
-            "already_offered": self.already.value,
+            "already_offered": None if self.already.value == self.GUIDE else self.already.value,
             "conference_cost": None if self.cost_from_guide else self.conference_cost.value,
         }
+
+    def _checked(self, area, settings: dict) -> list[str]:
+        """Refuse a value outside its bounds (ValueError, in plain words); warnings for implausible ones."""
+        limit = widget_fgc.children_limit(self.ds, area)
+        children, cost = settings["pre_proceedings_children"], settings["conference_cost"]
+        if children is not None and not 0 <= children <= limit:
+            raise ValueError(
+                f"Not used: children entering pre-proceedings must be a whole number from 0 to {limit:,}, the "
+                f"number of children aged 0 to 17 in {area.name}. Type a number in that range or press Reset."
+            )
+        if cost is not None and not 0 <= cost <= self.COST_LIMIT:
+            raise ValueError(
+                f"Not used: the cost of a conference must be from £0 to £{self.COST_LIMIT:,}. "
+                "Type a cost in that range or press Reset."
+            )
+        if children is None:
+            return []
+        looked_after = self.ds.latest("cla_31mar_count", area)
+        if looked_after is not None and pd.notna(looked_after["value"]) and children > looked_after["value"]:
+            return [
+                f"Check this: {children:,} children a year is more than the {looked_after['value']:,.0f} children "
+                f"{area.name} looked after at 31 March {int(looked_after['time_period'])}. It should be a count a year."
+            ]
+        if fgc.check_settings(settings, fgc.child_population(self.ds, area)):
+            return [
+                f"Check this: {children:,} is more than 1% of the children aged 0 to 17 in {area.name}. "
+                "It should be a count a year."
+            ]
+        return []
 
     def build_view(self) -> widget_views.View:
         area = self.ds.area(self.area.value)
@@ -232,7 +273,7 @@ class FgcRollout(WorkshopWidget):
             if self.children_from_data
             else "<p><i>Children a year: set by you.</i></p>"
         )
-        warnings = fgc.check_settings(settings, fgc.child_population(self.ds, area))
+        warnings = self._checked(area, settings)
         return widget_views.fgc_view(widget_fgc.rollout(self.ds, area, **settings), warnings)
 
 
