@@ -243,12 +243,16 @@ def test_tier_widget_rebalances_shares_and_counts_families(ds):
         "Targeted": 10,
         "Specialist": 10,
     }
-    universal = 5_000_000 * 0.70 / 100 * 0.95  # 33,250 families
+    assert widget.budget.value == 5.2  # £150 for each of York's 34,758 children
+    universal = 5_200_000 * 0.70 / 100 * 0.95  # 34,580 families, just under York's 34,758 children
     assert f"<b>{universal:,.0f}</b> families" in widget.view.summary_html
     widget.costs["Universal"].value = 200
     assert f"<b>{universal / 2:,.0f}</b> families" in widget.view.summary_html
     widget.area.value = "Isles of Scilly"
     assert "suppressed (c)" in widget.view.summary_html
+    assert widget.budget.value == 0.05 and widget.view.figure.data[0].x[0] <= 319  # reach capped at its children
+    widget.budget.value = 50.0
+    assert max(widget.view.figure.data[0].x) <= 319
     widget.reset()
     assert all(s.value == 25 for s in widget.shares.values()) and widget.costs["Universal"].value == 100
 

@@ -29,15 +29,20 @@ from analyses.workshop import views as widget_views
 DEFAULT_LA = "York"
 STYLE = """<style>
 :root {--jp-content-font-size1: 18px; --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 32px;}
-.efp-workshop {font-size: 18px; max-width: 1150px; line-height: 1.4;}
+.efp-workshop {font-size: 18px; line-height: 1.4; flex-wrap: wrap; gap: 0 24px; align-items: flex-start;}
+.efp-workshop .efp-controls {flex: 0 1 340px; min-width: 280px;}
+.efp-workshop .efp-output {flex: 1 1 440px; min-width: 280px;}
+.efp-workshop .efp-controls .widget-dropdown, .efp-workshop .efp-controls .widget-text {flex-wrap: wrap;}
+.efp-workshop .efp-controls .widget-label {max-width: 100%;}
+.efp-workshop select {max-width: 100%;}
 .efp-workshop .widget-label, .efp-workshop .widget-readout, .efp-workshop button, .efp-workshop select,
 .efp-workshop input, .efp-workshop .widget-html-content {font-size: 17px;}
 .efp-workshop .widget-slider, .efp-workshop .widget-dropdown, .efp-workshop .widget-text {margin-bottom: 6px;}
 .efp-workshop .efp-error {color: #B00020; font-weight: bold;}
 .efp-workshop table {font-size: 15px;}
 </style>"""
-LABEL_STYLE = {"description_width": "22em"}
-WIDE = w.Layout(width="95%")
+LABEL_STYLE = {"description_width": "initial"}  # the label above or beside its control, never cut
+WIDE = w.Layout(width="98%")
 
 
 def plotly_output(fig) -> dict:
@@ -57,8 +62,8 @@ def _slider(kind, description: str, **kwargs):
     return kind(description=description, style=LABEL_STYLE, layout=WIDE, continuous_update=False, **kwargs)
 
 
-def _field(kind, description: str, width: str = "36em", **kwargs):
-    return kind(description=description, style=LABEL_STYLE, layout=w.Layout(width=width), **kwargs)
+def _field(kind, description: str, **kwargs):
+    return kind(description=description, style=LABEL_STYLE, layout=WIDE, **kwargs)
 
 
 def _area_names(ds: Dataset, with_england: bool) -> list[str]:
@@ -82,9 +87,12 @@ class WorkshopWidget:
         self._holding = False
         for control in controls:
             control.observe(self._changed, "value")
-        self.container = w.VBox(
-            [w.HTML(STYLE), *(extra or controls), self.reset_button, self.chart, self.summary, self.extras]
-        )
+        # Controls beside the chart on a laptop or projector (below it when the window is narrow).
+        panel = w.VBox([w.HTML(STYLE), *(extra or controls), self.reset_button])
+        panel.add_class("efp-controls")
+        output = w.VBox([self.chart, self.summary, self.extras])
+        output.add_class("efp-output")
+        self.container = w.HBox([panel, output])
         self.container.add_class("efp-workshop")
         self.refresh()
 
@@ -144,7 +152,6 @@ class WhyRandomise(WorkshopWidget):
         self.referral = _field(
             w.Dropdown,
             "Who gets support more often",
-            width="60em",
             options=list(widget_views.REFERRAL_OPTIONS.items()),
             value=1.0,
         )
@@ -186,13 +193,11 @@ class FgcRollout(WorkshopWidget):
         self.ds = ds
         area = ds.area(la)
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
-        self.children = _field(
-            w.IntText, self._children_label(area), value=widget_fgc.default_children(ds, area), width="44em"
-        )
+        self.children = _field(w.IntText, self._children_label(area), value=widget_fgc.default_children(ds, area))
         self.children_from_data = True  # until a trainer types a number: the guide's estimate with its range
         self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
         self.already = _field(
-            w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=self.GUIDE, width="44em"
+            w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=self.GUIDE
         )
         self.conference_cost = _field(
             w.IntText,
@@ -288,7 +293,6 @@ class CompareLA(WorkshopWidget):
             "Indicator",
             options=list(widget_views.comparable_indicators(ds).items()),
             value=indicator,
-            width="60em",
         )
         super().__init__([self.area, self.indicator])
 
@@ -303,7 +307,13 @@ class TierPlanner(WorkshopWidget):
         self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
         self.budget = _slider(
-            w.FloatSlider, "Budget a year (£ million)", min=0.1, max=50.0, step=0.1, value=5.0, readout_format=".1f"
+            w.FloatSlider,
+            "Budget a year (£ million, 0.01 to 50)",
+            min=0.01,
+            max=50.0,
+            step=0.01,
+            value=self._default_budget(ds.area(la)),
+            readout_format=".2f",
         )
         defaults = widget_tiers.DEFAULTS
         self.shares = {
@@ -330,7 +340,14 @@ class TierPlanner(WorkshopWidget):
         controls = [self.area, self.budget, *self.shares.values(), *self.costs.values(), *self.take_up.values()]
         super().__init__(controls, extra=[self.area, self.budget, *self.shares.values(), assumptions])
 
+    def _default_budget(self, area) -> float:
+        """£150 a child aged 0 to 17 (``tiers.default_budget``), in £ million."""
+        return round(widget_tiers.default_budget(fgc.child_population(self.ds, area)) / 1e6, 2)
+
     def on_change(self, change: dict) -> None:
+        if change["owner"] is self.area:  # a new area: a budget of its size
+            with self.hold():
+                self.budget.value = self._default_budget(self.ds.area(self.area.value))
         tier = next((t for t, s in self.shares.items() if s is change["owner"]), None)
         if tier is not None:
             current = {t: s.value for t, s in self.shares.items()}
@@ -347,5 +364,6 @@ class TierPlanner(WorkshopWidget):
             {t: s.value for t, s in self.shares.items()},
             {t: c.value for t, c in self.costs.items()},
             {t: u.value / 100 for t, u in self.take_up.items()},
+            widget_tiers.eligible_families(fgc.child_population(self.ds, area)),
         )
         return widget_views.tier_view(plan, widget_tiers.downstream_demand(self.ds, area), area.name, budget)
