@@ -281,8 +281,10 @@ def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
     """Run workshop mode until Ctrl-C (or SIGTERM). Returns 0 after a clean stop; raises WorkshopError otherwise."""
     host = LAN_HOST if lan else HOST
     check_port(port, host)
-    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or the launcher itself terminated (even if started
-        signal.signal(signum, _interrupt)  # with SIGINT ignored, as a background job is)
+    # Ctrl-C (handled even when started with SIGINT ignored, as a background job is), the launcher
+    # terminated, or its terminal closed: each stops everything in order.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     _adopt_orphans()
     with tempfile.TemporaryDirectory(prefix="efp-workshop-") as tmp:
         notebooks = Path(tmp) / "notebooks"
