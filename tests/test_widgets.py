@@ -371,3 +371,12 @@ def test_static_tier_alt_text_says_each_thing_once(ds):
     assert "about 14,647 families with the even split (25% to each tier), most at the universal tier" in alt
     _, _, scilly = widget_static.tier_states(ds, ds.area("Isles of Scilly"), budget=5e6)
     assert "children looked after in" not in scilly.split("protection plans and children looked after.")[1]
+
+
+def test_static_fgc_tool_keeps_one_axis_and_says_the_change_in_words(ds):
+    """Issue 20: the roll-out's options share one unit and one axis; each says how it differs from the default."""
+    fig, _, alt = widget_static.fgc_states(ds, ds.area("Isles of Scilly"))
+    ranges = {str(button.args[1]["xaxis"]["range"]) for button in fig.layout.updatemenus[0].buttons}
+    units = {button.args[1]["xaxis"]["title"]["text"] for button in fig.layout.updatemenus[0].buttons}
+    assert len(ranges) == 1 and len(units) == 1
+    assert alt.count("Against the guide's assumption:") == len(widget_static.ALREADY_OFFERED) - 1

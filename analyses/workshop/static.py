@@ -58,11 +58,21 @@ def fgc_states(ds: Dataset, area: Area, already_offered: dict[str, float | None]
     """FGC roll-out for an area with every family offered a conference, at several shares of families
     already offered one now; the first entry is the guide's default, so it matches the FGC chapter."""
     views, tables, words = {}, [], []
-    for label, share in (already_offered or ALREADY_OFFERED).items():
-        estimate = widget_fgc.rollout(ds, area, already_offered=share)
-        views[label] = widget_views.fgc_view(estimate)
+    choices = already_offered or ALREADY_OFFERED
+    estimates = {label: widget_fgc.rollout(ds, area, already_offered=share) for label, share in choices.items()}
+    span = fgc_words.money_span(list(estimates.values()))  # one axis and unit for every choice
+    default = next(iter(estimates.values()))
+    for label, estimate in estimates.items():
+        views[label] = widget_views.fgc_view(estimate, span=span)
         tables.append(fgc_words.results_table(estimate).assign(**{"Families offered an FGC now": label}))
-        words.append(f"{label}: {fgc_words.figures_plain(estimate)}")
+        change = (
+            ""
+            if estimate is default
+            else f" Against the guide's assumption: {fgc_words.about_children(estimate.children_avoiding_care.central)}"
+            f" avoiding care instead of {fgc_words.about_children(default.children_avoiding_care.central)}, and a net"
+            f" saving of {money(estimate.net_saving.central)} instead of {money(default.net_saving.central)}."
+        )
+        words.append(f"{label}: {fgc_words.figures_plain(estimate)}{change}")
     table = pd.concat(tables, ignore_index=True)
     table = table[["Families offered an FGC now", *[c for c in table.columns if c != "Families offered an FGC now"]]]
     alt = (

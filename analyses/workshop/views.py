@@ -114,9 +114,12 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
 # 2. FGC roll-out ---------------------------------------------------------------------------------
 
 
-def fgc_view(estimate: fgc.Estimate, warnings: list[str] | None = None) -> View:
-    """What offering FGCs means for one area: the chapter's figures, chart and words (``analyses.views.fgc``)."""
-    fig, table, alt = fgc_words.money_chart(estimate)
+def fgc_view(
+    estimate: fgc.Estimate, warnings: list[str] | None = None, span: tuple[float, float] | None = None
+) -> View:
+    """What offering FGCs means for one area: the chapter's figures, chart and words (``analyses.views.fgc``);
+    ``span``: one money axis shared with other settings (``fgc_words.money_span``)."""
+    fig, table, alt = fgc_words.money_chart(estimate, span)
     fig.update_layout(margin=RANGE_MARGIN)
     notes = "".join(f"<p class='efp-error'>{html.escape(w)}</p>" for w in (warnings or []))
     summary_html = (
