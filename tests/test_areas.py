@@ -12,9 +12,13 @@ import sys
 
 import pytest
 import yaml
+from markupsafe import escape
 
+from analyses.data import geography
 from analyses.data.paths import ROOT
+from analyses.models import benchmark, findings
 from analyses.report import area_pages, areas, areas_map, front, page
+from analyses.views import findings as words
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
@@ -24,25 +28,17 @@ def finder(ds):
     return areas.finder_html(ds)
 
 
-def finder_items(text: str) -> dict[str, list[str]]:
-    """Area name -> the search keys of its list item."""
+def finder_items(text: str) -> dict[str, str]:
+    """Area name -> its GSS code, from the finder's list."""
     return {
-        html_name: keys.split("|")
-        for keys, html_name in re.findall(r'<li data-search="([^"]*)"><a href="[^"]+">([^<]+)</a>', text)
+        name.replace("&amp;", "&"): code
+        for code, name in re.findall(r'<li data-code="([^"]*)"[^>]*><a href="[^"]+">([^<]+)</a>', text)
     }
 
 
-def matches(items: dict[str, list[str]], typed: str) -> set[str]:
-    """The filter script's rule: every typed word starts a word of one key (digits anywhere)."""
-    words = areas.search_key(typed).split()
-    return {
-        name.replace("&amp;", "&")
-        for name, keys in items.items()
-        if any(
-            all((" " + key).find(" " + w) >= 0 or (w in key and any(c.isdigit() for c in w)) for w in words)
-            for key in keys
-        )
-    }
+def matches(ds, typed: str) -> list[str]:
+    """The finder's rule (``geography.match_areas``): the names it shows, best first."""
+    return [entry["name"] for _, entry in geography.match_areas(typed, geography.finder_entries(ds.las))]
 
 
 # ---------------------------------------------------------------- finder
@@ -78,19 +74,39 @@ def test_finder_lists_all_154_areas_by_region(finder, ds):
         ("Cheshire", {"Cheshire East", "Cheshire West and Chester"}),
     ],
 )
-def test_finder_matches_names_codes_short_and_former_names(finder, typed, expected):
-    assert expected <= matches(finder_items(finder), typed)
+def test_finder_matches_names_codes_short_and_former_names(ds, typed, expected):
+    found = matches(ds, typed)
+    assert set(found[: len(expected)]) == expected  # the expected areas come first
 
 
-def test_aliases_come_from_one_function_and_name_the_replaced_areas(ds):
-    aliases = areas.finder_aliases(ds.las)
-    cumberland = dict(zip(ds.current_las["la_name"], ds.current_las["new_la_code"], strict=False))["Cumberland"]
-    assert {"Cumbria", "909", "E10000006", "formerly Cumbria"} <= set(aliases[cumberland])
-    assert len(aliases) == 153
+@pytest.mark.parametrize(
+    "typed, best",
+    [
+        ("York", "York"),  # not East Riding of Yorkshire, which contains it
+        ("City of York", "York"),  # the guide's own name for it
+        ("Yrok", "York"),  # a near spelling
+        ("Hull", "Kingston upon Hull, City of"),  # not Hackney or Solihull
+        ("BCP", "Bournemouth, Christchurch and Poole"),  # not Barking and Dagenham
+        ("Birmingam", "Birmingham"),
+        ("north york", "North Yorkshire"),
+    ],
+)
+def test_one_rule_finds_the_best_match_first(ds, typed, best):
+    assert matches(ds, typed)[0] == best
+
+
+def test_the_finder_table_holds_names_codes_and_aliases(ds):
+    entries = {entry["name"]: entry for entry in geography.finder_entries(ds.las)}
+    assert len(entries) == 154 and entries["England"]["keys"] == ["england", "e92000001"]
+    assert {"cumbria", "909", "e10000006"} <= set(entries["Cumberland"]["aliases"])
+    assert (
+        entries["York"]["keys"] == ["york", "e06000014", "816"]
+        and "hull" in entries["Kingston upon Hull, City of"]["aliases"]
+    )
 
 
 def test_finder_links_every_area_to_its_page(finder, ds):
-    hrefs = set(re.findall(r'<li data-search="[^"]*"><a href="([^"]+)"', finder))
+    hrefs = set(re.findall(r'<li data-code="[^"]*"[^>]*><a href="([^"]+)"', finder))
     assert hrefs == {f"{a.slug}/index.html" for a in [*ds.areas(), areas.ENGLAND]}
     assert "http" not in re.sub(r"https?://[^\s\"<]*(?=[\s\"<])", "", areas.FINDER_SCRIPT)
 
@@ -194,61 +210,148 @@ SUMMARY = {
 }
 
 
-def test_headlines_compare_and_say_whether_the_difference_is_significant():
-    found = {h.key: h for h in front.headlines(SUMMARY)}
-    cla = found["demand.rates_per_10000.children_looked_after"]
-    assert (
-        "not significantly different from England" in cla.sentence and "Yorkshire and The Humber 77.0" in cla.sentence
-    )
-    assert "suppressed" in found["demand.rates_per_10000.children_in_need"].sentence
-    assert "significantly higher than England" in found["demand.rates_per_10000.referrals"].sentence
-    assert "not tested" in found["profile.care_applications_rate"].comparison
-    fgc = found["fgc.children_avoiding_care_per_year.central"]
-    # worded as the FGC chapter words it: whole children, money to two significant figures
-    assert "7 children (90% interval 1 to 11) a year could avoid care" in fgc.sentence
-    assert "about £78,000 (90% interval −£22,000 to £200,000)" in fgc.sentence
-    assert list(found)[-1] == fgc.key
+def real_summary(ds, name: str) -> dict:
+    """A report's summary.json as the runner makes it, from the bundled data: its area and findings."""
+    area = ds.area(name)
+    return {
+        **json.loads(json.dumps(SUMMARY)),
+        "la": {
+            "name": area.name,
+            "slug": area.slug,
+            "level": area.level,
+            "new_la_code": area.code,
+            "old_la_code": area.old_la_code or None,
+            "region_code": area.region_code or None,
+            "region_name": area.region_name or None,
+        },
+        "findings": findings.summary(findings.headline_findings(ds, area)),
+        "generated_from": front.data_provenance(None),
+    }
 
 
-def test_front_page_names_area_region_date_sources_and_licences():
+def finding_rows(text: str) -> dict[str, str]:
+    """The front page's findings table: indicator -> the row's HTML."""
+    return dict(re.findall(r'<tr class="finding[^"]*" data-indicator="([^"]+)".*?>(.*?)</tr>', text, re.S))
+
+
+@pytest.mark.parametrize("name", ["York", "Isles of Scilly", "Cumberland", "Rutland", "Tower Hamlets", "England"])
+def test_front_page_is_a_findings_table_with_a_source_per_row(ds, name):
+    summary = real_summary(ds, name)
+    found = findings.from_summary(summary["findings"])
+    text = front.front_page(summary, [("fgc.html", "Spotlight: Family Group Conferences")], f"x: {name}")
+    rows = finding_rows(text)
+    assert list(rows) == [f.indicator for f in found] + ["fgc"]
+    for f in found:
+        row = rows[f.indicator]
+        assert escape(words.name(f)) in row and escape(f.period) in row
+        source = re.search(r'<details class="finding-source"><summary>(.+?)</summary><p>(.+?)</p>', row, re.S)
+        assert source and escape(words.source_text(f.source)) in source.group(2)
+        assert f", {f.year}, " in source.group(2) or f", {f.year - 1}, " in source.group(2)  # the row it came from
+        if name != "England":
+            assert '<span class="verdict verdict-' in row and escape(words.verdict_label(f)) in row
+        if f.small:
+            assert "Under 20 events" in row
+    if name == "England":
+        assert "Compared with England</th>" not in text
+
+
+def test_every_worse_than_england_result_is_on_the_front_page(ds):
+    """An area with a finding worse than England's shows it, with its rank (checked on every 8th LA)."""
+    worse = 0
+    for area in ds.areas()[::8]:
+        for f in findings.headline_findings(ds, area):
+            if f.verdict == benchmark.WORSE:
+                worse += 1
+                assert words.verdict_label(f) == "Worse" and f.rank is not None
+    assert worse > 3  # re-referrals and early years development are worse than England's in many councils
+    summary = real_summary(ds, "Barnsley")
+    text = front.front_page(summary, [], "x")
+    bad = [f for f in findings.from_summary(summary["findings"]) if f.verdict == benchmark.WORSE]
+    for f in bad:
+        assert escape(words.name(f)) in text.split("Worse than England:")[1].split("</p>")[0]
+
+
+def test_front_page_names_area_region_date_sources_and_licences(ds):
     text = front.front_page(
-        SUMMARY, [("fgc.html", "Spotlight: Family Group Conferences")], "Evidence for Prevention: York"
+        real_summary(ds, "York"), [("fgc.html", "Spotlight: Family Group Conferences")], "Evidence for Prevention: York"
     )
     for expected in (
         "Yorkshire and The Humber",
         "E06000014",
         "Generated on 28 November 2026",
+        "Official statistics to 31 March 2025",
         "DfE, Children in need (latest 2024-25)",
         "Open Government Licence",
         "CC BY 4.0",
         '<a href="fgc.html">Spotlight: Family Group Conferences</a>',
+        "data-page-address",
+        "7 children (90% interval 1 to 11)",
+        "about £78,000 (90% interval −£22,000 to £200,000)",
     ):
-        assert expected in text
-    assert 5 <= len(front.headlines(SUMMARY)) <= 8
+        assert expected in text, expected
 
 
-def test_front_page_with_own_data_names_the_folder_date_and_files():
-    summary = json.loads(json.dumps(SUMMARY))
-    summary["generated_from"]["own_data"] = {
-        "folder": "/councils/york-data",
-        "imported": "2026-11-20",
-        "files": ["council: Mosaic export"],
+def test_front_page_says_when_englands_cafcass_rate_stands_in(ds):
+    summary = real_summary(ds, "Isles of Scilly")
+    summary["fgc"]["care_application_rate_of"] = "England"
+    assert "own Cafcass care application rate is not published, so England&#39;s is used" in front.front_page(
+        summary, [], "x"
+    )
+    summary["fgc"]["care_application_rate_of"] = "Isles of Scilly"
+    assert "England&#39;s is used" not in front.front_page(summary, [], "x")
+
+
+def test_provenance_of_a_councils_folder_is_read_from_its_rows(tmp_path):
+    """A re-download keeps DfE's file name; a council's own rows are the council's, never DfE's."""
+    import shutil
+
+    import pandas as pd
+
+    from analyses.data.paths import DATA_DIR
+
+    folder = tmp_path / "mine"
+    shutil.copytree(DATA_DIR, folder)
+    rows = pd.read_csv(folder / "indicators.csv", dtype=str, keep_default_na=False)
+    york = (rows["old_la_code"] == "816") & (rows["indicator"] == "cla_31mar_count") & (rows["time_period"] == "2025")
+    rows.loc[york, "value"] = "241"  # a newer download of the same DfE file
+    own = rows[york].assign(time_period="2026", value="250", source="council: Mosaic export", release="2026")
+    pd.concat([rows, own]).to_csv(folder / "indicators.csv", index=False)
+    given = front.data_provenance(folder)
+    latest = {s["source"]: s["latest"] for s in given["sources"]}
+    assert latest["DfE, Children looked after in England including adoptions"] == "2024-25"  # not the council's 2026
+    files = {f["file"]: f for f in given["own_data"]["files"]}
+    assert files["cla_number_and_rate_per_10k_children.csv"] == {
+        "file": "cla_number_and_rate_per_10k_children.csv",
+        "own": False,
+        "rows": 1,
+        "years": "2025",
     }
+    assert files["Mosaic export"]["own"] and files["Mosaic export"]["years"] == "2026"
+    summary = {**SUMMARY, "generated_from": given}
     text = front.front_page(summary, [], "x")
-    assert "your own data from <code>/councils/york-data</code>, imported on 20 November 2026" in text
-    assert "council: Mosaic export" in text
+    assert "the council&#39;s own figures from Mosaic export (1 row, 2026)" in text
+    assert "cla_number_and_rate_per_10k_children.csv (1 row, 2025)" in text and "council: council" not in text
 
 
-def test_summary_csv_is_flat_and_opens_in_excel():
-    text = front.summary_csv(SUMMARY)
+def test_findings_csv_is_the_front_pages_table_in_words(ds):
+    summary = real_summary(ds, "York")
+    rows = list(csv.DictReader(io.StringIO(front.findings_csv(summary).lstrip("\ufeff"))))
+    found = findings.from_summary(summary["findings"])
+    assert [r["Measure"] for r in rows] == [words.name(f) for f in found]
+    assert list(rows[0]) == list(front.FINDINGS_COLUMNS)
+    for row, f in zip(rows, found):
+        assert row["Compared with England"] == words.verdict_phrase(f) and row["Period"] == f.period
+        assert row["Source"] == words.source_text(f.source) and row["Area"] == "York"
+
+
+def test_summary_csv_is_flat_and_opens_in_excel(ds):
+    text = front.summary_csv(real_summary(ds, "York"))
     assert text.startswith("\ufeffkey,value,status,year,comparison\r\n")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    first = rows[0]
-    assert first["key"] == "demand.rates_per_10000.children_looked_after" and first["value"] == "69"
-    assert first["year"] == "2025" and "England 67.0" in first["comparison"]
     keys = [row["key"] for row in rows]
     assert "fgc.net_saving_gbp.high" in keys and "la.new_la_code" in keys and len(keys) == len(set(keys))
-    suppressed = next(r for r in rows if r["key"] == "demand.rates_per_10000.children_in_need")
+    assert "findings.cla_31mar_rate.value" in keys and "findings.cla_31mar_rate.trend.4.1" in keys
+    suppressed = next(r for r in rows if r["key"] == "demand.rates_per_10000.children_in_need.value")
     assert (suppressed["value"], suppressed["status"]) == ("", "c")
 
 
@@ -389,8 +492,8 @@ def test_own_data_report_names_the_councils_data(tmp_path):
     mine = tmp_path / "mine.csv"
     mine.write_text(
         "indicator,time_period,geographic_level,region_code,region_name,old_la_code,new_la_code,la_name,"
-        "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,816,"
-        "E06000014,York,130,published,Mosaic export\n",
+        "value,status,source\ncpp_31mar_count,2025,Local authority,E12000003,Yorkshire and The Humber,815,"
+        "E06000065,North Yorkshire,130,published,Mosaic export\n",
         encoding="utf-8",
     )
     run = [sys.executable, "-m", "analyses"]
@@ -403,19 +506,24 @@ def test_own_data_report_names_the_councils_data(tmp_path):
     )
     assert imported.returncode == 0, imported.stderr
     result = subprocess.run(
-        [*run, "run", "--la", "York", "--data", str(tmp_path / "my-data"), "--out", str(tmp_path / "out")],
+        [*run, "run", "--la", "North Yorkshire", "--data", str(tmp_path / "my-data"), "--out", str(tmp_path / "out")],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    report = (tmp_path / "out" / "york" / "report.html").read_text(encoding="utf-8")
+    report = (tmp_path / "out" / "north-yorkshire" / "report.html").read_text(encoding="utf-8")
     first = report[report.index('<section class="front-page"') : report.index("</section>")]
-    assert f"your own data from <code>{tmp_path / 'my-data'}</code>, imported on" in first
-    assert "council: Mosaic export" in first
-    rows = (tmp_path / "out" / "york" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert f"from <code>{tmp_path / 'my-data'}</code>, imported on" in first
+    assert "the council&#39;s own figures from Mosaic export (1 row, 2025)" in first
+    cpp = finding_rows(first)["cpp_31mar_rate"]
+    assert "Your council&#39;s own data" in cpp and "130 children" in cpp  # the finding is the council's own
+    rows = (tmp_path / "out" / "north-yorkshire" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0] == "key,value,status,year,comparison"
+    assert (
+        (tmp_path / "out" / "north-yorkshire" / "findings.csv").read_text(encoding="utf-8-sig").startswith("Measure,")
+    )
 
 
 # ---------------------------------------------------------------- publishing

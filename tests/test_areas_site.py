@@ -86,7 +86,7 @@ def test_finder_filters_by_names_codes_short_and_former_names(finder, text, expe
     shown = set(typed(page, text))
     assert expected <= shown and len(shown) <= 6, shown
     count = page.locator("#finder-count").text_content()
-    assert count == (f"{len(shown)} areas" if len(shown) != 1 else "1 area")
+    assert count.startswith(f"{len(shown)} areas. Best match: " if len(shown) != 1 else "1 area. Best match: ")
     assert traffic.problems() == []
 
 
@@ -96,13 +96,16 @@ def test_finder_lists_154_areas_by_region_with_nothing_typed(finder):
     assert page.locator(".finder-region h3").count() == 10
 
 
-def test_enter_opens_the_first_match(chromium, site):
+@pytest.mark.parametrize(
+    "text, slug", [("Scilly", "isles-of-scilly"), ("York", "york"), ("City of York", "york"), ("Yrok", "york")]
+)
+def test_enter_opens_the_best_match(chromium, site, text, slug):
     context = chromium.new_context()
     page = context.new_page()
     page.goto((site / "areas" / "index.html").as_uri())
-    page.locator("#finder-input").type("Scilly")
+    page.locator("#finder-input").type(text)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"areas/isles-of-scilly/index\.html$"))
+    page.wait_for_url(re.compile(rf"areas/{slug}/index\.html$"))
     context.close()
 
 
@@ -152,21 +155,32 @@ def test_area_pages_load_clean_draw_every_chart_and_state_date_and_sources(chrom
             first = page.locator(".front-page").text_content()
             assert re.search(r"Generated on \d{1,2} \w+ 20\d\d", first)
             assert "Data:" in first and "latest 2024-25" in first
-            assert "Headline findings" in first and page.locator(".front-findings li").count() >= 5
+            assert "Headline findings" in first and page.locator("table.findings tr.finding").count() >= 5
+            assert page.locator("table.findings details.finding-source").count() >= 5  # a source on every row
             assert page.locator("#workshop .plotly-graph-div").count() == 1  # the FGC roll-out with its menu
             assert page.locator("#workshop .plotly-graph-div").evaluate("gd => gd.layout.updatemenus.length") >= 1
         page.close()
     context.close()
 
 
-def test_area_front_page_is_page_one_on_a4(chromium, base_url):
+@pytest.mark.parametrize("slug", ["york", "isles-of-scilly", "england"])
+def test_area_front_page_is_page_one_on_a4_at_11_pt(chromium, base_url, slug):
+    """The brief (findings, FGC, data, address) fits A4 page one at 11 pt or more; the contents follow."""
     context = chromium.new_context(viewport={"width": PRINT_WIDTH_PX, "height": PRINT_HEIGHT_PX})
     page = context.new_page()
-    page.goto(f"{base_url}areas/york/index.html", wait_until="load")
+    page.goto(f"{base_url}areas/{slug}/index.html", wait_until="load")
     page.emulate_media(media="print")
-    box = page.locator(".front-page").bounding_box()
-    assert box["height"] <= PRINT_HEIGHT_PX, f"front page is {box['height']:.0f} px tall in print"
-    assert page.locator(".front-page").evaluate("e => getComputedStyle(e).breakAfter") == "page"
+    top = page.locator(".front-page").bounding_box()["y"]
+    address = page.locator(".front-address")
+    bottom = address.bounding_box()["y"] + address.bounding_box()["height"]
+    assert bottom - top <= PRINT_HEIGHT_PX, f"page one is {bottom - top:.0f} px tall in print"
+    assert address.evaluate("e => getComputedStyle(e).breakAfter") == "page"
+    sizes = page.evaluate(
+        "() => [...document.querySelectorAll('.front-page table.findings *, .front-page p')]"
+        ".filter(e => e.offsetParent && e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert min(sizes) >= 11 * 96 / 72 - 0.01, f"smallest text {min(sizes):.1f} px"
+    assert "/areas/" in address.text_content() and "31 March 2025" in page.locator(".front-meta").text_content()
     context.close()
 
 

@@ -27,9 +27,9 @@ def test_latest_rates_compared_with_england_by_interval(ds, areas):
     assert york.loc["referrals", ["year", "value", "england"]].tolist() == [2025, 528.5, 519.4]
     assert york.loc["children_looked_after", "value"] == 69.0
     # 240 children looked after: Byar's interval 60.6 to 78.4 holds England's 67
-    assert york.loc["children_looked_after", "compared"] == "similar to"
+    assert york.loc["children_looked_after", "compared"] == "similar"
     birmingham = demand.latest(ds, areas["Birmingham"]).set_index("key")
-    assert birmingham.loc["child_protection_plans", ["value", "compared"]].tolist() == [57.3, "higher than"]
+    assert birmingham.loc["child_protection_plans", ["value", "compared"]].tolist() == [57.3, "higher"]
 
 
 def test_funnel_keeps_suppressed_values_as_symbols(ds, areas):
@@ -58,22 +58,23 @@ def test_funnel_chart_labels_suppressed_values_instead_of_drawing_zero(ds, areas
 def test_titles_state_the_finding(ds, areas):
     york = demand.latest(ds, areas["York"])
     assert demand_view.funnel_title(areas["York"], york) == (
-        "York's referral rate was similar to England's in 2025 (528.5 against 519.4), "
-        "and so was its rate of children looked after (69.0 against 67.0)"
+        "York's referral rate in the year ending 31 March 2025 was 528.5, not significantly different from "
+        "England (519.4); its rate of children looked after at 31 March 2025 was 69.0, not significantly "
+        "different from England (67.0)"
     )
     scilly = demand.latest(ds, areas["Isles of Scilly"])
     assert demand_view.funnel_title(areas["Isles of Scilly"], scilly) == (
-        "Isles of Scilly's referral rate was higher than England's in 2025 (1,003.1 against 519.4); "
-        "its rate of children looked after is not applicable (z)"
+        "Isles of Scilly's referral rate in the year ending 31 March 2025 was 1,003.1, significantly higher than "
+        "England (519.4); its rate of children looked after at 31 March 2025 is not applicable (z)"
     )
     plans = scilly.set_index("key").loc["child_protection_plans"]
     assert demand_view.trend_title(areas["Isles of Scilly"], plans) == (
-        "Isles of Scilly's rate of child protection plans for 2025 is suppressed (c); England's was 40.6"
+        "Isles of Scilly's rate of child protection plans at 31 March 2025 is suppressed (c); England's was 40.6"
     )
     england = demand.latest(ds, areas["England"]).set_index("key").loc["referrals"]
     assert (
         demand_view.trend_title(areas["England"], england)
-        == "England's referral rate was 519.4 per 10,000 children in 2025"
+        == "England's referral rate was 519.4 per 10,000 children in the year ending 31 March 2025"
     )
 
 
@@ -115,15 +116,19 @@ def test_population_text(ds, areas):
 @pytest.mark.parametrize(
     "la, expected",
     [
-        ("York", "- York's referral rate in 2025 was 528.5 per 10,000 children, similar to England's 519.4."),
+        (
+            "York",
+            "- York's referral rate in the year ending 31 March 2025 was 528.5 per 10,000 children, not "
+            "significantly different from England (519.4).",
+        ),
         (
             "Cumberland",
-            "- Cumberland's rate of children looked after in 2025 was 87.0 per 10,000 children, higher than "
-            "England's 67.0.",
+            "- Cumberland's rate of children looked after at 31 March 2025 was 87.0 per 10,000 children, "
+            "significantly higher than England (67.0).",
         ),
-        ("Isles of Scilly", "- Isles of Scilly's rate of children looked after in 2025 is not published."),
-        ("City of London", "- City of London's rate of children looked after in 2025 is not published."),
-        ("England", "- England's referral rate in 2025 was 519.4 per 10,000 children."),
+        ("Isles of Scilly", "- Isles of Scilly's rate of children looked after at 31 March 2025 is not published."),
+        ("City of London", "- City of London's rate of children looked after at 31 March 2025 is not published."),
+        ("England", "- England's referral rate in the year ending 31 March 2025 was 519.4 per 10,000 children."),
     ],
 )
 def test_key_points_work_for_any_area(ds, la, expected):

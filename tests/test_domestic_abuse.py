@@ -7,7 +7,7 @@ import pytest
 
 from analyses.data import dataset as data
 from analyses.data import derive
-from analyses.models import benchmark
+from analyses.models import benchmark, findings
 from analyses.models import domestic_abuse as da
 from analyses.views import domestic_abuse as dac
 from analyses.views import wording
@@ -101,20 +101,23 @@ def test_words_for_sentences():
     assert wording.financial_year(2025) == "2024-25" and wording.financial_year(2010) == "2009-10"
     assert dac.describe(math.nan, "c", "{:.1f}") == "suppressed (c)"
     assert dac.describe(3.14159, "derived", "{:.1f}") == "3.1"
-    assert dac.significance_words("lower than England") == "significantly lower than"
-    assert dac.significance_words("not tested") == "not tested against"
+
+
+def parent_finding(dsm, area):
+    """The chapter's finding on domestic abuse involving a parent, as the chapter makes it."""
+    return findings.finding(dsm, findings.DA_PARENT_RATE, area, "da_factor_parent_count")
 
 
 def test_headline_for_a_published_and_a_suppressed_figure(dsm):
     york = dsm.area("York")
     row = da.latest_table(dsm, york, 2025).iloc[0]
-    text = dac.headline(york, row, "2024-25", "lower than England")
+    text = dac.headline(york, row, parent_finding(dsm, york))
     assert text.startswith(
-        "**York, 2024-25.** Domestic abuse concerning a parent or carer was identified in 252 "
-        "assessments: 72.5 per 10,000 children, significantly lower than England's, and 15.2%"
+        "**York, year ending 31 March 2025.** Domestic abuse concerning a parent or carer was identified in 252 "
+        "assessments: 72.5 per 10,000 children, significantly lower than England (133.7); and 15.2%"
     )
     london = dsm.area("City of London")
-    text = dac.headline(london, da.latest_table(dsm, london, 2025).iloc[0], "2024-25", "not tested")
+    text = dac.headline(london, da.latest_table(dsm, london, 2025).iloc[0], parent_finding(dsm, london))
     assert "is suppressed (c), so its rate and share cannot be shown" in text
     assert "England's rate was 133.7" in text
 
@@ -225,27 +228,27 @@ def test_methods_chapter_states_the_rule_with_its_thresholds(ds):
     [
         (
             "York",
-            "- In York in 2024-25, domestic abuse concerning a parent or carer was identified in 252 "
-            "assessments, 72.5 per 10,000 children: significantly lower than England's 133.7.",
+            "- In York in the year ending 31 March 2025, domestic abuse concerning a parent or carer was identified "
+            "in 252 assessments, 72.5 per 10,000 children: significantly lower than England (133.7).",
         ),
         (
             "Isles of Scilly",
-            "- In Isles of Scilly in 2024-25, no assessment identified domestic abuse concerning a "
+            "- In Isles of Scilly in the year ending 31 March 2025, no assessment identified domestic abuse concerning a "
             "parent or carer; England's rate was 133.7 per 10,000 children.",
         ),
         (
             "City of London",
-            "- In City of London in 2024-25, the number of assessments identifying domestic abuse "
+            "- In City of London in the year ending 31 March 2025, the number of assessments identifying domestic abuse "
             "concerning a parent or carer is suppressed (c); England's rate was 133.7 per 10,000 children.",
         ),
         (
             "Cumberland",
-            "- In Cumberland in 2024-25, domestic abuse concerning a parent or carer was identified in "
-            "1,063 assessments, 202.5 per 10,000 children: significantly higher than England's 133.7.",
+            "- In Cumberland in the year ending 31 March 2025, domestic abuse concerning a parent or carer was "
+            "identified in 1,063 assessments, 202.5 per 10,000 children: significantly higher than England (133.7).",
         ),
         (
             "England",
-            "- In England in 2024-25, domestic abuse concerning a parent or carer was identified in 162,890 "
+            "- In England in the year ending 31 March 2025, domestic abuse concerning a parent or carer was identified in 162,890 "
             "assessments: 133.7 per 10,000 children and 31.7% of assessments that recorded a factor.",
         ),
     ],
@@ -254,9 +257,7 @@ def test_key_points_work_for_any_area(dsm, la, expected):
     area = data.ENGLAND if la == "England" else dsm.area(la)
     year = da.latest_year(dsm, area)
     mine = da.latest_table(dsm, area, year)
-    derived = [da.measure_id(f, m) for f in da.FACTORS for m in da.MEASURES]
-    profile = benchmark.profile(dsm, area, derived).set_index("indicator")
-    points = dac.key_points(mine, profile, area, wording.financial_year(year)).splitlines()
+    points = dac.key_points(mine, parent_finding(dsm, area), area).splitlines()
     assert expected in points and 3 <= len(points) <= 5 and all(p.startswith("- ") for p in points)
 
 

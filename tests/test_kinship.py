@@ -115,7 +115,7 @@ def test_real_rates_for_york_and_tiny_las(ds):
         "status": "published",
         "england_rate": 3.4,
         "england_count": 4110,
-        "compared": "similar to",
+        "compared": "similar",
     }
     scilly = kinship.latest(rates, ds.area("Isles of Scilly"))
     assert (
@@ -146,11 +146,11 @@ def test_titles(ds):
     sgo, cao = kinship.rates(ds, "sgo_exits_count"), kinship.rates(ds, "cao_exits_count")
     york, london = ds.area("York"), ds.area("City of London")
     assert kinship_view.exits_title(york, "special guardianship order", kinship.latest(sgo, york)) == (
-        "12 children left York's care on a special guardianship order in 2024-25, 3.5 per 10,000 children: "
-        "similar to England's 3.4"
+        "12 children left York's care on a special guardianship order in the year ending 31 March 2025, 3.5 per "
+        "10,000 children, not significantly different from England (3.4)"
     )
     assert kinship_view.exits_title(york, "child arrangements order", kinship.latest(cao, york)) == (
-        "York's 2023-24 count is suppressed (c); in England 1.0 in 10,000 children left care on a child "
+        "York's count for the year ending 31 March 2024 is suppressed (c); in England 1.0 in 10,000 children left care on a child "
         "arrangements order"
     )
     assert kinship_view.exits_title(london, "special guardianship order", kinship.latest(sgo, london)).startswith(
@@ -158,7 +158,10 @@ def test_titles(ds):
     )
     assert kinship_view.exits_title(
         ds.area("England"), "special guardianship order", kinship.latest(sgo, ds.area("England"))
-    ) == ("4,110 children left care in England on a special guardianship order in 2024-25, 3.4 per 10,000 children")
+    ) == (
+        "4,110 children left care in England on a special guardianship order in the year ending 31 March 2025, "
+        "3.4 per 10,000 children"
+    )
 
 
 def test_summary(ds):
@@ -183,12 +186,13 @@ def test_own_counts_text(ds):
         )
 
     assert text("York").startswith(
-        "**York:** 12 left on a special guardianship order in 2024-25; the number leaving on a child arrangements "
-        "order in 2023-24 is suppressed (c). With counts this small"
+        "**York:** 12 left on a special guardianship order in the year ending 31 March 2025; the number leaving on "
+        "a child arrangements order in the year ending 31 March 2024 is suppressed (c). With counts this small"
     )
     assert text("Isles of Scilly") == (
-        "**Isles of Scilly:** the number leaving on a special guardianship order in 2024-25 is not available (x); "
-        "the number leaving on a child arrangements order in 2023-24 is not applicable (z)."
+        "**Isles of Scilly:** the number leaving on a special guardianship order in the year ending 31 March 2025 "
+        "is not available (x); the number leaving on a child arrangements order in the year ending 31 March 2024 "
+        "is not applicable (z)."
     )
     assert text("England") == ""
 
@@ -198,33 +202,35 @@ def test_own_counts_text(ds):
     [
         (
             "York",
-            "- 12 children left York's care on a special guardianship order in 2024-25, 3.5 per 10,000 "
-            "children: similar to England's 3.4.",
+            "- 12 children left York's care on a special guardianship order in the year ending 31 March 2025, "
+            "3.5 per 10,000 children, not significantly different from England (3.4).",
         ),
         (
             "York",
-            "- The number of children leaving York's care on a child arrangements order in 2023-24 is "
+            "- The number of children leaving York's care on a child arrangements order in the year ending "
+            "31 March 2024 is "
             "suppressed (c); England's rate was 1.0 per 10,000 children.",
         ),
         (
             "Isles of Scilly",
             "- The number of children leaving Isles of Scilly's care on a child arrangements order "
-            "in 2023-24 is not applicable (z); England's rate was 1.0 per 10,000 children.",
+            "in the year ending 31 March 2024 is not applicable (z); England's rate was 1.0 per 10,000 children.",
         ),
         (
             "City of London",
-            "- No children left City of London's care on a special guardianship order in 2024-25; "
+            "- No children left City of London's care on a special guardianship order in the year ending "
+            "31 March 2025; "
             "England's rate was 3.4 per 10,000 children.",
         ),
         (
             "Cumberland",
-            "- 13 children left Cumberland's care on a child arrangements order in 2023-24, 2.5 per "
-            "10,000 children: higher than England's 1.0.",
+            "- 13 children left Cumberland's care on a child arrangements order in the year ending 31 March 2024, "
+            "2.5 per 10,000 children, significantly higher than England (1.0).",
         ),
         (
             "England",
-            "- 4,110 children left care in England on a special guardianship order in 2024-25, 3.4 per "
-            "10,000 children.",
+            "- 4,110 children left care in England on a special guardianship order in the year ending "
+            "31 March 2025, 3.4 per 10,000 children.",
         ),
     ],
 )
@@ -250,13 +256,13 @@ def test_england_exits_text_names_each_orders_year_when_they_differ():
         "cao_exits_count": {"year": 2024, "england_count": 1200},
     }
     assert kinship_view.england_exits_text(same) == (
-        "In England, **3,890** children left care on a special guardianship order in 2023-24 and **1,200** on a "
-        "child arrangements order: **5,090** in all."
+        "In England, **3,890** children left care on a special guardianship order in the year ending 31 March 2024 "
+        "and **1,200** on a child arrangements order: **5,090** in all."
     )
     differ = {**same, "sgo_exits_count": {"year": 2025, "england_count": 4110}}
     text = kinship_view.england_exits_text(differ)
-    assert "**4,110** children left care on a special guardianship order in 2024-25" in text
-    assert "**1,200** on a child arrangements order in 2023-24" in text and "in all" not in text
+    assert "**4,110** children left care on a special guardianship order in the year ending 31 March 2025" in text
+    assert "**1,200** on a child arrangements order in the year ending 31 March 2024" in text and "in all" not in text
 
 
 def test_exits_charts_and_share_views_come_from_the_data(ds):

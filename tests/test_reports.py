@@ -1,12 +1,16 @@
 """The real per-LA report, end to end through the CLI, for large and tiny LAs."""
 
+import html
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
 from analyses.data.paths import ROOT
+from analyses.models import findings
+from analyses.views import findings as words
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,28 @@ def test_report_for_la(reports, la, slug):
     assert f"Evidence for Prevention: {summary['la']['name']}" in page
     assert "plotly-graph-div" in page and '<script src="http' not in page
     assert "{footcite" not in page and "footbibliography" not in page
+    assert_one_wording(summary, page)
+    assert (folder / "findings.csv").read_text(encoding="utf-8-sig").count("\r\n") == len(summary["findings"]) + 1
+
+
+# The findings the chapters state in words, beside the front page: each must read the same in both.
+STATED_IN_CHAPTERS = ("referrals_rate", "cla_31mar_rate", "da_factor_parent_rate", "sgo_exits_rate")
+
+
+def assert_one_wording(summary: dict, page: str) -> None:
+    """No verdict differs between the front page and the chapters: each finding the chapters state is
+    worded there exactly as ``views.findings`` words it, and no other comparison of it appears."""
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    for f in findings.from_summary(summary["findings"]):
+        row = re.search(rf'data-indicator="{f.indicator}".*?</tr>', page, re.S).group(0)
+        assert html.escape(words.verdict_label(f)) in row or summary["la"]["level"] == "National"
+        if f.indicator not in STATED_IN_CHAPTERS or f.comparison not in ("higher", "lower", "similar"):
+            continue
+        said = words.verdict_phrase(f)
+        assert said in text, (f.indicator, said)
+        for other in {"higher", "lower", "similar"} - {f.comparison}:
+            contrary = words.comparison_phrase(other, other, words.number(f, f.england))
+            assert contrary not in text.replace(said, ""), (f.indicator, contrary)
 
 
 def test_unknown_la_suggests_close_matches(reports):
@@ -55,6 +81,7 @@ def test_unknown_la_suggests_close_matches(reports):
 
 
 def test_council_settings_change_the_fgc_estimate(reports):
+    """``--set`` reaches every page of the report: the chapter, summary.json and the static roll-out tool."""
     result = subprocess.run(
         [
             sys.executable,
@@ -62,7 +89,7 @@ def test_council_settings_change_the_fgc_estimate(reports):
             "analyses",
             "run",
             "--la",
-            "York",
+            "North Yorkshire",
             "--out",
             str(reports / "set"),
             "--set",
@@ -79,8 +106,17 @@ def test_council_settings_change_the_fgc_estimate(reports):
     )
     assert result.returncode == 0, result.stderr
     assert "Unable to parse" not in result.stderr + result.stdout
-    summary = json.loads((reports / "set" / "york" / "summary.json").read_text())
+    summary = json.loads((reports / "set" / "north-yorkshire" / "summary.json").read_text())
     assert summary["settings"] == {"pre_proceedings_children": 200, "coverage": 0.5, "already_offered": 0}
+    from analyses.data.dataset import load
+    from analyses.models import fgc as fgc_model
+    from analyses.views import fgc as fgc_words
+
+    ds = load()
+    estimate = fgc_model.estimate(ds, ds.area("North Yorkshire"), summary["settings"])
+    page = (reports / "set" / "north-yorkshire" / "report.html").read_text(encoding="utf-8")
+    tool = html.unescape(page[page.index("Families offered an FGC now") :])
+    assert f"The council's setting, 0%: {fgc_words.figures_plain(estimate)}" in tool  # the tool's first state
     fgc = summary["fgc"]
     assert fgc["pre_proceedings_source"] == "set by the council"
     assert fgc["children_avoiding_care_per_year"]["central"] == pytest.approx(200 * 0.5 * 0.086, rel=0.02)

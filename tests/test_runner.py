@@ -231,10 +231,23 @@ def test_publish_summary_bundle(monkeypatch):
     shown = []
     monkeypatch.setattr(report, "display", lambda obj, raw: shown.append(obj))
     report.publish_summary(
-        "fgc", {"per_year": {"central": np.float64(1.5), "low": np.int64(1), "high": None}, "unit": "children"}
+        "fgc",
+        {
+            "per_year": {"central": np.float64(1.5), "low": np.int64(1), "high": None},
+            "unit": "children",
+            "by_share": [{"share": 0.25, "small": np.bool_(True)}],
+        },
     )
     assert shown == [
-        {report.SUMMARY_MIME: {"fgc": {"per_year": {"central": 1.5, "low": 1, "high": None}, "unit": "children"}}}
+        {
+            report.SUMMARY_MIME: {
+                "fgc": {
+                    "per_year": {"central": 1.5, "low": 1, "high": None},
+                    "unit": "children",
+                    "by_share": [{"share": 0.25, "small": True}],
+                }
+            }
+        }
     ]
     assert type(shown[0][report.SUMMARY_MIME]["fgc"]["per_year"]["low"]) is int
 
@@ -244,8 +257,8 @@ def test_publish_summary_bundle(monkeypatch):
     [
         ("fgc", {"x": float("nan")}, ValueError),
         ("fgc", {"x": {"y": np.inf}}, ValueError),
-        ("fgc", {"x": True}, TypeError),
-        ("fgc", {"x": [1, 2]}, TypeError),
+        ("fgc", {"x": {1, 2}}, TypeError),
+        ("fgc", {"x": [1, float("nan")]}, ValueError),
         ("fgc", {1: 2}, TypeError),
         ("la", {"x": 1}, ValueError),
         ("", {"x": 1}, ValueError),

@@ -379,4 +379,4 @@ def test_static_fgc_tool_keeps_one_axis_and_says_the_change_in_words(ds):
     ranges = {str(button.args[1]["xaxis"]["range"]) for button in fig.layout.updatemenus[0].buttons}
     units = {button.args[1]["xaxis"]["title"]["text"] for button in fig.layout.updatemenus[0].buttons}
     assert len(ranges) == 1 and len(units) == 1
-    assert alt.count("Against the guide's assumption:") == len(widget_static.ALREADY_OFFERED) - 1
+    assert alt.count("Against the guide's assumption, ") == len(widget_static.ALREADY_OFFERED) - 1

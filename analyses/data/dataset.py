@@ -94,6 +94,24 @@ class Dataset:
         positions = self._series_index.get((indicator, area.level, code), [])
         return self._sorted.iloc[positions].reset_index(drop=True)
 
+    def provenance(self, indicator: str, area: Area, time_period: int) -> tuple[str, str] | None:
+        """(source, release) of one area's row of an indicator in one year, or None if there is none."""
+        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
+        return self._provenance.get((indicator, area.level, code, int(time_period)))
+
+    @cached_property
+    def _provenance(self) -> dict[tuple[str, str, str, int], tuple[str, str]]:
+        frame = self.indicators
+        key = frame["old_la_code"].where(frame["geographic_level"] == LOCAL, frame["region_code"])
+        key = key.where(frame["geographic_level"] != NATIONAL, "")
+        release = frame["release"] if "release" in frame else pd.Series("", index=frame.index)
+        return {
+            (i, level, code, int(year)): (source, "" if pd.isna(rel) else str(rel))
+            for i, level, code, year, source, rel in zip(
+                frame["indicator"], frame["geographic_level"], key, frame["time_period"], frame["source"], release
+            )
+        }
+
     def predecessor_series(self, indicator: str, area: Area) -> list[tuple[Predecessor, pd.DataFrame]]:
         """The series of the councils ``area`` replaced (``geography.predecessors``), for the years
         before it existed and before its own series of ``indicator`` starts (a ``z`` or ``x``

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -196,12 +195,91 @@ def predecessors(area: Area) -> list[Predecessor]:
     return [Predecessor(code, name, change.date, len(change.successors) > 1) for code, name, _ in change.former]
 
 
+# ---------------------------------------------------------------- finding an area: one table, one rule
+
+EXACT, ALIAS, PREFIX, ALIAS_PREFIX, CONTAINS, FUZZY = range(6)  # match tiers, best first
+
+
+def finder_entries(las: pd.DataFrame) -> list[dict]:
+    """The one table every finder matches against (the command line, the site's finder, the workshop).
+
+    One entry per current LA and England: ``code`` (GSS), ``name``, ``keys`` (its name, slug and
+    codes, as ``name_key``) and ``aliases`` (short names, former councils and codes: ``area_aliases``).
+    """
+    current = las[las["status"] == "current"] if "status" in las else las
+    aliases: dict[str, list[str]] = {code: [] for code in current["old_la_code"]}
+    for alias, codes in area_aliases(las).items():
+        for code in codes:
+            aliases[code].append(name_key(alias))
+    entries = [{"code": ENGLAND_CODE, "name": "England", "keys": ["england", ENGLAND_CODE.lower()], "aliases": []}]
+    for _, row in current.sort_values("la_name").iterrows():
+        keys = [name_key(row["la_name"]), row["new_la_code"].lower(), row["old_la_code"]]
+        entries.append(
+            {
+                "code": row["new_la_code"],
+                "name": row["la_name"],
+                "keys": list(dict.fromkeys(keys)),
+                "aliases": list(dict.fromkeys(k for k in aliases[row["old_la_code"]] if k and k not in keys)),
+            }
+        )
+    return entries
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits, with a swap of neighbours as one): 'yrok' -> 'york' is 1."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def match_tier(key: str, entry: dict) -> int | None:
+    """How well a typed ``name_key`` matches one finder entry (``EXACT`` best), None for no match.
+
+    The site's finder script (``analyses.report.areas.FINDER_SCRIPT``) is a line-by-line copy of
+    this rule; tests compare the two on the same queries."""
+    if not key:
+        return None
+    if key in entry["keys"]:
+        return EXACT
+    if key in entry["aliases"]:
+        return ALIAS
+    if any(k.startswith(key) for k in entry["keys"]):
+        return PREFIX
+    if any(k.startswith(key) for k in entry["aliases"]):
+        return ALIAS_PREFIX
+    if len(key) >= 3 and any(key in k for k in entry["keys"] + entry["aliases"]):
+        return CONTAINS
+    allowed = 2 if len(key) >= 8 else 1
+    words = [k for k in entry["keys"] + entry["aliases"] if len(k) >= 3 and not any(c.isdigit() for c in k)]
+    if len(key) >= 3 and any(_distance(key, k) <= allowed for k in words):
+        return FUZZY
+    return None
+
+
+def match_areas(query: str, entries: list[dict]) -> list[tuple[int, dict]]:
+    """Every entry that matches ``query``, best first: (tier, entry), ties in name order.
+
+    A number of one or two digits is a DfE code written without its leading zeros ('91' is '091')."""
+    text = " ".join(str(query).split())
+    key = name_key(text.zfill(3) if text.isdigit() else text)
+    found = [(tier, entry) for entry in entries if (tier := match_tier(key, entry)) is not None]
+    return sorted(found, key=lambda pair: (pair[0], pair[1]["name"]))
+
+
 def resolve_area(query: str, las: pd.DataFrame) -> Area:
     """Find England or a current LA by GSS code, 3-digit DfE code, name, slug or alias (any case).
 
-    Former councils and their codes (``area_aliases``) lead to the LA that replaced them; one
-    replaced by two (Cumbria, Northamptonshire) raises UnknownAreaError naming both. Anything
-    else raises UnknownAreaError naming close matches among names and aliases.
+    The rule is ``match_areas``: an exact name or code first, then an alias. Former councils and
+    their codes lead to the LA that replaced them; one replaced by two (Cumbria, Northamptonshire)
+    raises UnknownAreaError naming both. Anything else raises UnknownAreaError naming the closest
+    matches (prefixes, parts of names, then near spellings).
     """
     text = " ".join(str(query).split())
     if not text:
@@ -212,42 +290,24 @@ def resolve_area(query: str, las: pd.DataFrame) -> Area:
     if text.lower() in {"england", ENGLAND_CODE.lower(), "national"}:
         return ENGLAND
     current = las[las["status"] == "current"] if "status" in las else las
-    by_key = {
-        **{code.lower(): i for i, code in current["new_la_code"].items()},
-        **{code: i for i, code in current["old_la_code"].items()},
-        **{name_key(n): i for i, n in current["la_name"].items()},
-        **{slugify(n): i for i, n in current["la_name"].items()},
-    }
-    keys = (text.lower(), text.zfill(3) if text.isdigit() else None, name_key(text), slugify(text))
-    for key in keys:
-        if key and key in by_key:
-            return la_area(current.loc[by_key[key]])
-    index = {code: i for i, code in current["old_la_code"].items()}
-    aliases = area_aliases(las)
-    alias_keys = {}
-    for alias, codes in aliases.items():
-        for key in {alias.lower(), name_key(alias), slugify(alias)} - {""}:
-            alias_keys.setdefault(key, (alias, codes))
-    for key in keys:
-        if key and key in alias_keys:
-            alias, codes = alias_keys[key]
-            if len(codes) == 1:
-                return la_area(current.loc[index[codes[0]]])
-            names = [current.loc[index[c], "la_name"] for c in codes]
-            change = next((r for r in REORGANISATIONS if set(r.successors) == set(codes)), None)
-            when = f" on {change.date}" if change else ""
-            raise UnknownAreaError(
-                f"{alias} was replaced{when} by {' and '.join(names)}; run each of them, e.g. --la {_quoted(names[0])}"
-            )
-    names = list(current["la_name"])
-    choices = {n: n for n in names}
-    for alias, codes in aliases.items():
-        if not alias[:1].isdigit() and not re.fullmatch(r"E\d{8}", alias):
-            choices.setdefault(alias, " and ".join(current.loc[index[c], "la_name"] for c in codes))
-    close = [c for c in choices if name_key(text) and name_key(c).startswith(name_key(text))]
-    close += [c for c in choices if name_key(text) and name_key(text) in name_key(c) and c not in close]
-    close += [c for c in difflib.get_close_matches(text, list(choices), n=6, cutoff=0.5) if c not in close]
-    suggestions = list(dict.fromkeys(choices[c] for c in close))[:3]
+    by_gss = {code: i for i, code in current["new_la_code"].items()}
+    matches = match_areas(text, finder_entries(las))
+    exact = [entry for tier, entry in matches if tier == EXACT]
+    if exact:
+        return la_area(current.loc[by_gss[exact[0]["code"]]])
+    aliased = [entry for tier, entry in matches if tier == ALIAS]
+    if len(aliased) == 1:
+        return la_area(current.loc[by_gss[aliased[0]["code"]]])
+    if aliased:
+        names = [entry["name"] for entry in aliased]
+        codes = {current.loc[by_gss[entry["code"]], "old_la_code"] for entry in aliased}
+        change = next((r for r in REORGANISATIONS if set(r.successors) == codes), None)
+        when = f" on {change.date}" if change else ""
+        former = next((name for _, name, _ in change.former), text) if change else text
+        raise UnknownAreaError(
+            f"{former} was replaced{when} by {' and '.join(names)}; run each of them, e.g. --la {_quoted(names[0])}"
+        )
+    suggestions = [entry["name"] for _, entry in matches][:3]
     hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
     raise UnknownAreaError(
         f"No local authority matches {text!r}. Use a name, a GSS code (e.g. E06000014) "

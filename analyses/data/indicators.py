@@ -336,3 +336,25 @@ RATE_OF_COUNT = {
 def metadata_frame() -> pd.DataFrame:
     """All indicator metadata as a table (written to data/indicator_metadata.csv)."""
     return pd.DataFrame([asdict(ind) for ind in INDICATORS])
+
+
+# How each indicator's year reads: a count on one day (stock), over the year to 31 March (flow),
+# a school year, or a mid-year estimate. Indicators not listed are flows to 31 March.
+STOCKS = frozenset(
+    {"cla_31mar_count", "cla_31mar_rate", "cin_31mar_count", "cin_31mar_rate", "cpp_31mar_count", "cpp_31mar_rate"}
+    | {"cla_foster_count", "cla_kin_foster_inside_count", "cla_kin_foster_outside_count"}
+)
+SCHOOL_YEARS = frozenset({"eyfsp_gld_pct"})
+MID_YEARS = frozenset({"population_0_17"})
+
+
+def period_label(indicator: str, year: int) -> str:
+    """The one way a figure's year is written: 'at 31 March 2025', 'year ending 31 March 2025',
+    '2024/25 school year' or 'mid-2024'."""
+    if indicator in STOCKS:
+        return f"at 31 March {year}"
+    if indicator in SCHOOL_YEARS:
+        return f"{year - 1}/{str(year)[2:]} school year"
+    if indicator in MID_YEARS:
+        return f"mid-{year}"
+    return f"year ending 31 March {year}"

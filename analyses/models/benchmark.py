@@ -119,7 +119,7 @@ def _average(series: list[pd.DataFrame]) -> pd.DataFrame:
     return out.drop(columns="n")
 
 
-def _interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) -> tuple[float, float]:
+def interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) -> tuple[float, float]:
     """The 95% interval of one value, where its numerator and denominator are in the data."""
     meta = ds.meta(indicator)
     count_id = meta["denominator"]
@@ -139,17 +139,37 @@ def _interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) 
     return (math.nan, math.nan)
 
 
-def significance(low: float, high: float, england: float, polarity: str) -> str:
-    """Compare an interval with England's value: better/worse/similar (or higher/lower)."""
-    if any(pd.isna(v) for v in (low, high, england)):
-        return "not tested"
+# The comparison with England as the test finds it; ``verdict`` reads it through the polarity.
+HIGHER, LOWER, SIMILAR, NOT_TESTED, NOT_COMPARED = "higher", "lower", "similar", "not tested", "not compared"
+BETTER, WORSE = "better", "worse"
+
+
+def compare(low: float, high: float, england: float, reason: str = "") -> tuple[str, str]:
+    """(comparison, reason): England's value against an area's 95% interval. The one significance rule.
+
+    ``reason`` says why there is no test (the caller's reason wins over the generic one)."""
+    if england is None or pd.isna(england):
+        return NOT_COMPARED, reason or "England has no figure for this year"
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return NOT_TESTED, reason or "the data do not hold the count and population behind the figure"
     if low <= england <= high:
-        return "similar to England"
-    higher = low > england
-    if polarity == "neither":
-        return "higher than England" if higher else "lower than England"
-    better = higher == (polarity == "higher_is_better")
-    return "better than England" if better else "worse than England"
+        return SIMILAR, ""
+    return (HIGHER if low > england else LOWER), ""
+
+
+def verdict(comparison: str, polarity: str) -> str:
+    """A comparison read through LAIT's polarity: better/worse where one direction is better."""
+    if comparison not in (HIGHER, LOWER) or polarity == "neither":
+        return comparison
+    return BETTER if (comparison == HIGHER) == (polarity == "higher_is_better") else WORSE
+
+
+def significance(low: float, high: float, england: float, polarity: str) -> str:
+    """``compare`` and ``verdict`` as a table cell: 'similar to England', 'worse than England', 'not tested'."""
+    found = verdict(compare(low, high, england)[0], polarity)
+    if found in (NOT_TESTED, NOT_COMPARED):
+        return NOT_TESTED
+    return "similar to England" if found == SIMILAR else f"{found} than England"
 
 
 def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.DataFrame:
@@ -172,7 +192,7 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
         england = england[england["time_period"] == year]
         england_value = float(england["value"].iloc[0]) if not england.empty else math.nan
         neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
-        low, high = _interval(ds, indicator, area, year, latest["value"])
+        low, high = interval(ds, indicator, area, year, latest["value"])
         previous = series[series["time_period"] < year].dropna(subset=["value"])
         rows.append(
             {

@@ -18,7 +18,7 @@ from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 from analyses.data.schema import has_figure
 from analyses.models import benchmark
-from analyses.models.benchmark import compare_with_england
+from analyses.models.benchmark import compare
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def child_population(ds: Dataset, area: Area, span: int = 10) -> dict:
 def latest(ds: Dataset, area: Area) -> pd.DataFrame:
     """One row per stage for the area's latest year: benchmark.profile plus a region value.
 
-    Adds ``stage``, ``key``, ``label``, ``rate_name``, ``region`` and ``compared`` ('higher
-    than', 'lower than', 'similar to' England, from the 95% interval; None when the area's
+    Adds ``stage``, ``key``, ``label``, ``rate_name``, ``region`` and ``compared``
+    (``benchmark.compare``: 'higher', 'lower', 'similar' or 'not tested'; None when the area's
     value is not published or the area is England).
     """
     profile = benchmark.profile(ds, area, [s.indicator for s in STAGES]).set_index("indicator")
@@ -78,7 +78,7 @@ def latest(ds: Dataset, area: Area) -> pd.DataFrame:
             region = float(match["value"].iloc[0]) if not match.empty else math.nan
         compared = None
         if not area.is_england and has_figure(row["value"], row["status"]) and not math.isnan(row["england"]):
-            compared = compare_with_england(row["value"], row["england"], row["ci_low"], row["ci_high"])
+            compared = compare(row["ci_low"], row["ci_high"], row["england"])[0]
         rows.append(
             {
                 **row.to_dict(),

@@ -17,7 +17,7 @@ from analyses.data import derive
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
 from analyses.data.schema import has_figure
-from analyses.models.benchmark import byar_interval, compare_with_england
+from analyses.models.benchmark import NOT_COMPARED, byar_interval, compare
 
 ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
 KEYS = {"sgo_exits_count": "sgo_exits", "cao_exits_count": "cao_exits"}
@@ -107,8 +107,8 @@ def all_las(frame: pd.DataFrame) -> pd.DataFrame:
 def latest(frame: pd.DataFrame, area: Area) -> dict:
     """The area's latest year of a ``rates`` frame, against England, with a 95% interval.
 
-    Keys: year, count, rate, status, england_rate, england_count, compared ('higher than',
-    'lower than', 'similar to' England from Byar's interval; None if not published or England).
+    Keys: year, count, rate, status, england_rate, england_count, compared (``benchmark.compare``'s
+    'higher', 'lower' or 'similar', from Byar's interval; None if not published or England).
     """
     own = series(frame, area).iloc[-1]
     england = series(frame, ENGLAND)
@@ -116,8 +116,8 @@ def latest(frame: pd.DataFrame, area: Area) -> dict:
     shown = has_figure(own["value"], own["status"])
     compared = None
     if shown and not area.is_england:
-        low, high = byar_interval(own["count"], own["population"])
-        compared = compare_with_england(own["value"], england["value"], low, high)
+        compared = compare(*byar_interval(own["count"], own["population"]), england["value"])[0]
+        compared = None if compared == NOT_COMPARED else compared
     return {
         "year": int(own["time_period"]),
         "count": int(own["count"]) if shown else None,

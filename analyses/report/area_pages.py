@@ -5,7 +5,7 @@
 - ``<chapter>.html``: each report chapter, linking to the same chapter in the guide;
 - ``workshop.html``: the four workshop tools for the area, running in the browser
   (``analyses.workshop.static_page``);
-- ``summary.json`` and ``summary.csv``.
+- ``findings.csv`` (the front page's table), ``summary.json`` and ``summary.csv``.
 
 A chart's data table that lists every local authority (``analyses.views.every_la``, and the
 tables with a row per LA and its region) shows, on these pages, only the rows about the area:
@@ -172,8 +172,10 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
         body += f'\n<section class="chapter" id="workshop">\n{workshop}\n</section>'
     body += (
         '\n<section class="chapter" id="downloads">\n<h2>Downloads</h2>\n<ul>'
-        '<li><a href="summary.csv" download>summary.csv</a>: the headline figures as one table (key, value, '
-        "status, year, comparison) that opens in Excel.</li>"
+        '<li><a href="findings.csv" download>findings.csv</a>: the front page\'s findings as one table that '
+        "opens in Excel, for a committee paper (one row per finding, in words).</li>"
+        '<li><a href="summary.csv" download>summary.csv</a>: every figure of summary.json, one row each '
+        "(key, value, status, year, comparison), for analysts.</li>"
         '<li><a href="summary.json" download>summary.json</a>: every figure the chapters publish '
         "(keys described in the guide's README).</li>"
         "<li>Every chart has its own data table and CSV download under it.</li></ul>\n"
@@ -193,6 +195,7 @@ def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> P
     index = pages.pop("index.html")
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     (folder / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
+    (folder / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
     if not summary.get("settings"):  # the workshop's page is the guide's settings
         static_page.write_page(
             site, summary["la"]["name"], summary["generated_from"].get("data_dir"), summary["fingerprint"]

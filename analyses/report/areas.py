@@ -10,8 +10,8 @@ rebuilt and a change to anything a report depends on rebuilds them.
 
 The finder (``areas/index.md`` in the book: ``finder_html`` and ``areas_map.map_html``) lists
 all 154 areas by region with a filter that works from ``file://`` (everything it needs is in
-the page) and matches names, GSS codes, DfE codes, short names and former names and codes
-(``finder_aliases``).
+the page) and matches what a reader types by ``geography.match_areas``, the rule ``--la`` uses,
+over the same table (``geography.finder_entries``): Enter opens the best match.
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
 from analyses.data import dataset as data
-from analyses.data.geography import ENGLAND, REORGANISATIONS, Area, area_aliases, slugify
+from analyses.data.geography import ENGLAND, REORGANISATIONS, Area, finder_entries, slugify
 from analyses.data.paths import ROOT
 from analyses.report.area_pages import AREAS, page_stamp, write_area_pages
 from analyses.views import web_assets
@@ -35,26 +34,6 @@ SITE_DIR = ROOT / "_build" / "html"
 CACHE_DIR = ROOT / "_build" / "area-reports"
 
 # ---------------------------------------------------------------- names a reader may type
-
-
-def finder_aliases(las) -> dict[str, list[str]]:
-    """Other names and codes a reader may type for each current area, by its GSS code.
-
-    Inverts ``geography.area_aliases`` (short names, former councils by name and code, former
-    GSS codes), the table the command line resolves ``--la`` with, and adds "formerly <name>"
-    for each council an area replaced. This is the one place the finder's aliases are made.
-    """
-    current = las[las["status"] == "current"]
-    gss = dict(zip(current["old_la_code"], current["new_la_code"], strict=True))
-    out: dict[str, list[str]] = {code: [] for code in current["new_la_code"]}
-    for alias, codes in area_aliases(las).items():
-        for code in codes:
-            out[gss[code]].append(alias)
-    for change in REORGANISATIONS:
-        for code in change.successors:
-            if code in gss:
-                out[gss[code]] += [f"formerly {name}" for _, name, _ in change.former]
-    return {code: list(dict.fromkeys(names)) for code, names in out.items()}
 
 
 def former_areas(las) -> dict[str, list[str]]:
@@ -76,11 +55,6 @@ def former_areas(las) -> dict[str, list[str]]:
     return out
 
 
-def search_key(text: str) -> str:
-    """Lower case, '&' as 'and', punctuation as spaces (the filter script does the same)."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and ")).split())
-
-
 # ---------------------------------------------------------------- the finder page
 
 
@@ -90,17 +64,21 @@ def area_href(area: Area | str) -> str:
 
 
 def finder_html(ds: data.Dataset) -> str:
-    """The list of every area by region, with its filter; everything inline (works from file://)."""
-    aliases, former = finder_aliases(ds.las), former_areas(ds.las)
+    """The list of every area by region, with its finder; everything inline (works from file://).
+
+    The finder matches what a reader types by ``geography.match_areas``'s rule over
+    ``geography.finder_entries`` (embedded as JSON), the same rule and table as ``--la``."""
+    former = former_areas(ds.las)
+    entries = finder_entries(ds.las)
+    aliases = {entry["code"]: entry["aliases"] for entry in entries}
 
     def item(area: Area) -> str:
         codes = [c for c in (area.code, area.old_la_code) if c]
-        keys = [area.name, *codes, *aliases.get(area.code, [])]
         note = "".join(
             f'<span class="finder-former">Replaced {html.escape(text)}</span>' for text in former.get(area.code, [])
         )
         return (
-            f'<li data-search="{html.escape("|".join(search_key(k) for k in keys))}">'
+            f'<li data-code="{html.escape(area.code)}" data-aliases="{html.escape(" ".join(aliases.get(area.code, [])))}">'
             f'<a href="{area_href(area)}">{html.escape(area.name)}</a> '
             f'<span class="finder-codes">{" · ".join(html.escape(c) for c in codes)}</span>{note}</li>'
         )
@@ -119,11 +97,13 @@ def finder_html(ds: data.Dataset) -> str:
         f'<section class="finder-region"><h3 id="region-england">England</h3>\n<ul>\n{item(ENGLAND)}\n</ul></section>'
     )
     total = sum(len(a) for a in regions.values()) + 1
+    table = json.dumps(entries, separators=(",", ":")).replace("</", "<\\/")
     return f"""<style>{FINDER_CSS}</style>
 <div class="area-finder" id="area-finder">
-<label for="finder-input" class="finder-label">Find an area: type a name, a GSS code (E06000014), a DfE code (816) or a former name</label>
+<label for="finder-input" class="finder-label">Find your council: type its name (York, City of York, Hull), a GSS code (E06000014), a DfE code (816) or a former name, then press Enter</label>
 <input type="search" id="finder-input" class="finder-input" autocomplete="off" spellcheck="false" aria-describedby="finder-count">
 <p id="finder-count" class="finder-count" role="status" aria-live="polite">{total} areas</p>
+<script type="application/json" id="finder-entries">{table}</script>
 <div class="finder-list">
 {england}
 {chr(10).join(groups)}
@@ -144,6 +124,8 @@ FINDER_CSS = """
 .finder-region li { margin: 0.15rem 0; }
 .finder-codes, .finder-former { color: #505a5f; font-size: 0.85rem; }
 .finder-former { display: block; }
+.finder-best a { font-weight: bold; }
+.finder-best::after { content: " \\2190  best match"; color: #505a5f; font-size: 0.85rem; }
 .area-map .map-svg { width: 100%; max-width: 46rem; height: auto; display: block; }
 .area-map .map-areas a:focus path, .area-map .map-areas a:hover path { stroke: #0b0c0c; stroke-width: 2.5; }
 .area-map .map-london use { cursor: pointer; }
@@ -156,33 +138,90 @@ FINDER_CSS = """
 """
 FINDER_SCRIPT = r"""
 (function () {
-  var input = document.getElementById('finder-input'), count = document.getElementById('finder-count');
-  var items = [].slice.call(document.querySelectorAll('.area-finder li[data-search]'));
-  function key(text) {
-    return text.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim();
+  // geography.match_areas, line by line: name_key, _distance, match_tier (tests compare the two).
+  var EXACT = 0, ALIAS = 1, PREFIX = 2, ALIAS_PREFIX = 3, CONTAINS = 4, FUZZY = 5;
+  function nameKey(name) {
+    var text = name.toLowerCase().replace(/&/g, ' and ');
+    text = text.replace(/\s*\([^)]*\)\s*$/g, '');
+    text = text.replace(/,?\s*(city|county) of\s*$/g, '');
+    text = text.replace(/^(city|county) of\s+|^county\s+|\s+borough$/g, '');
+    return text.replace(/[^a-z0-9]+/g, '');
   }
+  function distance(a, b) {
+    var rows = [[]], i, j;
+    for (j = 0; j <= b.length; j++) rows[0].push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], prev = rows[rows.length - 1];
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          row[j] = Math.min(row[j], rows[rows.length - 2][j - 2] + 1);
+        }
+      }
+      rows.push(row);
+    }
+    return rows[rows.length - 1][b.length];
+  }
+  function tier(key, entry) {
+    if (!key) return null;
+    var all = entry.keys.concat(entry.aliases);
+    if (entry.keys.indexOf(key) >= 0) return EXACT;
+    if (entry.aliases.indexOf(key) >= 0) return ALIAS;
+    if (entry.keys.some(function (k) { return k.indexOf(key) === 0; })) return PREFIX;
+    if (entry.aliases.some(function (k) { return k.indexOf(key) === 0; })) return ALIAS_PREFIX;
+    if (key.length >= 3 && all.some(function (k) { return k.indexOf(key) >= 0; })) return CONTAINS;
+    var allowed = key.length >= 8 ? 2 : 1;
+    var words = all.filter(function (k) { return k.length >= 3 && !/[0-9]/.test(k); });
+    if (key.length >= 3 && words.some(function (k) { return distance(key, k) <= allowed; })) return FUZZY;
+    return null;
+  }
+  function matchAreas(query, entries) {
+    var text = query.split(/\s+/).filter(Boolean).join(' ');
+    var key = nameKey(/^[0-9]+$/.test(text) && text.length < 3 ? ('000' + text).slice(-3) : text);
+    var found = [];
+    entries.forEach(function (entry) { var t = tier(key, entry); if (t !== null) found.push([t, entry]); });
+    found.sort(function (x, y) { return x[0] - y[0] || (x[1].name < y[1].name ? -1 : x[1].name > y[1].name ? 1 : 0); });
+    return found;
+  }
+  window.efpMatchAreas = matchAreas;
+  var input = document.getElementById('finder-input'), count = document.getElementById('finder-count');
+  var entries = JSON.parse(document.getElementById('finder-entries').textContent);
+  var items = {};
+  [].slice.call(document.querySelectorAll('.area-finder li[data-code]')).forEach(function (li) { items[li.getAttribute('data-code')] = li; });
+  var best = null;
   function filter() {
-    var words = key(input.value).split(' ').filter(Boolean), shown = 0;
-    items.forEach(function (item) {
-      var names = item.getAttribute('data-search').split('|');
-      var match = !words.length || names.some(function (name) {
-        return words.every(function (word) { return (' ' + name).indexOf(' ' + word) >= 0 || name.indexOf(word) >= 0 && /\d/.test(word); });
-      });
-      item.hidden = !match;
-      if (match) shown += 1;
-    });
+    var found = input.value.trim() ? matchAreas(input.value, entries) : null;
+    var shown = {};
+    (found || []).forEach(function (pair) { shown[pair[1].code] = true; });
+    Object.keys(items).forEach(function (code) { items[code].hidden = !!found && !shown[code]; });
     document.querySelectorAll('.area-finder .finder-region').forEach(function (group) {
       group.hidden = !group.querySelector('li:not([hidden])');
     });
-    count.textContent = shown === 1 ? '1 area' : shown + ' areas';
+    best = found && found.length ? items[found[0][1].code] : null;
+    Object.keys(items).forEach(function (code) { items[code].classList.toggle('finder-best', items[code] === best); });
+    if (!found) { count.textContent = entries.length + ' areas'; return; }
+    if (!found.length) { count.textContent = 'No area matches \u201c' + input.value.trim() + '\u201d.'; return; }
+    var name = found[0][1].name;
+    count.textContent = found[0][0] === FUZZY
+      ? 'No area matches \u201c' + input.value.trim() + '\u201d. Did you mean ' + name + '? Press Enter to open it.'
+      : (found.length === 1 ? '1 area' : found.length + ' areas') + '. Best match: ' + name + '. Press Enter to open it.';
   }
   input.addEventListener('input', filter);
   input.addEventListener('keydown', function (event) {
-    if (event.key !== 'Enter') return;
-    var first = document.querySelector('.area-finder li:not([hidden]) a');
-    if (first) { event.preventDefault(); window.location.href = first.getAttribute('href'); }
+    if (event.key !== 'Enter' || !best) return;
+    event.preventDefault();
+    window.location.href = best.querySelector('a').getAttribute('href');
   });
-  if (input.value) filter();
+  // Arriving from the guide's front page (?q=York&go=1): an exact name, code or alias opens at once.
+  var params = new URLSearchParams(window.location.search);
+  if (params.get('q')) {
+    input.value = params.get('q');
+    filter();
+    var found = matchAreas(input.value, entries);
+    var sure = found.length && found[0][0] <= ALIAS && !(found[1] && found[1][0] === found[0][0]);
+    if (params.get('go') && sure) { window.location.replace(best.querySelector('a').getAttribute('href')); }
+  } else if (input.value) filter();
 })();
 """
 

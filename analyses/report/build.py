@@ -100,6 +100,7 @@ def build_folder(
             (work / "report.html").write_text(page, encoding="utf-8")
         (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
         (work / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
+        (work / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
         _replace_dir(work, target)
         if site_dir:
             area_pages.write_area_pages(summary, notebooks, Path(site_dir))  # the site's pages, same notebooks

@@ -1,35 +1,39 @@
-"""The front page of every report, and the same headline figures as one flat CSV.
+"""The front page of every report: a committee brief, one row per finding; and the same as CSV.
 
-Both are built from ``summary.json`` (what the chapters published, see
-``analyses.report.summary``) so the page, the CSV and the JSON always agree:
+Everything here reads ``summary.json``: its ``findings`` section (``analyses.models.findings``,
+published by the area profile chapter), its ``fgc`` section and what the report rests on
+(``generated_from``). The words for a finding come from ``analyses.views.findings``; nothing
+here words a verdict, a year or a source of its own.
 
-- ``headlines(summary)``: 5 to 8 findings, each a plain sentence with its comparison
-  (statistical neighbours, region, England; whether the difference from England is
-  statistically significant), then the Family Group Conference estimate with its range;
-- ``front_page(summary, contents)``: the first screen of a report (area, region, date,
-  the data it rests on, the findings, a contents list, how to cite and reuse it);
-- ``summary_csv(summary)``: ``key,value,status,year,comparison`` rows that open in Excel.
-
-``data_provenance(data_dir)`` says what a report rests on (each source with its latest year,
-or the council's own data folder, when it was imported and the files in it); the runner
-stores it in ``summary.json`` under ``generated_from``.
+- ``front_page(summary, contents, title)``: the first screen of a report (printed: page one):
+  a table with the area's count and rate, a five-year trend, neighbours, region and England,
+  the comparison with England (a word and a colour, never colour alone) and the source of every
+  row, then the Family Group Conference estimate, the data it rests on, contents and citation;
+- ``findings_csv(summary)``: the same table for a committee paper, one plain-English row per finding;
+- ``summary_csv(summary)``: every figure of ``summary.json`` as ``key,value,status,year,comparison`` rows;
+- ``data_provenance(data_dir)``: the sources a data folder rests on and, for a council's own
+  folder, which of its rows differ from the bundled data, file by file.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jinja2
+import markupsafe
 import pandas as pd
 
 from analyses.data.paths import DATA_DIR
+from analyses.data.schema import COUNCIL
+from analyses.models.benchmark import BETTER, HIGHER, LOWER, SIMILAR, WORSE
 from analyses.models.fgc import Interval
+from analyses.models.findings import Finding, Source, from_summary
+from analyses.views import findings as words
 from analyses.views.fgc import interval_text
 
 CITATION = (
@@ -42,228 +46,162 @@ LICENCES = (
     "Statistics; Cafcass data via DfE's Local Authority Interactive Tool; all under the Open Government Licence "
     "v3.0."
 )
-# The four rates of the demand chapter, in the order a reader meets them (key, profile indicator, words).
-RATES = (
-    ("children_looked_after", "cla_31mar_rate", "children looked after", "were looked after"),
-    ("children_in_need", "cin_31mar_rate", "children in need", "were children in need"),
-    (
-        "child_protection_plans",
-        "cpp_31mar_rate",
-        "children on a child protection plan",
-        "were on a child protection plan",
-    ),
-    ("referrals", "referrals_rate", "referrals to children's social care", "referrals were made"),
+NOTE = (
+    "Rates are per 10,000 children aged 0 to 17. Higher, lower or similar: England's figure lies above, below or "
+    "inside the area's 95% confidence interval (not tested where the data hold no count behind the figure); "
+    "better or worse only where DfE's LAIT says which direction is better. Neighbours: the ten councils most "
+    "like the area in DfE's model."
 )
 CSV_COLUMNS = ("key", "value", "status", "year", "comparison")
+FINDINGS_COLUMNS = (
+    "Measure",
+    "Period",
+    "Area",
+    "Value",
+    "Count",
+    "Last 5 years",
+    "Statistical neighbours",
+    "Region",
+    "England",
+    "Compared with England",
+    "Rank among councils",
+    "Caution",
+    "Source",
+)
+VERDICT_CLASSES = {BETTER: "better", WORSE: "worse", SIMILAR: "similar", HIGHER: "higher", LOWER: "lower"}
+SHORT_SOURCES = {
+    "DfE, Children in need": "DfE: Children in need",
+    "DfE, Children looked after in England including adoptions": "DfE: Children looked after",
+    "ONS mid-year population estimates, in DfE's EES layout": "ONS: population",
+    "Cafcass, via DfE Local Authority Interactive Tool (LAIT)": "Cafcass, via DfE's LAIT",
+    "DfE, Early years foundation stage profile results (EES; LAIT for the time series)": "DfE: Early years profile",
+}
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("analyses.report", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
 
 
-@dataclass(frozen=True)
-class Headline:
-    """One headline figure: its summary key, value, status, year, comparison and sentence."""
-
-    key: str
-    value: float | None
-    status: str
-    year: str
-    comparison: str
-    sentence: str
+# ---------------------------------------------------------------- one finding, as the page and the CSV show it
 
 
-# ---------------------------------------------------------------- words and numbers
-
-
-def _number(value: float | None, digits: int = 1) -> str:
-    return "no figure" if value is None else f"{value:,.{digits}f}"
-
-
-def significance(value: float | None, low: float | None, high: float | None, england: float | None) -> str:
-    """Words for an area's value against England's, from its 95% interval."""
-    if value is None or england is None:
-        return "not compared with England"
-    if low is None or high is None:
-        return "not tested for a significant difference from England"
-    if low > england:
-        return "significantly higher than England"
-    if high < england:
-        return "significantly lower than England"
-    return "not significantly different from England"
-
-
-def _comparison(figures: dict, area: dict) -> str:
-    """'neighbours 57.4; Yorkshire and The Humber 77.0; England 67.0' (what exists)."""
-    parts = []
-    if figures.get("neighbour_average") is not None:
-        parts.append(f"statistical neighbours {_number(figures['neighbour_average'])}")
-    if figures.get("region") is not None and area.get("region_name"):
-        parts.append(f"{area['region_name']} {_number(figures['region'])}")
-    if figures.get("england") is not None:
-        parts.append(f"England {_number(figures['england'])}")
-    return "; ".join(parts)
-
-
-def _status_words(status: str) -> str:
+def _spark(f: Finding, width: int = 84, height: int = 24, pad: float = 3.0) -> dict | None:
+    """A small line of the last five years' values (None with fewer than two)."""
+    points = [(i, v) for i, (_, v, _) in enumerate(f.trend) if v is not None]
+    if len(points) < 2:
+        return None
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / max(len(f.trend) - 1, 1)
+    xy = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in points]
     return {
-        "c": "suppressed to protect confidentiality",
-        "x": "not available",
-        "z": "not applicable",
-        "k": "fewer than half a unit",
-        "low": "fewer than half a unit",
-        "u": "of low reliability",
-    }.get(status, "not available")
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in xy),
+        "last_x": f"{xy[-1][0]:.1f}",
+        "last_y": f"{xy[-1][1]:.1f}",
+    }
 
 
-# ---------------------------------------------------------------- the findings
+def _change(f: Finding) -> str:
+    earlier = [(y, v) for y, v, _ in f.trend[:-1] if v is not None]
+    if not f.change or not earlier:
+        return ""
+    year, before = earlier[-1]
+    if f.change == "same":
+        return f"no change from {year}"
+    return f"{f.change} from {words.number(f, before)} in {year}"
 
 
-def _rate_headline(summary: dict, key: str, indicator: str, noun: str, verb: str) -> Headline | None:
-    area = summary.get("la", {})
-    rates = summary.get("demand", {}).get("rates_per_10000", {})
-    figures = dict(rates.get(key) or {})
-    profile = summary.get("profile", {}).get(indicator, {})
-    if not figures and not profile:
+def _source_name(f: Finding) -> str:
+    if f.source is None:
+        return "No source row"
+    if f.source.own:
+        return "Your council's own data"
+    if f.source.built_from:
+        names = dict.fromkeys(
+            "Your council's own data" if s.own else SHORT_SOURCES.get(s.publication, s.publication)
+            for s in f.source.built_from
+        )
+        return " + ".join(names)
+    return SHORT_SOURCES.get(f.source.publication, f.source.publication)
+
+
+def _is_own(source: Source) -> bool:
+    """A figure that is, or is built on, the council's own data (never linked to a DfE publication)."""
+    return source.own or any(_is_own(s) for s in source.built_from)
+
+
+def _row(f: Finding) -> dict:
+    """One finding as the table's cells (the template escapes them)."""
+    return {
+        "indicator": f.indicator,
+        "name": words.name(f),
+        "period": f.period,
+        "value": words.number(f, f.value) if f.value is not None else words.value_text(f),
+        "unit": "" if f.value is None or f.unit == "percent" else "per 10,000 children",
+        "count": words.count_text(f),
+        "caution": words.caution(f),
+        "spark": _spark(f),
+        "trend": "Last 5 years: " + words.trend_text(f),
+        "change": _change(f),
+        "neighbours": words.number(f, f.neighbours),
+        "region": words.number(f, f.region),
+        "england": words.number(f, f.england),
+        "verdict": f.verdict,
+        "verdict_class": VERDICT_CLASSES.get(f.verdict, "none"),
+        "verdict_label": words.verdict_label(f),
+        "rank": words.rank_text(f),
+        "source_name": _source_name(f),
+        "source_text": words.source_text(f.source),
+        "source_url": "" if f.source is None or _is_own(f.source) else f.source.url,
+    }
+
+
+def _summary_line(found: list[Finding], area_name: str) -> str:
+    """'Compared with England, York is significantly higher on 1 measure ... Worse than England: ...'."""
+    tested = [f for f in found if f.verdict in VERDICT_CLASSES]
+    if not tested:
+        return ""
+    counts = []
+    for verdict, label in ((WORSE, "worse"), (BETTER, "better"), (HIGHER, "higher"), (LOWER, "lower")):
+        n = sum(f.verdict == verdict for f in tested)
+        if n:
+            counts.append(f"significantly {label} on {n} measure{'s' if n > 1 else ''}")
+    similar = sum(f.verdict == SIMILAR for f in tested)
+    if similar:
+        counts.append(f"not significantly different on {similar}")
+    untested = len(found) - len(tested)
+    line = f"Compared with England, {area_name} is " + "; ".join(counts)
+    line += f" ({untested} not tested or not published)." if untested else "."
+    worse = [words.name(f) for f in found if f.verdict == WORSE]
+    if worse:
+        line += " Worse than England: " + "; ".join(worse) + "."
+    return line
+
+
+def _fgc(summary: dict) -> dict | None:
+    """The FGC estimate as the chapter words it (whole children, money to two significant figures)."""
+    section = summary.get("fgc", {})
+    avoiding, saving = section.get("children_avoiding_care_per_year"), section.get("net_saving_gbp")
+    if not avoiding:
         return None
-    for name in ("year", "value", "status", "neighbour_average", "england"):
-        if figures.get(name) is None and profile.get(name) is not None:
-            figures[name] = profile[name]
-    year, value, status = figures.get("year"), figures.get("value"), figures.get("status") or "x"
-    name = area.get("name", "this area")
-    england_area = area.get("level") == "National"
-    if england_area:
-        sentence = (
-            f"In {year}, {_number(value)} {noun} per 10,000 children in England."
-            if key == "referrals"
-            else f"In {year}, {_number(value)} in every 10,000 children in England {verb}."
-        )
-        return Headline(f"demand.rates_per_10000.{key}", value, status, str(year), "", sentence)
-    verdict = significance(value, profile.get("ci_low"), profile.get("ci_high"), figures.get("england"))
-    comparison = _comparison(figures, area)
-    if value is None:
-        sentence = f"{name}'s rate of {noun} for {year} is {_status_words(status)}; England's was {_number(figures.get('england'))}."
-    else:
-        subject = (
-            f"there were {_number(value)} referrals for every 10,000 children"
-            if key == "referrals"
-            else f"{_number(value)} in every 10,000 children {verb}"
-        )
-        sentence = f"In {year}, {subject} in {name}: {verdict} ({comparison})."
-        comparison = f"{comparison}; {verdict}" if comparison else verdict
-    return Headline(f"demand.rates_per_10000.{key}", value, status, str(year), comparison, sentence)
-
-
-def _care_applications(summary: dict) -> Headline | None:
-    figures = summary.get("profile", {}).get("care_applications_rate")
-    if not figures:
-        return None
-    area = summary.get("la", {})
-    value, year = figures.get("value"), figures.get("year")
-    period = f"{int(year) - 1}-{str(year)[-2:]}" if year else "the latest year"
-    if area.get("level") == "National":
-        return Headline(
-            "profile.care_applications_rate",
-            value,
-            figures.get("status") or "x",
-            str(year),
-            "",
-            f"In {period}, Cafcass received {_number(value)} care applications for every 10,000 children in England.",
-        )
-    comparison = _comparison(figures, area)
-    if value is None:
-        sentence = (
-            f"{area.get('name')}'s rate of care applications for {period} is {_status_words(figures.get('status'))}."
-        )
-    else:
-        sentence = (
-            f"In {period}, Cafcass received {_number(value)} care applications for every 10,000 children in "
-            f"{area.get('name')} ({comparison}; published without the counts needed to test the difference)."
-        )
-    return Headline(
-        "profile.care_applications_rate",
-        value,
-        figures.get("status") or "x",
-        str(year),
-        f"{comparison}; not tested" if comparison else "not tested",
-        sentence,
-    )
-
-
-def _domestic_abuse(summary: dict) -> Headline | None:
-    section = summary.get("domestic_abuse", {})
-    parent = section.get("parent")
-    if not parent:
-        return None
-    area = summary.get("la", {})
-    year, value = section.get("year"), parent.get("rate_per_10000")
-    period = f"{int(year) - 1}-{str(year)[-2:]}" if year else "the latest year"
-    if area.get("level") == "National":
-        sentence = (
-            f"In {period}, domestic abuse involving a parent was identified at the end of "
-            f"{_number(parent.get('share_of_assessments_pct'))}% of assessments in England."
-        )
-        return Headline(
-            "domestic_abuse.parent.rate_per_10000", value, parent.get("status") or "x", str(year), "", sentence
-        )
-    parts = (
-        [f"statistical neighbours {_number(parent['neighbours_rate_per_10000'])}"]
-        if parent.get("neighbours_rate_per_10000") is not None
-        else []
-    )
-    if parent.get("england_rate_per_10000") is not None:
-        parts.append(f"England {_number(parent['england_rate_per_10000'])}")
-    comparison = "; ".join(parts)
-    if value is None:
-        sentence = f"{area.get('name')}'s count of assessments identifying domestic abuse involving a parent is {_status_words(parent.get('status'))}."
-    else:
-        sentence = (
-            f"In {period}, assessments in {area.get('name')} identified domestic abuse involving a parent for "
-            f"{_number(value)} in every 10,000 children, {_number(parent.get('share_of_assessments_pct'))}% of "
-            f"assessments ({comparison}; not tested for significance)."
-        )
-    return Headline(
-        "domestic_abuse.parent.rate_per_10000",
-        value,
-        parent.get("status") or "x",
-        str(year),
-        f"{comparison}; not tested" if comparison else "not tested",
-        sentence,
-    )
-
-
-def _kinship(summary: dict) -> Headline | None:
-    figures = summary.get("kinship", {}).get("sgo_exits")
-    if not figures:
-        return None
-    area = summary.get("la", {})
-    value, year = figures.get("rate_per_10000"), figures.get("year")
-    england = figures.get("england_rate_per_10000")
-    if area.get("level") == "National":
-        sentence = (
-            f"In {year}, {_number(figures.get('count'), 0)} children left care on a special guardianship "
-            f"order in England, {_number(value)} in every 10,000 children."
-        )
-        return Headline(
-            "kinship.sgo_exits.rate_per_10000", value, figures.get("status") or "x", str(year), "", sentence
-        )
-    compared = figures.get("compared_with_england")
-    comparison = f"England {_number(england)}" + (f"; {compared} England" if compared else "")
-    if value is None:
-        sentence = (
-            f"The number of children leaving {area.get('name')}'s care on a special guardianship order in "
-            f"{year} is {_status_words(figures.get('status'))}; England's rate was {_number(england)}."
-        )
-    else:
-        verdict = {
-            "similar to": "not significantly different from",
-            "higher than": "significantly higher than",
-            "lower than": "significantly lower than",
-        }.get(compared, "compared with")
-        sentence = (
-            f"In {year}, {_number(figures.get('count'), 0)} children left {area.get('name')}'s care on a "
-            f"special guardianship order, {_number(value)} in every 10,000 children: {verdict} England "
-            f"({_number(england)})."
-        )
-    return Headline(
-        "kinship.sgo_exits.rate_per_10000", value, figures.get("status") or "x", str(year), comparison, sentence
-    )
+    coverage = summary.get("settings", {}).get("coverage", 1.0)
+    england = summary.get("la", {}).get("level") == "National"
+    return {
+        "who": "if every family is offered one" if coverage == 1 else f"if {coverage:.0%} of families are offered one",
+        "children": interval_text(_interval(avoiding), "children"),
+        "saving": interval_text(_interval(saving), "money") if saving else "not estimated",
+        "note": (
+            "This area's own Cafcass care application rate is not published, so England's is used."
+            if section.get("care_application_rate_of") == "England" and not england
+            else ""
+        ),
+        "href": "fgc.html" if "fgc" in summary.get("chapters", []) else "#fgc",
+    }
 
 
 def _interval(figures: dict) -> Interval:
@@ -271,87 +209,84 @@ def _interval(figures: dict) -> Interval:
     return Interval(figures["central"], figures["low"], figures["high"])
 
 
-def _fgc(summary: dict) -> Headline | None:
-    """The FGC estimate with its range (``fgc.children_avoiding_care_per_year``, ``fgc.net_saving_gbp``)."""
-    section = summary.get("fgc", {})
-    avoiding = section.get("children_avoiding_care_per_year")
-    if not avoiding:
-        return None
-    name = summary.get("la", {}).get("name", "this area")
-    saving = section.get("net_saving_gbp")
-    coverage = summary.get("settings", {}).get("coverage", 1.0)
-    who = "every family" if coverage == 1 else f"{coverage:.0%} of families"
-    children = interval_text(_interval(avoiding), "children")
-    sentence = f"Family Group Conferences: if {who} entering pre-proceedings in {name} were offered one, {children}"
-    sentence += " a year could avoid care"
-    sentence += f", a net saving of {interval_text(_interval(saving), 'money')} a year." if saving else "."
-    comparison = "the estimate's 90% interval; see the FGC chapter's method"
-    return Headline(
-        "fgc.children_avoiding_care_per_year.central", avoiding.get("central"), "derived", "", comparison, sentence
-    )
-
-
-def headlines(summary: dict) -> list[Headline]:
-    """The report's headline findings (at most 8), the FGC estimate last."""
-    found = [_rate_headline(summary, *rate) for rate in RATES]
-    found += [_care_applications(summary), _domestic_abuse(summary), _kinship(summary)]
-    found = [h for h in found if h is not None][:7]
-    fgc = _fgc(summary)
-    return found + ([fgc] if fgc else [])
+def findings_of(summary: dict) -> list[Finding]:
+    """The report's findings, read back from ``summary.json``."""
+    return from_summary(summary.get("findings", {}))
 
 
 # ---------------------------------------------------------------- what the report rests on
 
 
 @lru_cache(maxsize=8)
-def _sources(folder: str, stamp: float) -> tuple[tuple[str, str, int], ...]:
-    """(source, licence, latest year) for each source in a data folder's indicators."""
+def _rows(folder: str, stamp: float) -> pd.DataFrame:
+    """A data folder's ``indicators.csv`` as text, joined to each indicator's publication and licence."""
     path = Path(folder)
-    rows = pd.read_csv(path / "indicators.csv", usecols=["indicator", "time_period"], dtype=str, encoding="utf-8-sig")
+    rows = pd.read_csv(path / "indicators.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     meta_path = path / "indicator_metadata.csv"
     meta = pd.read_csv(
         meta_path if meta_path.is_file() else DATA_DIR / "indicator_metadata.csv",
         dtype=str,
         keep_default_na=False,
         encoding="utf-8-sig",
-    )[["indicator", "source", "licence"]]
-    rows = rows.merge(meta, on="indicator")
-    rows["year"] = pd.to_numeric(rows["time_period"].str[:4], errors="coerce")
-    latest = rows.groupby(["source", "licence"])["year"].max().dropna().astype(int)
-    return tuple((source, licence, int(year)) for (source, licence), year in latest.items())
+    )[["indicator", "source", "licence"]].rename(columns={"source": "publication"})
+    return rows.merge(meta, on="indicator", how="left")
 
 
-@lru_cache(maxsize=8)
-def _files(folder: str, stamp: float) -> frozenset[str]:
-    """The distinct values of a folder's ``source`` column (published file names, ``council: ...``)."""
-    rows = pd.read_csv(
-        Path(folder) / "indicators.csv", usecols=["source"], dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
-    return frozenset(rows["source"])
+def _folder_rows(folder: Path) -> pd.DataFrame:
+    return _rows(str(folder), (folder / "indicators.csv").stat().st_mtime)
 
 
 def _period(source: str, year: int) -> str:
     return f"mid-{year}" if source.startswith("ONS") else f"{year - 1}-{str(year)[-2:]}"
 
 
+def _years(years: pd.Series) -> str:
+    first, last = int(years.min()), int(years.max())
+    return str(first) if first == last else f"{first} to {last}"
+
+
 def data_provenance(data_dir: str | Path | None) -> dict:
-    """What a report rests on, for ``summary.json``: sources with their latest year; own data when given."""
-    folder = Path(data_dir).resolve() if data_dir else DATA_DIR
-    indicators = folder / "indicators.csv"
-    stamp = indicators.stat().st_mtime
-    out = {
+    """What a report rests on, for ``summary.json``.
+
+    ``sources``: each publication with its latest year, over published rows only (a council's own
+    figures never make a publication look newer). With a council's own folder, ``own_data`` lists,
+    file by file (the ``source`` column), the rows that differ from the bundled data: a re-download
+    that keeps DfE's file name is listed when its rows are new, and the council's own figures are
+    marked as such.
+    """
+    folder = Path(data_dir).resolve() if data_dir else DATA_DIR.resolve()
+    rows = _folder_rows(folder)
+    published = rows[~rows["source"].str.startswith(COUNCIL.strip())]
+    years = pd.to_numeric(published["time_period"].str[:4], errors="coerce")
+    latest = years.groupby([published["publication"], published["licence"]]).max().dropna().astype(int)
+    out: dict = {
         "sources": [
             {"source": source, "latest": _period(source, year), "licence": licence}
-            for source, licence, year in _sources(str(folder), stamp)
+            for (source, licence), year in latest.items()
         ]
     }
     if folder != DATA_DIR.resolve():
-        bundled = DATA_DIR / "indicators.csv"
-        own = sorted(_files(str(folder), stamp) - _files(str(DATA_DIR), bundled.stat().st_mtime))
+        bundled = _folder_rows(DATA_DIR.resolve())
+        keys = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code", "value", "status"]
+        keys += ["source", "release"] if "release" in rows and "release" in bundled else ["source"]
+        new = rows.merge(bundled[keys].drop_duplicates(), on=keys, how="left", indicator=True)
+        new = new[new["_merge"] == "left_only"]
+        new = new[~new["source"].str.startswith("derived:")]
+        files = []
+        for source, group in new.groupby("source", sort=True):
+            own = source.startswith(COUNCIL.strip())
+            files.append(
+                {
+                    "file": source.removeprefix(COUNCIL.strip()).strip() if own else source,
+                    "own": own,
+                    "rows": len(group),
+                    "years": _years(pd.to_numeric(group["time_period"].str[:4])),
+                }
+            )
         out["own_data"] = {
             "folder": str(folder),
-            "imported": dt.date.fromtimestamp(stamp).isoformat(),
-            "files": [name for name in own if not name.startswith("derived:")],
+            "imported": dt.date.fromtimestamp((folder / "indicators.csv").stat().st_mtime).isoformat(),
+            "files": files,
         }
     return out
 
@@ -367,20 +302,20 @@ def _date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _data_html(summary: dict) -> str:
-    given = summary.get("generated_from", {})
-    sources = "; ".join(
-        f"{html.escape(s['source'])} (latest {html.escape(s['latest'])})" for s in given.get("sources", [])
-    )
-    own = given.get("own_data")
-    if own:
-        files = ", ".join(html.escape(name) for name in own.get("files", [])) or "no files beyond the bundled ones"
-        return (
-            f'<p class="front-data"><strong>Data:</strong> your own data from <code>{html.escape(own["folder"])}</code>, '
-            f"imported on {_date(own.get('imported'))}. The council's sources: {files}. "
-            f"Everything else as bundled with the guide: {sources}.</p>"
+def _own_text(own: dict) -> str:
+    """'the council's own figures from Mosaic export (1 row, 2025); cla_....csv (812 rows, 2019 to 2025)'."""
+    parts = []
+    for item in own.get("files", []):
+        rows = f"{item['rows']:,} row{'s' if item['rows'] != 1 else ''}, {item['years']}"
+        parts.append(
+            f"the council's own figures from {item['file']} ({rows})" if item["own"] else f"{item['file']} ({rows})"
         )
-    return f'<p class="front-data"><strong>Data:</strong> {sources or "the data bundled with the guide"}.</p>'
+    return ("; ".join(parts) or "no rows that differ from the bundled data") + "."
+
+
+def _data_to(found: list[Finding]) -> str:
+    years = [f.year for f in found if "31 March" in f.period]
+    return f"31 March {max(years)}" if years else "the latest published year"
 
 
 def front_page(summary: dict, contents: list[tuple[str, str]], title: str, extra_contents: str = "") -> str:
@@ -389,49 +324,90 @@ def front_page(summary: dict, contents: list[tuple[str, str]], title: str, extra
     ``contents`` is ``[(href, chapter title), ...]``; ``extra_contents`` is any further list item HTML.
     """
     area = summary.get("la", {})
+    name = area.get("name") or ""
     generated = _date(summary.get("generated_at") or dt.date.today().isoformat())
-    if area.get("level") == "National":
+    england = area.get("level") == "National"
+    if england:
         where = "England: all 153 local authorities"
     else:
         codes = ", ".join(
-            f"{label} {html.escape(code)}"
+            f"{label} {code}"
             for label, code in (("GSS code", area.get("new_la_code")), ("DfE code", area.get("old_la_code")))
             if code
         )
-        where = f"Local authority in {html.escape(area.get('region_name') or 'England')} ({codes})"
-    findings = "\n".join(f"<li>{html.escape(h.sentence)}</li>" for h in headlines(summary))
-    chapters = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in contents)
-    cite = html.escape(CITATION.format(name=area.get("name") or "", date=generated))
-    return f"""<section class="front-page" aria-labelledby="front-title">
-<p class="front-kicker">Evidence for Prevention: a report on preventing harm to children</p>
-<h1 id="front-title">{html.escape(title)}</h1>
-<p class="front-meta">{where}. Generated on {generated}.</p>
-{_data_html(summary)}
-<h2>Headline findings</h2>
-<ul class="front-findings">
-{findings}
-</ul>
-<p class="front-note">Rates are per 10,000 children aged 0 to 17. "Significantly" means England's figure lies outside the
-area's 95% confidence interval; statistical neighbours are the ten councils most like it in DfE's model.</p>
-<h2>Contents</h2>
-<ol class="front-contents">
-{chapters}
-{extra_contents}
-</ol>
-<p class="front-cite"><strong>Cite and reuse:</strong> {cite} {html.escape(LICENCES)}</p>
-</section>"""
+        where = f"Local authority in {area.get('region_name') or 'England'} ({codes})"
+    found = findings_of(summary)
+    given = summary.get("generated_from", {})
+    own = given.get("own_data")
+    sources = "; ".join(f"{s['source']} (latest {s['latest']})" for s in given.get("sources", []))
+    return TEMPLATES.get_template("front.html.j2").render(
+        title=title,
+        where=where,
+        generated=generated,
+        data_to=_data_to(found),
+        area_name=name,
+        region_name=area.get("region_name") or "",
+        comparators=not england,
+        summary_line="" if england else _summary_line(found, name),
+        rows=[_row(f) for f in found],
+        fgc=_fgc(summary),
+        note=NOTE,
+        data_text=sources or "the data bundled with the guide",
+        own={"folder": own["folder"], "imported": _date(own.get("imported")), "text": _own_text(own)} if own else None,
+        address=f"areas/{area.get('slug', '')}/index.html",
+        contents=contents,
+        extra_contents=markupsafe.Markup(extra_contents),
+        cite=CITATION.format(name=name, date=generated),
+        licences=LICENCES,
+    )
 
 
-# ---------------------------------------------------------------- the CSV
+# ---------------------------------------------------------------- the CSVs
+
+
+def _excel_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
+    """UTF-8 with a byte order mark and CRLF line ends, so Excel opens it as written."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return "\ufeff" + out.getvalue()
+
+
+def findings_rows(summary: dict) -> list[dict]:
+    """``findings.csv``: one plain-English row per finding, the front page's columns."""
+    area = summary.get("la", {}).get("name") or ""
+    rows = []
+    for f in findings_of(summary):
+        row = _row(f)
+        rows.append(
+            {
+                "Measure": row["name"],
+                "Period": f.period,
+                "Area": area,
+                "Value": row["value"],
+                "Count": row["count"],
+                "Last 5 years": words.trend_text(f),
+                "Statistical neighbours": row["neighbours"],
+                "Region": row["region"],
+                "England": row["england"],
+                "Compared with England": words.verdict_phrase(f),
+                "Rank among councils": row["rank"],
+                "Caution": row["caution"],
+                "Source": row["source_text"],
+            }
+        )
+    return rows
+
+
+def findings_csv(summary: dict) -> str:
+    """``findings.csv`` for a committee paper (opens in Excel)."""
+    return _excel_csv(findings_rows(summary), FINDINGS_COLUMNS)
 
 
 def summary_rows(summary: dict) -> list[dict]:
-    """The headline findings, then every other figure of ``summary.json``, as flat rows."""
-    rows = [
-        {"key": h.key, "value": h.value, "status": h.status, "year": h.year, "comparison": h.comparison}
-        for h in headlines(summary)
-    ]
-    done = {row["key"] for row in rows}
+    """Every figure of ``summary.json`` as flat rows (the technical companion of ``findings.csv``)."""
+    rows: list[dict] = []
     skip = {"la", "chapters", "generated_from", "fingerprint", "settings", "generated_at"}
 
     def walk(prefix: str, node: object, year: str, status: str) -> None:
@@ -441,7 +417,9 @@ def summary_rows(summary: dict) -> list[dict]:
             for key, value in node.items():
                 if key not in ("year", "status"):
                     walk(f"{prefix}.{key}", value, year, status)
-        elif prefix not in done:
+        elif isinstance(node, list):
+            walk(prefix, {str(i): item for i, item in enumerate(node)}, year, status)
+        else:
             rows.append(
                 {
                     "key": prefix,
@@ -461,13 +439,11 @@ def summary_rows(summary: dict) -> list[dict]:
 
 
 def summary_csv(summary: dict) -> str:
-    """``summary.csv``: UTF-8 with a byte order mark and CRLF line ends, so Excel opens it as written."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    """``summary.csv``: every figure of ``summary.json``, one ``key,value,status,year,comparison`` row each."""
+    rows = []
     for row in summary_rows(summary):
         value = row["value"]
         if isinstance(value, float):
             value = "" if math.isnan(value) else f"{value:.10g}"
-        writer.writerow({**row, "value": "" if value is None else value})
-    return "\ufeff" + out.getvalue()
+        rows.append({**row, "value": "" if value is None else value})
+    return _excel_csv(rows, CSV_COLUMNS)

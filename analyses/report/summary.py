@@ -5,9 +5,9 @@ A chapter calls ``publish_summary("fgc", {"children_avoiding_care_per_year":
 the mime type ``application/vnd.evidence-summary+json`` carrying
 ``{section: figures}`` and nothing visible; ``analyses.report.runner`` collects these
 outputs from the executed notebooks and merges them by section into
-``summary.json``. Figures are nested dicts (string keys) whose leaves are
-finite numbers, strings or None (a figure that cannot be computed, e.g.
-suppressed data); NaN, infinity, booleans and other types are rejected so a
+``summary.json``. Figures are nested dicts (string keys) and lists whose leaves are
+finite numbers, strings, true/false or None (a figure that cannot be computed, e.g.
+suppressed data); NaN, infinity and other types (sets, dates, objects) are rejected so a
 bad figure fails the chapter instead of reaching the summary. Calling it twice
 for one section merges the dicts, the later call winning on shared keys.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy
 from IPython.display import display
 
 SUMMARY_MIME = "application/vnd.evidence-summary+json"
@@ -41,15 +42,19 @@ def _json_value(value: object, where: str) -> object:
             if not isinstance(key, str):
                 raise TypeError(f"summary key {where}.{key!r} must be a string")
         return {key: _json_value(item, f"{where}.{key}") for key, item in value.items()}
-    if value is None or isinstance(value, str):
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if value is None or isinstance(value, str | bool):
         return value
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+    if isinstance(value, numpy.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         if not math.isfinite(value):
             raise ValueError(f"summary value {where} is {value}; publish None for a missing figure")
         return float(value)
-    raise TypeError(f"summary value {where} must be a number, string or None, got {type(value).__name__}")
+    raise TypeError(f"summary value {where} must be a number, string, true/false or None, got {type(value).__name__}")
 
 
 def is_summary_output(output: dict) -> bool:

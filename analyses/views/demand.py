@@ -9,12 +9,14 @@ import plotly.graph_objects as go
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.data.indicators import period_label
 from analyses.data.schema import has_figure
 from analyses.models import benchmark
 from analyses.models.demand import FUNNEL_ROLES
 from analyses.views import charts, every_la, wording
 from analyses.views.charts import ROLE_STYLES, chart_text, figure
 from analyses.views.every_la import cells
+from analyses.views.findings import comparison_phrase, when
 from analyses.views.wording import missing_phrase
 
 FUNNEL_PATTERNS = {"selected": "", "neighbour average": "/", "region": ".", "England": "x"}
@@ -128,18 +130,26 @@ def funnel_alt_text(frame: pd.DataFrame) -> str:
     return "Bar chart of rates per 10,000 children aged 0 to 17 at each stage. " + " ".join(parts)
 
 
+def _when(row: pd.Series) -> str:
+    """The row's year in the findings' one label style, inside a sentence: 'at 31 March 2025'."""
+    return when(period_label(row["indicator"], int(row["year"])))
+
+
+def _versus(row: pd.Series) -> str:
+    """The comparison with England in the findings' one wording (the rates have no better direction)."""
+    return comparison_phrase(row["compared"], row["compared"], f"{row['england']:,.1f}")
+
+
 def trend_title(area: Area, row: pd.Series) -> str:
     """The finding of one stage's trend chart, from its ``latest`` row."""
-    year, rate = int(row["year"]), row["rate_name"]
+    rate = row["rate_name"]
     if area.is_england:
-        return f"England's {rate} was {row['value']:,.1f} per 10,000 children in {year}"
-    england = f"England's was {row['england']:,.1f}"
+        return f"England's {rate} was {row['value']:,.1f} per 10,000 children {_when(row)}"
     if not has_figure(row["value"], row["status"]):
-        return f"{area.name}'s {rate} for {year} is {missing_phrase(row['status'])}; {england}"
-    return (
-        f"{area.name}'s {rate} was {row['compared']} England's in {year}: "
-        f"{row['value']:,.1f} against {row['england']:,.1f} per 10,000 children"
-    )
+        return (
+            f"{area.name}'s {rate} {_when(row)} is {missing_phrase(row['status'])}; England's was {row['england']:,.1f}"
+        )
+    return f"{area.name}'s {rate} {_when(row)} was {row['value']:,.1f} per 10,000 children, {_versus(row)}"
 
 
 def funnel_title(area: Area, rows: pd.DataFrame) -> str:
@@ -147,20 +157,18 @@ def funnel_title(area: Area, rows: pd.DataFrame) -> str:
     first, last = rows.iloc[0], rows.iloc[-1]
     if area.is_england:
         return (
-            f"In England in {int(first['year'])} there were {first['value']:,.0f} referrals for every 10,000 "
-            f"children, and {last['value']:,.0f} in every 10,000 children were looked after"
+            f"In England there were {first['value']:,.0f} referrals for every 10,000 children in the year to "
+            f"31 March {int(first['year'])}, and {last['value']:,.0f} in every 10,000 children were looked after "
+            f"{_when(last)}"
         )
 
-    def clause(row: pd.Series, subject: str, year: bool = True) -> str:
-        when = f" in {int(row['year'])}" if year else ""
+    def clause(row: pd.Series, subject: str) -> str:
         if pd.isna(row["compared"]):
-            return f"{subject}{when} is {missing_phrase(row['status'])}"
-        return f"{subject} was {row['compared']} England's{when} ({row['value']:,.1f} against {row['england']:,.1f})"
+            return f"{subject} {_when(row)} is {missing_phrase(row['status'])}"
+        return f"{subject} {_when(row)} was {row['value']:,.1f}, {_versus(row)}"
 
     start = clause(first, f"{area.name}'s referral rate")
-    if not pd.isna(first["compared"]) and first["compared"] == last["compared"] and first["year"] == last["year"]:
-        return f"{start}, and so was its rate of children looked after ({last['value']:,.1f} against {last['england']:,.1f})"
-    return f"{start}; its rate of children looked after {clause(last, '', first['year'] != last['year']).strip()}"
+    return f"{start}; its rate of children looked after {clause(last, '').strip()}"
 
 
 def key_points(area: Area, rows: pd.DataFrame) -> str:
@@ -175,13 +183,12 @@ def key_points(area: Area, rows: pd.DataFrame) -> str:
             continue
         what = row["rate_name"]
         if pd.isna(row["value"]):
-            points.append(f"- {area.name}'s {what} in {int(row['year'])} is not published.")
+            points.append(f"- {area.name}'s {what} {_when(row)} is not published.")
         elif area.is_england:
-            points.append(f"- England's {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 children.")
+            points.append(f"- England's {what} {_when(row)} was {row['value']:,.1f} per 10,000 children.")
         else:
             points.append(
-                f"- {area.name}'s {what} in {int(row['year'])} was {row['value']:,.1f} per 10,000 "
-                f"children, {row['compared']} England's {row['england']:,.1f}."
+                f"- {area.name}'s {what} {_when(row)} was {row['value']:,.1f} per 10,000 children, {_versus(row)}."
             )
     points.append("- These figures show the scale of need further down the line, not whether prevention works.")
     return "\n".join(points)

@@ -16,7 +16,9 @@ from analyses.data.geography import ENGLAND, Area
 from analyses.data.schema import SYMBOLS
 from analyses.models import benchmark
 from analyses.models.domestic_abuse import FACTORS, MEASURES, MENTAL_HEALTH, incomplete_zeros, measure_id
+from analyses.models.findings import Finding
 from analyses.views import charts, dropdown, ranking
+from analyses.views.findings import verdict_phrase, when
 from analyses.views.profile import interval_text
 from analyses.views.ranking import ordinal
 from analyses.views.wording import financial_year, missing_phrase
@@ -211,20 +213,11 @@ def describe(value: float, status: str, value_format: str) -> str:
     return "not available" if pd.isna(value) else value_format.format(value)
 
 
-def significance_words(significance: str) -> str:
-    """Words for a sentence from ``benchmark.significance``: 'lower than England' -> 'significantly lower than'."""
-    words = {
-        "higher than England": "significantly higher than",
-        "lower than England": "significantly lower than",
-        "similar to England": "not significantly different from",
-    }
-    return words.get(significance, "not tested against")
-
-
-def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
-    """The chapter's headline sentence (Markdown) for one factor's row of ``latest_table``."""
+def headline(area: Area, row: pd.Series, finding: Finding) -> str:
+    """The chapter's headline sentence (Markdown) for one factor's row of ``latest_table``, with the
+    finding of its rate (``findings.finding``) for the year and the comparison with England."""
     who = FACTORS[row["factor"]].lower()
-    lead = f"**{area.name}, {period}.** "
+    lead = f"**{area.name}, {finding.period}.** "
     if area.is_england:
         return (
             lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
@@ -243,37 +236,37 @@ def headline(area: Area, row: pd.Series, period: str, significance: str) -> str:
         )
     return (
         lead + f"Domestic abuse concerning {who} was identified in {row['count']:,.0f} assessments: "
-        f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {significance_words(significance)} "
-        f"England's, and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
+        f"{describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children, {verdict_phrase(finding)}; "
+        f"and {describe(row['share'], row['share_status'], '{:.1f}%')} of its assessments that recorded "
         f"a factor. " + england
     )
 
 
-def key_points(mine: pd.DataFrame, profile: pd.DataFrame, area: Area, period: str) -> str:
-    """The chapter's key points (a Markdown list) for ``area``, from the same ``latest_table`` and ``profile`` as
-    ``parent_headline``: abuse concerning a parent or carer, with its rate's significance against England."""
+def key_points(mine: pd.DataFrame, finding: Finding, area: Area) -> str:
+    """The chapter's key points (a Markdown list) for ``area``, from the same ``latest_table`` and finding as
+    ``parent_headline``: abuse concerning a parent or carer, with its rate against England's."""
     row = mine.set_index("factor", drop=False).loc["da_factor_parent_count"]
-    significance = profile.loc[measure_id("da_factor_parent_count", "rate"), "vs_england"]
+    period = finding.period
     who = FACTORS[row["factor"]].lower()
     england = f"England's rate was {row['england_rate']:.1f} per 10,000 children"
     if area.is_england:
         local = (
-            f"- In England in {period}, domestic abuse concerning {who} was identified in {row['count']:,.0f} "
+            f"- In England {when(period)}, domestic abuse concerning {who} was identified in {row['count']:,.0f} "
             f"assessments: {row['rate']:.1f} per 10,000 children and {row['share']:.1f}% of assessments that "
             f"recorded a factor."
         )
     elif row["count_status"] in SYMBOLS or pd.isna(row["count"]):
         local = (
-            f"- In {area.name} in {period}, the number of assessments identifying domestic abuse concerning {who} "
+            f"- In {area.name} {when(period)}, the number of assessments identifying domestic abuse concerning {who} "
             f"is {describe(row['count'], row['count_status'], '{:,.0f}')}; {england}."
         )
     elif row["count"] == 0:
-        local = f"- In {area.name} in {period}, no assessment identified domestic abuse concerning {who}; {england}."
+        local = f"- In {area.name} {when(period)}, no assessment identified domestic abuse concerning {who}; {england}."
     else:
         local = (
-            f"- In {area.name} in {period}, domestic abuse concerning {who} was identified in {row['count']:,.0f} "
+            f"- In {area.name} {when(period)}, domestic abuse concerning {who} was identified in {row['count']:,.0f} "
             f"assessments, {describe(row['rate'], row['rate_status'], '{:.1f}')} per 10,000 children: "
-            f"{significance_words(significance)} England's {row['england_rate']:.1f}."
+            f"{verdict_phrase(finding)}."
         )
     return "\n".join(
         [
@@ -380,8 +373,7 @@ def mental_health_text(ds: Dataset, area: Area) -> str:
     ).strip()
 
 
-def parent_headline(mine: pd.DataFrame, profile: pd.DataFrame, area: Area, period: str) -> str:
-    """``headline`` for abuse concerning a parent or carer, with its rate's significance against England from ``profile``."""
+def parent_headline(mine: pd.DataFrame, finding: Finding, area: Area) -> str:
+    """``headline`` for abuse concerning a parent or carer, with the finding of its rate."""
     row = mine.set_index("factor", drop=False).loc["da_factor_parent_count"]
-    significance = profile.loc[measure_id("da_factor_parent_count", "rate"), "vs_england"]
-    return headline(area, row, period, significance)
+    return headline(area, row, finding)

@@ -292,6 +292,8 @@ def summary(est: fgc.Estimate) -> dict:
     return {
         "pre_proceedings_children_per_year": block("pre_proceedings_children"),
         "pre_proceedings_source": demand_text(est),
+        # whose Cafcass care application rate the estimate rests on: the area's own, or England's where none is published
+        "care_application_rate_of": "England" if est.demand is not None and est.demand.uses_england_rate else est.area,
         "children_avoiding_care_per_year": block("children_avoiding_care"),
         "days_in_care_avoided_per_year": block("days_in_care_avoided"),
         "conference_cost_gbp": block("conference_cost"),

@@ -8,29 +8,41 @@ from pandas.io.formats.style import Styler
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.data.indicators import period_label
 from analyses.models import kinship
 from analyses.models.kinship import ORDERS
 from analyses.views import charts, every_la
-from analyses.views.wording import financial_year, missing_phrase, trend_alt_text
+from analyses.views.findings import comparison_phrase, when
+from analyses.views.wording import missing_phrase, trend_alt_text
+
+
+def _period(year: int) -> str:
+    """Exits are counted over the year to 31 March: one label style with every other figure."""
+    return period_label("sgo_exits_count", year)
+
+
+def _versus(figures: dict) -> str:
+    """The comparison with England in the findings' one wording."""
+    return comparison_phrase(figures["compared"], figures["compared"], f"{figures['england_rate']:,.1f}")
 
 
 def exits_title(area: Area, order: str, figures: dict) -> str:
     """The finding of an exits chart, from ``latest``."""
-    year = financial_year(figures["year"])
+    year = _period(figures["year"])
     if area.is_england:
         return (
-            f"{figures['england_count']:,} children left care in England on a {order} in {year}, "
+            f"{figures['england_count']:,} children left care in England on a {order} {when(year)}, "
             f"{figures['england_rate']:,.1f} per 10,000 children"
         )
     england = f"in England {figures['england_rate']:,.1f} in 10,000 children left care on a {order}"
     if figures["rate"] is None:
-        return f"{area.name}'s {year} count is {missing_phrase(figures['status'])}; {england}"
+        return f"{area.name}'s count for the {year} is {missing_phrase(figures['status'])}; {england}"
     if figures["count"] == 0:
-        return f"No children left {area.name}'s care on a {order} in {year}; {england}"
+        return f"No children left {area.name}'s care on a {order} {when(year)}; {england}"
     children = "child" if figures["count"] == 1 else "children"
     return (
-        f"{figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
-        f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}"
+        f"{figures['count']:,} {children} left {area.name}'s care on a {order} {when(year)}, "
+        f"{figures['rate']:,.1f} per 10,000 children, {_versus(figures)}"
     )
 
 
@@ -42,12 +54,12 @@ def own_counts_text(area: Area, exits: dict[str, dict]) -> str:
     years = {figures["year"] for figures in exits.values()}
     for indicator, order in ORDERS.items():
         figures = exits[indicator]
-        when = f" in {financial_year(figures['year'])}" if len(years) > 1 else ""  # the orders' latest years differ
+        during = f" {when(_period(figures['year']))}" if len(years) > 1 else ""  # the orders' latest years differ
         if figures["count"] is None:
-            parts.append(f"the number leaving on a {order}{when} is {missing_phrase(figures['status'])}")
+            parts.append(f"the number leaving on a {order}{during} is {missing_phrase(figures['status'])}")
         else:
-            parts.append(f"{figures['count']:,} left on a {order}{when}")
-    heading = area.name if len(years) > 1 else f"{area.name}, {financial_year(next(iter(years)))}"
+            parts.append(f"{figures['count']:,} left on a {order}{during}")
+    heading = area.name if len(years) > 1 else f"{area.name}, {_period(next(iter(years)))}"
     text = f"**{heading}:** " + "; ".join(parts) + "."
     if any(figures["count"] is not None for figures in exits.values()):
         text += " With counts this small, a change of a few children moves the rate a long way, so look at several years together."
@@ -68,24 +80,24 @@ def share_title(share: pd.DataFrame) -> str:
 
 def _exits_point(area: Area, order: str, figures: dict) -> str:
     """One key point on leaving care on ``order``, from ``latest``: the area's count and rate against England's."""
-    year = financial_year(figures["year"])
+    year = _period(figures["year"])
     if area.is_england:
         return (
-            f"- {figures['england_count']:,} children left care in England on a {order} in {year}, "
+            f"- {figures['england_count']:,} children left care in England on a {order} {when(year)}, "
             f"{figures['england_rate']:,.1f} per 10,000 children."
         )
     england = f"England's rate was {figures['england_rate']:,.1f} per 10,000 children"
     if figures["rate"] is None:
         return (
-            f"- The number of children leaving {area.name}'s care on a {order} in {year} is "
+            f"- The number of children leaving {area.name}'s care on a {order} {when(year)} is "
             f"{missing_phrase(figures['status'])}; {england}."
         )
     if figures["count"] == 0:
-        return f"- No children left {area.name}'s care on a {order} in {year}; {england}."
+        return f"- No children left {area.name}'s care on a {order} {when(year)}; {england}."
     children = "child" if figures["count"] == 1 else "children"
     return (
-        f"- {figures['count']:,} {children} left {area.name}'s care on a {order} in {year}, "
-        f"{figures['rate']:,.1f} per 10,000 children: {figures['compared']} England's {figures['england_rate']:,.1f}."
+        f"- {figures['count']:,} {children} left {area.name}'s care on a {order} {when(year)}, "
+        f"{figures['rate']:,.1f} per 10,000 children, {_versus(figures)}."
     )
 
 
@@ -108,16 +120,16 @@ def key_points(area: Area, exits: dict[str, dict], share: pd.DataFrame) -> str:
 def england_exits_text(exits: dict[str, dict]) -> str:
     """England's latest counts of children leaving care on each order (each with its own year when they differ)."""
     sgo, cao = exits["sgo_exits_count"], exits["cao_exits_count"]
-    year = financial_year(sgo["year"])
+    year = _period(sgo["year"])
     if sgo["year"] == cao["year"]:
         return (
-            f"In England, **{sgo['england_count']:,}** children left care on a special guardianship order in {year} "
+            f"In England, **{sgo['england_count']:,}** children left care on a special guardianship order {when(year)} "
             f"and **{cao['england_count']:,}** on a child arrangements order: "
             f"**{sgo['england_count'] + cao['england_count']:,}** in all."
         )
     return (
-        f"In England, **{sgo['england_count']:,}** children left care on a special guardianship order in {year}, "
-        f"and **{cao['england_count']:,}** on a child arrangements order in {financial_year(cao['year'])}, the "
+        f"In England, **{sgo['england_count']:,}** children left care on a special guardianship order {when(year)}, "
+        f"and **{cao['england_count']:,}** on a child arrangements order {when(_period(cao['year']))}, the "
         "latest year published for those orders."
     )
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
+from analyses.models import fgc
 from analyses.models import tiers as widget_tiers
 from analyses.views import dropdown
 from analyses.views import fgc as fgc_words
@@ -54,21 +55,28 @@ def randomise_states(true_effect: float = 0.3, families: int = 400) -> Static:
     return _combine(views, "Who gets support more often:"), table, alt
 
 
-def fgc_states(ds: Dataset, area: Area, already_offered: dict[str, float | None] | None = None) -> Static:
-    """FGC roll-out for an area with every family offered a conference, at several shares of families
-    already offered one now; the first entry is the guide's default, so it matches the FGC chapter."""
+def fgc_states(ds: Dataset, area: Area, settings: dict | None = None) -> Static:
+    """FGC roll-out for an area at several shares of families already offered one now, with the council's
+    other settings (``--set``) as the chapter has them; the first entry is the chapter's own estimate (the
+    council's share where it set one), so the tool and the chapter show the same figures."""
+    settings = {key: value for key, value in (settings or {}).items() if key in fgc.SETTINGS}
+    states = dict(ALREADY_OFFERED)
+    if settings.get("already_offered") is not None:
+        states = {f"The council's setting, {settings['already_offered']:.0%}": settings["already_offered"], **states}
+        states = {label: share for label, share in states.items() if share is not None}
     views, tables, words = {}, [], []
-    choices = already_offered or ALREADY_OFFERED
-    estimates = {label: widget_fgc.rollout(ds, area, already_offered=share) for label, share in choices.items()}
+    estimates = {
+        label: widget_fgc.rollout(ds, area, **{**settings, "already_offered": share}) for label, share in states.items()
+    }
     span = fgc_words.money_span(list(estimates.values()))  # one axis and unit for every choice
-    default = next(iter(estimates.values()))
+    first, default = next(iter(estimates.items()))
     for label, estimate in estimates.items():
         views[label] = widget_views.fgc_view(estimate, span=span)
         tables.append(fgc_words.results_table(estimate).assign(**{"Families offered an FGC now": label}))
         change = (
             ""
             if estimate is default
-            else f" Against the guide's assumption: {fgc_words.about_children(estimate.children_avoiding_care.central)}"
+            else f" Against {first[:1].lower()}{first[1:]}: {fgc_words.about_children(estimate.children_avoiding_care.central)}"
             f" avoiding care instead of {fgc_words.about_children(default.children_avoiding_care.central)}, and a net"
             f" saving of {money(estimate.net_saving.central)} instead of {money(default.net_saving.central)}."
         )
