@@ -9,8 +9,9 @@ import re
 import pytest
 
 from analyses.data.geography import ENGLAND
-from analyses.models import benchmark, tiers
+from analyses.models import findings, tiers
 from analyses.report import area_pages
+from analyses.views import findings as finding_words
 from analyses.views import randomisation
 from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import static_page
@@ -53,15 +54,17 @@ def test_fgc_default_state_is_the_chapters_estimate(ds, york_page):
     assert data["children_limit"] == 34_758 and data["looked_after"][0] > 0
 
 
-def test_compare_verdicts_come_from_benchmark(ds, york_page):
+def test_compare_verdicts_are_the_front_pages_findings(ds, york_page):
     york = ds.area("York")
     compare = page_data(york_page)["compare"]
     indicators = widget_views.comparable_indicators(ds)
     assert [c["title"] for c in compare] == list(indicators)
-    profile = benchmark.profile(ds, york, list(indicators.values())).set_index("indicator")
+    measures = findings.with_headline_measures(ds)
+    counts = dict(findings.HEADLINES)
     for item, indicator in zip(compare, indicators.values()):
-        assert item["verdict"] == profile.loc[indicator, "vs_england"]
-        assert item["finding"] == widget_views.compare_finding(profile.loc[indicator], york.name)
+        found = findings.finding(measures, indicator, york, counts.get(indicator, ""))
+        assert item["verdict"] == finding_words.verdict_phrase(found)
+        assert item["finding"] + "." == finding_words.sentence(found, york.name)
         roles = {s["role"] for s in item["series"].values()}
         assert {"selected", "neighbour average", "region", "England", "neighbour"} <= roles
 

@@ -12,7 +12,7 @@ them where the model is exactly proportional:
   output is proportional to the children newly offered a conference, so a share offered now that
   is set (not the guide's range) and a council's own count of children are applied by scaling:
   the tests check the page against ``rollout`` itself.
-- *Compare my council*: ``analyses.models.benchmark`` (comparison and profile) per indicator.
+- *Compare my council*: ``analyses.models.benchmark``'s trend and ``analyses.models.findings``' verdict per indicator.
 - *Tier planner*: ``analyses.models.tiers`` (its arithmetic is a product and a cap, which the
   page's script applies; the tests check it against ``tiers.plan``), its defaults scaled to the
   area, and each tier's evidence rating.
@@ -34,9 +34,10 @@ import numpy as np
 from analyses.data import dataset as data
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, Area
-from analyses.models import benchmark, fgc, simulation
+from analyses.models import benchmark, fgc, findings, simulation
 from analyses.models import tiers as tier_model
 from analyses.views import fgc as fgc_words
+from analyses.views import findings as finding_words
 from analyses.views import randomisation, web_assets
 from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import views as widget_views
@@ -193,9 +194,11 @@ def fgc_data(ds: Dataset, area: Area) -> dict:
 
 def compare_data(ds: Dataset, area: Area) -> list[dict]:
     """Per comparable indicator: the trend of the area, its neighbours' average, region, England and
-    each neighbour, with the finding in words and the quartile band (``benchmark``)."""
+    each neighbour (``benchmark.comparison``), with the finding and its verdict as the front page has
+    them (``analyses.models.findings``, worded by ``analyses.views.findings``)."""
     indicators = widget_views.comparable_indicators(ds)
-    profile = benchmark.profile(ds, area, list(indicators.values())).set_index("indicator")
+    measures = findings.with_headline_measures(ds)
+    counts = dict(findings.HEADLINES)
     out = []
     for title, indicator in indicators.items():
         frame = benchmark.comparison(ds, indicator, area)
@@ -207,15 +210,15 @@ def compare_data(ds: Dataset, area: Area) -> list[dict]:
             one["x"].append(int(year))
             one["y"].append(float(value) if value is not None and math.isfinite(value) else None)
             one["status"].append(status)
-        row = profile.loc[indicator] if indicator in profile.index else None
+        found = findings.finding(measures, indicator, area, counts.get(indicator, ""))
         out.append(
             {
                 "title": title,
                 "unit": "per cent" if unit == "percent" else "per 10,000 children",
-                "finding": widget_views.compare_finding(row, area.name)
-                if row is not None
+                "finding": finding_words.sentence(found, area.name).removesuffix(".")
+                if found is not None
                 else f"{area.name} has no published figures for this indicator",
-                "verdict": None if row is None else row["vs_england"],
+                "verdict": None if found is None else finding_words.verdict_phrase(found),
                 "series": series,
             }
         )

@@ -405,7 +405,7 @@
         }
       }
       parts.words.innerHTML = (trend ? '<p>' + escapeHtml(trend) + '</p>' : '') +
-        (c.verdict ? '<p><b>Against England:</b> ' + escapeHtml(c.verdict) + '</p>' : '');
+        (c.verdict ? '<p><b>Against England:</b> ' + escapeHtml(c.verdict.replace(/ England \([^)]*\)/, ' England')) + '</p>' : '');
     }
     indicator.addEventListener('change', update);
     boxes.forEach(function (b) { b.box.addEventListener('change', update); });
