@@ -6,7 +6,7 @@ CSC = $(REF)/dfe-csc-outcomes-enablers
 
 # Rebuild the bundled dataset in data/ from the published raw files (see data/README.md).
 data:
-	$(PY) -m analyses import --no-base --out $(OUT) \
+	$(PY) -m analyses import --no-base --allow-bundled --out $(OUT) \
 	  --la-lookup $(CSC)/sn_model_2025_wide.csv $(REF)/dfe-lookups/las.csv \
 	  $(CSC)/ons_mid-year_population_estimates_2012_to_2024.csv \
 	  $(CSC)/cla_number_and_rate_per_10k_children.csv \

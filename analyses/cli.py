@@ -29,8 +29,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Import published statistics into tidy tables. By default the imported rows are "
         "merged over the bundled dataset, so the output works with `run --data DIR`.",
     )
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    imp.add_argument("--out", type=Path, required=True, metavar="DIR", help="Folder to write the tables to.")
+    imp.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="CSV (or LAIT Parquet) files; FILE@2024 states the release a file comes from.",
+    )
+    imp.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="Folder to write the tables to (not the folder of an input file, nor the bundled data/).",
+    )
+    imp.add_argument(
+        "--allow-bundled",
+        action="store_true",
+        help="Let --out be the bundled data/ folder (`make data` rebuilds it so).",
+    )
     base = imp.add_mutually_exclusive_group()
     base.add_argument(
         "--base",
@@ -93,20 +109,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+RELEASE_SUFFIX = re.compile(r"(.+)@((?:19|20)\d{2})")
+
+
+def import_inputs(given: list[str]) -> tuple[list[Path], dict[str, int]]:
+    """The files to import and the releases stated for them: ``cla.csv@2024`` is cla.csv, release 2024
+    (a file whose own name ends so is taken as it is)."""
+    paths, releases = [], {}
+    for text in given:
+        match = RELEASE_SUFFIX.fullmatch(text)
+        if match and not Path(text).exists():
+            text = match.group(1)
+            releases[text] = int(match.group(2))
+        paths.append(Path(text))
+    return paths, releases
+
+
+def check_import_out(out: Path, files: list[Path], allow_bundled: bool) -> None:
+    """``--out`` must be a folder that can be made, neither an input's folder nor the bundled data/
+    (unless ``allow_bundled``); checked before anything is read."""
+    where = Path(out).absolute()
+    blocking = next((p for p in [where, *where.parents] if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        what = "is a file" if blocking == where else f"cannot be made: {blocking} is a file"
+        raise RunArgumentError(f"--out {out}: {what}; expected a folder for the dataset")
+    if where.resolve() == DATA_DIR.resolve() and not allow_bundled:
+        raise RunArgumentError(
+            f"--out {out}: this is the guide's bundled data folder, which later runs call 'bundled'; choose "
+            "another folder (or rebuild the bundled data with `make data`)"
+        )
+    for path in files:
+        if path.parent.absolute().resolve() == where.resolve():
+            raise RunArgumentError(
+                f"--out {out}: {path} is in that folder, and the import would replace files beside it; "
+                "choose another folder"
+            )
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from analyses.data.lookups import lookup_of
     from analyses.ingest.importer import import_dataset
 
+    files, releases = import_inputs(args.files)
+    check_import_out(args.out, files, args.allow_bundled)
     table, report = import_dataset(
-        args.files,
+        files,
         args.out,
         base=None if args.no_base else args.base,
         la_lookup=args.la_lookup,
         prefer_imported=args.prefer_imported,
         skip_unrecognised=args.skip_unrecognised,
+        releases=releases,
     )
     for line in report.lines():
-        print(line)
+        print(line, file=sys.stderr if line.startswith("warning: ") else sys.stdout)
     codes = set(table.loc[table["geographic_level"] == "Local authority", "old_la_code"])
     las = lookup_of(args.out)
     former = codes & set(las.loc[las["status"] == "historic", "old_la_code"])
@@ -119,14 +175,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")  # '3,000', as the importer reads Excel's numbers
+SETTING_EXAMPLES = {"coverage": "0.5", "already_offered": "0.2", "pre_proceedings_children": "120"}
+WHOLE_NUMBERS = {"pre_proceedings_children"}  # a count of children
 
 
 def parse_settings(pairs: list[str]) -> dict:
     """``["coverage=0.5", "pre_proceedings_children=120"]`` -> ``{"coverage": 0.5, "pre_proceedings_children": 120}``.
 
-    Every value must be a finite number (``120``, ``0.5``, ``1e3``); a whole number stays an int.
-    Ranges are the chapters' own (``analyses.models.fgc.check_settings``); a message names the
-    range where one is known. Raises SettingError.
+    Every value must be a finite number (``120``, ``0.5``, ``1e3``, ``3,000``); a whole number stays
+    an int, and a count of children must be one. Ranges are the chapters' own
+    (``analyses.models.fgc.check_settings``); a message names the range where one is known and gives
+    an example for the setting at hand. Raises SettingError.
     """
     from analyses.models import fgc
 
@@ -136,19 +196,24 @@ def parse_settings(pairs: list[str]) -> dict:
         name, text = name.strip(), text.strip()
         if not sep or not name.isidentifier():
             raise SettingError(f"--set {pair!r}: expected NAME=VALUE, e.g. --set coverage=0.5")
-        allowed = fgc.allowed_range(name)
-        expected = f"a number {allowed}" if allowed else "a number"
-        if not NUMBER.fullmatch(text):
+        allowed = (fgc.allowed_range(name) or "").removesuffix(" or None")
+        whole = name in WHOLE_NUMBERS
+        expected = f"{'a whole number' if whole else 'a number'} {allowed}".strip()
+        example = f"e.g. --set {name}={SETTING_EXAMPLES.get(name, '3,000' if name == 'conference_cost' else '1')}"
+        number = text.replace(",", "") if THOUSANDS.fullmatch(text) else text
+        if not NUMBER.fullmatch(number):
             hint = (
                 f" (a share is written as a fraction: {float(text[:-1]) / 100:g} for {text})"
                 if (text.endswith("%") and NUMBER.fullmatch(text[:-1]))
                 else ""
             )
-            raise SettingError(f"--set {name}={text}: expected {expected}, e.g. --set coverage=0.5{hint}")
-        value = float(text)
+            raise SettingError(f"--set {name}={text}: expected {expected}, {example}{hint}")
+        value = float(number)
         if not math.isfinite(value):
             raise SettingError(f"--set {name}={text}: the number is too large; expected {expected}")
-        value = int(value) if value.is_integer() and not any(c in text for c in ".eE") else value
+        if whole and not value.is_integer():
+            raise SettingError(f"--set {name}={text}: expected a whole number of children a year, {example}")
+        value = int(value) if value.is_integer() and (whole or not any(c in number for c in ".eE")) else value
         settings[name] = value
     return settings
 

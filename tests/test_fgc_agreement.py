@@ -106,3 +106,41 @@ def test_the_live_workshop_widget_shows_the_same_figures(ds, expected):
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", FgcRollout(ds).view.summary_html)))
     for label, words in expected.items():
         assert first_figure(text, label) == words, label
+
+
+def shares_from_summary(summary: dict) -> list[str]:
+    """The chart's words for each share already offered, made from summary.json's ``fgc.by_already_offered``."""
+    return [
+        f"{row['share']:.0%}: {fgc_view.interval_text(fgc.Interval(**row['children']), 'children')}, net saving "
+        f"{fgc_view.interval_text(fgc.Interval(**row['net_saving_gbp']), 'money')}."
+        for row in summary["fgc"]["by_already_offered"]
+    ]
+
+
+def test_the_report_summary_has_the_models_estimate_by_share_already_offered(york_report, ds):
+    summary = json.loads((york_report / "summary.json").read_text())
+    model = fgc_view.summary(fgc.estimate(ds, ds.area("York")))
+    assert summary["fgc"]["by_already_offered"] == model["by_already_offered"]
+    assert summary["fgc"]["price_year"] == "2024-25"
+    assert {k: v["price_year"] for k, v in summary["fgc"]["assumptions"].items() if v["price_year"]} == {
+        "foster_week": "2024-25",
+        "residential_week": "2024-25",
+        "conference_cost": "2024-25",
+    }
+    head = summary["fgc"]["by_already_offered"][0]  # the headline is the trial-comparable case, none offered now
+    assert head["share"] == 0 and head["children"] == summary["fgc"]["children_avoiding_care_per_year"]
+
+
+@pytest.mark.parametrize("where", ["chapters/fgc.html", "report"])
+def test_the_estimate_by_share_already_offered_agrees_on_every_page(where, site, york_report):
+    path = york_report / "report.html" if where == "report" else site / where
+    text = page_text(path)
+    for words in shares_from_summary(json.loads((york_report / "summary.json").read_text())):
+        assert words in text, (where, words)
+
+
+def test_the_front_page_states_the_headlines_assumption_and_figures(york_report, expected):
+    text = page_text(york_report / "report.html")
+    front = text[: text.index("Key points")]  # the front page comes before the chapters
+    assert "if every family is offered one (none offered one now, as in the trial)" in front
+    assert expected["Children avoiding care a year"] in front and expected["Net saving a year"] in front

@@ -10,7 +10,7 @@ def test_citations_are_numbered_and_listed():
     sources = text.rewrite("## Sources\n\n```{footbibliography}\n```\n")
     assert (
         sources.startswith("## Sources\n\n1. S. Taylor, E. Blackshaw")
-        and "(2024). Impact of Family Group Conferences" in sources
+        and "(2024). Impact of Family Group Conference Referrals at Pre-Proceedings Stage on Child Outcomes" in sources
     )
     assert "\n2. Foundations (2023). Family Group Conferencing at pre-proceedings stage." in sources
 

@@ -46,7 +46,7 @@ def test_report_for_la(reports, la, slug):
     assert "plotly-graph-div" in page and '<script src="http' not in page
     assert "{footcite" not in page and "footbibliography" not in page
     assert_one_wording(summary, page)
-    assert (folder / "findings.csv").read_text(encoding="utf-8-sig").count("\r\n") == len(summary["findings"]) + 1
+    assert (folder / "findings.csv").read_bytes().count(b"\r\n") == len(summary["findings"]) + 1
 
 
 # The findings the chapters state in words, beside the front page: each must read the same in both.
@@ -63,7 +63,7 @@ def assert_one_wording(summary: dict, page: str) -> None:
         if f.indicator not in STATED_IN_CHAPTERS or f.comparison not in ("higher", "lower", "similar"):
             continue
         said = words.verdict_phrase(f)
-        assert said in text, (f.indicator, said)
+        assert said in text or not f.count, (f.indicator, said)  # a count of 0 is said as "no children", no test
         for other in {"higher", "lower", "similar"} - {f.comparison}:
             contrary = words.comparison_phrase(other, other, words.number(f, f.england))
             assert contrary not in text.replace(said, ""), (f.indicator, contrary)
@@ -127,6 +127,8 @@ def test_council_settings_change_the_fgc_estimate(reports):
         "distribution": "fixed",
         "source": "council",
         "range_source": "",
+        "source_gives": "Set by the council.",
+        "price_year": None,
     }
 
 

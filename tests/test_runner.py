@@ -59,6 +59,7 @@ def test_york_by_gss_code_writes_one_folder(york):
     assert code == 0
     assert [p.name for p in out.iterdir()] == ["york"]  # no temporary folders left
     assert sorted(p.name for p in (out / "york").iterdir()) == [
+        "findings.csv",
         "report.html",
         f"{CHAPTER}.ipynb",
         "summary.csv",

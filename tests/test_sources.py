@@ -214,3 +214,76 @@ def test_notes_to_self_are_found(tmp_path):
     chapter.write_text("We could not find that name in a published source (URL not captured).\n")
     found = [phrase for _, line in prose_lines(chapter) for phrase in EDITORIAL if phrase in line.lower()]
     assert {"we could not find", "not captured"} <= set(found)
+
+
+# Each chapter dates the last review of its sources; a passed Act is never called a Bill ---------------
+
+#: The one line, directly under a chapter's "## Sources" heading, that dates the last review of its sources.
+REVIEWED = re.compile(r"^Sources last reviewed: (\d{1,2} [A-Z][a-z]+ 20\d\d)\.$")
+#: Bills that have become Acts: a chapter names the Act, never the Bill.
+PASSED = {
+    "Children's Wellbeing and Schools": "Children's Wellbeing and Schools Act 2026",
+    "Domestic Abuse": "Domestic Abuse Act 2021",
+}
+BILL = re.compile(r"\b(" + "|".join(re.escape(name).replace("'", "['’]") for name in PASSED) + r") Bill\b")
+
+
+def review_date(path: Path):
+    """The date of a chapter's 'Sources last reviewed' line (None if the chapter has no Sources section)."""
+    from datetime import datetime
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if "## Sources" not in lines:
+        return None
+    after = [line for line in lines[lines.index("## Sources") + 1 :] if line.strip()]
+    match = REVIEWED.match(after[0]) if after else None
+    assert match, f"{path.name}: the line under '## Sources' must be 'Sources last reviewed: <d Month yyyy>.'"
+    return datetime.strptime(match.group(1), "%d %B %Y").date()
+
+
+def bills(paths) -> list[str]:
+    """Where a passed Act is called a Bill: 'file:line: name'."""
+    return [
+        f"{path.name}:{number}: {match.group(0)}"
+        for path in paths
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for match in BILL.finditer(line)
+    ]
+
+
+def test_every_chapter_dates_the_last_review_of_its_sources():
+    from datetime import date
+
+    chapters = sorted((ROOT / "chapters").glob("*.md"))
+    dated = {path.name: review_date(path) for path in chapters}
+    with_sources = {name: day for name, day in dated.items() if day is not None}
+    assert len(with_sources) >= 10  # every chapter that cites sources
+    for name, day in with_sources.items():
+        assert date(2026, 1, 1) <= day <= date.today(), name
+    assert with_sources["fgc.md"] >= date(2026, 12, 6)  # the Act's commencement was checked then
+
+
+def test_no_chapter_or_page_text_calls_a_passed_act_a_bill():
+    paths = PROSE + sorted((ROOT / "analyses").rglob("*.py"))
+    assert not bills(paths)
+
+
+def test_a_missing_review_date_and_a_bill_are_found(tmp_path):
+    chapter = tmp_path / "chapter.md"
+    chapter.write_text("The Children’s Wellbeing and Schools Bill takes this forward.\n\n## Sources\n\n```{x}\n```\n")
+    assert bills([chapter]) == ["chapter.md:1: Children’s Wellbeing and Schools Bill"]
+    with pytest.raises(AssertionError, match="Sources last reviewed"):
+        review_date(chapter)
+    chapter.write_text("The Domestic Abuse Act 2021.\n\n## Sources\n\nSources last reviewed: 6 December 2026.\n")
+    assert not bills([chapter]) and str(review_date(chapter)) == "2026-12-06"
+
+
+def test_a_page_that_can_change_says_when_it_was_checked():
+    from analyses.views.citations import source_texts
+
+    entries = bib_entries()
+    for key in ("f3-17", "f3-18", "f3-19"):  # the Act's sections and the price index
+        assert entries[key].fields["urldate"] == "2026-12-06", key
+    texts = source_texts(BIB)
+    assert texts["f3-18"].endswith("section/78/enacted (checked 2026-12-06)")
+    assert "checked" not in texts["f3-2"]

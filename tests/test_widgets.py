@@ -197,8 +197,8 @@ def test_fgc_widget_shows_the_chapters_figures_and_follows_its_controls(ds):
     assert widget.view.title == fgc_view.finding(york)
     assert html.unescape(widget.view.summary_html).count(dict(fgc_view.figure_lines(york))["Net saving a year"]) == 1
     assert "(0 to 34,758)" in widget.children.description and widget.settings()["pre_proceedings_children"] is None
-    assert widget.already.value == widget.GUIDE and widget.already.label.startswith("The guide's assumption, 50%")
-    assert [label for label, _ in widget.already.options][1:] == ["0%", "25%", "50%", "75%", "100%"]
+    assert widget.already.value == widget.GUIDE and widget.already.label == "None, as in the trial"  # never blank
+    assert [label for label, _ in widget.already.options][1:] == ["25%", "50%", "75%", "100%"]  # quarters
     widget.coverage.value = 50
     assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"coverage": 0.5}))
     widget.children.value = 120
@@ -217,10 +217,10 @@ def test_fgc_widget_shows_the_chapters_figures_and_follows_its_controls(ds):
 
 def test_fgc_widget_own_conference_cost_and_share_offered_now(ds):
     widget = widgets.FgcRollout(ds)
-    widget.already.value = 0.0
-    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.0}))
+    widget.already.value = 0.25
+    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.25}))
     widget.conference_cost.value = 4000
-    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.0, "conference_cost": 4000})
+    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.25, "conference_cost": 4000})
     assert widget.view.title == fgc_view.finding(expected)
 
 
@@ -379,4 +379,4 @@ def test_static_fgc_tool_keeps_one_axis_and_says_the_change_in_words(ds):
     ranges = {str(button.args[1]["xaxis"]["range"]) for button in fig.layout.updatemenus[0].buttons}
     units = {button.args[1]["xaxis"]["title"]["text"] for button in fig.layout.updatemenus[0].buttons}
     assert len(ranges) == 1 and len(units) == 1
-    assert alt.count("Against the guide's assumption, ") == len(widget_static.ALREADY_OFFERED) - 1
+    assert alt.count("Against none, as in the trial: ") == len(widget_static.ALREADY_OFFERED) - 1

@@ -50,7 +50,7 @@ def test_fgc_default_state_is_the_chapters_estimate(ds, york_page):
     assert data["guide"]["net"][everyone][0] == pytest.approx(
         [chapter.net_saving.central, chapter.net_saving.low, chapter.net_saving.high], rel=1e-8
     )
-    assert data["already"][0] is None and data["already"][1:] == [0, 25, 50, 75, 100]  # quarters, as the live tool
+    assert data["already"][0] is None and data["already"][1:] == [25, 50, 75, 100]  # quarters, as the live tool
     assert data["children_limit"] == 34_758 and data["looked_after"][0] > 0
 
 

@@ -248,8 +248,14 @@ def _check_value_status(frame: pd.DataFrame, source: str) -> None:
         row = bad.idxmax()
         raise TableError(
             f"{source}: row {int(row) + 2}, column 'value': a value must be present exactly when "
-            f"status is published or derived (found value {frame.loc[row, 'value']!r}, status {frame.loc[row, 'status']!r})"
+            f"status is published or derived (found value {_text(frame.loc[row, 'value'])}, status "
+            f"'{frame.loc[row, 'status']}')"
         )
+
+
+def _text(value: float) -> str:
+    """A cell as a reader would write it: '7', '0.5' or 'empty'."""
+    return "empty" if pd.isna(value) else f"{float(value):g}"
 
 
 def sort_indicators(frame: pd.DataFrame) -> pd.DataFrame:
@@ -263,8 +269,8 @@ def sort_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame) -> None:
-    """Write all tables and the descriptor to ``out_dir`` atomically.
+def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame, extra: dict | None = None) -> None:
+    """Write all tables and the descriptor (and ``extra`` files: name -> text) to ``out_dir`` atomically.
 
     Everything is written to a hidden folder beside ``out_dir`` first. A new ``out_dir`` appears
     complete or not at all; in an existing one the four files are replaced (other files are left).
@@ -278,6 +284,7 @@ def write_dataset(out_dir: Path, indicators: pd.DataFrame, las: pd.DataFrame) ->
         "indicator_metadata.csv": _csv(metadata_frame()),
         SCHEMA_FILE: json.dumps(datapackage(), indent=2) + "\n",
     }
+    files.update(extra or {})
     stage = None
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,10 @@ control (``analyses.data.disclosure``) applies to them:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +28,14 @@ import numpy as np
 import pandas as pd
 
 from analyses.data import derive, disclosure, lookups, tables
-from analyses.data.geography import LOCAL, NATIONAL, REGIONAL, name_key
+from analyses.data.geography import LOCAL, NATIONAL, REGIONAL, REORGANISATIONS, name_key
 from analyses.data.indicators import RATE_OF_COUNT
 from analyses.data.paths import DATA_DIR
 from analyses.data.schema import (
     COUNCIL,
     DERIVED,
     INDICATOR_COLUMNS,
+    NO_FIGURE,
     PRIMARY_KEY,
     SYMBOLS,
     DataFileError,
@@ -40,7 +44,17 @@ from analyses.data.schema import (
     UnrecognisedFileError,
 )
 from analyses.ingest import privacy
-from analyses.ingest.layouts import GEO_COLUMNS, LAIT_MEASURES, LAYOUTS, lait_to_rows, published_topic, reference_table
+from analyses.ingest.layouts import (
+    EES_COLUMNS,
+    GEO_COLUMNS,
+    LAIT_MEASURES,
+    LAYOUTS,
+    fit,
+    lait_to_rows,
+    other_publisher,
+    published_topic,
+    reference_table,
+)
 from analyses.ingest.rawfiles import read_table
 
 LAIT = "DfE Local Authority Interactive Tool (LAIT)"
@@ -49,16 +63,51 @@ NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")  # Excel's '1,234' in a quoted cell
 KEY = PRIMARY_KEY
 
+MANIFEST = "import_manifest.json"
+LATEST_YEAR = "its latest year"  # how a file's release was found when nothing else says
+
 __all__ = ["DataFileError", "ImportErrors", "TableError", "ImportReport", "import_files", "read_table"]
+
+
+def count(n: int, noun: str) -> str:
+    """'1 row', '2,500 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def display_names(paths: list) -> dict[str, str]:
+    """Each file by the shortest tail of its path that no other file shares ('cla.csv', '2024/cla.csv')."""
+    parts = {str(p): Path(p).absolute().parts for p in paths}
+    names = {}
+    for given, mine in parts.items():
+        others = [q for q in parts.values() if q != mine]
+        n = next((n for n in range(1, len(mine) + 1) if all(q[-n:] != mine[-n:] for q in others)), len(mine))
+        names[given] = "/".join(mine[-n:]).lstrip("/")
+    return names
+
+
+@dataclass
+class FileRead:
+    """One input file as the import read it (the manifest's entry)."""
+
+    name: str  # the shortest path that tells it from the other inputs (also its rows' ``source``)
+    layout: str
+    rows: int
+    release: int
+    release_from: str  # how the release was found
+    sha256: str
 
 
 @dataclass
 class ImportReport:
     """What an import did: files and layouts recognised, rows written and dropped."""
 
-    files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, layout, rows)
+    files: list[FileRead] = field(default_factory=list)
     former_councils: dict[str, int] = field(default_factory=dict)  # former council's name -> rows read
-    derived_rows: int = 0
+    former_changed: list[str] = field(default_factory=list)  # former councils whose rows the import changed
+    changed_codes: set[str] = field(default_factory=set)  # old_la_codes of the rows added or replaced
+    derived_rows: int = 0  # derived rates added or changed
+    warnings: list[str] = field(default_factory=list)
+    unshown: list[str] = field(default_factory=list)  # figures no chart can show, and why
     council_rows: int = 0
     suppressed_rows: int = 0  # council rows (and rates derived from them) that disclosure control set to c
     skipped: list[str] = field(default_factory=list)  # why each unrecognised file was left out
@@ -67,11 +116,15 @@ class ImportReport:
     )  # indicator -> what -> (rows, from, to)
 
     def lines(self) -> list[str]:
-        out = [
-            f"{Path(f).name}: {layout} ({rows:,} rows, {release} release)" for f, layout, rows, release in self.files
-        ]
+        out = []
+        for f in self.files:
+            how = "" if f.release_from == LATEST_YEAR else f", {f.release_from}"
+            out.append(f"{f.name}: {f.layout} ({count(f.rows, 'row')}, {f.release} release{how})")
         out += [f"skipped {reason}" for reason in self.skipped]
+        same = sorted(i for i, entry in self.changes.items() if set(entry) == {"unchanged"})
         for indicator, entry in sorted(self.changes.items()):
+            if indicator in same:
+                continue
             said = []
             for what, text in (
                 ("added", "added"),
@@ -86,54 +139,108 @@ class ImportReport:
                         f"{text} {n:,} ({years})" if what in ("added", "replaced") else f"{n:,} ({years}) {text}"
                     )
             out.append(f"{indicator}: " + "; ".join(said))
-        if self.former_councils:
-            names = ", ".join(sorted(self.former_councils))
+        if same:
+            cells = sum(self.changes[i]["unchanged"][0] for i in same)
+            out.append(
+                f"No change to {count(len(same), 'indicator')} ({cells:,} cells already the same): {', '.join(same)}"
+            )
+        if self.former_changed:
+            names = ", ".join(sorted(self.former_changed))
             out.append(f"Kept the rows of former councils, for their successors' earlier years: {names}")
         if self.derived_rows:
-            out.append(f"Derived {self.derived_rows:,} rates from counts and the 0-17 population")
+            out.append(f"Derived {count(self.derived_rows, 'rate')} from counts and the 0-17 population")
+        out += [f"not shown: {line}" for line in self.unshown]
+        out += [f"warning: {line}" for line in self.warnings]
         if self.council_rows:
             out.append(
-                f"{self.council_rows:,} rows are your council's own figures: disclosure control suppressed "
-                f"{self.suppressed_rows:,} of them and of the rates derived from them (shown as c)"
+                f"{count(self.council_rows, 'row')} {'is' if self.council_rows == 1 else 'are'} your council's own "
+                f"figures: disclosure control suppressed {self.suppressed_rows:,} of them and of the rates derived "
+                "from them (shown as c)"
             )
         return out
 
+    def manifest(self) -> str:
+        """``import_manifest.json``: what the import read (see data/README.md)."""
+        files = [
+            {
+                "name": f.name,
+                "sha256": f.sha256,
+                "layout": f.layout,
+                "rows": f.rows,
+                "release": f.release,
+                "release_from": f.release_from,
+            }
+            for f in self.files
+        ]
+        return json.dumps({"imported": dt.date.today().isoformat(), "files": files}, indent=2) + "\n"
 
-def tidy_rows(path: Path, frame: pd.DataFrame, region_codes: dict[str, str]) -> tuple[pd.DataFrame, str]:
-    """Recognise the layout of one raw table and return its tidy rows and the layout name."""
+
+def tidy_rows(name: str, frame: pd.DataFrame, region_codes: dict[str, str]) -> tuple[pd.DataFrame, object]:
+    """Recognise the layout of one raw table; return its tidy rows and the layout (or LAIT's name).
+
+    A file with the columns or labels peculiar to a layout but without a column that layout
+    needs (renamed or dropped) is refused naming the column: a ``DataFileError``, which stops
+    the import even with ``--skip-unrecognised``.
+    """
     if {"Short Desc", "LA and Regions", "Values"} <= set(frame.columns):
         rows = lait_to_rows(frame, region_codes)
         if rows.empty:
-            raise UnrecognisedFileError(f"{path}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
+            raise UnrecognisedFileError(f"{name}: LAIT table has none of the measures {', '.join(LAIT_MEASURES)}")
         return rows, LAIT
+    if kind := other_publisher(frame):
+        raise UnrecognisedFileError(f"{name}: {kind}")
     records = [] if published_topic(frame) else privacy.looks_like_records(frame)
     if records:
         raise DataFileError(
-            f"{path}: columns {', '.join(map(repr, records))} describe individual children (no "
+            f"{name}: columns {', '.join(map(repr, records))} describe individual children (no "
             f"'Total' rows): this looks like one row per child; {privacy.AGGREGATE_ONLY}"
         )
     if kind := reference_table(frame):
-        raise UnrecognisedFileError(f"{path}: {kind}")
+        raise UnrecognisedFileError(f"{name}: {kind}")
     for column in ("time_period", "geographic_level"):
         if column not in frame.columns:
             raise UnrecognisedFileError(
-                f"{path}: row 1: column {column!r} is missing; expected a DfE explore-education-statistics CSV "
+                f"{name}: row 1: column {column!r} is missing; expected a DfE explore-education-statistics CSV "
                 "(columns time_period, geographic_level, ...) or the project's tidy indicators.csv"
             )
-    for layout in LAYOUTS:
-        if layout.matches(frame):
-            las = frame["geographic_level"].str.strip().str.lower() == "local authority"
-            if las.any() and "old_la_code" not in frame.columns:
-                raise DataFileError(
-                    f"{path}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
-                    "code on every local authority row"
-                )
-            return layout.extract(frame), layout.name
+    found = fit(frame)
+    if found is not None and not found.missing:
+        las = frame["geographic_level"].str.strip().str.lower() == "local authority"
+        if las.any() and "old_la_code" not in frame.columns:
+            raise DataFileError(
+                f"{name}: row 1: column 'old_la_code' is missing; expected DfE's 3-digit LA "
+                "code on every local authority row"
+            )
+        return found.layout.extract(frame), found.layout
+    if found is not None:
+        what = " and ".join(found.missing)
+        known = {c.lower() for c in EES_COLUMNS} | {"release"}
+        strange = [c for c in frame.columns if c.lower() not in known and not _is_layout_column(c)]
+        has = f"; it has {', '.join(map(repr, strange[:3]))}, which that layout does not" if strange else ""
+        raise DataFileError(
+            f"{name}: row 1: closest to the layout '{found.layout.name}', but column{'s' if len(found.missing) > 1 else ''} "
+            f"{what} {'are' if len(found.missing) > 1 else 'is'} missing{has}; rename the column back as DfE "
+            "publishes it"
+        )
     topic = published_topic(frame)
     if topic:
-        raise UnrecognisedFileError(f"{path}: a published aggregate file, but not a layout this guide uses: {topic}")
-    wanted = "; ".join(f"{layout.name}: {', '.join(layout.columns_wanted())}" for layout in LAYOUTS)
-    raise UnrecognisedFileError(f"{path}: row 1: layout not recognised. Looked for the columns of — {wanted}")
+        raise UnrecognisedFileError(f"{name}: a published aggregate file, but not a layout this guide uses: {topic}")
+    raise UnrecognisedFileError(
+        f"{name}: row 1: layout not recognised: it has none of the columns or labels of the DfE files this guide "
+        "reads (e.g. population_type with 'Children looked after on 31 March each year', At31_episodes, "
+        "referral_count, CPP_At31, Domestic_Abuse_child, age_group with population_estimate)"
+    )
+
+
+def _is_layout_column(column: str) -> bool:
+    """Whether ``column`` is one of the columns of a layout the guide reads."""
+    names = set()
+    for layout in LAYOUTS:
+        names |= set(getattr(layout, "signature", ())) | set(getattr(layout, "label_column", ()))
+        for aliases in [*getattr(layout, "measures", {}).values(), *getattr(layout, "value_columns", {}).values()]:
+            names |= set(aliases)
+        names |= {c for group in layout.filters for c in group.split("|")}
+    return column.lower() in {n.lower() for n in names}
 
 
 def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +255,8 @@ def parse_values(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
         first = rows[bad].iloc[0]
         raise DataFileError(
             f"{path}: row {_line(first)}, column {first['source_column']!r}: "
-            f"found {first['raw']!r}; expected a number or a published symbol ({', '.join(SYMBOLS)})"
+            f"found {repr(first['raw']) if str(first['raw']).strip() else 'an empty cell'}; expected a number or a "
+            f"published symbol ({', '.join(SYMBOLS)})"
         )
     expected = tables.out_of_range(rows["indicator"], value)
     if (expected != "").any():
@@ -215,8 +323,13 @@ def normalise_geography(path: Path, rows: pd.DataFrame, las: pd.DataFrame, repor
     if unknown.any():
         first = la_rows[unknown].iloc[0]
         raise DataFileError(
-            f"{path}: row {_line(first)}, column 'old_la_code': {first['old_la_code']!r} "
-            f"({first['la_name']}) is not a DfE local authority code; expected a 3-digit code such as 816 (York)"
+            f"{path}: row {_line(first)}, column 'old_la_code': "
+            + (
+                f"{first['old_la_code']!r}" + (f" ({first['la_name']})" if first["la_name"] else "") + " is not"
+                if first["old_la_code"]
+                else "a local authority row without"
+            )
+            + " a DfE local authority code; expected a 3-digit code such as 816 (York)"
         )
     status = codes.map(index["status"])
     _check_names(path, la_rows, codes, index)
@@ -242,6 +355,11 @@ def _region_codes(path: Path, rows: pd.DataFrame) -> pd.Series:
     unknown = ~code.isin(list(lookups.REGIONS))
     if unknown.any():
         first = rows[unknown].iloc[0]
+        if first["region_code"] == "" and first["region_name"] == "":
+            raise DataFileError(
+                f"{path}: row {_line(first)}: a Regional row with no region_code or region_name; expected an "
+                "English region code such as E12000003 (Yorkshire and The Humber)"
+            )
         raise DataFileError(
             f"{path}: row {_line(first)}, column 'region_code': found {first['region_code']!r} "
             f"({first['region_name']}); expected an English region code such as E12000003"
@@ -338,44 +456,216 @@ def derive_rates(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, *derived], ignore_index=True) if derived else table
 
 
+def _rates_on_council_counts(table: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Drop a published rate whose count the council's own figure replaced, so that ``derive_rates``
+    rebuilds it from the council's count; where no population can, keep it and warn."""
+    council = table["source"].str.startswith(COUNCIL)
+    population = derive.previous_mid_year_population(table)[derive.CELL]
+    drop = []
+    for count_id, rate_id in RATE_OF_COUNT.items():
+        counts = table[(table["indicator"] == count_id) & council]
+        if counts.empty:
+            continue
+        rates = table[(table["indicator"] == rate_id) & ~council].reset_index()
+        stale = rates.merge(counts[[*derive.CELL, "value"]], on=derive.CELL, suffixes=("", "_count"))
+        can = stale.merge(population, on=derive.CELL, suffixes=("", "_population"))
+        drop += list(can["index"])
+        for _, row in stale[~stale["index"].isin(can["index"])].iterrows():
+            report.warnings.append(
+                f"{rate_id} for {_area(row)}, {row['time_period']}: the published rate ({_cell(row)}) rests on "
+                f"DfE's count, not on your {count_id} ({_number(row['value_count'])}), and there is no 0-17 "
+                f"population for mid-{row['time_period'] - 1} to rebuild it; the reports show the published rate"
+            )
+    return table.drop(index=drop)
+
+
+def _derived_changes(table: pd.DataFrame, base: pd.DataFrame | None) -> int:
+    """How many derived rates the import added or changed (against ``base``'s derived rates)."""
+    derived = table[table["source"].str.startswith(DERIVED)]
+    if base is None:
+        return len(derived)
+    before = base[base["source"].str.startswith(DERIVED)][[*KEY, "value", "status"]]
+    merged = derived[[*KEY, "value", "status"]].merge(before, on=KEY, how="left", suffixes=("", "_before"))
+    same = (merged["status"] == merged["status_before"]) & (
+        (merged["value"] == merged["value_before"]) | (merged["value"].isna() & merged["value_before"].isna())
+    )
+    return int((~same).sum())
+
+
+def _counts_without_rates(table: pd.DataFrame, imported: pd.DataFrame) -> list[str]:
+    """Imported counts with a figure but no rate beside them (no population to make one): the chapters
+    chart rates, so no chart shows them. One line per indicator and year."""
+    lines = []
+    for count_id, rate_id in RATE_OF_COUNT.items():
+        counts = imported[(imported["indicator"] == count_id) & imported["status"].isin(["published"])]
+        rates = table[table["indicator"] == rate_id][derive.CELL]
+        alone = counts.merge(rates.assign(_rate=True), on=derive.CELL, how="left")
+        alone = alone[alone["_rate"].isna()]
+        for year, rows in alone.groupby("time_period"):
+            areas = sorted({_area(r) for _, r in rows.iterrows()})
+            shown = ", ".join(areas[:3]) + (f" and {len(areas) - 3:,} more" if len(areas) > 3 else "")
+            lines.append(
+                f"{count_id} for {year} ({shown}): no rate, as there is no 0-17 population for mid-{year - 1}; "
+                "the chapters chart rates, so no chart shows these counts"
+            )
+    return lines
+
+
+def _area(row) -> str:
+    return row["la_name"] or row["region_name"] or "England"
+
+
+def _number(value) -> str:
+    return f"{float(value):,g}"
+
+
 def read_file(
-    path: Path, las: pd.DataFrame, region_codes: dict[str, str], report: ImportReport, published
+    path: Path,
+    name: str,
+    las: pd.DataFrame,
+    region_codes: dict[str, str],
+    report: ImportReport,
+    published,
+    stated_release: int | None = None,
 ) -> pd.DataFrame:
-    """One input file as checked tidy rows with their ``source`` (see the module docstring)."""
-    if re.search(r"[<>]", path.name):
-        raise DataFileError(f"{path}: the file name contains < or >; rename the file (its name is shown in reports)")
+    """One input file as checked tidy rows with their ``source`` and ``release`` (see the module docstring).
+
+    ``name`` is how messages and the ``source`` column name the file; ``stated_release`` is the
+    release given on the command line (``FILE@2024``).
+    """
+    if re.search(r"[<>]", name):
+        raise DataFileError(f"{name}: the file name contains < or >; rename the file (its name is shown in reports)")
     try:
         frame = read_table(path)
-    except UnrecognisedFileError:
-        raise
     except DataFileError as exc:
-        if path.suffix.lower() in (".csv", ".txt", ".parquet", ""):
-            raise
-        raise UnrecognisedFileError(
-            f"{path}: a {path.suffix} file that is not a CSV table ({str(exc).removeprefix(f'{path}: ')})"
-        ) from None
-    privacy.check(path, frame)
+        message = name + str(exc).removeprefix(str(path))
+        if isinstance(exc, UnrecognisedFileError) or not _may_be_ours(path):
+            raise UnrecognisedFileError(message) from None
+        raise DataFileError(message) from None
+    privacy.check(name, frame)
     if tables.is_tidy(frame):
-        rows = tables.validate_indicators(frame, source=str(path))
+        rows = tables.validate_indicators(frame, source=name)
         rows = rows.assign(source_row=rows.index, source_column="value")
-        rows = normalise_geography(path, rows, las, report)
-        rows["source"] = mark_council_rows(rows, published(), path.name)
-        if "release" not in frame.columns:  # a council's file from its own systems: its latest year
-            rows["release"] = int(rows["time_period"].max())
-        layout = "Evidence for Prevention tidy indicators table"
+        rows = normalise_geography(name, rows, las, report)
+        rows["source"] = mark_council_rows(rows, published(), name)
+        layout_name, first_release = "Evidence for Prevention tidy indicators table", 0
+        if "release" not in frame.columns:
+            rows = rows.drop(columns="release")
     else:
-        rows, layout = tidy_rows(path, frame, region_codes)
-        rows = parse_values(path, rows)
-        rows = parse_periods(path, rows)
-        rows = normalise_geography(path, rows, las, report)
-        check_duplicates(path, rows)
+        rows, layout = tidy_rows(name, frame, region_codes)
+        layout_name = layout if isinstance(layout, str) else layout.name
+        first_release = 0 if isinstance(layout, str) else layout.first_release(frame)
+        rows = parse_values(name, rows)
+        rows = parse_periods(name, rows)
+        rows = normalise_geography(name, rows, las, report)
+        check_duplicates(name, rows)
         # LAIT is DfE's own published compilation: its small counts (e.g. SGO exits) are as published.
         small = rows["indicator"].isin(disclosure.COUNTS) & disclosure.is_small(rows["value"]) & (layout != LAIT)
-        rows["source"] = (COUNCIL if small.any() else "") + path.name
-    if "release" not in rows or rows["release"].isna().all():
-        rows["release"] = int(rows["time_period"].max()) if len(rows) else 0
-    report.files.append((str(path), layout, len(rows), int(rows["release"].max()) if len(rows) else 0))
+        rows["source"] = (COUNCIL if small.any() else "") + name
+    check_area_lives(name, rows)
+    rows, how = _release(path, name, rows, stated_release, first_release)
+    release = int(rows["release"].max()) if len(rows) else 0
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    report.files.append(FileRead(name, layout_name, len(rows), release, how, digest))
     return rows
+
+
+def _may_be_ours(path: Path) -> bool:
+    """Whether a file that could not be read may be meant as a layout the guide reads (its header names
+    time_period or indicator); a file that cannot be (a notes file, a neighbours table) is only skipped."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.readline(10_000).decode("utf-8", errors="replace").lower()
+    except OSError:
+        return True
+    return path.suffix.lower() in (".csv", ".txt", "") and bool(re.search(r"\btime_period\b|^\W*indicator\b", head))
+
+
+RELEASE_TITLE = re.compile(r"((?:19|20)\d{2})(?:[/-](\d{2}|\d{4}))?\s*$")
+
+
+def guidance_release(path: Path) -> tuple[int, str] | None:
+    """The release named by DfE's data guidance in the same download (EES's zip: ``data/FILE`` beside
+    ``data-guidance/data-guidance.txt``), if it lists the file: its second line is the release's title
+    ('Reporting year 2025', 'Academic year 2023/24', 'Financial year 2024-25')."""
+    for guide in (path.parent / "data-guidance.txt", path.parent.parent / "data-guidance" / "data-guidance.txt"):
+        try:
+            lines = guide.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        except OSError:
+            continue
+        if len(lines) < 2 or f"Filename: {path.name}" not in lines:
+            continue
+        match = RELEASE_TITLE.search(lines[1].strip())
+        if match:
+            start, end = match.groups()
+            return int(start) + (1 if end else 0), f"from DfE's data guidance ({lines[1].strip()})"
+    return None
+
+
+def _release(
+    path: Path, name: str, rows: pd.DataFrame, stated: int | None, first_release: int
+) -> tuple[pd.DataFrame, str]:
+    """Each row's release, and how it was found: stated (``FILE@2024``), the file's own ``release``
+    column, DfE's data guidance in the same download, the first release with the file's column
+    names, or the file's latest year."""
+    latest = int(rows["time_period"].max()) if len(rows) else 0
+    rows = rows.copy()
+    given = rows["release"].astype(str).str.strip() if "release" in rows else pd.Series("", index=rows.index)
+    if stated is not None:
+        if stated < latest:
+            raise DataFileError(f"{name}@{stated}: the file has figures for {latest}; a release holds no later year")
+        rows["release"] = stated
+        return rows, "as stated on the command line"
+    if (given != "").any():
+        year = pd.to_numeric(given.where(given.str.fullmatch(r"(19|20)\d{2}")), errors="coerce")
+        bad = year.isna() | (year < rows["time_period"])
+        if bad.any():
+            first = rows[bad].iloc[0]
+            raise DataFileError(
+                f"{name}: row {_line(first)}, column 'release': found '{given[first.name]}'; expected the year of "
+                f"the release the row comes from, such as 2025, no earlier than its time_period ({first['time_period']})"
+            )
+        rows["release"] = year.astype(int)
+        return rows, "from its release column"
+    guide = guidance_release(path)
+    if guide is not None and guide[0] >= latest:
+        rows["release"] = guide[0]
+        return rows, guide[1]
+    if first_release > latest:
+        rows["release"] = first_release
+        return rows, f"the first release with its column names (its latest year is {latest})"
+    rows["release"] = latest
+    return rows, LATEST_YEAR
+
+
+def check_area_lives(name: str, rows: pd.DataFrame) -> None:
+    """A council's own figures fall within its council's life: none for a council after it was
+    replaced, none for its successor before it existed (``geography.REORGANISATIONS``). Published
+    rows follow DfE's own geography; mid-year populations are on today's boundaries, back-cast."""
+    council = rows["source"].str.startswith(COUNCIL) & (rows["geographic_level"] == LOCAL)
+    figures = rows[council & ~rows["status"].isin(["x", "z"]) & (rows["indicator"] != derive.POPULATION)]
+    for change in REORGANISATIONS:
+        year = int(change.date.split()[-1])  # abolished 1 April YEAR: YEAR is the former council's last year
+        former = [f for f in change.former if f[0] not in change.successors]
+        for code, former_name, _ in former:
+            late = figures[(figures["old_la_code"] == code) & (figures["time_period"] > year)]
+            if len(late):
+                first = late.iloc[0]
+                raise DataFileError(
+                    f"{name}: row {_line(first)}, column 'time_period': {former_name} has no figures for "
+                    f"{first['time_period']}: it was replaced on {change.date} (its last year is the year to 31 March "
+                    f"{year}); give the figures under the council that replaced it"
+                )
+        if not change.code_kept:
+            early = figures[figures["old_la_code"].isin(change.successors) & (figures["time_period"] <= year)]
+            if len(early):
+                first = early.iloc[0]
+                olds = " and ".join(f[1] for f in change.former)
+                raise DataFileError(
+                    f"{name}: row {_line(first)}, column 'time_period': {first['la_name']} has no figures for "
+                    f"{first['time_period']}: it began on {change.date} (its first year is the year to 31 March "
+                    f"{year + 1}); earlier years belong to {olds}"
+                )
 
 
 def import_files(
@@ -385,6 +675,7 @@ def import_files(
     published: pd.DataFrame | None = None,
     prefer_imported: bool = False,
     skip_unrecognised: bool = False,
+    releases: dict[str, int] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Import files into one tidy indicators table, with disclosure control on council figures.
 
@@ -397,7 +688,8 @@ def import_files(
     is decided: all problems are raised together (``ImportErrors``; a single one as itself).
     With ``skip_unrecognised`` files that are not a layout the guide reads are left out and
     listed in the report. ``published`` (default: the bundled dataset) tells a tidy file's
-    published rows from a council's own.
+    published rows from a council's own. ``releases`` states files' releases (path as given -> year).
+    Files are named by the shortest path that tells them apart (``display_names``).
     """
     las = lookups.load_local_authorities() if las is None else las
     matching = lookups.with_match_keys(las)
@@ -407,16 +699,19 @@ def import_files(
         lambda: tables.load_indicators_file(DATA_DIR / "indicators.csv") if published is None else published
     )
     parts, errors = [], []
+    names = display_names(paths)
     for path in paths:
         try:
-            rows = read_file(Path(path), matching, region_codes, report, reference)
+            rows = read_file(
+                Path(path), names[str(path)], matching, region_codes, report, reference, (releases or {}).get(str(path))
+            )
         except UnrecognisedFileError as exc:
             (report.skipped if skip_unrecognised else errors).append(str(exc))
             continue
         except (DataFileError, TableError) as exc:
             errors.append(exc)
             continue
-        rows["file"] = str(path)
+        rows["file"] = names[str(path)]
         parts.append(rows)
     if not errors and not parts:
         errors.append(DataFileError("none of the files is a layout this guide reads: " + "; ".join(report.skipped)))
@@ -437,11 +732,15 @@ def import_files(
     else:
         table = imported[INDICATOR_COLUMNS]
         _count_changes(table, table.iloc[0:0], table.iloc[0:0], report)
+    historic = las.loc[las["status"] == "historic"].set_index("old_la_code")["la_name"]
+    report.former_changed = sorted({historic[c] for c in report.changed_codes if c in historic.index})
     table = table[INDICATOR_COLUMNS]
-    # Recompute every derived rate from the (possibly updated) counts and population.
-    table = table[~table["source"].str.startswith(DERIVED)]
+    # Recompute every derived rate from the (possibly updated) counts and population; a published rate
+    # on a count the council has replaced is rebuilt from the council's count (or kept with a warning).
+    table = _rates_on_council_counts(table[~table["source"].str.startswith(DERIVED)], report)
     with_rates = derive_rates(table)
-    report.derived_rows = int(with_rates["source"].str.startswith(DERIVED).sum())
+    report.derived_rows = _derived_changes(with_rates, base)
+    report.unshown += _counts_without_rates(with_rates, imported)
     council = disclosure.is_council(with_rates)
     protected = disclosure.protect(with_rates, las, reference()) if council.any() else with_rates
     report.council_rows = int(council.sum())
@@ -483,19 +782,19 @@ def _conflicts(parts: list[pd.DataFrame]) -> list[str]:
     for (file_a, file_b), pairs in clash.groupby([first_file[clash.index], clash["file"]], sort=False):
         other = pairs.iloc[0]
         first = rows.loc[first_row[other.name]]
-        a, b = Path(file_a).name, Path(file_b).name
-        area = first["la_name"] or first["region_name"] or "England"
-        more = f" (and {len(pairs) - 1:,} more cells)" if len(pairs) > 1 else ""
+        a, b = file_a, file_b
+        more = f" (and {count(len(pairs) - 1, 'more cell')})" if len(pairs) > 1 else ""
         lines.append(
             f"{a} and {b} are both the {int(first['release'])} release but disagree on "
-            f"{first['indicator']} for {area}, {int(first['time_period'])}: {_cell(first)} in {a}, "
-            f"{_cell(other)} in {b}{more}; import only one of them"
+            f"{first['indicator']} for {_area(first)}, {int(first['time_period'])}: {_cell(first)} in {a}, "
+            f"{_cell(other)} in {b}{more}; import only one of them, or if one comes from a later release "
+            f"say so as FILE@YEAR (e.g. {b}@{int(first['release']) + 1})"
         )
     return lines
 
 
 def _cell(row: pd.Series) -> str:
-    return f"{row['value']:g}" if row["status"] in ("published", "derived") else repr(row["status"])
+    return _number(row["value"]) if row["status"] in ("published", "derived") else f"'{row['status']}'"
 
 
 def _merge_over(
@@ -531,6 +830,17 @@ def _merge_over(
     )
     changed = keep_new[~same[wins] & in_base[wins]]
     added = keep_new[~in_base[wins]]
+    no_figure = merged["status_base"].isin(list(NO_FIGURE)).to_numpy() & merged["value"].notna().to_numpy()
+    forced = merged[wins & in_base & no_figure]
+    if len(forced):
+        first = forced.iloc[0]
+        why = " (--prefer-imported let an older release win)" if prefer_imported else ""
+        report.warnings.append(
+            f"replaced {count(len(forced), 'cell')} that the data before marked as having no figure with "
+            f"numbers{why}, e.g. {first['indicator']} for {_area(first)}, {first['time_period']}: "
+            f"'{first['status_base']}' ({SYMBOLS[first['status_base']]}) became {_number(first['value'])}; "
+            "check that is what you meant"
+        )
     _count_changes(added, changed, lost[~same[~wins]], report, unchanged=imported.reset_index(drop=True)[same])
     return pd.concat([rest, keep_new], ignore_index=True)
 
@@ -543,6 +853,7 @@ def _count_changes(
     unchanged: pd.DataFrame | None = None,
 ) -> None:
     unchanged = added.iloc[0:0] if unchanged is None else unchanged
+    report.changed_codes |= set(added["old_la_code"]) | set(replaced["old_la_code"])
     for name, frame in (("added", added), ("replaced", replaced), ("kept", kept), ("unchanged", unchanged)):
         frame = frame[~frame["source"].str.startswith(DERIVED)]
         for indicator, rows in frame.groupby("indicator"):
@@ -562,14 +873,21 @@ def import_dataset(
     la_lookup: tuple[Path, Path] | None = None,
     prefer_imported: bool = False,
     skip_unrecognised: bool = False,
+    releases: dict[str, int] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Import ``files`` over the dataset in ``base`` (None: on their own) and write a complete
-    dataset folder to ``out`` (all files or none). ``la_lookup`` rebuilds the LA table from DfE's
-    statistical neighbours model and LA list instead of reading ``base``'s. Returns what was written."""
+    dataset folder to ``out`` (all files or none), with ``import_manifest.json`` listing what was
+    read. ``la_lookup`` rebuilds the LA table from DfE's statistical neighbours model and LA list
+    instead of reading ``base``'s. Returns what was written."""
     las = lookups.build_local_authorities(*la_lookup) if la_lookup else lookups.load_local_authorities(base)
     base_table = None if base is None else tables.load_indicators_file(Path(base) / "indicators.csv")
     table, report = import_files(
-        files, base=base_table, las=las, prefer_imported=prefer_imported, skip_unrecognised=skip_unrecognised
+        files,
+        base=base_table,
+        las=las,
+        prefer_imported=prefer_imported,
+        skip_unrecognised=skip_unrecognised,
+        releases=releases,
     )
-    tables.write_dataset(out, table, las)
+    tables.write_dataset(out, table, las, extra={MANIFEST: report.manifest()})
     return table, report

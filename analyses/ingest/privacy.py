@@ -99,6 +99,11 @@ NOT_A_PERSON = {
     "series",
     "short",
     "desc",
+    "tab",
+    "col",
+    "page",
+    "heading",
+    "metric",
 }
 COLUMN_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("dates of birth", re.compile(r"(^|_)(dob|d_o_b|date_of_birth|dateofbirth|birth_?date|birth_?day|birth_dt)(_|$)")),
@@ -174,10 +179,37 @@ def identifying_column(column: str) -> str | None:
     return next((what for what, pattern in COLUMN_RULES if pattern.search(name)), None)
 
 
+AREA_CODE = re.compile(r"[EWSNK]\d{8}|\d{3}")  # a GSS code (E12000003) or DfE's 3-digit LA code
+
+
+def names_an_area(frame: pd.DataFrame, column: str) -> bool:
+    """A 'X Name' column beside an 'X Code' column of area codes names areas (OHID Fingertips'
+    'Parent Name' is the parent area of each row's area): geography, not people."""
+    name = normalise(column)
+    if not name.endswith("_name"):
+        return False
+    codes = [c for c in frame.columns if normalise(c) == name.removesuffix("_name") + "_code"]
+    cells = frame[codes[0]].head(SCAN_ROWS).astype(str).str.strip() if codes else pd.Series(dtype=str)
+    cells = cells[cells != ""]
+    return len(cells) > 0 and bool(cells.str.fullmatch(AREA_CODE).all())
+
+
+EES_DATE_COLUMNS = {"date", "week_commencing", "week_ending", "reference_date"}
+
+
+def ees_date(frame: pd.DataFrame, column: str) -> bool:
+    """A date column of DfE's explore-education-statistics layout (e.g. 'date' in weekly statistics):
+    the period of area-level figures, not a child's date."""
+    columns = {normalise(c) for c in frame.columns}
+    return {"time_identifier", "geographic_level"} <= columns and normalise(column) in EES_DATE_COLUMNS
+
+
 def check(path, frame: pd.DataFrame) -> None:
     """Raise ``DataFileError`` if ``frame`` (a raw table of strings) holds personal data."""
     for column in frame.columns:
         what = identifying_column(column)
+        if what == "names" and names_an_area(frame, column):
+            continue
         if what:
             raise DataFileError(
                 f"{path}: column {column!r} looks like it holds {what}, which identify children "
@@ -196,7 +228,7 @@ def check(path, frame: pd.DataFrame) -> None:
                     f"one of the {what} that identify children or families; {AGGREGATE_ONLY}"
                 )
         dates = cells[cells.str.fullmatch(DATE)]
-        if dates.nunique() > 1 and not _council_dates(frame, column):
+        if dates.nunique() > 1 and not _council_dates(frame, column) and not ees_date(frame, column):
             row = dates.index[0]
             raise DataFileError(
                 f"{path}: row {_row(head, row)}, column {column!r}: {cells[row]!r} is an exact date; "

@@ -23,13 +23,18 @@ MAX_FILE_BYTES = 100_000_000  # 100 MB: DfE's largest local-authority CSV files 
 MAX_ROWS = 500_000
 LIMITS = f"the limits are {MAX_FILE_BYTES // 1_000_000} MB and {MAX_ROWS:,} rows"
 SAVE_AS_CSV = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
-MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook (or another zipped file)"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Excel workbook (.xls)"),
-    (b"%PDF", "a PDF document"),
-    (b"\x1f\x8b", "a compressed (gzip) file"),
-    (b"\xff\xfe", "text saved as UTF-16 ('Unicode text')"),
-    (b"\xfe\xff", "text saved as UTF-16 ('Unicode text')"),
+DOWNLOAD_CSV = "download the data as CSV from explore-education-statistics instead"
+MAGIC = (  # first bytes, what the file is, what to do
+    (
+        b"PK\x03\x04",
+        "an Excel workbook (or a zip file)",
+        f"{SAVE_AS_CSV}, or if it is EES's zip download, unzip it and import the CSV files in its data folder",
+    ),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel workbook (.xls)", SAVE_AS_CSV),
+    (b"%PDF", "a PDF document", f"a PDF's tables cannot be imported; {DOWNLOAD_CSV}"),
+    (b"\x1f\x8b", "a compressed (gzip) file", "decompress it and import the CSV file inside"),
+    (b"\xff\xfe", "text saved as UTF-16 ('Unicode text')", SAVE_AS_CSV),
+    (b"\xfe\xff", "text saved as UTF-16 ('Unicode text')", SAVE_AS_CSV),
 )
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 TOKENIZING = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -55,9 +60,9 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if len(raw) > MAX_FILE_BYTES:
         raise DataFileError(f"{path}: the file is over {MAX_FILE_BYTES // 1_000_000} MB; {LIMITS}")
-    for magic, kind in MAGIC:
+    for magic, kind, advice in MAGIC:
         if raw.startswith(magic):
-            raise UnrecognisedFileError(f"{path}: this is {kind}, not a CSV file; {SAVE_AS_CSV}")
+            raise UnrecognisedFileError(f"{path}: this is {kind}, not a CSV file; {advice}")
     if b"\x00" in head:
         raise UnrecognisedFileError(f"{path}: this is a binary file, not a CSV file; {SAVE_AS_CSV}")
     if raw.count(b"\n") > MAX_ROWS + 1 or (b"\n" not in raw and raw.count(b"\r") > MAX_ROWS + 1):
@@ -135,6 +140,8 @@ def _parse(path: Path, text: str) -> pd.DataFrame:
         raise DataFileError(f"{path}: not a valid CSV file ({' '.join(str(exc).split())})") from None
     frame = frame[~(frame.isna() | (frame == "")).all(axis=1)]  # blank lines, and Excel's rows of commas
     for i, column in enumerate(names):
+        if not column and i == 0 and _is_row_index(frame[f"\0{i}"]):
+            continue  # R's write.csv and pandas' to_csv put the row numbers first, under no name
         if not column and (frame[f"\0{i}"].str.strip() != "").any():
             row = (frame[f"\0{i}"].str.strip() != "").idxmax()
             raise DataFileError(
@@ -145,6 +152,12 @@ def _parse(path: Path, text: str) -> pd.DataFrame:
     if frame.empty or not len(frame.columns):
         raise DataFileError(f"{path}: the file has a header row but no data rows")
     return frame
+
+
+def _is_row_index(cells: pd.Series) -> bool:
+    """Row numbers counting from 0 or 1, as a program writes them before each row."""
+    text = cells.str.strip().tolist()
+    return any(text == [str(k) for k in range(start, start + len(text))] for start in (0, 1))
 
 
 def _fields(n: int) -> str:

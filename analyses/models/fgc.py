@@ -1,25 +1,34 @@
-"""Family Group Conferences at pre-proceedings: what offering them could mean, with honest uncertainty.
+"""Family Group Conferences at pre-proceedings: what offering them well could mean, with honest uncertainty.
+
+Since the Children's Wellbeing and Schools Act 2026 (section 1, new section 31ZA of the Children Act
+1989) a council in England must offer a family group decision-making meeting before it applies for a
+care or supervision order; this module estimates what offering one well at pre-proceedings could mean.
 
 One function, ``estimate``, gives the figures every page shows (the FGC chapter, the workshop's
 live and static tools, the per-LA report and its summary.json). It is a probabilistic
 sensitivity analysis: every input has a central value, a range and a source (keys of
-``references.bib``; ``OURS`` where the sources give no range and the range is our own), and a
+``references.bib``; ``OURS`` where the value or the range is the guide's own choice), and a
 seeded Monte Carlo simulation (``DRAWS`` draws, vectorised) carries every range through to the
 outputs, which are reported as the median and the 90% interval (5th and 95th percentiles).
+Every cost is in ``PRICE_YEAR`` prices, uprated with HM Treasury's GDP deflator (``GDP_DEFLATOR``).
 
 The arithmetic, per draw:
 
 1. children entering pre-proceedings a year = the area's Cafcass care applications a year
    x the share of applications that followed pre-proceedings x children per family
-   / the share of pre-proceedings children whose families reached proceedings (trial, usual services);
+   / the share of pre-proceedings children whose families reach proceedings today, which blends the
+   trial's two arms by the share already offered an FGC (share x referred arm + (1 - share) x usual);
    or the council's own count (``pre_proceedings_children``);
 2. children newly offered an FGC = that x (coverage - share already offered one, never below 0);
 3. children avoiding care = newly offered x the trial's effect (looked after 12 months on);
-4. days in care avoided = newly offered x days avoided per child referred (the trial's window);
+4. days in care avoided = newly offered x days avoided per child referred (the trial's measure,
+   drawn with the same standard normal as the effect: both come from the same children);
 5. saving = days x the cost of a day in care (foster and residential care mixed);
    conference cost = newly offered / children per family x the cost of a conference; net = saving - cost.
+   The legal cost of proceedings avoided is left out: no sourced unit cost.
 
-Numbers only: the words for all of this are in ``analyses.views.fgc``.
+``by_already_offered`` gives the estimate at several shares already offered (the default is 0, the
+trial's starting point). Numbers only: the words for all of this are in ``analyses.views.fgc``.
 """
 
 from __future__ import annotations
@@ -55,9 +64,9 @@ class TrialResults:
     looked_after_usual: float = 0.448
     proceedings_fgc: float = 0.592  # care proceedings issued
     proceedings_usual: float = 0.717
-    days_in_care_fgc: float = 87.0  # days in care in the window after referral
+    days_in_care_fgc: float = 87.0  # average days in care after referral
     days_in_care_usual: float = 115.0
-    window_days: float = 182.5  # six months, as Foundations describes the days measure
+    window_days: float = 365.0  # ours: a year fits the averages (six months would mean 63% of the window in care)
     children: int = 2548  # children analysed (Community Care report of the trial)
     families: int = 1471  # families analysed; the BJSW paper reports 1,511 randomised
     families_randomised: int = 1511
@@ -105,10 +114,10 @@ class TrialResults:
 
     @property
     def days_se(self) -> float:
-        """Largest standard error the window allows for the days difference (our approximation).
+        """Largest standard error a 12-month window allows for the days difference (our approximation).
 
         A count of days between 0 and W with mean m has a standard deviation of at most
-        sqrt(m (W - m)); the trial's own spread is not published.
+        sqrt(m (W - m)); the trial's own spread is not in the published summaries.
         """
         n = self.effective_per_arm
         w = self.window_days
@@ -139,6 +148,7 @@ class Input:
     shape: str
     sources: tuple[str, ...]
     range_sources: tuple[str, ...]  # where the range comes from; (OURS,) when it is our own
+    price_year: str | None = None  # a cost's price year (always PRICE_YEAR); None for an input that is not money
 
     @property
     def range_is_ours(self) -> bool:
@@ -154,20 +164,82 @@ def _normal(
     return Input(name, central, central - Z90 * se, central + Z90 * se, "normal", sources, range_sources)
 
 
-# Weekly costs of care, in the prices of each source's year (not uprated: the sources give no index).
-FOSTER_WEEK_PSSRU_2017 = 646.0  # PSSRU Unit Costs 2017 [8.12]
-FOSTER_WEEK_DFE_2016 = 600.0  # DfE answer, about 2016 [8.11]
-FOSTER_WEEK_CMA_2021 = 820.0  # largest independent fostering agencies, CMA 2021 [8.10]
-RESIDENTIAL_WEEK_DFE_2016 = 3000.0  # council children's home, DfE answer [8.11]
-RESIDENTIAL_WEEK_CMA_2021 = 3830.0  # largest private providers, CMA 2021 [8.10]
-RESIDENTIAL_YEAR_NAO_2024 = 318_400.0  # average place, 2023-24, NAO 2025 [8.7]
+# Prices ---------------------------------------------------------------------------------------------
+
+PRICE_YEAR = "2024-25"
+DEFLATOR_SOURCE = "f3-19"
+#: HM Treasury's GDP deflator at market prices, financial years, 2024-25 = 100 (March 2026 release,
+#: ONS series L8GG) [f3-19].
+GDP_DEFLATOR = MappingProxyType(
+    {
+        "2015-16": 74.5804,
+        "2016-17": 76.0754,
+        "2017-18": 77.0388,
+        "2018-19": 78.7948,
+        "2019-20": 80.8738,
+        "2020-21": 85.1002,
+        "2021-22": 85.3036,
+        "2022-23": 91.2996,
+        "2023-24": 96.1117,
+        "2024-25": 100.0,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A cost as its source gives it: the amount, the financial year of its prices, the source."""
+
+    amount: float
+    price_year: str
+    source: str
+    price_year_is_ours: bool = False  # the source does not state its price year; the year is our reading
+
+    @property
+    def uprated(self) -> float:
+        """The amount in ``PRICE_YEAR`` prices."""
+        return uprate(self.amount, self.price_year)
+
+
+def uprate(amount: float, price_year: str) -> float:
+    """An amount in one financial year's prices, in ``PRICE_YEAR`` prices (GDP deflator)."""
+    return amount * GDP_DEFLATOR[PRICE_YEAR] / GDP_DEFLATOR[price_year]
+
+
+# Costs of care, in the prices of each source's year.
+FOSTER_WEEK_PSSRU_2017 = Cost(646.0, "2016-17", "f8-12")  # PSSRU Unit Costs 2017, at 2016/17 prices [8.12]
+FOSTER_WEEK_DFE_2016 = Cost(600.0, "2015-16", "f8-11", True)  # DfE answer, about 2016 [8.11]
+FOSTER_WEEK_CMA_2021 = Cost(820.0, "2020-21", "f8-10", True)  # largest independent fostering agencies, CMA 2021
+RESIDENTIAL_WEEK_DFE_2016 = Cost(3000.0, "2015-16", "f8-11", True)  # council children's home, DfE answer [8.11]
+RESIDENTIAL_WEEK_CMA_2021 = Cost(3830.0, "2020-21", "f8-10", True)  # largest private providers, CMA 2021 [8.10]
+RESIDENTIAL_YEAR_NAO_2024 = Cost(318_400.0, "2023-24", "f8-7")  # average place a year, 2023-24, NAO 2025 [8.7]
+COSTS = MappingProxyType(
+    {
+        "foster_week": (FOSTER_WEEK_DFE_2016, FOSTER_WEEK_PSSRU_2017, FOSTER_WEEK_CMA_2021),
+        "residential_week": (RESIDENTIAL_WEEK_DFE_2016, RESIDENTIAL_WEEK_CMA_2021, RESIDENTIAL_YEAR_NAO_2024),
+    }
+)
 RESIDENTIAL_SHARE_ALL_CLA_2024 = 0.10  # looked after in secure or children's homes, 31 March 2024 [8.2]
+FOUNDATIONS_SAVING_PER_CHILD = 960.0  # the trial's saving per child referred in the first year [3.5]
+
+#: The shares of families already offered an FGC at which every page shows the estimate.
+ALREADY_OFFERED_SHARES = (0.0, 0.25, 0.5, 0.75)
+
+
+def _cost(
+    name: str, central: float, low: float, high: float, sources: tuple[str, ...], range_sources: tuple[str, ...]
+) -> Input:
+    return Input(name, central, low, high, "triangular", sources, range_sources, PRICE_YEAR)
+
+
+_residential_older = min(RESIDENTIAL_WEEK_DFE_2016, RESIDENTIAL_WEEK_CMA_2021, key=lambda c: c.uprated)
 
 NATIONAL_INPUTS: dict[str, Input] = {
     i.name: i
     for i in (
         _normal("effect", TRIAL.effect, TRIAL.effect_se, ("f3-1",)),
         _normal("proceedings_share", TRIAL.proceedings_usual, TRIAL.proportion_se(TRIAL.proceedings_usual), ("f3-1",)),
+        _normal("proceedings_share_fgc", TRIAL.proceedings_fgc, TRIAL.proportion_se(TRIAL.proceedings_fgc), ("f3-1",)),
         Input(
             "children_per_family",
             TRIAL.children_per_family,
@@ -178,25 +250,23 @@ NATIONAL_INPUTS: dict[str, Input] = {
             ("f3-1", "f3-4"),
         ),
         Input("share_after_pre_proceedings", 0.5, 0.3, 0.8, "triangular", ("f3-8",), (OURS,)),
-        Input("already_offered", 0.5, 0.25, 0.75, "triangular", ("f3-9",), (OURS,)),
-        _normal("days_avoided_per_child", TRIAL.days_avoided, TRIAL.days_se, ("f3-2",)),
-        Input(
+        Input("already_offered", 0.0, 0.0, 0.0, "fixed", ("f3-4",), ()),
+        _normal("days_avoided_per_child", TRIAL.days_avoided, TRIAL.days_se, ("f3-1", "f3-2")),
+        _cost(
             "foster_week",
-            FOSTER_WEEK_PSSRU_2017,
-            FOSTER_WEEK_DFE_2016,
-            FOSTER_WEEK_CMA_2021,
-            "triangular",
-            ("f8-12",),
-            ("f8-11", "f8-10"),
+            FOSTER_WEEK_PSSRU_2017.uprated,
+            FOSTER_WEEK_DFE_2016.uprated,
+            FOSTER_WEEK_CMA_2021.uprated,
+            ("f8-12", DEFLATOR_SOURCE),
+            ("f8-11", "f8-10", DEFLATOR_SOURCE, OURS),  # ours: the two sources' price years are our reading
         ),
-        Input(
+        _cost(
             "residential_week",
-            RESIDENTIAL_WEEK_CMA_2021,
-            RESIDENTIAL_WEEK_DFE_2016,
-            RESIDENTIAL_YEAR_NAO_2024 / 52,
-            "triangular",
-            ("f8-10",),
-            ("f8-11", "f8-7"),
+            RESIDENTIAL_YEAR_NAO_2024.uprated / 52,
+            _residential_older.uprated,
+            RESIDENTIAL_YEAR_NAO_2024.uprated / 52,
+            ("f8-7", DEFLATOR_SOURCE),
+            (_residential_older.source, "f8-7", DEFLATOR_SOURCE, OURS),  # ours: the newest figure as the peak
         ),
         Input(
             "residential_share",
@@ -204,12 +274,14 @@ NATIONAL_INPUTS: dict[str, Input] = {
             0.0,
             RESIDENTIAL_SHARE_ALL_CLA_2024,
             "triangular",
-            ("f8-2",),
             (OURS,),
+            ("f8-2", OURS),
         ),
-        Input("conference_cost", 2500.0, 1000.0, 5000.0, "triangular", (OURS,), (OURS,)),
+        _cost("conference_cost", 2500.0, 1000.0, 5000.0, (OURS,), (OURS,)),
     )
 }
+#: Inputs drawn from one standard normal: the trial's effect and its days avoided come from the same children.
+CORRELATED = ("effect", "days_avoided_per_child")
 INPUT_ORDER = ("care_application_rate", "pre_proceedings_children", *NATIONAL_INPUTS)
 
 
@@ -243,7 +315,7 @@ class Settings:
 
     pre_proceedings_children: float | None = None  # children entering pre-proceedings a year
     coverage: float = 1.0  # share of families at pre-proceedings who would be offered an FGC
-    already_offered: float | None = None  # share offered one now
+    already_offered: float | None = None  # share offered one now; None: the trial's starting point, 0
     conference_cost: float | None = None  # £ a family conference
 
 
@@ -256,7 +328,12 @@ def _allowed(name: str, bound: Bound, population: float | None) -> str:
     )
     if bound.high is None and population is not None:
         text += " (the area's children aged 0 to 17)"
-    return text + (" or None" if bound.allow_none else "")
+    return text
+
+
+def _said(value: object) -> str:
+    """A value as typed: 1.5, not np.float64(1.5)."""
+    return f"{value:,g}" if isinstance(value, numbers.Real) and not isinstance(value, bool) else repr(value)
 
 
 def allowed_range(name: str, area_population: float | None = None) -> str | None:
@@ -285,10 +362,10 @@ def check_settings(settings: dict, area_population: float | None = None) -> list
             or not math.isfinite(value)
             or value < bound.low
         ):
-            raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
+            raise SettingError(f"{name} must be a number {allowed}; got {_said(value)}")
         high = bound.high if bound.high is not None else area_population
         if high is not None and value > high:
-            raise SettingError(f"{name} must be a number {allowed}; got {value!r}")
+            raise SettingError(f"{name} must be a number {allowed}; got {_said(value)}")
         if (
             bound.warn_share_of_population
             and area_population
@@ -403,6 +480,7 @@ def inputs_for(demand: Demand | None, settings: Settings) -> dict[str, Input]:
         if settings.pre_proceedings_children is not None and name in (
             "share_after_pre_proceedings",
             "proceedings_share",
+            "proceedings_share_fgc",
         ):
             continue  # not needed with the council's own count
         value = getattr(settings, name, None)
@@ -443,12 +521,19 @@ def draw(inputs: dict[str, Input], n: int = DRAWS, seed: int = SEED, area: str =
 def _national_draws(items: tuple[Input | None, ...], n: int, seed: int) -> tuple[np.ndarray, ...]:
     """The national inputs' draws (cached: every area of a national run shares them); read-only arrays."""
     rng = np.random.default_rng(seed)
-    out = []
-    for item in items:
-        values = _sample(item, rng, n) if item is not None else (rng.random(n), np.zeros(n))[1]
+    out = [_sample(item, rng, n) if item is not None else (rng.random(n), np.zeros(n))[1] for item in items]
+    first, second = (items[list(NATIONAL_INPUTS).index(name)] for name in CORRELATED)
+    if first is not None and second is not None and first.shape == second.shape == "normal":
+        z = (out[list(NATIONAL_INPUTS).index(CORRELATED[0])] - first.central) / _sd(first)
+        out[list(NATIONAL_INPUTS).index(CORRELATED[1])] = second.central + _sd(second) * z
+    for values in out:
         values.setflags(write=False)
-        out.append(values)
     return tuple(out)
+
+
+def _sd(item: Input) -> float:
+    """Standard deviation of a normal input (its low and high are the 5th and 95th percentiles)."""
+    return (item.high - item.low) / (2 * Z90)
 
 
 OUTPUTS = (
@@ -468,12 +553,9 @@ def outcomes(values: dict[str, np.ndarray], population: float, coverage: float) 
         entering = values["pre_proceedings_children"]
     else:
         applications = values["care_application_rate"] * population / 10_000
-        entering = (
-            applications
-            * values["share_after_pre_proceedings"]
-            * values["children_per_family"]
-            / values["proceedings_share"]
-        )
+        already = values["already_offered"]
+        reaching = already * values["proceedings_share_fgc"] + (1 - already) * values["proceedings_share"]
+        entering = applications * values["share_after_pre_proceedings"] * values["children_per_family"] / reaching
     offered = entering * np.clip(coverage - values["already_offered"], 0.0, None)
     days = offered * values["days_avoided_per_child"]
     week = (1 - values["residential_share"]) * values["foster_week"] + values["residential_share"] * values[
@@ -577,6 +659,7 @@ class Estimate:
                     "shape": i.shape,
                     "sources": i.sources,
                     "range_sources": i.range_sources,
+                    "price_year": i.price_year,
                 }
                 for i in self.inputs.values()
             ]
@@ -616,6 +699,20 @@ def estimate(
         check_settings(vars(settings), population)
     demand = local_demand(ds, area) if settings.pre_proceedings_children is None else None
     return simulate(demand, settings, draws, seed, area.name)
+
+
+def at_already_offered(est: Estimate, share: float, keys: tuple[str, ...] = OUTPUTS) -> dict[str, Interval]:
+    """The estimate's outputs with the share of families already offered an FGC held at ``share`` (every other
+    input keeps its draws, so the shares differ only by it)."""
+    values = {**est.values, "already_offered": np.full(est.draws, float(share))}
+    return Interval.of_each(outcomes(values, est.population, est.settings.coverage), keys)
+
+
+def by_already_offered(
+    est: Estimate, shares: tuple[float, ...] = ALREADY_OFFERED_SHARES
+) -> list[tuple[float, dict[str, Interval]]]:
+    """(share, outputs) at each share of families already offered an FGC: the council's own question."""
+    return [(share, at_already_offered(est, share)) for share in shares]
 
 
 def sensitivity(est: Estimate, output: str = "net_saving") -> pd.DataFrame:
@@ -724,6 +821,7 @@ def needed_for(
     limits = {
         "effect": (-0.5, 1.0),
         "proceedings_share": (0.05, 1.0),
+        "proceedings_share_fgc": (0.05, 1.0),
         "children_per_family": (1.0, 5.0),
         "share_after_pre_proceedings": (0.0, 1.0),
         "already_offered": (0.0, 1.0),

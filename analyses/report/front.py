@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -190,9 +191,12 @@ def _fgc(summary: dict) -> dict | None:
     if not avoiding:
         return None
     coverage = summary.get("settings", {}).get("coverage", 1.0)
+    already = summary.get("settings", {}).get("already_offered")
     england = summary.get("la", {}).get("level") == "National"
+    now = "none offered one now, as in the trial" if already is None else f"{already:.0%} offered one now"
     return {
-        "who": "if every family is offered one" if coverage == 1 else f"if {coverage:.0%} of families are offered one",
+        "who": ("if every family is offered one" if coverage == 1 else f"if {coverage:.0%} of families are offered one")
+        + f" ({now})",
         "children": interval_text(_interval(avoiding), "children"),
         "saving": interval_text(_interval(saving), "money") if saving else "not estimated",
         "note": (
@@ -283,9 +287,11 @@ def data_provenance(data_dir: str | Path | None) -> dict:
                     "years": _years(pd.to_numeric(group["time_period"].str[:4])),
                 }
             )
+        manifest = folder / "import_manifest.json"  # written by the importer beside indicators.csv
+        imported = json.loads(manifest.read_text(encoding="utf-8")).get("imported") if manifest.is_file() else None
         out["own_data"] = {
             "folder": str(folder),
-            "imported": dt.date.fromtimestamp((folder / "indicators.csv").stat().st_mtime).isoformat(),
+            "imported": imported or dt.date.fromtimestamp((folder / "indicators.csv").stat().st_mtime).isoformat(),
             "files": files,
         }
     return out

@@ -62,6 +62,7 @@ class GuideStyle(UnsrtStyle):
             self._title(e),
             self._container(e),
             first_of[optional[self.format_doi(e)], optional[self.format_url(e)]],
+            optional[join["(checked ", field("urldate", raw=True), ")"]],  # a page that can change: when it was read
         ]
 
     def format_entry(self, label, entry, bib_data=None):

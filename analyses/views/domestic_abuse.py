@@ -355,7 +355,8 @@ def national_text(ds: Dataset, england: pd.DataFrame, period: str) -> str:
         "factors, by whom the abuse concerned: the child, a parent or carer, or another person in the household. "
         f"The national count for 2022-23 of abuse concerning a parent or carer is {parent_2023:,.0f}, the figure "
         f"quoted above. In {period} that factor was recorded in {latest['count']:,.0f} assessments, "
-        f"{latest['share']:.1f}% of the assessments that recorded any factor. The share for domestic abuse of any "
+        f"{latest['share']:.1f}% of the assessments that recorded any factor, "
+        f"{'less' if latest['share'] < 100 / 3 else 'more'} than a third. The share for domestic abuse of any "
         "kind is higher, but it cannot be worked out from the published counts, because one assessment can record "
         "more than one of the three."
     )

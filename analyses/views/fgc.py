@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -26,10 +27,11 @@ LABELS = {
     "pre_proceedings_children": "Children entering pre-proceedings a year (set by the council)",
     "effect": "Fewer children looked after 12 months on (trial)",
     "proceedings_share": "Share of pre-proceedings children whose families reached proceedings (trial, usual services)",
+    "proceedings_share_fgc": "Share of pre-proceedings children whose families reached proceedings (trial, referred for an FGC)",
     "children_per_family": "Children per family (trial)",
     "share_after_pre_proceedings": "Share of care applications that followed pre-proceedings",
     "already_offered": "Share of families already offered an FGC at pre-proceedings",
-    "days_avoided_per_child": "Fewer days in care per child referred, in the six months after referral (trial)",
+    "days_avoided_per_child": "Fewer days in care per child referred, in the first year after referral (trial)",
     "foster_week": "Foster care, £ a week",
     "residential_week": "Children's home, £ a week",
     "residential_share": "Share of the avoided days that would have been in a children's home",
@@ -39,7 +41,8 @@ SHORT = {  # for chart rows
     "care_application_rate": "Care applications a year (area's last three years)",
     "pre_proceedings_children": "Children entering pre-proceedings",
     "effect": "Trial effect on being in care",
-    "proceedings_share": "Share reaching proceedings (trial)",
+    "proceedings_share": "Share reaching proceedings (trial, usual)",
+    "proceedings_share_fgc": "Share reaching proceedings (trial, FGC)",
     "children_per_family": "Children per family",
     "share_after_pre_proceedings": "Applications after pre-proceedings",
     "already_offered": "Families already offered an FGC",
@@ -53,6 +56,7 @@ SOURCE_NAMES = {
     "f3-1": "Taylor et al. 2024, the trial (BJSW)",
     "f3-2": "Foundations' report page on the trial",
     "f3-4": "Community Care, 13 June 2023",
+    "f3-19": "HM Treasury GDP deflators, March 2026",
     "f3-8": "Masson and colleagues 2013",
     "f3-9": "Foundations 2024, FGC data in councils",
     "f8-2": "DfE, children looked after 2024",
@@ -69,8 +73,15 @@ SHAPES = {"normal": "normal; range = 90% interval", "triangular": "triangular; r
 
 def input_value(name: str, value: float) -> str:
     """One input's value as people read it."""
-    if name in ("effect", "proceedings_share", "share_after_pre_proceedings", "already_offered", "residential_share"):
-        return f"{value:.1%}" if name in ("effect", "proceedings_share") else f"{value:.0%}"
+    if name in (
+        "effect",
+        "proceedings_share",
+        "proceedings_share_fgc",
+        "share_after_pre_proceedings",
+        "already_offered",
+        "residential_share",
+    ):
+        return f"{value:.1%}" if name in ("effect", "proceedings_share", "proceedings_share_fgc") else f"{value:.0%}"
     if name in ("foster_week", "residential_week", "conference_cost"):
         return money(value, exact=True)
     if name == "children_per_family":
@@ -113,15 +124,14 @@ def offer_text(est: fgc.Estimate) -> str:
     """Who is offered a conference, in words."""
     coverage = est.settings.coverage
     who = "every family at pre-proceedings" if coverage == 1 else f"{coverage:.0%} of families at pre-proceedings"
-    already = est.inputs["already_offered"]
-    if already.shape == "fixed":
-        now = f"{already.central:.0%} of families are offered one now"
-    else:
-        now = (
-            f"the guide's assumption that {already.central:.0%} of families are offered one now "
-            f"(range {already.low:.0%} to {already.high:.0%})"
-        )
-    return f"an FGC offered to {who}, given {now}"
+    return f"an FGC offered to {who} ({already_text(est)})"
+
+
+def already_text(est: fgc.Estimate) -> str:
+    """Who is offered one now, in words: the trial's starting point unless the council set its share."""
+    if est.settings.already_offered is None:
+        return "none offered one now, as in the trial"
+    return f"{est.inputs['already_offered'].central:.0%} of families offered one now"
 
 
 def about_children(n: float) -> str:
@@ -209,10 +219,10 @@ def key_points(est: fgc.Estimate, trial: fgc.TrialResults = fgc.TRIAL) -> str:
             else f"- Children entering pre-proceedings are estimated from {d.area}'s own Cafcass care application "
             f"rate for {financial_year(d.years[0])}."
         )
-    if est.inputs["already_offered"].shape != "fixed":
+    if est.settings.already_offered is None:
         points.append(
-            "- Most councils say they already offer FGCs at pre-proceedings, so the estimate counts only families "
-            "not offered one now; a council that knows its own share should set it."
+            "- This is the trial-comparable estimate: as in the trial, no family is taken to be offered an FGC now. "
+            "A council that already offers them to some families gains less, and should set its own share."
         )
     return "\n".join(points)
 
@@ -262,6 +272,88 @@ def results_table(est: fgc.Estimate) -> pd.DataFrame:
     )
 
 
+def _cost_text(cost: fgc.Cost) -> str:
+    year = f"{cost.price_year} prices{' (our reading of its date)' if cost.price_year_is_ours else ''}"
+    amount = money(cost.amount, exact=True)
+    return f"{amount} ({year}), {money(cost.uprated, exact=True)} in {fgc.PRICE_YEAR} prices"
+
+
+def _given() -> dict[str, str]:
+    """What each national input's source actually gives, and what the guide chose (plain text)."""
+    t = fgc.TRIAL
+    nao = fgc.RESIDENTIAL_YEAR_NAO_2024
+    return {
+        "effect": (
+            f"The trial: {t.looked_after_fgc:.1%} of children referred and {t.looked_after_usual:.1%} with usual "
+            f"services were looked after 12 months after the letter. No confidence interval is published; the "
+            f"range is ours (see the method)."
+        ),
+        "proceedings_share": (
+            f"The trial: care proceedings were issued for {t.proceedings_usual:.1%} of children with usual services. "
+            f"The range is ours."
+        ),
+        "proceedings_share_fgc": (
+            f"The trial: care proceedings were issued for {t.proceedings_fgc:.1%} of children referred for an FGC. "
+            f"The range is ours."
+        ),
+        "children_per_family": (
+            f"{t.children:,} children in {t.families:,} families analysed (Community Care); {t.families_randomised:,} "
+            f"families randomised (the article)."
+        ),
+        "share_after_pre_proceedings": (
+            "Pre-proceedings had been used in about half of the care cases in six authorities (Masson and "
+            "colleagues, 2013). The range is ours."
+        ),
+        "already_offered": (
+            f"None of the {t.local_authorities} trial councils offered FGCs at pre-proceedings before the trial, so "
+            f"0 is the trial-comparable value. No source gives a share for today; a council sets its own."
+        ),
+        "days_avoided_per_child": (
+            f"The trial: {t.days_in_care_fgc:.0f} against {t.days_in_care_usual:.0f} days in care on average. "
+            f"Foundations' page says the six months after referral; the 12-month window and the range are ours."
+        ),
+        "foster_week": (
+            "PSSRU 2017: "
+            + _cost_text(fgc.FOSTER_WEEK_PSSRU_2017)
+            + " a week; DfE answer: "
+            + _cost_text(fgc.FOSTER_WEEK_DFE_2016)
+            + "; CMA, largest independent agencies: "
+            + _cost_text(fgc.FOSTER_WEEK_CMA_2021)
+            + "."
+        ),
+        "residential_week": (
+            f"NAO: {_cost_text(nao)} a year for an average place; DfE answer, council home: "
+            + _cost_text(fgc.RESIDENTIAL_WEEK_DFE_2016)
+            + " a week; CMA, largest private providers: "
+            + _cost_text(fgc.RESIDENTIAL_WEEK_CMA_2021)
+            + " a week. The newest figure is the peak."
+        ),
+        "residential_share": (
+            f"{fgc.RESIDENTIAL_SHARE_ALL_CLA_2024:.0%} of all looked-after children were in secure or children's "
+            f"homes on 31 March 2024 (the upper limit); the central value, half of that, is ours."
+        ),
+        "conference_cost": "No cost per conference in the sources we could read; the value and the range are ours.",
+    }
+
+
+def source_gives(est: fgc.Estimate, name: str) -> str:
+    """What an input's source gives, in plain text (a council's own value says so)."""
+    item = est.inputs[name]
+    if "council" in item.sources:
+        return "Set by the council."
+    if name == "care_application_rate":
+        d = est.demand
+        whose = (
+            "England's (none published for the area)" if d.uses_england_rate and d.area != "England" else "The area's"
+        )
+        rates = ", ".join(f"{r:g}" for r in d.rates)
+        return (
+            f"{whose} Cafcass care applications per 10,000 children aged 0 to 17, "
+            f"{financial_year(d.years[0])} to {financial_year(d.years[-1])}: {rates} (DfE LAIT)."
+        )
+    return _given()[name]
+
+
 def assumptions_table(est: fgc.Estimate) -> pd.DataFrame:
     """Every input of a run: central value, range, its shape and where the value and the range come from."""
     rows = []
@@ -276,6 +368,8 @@ def assumptions_table(est: fgc.Estimate) -> pd.DataFrame:
                 "Distribution": SHAPES[item.shape],
                 "Source of the value": sources_text(item.sources),
                 "Source of the range": "" if item.shape == "fixed" else sources_text(item.range_sources),
+                "What the source gives": source_gives(est, name),
+                "Price year": item.price_year or "",
             }
         )
     return pd.DataFrame(rows)
@@ -286,10 +380,10 @@ def summary(est: fgc.Estimate) -> dict:
     days to two significant figures, children to two decimals (so small areas are not 0)."""
 
     def block(key: str) -> dict:
-        f = est.figures[key]
-        return {"central": _rounded(key, f.central), "low": _rounded(key, f.low), "high": _rounded(key, f.high)}
+        return _block(key, est.figures[key])
 
     return {
+        "price_year": fgc.PRICE_YEAR,
         "pre_proceedings_children_per_year": block("pre_proceedings_children"),
         "pre_proceedings_source": demand_text(est),
         # whose Cafcass care application rate the estimate rests on: the area's own, or England's where none is published
@@ -308,10 +402,24 @@ def summary(est: fgc.Estimate) -> dict:
                 "distribution": item.shape,
                 "source": ", ".join(item.sources),
                 "range_source": ", ".join(item.range_sources),
+                "source_gives": source_gives(est, name),
+                "price_year": item.price_year,
             }
             for name, item in est.inputs.items()
         },
+        "by_already_offered": [
+            {
+                "share": share,
+                "children": _block("children_avoiding_care", figures["children_avoiding_care"]),
+                "net_saving_gbp": _block("net_saving", figures["net_saving"]),
+            }
+            for share, figures in fgc.by_already_offered(est)
+        ],
     }
+
+
+def _block(key: str, f: fgc.Interval) -> dict:
+    return {"central": _rounded(key, f.central), "low": _rounded(key, f.low), "high": _rounded(key, f.high)}
 
 
 # Charts ----------------------------------------------------------------------------------------------------
@@ -564,10 +672,7 @@ def headline_conditions(est: fgc.Estimate) -> str:
     old_children = fgc.median_with(est, "children_avoiding_care", old)
     old_net_two = 2 * fgc.median_with(est, "net_saving", old)
     need_children = fgc.needed_for(
-        est,
-        "children_avoiding_care",
-        FOUNDATIONS_CHILDREN,
-        ("effect", "share_after_pre_proceedings", "already_offered"),
+        est, "children_avoiding_care", FOUNDATIONS_CHILDREN, ("effect", "share_after_pre_proceedings")
     )
     need_money = fgc.needed_for(
         est, "net_saving", FOUNDATIONS_SAVING_TWO_YEARS / 2, ("days_avoided_per_child", "foster_week")
@@ -575,12 +680,13 @@ def headline_conditions(est: fgc.Estimate) -> str:
     effect = est.inputs["effect"]
     parts = [
         f"Our median for England is {children(e.central)} a year (90% interval {children_number(e.low)} to "
-        f"{children_number(e.high)}); {chance(p2000)} of the draws reach 2,000. Our figure is not evidence for or "
-        f"against Foundations' headline, because we do not know how it was made. What we can say is what our "
-        f"model would need to reach it:\n",
-        f"- **Every care application preceded by pre-proceedings, and no family offered an FGC today.** With both, the "
-        f"median becomes {children(old_children)} a year, and the net saving over two years "
-        f"{money(old_net_two)}. Neither condition has a source; the method below gives the ones we have.",
+        f"{children_number(e.high)}), with {already_text(est)}; {chance(p2000)} of the draws reach 2,000. Our figure "
+        f"is not evidence for or against Foundations' headline, because we do not know how it was made. What we "
+        f"can say is what our model would need to reach it:\n",
+        f"- **Every care application preceded by pre-proceedings.** With that, and no family offered an FGC today, "
+        f"the median becomes {children(old_children)} a year, and the net saving over two years "
+        f"{money(old_net_two)}. No source says that every application follows pre-proceedings; urgent cases go "
+        f"straight to court.",
     ]
     if need_children.get("effect") is not None:
         parts.append(
@@ -588,32 +694,29 @@ def headline_conditions(est: fgc.Estimate) -> str:
             f"have to be about {need_children['effect']:.0%} rather than {effect.central:.1%}, well outside "
             f"our 90% interval for it ({effect.low:.1%} to {effect.high:.1%})."
         )
-    alone = [
-        LABELS[k][0].lower() + LABELS[k][1:]
-        for k in ("share_after_pre_proceedings", "already_offered")
-        if need_children.get(k) is None
-    ]
-    if alone:
-        parts.append(f"- No value of the {' or the '.join(alone)} reaches 2,000 on its own.")
+    if "share_after_pre_proceedings" in need_children and need_children["share_after_pre_proceedings"] is None:
+        parts.append(f"- No value of the {LABELS['share_after_pre_proceedings'].lower()} reaches 2,000 on its own.")
     days, foster = need_money.get("days_avoided_per_child"), need_money.get("foster_week")
     money_needs = []
     if days is not None:
         money_needs.append(
             f"each child referred spending about {days:.0f} fewer days in care rather than "
-            f"{est.inputs['days_avoided_per_child'].central:.0f} in the trial's six-month window"
+            f"{est.inputs['days_avoided_per_child'].central:.0f}"
         )
     if foster is not None:
         money_needs.append(f"foster care costing about {money(foster, about=False)} a week")
     parts.append(
         f"- **£150 million within two years.** Our median net saving is {money(2 * est.net_saving.central)} over two "
-        f"years of referrals, counting only the days in care avoided in the six months after each referral. "
+        f"years of referrals, counting only the days in care avoided in the first year after each referral, in "
+        f"{fgc.PRICE_YEAR} prices. "
         + (
             f"To reach £150 million with the other inputs over their ranges would need {' or '.join(money_needs)}; "
             if money_needs
             else ""
         )
-        + "savings after that window, which the trial summaries we could read do not report, would be another "
-        "route, but without Foundations' method we cannot say which it used."
+        + "savings after the first year, which the trial summaries we could read do not report, or the legal cost "
+        "of proceedings avoided, which we leave out, would be other routes, but without Foundations' method we "
+        "cannot say which it used."
     )
     return "\n".join(parts)
 
@@ -629,20 +732,108 @@ def trial_interval_text(trial: fgc.TrialResults = fgc.TRIAL) -> str:
         f"{trial.design_effect:.2f}, which leaves an effective sample of {trial.children / trial.design_effect:,.0f} "
         f"(the number of families), taken as split evenly between the arms. The standard error of the difference "
         f"is then {trial.effect_se * 100:.1f} points and the 90% interval {effect.low:.1%} to {effect.high:.1%}. "
+        f"The two arms' shares reaching care proceedings take their ranges the same way, each from its own "
+        f"proportion on the same effective sample. "
         f"For the days in care the spread is not published either; we use the largest standard deviation a count "
         f"of days between 0 and {trial.window_days:.0f} with these averages can have, on the same effective sample, "
-        f"which gives a 90% interval of {days.low:.0f} to {days.high:.0f} days per child referred."
+        f"which gives a 90% interval of {days.low:.0f} to {days.high:.0f} days per child referred. The effect and "
+        f"the days come from the same children, so a draw with a larger effect also has more days avoided: both "
+        f"are drawn from one standard normal (a correlation of 1, the most the two can move together)."
     )
 
 
-def per_child_check(est: fgc.Estimate) -> str:
-    """Our net saving per child newly offered, beside the trial's £960 per child referred (plain text)."""
+def per_child(est: fgc.Estimate) -> dict[str, float]:
+    """Medians per child newly offered a conference: saving on care, conference cost, net saving."""
     offered = est.results["children_offered"]
-    per_child = est.results["net_saving"][offered > 0] / offered[offered > 0]
-    median = float(pd.Series(per_child).median()) if len(per_child) else math.nan
+    keep = offered > 0
+    return {
+        key: float(np.median(est.results[key][keep] / offered[keep])) if keep.any() else math.nan
+        for key in ("gross_saving", "conference_cost", "net_saving")
+    }
+
+
+def reconciliation(est: fgc.Estimate) -> str:
+    """Our net saving per child beside the trial's £960 per child referred in the first year, in plain words."""
+    each = per_child(est)
+    trial = fgc.FOUNDATIONS_SAVING_PER_CHILD
+    cost_for_trial = (each["gross_saving"] - trial) * fgc.NATIONAL_INPUTS["children_per_family"].central
     return (
-        f"Per child newly offered a conference, our median net saving is {money(median)}, counting only the "
-        f"six-month window"
+        f"Per child newly offered a conference, our model saves {money(each['gross_saving'])} on care in the first "
+        f"year and spends {money(each['conference_cost'])} on conferences, a net saving of "
+        f"{money(each['net_saving'])}. The trial's own economic analysis gives {money(trial, about=False)} per child "
+        f"referred in the first year. The two are not the same sum. Ours is in {fgc.PRICE_YEAR} prices, with the "
+        f"newest cost of a children's home (the National Audit Office's for 2023-24); the trial's figure comes from "
+        f"its own cost analysis, whose costs of care and of conferences, and whose price year, the summaries we "
+        f"could read do not set out. Our saving would fall to "
+        f"{money(trial, about=False)} if a conference cost {money(cost_for_trial)} a family, so the cost of a "
+        f"conference, which is our own assumption, could account for the whole gap; so could a cheaper day in care. "
+        f"We do not tune either to match: the £960 is a check, not an input."
+    )
+
+
+def by_share_chart(est: fgc.Estimate):
+    """Children avoiding care at 0%, 25%, 50% and 75% of families already offered an FGC (median, 90% interval)."""
+    rows = fgc.by_already_offered(est)
+    labels = [f"{share:.0%} offered one now" for share, _ in rows]
+    kids = [figures["children_avoiding_care"] for _, figures in rows]
+    nets = [figures["net_saving"] for _, figures in rows]
+    first, last = kids[0], kids[-1]
+    decimals = 0 if first.high >= 5 else 1 if first.high >= 0.5 else 2  # Isles of Scilly's are hundredths
+    fig = charts.estimate_range_chart(
+        labels,
+        [round(k.central, decimals) for k in kids],
+        [round(k.low, decimals) for k in kids],
+        [round(k.high, decimals) for k in kids],
+        title=(
+            f"{est.area}: {about_children(first.central)} a year could avoid care if no family is offered an FGC now, "
+            f"{about_children(last.central)} if three in four already are"
+        ),
+        x_title="Children avoiding care a year (median and 90% interval)",
+        value_format=f"{{:,.{decimals}f}}",
+    )
+    table = pd.DataFrame(
+        {
+            "Families offered an FGC now": [f"{share:.0%}" for share, _ in rows],
+            "Children avoiding care a year": [interval_text(k, "children") for k in kids],
+            "Net saving a year": [interval_text(n, "money") for n in nets],
+        }
+    )
+    alt = (
+        f"Range chart for {est.area}: children avoiding care a year if every family at pre-proceedings were offered "
+        f"an FGC, by the share of families offered one now. "
+        + " ".join(
+            f"{share:.0%}: {interval_text(k, 'children')}, net saving {interval_text(n, 'money')}."
+            for (share, _), k, n in zip(rows, kids, nets)
+        )
+    )
+    return fig, charts.chart_table(table), alt
+
+
+#: England's figures from the model before the Children's Wellbeing and Schools Act update (commit 288808c,
+#: 6 December 2026): children avoiding care and the net saving a year, median and 90% interval.
+PREVIOUS_ENGLAND = {
+    "children_avoiding_care": fgc.Interval(589.0, 263.0, 1098.0),
+    "net_saving": fgc.Interval(12.4e6, 2.9e6, 26.7e6),
+}
+
+
+def changes_text(england: fgc.Estimate) -> str:
+    """What changed in England's estimate and why (Markdown list)."""
+    old_c, old_n = PREVIOUS_ENGLAND["children_avoiding_care"], PREVIOUS_ENGLAND["net_saving"]
+    return "\n".join(
+        [
+            f"- **Before:** {interval_text(old_c, 'children')} avoiding care a year in England and a net saving of "
+            f"{interval_text(old_n, 'money')}, with half of families (a quarter to three quarters) assumed to be "
+            f"offered an FGC already.",
+            f"- **Now:** {interval_text(england.children_avoiding_care, 'children')} and "
+            f"{interval_text(england.net_saving, 'money')}, with {already_text(england)}.",
+            "- **Why.** The share already offered had been attributed to a source that gives no share; it is now the "
+            "trial's starting point, 0, and the chart above shows 25%, 50% and 75%. The conversion from care "
+            "applications to families at pre-proceedings now blends the trial's two arms by that share. The days "
+            "in care avoided are read as a first-year figure, with a wider spread, and drawn together with the "
+            "effect. Every cost is now in " + fgc.PRICE_YEAR + " prices (HM Treasury's GDP deflator), and the "
+            "children's home cost peaks at the newest figure, the National Audit Office's for 2023-24.",
+        ]
     )
 
 

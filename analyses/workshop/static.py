@@ -22,10 +22,10 @@ from analyses.workshop import views as widget_views
 
 Static = tuple[go.Figure, pd.DataFrame, str]  # chart, data table, text alternative
 
-ALREADY_OFFERED = {  # menu label -> share of families offered an FGC now (None: the guide's range)
-    "The guide's assumption, 25% to 75%": None,
-    "None of them": 0.0,
+ALREADY_OFFERED = {  # menu label -> share of families offered an FGC now (None: the guide's default, none)
+    "None, as in the trial": None,
     "A quarter": 0.25,
+    "Half": 0.5,
     "Three quarters": 0.75,
 }
 SPLITS = {  # budget shares (per cent) by tier: universal, selective, targeted, specialist

@@ -9,9 +9,9 @@ them where the model is exactly proportional:
   each state's title from ``analyses.views.randomisation.finding``.
 - *FGC roll-out*: ``analyses.workshop.fgc.rollout`` (the chapter's estimate) and the model's own
   ``fgc.outcomes`` on its draws, at each coverage, share offered now and conference cost. Every
-  output is proportional to the children newly offered a conference, so a share offered now that
-  is set (not the guide's range) and a council's own count of children are applied by scaling:
-  the tests check the page against ``rollout`` itself.
+  output but the children entering is proportional to the children newly offered a conference,
+  so the coverage (for a share offered now that is set) and a council's own count of children are
+  applied by scaling: the tests check the page against ``rollout`` itself on a grid of settings.
 - *Compare my council*: ``analyses.models.benchmark``'s trend and ``analyses.models.findings``' verdict per indicator.
 - *Tier planner*: ``analyses.models.tiers`` (its arithmetic is a product and a cap, which the
   page's script applies; the tests check it against ``tiers.plan``), its defaults scaled to the
@@ -53,7 +53,7 @@ EFFECTS = tuple(round(0.1 * i, 1) for i in range(11))
 FAMILIES = (50, 100, 200, 400, 800)
 # FGC roll-out grid
 COVERAGES = (0, 25, 50, 75, 100)  # per cent of families offered a conference
-ALREADY = (None, 0, 25, 50, 75, 100)  # per cent offered one now (None: the guide's range)
+ALREADY = (None, 25, 50, 75, 100)  # per cent offered one now (None: the model's default, none as in the trial)
 COSTS = (None, 1000, 2000, 3000, 4000, 5000, 6000)  # £ a conference (None: the guide's range)
 FIGURES = fgc.OUTPUTS
 DIGITS = 9  # significant figures shipped (the words round to two)
@@ -129,10 +129,12 @@ def _intervals(arrays: list[np.ndarray]) -> list[list[float]]:
 
 def _fgc_mode(est: fgc.Estimate) -> dict:
     """One way of counting children (the guide's estimate, or one child set by the council): per
-    state (each coverage with the guide's share offered now, then one child newly offered for
-    every child counted) the outputs, and per conference cost the cost, net saving and chance."""
+    state the outputs, and per conference cost the cost, net saving and chance. The states: each
+    coverage with the guide's share offered now; then, for each share offered now that can be set,
+    one child newly offered for every child counted (the coverage one above that share), which the
+    page scales by the coverage's excess over the share."""
     population = est.population
-    states = [(c / 100, None) for c in COVERAGES] + [(1.0, 0.0)]
+    states = [(c / 100, None) for c in COVERAGES] + [(1 + a / 100, a / 100) for a in ALREADY if a is not None]
     fixed = lambda value: np.full(est.draws, float(value))  # noqa: E731
     base, nets, unit_cost, chances = [], [], [], []
     for coverage, already in states:
@@ -163,7 +165,6 @@ def fgc_data(ds: Dataset, area: Area) -> dict:
     """The FGC roll-out's states for an area, with the guide's inputs and the controls' bounds."""
     guide = widget_fgc.rollout(ds, area)
     own = widget_fgc.rollout(ds, area, pre_proceedings_children=1)
-    already = guide.inputs["already_offered"]
     cost = fgc.NATIONAL_INPUTS["conference_cost"]
     population = fgc.child_population(ds, area)
     looked_after = ds.latest("cla_31mar_count", area)
@@ -180,9 +181,7 @@ def fgc_data(ds: Dataset, area: Area) -> dict:
         if looked_after is None or not np.isfinite(looked_after["value"])
         else [int(looked_after["value"]), int(looked_after["time_period"])],
         "cost_limit": fgc.SETTINGS["conference_cost"].high,
-        "guide_already": f"{already.central:.0%} ({already.low:.0%} to {already.high:.0%})"
-        if already.shape != "fixed"
-        else f"{already.central:.0%}",
+        "guide_already": fgc_words.already_text(guide),
         "guide_cost": f"£{cost.central:,.0f} (£{cost.low:,.0f} to £{cost.high:,.0f})",
         "demand_text": fgc_words.demand_text(guide),
         "draws": guide.draws,

@@ -177,16 +177,8 @@ class FgcRollout(WorkshopWidget):
     refused in plain words (never clamped silently), and a count of children larger than the
     children the area looks after is questioned."""
 
-    GUIDE = "guide"  # the share offered now: the guide's assumption, with its range
-    ALREADY_INPUT = fgc.NATIONAL_INPUTS["already_offered"]
-    ALREADY = {
-        (
-            f"The guide's assumption, {ALREADY_INPUT.central:.0%} ({ALREADY_INPUT.low:.0%} to {ALREADY_INPUT.high:.0%})"
-            if ALREADY_INPUT.shape != "fixed"
-            else f"The guide's assumption, {ALREADY_INPUT.central:.0%}"
-        ): GUIDE,
-        **{f"{p}%": p / 100 for p in range(0, 101, 25)},
-    }
+    GUIDE = "guide"  # the share offered now as the model assumes it (None in its settings)
+    ALREADY = {"None, as in the trial": GUIDE, **{f"{p}%": p / 100 for p in range(25, 101, 25)}}
     COST_LIMIT = int(fgc.SETTINGS["conference_cost"].high)
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):

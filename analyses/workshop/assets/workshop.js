@@ -216,7 +216,7 @@
     var own = state.children !== null;
     var mode = F[own ? 'own' : 'guide'];
     var already = F.already[state.already], coverage = F.coverage[state.coverage];
-    var s = already === null ? state.coverage : F.coverage.length;
+    var s = already === null ? state.coverage : F.coverage.length + state.already - 1;
     var k = already === null ? 1 : Math.max(coverage / 100 - already / 100, 0);
     var count = own ? state.children : 1, scale = k * count;
     var base = mode.base[s], cost = F.costs[state.cost];
@@ -266,7 +266,7 @@
     var ownBox = el('input', {type: 'checkbox'});
     var coverage = range(0, F.coverage.length - 1, 1, start.coverage), coverageOut = el('output');
     var already = select(F.already.map(function (a) {
-      return a === null ? 'The guide\'s assumption, ' + F.guide_already : a + '%';
+      return a === null ? 'The guide\'s setting: ' + F.guide_already : a + '%';
     }), start.already);
     var cost = select(F.costs.map(function (c) { return c === null ? 'The guide\'s range, ' + F.guide_cost : pounds(c); }), start.cost);
     var message = el('p', {'class': 'ws-message', role: 'status'});
