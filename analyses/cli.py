@@ -103,9 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     workshop = commands.add_parser(
         "workshop",
         help="Serve the live workshop widgets with Voilà on this computer (offline).",
-        description="Start Voilà on 127.0.0.1 with the workshop notebooks, print the address, run until Ctrl-C.",
+        description="Start Voilà with the workshop notebooks (on 127.0.0.1, or the network with --lan), print the address, run until Ctrl-C.",
     )
     workshop.add_argument("--port", type=int, default=8866, metavar="N", help="Port to serve on (default: 8866).")
+    workshop.add_argument(
+        "--lan",
+        action="store_true",
+        help="Serve to this computer's network too, so participants can open the tools (prints the address and a warning).",
+    )
     return parser
 
 
@@ -391,7 +396,7 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     from analyses.workshop.server import WorkshopError, serve
 
     try:
-        return serve(args.port)
+        return serve(args.port, lan=args.lan)
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -31,9 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from analyses.devtools.browser import CHROMIUM_ARGS, ROOT, toc_pages
-
-sys.path.insert(0, str(ROOT))
-from analyses.report.runner import REPORT_CHAPTERS  # noqa: E402 - the repository's own package
+from analyses.report.config import REPORT_CHAPTERS
 
 LIGHTHOUSE_VERSION = "12.8.2"
 AREA_PAGES = [f"areas/{slug}/{stem}" for slug in ("york", "england") for stem in ("index", *REPORT_CHAPTERS)]

@@ -1,7 +1,6 @@
 """Workshop widgets: the models against hand-checked values, and each widget driven without a browser."""
 
 import html
-import statistics
 
 import ipywidgets
 import nbclient
@@ -21,7 +20,6 @@ from analyses.workshop import widgets
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 COSTS = {t: a.cost_per_family for t, a in widget_tiers.DEFAULTS.items()}
 TAKE_UP = {t: a.take_up for t, a in widget_tiers.DEFAULTS.items()}
-UPDATE_BUDGET_SECONDS = 0.5
 
 
 # FGC roll-out model -------------------------------------------------------------------------------
@@ -195,27 +193,31 @@ def test_fgc_widget_shows_the_chapters_figures_and_follows_its_controls(ds):
     york = fgc.estimate(ds, ds.area("York"))
     assert widget.view.title == fgc_view.finding(york)
     assert html.unescape(widget.view.summary_html).count(dict(fgc_view.figure_lines(york))["Net saving a year"]) == 1
-    assert widget.children.max == 34_758 and widget.settings()["pre_proceedings_children"] is None
+    assert "(0 to 34,758)" in widget.children.description and widget.settings()["pre_proceedings_children"] is None
+    assert widget.already.value == widget.GUIDE and widget.already.label == "None, as in the trial"  # never blank
+    assert [label for label, _ in widget.already.options][1:] == ["25%", "50%", "75%", "100%"]  # quarters
     widget.coverage.value = 50
     assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"coverage": 0.5}))
     widget.children.value = 120
     assert widget.settings()["pre_proceedings_children"] == 120 and "set by you" in widget.source_note.value
     widget.area.value = "Rutland"
-    assert widget.children.max == 8012 and widget.settings()["pre_proceedings_children"] is None
-    widget.children.value = 100_000  # a bounded control: clipped to Rutland's 8,012 children
-    assert widget.children.value == 8012 and widget.error == ""
-    assert "more than 1%" in widget.view.summary_html  # implausible, so it warns
+    assert "(0 to 8,012)" in widget.children.description and widget.settings()["pre_proceedings_children"] is None
+    widget.children.value = 100_000  # refused in words, never clipped silently
+    assert widget.children.value == 100_000 and "must be a whole number from 0 to 8,012" in widget.error
+    widget.children.value = 5_000  # allowed, but more than the children Rutland looks after
+    assert widget.error == "" and "Check this: 5,000 children a year is more than the" in widget.view.summary_html
     widget.reset()
-    assert (widget.area.value, widget.coverage.value, widget.children.max) == ("York", 100, 34_758)
+    assert (widget.area.value, widget.coverage.value, widget.already.value) == ("York", 100, widget.GUIDE)
+    assert "(0 to 34,758)" in widget.children.description
     assert widget.view.title == fgc_view.finding(york)
 
 
 def test_fgc_widget_own_conference_cost_and_share_offered_now(ds):
     widget = widgets.FgcRollout(ds)
-    widget.already.value = 0.3
-    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.3}))
+    widget.already.value = 0.25
+    assert widget.view.title == fgc_view.finding(fgc.estimate(ds, ds.area("York"), {"already_offered": 0.25}))
     widget.conference_cost.value = 4000
-    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.3, "conference_cost": 4000})
+    expected = fgc.estimate(ds, ds.area("York"), {"already_offered": 0.25, "conference_cost": 4000})
     assert widget.view.title == fgc_view.finding(expected)
 
 
@@ -238,12 +240,16 @@ def test_tier_widget_rebalances_shares_and_counts_families(ds):
         "Targeted": 10,
         "Specialist": 10,
     }
-    universal = 5_000_000 * 0.70 / 100 * 0.95  # 33,250 families
+    assert widget.budget.value == 5.2  # £150 for each of York's 34,758 children
+    universal = 5_200_000 * 0.70 / 100 * 0.95  # 34,580 families, just under York's 34,758 children
     assert f"<b>{universal:,.0f}</b> families" in widget.view.summary_html
     widget.costs["Universal"].value = 200
     assert f"<b>{universal / 2:,.0f}</b> families" in widget.view.summary_html
     widget.area.value = "Isles of Scilly"
     assert "suppressed (c)" in widget.view.summary_html
+    assert widget.budget.value == 0.05 and widget.view.figure.data[0].x[0] <= 319  # reach capped at its children
+    widget.budget.value = 50.0
+    assert max(widget.view.figure.data[0].x) <= 319
     widget.reset()
     assert all(s.value == 25 for s in widget.shares.values()) and widget.costs["Universal"].value == 100
 
@@ -280,35 +286,36 @@ def test_chart_output_is_plotly_json_only():
     ],
     ids=["why_randomise", "fgc", "compare", "tiers"],
 )
-def test_a_move_updates_within_half_a_second(ds, make, move):
-    """Python side of one slider or menu move; the best of three, so a busy machine does not fail it."""
+def test_every_move_redraws_the_chart(ds, make, move):
+    """Python side of one slider or menu move: each redraws the chart, with no error (how long it takes
+    is measured by scripts/benchmark.py, not asserted here)."""
     widget = make(ds)
-    times = []
+    charts = [widget.chart.outputs]
     for i in range(3):
         move(widget, i)
         assert widget.error == ""
-        times.append(widget.last_update_seconds)
-    print(f"update seconds: {', '.join(f'{t:.3f}' for t in times)} (median {statistics.median(times):.3f})")
-    assert min(times) < UPDATE_BUDGET_SECONDS
+        charts.append(widget.chart.outputs)
+    assert all(before != after for before, after in zip(charts, charts[1:]))
 
 
 @pytest.mark.slow
-def test_workshop_notebooks_run_and_show_a_widget(tmp_path, monkeypatch):
-    notebooks = workshop.prepare(tmp_path)
-    assert {p.name for p in notebooks} == {
-        "index.ipynb",
+def test_workshop_notebooks_run_and_show_a_widget(tmp_path):
+    written = workshop.prepare(tmp_path)
+    assert {p.name for p in written} == {
+        "index.html",  # a plain page: no kernel behind the index
         "why_randomise.ipynb",
         "fgc_rollout.ipynb",
         "compare_la.ipynb",
         "tier_planner.ipynb",
     }
-    for path in notebooks:
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="voila/render/') == 4 and "<script" not in index
+    for path in [p for p in written if p.suffix == ".ipynb"]:
         nb = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
         nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
         shown = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
-        if path.stem != "index":
-            assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown), path.name
+        assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown), path.name
 
 
 # Static stand-ins for the published site ------------------------------------------------------------
@@ -361,3 +368,12 @@ def test_static_tier_alt_text_says_each_thing_once(ds):
     assert "about 14,647 families with the even split (25% to each tier), most at the universal tier" in alt
     _, _, scilly = widget_static.tier_states(ds, ds.area("Isles of Scilly"), budget=5e6)
     assert "children looked after in" not in scilly.split("protection plans and children looked after.")[1]
+
+
+def test_static_fgc_tool_keeps_one_axis_and_says_the_change_in_words(ds):
+    """Issue 20: the roll-out's options share one unit and one axis; each says how it differs from the default."""
+    fig, _, alt = widget_static.fgc_states(ds, ds.area("Isles of Scilly"))
+    ranges = {str(button.args[1]["xaxis"]["range"]) for button in fig.layout.updatemenus[0].buttons}
+    units = {button.args[1]["xaxis"]["title"]["text"] for button in fig.layout.updatemenus[0].buttons}
+    assert len(ranges) == 1 and len(units) == 1
+    assert alt.count("Against none, as in the trial: ") == len(widget_static.ALREADY_OFFERED) - 1

@@ -1,6 +1,7 @@
 """Workshop mode end to end: the launcher's errors, and a slider moved in headless Chromium."""
 
 import contextlib
+import json
 import os
 import queue
 import signal
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -51,7 +54,7 @@ def test_a_port_out_of_range_is_refused():
 
 
 @contextlib.contextmanager
-def _running_workshop(port: int):
+def _running_workshop(port: int, stop_seconds: list[float]):
     """Start ``python -m analyses workshop``, yield it with its output lines; always stop it (Ctrl-C)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "analyses", "workshop", "--port", str(port)],
@@ -75,9 +78,11 @@ def _running_workshop(port: int):
         yield process, seen
     finally:
         if process.poll() is None:
+            stopping = time.monotonic()
             process.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends
             try:
                 process.wait(STOP_SECONDS)
+                stop_seconds.append(time.monotonic() - stopping)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
@@ -107,6 +112,15 @@ def _processes_working_in(folder: Path) -> list[str]:
     return found
 
 
+def _kernel_running(port: int, kernel: str) -> bool:
+    """Whether Voilà still has the kernel ``kernel``."""
+    try:
+        with urllib.request.urlopen(f"http://{workshop.HOST}:{port}/api/kernels/{kernel}", timeout=5):
+            return True
+    except urllib.error.HTTPError as error:
+        return error.code != 404
+
+
 def in_thread(work) -> None:
     """Run ``work`` in its own thread, re-raising what it raised: Playwright's sync API refuses
     to start on a thread where another one is running (test_site.py keeps its browser open for
@@ -132,7 +146,8 @@ def test_workshop_mode_serves_live_widgets_offline():
         pytest.skip(f"no chromium at {CHROMIUM}")
     port = _free_port()
     external: list[str] = []
-    with _running_workshop(port) as (process, output):
+    stop_seconds: list[float] = []
+    with _running_workshop(port, stop_seconds) as (process, output):
         assert f"Open {workshop.home(port)} in a browser" in "".join(output)
         (voila,) = _voila_processes(port)
         notebooks = Path(voila[voila.index("analyses.workshop.voila_app") + 1])  # the temporary folder Voilà serves
@@ -141,14 +156,16 @@ def test_workshop_mode_serves_live_widgets_offline():
             with sync_api.sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
-                    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+                    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+                    context.new_page()  # another tab stays open, as in a browser (closing the last ends the beacon)
+                    page = context.new_page()
                     local = f"http://{workshop.HOST}:{port}/"
                     page.on(
                         "request",
                         lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url),
                     )
                     page.goto(workshop.home(port), timeout=PAGE_MS)  # the bare address opens the index
-                    assert page.url == workshop.url(port)
+                    assert page.url == workshop.home(port) and page.locator("script").count() == 0  # no kernel
                     page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
                     title = page.locator(".js-plotly-plot .gtitle").first
                     title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
@@ -171,11 +188,19 @@ def test_workshop_mode_serves_live_widgets_offline():
                     print(f"slider move to redrawn chart: {seconds:.2f} s")
                     assert title.text_content().startswith("York: ")  # redrawn with the new estimate
                     assert page.locator(".widget-readout", has_text="95").count() == 1
+                    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+                    assert _kernel_running(port, kernel)
+                    page.close(run_before_unload=True)  # as a person closing the tab: its kernel is shut
+                    deadline = time.monotonic() + 30
+                    while _kernel_running(port, kernel) and time.monotonic() < deadline:
+                        time.sleep(0.5)
+                    assert not _kernel_running(port, kernel)
                 finally:
                     browser.close()
 
         in_thread(drive_browser)
     assert process.returncode == 0, output
+    assert stop_seconds[0] < workshop.STOP_SECONDS
     assert any("Workshop mode stopped." in line for line in output), output
     assert not _voila_processes(port)
     assert not notebooks.exists() and not _processes_working_in(notebooks)  # no kernel left behind

@@ -19,6 +19,7 @@ from analyses.data.geography import (
     REGIONAL,
     Area,
     Predecessor,
+    finder_entries,
     la_area,
     predecessors,
     resolve_area,
@@ -73,8 +74,13 @@ class Dataset:
     def area(self, query: str) -> Area:
         """Resolve a user's LA name or code (or 'England'); remembered per query."""
         if query not in self._areas_by_query:
-            self._areas_by_query[query] = resolve_area(query, self.las)
+            self._areas_by_query[query] = resolve_area(query, self.las, self.finder_entries)
         return self._areas_by_query[query]
+
+    @cached_property
+    def finder_entries(self) -> list[dict]:
+        """The table every finder matches against (``geography.finder_entries``), made once."""
+        return finder_entries(self.las)
 
     def areas(self) -> list[Area]:
         """Every current LA, in name order."""

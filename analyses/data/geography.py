@@ -273,7 +273,7 @@ def match_areas(query: str, entries: list[dict]) -> list[tuple[int, dict]]:
     return sorted(found, key=lambda pair: (pair[0], pair[1]["name"]))
 
 
-def resolve_area(query: str, las: pd.DataFrame) -> Area:
+def resolve_area(query: str, las: pd.DataFrame, entries: list[dict] | None = None) -> Area:
     """Find England or a current LA by GSS code, 3-digit DfE code, name, slug or alias (any case).
 
     The rule is ``match_areas``: an exact name or code first, then an alias. Former councils and
@@ -291,11 +291,12 @@ def resolve_area(query: str, las: pd.DataFrame) -> Area:
         return ENGLAND
     current = las[las["status"] == "current"] if "status" in las else las
     by_gss = {code: i for i, code in current["new_la_code"].items()}
-    matches = match_areas(text, finder_entries(las))
-    exact = [entry for tier, entry in matches if tier == EXACT]
+    entries = entries if entries is not None else finder_entries(las)
+    key = name_key(text.zfill(3) if text.isdigit() else text)
+    exact = [entry for entry in entries if key in entry["keys"]]  # the first tiers of match_areas, quickly
     if exact:
         return la_area(current.loc[by_gss[exact[0]["code"]]])
-    aliased = [entry for tier, entry in matches if tier == ALIAS]
+    aliased = [entry for entry in entries if key in entry["aliases"]]
     if len(aliased) == 1:
         return la_area(current.loc[by_gss[aliased[0]["code"]]])
     if aliased:
@@ -307,7 +308,7 @@ def resolve_area(query: str, las: pd.DataFrame) -> Area:
         raise UnknownAreaError(
             f"{former} was replaced{when} by {' and '.join(names)}; run each of them, e.g. --la {_quoted(names[0])}"
         )
-    suggestions = [entry["name"] for _, entry in matches][:3]
+    suggestions = [entry["name"] for _, entry in match_areas(text, entries)][:3]
     hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
     raise UnknownAreaError(
         f"No local authority matches {text!r}. Use a name, a GSS code (e.g. E06000014) "

@@ -12,6 +12,7 @@ from other services (each source says which); a council replaces them with its o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -79,6 +80,42 @@ DEFAULT_ASSUMPTIONS = (  # fact sheet ids: costs [1.15b] [2.12] [1.15a]; FGC cos
 DEFAULTS = {a.tier: a for a in DEFAULT_ASSUMPTIONS}
 DEFAULT_SHARES = {tier: 25 for tier in TIERS}  # per cent of the budget
 
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the guide's sources say about the evidence for a tier's example (chapters/prevention_tiers.md)."""
+
+    rating: str
+    source: str  # key of references.bib
+
+
+EVIDENCE = {  # fact sheet ids [1.15b] [2.7] [1.15a] [2.21]
+    "Universal": Evidence("Family Foundations: Guidebook evidence rating 4", "f1-15b"),
+    "Selective": Evidence(
+        "Family Nurse Partnership: its English trial found no benefit on any of its four main outcomes", "f2-7"
+    ),
+    "Targeted": Evidence("Incredible Years Preschool: Guidebook evidence rating 4", "f1-15a"),
+    "Specialist": Evidence(
+        "Toddler-Parent Psychotherapy: in the Guidebook; its rating is not given in this guide", "f2-21"
+    ),
+}
+BUDGET_PER_CHILD = 150.0  # £ a year per child aged 0 to 17: a starting point for discussion (York: about £5 million)
+
+
+def default_budget(child_population: float) -> float:
+    """A starting budget scaled to the area: ``BUDGET_PER_CHILD`` a child, to two significant figures (£1,000 at least)."""
+    if not child_population or child_population <= 0:
+        return 1000.0
+    raw = BUDGET_PER_CHILD * child_population
+    step = 10 ** (math.floor(math.log10(raw)) - 1)
+    return max(1000.0, round(raw / step) * step)
+
+
+def eligible_families(child_population: float | None) -> float:
+    """The most families one tier can reach: at most one for each child aged 0 to 17 in the area."""
+    return float(child_population or 0)
+
+
 DEMAND = (
     ("referrals_count", "Referrals in the year"),
     ("cin_31mar_count", "Children in need at 31 March"),
@@ -93,9 +130,14 @@ def _check_tiers(mapping: Mapping[str, float], what: str) -> None:
 
 
 def plan(
-    budget: float, shares: Mapping[str, float], costs: Mapping[str, float], take_up: Mapping[str, float]
+    budget: float,
+    shares: Mapping[str, float],
+    costs: Mapping[str, float],
+    take_up: Mapping[str, float],
+    eligible: float | None = None,
 ) -> pd.DataFrame:
-    """Places and families reached per tier for a budget split by ``shares`` (per cent, adding to 100)."""
+    """Places and families reached per tier for a budget split by ``shares`` (per cent, adding to 100);
+    with ``eligible`` (``eligible_families``), no tier reaches more families than that (``capped``)."""
     for mapping, what in ((shares, "shares"), (costs, "costs"), (take_up, "take-up")):
         _check_tiers(mapping, what)
     if budget < 0:
@@ -110,6 +152,8 @@ def plan(
     for tier in TIERS:
         spend = budget * shares[tier] / 100
         places = spend / costs[tier]
+        reached = places * take_up[tier]
+        capped = eligible is not None and reached > eligible
         rows.append(
             {
                 "tier": tier,
@@ -118,7 +162,8 @@ def plan(
                 "cost_per_family": costs[tier],
                 "places": places,
                 "take_up": take_up[tier],
-                "families_reached": places * take_up[tier],
+                "families_reached": min(reached, eligible) if capped else reached,
+                "capped": capped,
             }
         )
     return pd.DataFrame(rows)

@@ -3,6 +3,8 @@
 - ``index.html``: the report's front page (``analyses.report.front``), its contents, the
   workshop's FGC roll-out for the area (cells tagged ``area-front``) and the downloads;
 - ``<chapter>.html``: each report chapter, linking to the same chapter in the guide;
+- ``workshop.html``: the four workshop tools for the area, running in the browser
+  (``analyses.workshop.static_page``);
 - ``findings.csv`` (the front page's table), ``summary.json`` and ``summary.csv``.
 
 A chart's data table that lists every local authority (``analyses.views.every_la``, and the
@@ -31,6 +33,7 @@ from markupsafe import Markup
 
 from analyses.report import front, page
 from analyses.views.every_la import GROUPS, OTHER
+from analyses.workshop import static_page
 
 AREAS = "areas"
 STATIC = "../../_static/"
@@ -153,6 +156,10 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
         if workshop
         else ""
     )
+    extra += (
+        f'<li><a href="{static_page.PAGE}">Workshop tools: why randomise?, FGC roll-out, compare, tier planner '
+        "(all four, in the browser)</a></li>"
+    )
     extra += '<li><a href="#downloads">Downloads: the headline figures for a committee paper</a></li>'
     contents = [(f"{stem}.html", titles[stem]) for stem in stems]
     front_page = front.front_page(summary, contents, title, extra)
@@ -173,6 +180,10 @@ def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> P
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     (folder / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
     (folder / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
+    if not summary.get("settings"):  # the workshop's page is the guide's settings
+        static_page.write_page(
+            site, summary["la"]["name"], summary["generated_from"].get("data_dir"), summary["fingerprint"]
+        )
     for name, text in [*pages.items(), ("index.html", index)]:
         partial = folder / f".{name}.partial"
         partial.write_text(text, encoding="utf-8")

@@ -442,12 +442,24 @@ def axis_format(span: float) -> str:
     return f"{{:,.{min(decimals, 6)}f}}"
 
 
-def money_chart(est: fgc.Estimate):
-    """Range chart of conference cost, saving on care and net saving (median and 90% interval)."""
-    keys = ("conference_cost", "gross_saving", "net_saving")
+MONEY_KEYS = ("conference_cost", "gross_saving", "net_saving")
+
+
+def money_span(estimates: list[fgc.Estimate]) -> tuple[float, float]:
+    """The lowest and highest money figure (£) of several estimates: one axis for all of them."""
+    values = [v for est in estimates for k in MONEY_KEYS for v in (est.figures[k].low, est.figures[k].high)]
+    return min([*values, 0.0]), max([*values, 0.0])
+
+
+def money_chart(est: fgc.Estimate, span: tuple[float, float] | None = None):
+    """Range chart of conference cost, saving on care and net saving (median and 90% interval); with
+    ``span`` (``money_span`` of several estimates) the unit and the axis are that span's, so charts
+    of several settings share one scale."""
+    keys = MONEY_KEYS
     rows = ["Cost of conferences", "Saving on care", "Net saving"]
-    scale, unit = _money_scale([est.figures[k].high for k in keys] + [est.figures[k].low for k in keys])
-    ends = [v / scale for k in keys for v in (est.figures[k].low, est.figures[k].high)] + [0.0]
+    own = [est.figures[k].high for k in keys] + [est.figures[k].low for k in keys]
+    scale, unit = _money_scale(list(span) if span else own)
+    ends = [v / scale for v in (span or own)] + [0.0]
     fmt = "{:,.1f}" if scale == 1e6 else axis_format(max(ends) - min(ends))
     fig = charts.estimate_range_chart(
         rows,
@@ -460,6 +472,9 @@ def money_chart(est: fgc.Estimate):
         reference=0,
         reference_label="Break even",
     )
+    if span:
+        pad = (max(ends) - min(ends)) * 0.05
+        fig.update_xaxes(range=[min(ends) - pad, max(ends) * 1.35 + pad], autorange=False)
     alt = (
         f"Range chart of money a year in {est.area}: each row shows the median of {est.draws:,} simulated draws "
         f"and a bar for the 90% interval; a dashed line marks break even. "

@@ -55,7 +55,9 @@ def finding(selection: float, naive_mean: float, trial_mean: float, true_effect:
         return (
             f"{who}, naive comparisons and randomised trials both find the true effect of {true_effect:.2f} on average"
         )
-    if naive_mean < 0:
+    if true_effect == 0:
+        verdict = f"naive comparisons make support that does nothing look {'harmful' if naive_mean < 0 else 'helpful'}"
+    elif naive_mean < 0:
         verdict = "naive comparisons make helpful support look harmful"
     elif naive_mean < true_effect:
         verdict = "naive comparisons understate what support achieves"

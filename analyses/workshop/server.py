@@ -1,13 +1,20 @@
-"""Workshop mode: serve the widget notebooks in ``workshop/`` with Voilà on this machine only.
+"""Workshop mode: serve the widget notebooks in ``workshop/`` with Voilà on this machine (or, with
+``--lan``, to the room).
 
-``python -m analyses workshop [--port N]`` converts the MyST notebooks to ``.ipynb`` in a
-temporary folder, starts Voilà on 127.0.0.1 (no token, no browser, no network), waits until
-it answers, prints its address (which opens the index page) and runs until Ctrl-C, when it stops the
-server and its kernels and removes the temporary folder.
+``python -m analyses workshop [--port N] [--lan]`` converts the MyST notebooks to ``.ipynb`` in a
+temporary folder (the index becomes a plain page: no kernel behind it), starts Voilà (no token, no
+browser) with one kernel per tool started and run ahead (Voilà's preheated pool, so a tool opens at
+once), waits until it answers, prints its address and runs until Ctrl-C. Then it stops the server
+and every kernel within ``STOP_SECONDS`` (escalating to SIGKILL for anything left) and removes the
+temporary folder. If the launcher itself is killed, Voilà ends too (``voila_app.die_with_parent``)
+and its kernels with it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import html
 import os
 import signal
 import socket
@@ -18,20 +25,34 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from re import compile as re_compile
 
 import jupytext
+from markdown_it import MarkdownIt
 
 from analyses.data.paths import ROOT
+from analyses.workshop import voila_app
 
 WORKSHOP_DIR = ROOT / "workshop"
 HOST = "127.0.0.1"
+LAN_HOST = "0.0.0.0"  # every network interface, for --lan
 DEFAULT_PORT = 8866
 INDEX = "index.ipynb"
 START_TIMEOUT = 90  # seconds for Voilà to answer
-STOP_TIMEOUT = 20  # seconds for Voilà to shut its kernels down before it is killed
+GRACE_SECONDS = 3  # for Voilà to shut its kernels down itself; then whatever is left is killed
+STOP_SECONDS = 10  # the promise: everything workshop mode started has ended within this
+POOL_SIZE = 1  # kernels started and run ahead per tool
+PR_SET_CHILD_SUBREAPER = 36
+LAN_WARNING = (
+    "Warning: anyone on this network can open these tools, and each page they open runs Python on this "
+    "computer. Use --lan only on a network you trust, and press Ctrl-C when the session ends."
+)
 # JupyterLab extensions the pages need: the widget controls, Voilà's widget manager and plotly's renderer.
 # Leaving out the rest (e.g. jupytext's) keeps the page from loading code it cannot use.
 EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "jupyterlab-plotly"]
+
+
+re_link = re_compile(r'href="([a-z_]+)\.ipynb"')
 
 
 class WorkshopError(RuntimeError):
@@ -39,16 +60,40 @@ class WorkshopError(RuntimeError):
 
 
 def prepare(out_dir: Path, source_dir: Path = WORKSHOP_DIR) -> list[Path]:
-    """Convert every MyST notebook in ``source_dir`` to a clean ``.ipynb`` in ``out_dir``."""
+    """Convert every MyST notebook in ``source_dir`` but the index to a clean ``.ipynb`` in ``out_dir``,
+    and write the index as a plain page, ``out_dir/index.html``. Returns the files written."""
     sources = sorted(source_dir.glob("*.md"))
-    if not any(s.stem == Path(INDEX).stem for s in sources):
+    index = next((s for s in sources if s.stem == Path(INDEX).stem), None)
+    if index is None:
         raise WorkshopError(f"no index.md in {source_dir}")
     written = []
     for source in sources:
+        if source == index:
+            continue
         target = Path(out_dir) / f"{source.stem}.ipynb"
         jupytext.write(jupytext.read(source), target)
         written.append(target)
-    return written
+    page = Path(out_dir) / "index.html"
+    page.write_text(index_page(index), encoding="utf-8")
+    return [*written, page]
+
+
+INDEX_STYLE = """body {font-family: Arial, Helvetica, sans-serif; font-size: 20px; line-height: 1.45; color: #0b0c0c;
+max-width: 48rem; margin: 1rem auto; padding: 0 1rem;} a {color: #1d70b8;} li {margin: 0.4rem 0;}"""
+
+
+def index_page(source: Path) -> str:
+    """The index notebook's text as a plain page, its links pointing at the tools' pages."""
+    notebook = jupytext.read(source)
+    text = "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    body = MarkdownIt("commonmark").render(text)
+    body = re_link.sub(r'href="voila/render/\1.ipynb"', body)
+    title = html.escape(text.splitlines()[0].lstrip("# ").strip())
+    return (
+        f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+        f"<style>{INDEX_STYLE}</style></head><body>{body}</body></html>\n"
+    )
 
 
 def check_port(port: int, host: str = HOST) -> None:
@@ -67,8 +112,8 @@ def check_port(port: int, host: str = HOST) -> None:
             ) from None
 
 
-def voila_command(notebooks: Path, port: int) -> list[str]:
-    """The Voilà command line: this machine only, no browser, no retrying other ports, ``/`` -> the index."""
+def voila_command(notebooks: Path, port: int, host: str = HOST) -> list[str]:
+    """The Voilà command line: no browser, no retrying other ports, kernels run ahead."""
     return [
         sys.executable,
         "-m",
@@ -76,9 +121,11 @@ def voila_command(notebooks: Path, port: int) -> list[str]:
         str(notebooks),
         "--no-browser",
         f"--port={port}",
-        f"--Voila.ip={HOST}",
+        f"--Voila.ip={host}",
         "--Voila.port_retries=0",
         "--show_tracebacks=True",
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={POOL_SIZE}",
         f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}",
     ]
 
@@ -103,26 +150,57 @@ def offline_templates(out_dir: Path) -> Path:
                 if CDN in text:
                     target = Path(out_dir) / "voila" / "templates" / name / source.name
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(
-                        "".join(line for line in text.splitlines(keepends=True) if CDN not in line), encoding="utf-8"
-                    )
+                    text = "".join(line for line in text.splitlines(keepends=True) if CDN not in line)
+                    if (name, source.name) == ("lab", "index.html.j2"):
+                        text = text.replace(SETUP, SETUP + "\n" + DISCONNECTED, 1)
+                    target.write_text(text, encoding="utf-8")
     return Path(out_dir)
 
 
+SETUP = "{{ voila_setup_helper_functions() }}"
+# A line at the top of every tool's page once the server stops answering (Voilà's own pages keep
+# showing the last figures with no sign that they are no longer live).
+DISCONNECTED = """<div id="efp-disconnected" role="alert" hidden style="position: sticky; top: 0; z-index: 1000;
+background: #d4351c; color: #fff; font: bold 20px Arial, sans-serif; padding: 10px 16px;">Disconnected: workshop mode
+has stopped, so this page no longer changes. Restart it (python -m analyses workshop) and reload this page, or use the
+council's workshop page on the guide's site.</div>
+<script>
+(function () {
+  var banner = document.getElementById('efp-disconnected'), misses = 0;
+  function check() {
+    fetch('{{ resources.base_url }}efp/alive', {cache: 'no-store'}).then(function (r) {
+      misses = r.ok ? 0 : misses + 1; banner.hidden = misses < 2;
+    }).catch(function () { misses += 1; banner.hidden = misses < 2; });
+  }
+  setInterval(check, 2000);
+})();
+</script>"""
+
+
 def url(port: int, page: str = INDEX) -> str:
-    """Address of a workshop page (by default the index) on this machine."""
+    """Address of a tool's page on this machine."""
     return f"http://{HOST}:{port}/voila/render/{page}"
 
 
-def home(port: int) -> str:
+def home(port: int, host: str = HOST) -> str:
     """The bare address: it opens the tools' index."""
-    return f"http://{HOST}:{port}/"
+    return f"http://{host}:{port}/"
+
+
+def lan_address() -> str:
+    """This computer's address on its network (no packet is sent), or its name."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # a documentation address: connecting a UDP socket sends nothing
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
 
 
 def _answers(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/", timeout=2) as response:
-            return response.status == 200
+        with urllib.request.urlopen(f"http://{HOST}:{port}/efp/alive", timeout=2) as response:
+            return response.status == 204
     except (urllib.error.URLError, OSError):
         return False
 
@@ -143,25 +221,71 @@ def _wait_until_up(process: subprocess.Popen, port: int, log: Path) -> None:
     raise WorkshopError(f"Voilà did not answer on port {port} within {START_TIMEOUT} s")
 
 
+def descendants(pid: int | None = None) -> set[int]:
+    """Every process below ``pid`` (default: this one), kernels in their own sessions included."""
+    pid = os.getpid() if pid is None else pid
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _reap() -> None:
+    """Collect the exit status of ended children (kernels handed to this process when Voilà ended)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
 def stop(process: subprocess.Popen) -> None:
-    """Ask Voilà to stop (it shuts its kernels down), and kill it if it does not in time."""
+    """Stop Voilà and every kernel within ``STOP_SECONDS``: ask Voilà (it shuts its kernels down), then
+    kill whatever is still running below this process."""
+    started = time.monotonic()
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(GRACE_SECONDS)
+    while True:
+        left = descendants()
+        if process.poll() is None:
+            left.add(process.pid)
+        if not left or time.monotonic() - started > STOP_SECONDS:
+            break
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(0.5)
+        _reap()
 
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def serve(port: int = DEFAULT_PORT) -> int:
+def _adopt_orphans() -> None:
+    """Kernels whose Voilà has ended become this process's children (Linux), so stop() finds them."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
     """Run workshop mode until Ctrl-C (or SIGTERM). Returns 0 after a clean stop; raises WorkshopError otherwise."""
-    check_port(port)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly when the launcher itself is terminated
+    host = LAN_HOST if lan else HOST
+    check_port(port, host)
+    # Ctrl-C (handled even when started with SIGINT ignored, as a background job is), the launcher
+    # terminated, or its terminal closed: each stops everything in order.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    _adopt_orphans()
     with tempfile.TemporaryDirectory(prefix="efp-workshop-") as tmp:
         notebooks = Path(tmp) / "notebooks"
         notebooks.mkdir()
@@ -171,11 +295,13 @@ def serve(port: int = DEFAULT_PORT) -> int:
         env = {
             **os.environ,
             "JUPYTER_PATH": os.pathsep.join(filter(None, [str(templates), os.environ.get("JUPYTER_PATH")])),
+            voila_app.PARENT: str(os.getpid()),
+            voila_app.INDEX: str(notebooks / "index.html"),
         }
         with log.open("w") as log_file:
             # Its own session: Ctrl-C reaches only this process, which then stops Voilà in order.
             process = subprocess.Popen(
-                voila_command(notebooks, port),
+                voila_command(notebooks, port, host),
                 cwd=notebooks,
                 env=env,
                 stdout=log_file,
@@ -184,7 +310,11 @@ def serve(port: int = DEFAULT_PORT) -> int:
             )
             try:
                 _wait_until_up(process, port, log)
-                print(f"Workshop mode is running. Open {home(port)} in a browser on this computer.", flush=True)
+                if lan:
+                    print(f"Workshop mode is running. Open {home(port, lan_address())} in a browser on this network.")
+                    print(LAN_WARNING)
+                else:
+                    print(f"Workshop mode is running. Open {home(port)} in a browser on this computer.")
                 print("Press Ctrl-C to stop.", flush=True)
                 code = process.wait()
             except KeyboardInterrupt:

@@ -65,11 +65,22 @@ def fgc_states(ds: Dataset, area: Area, settings: dict | None = None) -> Static:
         states = {f"The council's setting, {settings['already_offered']:.0%}": settings["already_offered"], **states}
         states = {label: share for label, share in states.items() if share is not None}
     views, tables, words = {}, [], []
-    for label, share in states.items():
-        estimate = widget_fgc.rollout(ds, area, **{**settings, "already_offered": share})
-        views[label] = widget_views.fgc_view(estimate)
+    estimates = {
+        label: widget_fgc.rollout(ds, area, **{**settings, "already_offered": share}) for label, share in states.items()
+    }
+    span = fgc_words.money_span(list(estimates.values()))  # one axis and unit for every choice
+    first, default = next(iter(estimates.items()))
+    for label, estimate in estimates.items():
+        views[label] = widget_views.fgc_view(estimate, span=span)
         tables.append(fgc_words.results_table(estimate).assign(**{"Families offered an FGC now": label}))
-        words.append(f"{label}: {fgc_words.figures_plain(estimate)}")
+        change = (
+            ""
+            if estimate is default
+            else f" Against {first[:1].lower()}{first[1:]}: {fgc_words.about_children(estimate.children_avoiding_care.central)}"
+            f" avoiding care instead of {fgc_words.about_children(default.children_avoiding_care.central)}, and a net"
+            f" saving of {money(estimate.net_saving.central)} instead of {money(default.net_saving.central)}."
+        )
+        words.append(f"{label}: {fgc_words.figures_plain(estimate)}{change}")
     table = pd.concat(tables, ignore_index=True)
     table = table[["Families offered an FGC now", *[c for c in table.columns if c != "Families offered an FGC now"]]]
     alt = (

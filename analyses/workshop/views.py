@@ -57,10 +57,15 @@ def _list(items: list[str]) -> str:
 # 1. Why randomise? ------------------------------------------------------------------------------
 
 
+def randomise_summary(true_effect: float, selection: float, families: int, studies: int = STUDIES) -> pd.DataFrame:
+    """Per design (naive, then trial): average estimate, middle 95% and share showing harm over the studies."""
+    scenario = Scenario(true_effect=true_effect, selection=selection, families=families, studies=studies)
+    return summarise(simulate(scenario), true_effect).set_index("design").loc[[NAIVE, TRIAL]].reset_index()
+
+
 def randomise_view(true_effect: float, selection: float, families: int, studies: int = STUDIES) -> View:
     """Naive comparison against randomised trial over many simulated studies."""
-    scenario = Scenario(true_effect=true_effect, selection=selection, families=families, studies=studies)
-    summary = summarise(simulate(scenario), true_effect).set_index("design").loc[[NAIVE, TRIAL]].reset_index()
+    summary = randomise_summary(true_effect, selection, families, studies)
     means = summary.set_index("design")["mean_estimate"]
     finding = randomisation.finding(selection, means[NAIVE], means[TRIAL], true_effect)
     fig = charts.estimate_range_chart(
@@ -109,9 +114,12 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
 # 2. FGC roll-out ---------------------------------------------------------------------------------
 
 
-def fgc_view(estimate: fgc.Estimate, warnings: list[str] | None = None) -> View:
-    """What offering FGCs means for one area: the chapter's figures, chart and words (``analyses.views.fgc``)."""
-    fig, table, alt = fgc_words.money_chart(estimate)
+def fgc_view(
+    estimate: fgc.Estimate, warnings: list[str] | None = None, span: tuple[float, float] | None = None
+) -> View:
+    """What offering FGCs means for one area: the chapter's figures, chart and words (``analyses.views.fgc``);
+    ``span``: one money axis shared with other settings (``fgc_words.money_span``)."""
+    fig, table, alt = fgc_words.money_chart(estimate, span)
     fig.update_layout(margin=RANGE_MARGIN)
     notes = "".join(f"<p class='efp-error'>{html.escape(w)}</p>" for w in (warnings or []))
     summary_html = (
@@ -202,12 +210,12 @@ def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
 # 4. Prevention tier planner ----------------------------------------------------------------------
 
 
-def _demand_label(row: pd.Series) -> str:
+def demand_label(row: pd.Series) -> str:
     """'Children looked after at 31 March, 2025'."""
     return row["measure"] + ("" if pd.isna(row["year"]) else f", {int(row['year'])}")
 
 
-def _demand_value(row: pd.Series) -> str:
+def demand_value(row: pd.Series) -> str:
     """'240', or why there is no number: 'suppressed (c)'."""
     return missing_phrase(row["status"]) if row["value"] is None or pd.isna(row["value"]) else f"{row['value']:,.0f}"
 
@@ -242,7 +250,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
         f"take-up about <b>{children_number(r.families_reached)}</b> families"
         for r in plan.itertuples()
     ]
-    demand_items = [f"{html.escape(_demand_label(r))}: {_demand_value(r)}" for _, r in demand.iterrows()]
+    demand_items = [f"{html.escape(demand_label(r))}: {demand_value(r)}" for _, r in demand.iterrows()]
     summary_html = (
         _list(items)
         + f"<p><b>Further down the line in {html.escape(area_name)}</b> (latest published figures):</p>"
@@ -254,7 +262,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
         f"Bar chart. Families reached a year with {money(budget, exact=True)}: "
         + "; ".join(f"{t} about {children_number(v)}" for t, v in zip(tiers, reached))
         + f". Latest published figures for {area_name}: "
-        + "; ".join(f"{_demand_label(r)} {_demand_value(r)}" for _, r in demand.iterrows())
+        + "; ".join(f"{demand_label(r)} {demand_value(r)}" for _, r in demand.iterrows())
         + "."
     )
     table = pd.concat(
@@ -270,7 +278,7 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
             ),
             pd.DataFrame(
                 {
-                    "Row": [_demand_label(r) for _, r in demand.iterrows()],
+                    "Row": [demand_label(r) for _, r in demand.iterrows()],
                     "Spend (£)": None,
                     "Places": None,
                     "Take-up": None,
@@ -292,7 +300,7 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
     for _, r in demand.iterrows():
         unit = "referrals" if r["indicator"].startswith("referrals") else "children"
         value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
-        rows.append((_demand_label(r), value, _demand_value(r) + ("" if value is None else f" {unit}"), 1))
+        rows.append((demand_label(r), value, demand_value(r) + ("" if value is None else f" {unit}"), 1))
     names = [charts.chart_text(label, 28) for label, *_ in rows]
     traces = []
     for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):

@@ -1,27 +1,90 @@
-"""Voilà as workshop mode runs it: the bare address opens the tools' index.
+"""Voilà as workshop mode runs it.
 
-``python -m analyses.workshop.voila_app DIR [voila options]`` is ``voila DIR`` with one change:
-``/`` redirects to ``/voila/render/index.ipynb`` instead of Voilà's file list.
+``python -m analyses.workshop.voila_app DIR [voila options]`` is ``voila DIR`` with these changes:
+
+- ``/`` serves the tools' index as a plain page (``$EFP_WORKSHOP_INDEX``): no kernel behind it;
+- a tool's page sets the ``_xsrf`` cookie, which Voilà's own "page closed" request sends back, so
+  closing or reloading a page shuts its kernel down (without the cookie the request is refused);
+- ``/efp/alive`` answers while the server runs: the pages' "Disconnected" line asks it;
+- the process ends when the launcher that started it ends, however it ends (Linux's parent-death
+  signal), and its kernels end with it (ipykernel polls its parent, Voilà).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import sys
+from pathlib import Path
 
 from jupyter_server.utils import url_path_join
-from tornado.web import RedirectHandler
+from tornado.web import RequestHandler
 from voila.app import Voila
 
-INDEX = "index.ipynb"
+PR_SET_PDEATHSIG = 1
+PARENT = "EFP_WORKSHOP_PARENT"  # the launcher's process id
+INDEX = "EFP_WORKSHOP_INDEX"  # the index page's file
+
+
+def die_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the launcher ends; leave at once if it already has."""
+    expected = os.environ.get(PARENT)
+    if not expected or not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != int(expected):  # the launcher ended before the request took effect
+        sys.exit(0)
+
+
+class IndexHandler(RequestHandler):
+    """The tools' index: a plain page, no kernel."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(Path(os.environ[INDEX]).read_bytes())
+
+
+class AliveHandler(RequestHandler):
+    """204 while the server runs."""
+
+    def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_status(204)
+        self.finish()
+
+
+def with_xsrf_cookie(handler: type) -> type:
+    """``handler`` that also sets the ``_xsrf`` cookie on the pages it serves."""
+
+    class Handler(handler):
+        async def prepare(self, *args, **kwargs):
+            result = super().prepare(*args, **kwargs)
+            if result is not None:
+                await result
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    Handler.__name__ = f"XsrfCookie{handler.__name__}"
+    return Handler
 
 
 class WorkshopVoila(Voila):
-    """Voilà serving a folder, with the bare address sent to the index notebook."""
+    """Voilà serving a folder, with a kernel-free index and kernels shut when their page closes."""
 
     def init_handlers(self) -> list:
-        home = url_path_join(self.server_url, "voila/render", INDEX)
-        return [(self.server_url, RedirectHandler, {"url": home}), *super().init_handlers()]  # first match wins
+        handlers = []
+        for spec in super().init_handlers():
+            if spec[0].endswith("/voila/render/(.*)"):
+                spec = (spec[0], with_xsrf_cookie(spec[1]), *spec[2:])
+            handlers.append(spec)
+        own = [
+            (self.server_url, IndexHandler),
+            (url_path_join(self.server_url, "efp/alive"), AliveHandler),
+        ]
+        return [*own, *handlers]  # first match wins
 
 
 if __name__ == "__main__":
+    die_with_parent()
     sys.exit(WorkshopVoila.launch_instance())

@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 
 import ipywidgets as w
+import pandas as pd
 import plotly.io as pio
 
 from analyses.data.dataset import Dataset
@@ -28,15 +29,20 @@ from analyses.workshop import views as widget_views
 DEFAULT_LA = "York"
 STYLE = """<style>
 :root {--jp-content-font-size1: 18px; --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 32px;}
-.efp-workshop {font-size: 18px; max-width: 1150px; line-height: 1.4;}
+.efp-workshop {font-size: 18px; line-height: 1.4; flex-wrap: wrap; gap: 0 24px; align-items: flex-start;}
+.efp-workshop .efp-controls {flex: 0 1 340px; min-width: 280px;}
+.efp-workshop .efp-output {flex: 1 1 440px; min-width: 280px;}
+.efp-workshop .efp-controls .widget-dropdown, .efp-workshop .efp-controls .widget-text {flex-wrap: wrap;}
+.efp-workshop .efp-controls .widget-label {max-width: 100%;}
+.efp-workshop select {max-width: 100%;}
 .efp-workshop .widget-label, .efp-workshop .widget-readout, .efp-workshop button, .efp-workshop select,
 .efp-workshop input, .efp-workshop .widget-html-content {font-size: 17px;}
 .efp-workshop .widget-slider, .efp-workshop .widget-dropdown, .efp-workshop .widget-text {margin-bottom: 6px;}
 .efp-workshop .efp-error {color: #B00020; font-weight: bold;}
 .efp-workshop table {font-size: 15px;}
 </style>"""
-LABEL_STYLE = {"description_width": "22em"}
-WIDE = w.Layout(width="95%")
+LABEL_STYLE = {"description_width": "initial"}  # the label above or beside its control, never cut
+WIDE = w.Layout(width="98%")
 
 
 def plotly_output(fig) -> dict:
@@ -56,8 +62,8 @@ def _slider(kind, description: str, **kwargs):
     return kind(description=description, style=LABEL_STYLE, layout=WIDE, continuous_update=False, **kwargs)
 
 
-def _field(kind, description: str, width: str = "36em", **kwargs):
-    return kind(description=description, style=LABEL_STYLE, layout=w.Layout(width=width), **kwargs)
+def _field(kind, description: str, **kwargs):
+    return kind(description=description, style=LABEL_STYLE, layout=WIDE, **kwargs)
 
 
 def _area_names(ds: Dataset, with_england: bool) -> list[str]:
@@ -81,9 +87,12 @@ class WorkshopWidget:
         self._holding = False
         for control in controls:
             control.observe(self._changed, "value")
-        self.container = w.VBox(
-            [w.HTML(STYLE), *(extra or controls), self.reset_button, self.chart, self.summary, self.extras]
-        )
+        # Controls beside the chart on a laptop or projector (below it when the window is narrow).
+        panel = w.VBox([w.HTML(STYLE), *(extra or controls), self.reset_button])
+        panel.add_class("efp-controls")
+        output = w.VBox([self.chart, self.summary, self.extras])
+        output.add_class("efp-output")
+        self.container = w.HBox([panel, output])
         self.container.add_class("efp-workshop")
         self.refresh()
 
@@ -143,7 +152,6 @@ class WhyRandomise(WorkshopWidget):
         self.referral = _field(
             w.Dropdown,
             "Who gets support more often",
-            width="60em",
             options=list(widget_views.REFERRAL_OPTIONS.items()),
             value=1.0,
         )
@@ -165,29 +173,27 @@ class WhyRandomise(WorkshopWidget):
 
 class FgcRollout(WorkshopWidget):
     """Offering Family Group Conferences at pre-proceedings in one area: the FGC chapter's estimate,
-    with the settings a council may change, each bounded (children up to the area's child population)."""
+    with the settings a council may change. Each box states its bounds; a value outside them is
+    refused in plain words (never clamped silently), and a count of children larger than the
+    children the area looks after is questioned."""
 
-    ALREADY = {"None, as in the trial": None, **{f"{p}%": p / 100 for p in range(10, 101, 10)}}
+    GUIDE = "guide"  # the share offered now as the model assumes it (None in its settings)
+    ALREADY = {"None, as in the trial": GUIDE, **{f"{p}%": p / 100 for p in range(25, 101, 25)}}
+    COST_LIMIT = int(fgc.SETTINGS["conference_cost"].high)
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
         area = ds.area(la)
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
-        self.children = _field(
-            w.BoundedIntText,
-            "Children entering pre-proceedings a year",
-            min=0,
-            max=widget_fgc.children_limit(ds, area),
-            value=widget_fgc.default_children(ds, area),
-        )
+        self.children = _field(w.IntText, self._children_label(area), value=widget_fgc.default_children(ds, area))
         self.children_from_data = True  # until a trainer types a number: the guide's estimate with its range
         self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
-        self.already = _field(w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=None)
+        self.already = _field(
+            w.Dropdown, "Families offered one now", options=list(self.ALREADY.items()), value=self.GUIDE
+        )
         self.conference_cost = _field(
-            w.BoundedIntText,
-            "Cost of a conference (£)",
-            min=0,
-            max=int(fgc.SETTINGS["conference_cost"].high),
+            w.IntText,
+            f"Cost of a conference (£0 to £{self.COST_LIMIT:,})",
             value=round(fgc.NATIONAL_INPUTS["conference_cost"].central),
         )
         self.cost_from_guide = True  # until typed: the guide's range
@@ -195,11 +201,14 @@ class FgcRollout(WorkshopWidget):
         controls = [self.area, self.children, self.coverage, self.already, self.conference_cost]
         super().__init__(controls, extra=[self.area, self.children, self.source_note, *controls[2:]])
 
+    def _children_label(self, area) -> str:
+        return f"Children entering pre-proceedings a year (0 to {widget_fgc.children_limit(self.ds, area):,})"
+
     def on_change(self, change: dict) -> None:
         if change["owner"] is self.area:  # a new area: its own estimate and limit
             area = self.ds.area(self.area.value)
             with self.hold():
-                self.children.max = max(widget_fgc.children_limit(self.ds, area), 1)
+                self.children.description = self._children_label(area)
                 self.children.value = widget_fgc.default_children(self.ds, area)
             self.children_from_data = True
         elif change["owner"] is self.children:
@@ -211,7 +220,7 @@ class FgcRollout(WorkshopWidget):
     def reset(self) -> None:
         self.children_from_data = self.cost_from_guide = True  # the starting area's estimate and the guide's range
         with self.hold():
-            self.children.max = max(widget_fgc.children_limit(self.ds, self.ds.area(self.defaults[id(self.area)])), 1)
+            self.children.description = self._children_label(self.ds.area(self.defaults[id(self.area)]))
         super().reset()
 
     def settings(self) -> dict:
@@ -219,9 +228,38 @@ class FgcRollout(WorkshopWidget):
         return {
             "pre_proceedings_children": None if self.children_from_data else self.children.value,
             "coverage": self.coverage.value / 100,
-            "already_offered": self.already.value,
+            "already_offered": None if self.already.value == self.GUIDE else self.already.value,
             "conference_cost": None if self.cost_from_guide else self.conference_cost.value,
         }
+
+    def _checked(self, area, settings: dict) -> list[str]:
+        """Refuse a value outside its bounds (ValueError, in plain words); warnings for implausible ones."""
+        limit = widget_fgc.children_limit(self.ds, area)
+        children, cost = settings["pre_proceedings_children"], settings["conference_cost"]
+        if children is not None and not 0 <= children <= limit:
+            raise ValueError(
+                f"Not used: children entering pre-proceedings must be a whole number from 0 to {limit:,}, the "
+                f"number of children aged 0 to 17 in {area.name}. Type a number in that range or press Reset."
+            )
+        if cost is not None and not 0 <= cost <= self.COST_LIMIT:
+            raise ValueError(
+                f"Not used: the cost of a conference must be from £0 to £{self.COST_LIMIT:,}. "
+                "Type a cost in that range or press Reset."
+            )
+        if children is None:
+            return []
+        looked_after = self.ds.latest("cla_31mar_count", area)
+        if looked_after is not None and pd.notna(looked_after["value"]) and children > looked_after["value"]:
+            return [
+                f"Check this: {children:,} children a year is more than the {looked_after['value']:,.0f} children "
+                f"{area.name} looked after at 31 March {int(looked_after['time_period'])}. It should be a count a year."
+            ]
+        if fgc.check_settings(settings, fgc.child_population(self.ds, area)):
+            return [
+                f"Check this: {children:,} is more than 1% of the children aged 0 to 17 in {area.name}. "
+                "It should be a count a year."
+            ]
+        return []
 
     def build_view(self) -> widget_views.View:
         area = self.ds.area(self.area.value)
@@ -232,7 +270,7 @@ class FgcRollout(WorkshopWidget):
             if self.children_from_data
             else "<p><i>Children a year: set by you.</i></p>"
         )
-        warnings = fgc.check_settings(settings, fgc.child_population(self.ds, area))
+        warnings = self._checked(area, settings)
         return widget_views.fgc_view(widget_fgc.rollout(self.ds, area, **settings), warnings)
 
 
@@ -247,7 +285,6 @@ class CompareLA(WorkshopWidget):
             "Indicator",
             options=list(widget_views.comparable_indicators(ds).items()),
             value=indicator,
-            width="60em",
         )
         super().__init__([self.area, self.indicator])
 
@@ -262,7 +299,13 @@ class TierPlanner(WorkshopWidget):
         self.ds = ds
         self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
         self.budget = _slider(
-            w.FloatSlider, "Budget a year (£ million)", min=0.1, max=50.0, step=0.1, value=5.0, readout_format=".1f"
+            w.FloatSlider,
+            "Budget a year (£ million, 0.01 to 50)",
+            min=0.01,
+            max=50.0,
+            step=0.01,
+            value=self._default_budget(ds.area(la)),
+            readout_format=".2f",
         )
         defaults = widget_tiers.DEFAULTS
         self.shares = {
@@ -289,7 +332,14 @@ class TierPlanner(WorkshopWidget):
         controls = [self.area, self.budget, *self.shares.values(), *self.costs.values(), *self.take_up.values()]
         super().__init__(controls, extra=[self.area, self.budget, *self.shares.values(), assumptions])
 
+    def _default_budget(self, area) -> float:
+        """£150 a child aged 0 to 17 (``tiers.default_budget``), in £ million."""
+        return round(widget_tiers.default_budget(fgc.child_population(self.ds, area)) / 1e6, 2)
+
     def on_change(self, change: dict) -> None:
+        if change["owner"] is self.area:  # a new area: a budget of its size
+            with self.hold():
+                self.budget.value = self._default_budget(self.ds.area(self.area.value))
         tier = next((t for t, s in self.shares.items() if s is change["owner"]), None)
         if tier is not None:
             current = {t: s.value for t, s in self.shares.items()}
@@ -306,5 +356,6 @@ class TierPlanner(WorkshopWidget):
             {t: s.value for t, s in self.shares.items()},
             {t: c.value for t, c in self.costs.items()},
             {t: u.value / 100 for t, u in self.take_up.items()},
+            widget_tiers.eligible_families(fgc.child_population(self.ds, area)),
         )
         return widget_views.tier_view(plan, widget_tiers.downstream_demand(self.ds, area), area.name, budget)
