@@ -8,9 +8,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analyses.models import fgc
+from analyses.models import fgc, findings
 from analyses.models import tiers as widget_tiers
 from analyses.views import fgc as fgc_view
+from analyses.views import findings as words
 from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import server as workshop
 from analyses.workshop import static as widget_static
@@ -134,22 +135,17 @@ def test_randomise_view_shows_the_bias_and_the_truth():
     assert "both find the true effect" in fair.title
 
 
-def test_compare_finding_uses_the_interval_and_says_why_a_value_is_missing():
-    row = {
-        "unit": "rate_per_10000",
-        "year": 2025,
-        "value": 80.0,
-        "status": "published",
-        "england": 67.0,
-        "band": "D",
-        "ci_low": float("nan"),
-        "ci_high": float("nan"),
-    }
-    assert widget_views.compare_finding(row, "X") == "X: 80.0 in 2025, higher than England (67.0); quartile band D"
-    similar = {**row, "ci_low": 60.0, "ci_high": 90.0}
-    assert "similar to England" in widget_views.compare_finding(similar, "X")
-    suppressed = {**row, "value": float("nan"), "status": "c"}
-    assert "suppressed (c)" in widget_views.compare_finding(suppressed, "X")
+def test_compare_finding_words_the_finding_as_every_page_does(ds):
+    """A difference is called higher or lower only where it was tested, in the findings' one wording."""
+    york, scilly = ds.area("York"), ds.area("Isles of Scilly")
+    looked_after = findings.finding(ds, "cla_31mar_rate", york, "cla_31mar_count")
+    assert widget_views.compare_finding(looked_after, "York") == (
+        f"York: 69.0 per 10,000 children at 31 March 2025, {words.verdict_phrase(looked_after)}; quartile band Q3"
+    )
+    courts = findings.finding(ds, "care_applications_rate", york)
+    assert "not tested against England (9.1)" in widget_views.compare_finding(courts, "York")
+    suppressed = findings.finding(ds, "cla_31mar_rate", scilly, "cla_31mar_count")
+    assert "not applicable (z)" in widget_views.compare_finding(suppressed, "Isles of Scilly")
 
 
 def test_tier_view_shows_suppressed_demand_as_such(ds):
@@ -296,6 +292,24 @@ def test_every_move_redraws_the_chart(ds, make, move):
         assert widget.error == ""
         charts.append(widget.chart.outputs)
     assert all(before != after for before, after in zip(charts, charts[1:]))
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("Hull", "Kingston upon Hull, City of"),
+        ("BCP", "Bournemouth, Christchurch and Poole"),
+        ("City of York", "York"),
+        ("Yrok", "York"),
+        ("816", "York"),
+    ],
+)
+def test_a_typed_council_is_found_by_the_guides_one_rule(ds, typed, shown):
+    widget = widgets.CompareLA(ds, "Leeds")
+    widget.area.value = typed
+    assert widget.area.value == shown and widget.error == "" and widget.view.title.startswith(shown)
+    widget.area.value = "xyzzy"  # nothing matches: the area stays and the label says so
+    assert widget.area.value == shown and "No council matches" in widget.area.description
 
 
 @pytest.mark.slow

@@ -29,17 +29,23 @@ def test_is_shown_only_for_published_or_derived_numbers():
     assert not schema.has_figure(3.0, "c")
 
 
-def test_versus_england_uses_the_interval_when_given():
-    assert benchmark.compare_with_england(50, 40, 45, 55) == "higher than"
-    assert benchmark.compare_with_england(30, 40, 25, 35) == "lower than"
-    assert benchmark.compare_with_england(50, 40, 38, 62) == "similar to"  # interval holds England's 40
+def test_versus_england_is_the_interval_test_or_says_why_there_is_none():
+    assert benchmark.compare(45, 55, 40) == ("higher", "")
+    assert benchmark.compare(25, 35, 40) == ("lower", "")
+    assert benchmark.compare(38, 62, 40) == ("similar", "")  # the interval holds England's 40
+    assert benchmark.compare(math.nan, math.nan, 40) == (
+        "not tested",
+        "the data do not hold the count and population behind the figure",
+    )  # never an arithmetic "higher than"
+    assert benchmark.compare(45, 55, None, "no England figure") == ("not compared", "no England figure")
 
 
-def test_versus_england_without_interval_is_arithmetic():
-    assert benchmark.compare_with_england(50, 40) == "higher than"
-    assert benchmark.compare_with_england(40, 40) == "the same as"
-    with pytest.raises(ValueError, match="needs"):
-        benchmark.compare_with_england(math.nan, 40)
+def test_the_verdict_reads_the_comparison_through_the_polarity():
+    assert benchmark.verdict("higher", "lower_is_better") == "worse"
+    assert benchmark.verdict("lower", "lower_is_better") == "better"
+    assert benchmark.verdict("higher", "higher_is_better") == "better"
+    assert benchmark.verdict("higher", "neither") == "higher"
+    assert benchmark.verdict("not tested", "lower_is_better") == "not tested"
 
 
 def test_trend_alt_text_names_areas_and_end_values():

@@ -188,6 +188,15 @@ def test_workshop_mode_serves_live_widgets_offline():
                     print(f"slider move to redrawn chart: {seconds:.2f} s")
                     assert title.text_content().startswith("York: ")  # redrawn with the new estimate
                     assert page.locator(".widget-readout", has_text="95").count() == 1
+                    area = page.locator("input[list]").first  # the council box: the guide's one rule
+                    area.fill("Hull")
+                    area.press("Enter")
+                    page.wait_for_function(
+                        "() => document.querySelector('.js-plotly-plot .gtitle').textContent"
+                        ".startsWith('Kingston upon Hull')",
+                        timeout=30_000,
+                    )
+                    assert area.input_value() == "Kingston upon Hull, City of"
                     kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
                     assert _kernel_running(port, kernel)
                     page.close(run_before_unload=True)  # as a person closing the tab: its kernel is shut

@@ -218,19 +218,3 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
             }
         )
     return pd.DataFrame(rows)
-
-
-def compare_with_england(value: float, england: float, low: float = math.nan, high: float = math.nan) -> str:
-    """'higher than', 'lower than' or 'similar to' England.
-
-    With a 95% interval (``low``, ``high``) the comparison is statistical: 'similar to' when
-    the interval holds England's value. Without one it is arithmetic ('the same as' on a tie).
-    """
-    if math.isnan(value) or math.isnan(england):
-        raise ValueError("compare_with_england needs the area's and England's values")
-    if not (math.isnan(low) or math.isnan(high)):
-        verdict = significance(low, high, england, "neither")
-        return {"similar to England": "similar to", "higher than England": "higher than"}.get(verdict, "lower than")
-    if value == england:
-        return "the same as"
-    return "higher than" if value > england else "lower than"

@@ -15,13 +15,13 @@ from pandas.io.formats.style import Styler
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
-from analyses.data.schema import has_figure
-from analyses.models import benchmark, fgc
-from analyses.models.benchmark import compare_with_england
+from analyses.models import benchmark, fgc, findings
+from analyses.models.findings import Finding
 from analyses.models.simulation import Scenario, simulate, summarise
 from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
 from analyses.views import charts, randomisation
 from analyses.views import fgc as fgc_words
+from analyses.views import findings as findings_words
 from analyses.views.wording import children_number, missing_phrase, money
 
 STUDIES = 300  # simulated studies behind each "why randomise?" picture
@@ -153,33 +153,33 @@ BAND_MEANING = {
 }
 
 
-def compare_finding(row: pd.Series, area_name: str) -> str:
-    """One sentence: the area's latest value against England, with its quartile band."""
-    fmt = _value_format(row["unit"]).format
-    year = int(row["year"])
-    if not has_figure(row["value"], row["status"]):
-        return f"{area_name}: the {year} figure is {missing_phrase(row['status'])}; the chart shows earlier years and the comparators"
-    band = f"; quartile band {row['band']}" if row["band"] else ""
-    if pd.isna(row["england"]):
-        return f"{area_name}: {fmt(row['value'])} in {year}{band}"
-    side = compare_with_england(
-        row["value"], row["england"], row["ci_low"], row["ci_high"]
-    )  # statistical where possible
-    return f"{area_name}: {fmt(row['value'])} in {year}, {side} England ({fmt(row['england'])}){band}"
+def compare_finding(f: Finding, area_name: str) -> str:
+    """One sentence: the area's latest value against England (the findings' one wording), with its band."""
+    if f.value is None:
+        return (
+            f"{area_name}: the figure {findings_words.when(f.period)} is {findings_words.value_text(f)}; "
+            "the chart shows earlier years and the comparators"
+        )
+    band = f"; quartile band {f.band}" if f.band else ""
+    return (
+        f"{area_name}: {findings_words.value_text(f)} {findings_words.when(f.period)}, "
+        f"{findings_words.verdict_phrase(f)}{band}"
+    )
 
 
 def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
     """Trend of one indicator for an LA against its statistical neighbours, region and England."""
     frame = benchmark.comparison(ds, indicator, area)
     meta = ds.meta(indicator)
+    found = findings.finding(ds, indicator, area, meta["denominator"] or "")
     profile = benchmark.profile(ds, area, [indicator])
     value_format = _value_format(meta["unit"])
-    if profile.empty:
+    if profile.empty or found is None:
         finding = f"{area.name} has no published figures for this indicator"
         items = []
     else:
         row = profile.iloc[0]
-        finding = compare_finding(row, area.name)
+        finding = compare_finding(found, area.name)
 
         def fmt(value: float) -> str:
             return "no value" if pd.isna(value) else value_format.format(value)
@@ -194,7 +194,7 @@ def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
             f"<b>England:</b> {fmt(row['england'])}",
             f"<b>Quartile band:</b> {html.escape(row['band'] or 'none')} ({BAND_MEANING[row['polarity']]}); "
             f"rank {row['rank'] if row['rank'] is not None else 'none'} of {row['of']}",
-            f"<b>Against England:</b> {html.escape(row['vs_england'])}",
+            f"<b>Against England:</b> {html.escape(findings_words.verdict_phrase(found))}",
         ]
     fig = charts.trend_chart(frame, finding, meta["title"], value_format=value_format)
     years = frame["time_period"]

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.io as pio
 
 from analyses.data.dataset import Dataset
+from analyses.data.geography import match_areas
 from analyses.models import fgc
 from analyses.models import tiers as widget_tiers
 from analyses.views import charts
@@ -68,6 +69,35 @@ def _field(kind, description: str, **kwargs):
 
 def _area_names(ds: Dataset, with_england: bool) -> list[str]:
     return (["England"] if with_england else []) + [a.name for a in ds.areas()]
+
+
+def _area_field(ds: Dataset, la: str, with_england: bool) -> w.Combobox:
+    """A box to type a council in, matched by the guide's one rule (``geography.match_areas``, as
+    ``--la`` and the site's finder): on Enter the best match is taken, so "Hull" is Kingston upon
+    Hull and "BCP" Bournemouth, Christchurch and Poole; a name that matches nothing is said so."""
+    names = _area_names(ds, with_england)
+    field = _field(
+        w.Combobox,
+        "Local authority",
+        options=names,
+        value=la,
+        ensure_option=False,
+        continuous_update=False,
+        placeholder="A name, code or short name, e.g. Hull",
+    )
+
+    def best_match(change: dict) -> None:
+        if change["new"] in names:
+            field.description = "Local authority"
+            return
+        found = [entry["name"] for _, entry in match_areas(change["new"], ds.finder_entries)]
+        found = [name for name in found if name in names]
+        field.value = found[0] if found else change["old"]
+        if not found:  # the area stays as it was, and the label says why
+            field.description = f"No council matches \u201c{change['new'].strip()}\u201d: local authority"
+
+    field.observe(best_match, "value")
+    return field
 
 
 class WorkshopWidget:
@@ -121,7 +151,7 @@ class WorkshopWidget:
         start = time.perf_counter()
         try:
             view = self.build_view()
-        except ValueError as exc:  # inputs the model refuses, e.g. an area with no data
+        except (ValueError, LookupError) as exc:  # inputs the model refuses; a council that matches nothing
             self.error = str(exc)
             self.summary.value = f"<p class='efp-error'>Cannot show this: {html.escape(self.error)}</p>"
             self.chart.outputs, self.extras.value = (), ""
@@ -184,7 +214,7 @@ class FgcRollout(WorkshopWidget):
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
         area = ds.area(la)
-        self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
+        self.area = _area_field(ds, la, with_england=True)
         self.children = _field(w.IntText, self._children_label(area), value=widget_fgc.default_children(ds, area))
         self.children_from_data = True  # until a trainer types a number: the guide's estimate with its range
         self.coverage = _slider(w.IntSlider, "Families offered an FGC (%)", min=0, max=100, step=5, value=100)
@@ -279,7 +309,7 @@ class CompareLA(WorkshopWidget):
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA, indicator: str = "cla_31mar_rate"):
         self.ds = ds
-        self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=False), value=la)
+        self.area = _area_field(ds, la, with_england=False)
         self.indicator = _field(
             w.Dropdown,
             "Indicator",
@@ -297,7 +327,7 @@ class TierPlanner(WorkshopWidget):
 
     def __init__(self, ds: Dataset, la: str = DEFAULT_LA):
         self.ds = ds
-        self.area = _field(w.Dropdown, "Local authority", options=_area_names(ds, with_england=True), value=la)
+        self.area = _area_field(ds, la, with_england=True)
         self.budget = _slider(
             w.FloatSlider,
             "Budget a year (£ million, 0.01 to 50)",
