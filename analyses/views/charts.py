@@ -78,7 +78,7 @@ def _template() -> go.layout.Template:
         if k not in ("scene", "polar", "ternary", "geo", "colorscale", "coloraxis")
     }
     data = {k: v for k, v in white["data"].items() if k in TRACE_TYPES}
-    template = go.layout.Template({"layout": layout, "data": data})
+    template = go.layout.Template({"layout": layout, "data": data}, _validate=False)  # plotly's own, already valid
     template.layout.update(
         colorway=list(PALETTE),
         font={"family": FONT, "size": 16, "color": TEXT_COLOUR},
