@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled dataset, the published reference files and the built site."""
+"""Shared fixtures: the bundled dataset, the published reference files, the built site, its server and\nthe browser."""
 
 import os
 from pathlib import Path
@@ -33,3 +33,27 @@ def site() -> Path:
 
     folder = os.environ.get("EFP_SITE_DIR")
     return Path(folder) if folder else ensure_built(ROOT)
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    """The built site served on 127.0.0.1, for the whole session."""
+    from analyses.devtools.browser import serve
+
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian chromium for every browser test of the session. Playwright's sync API
+    allows one instance per thread at a time, so no test module starts its own (a test that must,
+    as the live workshop's, drives it from a thread of its own)."""
+    from playwright.sync_api import sync_playwright
+
+    from analyses.devtools.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

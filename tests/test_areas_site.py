@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 from test_site import CHART_STATE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
-from analyses.devtools.browser import ROOT, draw_charts, launch, record, serve
+from analyses.devtools.browser import ROOT, draw_charts, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -27,20 +26,6 @@ AREA_PAGE_HTML_MAX = 400_000
 AREA_FIRST_VISIT_MAX = 3_000_000
 VISIBLE_AREAS = """() => [...document.querySelectorAll('.area-finder li')].filter(li => !li.hidden)
   .map(li => li.querySelector('a').textContent)"""
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,8 @@ import html
 
 import pandas as pd
 import pytest
-from playwright.sync_api import sync_playwright
 from test_charts import AWKWARD, trend_frame
 
-from analyses.devtools.browser import launch
 from analyses.views import charts, web_assets
 
 pytestmark = pytest.mark.browser
@@ -41,16 +39,8 @@ def page_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def browser_page(page_file, browser):
-    context = browser.new_context(accept_downloads=True, offline=True)
+def browser_page(page_file, chromium):
+    context = chromium.new_context(accept_downloads=True, offline=True)
     page = context.new_page()
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -75,10 +65,10 @@ def test_download_is_the_csv_of_the_data(name, browser_page):
     assert [url for url in requests if not url.startswith(("file:", "blob:", "data:"))] == []
 
 
-def test_link_stays_hidden_without_the_script(page_file, browser, tmp_path):
+def test_link_stays_hidden_without_the_script(page_file, chromium, tmp_path):
     without = tmp_path / "bare.html"
     without.write_text(page_file.read_text(encoding="utf-8").split("<script>")[0], encoding="utf-8")
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(without.as_uri())
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert page.locator("a[data-efp-csv]").first.is_hidden()

@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import sync_playwright
 from test_site import PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
 from analyses.data import geography
-from analyses.devtools.browser import launch
 from analyses.models import findings
 from analyses.report import areas, front
 from analyses.views import web_assets
@@ -45,14 +43,6 @@ QUERIES = (
     "  westmorland  ",
     "Brighton & Hove",
 )
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def front_page_file(ds, name: str, folder) -> str:

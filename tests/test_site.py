@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 from site_helpers import check_links
 
 from analyses.devtools.browser import (
@@ -37,9 +36,7 @@ from analyses.devtools.browser import (
     WIDE_ELEMENTS,
     Load,
     draw_charts,
-    launch,
     record,
-    serve,
     toc_pages,
     weigh,
 )
@@ -130,20 +127,6 @@ PRINT_PROBLEMS = """([chrome, pageHeight]) => {
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _build_report(la: str, out: Path) -> Path:

@@ -39,9 +39,12 @@ def test_isles_of_scilly_fgc_axes_show_distinct_ticks(ds):
     assert money_axis["tickformat"] == ",.1f"  # Scilly's money is below £5 thousand a year
 
 
-def test_a_large_councils_fgc_axes_keep_whole_numbers(ds):
-    est = fgc.estimate(ds, ds.area("Kent"))
-    assert fgc_view.money_chart(est)[0].to_dict()["layout"]["xaxis"]["tickformat"] == ",.0f"
+def test_fgc_money_axes_read_in_their_unit(ds):
+    """£ thousand in whole numbers; £ million (a large council, Kent) to one decimal place, never 0 to 1 in
+    whole millions."""
+    for name, unit, tickformat in (("York", "£ thousand", ",.0f"), ("Kent", "£ million", ",.1f")):
+        axis = fgc_view.money_chart(fgc.estimate(ds, ds.area(name)))[0].to_dict()["layout"]["xaxis"]
+        assert axis["title"]["text"].startswith(unit) and axis["tickformat"] == tickformat, name
 
 
 def test_halves_round_up_in_estimates():

@@ -13,9 +13,8 @@ built once for the whole session (the ``site`` fixture in ``conftest.py``).
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from analyses.devtools.browser import TEXT_GEOMETRY, draw_charts, launch, serve, toc_pages
+from analyses.devtools.browser import TEXT_GEOMETRY, draw_charts, toc_pages
 from analyses.report.config import REPORT_CHAPTERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -24,20 +23,6 @@ AREAS = ("york", "tower-hamlets", "westmorland-and-furness")
 PAGES = toc_pages() + [f"areas/{slug}/{stem}" for slug in AREAS for stem in ("index", *REPORT_CHAPTERS)]
 LOADED_AT = (1366, 1024, 390, 320)  # each a fresh load; the 1366 px page is then resized to 1024
 REDRAW_MS = 500  # a resized chart is redrawn in the next frame (chart_access.js)
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def chart_views(chromium, url: str) -> list[tuple[str, str, list[str]]]:

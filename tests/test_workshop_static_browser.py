@@ -18,14 +18,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browser import BUILD_STAMP, CHROMIUM, CHROMIUM_ARGS, ROOT, _newest_source_mtime, launch, record
 
+from analyses.data.fingerprint import SITE_INPUTS, digest, inputs
+from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE_STAMP, record
 from analyses.models import tiers
 from analyses.views import web_assets, wording
 from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import static_page
 
-playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
 AREAS = ("York", "Isles of Scilly", "England")
 TOOLS = ("ws-randomise", "ws-fgc", "ws-compare", "ws-tiers")
@@ -39,8 +40,8 @@ SIGNATURE = """(id) => {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    built = ROOT / "_build" / BUILD_STAMP  # the suite's own build, when it is up to date with its sources
-    current = built.exists() and built.stat().st_mtime >= _newest_source_mtime(ROOT)
+    stamp = ROOT / "_build" / SITE_STAMP  # the suite's own build, when it is up to date with its sources
+    current = stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == digest(inputs(SITE_INPUTS, ROOT))
     for folder in (os.environ.get("EFP_SITE_DIR"), ROOT / "_build" / "html" if current else None):
         if folder and all((Path(folder) / "areas" / slug / static_page.PAGE).exists() for slug in ("york", "england")):
             return Path(folder)
@@ -54,17 +55,9 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def pages(site, browser, ds):
+def pages(site, chromium, ds):
     """Each area's page, opened once from the folder, with what it asked the network for."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
     opened = {}
     for name in AREAS:
         page = context.new_page()

@@ -184,8 +184,9 @@ def _summary_line(found: list[Finding], area_name: str) -> str:
     return line
 
 
-def _fgc(summary: dict) -> dict | None:
-    """The FGC estimate as the chapter words it (whole children, money to two significant figures)."""
+def _fgc(summary: dict, href: str) -> dict | None:
+    """The FGC estimate as the chapter words it (whole children, money to two significant figures);
+    ``href`` is the FGC chapter's place in the report (its contents entry)."""
     section = summary.get("fgc", {})
     avoiding, saving = section.get("children_avoiding_care_per_year"), section.get("net_saving_gbp")
     if not avoiding:
@@ -204,7 +205,7 @@ def _fgc(summary: dict) -> dict | None:
             if section.get("care_application_rate_of") == "England" and not england
             else ""
         ),
-        "href": "fgc.html" if "fgc" in summary.get("chapters", []) else "#fgc",
+        "href": href,
     }
 
 
@@ -356,7 +357,7 @@ def front_page(summary: dict, contents: list[tuple[str, str]], title: str, extra
         comparators=not england,
         summary_line="" if england else _summary_line(found, name),
         rows=[_row(f) for f in found],
-        fgc=_fgc(summary),
+        fgc=_fgc(summary, next((href for href, _ in contents if "fgc" in href), "#fgc")),
         note=NOTE,
         data_text=sources or "the data bundled with the guide",
         own={"folder": own["folder"], "imported": _date(own.get("imported")), "text": _own_text(own)} if own else None,
