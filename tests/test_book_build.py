@@ -74,6 +74,7 @@ def built(tmp_path_factory) -> Path:
         shutil.copy(ROOT / name, book / name)
     # The notebooks' kernels and the extensions import the installed package (pip install -e .).
     shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "workshop" / "print", book / "workshop" / "print")  # _config.yml's html_extra_path
     (book / "_toc.yml").write_text(TOC)
     chapters = book / "chapters"
     chapters.mkdir()

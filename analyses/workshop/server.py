@@ -238,23 +238,28 @@ def descendants(pid: int | None = None) -> set[int]:
     return found
 
 
-def _reap() -> None:
-    """Collect the exit status of ended children (kernels handed to this process when Voilà ended)."""
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+def _reap(pids: set[int]) -> None:
+    """Collect the exit status of those of ``pids`` that are this process's children and have ended
+    (kernels handed to it when Voilà ended); no other child's status is touched."""
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, whole_tree: bool = False) -> None:
     """Stop Voilà and every kernel within ``STOP_SECONDS``: ask Voilà (it shuts its kernels down), then
-    kill whatever is still running below this process."""
+    kill whatever is still running of its process tree, as it was when asked (kernels it left to this
+    process included). With ``whole_tree``, everything below this process: the launcher, which runs
+    nothing else, also ends kernels of a Voilà that ended before it was asked."""
     started = time.monotonic()
+    tree = descendants(process.pid) | {process.pid}
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(GRACE_SECONDS)
     while True:
-        left = descendants()
+        below = descendants()
+        left = below if whole_tree else below & tree
         if process.poll() is None:
             left.add(process.pid)
         if not left or time.monotonic() - started > STOP_SECONDS:
@@ -264,7 +269,7 @@ def stop(process: subprocess.Popen) -> None:
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(0.5)
-        _reap()
+        _reap(left)
 
 
 def _interrupt(signum, frame) -> None:
@@ -319,9 +324,9 @@ def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
                 code = process.wait()
             except KeyboardInterrupt:
                 print("\nStopping workshop mode...", flush=True)
-                stop(process)
+                stop(process, whole_tree=True)
                 print("Workshop mode stopped.", flush=True)
                 return 0
             finally:
-                stop(process)
+                stop(process, whole_tree=True)
         raise WorkshopError(f"Voilà stopped unexpectedly (exit code {code}): {_last_line(log)}")

@@ -285,6 +285,8 @@ def page_html(ds: Dataset, area: Area, fingerprint: str = "") -> str:
     payload = json.dumps(page_data(ds, area), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     meta = f'<meta name="efp-fingerprint" content="{fingerprint}">\n' if fingerprint else ""
     compare_link = "" if area.is_england else '<li><a href="#ws-compare">Compare my council</a></li>'
+    tools = ["ws-randomise", "ws-fgc", *([] if area.is_england else ["ws-compare"]), "ws-tiers"]
+    sections = "".join(f'<section class="ws-tool" id="{tool}"></section>' for tool in tools)  # the script fills each
     nav = (
         '<header class="area-nav"><nav aria-label="Breadcrumb"><ol>'
         '<li><a href="../../index.html">Evidence for Prevention</a></li><li><a href="../index.html">Your area</a></li>'
@@ -310,7 +312,7 @@ def page_html(ds: Dataset, area: Area, fingerprint: str = "") -> str:
 <li><a href="#ws-randomise">Why randomise?</a></li><li><a href="#ws-fgc">Family Group Conferences</a></li>
 {compare_link}<li><a href="#ws-tiers">Prevention tier planner</a></li></ol></nav>
 <noscript><p>These tools need JavaScript. The same figures are on the area's other pages.</p></noscript>
-<div id="ws-root"></div>
+<div id="ws-root">{sections}</div>
 <script type="application/json" id="ws-data">{payload}</script>
 </main>
 </body>

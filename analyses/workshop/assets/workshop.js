@@ -121,7 +121,8 @@
       el('p', {'class': 'ws-lead', text: lead}),
       el('div', {'class': 'ws-body'}, [controls, el('div', {'class': 'ws-output'}, [heading, chart, words])])
     ]);
-    document.getElementById('ws-root').appendChild(section);
+    var place = document.getElementById(id);  // the page's own (empty) section, so links to it resolve without the script
+    if (place) { place.parentNode.replaceChild(section, place); } else { document.getElementById('ws-root').appendChild(section); }
     return {section: section, controls: controls, chart: chart, heading: heading, words: words};
   }
   function resetButton(parts, onReset) {
