@@ -89,6 +89,23 @@ def test_enter_opens_the_best_match(chromium, site, text, slug):
     context.close()
 
 
+@pytest.mark.parametrize(
+    "text, slug",
+    [("Hull", "kingston-upon-hull-city-of"), ("City of York", "york"), ("BCP", "bournemouth-christchurch-and-poole")],
+)
+def test_the_guides_front_page_finds_your_council(chromium, site, text, slug):
+    """ "Find your council" on the first page opens an exact name, code or short name at once (the finder's rule)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto((site / "chapters" / "intro.html").as_uri())
+    field = page.locator("#intro-finder-input")
+    assert field.bounding_box()["y"] < 844  # on the first screen of a phone
+    field.fill(text)
+    field.press("Enter")
+    page.wait_for_url(re.compile(rf"areas/{slug}/index\.html$"))
+    context.close()
+
+
 def test_map_area_links_to_its_page(chromium, base_url):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
