@@ -8,6 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from test_release_precedence import cell  # one tidy-table cell, as the precedence tests read it
 
 from analyses import cli
 from analyses.data import derive
@@ -22,17 +23,6 @@ CLA = "cla_number_and_rate_per_10k_children.csv"
 TIDY = (
     "indicator,time_period,geographic_level,region_code,region_name,old_la_code,new_la_code,la_name,value,status,source"
 )
-
-
-def cell(table, indicator, year, code="816", level="Local authority"):
-    rows = table[
-        (table.indicator == indicator)
-        & (table.time_period == year)
-        & (table.geographic_level == level)
-        & (table.old_la_code == (code if level == "Local authority" else ""))
-    ]
-    assert len(rows) == 1, rows
-    return rows.iloc[0]
 
 
 def refusal(paths, **options) -> DataFileError:
