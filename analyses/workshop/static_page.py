@@ -279,7 +279,8 @@ a workshop</a>.</p></details>"""
 
 
 def page_html(ds: Dataset, area: Area, fingerprint: str = "") -> str:
-    """The whole page; its data inline, its script, styles and plotly from the site's ``_static``."""
+    """The whole page; its data inline, its script and styles from the site's ``_static`` (the script fetches
+    plotly.js from there when a chart comes near the screen)."""
     static = "../../_static/"
     name = html.escape(area.name)
     payload = json.dumps(page_data(ds, area), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
@@ -300,9 +301,8 @@ def page_html(ds: Dataset, area: Area, fingerprint: str = "") -> str:
 {meta}<title>Workshop tools: {name}</title>
 <link rel="stylesheet" href="{static}{web_assets.REPORT_CSS.name}">
 <link rel="stylesheet" href="{static}{STYLE.name}">
-<script src="{static}{web_assets.site_name(web_assets.BASIC_JS)}" defer></script>
 <script src="{static}{RANDOMISE_JS}" defer></script>
-<script src="{static}{SCRIPT.name}" defer></script>
+<script src="{static}{SCRIPT.name}" data-plotly="{web_assets.site_name(web_assets.BASIC_JS)}" defer></script>
 </head>
 <body>
 {nav}<main class="report workshop">
