@@ -182,7 +182,11 @@ def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> P
     (folder / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
     if not summary.get("settings"):  # the workshop's page is the guide's settings
         static_page.write_page(
-            site, summary["la"]["name"], summary["generated_from"].get("data_dir"), summary["fingerprint"]
+            site,
+            summary["la"]["name"],
+            summary["generated_from"].get("data_dir"),
+            summary["fingerprint"],
+            front.findings_of(summary),  # the compare tool's findings, as the front page has them
         )
     for name, text in [*pages.items(), ("index.html", index)]:
         partial = folder / f".{name}.partial"
