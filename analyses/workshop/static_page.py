@@ -21,7 +21,6 @@ them where the model is exactly proportional:
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 import os
@@ -30,7 +29,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import jinja2
 import numpy as np
+from markupsafe import Markup
 
 from analyses.data import dataset as data
 from analyses.data.dataset import Dataset
@@ -49,6 +50,9 @@ SCRIPT = ASSETS / "workshop.js"
 STYLE = ASSETS / "workshop.css"
 RANDOMISE_JS = "workshop_randomise.js"
 PAGE = "workshop.html"
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("analyses.workshop", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+)
 
 # Why randomise? grid (the live tool's controls, at steps a page can ship)
 EFFECTS = tuple(round(0.1 * i, 1) for i in range(11))
@@ -291,55 +295,34 @@ def page_data(ds: Dataset, area: Area, published: Iterable[Finding] = ()) -> dic
     }
 
 
-INTRO = """<details class="ws-intro" open><summary>About these tools (for the trainer)</summary>
-<p>Four tools for the discussion that closes the talk, for {name}. They run in this page: no Python,
-no server and no internet connection, from the website, a shared drive or a laptop. Every control
-redraws its chart at once; <b>Reset</b> puts a tool back where it started. Every number was worked
-out in advance by the guide's own models, so the figures are the same as in the guide's chapters.
-The session plan and a handout are in the guide's chapter <a href="../../chapters/workshop.html">Running
-a workshop</a>.</p></details>"""
+TOOLS = (  # (section id, name): the page's tools, in order
+    ("ws-randomise", "Why randomise?"),
+    ("ws-fgc", "Family Group Conferences"),
+    ("ws-compare", "Compare my council"),
+    ("ws-tiers", "Prevention tier planner"),
+)
 
 
 def page_html(ds: Dataset, area: Area, fingerprint: str = "", published: Iterable[Finding] = ()) -> str:
-    """The whole page; its data inline, its script, styles and plotly from the site's ``_static``."""
+    """The whole page (``templates/workshop.html.j2``); its data inline, its script, styles and plotly
+    from the site's ``_static``."""
     static = "../../_static/"
-    name = html.escape(area.name)
-    payload = json.dumps(page_data(ds, area, published), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
-    meta = f'<meta name="efp-fingerprint" content="{fingerprint}">\n' if fingerprint else ""
-    compare_link = "" if area.is_england else '<li><a href="#ws-compare">Compare my council</a></li>'
-    tools = ["ws-randomise", "ws-fgc", *([] if area.is_england else ["ws-compare"]), "ws-tiers"]
-    sections = "".join(f'<section class="ws-tool" id="{tool}"></section>' for tool in tools)  # the script fills each
-    nav = (
-        '<header class="area-nav"><nav aria-label="Breadcrumb"><ol>'
-        '<li><a href="../../index.html">Evidence for Prevention</a></li><li><a href="../index.html">Your area</a></li>'
-        f'<li><a href="index.html">{name}</a></li><li aria-current="page">Workshop tools</li></ol></nav></header>\n'
+    data = json.dumps(page_data(ds, area, published), separators=(",", ":"), allow_nan=False)
+    return (
+        TEMPLATES.get_template("workshop.html.j2").render(
+            name=area.name,
+            fingerprint=fingerprint,
+            styles=[f"{static}{web_assets.REPORT_CSS.name}", f"{static}{STYLE.name}"],
+            scripts=[
+                f"{static}{web_assets.site_name(web_assets.BASIC_JS)}",
+                f"{static}{RANDOMISE_JS}",
+                f"{static}{SCRIPT.name}",
+            ],
+            tools=[(tool, name) for tool, name in TOOLS if not (area.is_england and tool == "ws-compare")],
+            data=Markup(data.replace("</", "<\\/")),  # JSON, which a script element holds as it is; never a closing tag
+        )
+        + "\n"
     )
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{meta}<title>Workshop tools: {name}</title>
-<link rel="stylesheet" href="{static}{web_assets.REPORT_CSS.name}">
-<link rel="stylesheet" href="{static}{STYLE.name}">
-<script src="{static}{web_assets.site_name(web_assets.BASIC_JS)}" defer></script>
-<script src="{static}{RANDOMISE_JS}" defer></script>
-<script src="{static}{SCRIPT.name}" defer></script>
-</head>
-<body>
-{nav}<main class="report workshop">
-<h1>Workshop tools: {name}</h1>
-{INTRO.format(name=name)}
-<nav class="ws-tools" aria-label="Tools"><ol>
-<li><a href="#ws-randomise">Why randomise?</a></li><li><a href="#ws-fgc">Family Group Conferences</a></li>
-{compare_link}<li><a href="#ws-tiers">Prevention tier planner</a></li></ol></nav>
-<noscript><p>These tools need JavaScript. The same figures are on the area's other pages.</p></noscript>
-<div id="ws-root">{sections}</div>
-<script type="application/json" id="ws-data">{payload}</script>
-</main>
-</body>
-</html>
-"""
 
 
 @lru_cache(maxsize=2)
