@@ -12,10 +12,15 @@ them where the model is exactly proportional:
   output but the children entering is proportional to the children newly offered a conference,
   so the coverage (for a share offered now that is set) and a council's own count of children are
   applied by scaling: the tests check the page against ``rollout`` itself on a grid of settings.
-- *Compare my council*: ``analyses.models.benchmark``'s trend and ``analyses.models.findings``' verdict per indicator.
+  The states for a council's own count are the same for every area and made once.
+- *Compare my council*: ``analyses.models.benchmark``'s trend (``comparisons``: every area's at once,
+  kept per version of the data and code) and ``analyses.models.findings``' verdict per indicator (the
+  report's own headline findings where the site build has them).
 - *Tier planner*: ``analyses.models.tiers`` (its arithmetic is a product and a cap, which the
   page's script applies; the tests check it against ``tiers.plan``), its defaults scaled to the
   area, and each tier's evidence rating.
+
+The page itself is ``templates/workshop.html.j2`` (Jinja2, autoescaped), its data inline as JSON.
 """
 
 from __future__ import annotations
