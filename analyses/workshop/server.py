@@ -152,12 +152,22 @@ def offline_templates(out_dir: Path) -> Path:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     text = "".join(line for line in text.splitlines(keepends=True) if CDN not in line)
                     if (name, source.name) == ("lab", "index.html.j2"):
-                        text = text.replace(SETUP, SETUP + "\n" + DISCONNECTED, 1)
+                        text = text.replace(SETUP, SETUP + "\n" + HEADING_STYLE + DISCONNECTED, 1)
                     target.write_text(text, encoding="utf-8")
     return Path(out_dir)
 
 
 SETUP = "{{ voila_setup_helper_functions() }}"
+# A tool's heading, its link to the index and its folded introduction on one line, so the
+# controls and the chart below them fit one projector screen (analyses.workshop.widgets: CHART_HEIGHT).
+HEADING_STYLE = """<style>
+.jp-MarkdownOutput h1 {display: inline-block; font-size: 24px; line-height: 1.2; margin: 0 16px 0 0; padding: 0;}
+.jp-MarkdownOutput h1 + p, .jp-MarkdownOutput details {display: inline-block; margin: 0 16px 0 0;}
+.jp-MarkdownOutput details[open] {display: block; margin: 4px 0;}
+.jp-MarkdownOutput summary {cursor: pointer;}
+.jp-Notebook .jp-Cell {padding-top: 2px; padding-bottom: 2px;}
+</style>
+"""
 # A line at the top of every tool's page once the server stops answering (Voilà's own pages keep
 # showing the last figures with no sign that they are no longer live).
 DISCONNECTED = """<div id="efp-disconnected" role="alert" hidden style="position: sticky; top: 0; z-index: 1000;
