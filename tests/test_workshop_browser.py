@@ -24,7 +24,7 @@ from analyses.workshop import server as workshop
 pytestmark = pytest.mark.browser
 
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.
-START_SECONDS, PAGE_MS, STOP_SECONDS = 120, 120_000, 60
+START_SECONDS, PAGE_MS, STOP_SECONDS = 360, 120_000, 60
 
 
 def _free_port() -> int:

@@ -4,7 +4,7 @@
 ``python -m analyses workshop [--port N] [--lan]`` converts the MyST notebooks to ``.ipynb`` in a
 temporary folder (the index becomes a plain page: no kernel behind it), starts Voilà (no token, no
 browser) with one kernel per tool started and run ahead (Voilà's preheated pool, so a tool opens at
-once), waits until it answers, prints its address and runs until Ctrl-C. Then it stops the server
+once), waits until every tool's kernel has run its notebook, prints its address and runs until Ctrl-C. Then it stops the server
 and every kernel within ``STOP_SECONDS`` (escalating to SIGKILL for anything left) and removes the
 temporary folder. If the launcher itself is killed, Voilà ends too (``voila_app.die_with_parent``)
 and its kernels with it.
@@ -39,6 +39,7 @@ LAN_HOST = "0.0.0.0"  # every network interface, for --lan
 DEFAULT_PORT = 8866
 INDEX = "index.ipynb"
 START_TIMEOUT = 90  # seconds for Voilà to answer
+READY_TIMEOUT = 240  # seconds more for every tool's kernel to have run its notebook
 GRACE_SECONDS = 3  # for Voilà to shut its kernels down itself; then whatever is left is killed
 STOP_SECONDS = 10  # the promise: everything workshop mode started has ended within this
 POOL_SIZE = 1  # kernels started and run ahead per tool
@@ -207,9 +208,9 @@ def lan_address() -> str:
             return socket.gethostname()
 
 
-def _answers(port: int) -> bool:
+def _answers(port: int, path: str = "efp/alive") -> bool:
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/efp/alive", timeout=2) as response:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/{path}", timeout=2) as response:
             return response.status == 204
     except (urllib.error.URLError, OSError):
         return False
@@ -220,15 +221,20 @@ def _last_line(log: Path) -> str:
     return lines[-1] if lines else "no output"
 
 
-def _wait_until_up(process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise WorkshopError(f"Voilà stopped while starting (exit code {process.returncode}): {_last_line(log)}")
-        if _answers(port):
-            return
-        time.sleep(0.3)
-    raise WorkshopError(f"Voilà did not answer on port {port} within {START_TIMEOUT} s")
+def _wait_until_up(process: subprocess.Popen, port: int, log: Path) -> bool:
+    """Wait until Voilà answers, then until every tool's kernel has run its notebook (so the first
+    page opens at once). Returns whether the tools are ready; raises WorkshopError if Voilà fails."""
+    started = time.monotonic()
+    for path, timeout in (("efp/alive", START_TIMEOUT), ("efp/ready", START_TIMEOUT + READY_TIMEOUT)):
+        while not _answers(port, path):
+            if process.poll() is not None:
+                raise WorkshopError(f"Voilà stopped while starting (exit code {process.returncode}): {_last_line(log)}")
+            if time.monotonic() - started > timeout:
+                if path == "efp/alive":
+                    raise WorkshopError(f"Voilà did not answer on port {port} within {START_TIMEOUT} s")
+                return False
+            time.sleep(0.3)
+    return True
 
 
 def descendants(pid: int | None = None) -> set[int]:
@@ -324,7 +330,9 @@ def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
                 start_new_session=True,
             )
             try:
-                _wait_until_up(process, port, log)
+                print("Starting workshop mode: each tool's kernel runs its notebook first...", flush=True)
+                if not _wait_until_up(process, port, log):
+                    print("The tools are still starting: the first page of each may take longer to open.")
                 if lan:
                     print(f"Workshop mode is running. Open {home(port, lan_address())} in a browser on this network.")
                     print(LAN_WARNING)
