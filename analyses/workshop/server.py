@@ -43,6 +43,9 @@ READY_TIMEOUT = 240  # seconds more for every tool's kernel to have run its note
 GRACE_SECONDS = 3  # for Voilà to shut its kernels down itself; then whatever is left is killed
 STOP_SECONDS = 10  # the promise: everything workshop mode started has ended within this
 POOL_SIZE = 1  # kernels started and run ahead per tool
+# Seconds after a page takes its tool's kernel before the next one is started: not while the
+# browser is drawing that page (on a busy laptop the two together took 10-13 s).
+FILL_DELAY = 20
 PR_SET_CHILD_SUBREAPER = 36
 LAN_WARNING = (
     "Warning: anyone on this network can open these tools, and each page they open runs Python on this "
@@ -127,6 +130,7 @@ def voila_command(notebooks: Path, port: int, host: str = HOST) -> list[str]:
         "--show_tracebacks=True",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={POOL_SIZE}",
+        f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
         f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}",
     ]
 
