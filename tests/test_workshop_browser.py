@@ -214,6 +214,7 @@ def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
             for name, control in found["controls"]:
                 assert control[2] - control[0] <= width, f"{where}: {name!r} is wider than the window"
                 assert _inside(control, window), f"{where}: {name!r} {control} is not all on the screen"
+                assert not _overlap(control, found["svg"]), f"{where}: {name!r} is over the chart"
             for text, text_box in found["texts"]:
                 assert _inside(text_box, found["svg"]), f"{where}: {text!r} {text_box} is outside its chart"
                 for name, control in found["controls"]:
