@@ -8,21 +8,18 @@ the page weighs what the targets allow. The per-LA reports (York and one other) 
 with the same guarantees.
 
 The site is the session's ``site`` fixture (tests/conftest.py): ``$EFP_SITE_DIR`` if set (no
-build), else ``_build/html``, built once first if it is not current. Reports are built into a temporary folder, or taken from
-``$EFP_REPORTS_DIR/<la>/<slug>/report.html`` when that is set.
+build), else ``_build/html``, built once first if it is not current. The reports are the session's
+``cli_reports`` (conftest.py): made by the CLI once, or taken from ``$EFP_REPORTS_DIR``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from conftest import REPORT_LAS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from site_helpers import check_links
 
@@ -31,7 +28,6 @@ from analyses.devtools.browser import (
     CHART_PAGE_HTML_MAX,
     CHART_SIZES,
     PAGE_WIDTH,
-    ROOT,
     TEXT_PAGE_FIRST_VISIT_MAX,
     WIDE_ELEMENTS,
     Load,
@@ -44,7 +40,6 @@ from analyses.devtools.browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 PAGES = toc_pages()
-REPORT_LAS = ("York", "Isles of Scilly")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = ("serious", "critical")
 AXE_TABLE_ROWS = 12
@@ -129,37 +124,10 @@ PRINT_PROBLEMS = """([chrome, pageHeight]) => {
 # ---------------------------------------------------------------- fixtures
 
 
-def _build_report(la: str, out: Path) -> Path:
-    result = subprocess.run(
-        [sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, f"report for {la} failed:\n{result.stderr[-3000:]}"
-    return _report_in(out)
-
-
-def _report_in(folder: Path) -> Path:
-    found = sorted(folder.glob("*/report.html"))
-    assert len(found) == 1, f"expected one report.html under {folder}, found {found}"
-    return found[0]
-
-
 @pytest.fixture(scope="session")
-def reports(tmp_path_factory) -> dict[str, Path]:
-    """report.html of each LA in REPORT_LAS, built two at a time."""
-    given = os.environ.get("EFP_REPORTS_DIR")
-    folders = {
-        la: (Path(given) if given else tmp_path_factory.mktemp("reports")) / la.lower().replace(" ", "-")
-        for la in REPORT_LAS
-    }
-    if given:
-        return {la: _report_in(folder) for la, folder in folders.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        built = {la: pool.submit(_build_report, la, folder) for la, folder in folders.items()}
-        return {la: future.result() for la, future in built.items()}
+def reports(cli_reports) -> dict[str, Path]:
+    """report.html of each LA in REPORT_LAS (the session's ``cli_reports``)."""
+    return {la: folder / "report.html" for la, folder in cli_reports.items()}
 
 
 @pytest.fixture
