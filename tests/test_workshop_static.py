@@ -112,6 +112,7 @@ def test_tier_defaults_scale_with_the_area_and_reach_is_capped(ds):
     assert tiers.default_budget(0) == 1000.0 and tiers.default_budget(34_758) == 5_200_000
 
 
+@pytest.mark.slow
 def test_randomise_states_keep_one_scale_and_never_call_no_effect_helpful():
     data = static_page.randomise_data()
     low, high = data["range"]
