@@ -57,3 +57,53 @@ def chromium():
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+REPORT_LAS = ("York", "Isles of Scilly")  # reports made through the CLI, as an analyst makes them
+
+
+@pytest.fixture(scope="session")
+def cli_reports(tmp_path_factory) -> dict[str, Path]:
+    """The report folder (report.html, summary.json, the CSVs) of each LA in ``REPORT_LAS``, made
+    once for the session by ``python -m analyses run`` (two at a time; Isles of Scilly asked for by
+    its code), or taken from ``$EFP_REPORTS_DIR/<la>/<slug>/`` when that is set."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    given = os.environ.get("EFP_REPORTS_DIR")
+    base = Path(given) if given else tmp_path_factory.mktemp("cli-reports")
+    queries = {"York": "York", "Isles of Scilly": "E06000053"}
+
+    def report(la: str) -> Path:
+        out = base / la.lower().replace(" ", "-")
+        if not given:
+            result = subprocess.run(
+                [sys.executable, "-m", "analyses", "run", "--la", queries[la], "--out", str(out)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            assert result.returncode == 0, f"report for {la} failed:\n{result.stderr[-3000:]}"
+        (folder,) = sorted(page.parent for page in out.glob("*/report.html"))
+        return folder
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(REPORT_LAS, pool.map(report, REPORT_LAS)))
+
+
+@pytest.fixture(scope="session")
+def width_views(chromium):
+    """``browser.width_views`` of a URL, each page loaded at its widths once for the whole session
+    (the chart-size, phone and text-geometry tests read the same views)."""
+    from analyses.devtools.browser import width_views as views_of
+
+    seen: dict[str, dict] = {}
+
+    def views(url: str) -> dict[str, dict]:
+        if url not in seen:
+            seen[url] = views_of(chromium, url)
+        return seen[url]
+
+    return views

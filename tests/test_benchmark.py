@@ -83,3 +83,25 @@ def test_profile_for_york_and_a_tiny_la(ds):
     assert row["ci_low"] == pytest.approx(low) and row["ci_high"] == pytest.approx(high)
     scilly = benchmark.profile(ds, ds.area("Isles of Scilly")).set_index("indicator")
     assert scilly.loc["cla_31mar_rate", "status"] == "z" and scilly.loc["cla_31mar_rate", "band"] == ""
+
+
+# A reorganised area (predecessor lines), the two smallest, a London borough, a large county and England.
+EVERY_KIND = ("Cumberland", "Isles of Scilly", "City of London", "Hackney", "Kent", "York", "England")
+
+
+def test_comparisons_of_every_area_are_comparison_area_by_area(ds):
+    """The all-areas table (the workshop pages' trend lines) holds, for each area, exactly the rows
+    ``comparison`` gives it: rates with predecessors, a percentage and a count (no predecessors)."""
+    indicators = ["cla_31mar_rate", "rereferrals_pct", "cla_31mar_count"]
+    tables = benchmark.comparisons(ds, indicators)
+    for indicator, table in tables.items():
+        assert table["selected_area"].unique().tolist() == [a.name for a in ds.areas()] + ["England"]
+        rows = table.groupby("selected_area", sort=False).indices
+        for name in EVERY_KIND:
+            area = ds.area(name)
+            mine = table.iloc[rows[area.name]].drop(columns="selected_area").reset_index(drop=True)
+            pd.testing.assert_frame_equal(
+                mine, benchmark.comparison(ds, indicator, area), check_dtype=False, check_exact=True
+            )
+    roles = tables["cla_31mar_rate"].query("selected_area == 'Cumberland'")["role"]
+    assert "predecessor" in set(roles)

@@ -2,23 +2,18 @@
 chapter (static stand-in), the live workshop widget and a York report (report.html and summary.json) agree.
 
 The site is the session's ``site`` fixture (tests/conftest.py: the book and the area pages, built
-once). The York report is built into a temporary folder, or taken from
-``$EFP_REPORTS_DIR/york/<slug>/`` when that is set.
+once). The York report is the session's ``cli_reports`` (conftest.py), made once by the CLI.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from analyses.devtools.browser import ROOT
 from analyses.models import fgc
 from analyses.views import fgc as fgc_view
 from analyses.views.wording import chance
@@ -35,22 +30,9 @@ CHANCE = "Chance that the net saving is above zero"
 
 
 @pytest.fixture(scope="module")
-def york_report(tmp_path_factory) -> Path:
+def york_report(cli_reports) -> Path:
     """The folder of a York report (summary.json and report.html) made with the guide's defaults."""
-    given = os.environ.get("EFP_REPORTS_DIR")
-    if given:
-        (folder,) = sorted(p.parent for p in (Path(given) / "york").glob("*/report.html"))
-        return folder
-    out = tmp_path_factory.mktemp("report")
-    result = subprocess.run(
-        [sys.executable, "-m", "analyses", "run", "--la", "York", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out / "york"
+    return cli_reports["York"]
 
 
 def page_text(path: Path) -> str:

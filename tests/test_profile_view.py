@@ -2,13 +2,10 @@
 
 import json
 import math
-import subprocess
-import sys
 
 import pytest
 
 from analyses.data import dataset as data
-from analyses.data.paths import ROOT
 from analyses.models import benchmark
 from analyses.views import profile as pv
 
@@ -155,21 +152,16 @@ def test_ranking_views_cover_every_la_and_rate(ds, york_profile):
     )
 
 
-def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(tmp_path):
-    """The York chapter in another LA's report: its profile, with suppressed values, and none of York's story."""
-    result = subprocess.run(
-        [sys.executable, "-m", "analyses", "run", "--la", "City of London", "--out", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    page = (tmp_path / "city-of-london" / "report.html").read_text(encoding="utf-8")
+@pytest.mark.build
+def test_city_of_london_report_shows_suppression_and_leaves_out_yorks_story(site):
+    """The York chapter in another LA's report (the site's area page): its profile, with suppressed
+    values, and none of York's story."""
+    folder = site / "areas" / "city-of-london"
+    page = (folder / "york.html").read_text(encoding="utf-8")
     assert "Benchmarking profile" in page and "suppressed (c) (2025)" in page
     for york_only in ("Case study: City of York", "Early Talk for York", "Huntington Research School"):
         assert york_only not in page
-    summary = json.loads((tmp_path / "city-of-london" / "summary.json").read_text())
+    summary = json.loads((folder / "summary.json").read_text())
     assert summary["profile"]["cla_31mar_rate"]["value"] is None
     assert summary["profile"]["cla_31mar_rate"]["status"] == "c"
     assert summary["domestic_abuse"]["parent"]["rate_per_10000"] is None

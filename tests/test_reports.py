@@ -21,34 +21,54 @@ def reports(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    "la, slug",
+    "query, slug",
     [
         ("York", "york"),
         ("birmingham", "birmingham"),
         ("E06000053", "isles-of-scilly"),
         ("201", "city-of-london"),
-        ("England", "england"),
+        ("england", "england"),
     ],
 )
-def test_report_for_la(reports, la, slug):
-    result = subprocess.run(
-        [sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(reports)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    folder = reports / slug
-    summary = json.loads((folder / "summary.json").read_text())
+def test_the_cli_finds_an_area_by_name_or_code_in_any_case(query, slug):
+    from analyses.data import lookups
+    from analyses.data.geography import resolve_area
+
+    assert resolve_area(query, lookups.lookup_of(None)).slug == slug
+
+
+def assert_report(summary: dict, page: str, findings_csv: bytes) -> None:
+    """What every report states, on whichever pages it is read: the FGC range in order, the findings
+    worded once (``assert_one_wording``), no unresolved citation, and one findings.csv row each."""
     avoiding = summary["fgc"]["children_avoiding_care_per_year"]
     assert avoiding["low"] <= avoiding["central"] <= avoiding["high"]
-    page = (folder / "report.html").read_text(encoding="utf-8")
-    assert f"Evidence for Prevention: {summary['la']['name']}" in page
     assert "plotly-graph-div" in page and '<script src="http' not in page
     assert "{footcite" not in page and "footbibliography" not in page
     assert_one_wording(summary, page)
-    assert (folder / "findings.csv").read_bytes().count(b"\r\n") == len(summary["findings"]) + 1
+    assert findings_csv.count(b"\r\n") == len(summary["findings"]) + 1
+
+
+@pytest.mark.parametrize("la", ["York", "Isles of Scilly"])
+def test_report_made_by_the_cli(cli_reports, la):
+    """report.html as an analyst gets it from ``python -m analyses run`` (Isles of Scilly asked for by code)."""
+    folder = cli_reports[la]
+    summary = json.loads((folder / "summary.json").read_text())
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert f"Evidence for Prevention: {summary['la']['name']}" in page
+    assert_report(summary, page, (folder / "findings.csv").read_bytes())
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("slug", ["birmingham", "city-of-london", "england"])
+def test_report_on_the_site(site, slug):
+    """The same report as the site's area pages (the site build runs it for every area): the largest
+    LA, the smallest with suppressed figures, and England; front page and chapters read together."""
+    folder = site / "areas" / slug
+    summary = json.loads((folder / "summary.json").read_text())
+    pages = ["index", *summary["chapters"]]
+    page = "\n".join((folder / f"{name}.html").read_text(encoding="utf-8") for name in pages)
+    assert f"Evidence for Prevention: {summary['la']['name']}" in page
+    assert_report(summary, page, (folder / "findings.csv").read_bytes())
 
 
 # The findings the chapters state in words, beside the front page: each must read the same in both.

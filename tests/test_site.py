@@ -8,30 +8,25 @@ the page weighs what the targets allow. The per-LA reports (York and one other) 
 with the same guarantees.
 
 The site is the session's ``site`` fixture (tests/conftest.py): ``$EFP_SITE_DIR`` if set (no
-build), else ``_build/html``, built once first if it is not current. Reports are built into a temporary folder, or taken from
-``$EFP_REPORTS_DIR/<la>/<slug>/report.html`` when that is set.
+build), else ``_build/html``, built once first if it is not current. The reports are the session's
+``cli_reports`` (conftest.py): made by the CLI once, or taken from ``$EFP_REPORTS_DIR``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from conftest import REPORT_LAS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from site_helpers import check_links
 
 from analyses.devtools.browser import (
     CHART_PAGE_FIRST_VISIT_MAX,
     CHART_PAGE_HTML_MAX,
-    CHART_SIZES,
     PAGE_WIDTH,
-    ROOT,
     TEXT_PAGE_FIRST_VISIT_MAX,
     WIDE_ELEMENTS,
     Load,
@@ -44,7 +39,6 @@ from analyses.devtools.browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 PAGES = toc_pages()
-REPORT_LAS = ("York", "Isles of Scilly")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = ("serious", "critical")
 AXE_TABLE_ROWS = 12
@@ -129,37 +123,10 @@ PRINT_PROBLEMS = """([chrome, pageHeight]) => {
 # ---------------------------------------------------------------- fixtures
 
 
-def _build_report(la: str, out: Path) -> Path:
-    result = subprocess.run(
-        [sys.executable, "-m", "analyses", "run", "--la", la, "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, f"report for {la} failed:\n{result.stderr[-3000:]}"
-    return _report_in(out)
-
-
-def _report_in(folder: Path) -> Path:
-    found = sorted(folder.glob("*/report.html"))
-    assert len(found) == 1, f"expected one report.html under {folder}, found {found}"
-    return found[0]
-
-
 @pytest.fixture(scope="session")
-def reports(tmp_path_factory) -> dict[str, Path]:
-    """report.html of each LA in REPORT_LAS, built two at a time."""
-    given = os.environ.get("EFP_REPORTS_DIR")
-    folders = {
-        la: (Path(given) if given else tmp_path_factory.mktemp("reports")) / la.lower().replace(" ", "-")
-        for la in REPORT_LAS
-    }
-    if given:
-        return {la: _report_in(folder) for la, folder in folders.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        built = {la: pool.submit(_build_report, la, folder) for la, folder in folders.items()}
-        return {la: future.result() for la, future in built.items()}
+def reports(cli_reports) -> dict[str, Path]:
+    """report.html of each LA in REPORT_LAS (the session's ``cli_reports``)."""
+    return {la: folder / "report.html" for la, folder in cli_reports.items()}
 
 
 @pytest.fixture
@@ -385,54 +352,41 @@ def test_every_chapter_leads_with_one_list_of_key_points(any_page):
 # ---------------------------------------------------------------- reflow: widths, resizes, zoom
 
 
-def _open(chromium, request, kind: str, name: str, width: int):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+def target_url(request, kind: str, name: str) -> str:
     if kind == "site":
-        base_url = request.getfixturevalue("base_url")
-        visit = Visit(context, f"{base_url}{name}.html", base_url.rstrip("/"))
-    else:
-        visit = Visit(context, request.getfixturevalue("reports")[name].as_uri(), "file://")
-    return context, visit.page
+        return f"{request.getfixturevalue('base_url')}{name}.html"
+    return request.getfixturevalue("reports")[name].as_uri()
 
 
-def chart_size_problems(page, when: str) -> list[str]:
+def chart_size_problems(view: dict, when: str) -> list[str]:
     """Charts that collapsed (under MIN_CHART_HEIGHT px tall) or are wider than the window."""
-    window = page.evaluate(PAGE_WIDTH)["window"]
+    window = view["width"]["window"]
     return [
         f"{when}: {c['id']} is {c['width']} x {c['height']} px in a {window} px window"
-        for c in page.evaluate(CHART_SIZES)
+        for c in view["charts"]
         if c["height"] < MIN_CHART_HEIGHT or c["width"] > window or c["right"] > window + 1
     ]
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
-def test_charts_keep_their_size_through_resizes(target, chromium, request):
+def test_charts_keep_their_size_through_resizes(target, width_views, request):
     """Loaded at 1366 px, then resized to 1024 and 390 px (a window resize, zoom or rotation):
     every chart is redrawn to the new width and keeps a real height."""
-    context, page = _open(chromium, request, *target, 1366)
-    try:
-        problems = chart_size_problems(page, "1366")
-        for width in (1024, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(400)
-            problems += chart_size_problems(page, f"resized to {width}")
-        assert problems == []
-    finally:
-        context.close()
+    views = width_views(target_url(request, *target))
+    problems = [
+        p for label in ("1366", "1366->1024", "1366->1024->390") for p in chart_size_problems(views[label], label)
+    ]
+    assert problems == []
 
 
 @pytest.mark.parametrize("width", (390, 320))
 @pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
-def test_fits_a_phone_screen(target, width, chromium, request):
+def test_fits_a_phone_screen(target, width, width_views, request):
     """Loaded on a phone: charts keep a real height and fit the screen, and nothing but a data
     table is wider than the window (WCAG 2.2 1.4.10 Reflow: 320 CSS px)."""
-    context, page = _open(chromium, request, *target, width)
-    try:
-        assert chart_size_problems(page, f"loaded at {width}") == []
-        size = page.evaluate(PAGE_WIDTH)
-        assert size["page"] <= size["window"], page.evaluate(WIDE_ELEMENTS)
-    finally:
-        context.close()
+    view = width_views(target_url(request, *target))[str(width)]
+    assert chart_size_problems(view, f"loaded at {width}") == []
+    assert view["width"]["page"] <= view["width"]["window"], view["wide"]
 
 
 def test_text_zoomed_to_200_percent_stays_in_the_window(chromium, base_url):

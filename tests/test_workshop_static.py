@@ -4,12 +4,13 @@ running in a browser: ``test_workshop_static_browser.py``)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
 
 from analyses.data.geography import ENGLAND
-from analyses.models import findings, tiers
+from analyses.models import benchmark, findings, tiers
 from analyses.report import area_pages
 from analyses.views import findings as finding_words
 from analyses.views import randomisation
@@ -70,6 +71,31 @@ def test_compare_verdicts_are_the_front_pages_findings(ds, york_page):
         assert {"selected", "neighbour average", "region", "England", "neighbour"} <= roles
 
 
+def test_own_count_states_are_every_areas_own(ds):
+    """Made once for every area: the same as the per-area estimate with the council's count set."""
+    for name in ("Isles of Scilly", "Cumberland"):
+        own = widget_fgc.rollout(ds, ds.area(name), pre_proceedings_children=1)
+        assert static_page._fgc_mode(own) == static_page.own_count_states()
+
+
+def test_compare_tool_reads_the_reports_findings_and_every_areas_lines_as_the_model_has_them(ds):
+    """The trend lines (made for every area at once) are ``benchmark.comparison``'s, and the page
+    made with the findings its report published (read back from summary.json) is the page made
+    with findings worked out afresh."""
+    for name in ("Cumberland", "City of London"):
+        area = ds.area(name)
+        published = json.loads(json.dumps(findings.summary(findings.headline_findings(ds, area))))
+        compare = static_page.compare_data(ds, area, findings.from_summary(published))
+        assert compare == static_page.compare_data(ds, area)
+        for item, indicator in zip(compare, widget_views.comparable_indicators(ds).values()):
+            frame = benchmark.comparison(ds, indicator, area)
+            assert list(item["series"]) == list(dict.fromkeys(frame["area"]))
+            for line, rows in frame.groupby("area", sort=False):
+                assert item["series"][line]["x"] == rows["time_period"].tolist()
+                values = [None if math.isnan(v) else v for v in rows["value"]]
+                assert item["series"][line]["y"] == values and item["series"][line]["status"] == rows["status"].tolist()
+
+
 def test_tier_defaults_scale_with_the_area_and_reach_is_capped(ds):
     york = static_page.tier_data(ds, ds.area("York"))
     scilly = static_page.tier_data(ds, ds.area("Isles of Scilly"))
@@ -87,6 +113,7 @@ def test_tier_defaults_scale_with_the_area_and_reach_is_capped(ds):
     assert tiers.default_budget(0) == 1000.0 and tiers.default_budget(34_758) == 5_200_000
 
 
+@pytest.mark.slow
 def test_randomise_states_keep_one_scale_and_never_call_no_effect_helpful():
     data = static_page.randomise_data()
     low, high = data["range"]

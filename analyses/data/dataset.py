@@ -107,20 +107,13 @@ class Dataset:
     def provenance(self, indicator: str, area: Area, time_period: int) -> tuple[str, str] | None:
         """(source, release) of one area's row of an indicator in one year, or None if there is none."""
         code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
-        return self._provenance.get((indicator, area.level, code, int(time_period)))
-
-    @cached_property
-    def _provenance(self) -> dict[tuple[str, str, str, int], tuple[str, str]]:
-        frame = self.indicators
-        key = frame["old_la_code"].where(frame["geographic_level"] == LOCAL, frame["region_code"])
-        key = key.where(frame["geographic_level"] != NATIONAL, "")
-        release = frame["release"] if "release" in frame else pd.Series("", index=frame.index)
-        return {
-            (i, level, code, int(year)): (source, "" if pd.isna(rel) else str(rel))
-            for i, level, code, year, source, rel in zip(
-                frame["indicator"], frame["geographic_level"], key, frame["time_period"], frame["source"], release
-            )
-        }
+        positions = self._series_index.get((indicator, area.level, code), [])
+        rows = self.indicators.loc[self._sorted.index[positions]]
+        rows = rows[rows["time_period"] == int(time_period)]
+        if rows.empty:
+            return None
+        release = rows["release"].iloc[-1] if "release" in rows else ""
+        return str(rows["source"].iloc[-1]), "" if pd.isna(release) else str(release)
 
     def predecessor_series(self, indicator: str, area: Area) -> list[tuple[Predecessor, pd.DataFrame]]:
         """The series of the councils ``area`` replaced (``geography.predecessors``), for the years

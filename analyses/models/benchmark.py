@@ -104,6 +104,74 @@ def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = 
     return frame
 
 
+def comparisons(ds: Dataset, indicators: list[str]) -> dict[str, pd.DataFrame]:
+    """``comparison`` of each indicator for every current LA and then England, one after another,
+    with the selected area's name in a first column ``selected_area``: the same rows, made in one
+    pass per indicator.
+
+    Each area's series is read once (an LA is the neighbour of many), every neighbours' average is
+    taken in one grouping over the same values in the same order as ``_average`` takes them, and
+    the rows are picked from those in one step; ``tests/test_benchmark.py`` holds it to
+    ``comparison`` area by area."""
+    selected = [*ds.areas(), ENGLAND]
+    neighbours = {area.name: [ds.area(code) for code in area.neighbours] for area in selected}
+    return {indicator: _comparisons(ds, indicator, selected, neighbours) for indicator in indicators}
+
+
+def _comparisons(ds: Dataset, indicator: str, selected: list[Area], neighbours: dict[str, list[Area]]) -> pd.DataFrame:
+    by_rate = ds.meta(indicator)["unit"] != "count"
+    pieces: dict[tuple, pd.DataFrame] = {}  # every series a comparison shows, each once
+
+    def read(key: tuple, rows: pd.DataFrame) -> tuple:
+        pieces.setdefault(key, rows)
+        return key
+
+    def of(area: Area) -> tuple:
+        key = (area.level, area.code, area.old_la_code)
+        return key if key in pieces else read(key, ds.series(indicator, area))
+
+    shown = {}  # area -> [(name, role, key of its rows)], in ``comparison``'s order
+    for area in selected:
+        mine = [(area.name, "selected", of(area))]
+        if by_rate:
+            mine += [
+                (former.label, "predecessor", read(("predecessor", area.name, former.old_la_code), rows))
+                for former, rows in ds.predecessor_series(indicator, area)
+                if (rows["status"].isin(PLOTTED_STATUSES) & rows["value"].notna()).any()
+            ]
+        if not area.is_england:
+            mine.append((area.region_name, "region", of(ds.region_of(area))))
+            if neighbours[area.name]:
+                mine.append((NEIGHBOUR_AVERAGE, "neighbour average", ("average", area.name)))
+                mine += [(neighbour.name, "neighbour", of(neighbour)) for neighbour in neighbours[area.name]]
+            mine.append((ENGLAND.name, "England", of(ENGLAND)))
+        shown[area.name] = mine
+    starts = dict(zip(pieces, np.cumsum([0] + [len(rows) for rows in pieces.values()])))
+    at = {key: np.arange(starts[key], starts[key] + len(rows)) for key, rows in pieces.items()}
+    every = pd.concat(pieces.values(), ignore_index=True)
+    # the neighbours' averages: area by area, neighbour by neighbour, as ``_average`` pools them
+    pooled = [(area.name, at[of(n)]) for area in selected for n in neighbours[area.name]]
+    pool = every.iloc[np.concatenate([rows for _, rows in pooled])][["time_period", "value"]]
+    pool.insert(0, "selected_area", np.repeat([name for name, _ in pooled], [len(rows) for _, rows in pooled]))
+    grouped = pool.groupby(["selected_area", "time_period"], sort=True)["value"]
+    averages = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
+    averages["status"] = np.where(averages["n"] > 0, "derived", "x")
+    for name, rows in averages.groupby("selected_area", sort=False).indices.items():
+        at[("average", name)] = len(every) + rows
+    every = pd.concat([every, averages[["time_period", "value", "status"]]], ignore_index=True)
+    parts = [
+        (area, name, role, at.get(key, np.arange(0)))
+        for area, mine in shown.items()
+        for name, role, key in mine
+        if len(at.get(key, ()))
+    ]
+    frame = every.iloc[np.concatenate([rows for *_, rows in parts])].reset_index(drop=True)
+    sizes = [len(rows) for *_, rows in parts]
+    for column, index in (("role", 2), ("area", 1), ("selected_area", 0)):
+        frame.insert(0, column, np.repeat([part[index] for part in parts], sizes))
+    return frame
+
+
 def neighbour_average(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
     """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value."""
     average = _average([ds.series(indicator, ds.area(code)) for code in area.neighbours])

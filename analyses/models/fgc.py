@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from analyses.data.dataset import Dataset
+from analyses.data.fingerprint import digest
 from analyses.data.geography import ENGLAND, Area
 from analyses.data.schema import SettingError
 
@@ -753,25 +754,19 @@ class National:
 LA_TABLE_OUTPUTS = ("pre_proceedings_children", "children_avoiding_care", "net_saving")
 
 
-_NATIONAL: dict = {}  # the last national run: (dataset, settings, draws, seed) -> (dataset, National)
-
-
 def national(ds: Dataset, settings: Settings = Settings(), draws: int = DRAWS, seed: int = SEED) -> National:
     """England's estimate beside the sum of the 153 LA estimates (same settings, same national draws).
 
-    The same for every area's report, so a kernel that builds report after report
-    (``analyses.report.workers``) runs it once per dataset and settings; treat it as read-only."""
-    key = (id(ds), settings, draws, seed)
-    hit = _NATIONAL.get(key)
-    if hit is None or hit[0] is not ds:
-        _NATIONAL.clear()
-        _NATIONAL[key] = hit = (ds, _national(ds, settings, draws, seed))
-    return hit[1]
+    The same for every area's report, so it is made once per dataset, settings, draws and seed
+    (``Dataset.derived``: for a loaded dataset, kept on disk for every report and every kernel);
+    treat it as read-only."""
+    if settings.pre_proceedings_children is not None:
+        settings = replace(settings, pre_proceedings_children=None)  # a council's own count is local
+    run = digest([], repr((settings, draws, seed)))[:16]
+    return ds.derived(f"fgc-national-{run}", lambda d: _national(d, settings, draws, seed))
 
 
 def _national(ds: Dataset, settings: Settings, draws: int, seed: int) -> National:
-    if settings.pre_proceedings_children is not None:
-        settings = replace(settings, pre_proceedings_children=None)  # a council's own count is local
     england = simulate(local_demand(ds, ENGLAND), settings, draws, seed, ENGLAND.name)
     totals = {key: np.zeros(draws) for key in OUTPUTS}
     rows = []

@@ -151,18 +151,17 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
             summary["fingerprint"],
         )
     workshop = "\n".join(page.chapter_html(nb, only=page.FRONT_TAG) for nb in notebooks.values()).strip()
-    extra = (
-        '<li><a href="#workshop">For a workshop: the Family Group Conference roll-out for this area</a></li>'
-        if workshop
-        else ""
-    )
-    extra += (
-        f'<li><a href="{static_page.PAGE}">Workshop tools: why randomise?, FGC roll-out, compare, tier planner '
-        "(all four, in the browser)</a></li>"
-    )
-    extra += '<li><a href="#downloads">Downloads: the headline figures for a committee paper</a></li>'
     contents = [(f"{stem}.html", titles[stem]) for stem in stems]
-    front_page = front.front_page(summary, contents, title, extra)
+    if workshop:
+        contents.append(("#workshop", "For a workshop: the Family Group Conference roll-out for this area"))
+    contents += [
+        (
+            static_page.PAGE,
+            "Workshop tools: why randomise?, FGC roll-out, compare, tier planner (all four, in the browser)",
+        ),
+        ("#downloads", "Downloads: the headline figures for a committee paper"),
+    ]
+    front_page = front.front_page(summary, contents, title)
     body = page.TEMPLATES.get_template("area_front.html.j2").render(front=Markup(front_page), workshop=Markup(workshop))
     page.check_local(body, f"the {name} page")
     pages["index.html"] = page.page_html(
@@ -182,7 +181,11 @@ def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> P
     (folder / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
     if not summary.get("settings"):  # the workshop's page is the guide's settings
         static_page.write_page(
-            site, summary["la"]["name"], summary["generated_from"].get("data_dir"), summary["fingerprint"]
+            site,
+            summary["la"]["name"],
+            summary["generated_from"].get("data_dir"),
+            summary["fingerprint"],
+            front.findings_of(summary),  # the compare tool's findings, as the front page has them
         )
     for name, text in [*pages.items(), ("index.html", index)]:
         partial = folder / f".{name}.partial"

@@ -17,18 +17,20 @@ over the same table (``geography.finder_entries``): Enter opens the best match.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import shutil
 import sys
 import time
 from pathlib import Path
 
+from markupsafe import Markup
+
 from analyses.data import dataset as data
 from analyses.data.geography import ENGLAND, REORGANISATIONS, Area, finder_entries, slugify
 from analyses.data.paths import ROOT
 from analyses.report.area_pages import AREAS, page_stamp, write_area_pages
 from analyses.report.config import RunConfig
+from analyses.report.front import TEMPLATES
 from analyses.views import web_assets
 
 SITE_DIR = ROOT / "_build" / "html"
@@ -65,7 +67,8 @@ def area_href(area: Area | str) -> str:
 
 
 def finder_html(ds: data.Dataset) -> str:
-    """The list of every area by region, with its finder; everything inline (works from file://).
+    """The list of every area by region, with its finder (``templates/finder.html.j2``, its styles and
+    script from ``assets/``); everything inline (works from file://).
 
     The finder matches what a reader types by ``geography.match_areas``'s rule over
     ``geography.finder_entries`` (embedded as JSON), the same rule and table as ``--la``."""
@@ -73,149 +76,36 @@ def finder_html(ds: data.Dataset) -> str:
     entries = finder_entries(ds.las)
     aliases = {entry["code"]: entry["aliases"] for entry in entries}
 
-    def item(area: Area) -> str:
-        codes = [c for c in (area.code, area.old_la_code) if c]
-        note = "".join(
-            f'<span class="finder-former">Replaced {html.escape(text)}</span>' for text in former.get(area.code, [])
-        )
-        return (
-            f'<li data-code="{html.escape(area.code)}" data-aliases="{html.escape(" ".join(aliases.get(area.code, [])))}">'
-            f'<a href="{area_href(area)}">{html.escape(area.name)}</a> '
-            f'<span class="finder-codes">{" · ".join(html.escape(c) for c in codes)}</span>{note}</li>'
-        )
-
-    regions: dict[str, list[Area]] = {}
-    for area in ds.areas():
-        regions.setdefault(area.region_name, []).append(area)
-    groups = [
-        f'<section class="finder-region" aria-labelledby="region-{slugify(name)}">'
-        f'<h3 id="region-{slugify(name)}">{html.escape(name)}</h3>\n<ul>\n'
-        + "\n".join(item(a) for a in sorted(areas, key=lambda a: a.name))
-        + "\n</ul></section>"
-        for name, areas in sorted(regions.items())
-    ]
-    england = (
-        f'<section class="finder-region"><h3 id="region-england">England</h3>\n<ul>\n{item(ENGLAND)}\n</ul></section>'
-    )
-    total = sum(len(a) for a in regions.values()) + 1
-    table = json.dumps(entries, separators=(",", ":")).replace("</", "<\\/")
-    return f"""<style>{FINDER_CSS}</style>
-<div class="area-finder" id="area-finder">
-<label for="finder-input" class="finder-label">Find your council: type its name (York, City of York, Hull), a GSS code (E06000014), a DfE code (816) or a former name, then press Enter</label>
-<input type="search" id="finder-input" class="finder-input" autocomplete="off" spellcheck="false" aria-describedby="finder-count">
-<p id="finder-count" class="finder-count" role="status" aria-live="polite">{total} areas</p>
-<script type="application/json" id="finder-entries">{table}</script>
-<div class="finder-list">
-{england}
-{chr(10).join(groups)}
-</div>
-</div>
-<script>{FINDER_SCRIPT}</script>"""
-
-
-FINDER_CSS = """
-.finder-label { display: block; font-weight: bold; margin: 0.5rem 0 0.25rem; }
-.finder-input { width: 100%; max-width: 32rem; font-size: 1.1rem; padding: 0.4rem 0.5rem; border: 2px solid #0b0c0c; }
-.finder-input:focus { outline: 3px solid #ffdd00; outline-offset: 0; }
-.finder-count { color: #505a5f; margin: 0.25rem 0 0.75rem; }
-.finder-list { columns: 18rem auto; column-gap: 2rem; }
-.finder-region { break-inside: avoid-column; }
-.finder-region h3 { font-size: 1.05rem; margin: 0.75rem 0 0.25rem; }
-.finder-region ul { list-style: none; padding: 0; margin: 0 0 0.5rem; }
-.finder-region li { margin: 0.15rem 0; }
-.finder-codes, .finder-former { color: #505a5f; font-size: 0.85rem; }
-.finder-former { display: block; }
-.finder-best a { font-weight: bold; }
-.finder-best::after { content: " \\2190  best match"; color: #505a5f; font-size: 0.85rem; }
-"""
-FINDER_SCRIPT = r"""
-(function () {
-  // geography.match_areas, line by line: name_key, _distance, match_tier (tests compare the two).
-  var EXACT = 0, ALIAS = 1, PREFIX = 2, ALIAS_PREFIX = 3, CONTAINS = 4, FUZZY = 5;
-  function nameKey(name) {
-    var text = name.toLowerCase().replace(/&/g, ' and ');
-    text = text.replace(/\s*\([^)]*\)\s*$/g, '');
-    text = text.replace(/,?\s*(city|county) of\s*$/g, '');
-    text = text.replace(/^(city|county) of\s+|^county\s+|\s+borough$/g, '');
-    return text.replace(/[^a-z0-9]+/g, '');
-  }
-  function distance(a, b) {
-    var rows = [[]], i, j;
-    for (j = 0; j <= b.length; j++) rows[0].push(j);
-    for (i = 1; i <= a.length; i++) {
-      var row = [i], prev = rows[rows.length - 1];
-      for (j = 1; j <= b.length; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost));
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-          row[j] = Math.min(row[j], rows[rows.length - 2][j - 2] + 1);
+    def item(area: Area) -> dict:
+        return {
+            "code": area.code,
+            "aliases": " ".join(aliases.get(area.code, [])),
+            "href": area_href(area),
+            "name": area.name,
+            "codes": [c for c in (area.code, area.old_la_code) if c],
+            "former": former.get(area.code, []),
         }
-      }
-      rows.push(row);
-    }
-    return rows[rows.length - 1][b.length];
-  }
-  function tier(key, entry) {
-    if (!key) return null;
-    var all = entry.keys.concat(entry.aliases);
-    if (entry.keys.indexOf(key) >= 0) return EXACT;
-    if (entry.aliases.indexOf(key) >= 0) return ALIAS;
-    if (entry.keys.some(function (k) { return k.indexOf(key) === 0; })) return PREFIX;
-    if (entry.aliases.some(function (k) { return k.indexOf(key) === 0; })) return ALIAS_PREFIX;
-    if (key.length >= 3 && all.some(function (k) { return k.indexOf(key) >= 0; })) return CONTAINS;
-    var allowed = key.length >= 8 ? 2 : 1;
-    var words = all.filter(function (k) { return k.length >= 3 && !/[0-9]/.test(k); });
-    if (key.length >= 3 && words.some(function (k) { return distance(key, k) <= allowed; })) return FUZZY;
-    return null;
-  }
-  function matchAreas(query, entries) {
-    var text = query.split(/\s+/).filter(Boolean).join(' ');
-    var key = nameKey(/^[0-9]+$/.test(text) && text.length < 3 ? ('000' + text).slice(-3) : text);
-    var found = [];
-    entries.forEach(function (entry) { var t = tier(key, entry); if (t !== null) found.push([t, entry]); });
-    found.sort(function (x, y) { return x[0] - y[0] || (x[1].name < y[1].name ? -1 : x[1].name > y[1].name ? 1 : 0); });
-    return found;
-  }
-  window.efpMatchAreas = matchAreas;
-  var input = document.getElementById('finder-input'), count = document.getElementById('finder-count');
-  var entries = JSON.parse(document.getElementById('finder-entries').textContent);
-  var items = {};
-  [].slice.call(document.querySelectorAll('.area-finder li[data-code]')).forEach(function (li) { items[li.getAttribute('data-code')] = li; });
-  var best = null;
-  function filter() {
-    var found = input.value.trim() ? matchAreas(input.value, entries) : null;
-    var shown = {};
-    (found || []).forEach(function (pair) { shown[pair[1].code] = true; });
-    Object.keys(items).forEach(function (code) { items[code].hidden = !!found && !shown[code]; });
-    document.querySelectorAll('.area-finder .finder-region').forEach(function (group) {
-      group.hidden = !group.querySelector('li:not([hidden])');
-    });
-    best = found && found.length ? items[found[0][1].code] : null;
-    Object.keys(items).forEach(function (code) { items[code].classList.toggle('finder-best', items[code] === best); });
-    if (!found) { count.textContent = entries.length + ' areas'; return; }
-    if (!found.length) { count.textContent = 'No area matches \u201c' + input.value.trim() + '\u201d.'; return; }
-    var name = found[0][1].name;
-    count.textContent = found[0][0] === FUZZY
-      ? 'No area matches \u201c' + input.value.trim() + '\u201d. Did you mean ' + name + '? Press Enter to open it.'
-      : (found.length === 1 ? '1 area' : found.length + ' areas') + '. Best match: ' + name + '. Press Enter to open it.';
-  }
-  input.addEventListener('input', filter);
-  input.addEventListener('keydown', function (event) {
-    if (event.key !== 'Enter' || !best) return;
-    event.preventDefault();
-    window.location.href = best.querySelector('a').getAttribute('href');
-  });
-  // Arriving from the guide's front page (?q=York&go=1): an exact name, code or alias opens at once.
-  var params = new URLSearchParams(window.location.search);
-  if (params.get('q')) {
-    input.value = params.get('q');
-    filter();
-    var found = matchAreas(input.value, entries);
-    var sure = found.length && found[0][0] <= ALIAS && !(found[1] && found[1][0] === found[0][0]);
-    if (params.get('go') && sure) { window.location.replace(best.querySelector('a').getAttribute('href')); }
-  } else if (input.value) filter();
-})();
-"""
+
+    by_region: dict[str, list[Area]] = {}
+    for area in ds.areas():
+        by_region.setdefault(area.region_name, []).append(area)
+    regions = [{"slug": "england", "name": ENGLAND.name, "areas": [item(ENGLAND)]}] + [
+        {"slug": slugify(name), "name": name, "areas": [item(a) for a in sorted(areas, key=lambda a: a.name)]}
+        for name, areas in sorted(by_region.items())
+    ]
+    table = json.dumps(entries, separators=(",", ":")).replace("</", "<\\/")  # never a closing tag
+    return TEMPLATES.get_template("finder.html.j2").render(
+        css=Markup(FINDER_CSS),
+        script=Markup(FINDER_SCRIPT),
+        entries=Markup(table),
+        total=sum(len(region["areas"]) for region in regions),
+        regions=regions,
+    )
+
+
+ASSETS = Path(__file__).parent / "assets"
+FINDER_CSS = (ASSETS / "finder.css").read_text(encoding="utf-8")
+FINDER_SCRIPT = (ASSETS / "finder.js").read_text(encoding="utf-8")
 
 
 def copy_assets(site: Path, bundles: set[Path]) -> None:

@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import markupsafe
 import pandas as pd
 
 from analyses.data.paths import DATA_DIR
@@ -325,10 +324,10 @@ def _data_to(found: list[Finding]) -> str:
     return f"31 March {max(years)}" if years else "the latest published year"
 
 
-def front_page(summary: dict, contents: list[tuple[str, str]], title: str, extra_contents: str = "") -> str:
+def front_page(summary: dict, contents: list[tuple[str, str]], title: str) -> str:
     """The report's first screen (printed: page one), then its contents list.
 
-    ``contents`` is ``[(href, chapter title), ...]``; ``extra_contents`` is any further list item HTML.
+    ``contents`` is ``[(href, text), ...]``: the chapters, then anything else the page offers.
     """
     area = summary.get("la", {})
     name = area.get("name") or ""
@@ -363,7 +362,6 @@ def front_page(summary: dict, contents: list[tuple[str, str]], title: str, extra
         own={"folder": own["folder"], "imported": _date(own.get("imported")), "text": _own_text(own)} if own else None,
         address=f"areas/{area.get('slug', '')}/index.html",
         contents=contents,
-        extra_contents=markupsafe.Markup(extra_contents),
         cite=CITATION.format(name=name, date=generated),
         licences=LICENCES,
     )
