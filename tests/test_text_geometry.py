@@ -2,9 +2,10 @@
 
 Every chart on every page of the table of contents and on the pages of three areas (York; Tower
 Hamlets, a London borough with a long region name; Westmorland and Furness, a long name and a
-former council) is drawn at 1366, 1024 (loaded there, and resized to it from 1366), 390 and 320
-px. In each of these chart views no ``svg text`` box may reach outside the chart's own svg, and
-no two text boxes may overlap by more than a third of the smaller (``browser.TEXT_GEOMETRY``).
+former council), their workshop pages included, is drawn at 1366, 1024 (loaded there, and resized
+to it from 1366), 390 and 320 px. In each of these chart views no ``svg text`` box may reach
+outside the chart's own svg, and no two text boxes may overlap by more than a third of the
+smaller (``browser.TEXT_GEOMETRY``).
 The views are the session's ``width_views`` (conftest.py), which the site tests' size and phone
 checks read too: each page is loaded at each width once.
 
@@ -22,7 +23,8 @@ from analyses.report.config import REPORT_CHAPTERS
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 AREAS = ("york", "tower-hamlets", "westmorland-and-furness")
-PAGES = toc_pages() + [f"areas/{slug}/{stem}" for slug in AREAS for stem in ("index", *REPORT_CHAPTERS)]
+STEMS = ("index", *REPORT_CHAPTERS, "workshop")  # workshop: the area's static workshop page (its own charts)
+PAGES = toc_pages() + [f"areas/{slug}/{stem}" for slug in AREAS for stem in STEMS]
 CHECKED = ("1366", "1366->1024", "1024", "390", "320")  # views of ``browser.width_views``
 
 

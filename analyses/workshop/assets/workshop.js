@@ -140,8 +140,37 @@
     Object.keys(extra).forEach(function (key) { base[key] = extra[key]; });
     return base;
   }
-  var CONFIG = {displayModeBar: false, responsive: true};
+  var CONFIG = {displayModeBar: false};
+  var CHARACTER = 7.5, LINE = 17;  // px: the average width of a 14px Arial character; a line of text
   function narrow(parts) { return parts.chart.clientWidth < 560; }
+  function lines(text, characters) {
+    /* Words in lines of at most ``characters`` (a longer word keeps a line of its own). */
+    var out = [], line = '';
+    String(text).split(' ').forEach(function (word) {
+      if (line && (line + ' ' + word).length > characters) { out.push(line); line = word; } else { line = line ? line + ' ' + word : word; }
+    });
+    return out.concat([line]);
+  }
+  function axisTitle(text, parts, margin) {
+    /* The x-axis title wrapped to the plot's width, the bottom margin grown by its extra lines. */
+    var wrapped = lines(text, Math.floor((parts.chart.clientWidth - margin.l - margin.r) / CHARACTER));
+    margin.b += LINE * (wrapped.length - 1);
+    return {text: wrapped.join('<br>')};
+  }
+  /* Each chart is laid out for its column's width (narrow() layouts, wrapped names) and laid out
+     again when that width changes (a window resize, zoom or rotation): its tool's update runs. */
+  var resizer = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var chart = entry.target;
+      if (chart.efpWidth !== chart.clientWidth) { chart.efpWidth = chart.clientWidth; chart.efpUpdate(); }
+    });
+  }) : null;
+  function follow(parts, update) {
+    parts.chart.efpUpdate = update;
+    parts.chart.efpWidth = parts.chart.clientWidth;
+    if (resizer) resizer.observe(parts.chart);
+    update();
+  }
 
   /* Charts are drawn as they come near the screen, once the page has loaded: plotly.js (1.2 MB,
      this script's data-plotly) is fetched for the first of them, so the text and controls are
@@ -191,6 +220,7 @@
     parts.heading.textContent = title;
     parts.chart.setAttribute('aria-label', alt);
     parts.chart.setAttribute('aria-describedby', parts.heading.id);
+    lay.width = parts.chart.clientWidth;
     parts.chart.efpFigure = [traces, lay];
     if (!lazy || parts.chart.efpDrawn || parts.chart.efpNear) plot(parts.chart);
     else if (loaded) nearby.observe(parts.chart);
@@ -244,10 +274,12 @@
       var small = narrow(parts), rows = small ? ['Naive', 'Trial'] : R.designs;
       var notes = small ? [] : rangeNotes(rows, high, labels);
       notes.push({x: e, y: 1.02, yref: 'paper', text: 'True effect ' + e.toFixed(2), showarrow: false, xanchor: 'left', yanchor: 'bottom'});
+      var margin = small ? {l: 60, r: 15, t: 30, b: 60} : {l: 150, r: 150, t: 30, b: 60};
+      var axis = axisTitle(small ? 'Estimated effect (above 0 = helpful)' : 'Estimated effect (score points; above 0 = helpful)', parts, margin);
       draw(parts, s[8], rangeTraces(rows, central, low, high, labels), layout({
-        xaxis: {title: {text: small ? 'Estimated effect (above 0 = helpful)' : 'Estimated effect (score points; above 0 = helpful)'}, range: R.range, zeroline: true, fixedrange: true},
-        yaxis: {autorange: 'reversed', fixedrange: true}, shapes: [referenceLine(e)], annotations: notes, height: 280,
-        margin: small ? {l: 60, r: 15, t: 30, b: 60} : {l: 150, r: 150, t: 30, b: 60}
+        xaxis: {title: axis, range: R.range, zeroline: true, fixedrange: true},
+        yaxis: {autorange: 'reversed', fixedrange: true}, shapes: [referenceLine(e)], annotations: notes, height: 220 + margin.b,
+        margin: margin
       }), s[8] + '. ' + R.designs[0] + ': average ' + labels[0] + '. ' + R.designs[1] + ': average ' + labels[1] + '.');
       parts.words.innerHTML = list([
         '<b>' + R.designs[0] + ':</b> ' + s[0].toFixed(2) + ' on average; 95% of studies between ' + s[1].toFixed(2) + ' and ' + s[2].toFixed(2) + '; ' + Math.round(s[6] * 100) + '% of studies made support look harmful.',
@@ -256,7 +288,7 @@
     }
     [who, effect, families].forEach(function (c) { c.addEventListener('input', update); c.addEventListener('change', update); });
     resetButton(parts, function () { who.value = String(start.who); effect.value = String(start.effect); families.value = String(start.families); update(); });
-    update();
+    follow(parts, update);
   }
 
   /* ---------------------------------------------------------- 2. FGC roll-out */
@@ -375,10 +407,12 @@
       var title = fgcTitle(D.area, fig);
       var notes = small ? [] : rangeNotes(rows, high, labels);
       notes.push({x: 0, y: 1.02, yref: 'paper', text: 'Break even', showarrow: false, xanchor: 'left', yanchor: 'bottom'});
+      var margin = small ? {l: 60, r: 15, t: 30, b: 60} : {l: 150, r: 30, t: 30, b: 60};
+      var axis = axisTitle(sc[1], parts, margin);
       draw(parts, title, rangeTraces(small ? ['Cost', 'Saving', 'Net'] : rows, central, low, high, labels), layout({
-        xaxis: {title: {text: sc[1]}, range: [span[0] - pad, span[1] * (small ? 1 : 1.45) + pad], fixedrange: true, tickformat: ',~r'},
-        yaxis: {autorange: 'reversed', fixedrange: true}, shapes: [referenceLine(0)], annotations: notes, height: 300,
-        margin: small ? {l: 60, r: 15, t: 30, b: 60} : {l: 150, r: 30, t: 30, b: 60}
+        xaxis: {title: axis, range: [span[0] - pad, span[1] * (small ? 1 : 1.45) + pad], fixedrange: true, tickformat: ',~r', nticks: small ? 4 : 0},
+        yaxis: {autorange: 'reversed', fixedrange: true}, shapes: [referenceLine(0)], annotations: notes, height: 240 + margin.b,
+        margin: margin
       }), title + '. ' + rows.map(function (r, i) { return r + ' ' + labels[i]; }).join('; ') + '.');
       var same = JSON.stringify(state) === JSON.stringify({children: null, coverage: start.coverage, already: start.already, cost: start.cost});
       var change = same ? 'These are the guide\'s settings, as in its FGC chapter.' :
@@ -396,7 +430,7 @@
       ownBox.checked = false; childrenBox.value = String(F.children_default); accepted = F.children_default;
       coverage.value = String(start.coverage); already.value = String(start.already); cost.value = String(start.cost); update();
     });
-    update();
+    follow(parts, update);
   }
 
   /* ---------------------------------------------------------- 3. Compare my council */
@@ -419,28 +453,39 @@
     function update() {
       var c = D.compare[+indicator.value], shown = {selected: true};
       boxes.forEach(function (b) { shown[b.role] = b.box.checked; });
-      var traces = [], ends = [], years = [];
+      /* A key below the plot, where an axis title would be (the years name themselves), names each
+         line with its latest value: labels at the lines' ends ran off the right edge or over each
+         other where lines end close together. */
+      var traces = [], years = [], keyed = 0, neighbourKeyed = false;
+      var keyWidth = Math.floor((parts.chart.clientWidth - 50) / CHARACTER);  // characters beside an entry's line sample
       Object.keys(c.series).forEach(function (name) {
         var s = c.series[name];
         s.y.forEach(function (y) { if (y !== null) years.push(y); });
         if (!shown[s.role]) return;
-        var main = s.role === 'selected';
-        traces.push({type: 'scatter', mode: s.role === 'neighbour' ? 'lines' : 'lines+markers', name: name, x: s.x, y: s.y,
-          line: {color: colours[s.role], width: main ? 4 : s.role === 'neighbour' ? 1 : 2.5, dash: dashes[s.role]},
-          marker: {size: main ? 9 : 6}, hovertemplate: escapeHtml(name) + ', %{x}: %{y:,.1f}<extra></extra>', connectgaps: false});
-        if (s.role !== 'neighbour') {
+        var main = s.role === 'selected', each = s.role === 'neighbour', key = name;
+        if (!each) {
           var last = s.y.length - 1;
           while (last >= 0 && s.y[last] === null) last--;
-          if (last >= 0) ends.push({x: s.x[last], y: s.y[last], text: escapeHtml(name) + ' ' + s.y[last].toFixed(1), xanchor: 'left', xshift: 8, showarrow: false, font: {color: colours[s.role], size: 13}});
+          if (last >= 0) key = name + ', ' + s.x[last] + ': ' + s.y[last].toFixed(1);
         }
+        var keyLines = lines(each ? 'Each statistical neighbour' : key, keyWidth);
+        traces.push({type: 'scatter', mode: each ? 'lines' : 'lines+markers', name: keyLines.map(escapeHtml).join('<br>'), x: s.x, y: s.y,
+          line: {color: colours[s.role], width: main ? 4 : each ? 1 : 2.5, dash: dashes[s.role]},
+          marker: {size: main ? 9 : 6}, hovertemplate: escapeHtml(name) + ', %{x}: %{y:,.1f}<extra></extra>', connectgaps: false,
+          legendgroup: s.role, showlegend: !each || !neighbourKeyed});
+        if (!each || !neighbourKeyed) keyed += keyLines.length;
+        if (each) neighbourKeyed = true;
       });
       var allX = [];
       Object.keys(c.series).forEach(function (name) { allX = allX.concat(c.series[name].x); });
       var top = Math.max.apply(null, years.concat([1]));
+      var margin = {l: 70, r: 20, t: 20, b: 60};
+      var keyHeight = LINE * 1.3 * (narrow(parts) ? keyed : Math.ceil(keyed / 2));  // one entry a row on a phone, about two on wider screens
       draw(parts, c.finding, traces, layout({
-        xaxis: {title: {text: 'Year'}, dtick: 1, range: [Math.min.apply(null, allX) - 0.3, Math.max.apply(null, allX) + 1.8], fixedrange: true},
-        yaxis: {title: {text: c.title + ' (' + c.unit + ')'}, range: [0, top * 1.08], fixedrange: true, rangemode: 'tozero'},
-        annotations: narrow(parts) ? [] : ends, height: 320, margin: {l: 70, r: 20, t: 20, b: 60}
+        xaxis: {dtick: 1, range: [Math.min.apply(null, allX) - 0.3, Math.max.apply(null, allX) + 0.3], fixedrange: true},
+        yaxis: {title: {text: c.unit === '%' ? 'Per cent' : c.unit.charAt(0).toUpperCase() + c.unit.slice(1)}, range: [0, top * 1.08], fixedrange: true, rangemode: 'tozero'},
+        showlegend: true, legend: {orientation: 'h', x: 0, xanchor: 'left', y: -0.2, yanchor: 'top', traceorder: 'normal', font: {size: 13}},
+        height: 320 + keyHeight, margin: margin
       }), 'Line chart: ' + c.finding + '.');
       var mine = null;
       Object.keys(c.series).forEach(function (name) { if (c.series[name].role === 'selected') mine = c.series[name]; });
@@ -458,7 +503,7 @@
     indicator.addEventListener('change', update);
     boxes.forEach(function (b) { b.box.addEventListener('change', update); });
     resetButton(parts, function () { indicator.value = '0'; boxes.forEach(function (b) { b.box.checked = b.role !== 'neighbour'; }); update(); });
-    update();
+    follow(parts, update);
   }
 
   /* ---------------------------------------------------------- 4. Tier planner */
@@ -541,19 +586,26 @@
       var title = money(money_, true, true) + ' reaches about ' + childrenNumber(total) + ' families a year' +
         (total > 0 ? ', most at the ' + most.tier.toLowerCase() + ' tier' : '') +
         (lookedAfter ? '; ' + D.area + ' had ' + lookedAfter.text + ' children looked after (' + lookedAfter.label.replace(/^.*, /, '') + ')' : '');
-      var names = rows.map(function (r) { return r.tier + ' support'; }).concat(T.demand.map(function (d) { return d.label; }));
+      var top = Math.max.apply(null, T.demand.map(function (d) { return d.value || 0; }).concat([T.eligible, 1]));
+      /* a bar's label goes inside its end where it would run off the chart */
+      function place(values) { return values.map(function (v) { return v > top * 0.6 ? 'inside' : 'outside'; }); }
+      var small = narrow(parts), characters = Math.floor(parts.chart.clientWidth * 0.4 / CHARACTER);
+      var wrapped = rows.map(function (r) { return [r.tier + ' support']; }).concat(T.demand.map(function (d) { return lines(d.label, characters); }));
+      var names = wrapped.map(function (w) { return w.join('<br>'); });
+      var rowHeight = Math.max(36, LINE * Math.max.apply(null, wrapped.map(function (w) { return w.length; })) + 10);
       var traces = [
         {type: 'bar', orientation: 'h', name: 'Families reached a year with this plan', y: names.slice(0, rows.length), x: rows.map(function (r) { return r.reached; }),
-          marker: {color: PALETTE[0]}, text: rows.map(function (r) { return 'about ' + childrenNumber(r.reached) + ' families'; }), textposition: 'outside', cliponaxis: false,
+          marker: {color: PALETTE[0]}, text: rows.map(function (r) { return (small ? '' : 'about ') + childrenNumber(r.reached) + (small ? '' : ' families'); }),
+          textposition: place(rows.map(function (r) { return r.reached; })), insidetextanchor: 'end', cliponaxis: false,
           hoverinfo: 'text', hovertext: rows.map(function (r) { return r.tier + ': about ' + childrenNumber(r.reached) + ' families'; })},
         {type: 'bar', orientation: 'h', name: D.area + ', latest published figure', y: names.slice(rows.length), x: T.demand.map(function (d) { return d.value; }),
-          marker: {color: PALETTE[1], pattern: {shape: '/', fgcolor: '#FFFFFF'}}, text: T.demand.map(function (d) { return d.text; }), textposition: 'outside', cliponaxis: false,
+          marker: {color: PALETTE[1], pattern: {shape: '/', fgcolor: '#FFFFFF'}}, text: T.demand.map(function (d) { return d.text; }),
+          textposition: place(T.demand.map(function (d) { return d.value || 0; })), insidetextanchor: 'end', cliponaxis: false,
           hoverinfo: 'text', hovertext: T.demand.map(function (d) { return d.label + ': ' + d.text; })}
       ];
-      var top = Math.max.apply(null, T.demand.map(function (d) { return d.value || 0; }).concat([T.eligible, 1]));
       draw(parts, title, traces, layout({
-        xaxis: {title: {text: 'Families or children'}, range: [0, top * 1.35], fixedrange: true, tickformat: ',.0f'},
-        yaxis: {autorange: 'reversed', fixedrange: true, automargin: true}, barmode: 'overlay', height: 360,
+        xaxis: {title: {text: 'Families or children'}, range: [0, top * 1.35], fixedrange: true, tickformat: ',.0f', nticks: small ? 3 : 0},
+        yaxis: {autorange: 'reversed', fixedrange: true, automargin: true}, barmode: 'overlay', height: 80 + rowHeight * names.length,
         margin: {l: 20, r: 20, t: 20, b: 60}
       }), 'Bar chart: ' + title + '. ' + rows.map(function (r) { return r.tier + ' about ' + childrenNumber(r.reached); }).join('; ') + '.');
       parts.words.innerHTML = list(rows.map(function (r, i) {
@@ -582,8 +634,21 @@
       });
       update();
     });
-    update();
+    follow(parts, update);
   }
+
+  function drawAll() {
+    /* Every chart now, near the screen or not: the same hook as chart_access.js's
+       window.efpCharts.drawAll, which the browser tests call. A drawn chart redraws at once on each change. */
+    return plotlyReady().then(function () {
+      document.querySelectorAll('.ws-chart').forEach(function (chart) {
+        if (nearby) nearby.unobserve(chart);
+        chart.efpNear = true;
+        plot(chart);
+      });
+    });
+  }
+  window.efpCharts = {drawAll: drawAll};
 
   window.EFP_WORKSHOP = {significant: significant, money: money, childrenNumber: childrenNumber, aboutCount: aboutCount,
     chance: chance, fgcFigures: fgcFigures, rebalance: rebalance, plan: plan};
