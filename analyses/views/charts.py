@@ -660,16 +660,13 @@ def _table_cells(table: Styler, fields: list[list[str]]) -> tuple[list[Cell], li
         missing = value is None or (isinstance(value, float) and math.isnan(value))
         return "no value" if missing else text(value)
 
-    def cell(shown: str, field: str, number: bool) -> Cell:
-        # A carriage return would become a line feed in the page's DOM: it is carried (as &#13;) too.
-        return shown, field if field != shown or "\r" in field else None, number
-
-    texts = [[shown(v) for v in row] for row in table.data.itertuples(index=False, name=None)]
-    numbers = _number_columns(texts, len(table.data.columns))
-    head = [cell(str(c), f, n) for c, f, n in zip(table.data.columns, fields[0], numbers, strict=True)]
-    rows = [
-        [cell(t, f, n) for t, f, n in zip(row, line, numbers, strict=True)]
-        for row, line in zip(texts, fields[1:], strict=True)
+    texts = [[str(c) for c in table.data.columns]]
+    texts += [[shown(v) for v in row] for row in table.data.itertuples(index=False, name=None)]
+    numbers = _number_columns(texts[1:], len(table.data.columns))
+    # A carriage return would become a line feed in the page's DOM: it is carried (as &#13;) too.
+    head, *rows = [
+        [(t, f if f != t or "\r" in f else None, n) for t, f, n in zip(row, line, numbers, strict=True)]
+        for row, line in zip(texts, fields, strict=True)
     ]
     return head, rows
 

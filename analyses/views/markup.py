@@ -13,9 +13,16 @@ import jinja2
 from markupsafe import Markup
 
 
+class _Escaped(str):
+    """Text escaped by ``_escaped``: Jinja2's escaping then takes it as it is (``__html__``)."""
+
+    __slots__ = ()
+    __html__ = str.__str__
+
+
 def _escaped(value: object) -> object:
     """A value as the page shows it: HTML already made stays as it is; anything else is escaped."""
-    return value if hasattr(value, "__html__") else Markup(html.escape(str(value)))
+    return value if hasattr(value, "__html__") else _Escaped(html.escape(str(value)))
 
 
 def _keep_carriage_returns(value: str) -> Markup:
