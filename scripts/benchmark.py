@@ -3,6 +3,7 @@
     .venv/bin/python scripts/benchmark.py            # ratios to papermill's floor, then all LAs and the book
     .venv/bin/python scripts/benchmark.py --quick    # only the ratios to papermill's floor
     .venv/bin/python scripts/benchmark.py --site     # README's first command on a clean clone, then again
+    .venv/bin/python scripts/benchmark.py --workshop # live workshop: start-up, then each tool's page opening
 
 The machine is shared and its load changes from minute to minute, so the quick answers and one
 report are measured against papermill's own floor: a two-cell notebook run by the ``papermill``
@@ -13,6 +14,9 @@ Also timed: all 153 LAs + England (--jobs 2) <= 100 s on 2 quiet cores; the cold
 <= 3 min; a warm rebuild with nothing changed <= 10 s. With --site: ``bash scripts/build.sh`` on
 a clean clone (warm pip cache; the book and the 154 area pages) <= 150 s, the same again with
 nothing changed <= 5 s; an area page's own HTML <= 400 KB; the whole built site <= 100 MB.
+With --workshop: ``python -m analyses workshop`` until it says it is running (every tool's kernel has
+run its notebook), then, in headless Chromium (one browser cache: the first page loads the widgets'
+scripts), each tool's page from navigation until its chart is drawn, for --rounds rounds a minute apart (issue 23: a tool opens in under 3 s after start-up), with the load average.
 """
 
 from __future__ import annotations
@@ -128,13 +132,75 @@ def against_the_floor(tmp: Path, rounds: int) -> None:
         print(f"{label:<48} {median:6.2f} s {ratio:6.2f}x {target:6.2f}x ({verdict})", flush=True)
 
 
+WORKSHOP_TOOLS = ("why_randomise", "fgc_rollout", "compare_la", "tier_planner")
+
+
+def workshop(rounds: int) -> None:
+    """Start-up of workshop mode, then the time each tool's page takes to draw its chart."""
+    import os
+    import signal
+    import socket
+
+    from playwright.sync_api import sync_playwright
+
+    from analyses.devtools.browser import launch
+    from analyses.workshop import server
+
+    with socket.socket() as probe:
+        probe.bind((server.HOST, 0))
+        port = probe.getsockname()[1]
+    print(f"load average at start: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "analyses", "workshop", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in process.stdout:
+            if "Workshop mode is running" in line:
+                break
+        else:
+            sys.exit(f"workshop mode did not start (exit {process.wait()})")
+        print(f"{'start-up until every tool is ready':<44} {time.perf_counter() - start:8.1f} s")
+        times: dict[str, list[float]] = {tool: [] for tool in WORKSHOP_TOOLS}
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            context = browser.new_context(viewport={"width": 1024, "height": 768})  # one browser cache, as a trainer's
+            for _ in range(rounds):
+                for tool in WORKSHOP_TOOLS:
+                    page = context.new_page()
+                    opened = time.perf_counter()
+                    page.goto(server.url(port, f"{tool}.ipynb"), timeout=180_000)
+                    page.locator(".js-plotly-plot .gtitle").first.wait_for(timeout=180_000)
+                    times[tool].append(time.perf_counter() - opened)
+                    page.close(run_before_unload=True)
+                time.sleep(60)  # as between two stages of a session: each tool's next kernel runs its notebook
+            browser.close()
+        for tool, seconds in times.items():
+            listed = ", ".join(f"{s:.1f}" for s in seconds)
+            verdict = "within" if seconds[0] <= 3 else "OVER"
+            print(f"{'open ' + tool + ' (first; then the rest)':<44} {listed} s   target 3 s ({verdict})")
+        print(f"load average at end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="only the ratios to papermill's floor")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the floor comparison (default: 3)")
     parser.add_argument("--site", action="store_true", help="only README's first command on a clean clone")
     parser.add_argument("--fresh-venv", action="store_true", help="with --site: a new .venv in the clone")
+    parser.add_argument("--workshop", action="store_true", help="only the live workshop's start-up and tool pages")
     args = parser.parse_args()
+    if args.workshop:
+        workshop(args.rounds)
+        return
     if args.site:
         with tempfile.TemporaryDirectory() as tmp:
             site(Path(tmp), args.fresh_venv)

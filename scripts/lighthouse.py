@@ -1,9 +1,12 @@
 """Lighthouse's mobile scores for every page of the built site, served gzipped (a benchmark, not a test).
 
-    .venv/bin/python scripts/lighthouse.py [_build/html] [--pages chapters/york,areas/york/index] [--runs 3]
+    .venv/bin/python scripts/lighthouse.py [_build/html] [--pages chapters/york,areas/york/index]
+        [--areas york,england,kent] [--runs 3]
 
-By default: every page of the table of contents, then every page of York's and England's area
-pages (``areas/<slug>/index`` and one per report chapter).
+By default: every page of the table of contents (the finder, ``areas/index``, among them), then
+every page of York's and England's area pages: ``areas/<slug>/index``, one per report chapter
+and ``workshop``. ``--areas`` names other areas by their folder (``areas/<slug>/``); ``--pages``
+names the pages themselves.
 
 Serves the site on 127.0.0.1 with gzip, as a static host would, and runs Lighthouse
 (``LIGHTHOUSE_VERSION`` from npm, through ``npx``; the first run downloads it) with its default
@@ -31,10 +34,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from analyses.devtools.browser import CHROMIUM_ARGS, ROOT, toc_pages
+from analyses.report.area_pages import AREAS
 from analyses.report.config import REPORT_CHAPTERS
+from analyses.workshop.static_page import PAGE as WORKSHOP_PAGE
 
 LIGHTHOUSE_VERSION = "12.8.2"
-AREA_PAGES = [f"areas/{slug}/{stem}" for slug in ("york", "england") for stem in ("index", *REPORT_CHAPTERS)]
+AREA_STEMS = ("index", *REPORT_CHAPTERS, Path(WORKSHOP_PAGE).stem)
+DEFAULT_AREAS = "york,england"  # an LA's pages and England's (no region: its tables keep every row)
 COMPRESSIBLE = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map")
 
 
@@ -134,9 +140,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
     parser.add_argument("--pages", help="comma-separated page names (default: the table of contents and area pages)")
+    parser.add_argument(
+        "--areas", default=DEFAULT_AREAS, help=f"comma-separated areas' folders for the default pages ({DEFAULT_AREAS})"
+    )
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the row is each column's median")
     args = parser.parse_args()
-    pages = args.pages.split(",") if args.pages else toc_pages() + AREA_PAGES
+    areas = [f"{AREAS}/{slug}/{stem}" for slug in args.areas.split(",") for stem in AREA_STEMS]
+    pages = args.pages.split(",") if args.pages else toc_pages() + areas
+    missing = [name for name in pages if not (Path(args.site) / f"{name}.html").is_file()]
+    if missing:
+        print(f"error: not in {args.site}: {', '.join(f'{name}.html' for name in missing)}", file=sys.stderr)
+        return 2
     print(f"Lighthouse {LIGHTHOUSE_VERSION}, mobile preset, served gzipped\n")
     print("| page | performance | accessibility | FCP | LCP | TBT | CLS |\n|---|---:|---:|---:|---:|---:|---:|")
     with serve_gzipped(Path(args.site)) as base, tempfile.TemporaryDirectory() as tmp:

@@ -91,3 +91,19 @@ def cli_reports(tmp_path_factory) -> dict[str, Path]:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(REPORT_LAS, pool.map(report, REPORT_LAS)))
+
+
+@pytest.fixture(scope="session")
+def width_views(chromium):
+    """``browser.width_views`` of a URL, each page loaded at its widths once for the whole session
+    (the chart-size, phone and text-geometry tests read the same views)."""
+    from analyses.devtools.browser import width_views as views_of
+
+    seen: dict[str, dict] = {}
+
+    def views(url: str) -> dict[str, dict]:
+        if url not in seen:
+            seen[url] = views_of(chromium, url)
+        return seen[url]
+
+    return views

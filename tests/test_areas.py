@@ -234,6 +234,7 @@ def finding_rows(text: str) -> dict[str, str]:
     return dict(re.findall(r'<tr class="finding[^"]*" data-indicator="([^"]+)".*?>(.*?)</tr>', text, re.S))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["York", "Isles of Scilly", "Cumberland", "Rutland", "Tower Hamlets", "England"])
 def test_front_page_is_a_findings_table_with_a_source_per_row(ds, name):
     summary = real_summary(ds, name)
@@ -255,6 +256,7 @@ def test_front_page_is_a_findings_table_with_a_source_per_row(ds, name):
         assert "Compared with England</th>" not in text
 
 
+@pytest.mark.slow
 def test_every_worse_than_england_result_is_on_the_front_page(ds):
     """An area with a finding worse than England's shows it, with its rank (checked on every 8th LA)."""
     worse = 0

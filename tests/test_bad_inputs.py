@@ -283,6 +283,7 @@ def assert_refused(name, code, stdout, stderr, out):
     assert stdout == "" and not out.exists(), name
 
 
+@pytest.mark.slow
 def test_cli_refuses_every_bad_file_and_writes_nothing(tmp_path, capsys):
     """Through ``cli.main`` (``--no-base``: the file checks do not depend on it; the test below uses the default)."""
     bundled = digest(sorted(DATA_DIR.iterdir()))
@@ -314,6 +315,7 @@ END_TO_END = [
 ]
 
 
+@pytest.mark.slow
 def test_python_m_analyses_refuses_bad_files_end_to_end(tmp_path):
     def run(name):
         out = tmp_path / f"out-{name}"
@@ -436,6 +438,7 @@ def scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz") / "input.csv"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(content=st.binary(max_size=3000))
 def test_random_bytes_never_crash_the_importer(content, scratch, ds):
@@ -450,6 +453,7 @@ def test_random_bytes_never_crash_the_importer(content, scratch, ds):
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
     newline=st.sampled_from(["\n", "\r\n"]),
 )
+@pytest.mark.slow
 def test_random_csv_tables_never_crash_the_importer(header, cells, encoding, newline, scratch, ds):
     lines = [",".join(header)] + [",".join(row) for row in cells]
     scratch.write_bytes((newline.join(lines) + newline).encode(encoding, errors="replace"))
@@ -473,6 +477,7 @@ def test_random_csv_tables_never_crash_the_importer(header, cells, encoding, new
     ),
     tidy=st.booleans(),
 )
+@pytest.mark.slow
 def test_random_rows_in_known_layouts_never_crash_the_importer(rows, tidy, scratch, ds):
     import csv
     import io

@@ -339,6 +339,7 @@ def _report_and_workshop_figures(ds):
     }
 
 
+@pytest.mark.slow
 def test_every_kind_of_chart_passes_plotly_validation(ds):
     """Charts are built without plotly's validation (for speed); rebuilding them with it finds any bad property."""
     for name, fig in _report_and_workshop_figures(ds).items():

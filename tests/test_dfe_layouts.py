@@ -129,6 +129,7 @@ def test_dfe_data_guidance_in_the_same_download_names_the_release(tmp_path):
     assert import_files([alone])[1].files[0].release == 2022  # nothing says otherwise: its latest year
 
 
+@pytest.mark.slow
 def test_a_release_column_and_file_at_year_are_honoured_for_dfe_layouts(tmp_path):
     frame = pd.read_csv(DFE / "filtered" / CLA, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     frame.assign(release="2026").to_csv(tmp_path / CLA, index=False)
@@ -188,6 +189,7 @@ def test_a_councils_figures_outside_its_life_are_refused(tmp_path, ds, row, said
     assert said in str(error) and "row 2, column 'time_period'" in str(error)
 
 
+@pytest.mark.slow
 def test_a_councils_own_count_rebuilds_the_rate_or_says_why_not(tmp_path, ds):
     own = tidy(
         tmp_path,
@@ -209,6 +211,7 @@ def test_a_councils_own_count_rebuilds_the_rate_or_says_why_not(tmp_path, ds):
     )
 
 
+@pytest.mark.slow
 def test_a_number_where_the_data_said_not_applicable_is_warned_of(tmp_path, ds):
     scilly = cell(ds.indicators, "cla_31mar_count", 2025, "420")
     assert scilly.status == "z"
@@ -220,6 +223,7 @@ def test_a_number_where_the_data_said_not_applicable_is_warned_of(tmp_path, ds):
 # 7. The summary says only what changed; counts are plural only when they are
 
 
+@pytest.mark.slow
 def test_reimporting_the_bundled_source_says_nothing_changed(ds):
     _, report = import_files([DFE / CLA], base=ds.indicators)
     lines = report.lines()

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -248,6 +249,7 @@ CELL_VALUES = st.one_of(st.none(), st.integers(0, 12), st.sampled_from(["c", "x"
     total=st.one_of(st.none(), st.just("sum"), CELL_VALUES),
     council=st.lists(st.booleans(), min_size=16, max_size=16),
 )
+@pytest.mark.slow
 def test_no_council_count_of_1_to_5_is_shown_or_recoverable_by_subtraction(values, total, council):
     def make(indicator_value, source, **where):
         if indicator_value is None:
@@ -275,6 +277,7 @@ def test_no_council_count_of_1_to_5_is_shown_or_recoverable_by_subtraction(value
     pd.testing.assert_frame_equal(disclosure.protect(got, LAS), got)
 
 
+@pytest.mark.slow
 def test_import_and_load_agree_and_repeating_published_context_reveals_nothing(tmp_path, ds):
     # In 2025 the City of London is the only LA whose parent count DfE suppressed, so as far as sums go
     # England minus the published LAs already gives it; York's own 40 and 12 add nothing, so they are shown.

@@ -51,6 +51,7 @@ def test_suppressed_values_keep_their_symbol_and_never_become_zero(cla):
     assert not ((cla["status"] != "published") & cla["value"].notna()).any()
 
 
+@pytest.mark.slow
 def test_historic_las_are_kept_as_former_councils_and_all_153_current_las_present(reference):
     table, report = import_files([reference / CSC / "b1_children_in_need_2013_to_2025.csv"])
     assert {"Cumbria", "Northamptonshire"} <= set(report.former_councils)
@@ -61,6 +62,7 @@ def test_historic_las_are_kept_as_former_councils_and_all_153_current_las_presen
     assert value(table, "cin_31mar_count", 2020, "815")["new_la_code"] == "E06000065"
 
 
+@pytest.mark.slow
 def test_2024_and_2025_cin_layouts_both_read_and_newer_release_wins(reference):
     old = reference / CSC / "c1_children_in_need_referrals_and_rereferrals_2013_to_2024.csv"
     new = reference / CSC / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
@@ -73,6 +75,7 @@ def test_2024_and_2025_cin_layouts_both_read_and_newer_release_wins(reference):
     assert derived["status"] == "derived"
 
 
+@pytest.mark.slow
 def test_derived_rate_uses_previous_mid_year_population(reference):
     files = [
         reference / CSC / "b1_children_in_need_2013_to_2024.csv",
@@ -89,6 +92,7 @@ def test_derived_rate_uses_previous_mid_year_population(reference):
     assert value(table, "cin_31mar_rate", 2022, level="National")["value"] == round(nat_count / nat_pop * 10_000, 1)
 
 
+@pytest.mark.slow
 def test_lait_care_applications_and_eyfsp(reference):
     table, _ = import_files(
         [reference / "dfe-lait" / "bds_long_0.parquet", reference / "dfe-eyfsp" / "1_eyfsp_headline_measures_2022.csv"]
@@ -97,6 +101,7 @@ def test_lait_care_applications_and_eyfsp(reference):
     assert value(table, "eyfsp_gld_pct", 2022, "816")["value"] == 70.9
 
 
+@pytest.mark.slow
 def test_bundled_dataset_is_what_the_importer_makes(reference, tmp_path):
     result = subprocess.run(
         ["make", "-s", "data", f"PY={sys.executable}", f"REF={reference}", f"OUT={tmp_path}"],
@@ -133,6 +138,7 @@ def ees_file(
 YORK = "2025,Reporting year,Local authority,E92000001,England,E12000003,Yorkshire and The Humber,816,E06000014,York"
 
 
+@pytest.mark.slow
 def test_bom_crlf_cr_and_cp1252_files_read_the_same(tmp_path):
     plain = ees_file(tmp_path, [f"{YORK},CPP,1234"])
     text = plain.read_text(encoding="utf-8")
@@ -158,6 +164,7 @@ def test_blank_lines_and_excel_empty_rows_are_skipped_and_rows_keep_their_line_n
         import_files([path])
 
 
+@pytest.mark.slow
 def test_same_inputs_give_byte_identical_datasets(tmp_path, reference):
     files = [
         reference / CSC / "d5_cpps_at31march_by_duration_2013_to_2025.csv",
@@ -195,6 +202,7 @@ def test_a_failed_write_leaves_no_folder_and_an_existing_dataset_intact(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]
 
 
+@pytest.mark.slow
 def test_cli_import_writes_a_complete_dataset_and_fails_cleanly(reference, tmp_path):
     out = tmp_path / "mine"
     ok = subprocess.run(

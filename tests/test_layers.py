@@ -5,9 +5,12 @@ contracts in pyproject.toml, checked by pre-commit (`lint-imports`)."""
 import subprocess
 import sys
 
+import pytest
+
 from analyses.data.paths import ROOT
 
 
+@pytest.mark.slow
 def test_importing_the_package_changes_no_setting_of_pandas_or_plotly():
     code = (
         "import pandas as pd, plotly.io as pio\n"

@@ -50,6 +50,7 @@ def test_unused_reference_files_are_refused_with_their_reason(reference, name, r
     assert "one row per child" not in message and "identify children" not in message
 
 
+@pytest.mark.slow
 def test_unused_files_are_skipped_beside_a_file_the_guide_reads(reference):
     """No refusal of a published file that holds no personal data stops a --skip-unrecognised batch,
     not even a neighbours table whose header repeats a column."""

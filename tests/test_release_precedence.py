@@ -51,6 +51,7 @@ def edited(reference, tmp_path, name, year, old_la_code, new_value, out_name=Non
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", ["older first", "newer first"])
 def test_the_2025_b1_release_wins_the_years_it_shares_with_2024_in_either_order(reference, order):
     files = [reference / CSC / B1_2024, reference / CSC / B1_2025]
@@ -63,6 +64,7 @@ def test_the_2025_b1_release_wins_the_years_it_shares_with_2024_in_either_order(
     assert cell(table, "cin_31mar_rate", 2020).source == B1_2024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", ["older first", "newer first"])
 def test_a_revised_figure_in_the_newer_release_is_kept_in_either_order(reference, tmp_path, order):
     older = edited(reference, tmp_path, B1_2024, 2023, "816", 9999)
@@ -72,6 +74,7 @@ def test_a_revised_figure_in_the_newer_release_is_kept_in_either_order(reference
     assert cell(table, "cin_31mar_count", 2023).value == newer_value != 9999
 
 
+@pytest.mark.slow
 def test_an_older_release_over_the_bundled_data_adds_years_but_never_replaces_newer_ones(reference, tmp_path, ds):
     older = edited(reference, tmp_path, B1_2024, 2023, "816", 9999)
     table, report = import_files([older], base=ds.indicators)
@@ -91,6 +94,7 @@ def test_prefer_imported_lets_an_analyst_override_on_purpose(reference, tmp_path
     assert report.changes["cin_31mar_count"]["replaced"][0] == 1
 
 
+@pytest.mark.slow
 def test_an_older_time_series_adds_englands_looked_after_counts_back_to_1994(tmp_path, ds):
     # DfE's national CLA time series (counts only, no rates), in EES's layout.
     path = tmp_path / "national_cla_time_series_1994_to_2023.csv"
@@ -110,6 +114,7 @@ def test_an_older_time_series_adds_englands_looked_after_counts_back_to_1994(tmp
     assert report.changes["cla_31mar_count"]["added"] == (2, 1994, 1995)
 
 
+@pytest.mark.slow
 def test_a_councils_own_row_wins_over_a_newer_published_release(tmp_path, ds):
     mine = tmp_path / "york_own.csv"
     row = cell(ds.indicators, "cin_31mar_count", 2024).to_dict()
@@ -119,6 +124,7 @@ def test_a_councils_own_row_wins_over_a_newer_published_release(tmp_path, ds):
     assert (got.value, got.source) == (1200, "council: York CIN census")
 
 
+@pytest.mark.slow
 def test_two_files_of_the_same_release_that_disagree_are_refused_naming_both(reference, tmp_path):
     changed = edited(reference, tmp_path, B1_2025, 2023, "816", 1234, out_name="b1_copy.csv")
     with pytest.raises(DataFileError) as info:
@@ -129,6 +135,7 @@ def test_two_files_of_the_same_release_that_disagree_are_refused_naming_both(ref
         assert part in message, (part, message)
 
 
+@pytest.mark.slow
 def test_the_same_file_twice_is_no_conflict(reference):
     table, _ = import_files([reference / CSC / B1_2025, reference / CSC / B1_2025])
     assert cell(table, "cin_31mar_count", 2025).release == 2025
@@ -138,6 +145,7 @@ def _digest(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_cli_conflict_and_many_problems_are_all_listed_and_nothing_is_written(reference, tmp_path, capsys):
     bundled = _digest(DATA_DIR)
     changed = edited(reference, tmp_path, B1_2025, 2023, "816", 1234, out_name="b1_copy.csv")
@@ -161,6 +169,7 @@ def test_cli_conflict_and_many_problems_are_all_listed_and_nothing_is_written(re
     assert not out.exists() and _digest(DATA_DIR) == bundled
 
 
+@pytest.mark.slow
 def test_cli_skip_unrecognised_imports_the_rest_and_lists_each_skipped_file(reference, tmp_path, capsys):
     leavers = tmp_path / "care_leavers_in_touch.csv"
     leavers.write_text(
@@ -201,6 +210,7 @@ def test_care_leavers_in_touch_is_refused_as_unused_not_as_personal_data(tmp_pat
     assert "one row per child" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_a_folder_without_the_release_column_still_loads(tmp_path):
     folder = tmp_path / "old"
     shutil.copytree(DATA_DIR, folder)

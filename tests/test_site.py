@@ -26,7 +26,6 @@ from site_helpers import check_links
 from analyses.devtools.browser import (
     CHART_PAGE_FIRST_VISIT_MAX,
     CHART_PAGE_HTML_MAX,
-    CHART_SIZES,
     PAGE_WIDTH,
     TEXT_PAGE_FIRST_VISIT_MAX,
     WIDE_ELEMENTS,
@@ -353,54 +352,41 @@ def test_every_chapter_leads_with_one_list_of_key_points(any_page):
 # ---------------------------------------------------------------- reflow: widths, resizes, zoom
 
 
-def _open(chromium, request, kind: str, name: str, width: int):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+def target_url(request, kind: str, name: str) -> str:
     if kind == "site":
-        base_url = request.getfixturevalue("base_url")
-        visit = Visit(context, f"{base_url}{name}.html", base_url.rstrip("/"))
-    else:
-        visit = Visit(context, request.getfixturevalue("reports")[name].as_uri(), "file://")
-    return context, visit.page
+        return f"{request.getfixturevalue('base_url')}{name}.html"
+    return request.getfixturevalue("reports")[name].as_uri()
 
 
-def chart_size_problems(page, when: str) -> list[str]:
+def chart_size_problems(view: dict, when: str) -> list[str]:
     """Charts that collapsed (under MIN_CHART_HEIGHT px tall) or are wider than the window."""
-    window = page.evaluate(PAGE_WIDTH)["window"]
+    window = view["width"]["window"]
     return [
         f"{when}: {c['id']} is {c['width']} x {c['height']} px in a {window} px window"
-        for c in page.evaluate(CHART_SIZES)
+        for c in view["charts"]
         if c["height"] < MIN_CHART_HEIGHT or c["width"] > window or c["right"] > window + 1
     ]
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
-def test_charts_keep_their_size_through_resizes(target, chromium, request):
+def test_charts_keep_their_size_through_resizes(target, width_views, request):
     """Loaded at 1366 px, then resized to 1024 and 390 px (a window resize, zoom or rotation):
     every chart is redrawn to the new width and keeps a real height."""
-    context, page = _open(chromium, request, *target, 1366)
-    try:
-        problems = chart_size_problems(page, "1366")
-        for width in (1024, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(400)
-            problems += chart_size_problems(page, f"resized to {width}")
-        assert problems == []
-    finally:
-        context.close()
+    views = width_views(target_url(request, *target))
+    problems = [
+        p for label in ("1366", "1366->1024", "1366->1024->390") for p in chart_size_problems(views[label], label)
+    ]
+    assert problems == []
 
 
 @pytest.mark.parametrize("width", (390, 320))
 @pytest.mark.parametrize("target", TARGETS, ids=[f"{kind}:{name}" for kind, name in TARGETS])
-def test_fits_a_phone_screen(target, width, chromium, request):
+def test_fits_a_phone_screen(target, width, width_views, request):
     """Loaded on a phone: charts keep a real height and fit the screen, and nothing but a data
     table is wider than the window (WCAG 2.2 1.4.10 Reflow: 320 CSS px)."""
-    context, page = _open(chromium, request, *target, width)
-    try:
-        assert chart_size_problems(page, f"loaded at {width}") == []
-        size = page.evaluate(PAGE_WIDTH)
-        assert size["page"] <= size["window"], page.evaluate(WIDE_ELEMENTS)
-    finally:
-        context.close()
+    view = width_views(target_url(request, *target))[str(width)]
+    assert chart_size_problems(view, f"loaded at {width}") == []
+    assert view["width"]["page"] <= view["width"]["window"], view["wide"]
 
 
 def test_text_zoomed_to_200_percent_stays_in_the_window(chromium, base_url):

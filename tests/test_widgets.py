@@ -272,6 +272,29 @@ def test_chart_output_is_plotly_json_only():
     assert output["data"][PLOTLY_MIME]["config"]["responsive"] is False  # else it collapses to 0 px in Voilà
 
 
+def test_live_chart_is_sized_with_its_title_inside(ds):
+    """The live chart's title (no page script rewraps it in Voilà) is wrapped to the chart's width and
+    hung inside it, with the guide's room for each line; the plot keeps what is left; end labels
+    stay apart."""
+    from analyses.views import charts
+
+    figure = widget_views.compare_view(ds, ds.area("York"), "cla_31mar_rate").figure
+    layout = widgets.plotly_output(figure)["data"][PLOTLY_MIME]["layout"]
+    assert (layout["width"], layout["height"]) == (widgets.CHART_WIDTH, widgets.CHART_HEIGHT)
+    lines = layout["title"]["text"].split("<br>")
+    assert len(lines) > figure.layout.title.text.count("<br>") + 1  # narrower than the guide's pages: more lines
+    assert " ".join(lines) == figure.layout.title.text.replace("<br>", " ")  # the same words
+    assert max(map(len, lines)) * 20 * charts.TITLE_CHAR_EM <= widgets.CHART_WIDTH - 16
+    title_room = charts.TITLE_PAD_PX + len(lines) * charts.TITLE_LINE_PX + charts.TITLE_GAP_PX
+    assert layout["margin"]["t"] >= title_room
+    assert layout["title"]["yanchor"] == "bottom" and 0 < layout["title"]["y"] < 1
+    plot_px = widgets.CHART_HEIGHT - layout["margin"]["t"] - layout["margin"]["b"]
+    low, high = layout["yaxis"]["range"]
+    ends = sorted((n["y"] for n in layout["annotations"] if n.get("x", 0) > 1), reverse=True)
+    gaps_px = [(a - b) / (high - low) * plot_px for a, b in zip(ends, ends[1:])]
+    assert len(ends) == 4 and min(gaps_px) >= charts.LABEL_LINE_PX  # one line apart at least
+
+
 @pytest.mark.parametrize(
     "make, move",
     [

@@ -1,4 +1,5 @@
-"""Workshop mode end to end: the launcher's errors, and a slider moved in headless Chromium."""
+"""Workshop mode end to end: the launcher's errors, each tool on one projector screen, and a slider moved in
+headless Chromium; one workshop server for the module, stopped with Ctrl-C by the last test."""
 
 import contextlib
 import json
@@ -17,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from analyses.data.paths import ROOT
-from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS
+from analyses.devtools.browser import CHROMIUM
 from analyses.workshop import server as workshop
 
 pytestmark = pytest.mark.browser
 
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.
-START_SECONDS, PAGE_MS, STOP_SECONDS = 120, 120_000, 60
+START_SECONDS, PAGE_MS, STOP_SECONDS = 360, 120_000, 60
 
 
 def _free_port() -> int:
@@ -121,95 +122,163 @@ def _kernel_running(port: int, kernel: str) -> bool:
         return error.code != 404
 
 
-def in_thread(work) -> None:
-    """Run ``work`` in its own thread, re-raising what it raised: Playwright's sync API refuses
-    to start on a thread where another one is running (test_site.py keeps its browser open for
-    the whole session)."""
-    errors: list[BaseException] = []
+class LiveWorkshop:
+    """One ``python -m analyses workshop`` for the module's tests: started when first asked for,
+    stopped (Ctrl-C) by the test that checks the stop, or at the end of the module."""
 
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:  # handed back to the test thread
-            errors.append(exc)
+    def __init__(self) -> None:
+        self.stop_seconds: list[float] = []
+        self._running = None
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
+    def start(self) -> tuple[int, subprocess.Popen, list[str]]:
+        if self._running is None:
+            port = _free_port()
+            manager = _running_workshop(port, self.stop_seconds)
+            process, output = manager.__enter__()
+            self._running = (manager, port, process, output)
+        _, port, process, output = self._running
+        return port, process, output
+
+    def stop(self) -> None:
+        if self._running is not None:
+            manager, *_ = self._running
+            self._running = None
+            manager.__exit__(None, None, None)
 
 
-def test_workshop_mode_serves_live_widgets_offline():
-    sync_api = pytest.importorskip("playwright.sync_api")
+@pytest.fixture(scope="module")
+def live_workshop():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM}")
-    port = _free_port()
+    live = LiveWorkshop()
+    yield live
+    live.stop()
+
+
+# A projector at 1024x768, and a 1366x768 laptop at 150% zoom in full screen: 911x512 CSS px.
+PROJECTOR_SIZES = [(1024, 768), (911, 512)]
+TOOLS = ["why_randomise", "fgc_rollout", "compare_la", "tier_planner"]
+# Boxes (left, top, right, bottom, in the window's CSS px) of the tool's chart, of every chart text and
+# of every visible control and its parts, and how far the page can scroll sideways.
+GEOMETRY = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const svg = document.querySelector('.efp-output .js-plotly-plot .main-svg');
+  const texts = [...svg.parentElement.querySelectorAll('svg text')].filter(t => t.textContent.trim() && shown(t));
+  const panel = document.querySelector('.efp-controls');
+  const controls = [...panel.children].filter(e => shown(e) && !e.querySelector('style'))
+    .concat([...panel.querySelectorAll('select, input, button, .widget-slider, .widget-label')].filter(shown));
+  return {
+    svg: box(svg),
+    texts: texts.map(t => [t.textContent, box(t)]),
+    controls: controls.map(e => [e.textContent.trim().slice(0, 60) || e.tagName, box(e)]),
+    scrolled: [...document.querySelectorAll('*')].some(e => e.scrollTop > 0 || e.scrollLeft > 0),
+    sideways: document.documentElement.scrollWidth - window.innerWidth,
+  };
+}"""
+
+
+def _inside(inner, outer, slack: float = 1.0) -> bool:
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
+    """Issues 20 and 23: at 1024x768 and at 1366x768 with 150% zoom, the tool's chart and every
+    control are on the first screen, none wider than the window, and no chart text is outside the
+    chart or under a control (the Reset button hid the title's first line)."""
+    port, _, _ = live_workshop.start()
+    context = chromium.new_context(viewport=dict(zip(("width", "height"), PROJECTOR_SIZES[0])))
+    try:
+        page = context.new_page()
+        page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
+        page.locator(".efp-output .js-plotly-plot .main-svg").first.wait_for(timeout=PAGE_MS)
+        page.locator(".efp-output .js-plotly-plot .gtitle").first.wait_for(timeout=PAGE_MS)
+        for width, height in PROJECTOR_SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(300)  # the page lays itself out again
+            found = page.evaluate(GEOMETRY)
+            window = (0, 0, width, height)
+            where = f"{tool} at {width}x{height}"
+            assert not found["scrolled"] and found["sideways"] <= 0, where
+            assert _inside(found["svg"], window), f"{where}: chart {found['svg']} is not all on the screen"
+            for name, control in found["controls"]:
+                assert control[2] - control[0] <= width, f"{where}: {name!r} is wider than the window"
+                assert _inside(control, window), f"{where}: {name!r} {control} is not all on the screen"
+                assert not _overlap(control, found["svg"]), f"{where}: {name!r} is over the chart"
+            for text, text_box in found["texts"]:
+                assert _inside(text_box, found["svg"]), f"{where}: {text!r} {text_box} is outside its chart"
+                for name, control in found["controls"]:
+                    assert not _overlap(text_box, control), f"{where}: {name!r} covers {text!r}"
+        page.close(run_before_unload=True)  # its kernel is shut
+    finally:
+        context.close()
+
+
+def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):
+    port, process, output = live_workshop.start()
     external: list[str] = []
-    stop_seconds: list[float] = []
-    with _running_workshop(port, stop_seconds) as (process, output):
-        assert f"Open {workshop.home(port)} in a browser" in "".join(output)
-        (voila,) = _voila_processes(port)
-        notebooks = Path(voila[voila.index("analyses.workshop.voila_app") + 1])  # the temporary folder Voilà serves
-
-        def drive_browser() -> None:
-            with sync_api.sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                try:
-                    context = browser.new_context(viewport={"width": 1280, "height": 1600})
-                    context.new_page()  # another tab stays open, as in a browser (closing the last ends the beacon)
-                    page = context.new_page()
-                    local = f"http://{workshop.HOST}:{port}/"
-                    page.on(
-                        "request",
-                        lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url),
-                    )
-                    page.goto(workshop.home(port), timeout=PAGE_MS)  # the bare address opens the index
-                    assert page.url == workshop.home(port) and page.locator("script").count() == 0  # no kernel
-                    page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
-                    title = page.locator(".js-plotly-plot .gtitle").first
-                    title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
-                    before = title.text_content()
-                    assert before.startswith("York: about") and "could avoid care" in before
-                    coverage = (
-                        page.locator(".widget-slider")
-                        .filter(has_text="Families offered an FGC")
-                        .locator(".noUi-handle")
-                    )
-                    coverage.focus()
-                    started = time.monotonic()
-                    page.keyboard.press("ArrowLeft")  # 100% -> 95%
-                    page.wait_for_function(
-                        "old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
-                        arg=before,
-                        timeout=30_000,
-                    )
-                    seconds = time.monotonic() - started
-                    print(f"slider move to redrawn chart: {seconds:.2f} s")
-                    assert title.text_content().startswith("York: ")  # redrawn with the new estimate
-                    assert page.locator(".widget-readout", has_text="95").count() == 1
-                    area = page.locator("input[list]").first  # the council box: the guide's one rule
-                    area.fill("Hull")
-                    area.press("Enter")
-                    page.wait_for_function(
-                        "() => document.querySelector('.js-plotly-plot .gtitle').textContent"
-                        ".startsWith('Kingston upon Hull')",
-                        timeout=30_000,
-                    )
-                    assert area.input_value() == "Kingston upon Hull, City of"
-                    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
-                    assert _kernel_running(port, kernel)
-                    page.close(run_before_unload=True)  # as a person closing the tab: its kernel is shut
-                    deadline = time.monotonic() + 30
-                    while _kernel_running(port, kernel) and time.monotonic() < deadline:
-                        time.sleep(0.5)
-                    assert not _kernel_running(port, kernel)
-                finally:
-                    browser.close()
-
-        in_thread(drive_browser)
+    assert f"Open {workshop.home(port)} in a browser" in "".join(output)
+    (voila,) = _voila_processes(port)
+    notebooks = Path(voila[voila.index("analyses.workshop.voila_app") + 1])  # the temporary folder Voilà serves
+    context = chromium.new_context(viewport={"width": 1280, "height": 1600})
+    try:
+        context.new_page()  # another tab stays open, as in a browser (closing the last ends the beacon)
+        page = context.new_page()
+        local = f"http://{workshop.HOST}:{port}/"
+        context.on(
+            "request",
+            lambda r: None if r.url.startswith((local, "data:", "blob:")) else external.append(r.url),
+        )
+        page.goto(workshop.home(port), timeout=PAGE_MS)  # the bare address opens the index
+        assert page.url == workshop.home(port) and page.locator("script").count() == 0  # no kernel
+        page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
+        title = page.locator(".js-plotly-plot .gtitle").first
+        title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
+        before = title.text_content()
+        assert before.startswith("York: about") and "could avoid care" in before
+        coverage = page.locator(".widget-slider").filter(has_text="Families offered an FGC").locator(".noUi-handle")
+        coverage.focus()
+        started = time.monotonic()
+        page.keyboard.press("ArrowLeft")  # 100% -> 95%
+        page.wait_for_function(
+            "old => document.querySelector('.js-plotly-plot .gtitle').textContent !== old",
+            arg=before,
+            timeout=30_000,
+        )
+        seconds = time.monotonic() - started
+        print(f"slider move to redrawn chart: {seconds:.2f} s")
+        assert title.text_content().startswith("York: ")  # redrawn with the new estimate
+        assert page.locator(".widget-readout", has_text="95").count() == 1
+        area = page.locator("input[list]").first  # the council box: the guide's one rule
+        area.fill("Hull")
+        area.press("Enter")
+        page.wait_for_function(
+            "() => document.querySelector('.js-plotly-plot .gtitle').textContent.startsWith('Kingston upon Hull')",
+            timeout=30_000,
+        )
+        assert area.input_value() == "Kingston upon Hull, City of"
+        kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+        assert _kernel_running(port, kernel)
+        page.close(run_before_unload=True)  # as a person closing the tab: its kernel is shut
+        deadline = time.monotonic() + 30
+        while _kernel_running(port, kernel) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _kernel_running(port, kernel)
+    finally:
+        context.close()
+    live_workshop.stop()  # Ctrl-C, as the trainer ends the session
     assert process.returncode == 0, output
-    assert stop_seconds[0] < workshop.STOP_SECONDS
+    assert live_workshop.stop_seconds[0] < workshop.STOP_SECONDS
     assert any("Workshop mode stopped." in line for line in output), output
     assert not _voila_processes(port)
     assert not notebooks.exists() and not _processes_working_in(notebooks)  # no kernel left behind

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from analyses.data.fingerprint import SITE_INPUTS, digest, inputs
-from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE_STAMP, record
+from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE_STAMP, record, serve
 from analyses.models import tiers
 from analyses.views import web_assets, wording
 from analyses.workshop import fgc as widget_fgc
@@ -112,6 +112,27 @@ def test_every_control_changes_its_chart_and_nothing_comes_from_elsewhere(pages,
         page.locator(f"#{tool} .ws-reset").click()
     assert traffic.problems() == []
     assert all(url.startswith("file://") for url in traffic.requests)
+
+
+def test_on_the_site_each_chart_is_drawn_as_it_comes_near_the_screen(site, chromium):
+    """Served (not from file:), the page loads no plotly.js and draws no chart far down the page at
+    load (a phone's main thread stays free); a chart scrolled to is drawn, and a control then
+    changes it at once."""
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    with serve(site) as url:
+        traffic = record(page, url.rstrip("/"))
+        page.goto(f"{url}areas/york/{static_page.PAGE}", wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => !document.querySelector('#ws-tiers-chart .main-svg')")
+        for tool in TOOLS:
+            page.locator(f"#{tool}-chart").scroll_into_view_if_needed()
+            page.wait_for_function("id => document.querySelector(`#${id} .main-svg`)", arg=f"{tool}-chart")
+        before = page.evaluate(SIGNATURE, "ws-tiers")
+        _change(page, page.locator("#ws-tiers .ws-controls input[type=range]").first)
+        assert page.evaluate(SIGNATURE, "ws-tiers") != before
+        assert traffic.problems() == []
+    context.close()
 
 
 def test_fgc_figures_are_the_models_on_a_grid_of_settings(pages, ds):

@@ -18,7 +18,10 @@ import pytest
 
 from analyses.workshop import server, voila_app
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process control")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process control"),
+]
 
 # A "server" that starts three "kernels" in their own sessions (as jupyter_client does), then
 # either exits on SIGTERM (its kernels orphaned) or ignores it (as a hung Voilà would).

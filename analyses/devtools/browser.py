@@ -244,3 +244,46 @@ TEXT_GEOMETRY = """() => {
     return {id: gd.id, problems};
   });
 }"""
+
+
+REDRAW_MS = 500  # a resized chart is redrawn in the next frame (chart_access.js)
+FRESH_WIDTHS = (1366, 1024, 390, 320)  # desktop, small laptop, phone, narrowest phone (WCAG reflow)
+RESIZED_TO = (1024, 390)  # the 1366 px page, resized in turn (a window resize, zoom or rotation)
+
+
+def width_views(chromium, url: str) -> dict[str, dict]:
+    """The page at ``url`` as readers see it at each width, every chart drawn: loaded fresh at each
+    of ``FRESH_WIDTHS`` (views "1366", "1024", "390", "320"), and the 1366 px page resized in turn
+    to each of ``RESIZED_TO`` ("1366->1024", "1366->1024->390"). Each view holds its charts' sizes
+    (``CHART_SIZES``), the page's and the window's width (``PAGE_WIDTH``), the elements wider than
+    the window (``WIDE_ELEMENTS``) and each chart's text problems (``TEXT_GEOMETRY``).
+
+    One load per width serves every check of layout at that width (the tests share it)."""
+    views = {}
+    for width in FRESH_WIDTHS:
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            draw_charts(page)
+            page.wait_for_timeout(REDRAW_MS)
+            label = str(width)
+            views[label] = _layout(page)
+            if width == FRESH_WIDTHS[0]:
+                for resized in RESIZED_TO:
+                    page.set_viewport_size({"width": resized, "height": 900})
+                    page.wait_for_timeout(REDRAW_MS)
+                    label = f"{label}->{resized}"
+                    views[label] = _layout(page)
+        finally:
+            context.close()
+    return views
+
+
+def _layout(page) -> dict:
+    return {
+        "charts": page.evaluate(CHART_SIZES),
+        "width": page.evaluate(PAGE_WIDTH),
+        "wide": page.evaluate(WIDE_ELEMENTS),
+        "text": page.evaluate(TEXT_GEOMETRY),
+    }

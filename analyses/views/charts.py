@@ -124,6 +124,66 @@ def figure(traces: Sequence[dict], title: str, **layout) -> go.Figure:
     return go.Figure(data=list(traces), layout={"template": TEMPLATE, "title": title_layout, **layout}, _validate=False)
 
 
+TITLE_CHAR_EM = 0.5  # a wide average character of Arial, in ems: how many fit on a line of given width
+
+
+def fit(layout: dict, width: int, height: int) -> dict:
+    """A figure's layout (plotly JSON) sized to ``width`` x ``height`` px for a page where
+    ``chart_access.js`` does not run (the live workshop): the title wrapped to the width and hung
+    inside the chart with room for every line (``TITLE_PAD_PX``, ``TITLE_LINE_PX``, ``TITLE_GAP_PX``,
+    as ``figure`` and that script reserve), what the top margin holds beyond the title kept, the plot
+    taking the height that is left, the value axis's name rewrapped to the plot's height, labels at
+    the lines' ends nudged apart again for it, and a note below the plot rewrapped to the plot's width."""
+    layout = {**layout, "width": width, "height": height}
+    title = dict(layout.get("title") or {})
+    margin = {"t": 100, **(layout.get("margin") or {})}
+    if title.get("text"):
+        font = (title.get("font") or {}).get("size", 20)
+        before = title["text"].count("<br>") + 1
+        own = max(0, margin["t"] - (TITLE_PAD_PX + before * TITLE_LINE_PX + TITLE_GAP_PX))
+        plain = html.unescape(title["text"].replace("<br>", " "))
+        title["text"] = chart_text(plain, int((width - 16) / (font * TITLE_CHAR_EM)))
+        margin["t"] = TITLE_PAD_PX + (title["text"].count("<br>") + 1) * TITLE_LINE_PX + TITLE_GAP_PX + own
+        # Plotly hangs a title's first line about 0.9 em above a bottom-anchored position.
+        title.update(
+            x=4 / width,
+            xref="container",
+            xanchor="left",
+            y=1 - (TITLE_PAD_PX + 0.9 * font) / height,
+            yref="container",
+            yanchor="bottom",
+            pad={"t": 0, "b": 0, "l": 0, "r": 0},
+        )
+        layout["title"] = title
+    plot_px = height - margin["t"] - margin.get("b", 80)
+    yaxis = dict(layout.get("yaxis") or {})
+    title_y = dict(yaxis.get("title") or {})
+    if title_y.get("text"):  # the value axis's name along the plot's new height
+        size = (title_y.get("font") or {}).get("size", 16)
+        plain = html.unescape(title_y["text"].replace("<br>", " "))
+        title_y["text"] = chart_text(plain, int(plot_px / (size * TITLE_CHAR_EM)))
+        layout["yaxis"] = {**yaxis, "title": title_y}
+    notes = []
+    ends = [n for n in layout.get("annotations") or [] if n.get("xref") == "paper" and n.get("x", 0) > 1]
+    if ends and yaxis.get("range") and all(n.get("yref") == "y" for n in ends):  # end labels, apart again
+        low, high = yaxis["range"]
+        ends.sort(key=lambda n: n["y"])
+        spread = _spread([n["y"] for n in ends], [n["text"] for n in ends], high, (high - low) / plot_px)
+        moved = {id(n): y for n, y in zip(ends, spread)}
+        layout["annotations"] = [{**n, "y": moved[id(n)]} if id(n) in moved else n for n in layout["annotations"]]
+    for note in layout.get("annotations") or []:
+        if note.get("xref") == "paper" and note.get("x") == 0 and note.get("y", 1) < 0:  # from the plot's left edge
+            size = (note.get("font") or {}).get("size", 16)
+            plain = html.unescape(note["text"].replace("<br>", " "))
+            room = width - margin.get("l", 80) - 16
+            note = {**note, "text": chart_text(plain, int(room / (size * TITLE_CHAR_EM)))}
+        notes.append(note)
+    if notes:
+        layout["annotations"] = notes
+    layout["margin"] = margin
+    return layout
+
+
 def reference_line(value: float, axis: str = "x", **line) -> dict:
     """A dashed line across the plot at ``value`` on the ``axis`` axis ("x": vertical), as a layout shape."""
     across = "y" if axis == "x" else "x"
@@ -274,6 +334,18 @@ def _suppression_note(frame: pd.DataFrame) -> str:
     return "Gaps in the lines: " + "; ".join(parts) + "."
 
 
+def _spread(centres: list[float], texts: list[str], high: float, per_px: float) -> list[float]:
+    """End labels' centres (ascending, in axis units) nudged apart so none overlap, and down from ``high``."""
+    heights = [(text.count("<br>") + 1) * LABEL_LINE_PX * per_px for text in texts]
+    centres = list(centres)
+    for i in range(1, len(centres)):
+        centres[i] = max(centres[i], centres[i - 1] + (heights[i - 1] + heights[i]) / 2 + 3 * per_px)
+    if centres:
+        overflow = max(0.0, centres[-1] + heights[-1] / 2 - high)
+        centres = [c - overflow for c in centres]
+    return centres
+
+
 def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, plot_px: int) -> list[dict]:
     """Right-edge labels at each line's last value, nudged apart so none overlap."""
     per_px = (high - low) / plot_px
@@ -282,13 +354,7 @@ def _end_labels(labels: list[tuple[float, dict, str]], low: float, high: float, 
         f'<span style="color:{style["color"]}">{style["glyph"]}</span> {chart_text(area, 20)}'
         for _, style, area in labels
     ]
-    heights = [(text.count("<br>") + 1) * LABEL_LINE_PX * per_px for text in texts]
-    centres = [y for y, _, _ in labels]
-    for i in range(1, len(centres)):
-        centres[i] = max(centres[i], centres[i - 1] + (heights[i - 1] + heights[i]) / 2 + 3 * per_px)
-    if centres:
-        overflow = max(0.0, centres[-1] + heights[-1] / 2 - high)
-        centres = [c - overflow for c in centres]
+    centres = _spread([y for y, _, _ in labels], texts, high, per_px)
     return [
         {
             "x": 1.01,

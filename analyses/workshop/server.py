@@ -4,7 +4,7 @@
 ``python -m analyses workshop [--port N] [--lan]`` converts the MyST notebooks to ``.ipynb`` in a
 temporary folder (the index becomes a plain page: no kernel behind it), starts Voilà (no token, no
 browser) with one kernel per tool started and run ahead (Voilà's preheated pool, so a tool opens at
-once), waits until it answers, prints its address and runs until Ctrl-C. Then it stops the server
+once), waits until every tool's kernel has run its notebook, prints its address and runs until Ctrl-C. Then it stops the server
 and every kernel within ``STOP_SECONDS`` (escalating to SIGKILL for anything left) and removes the
 temporary folder. If the launcher itself is killed, Voilà ends too (``voila_app.die_with_parent``)
 and its kernels with it.
@@ -39,9 +39,13 @@ LAN_HOST = "0.0.0.0"  # every network interface, for --lan
 DEFAULT_PORT = 8866
 INDEX = "index.ipynb"
 START_TIMEOUT = 90  # seconds for Voilà to answer
+READY_TIMEOUT = 240  # seconds more for every tool's kernel to have run its notebook
 GRACE_SECONDS = 3  # for Voilà to shut its kernels down itself; then whatever is left is killed
 STOP_SECONDS = 10  # the promise: everything workshop mode started has ended within this
 POOL_SIZE = 1  # kernels started and run ahead per tool
+# Seconds after a page takes its tool's kernel before the next one is started: not while the
+# browser is drawing that page (on a busy laptop the two together took 10-13 s).
+FILL_DELAY = 20
 PR_SET_CHILD_SUBREAPER = 36
 LAN_WARNING = (
     "Warning: anyone on this network can open these tools, and each page they open runs Python on this "
@@ -126,6 +130,7 @@ def voila_command(notebooks: Path, port: int, host: str = HOST) -> list[str]:
         "--show_tracebacks=True",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={POOL_SIZE}",
+        f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
         f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}",
     ]
 
@@ -152,12 +157,22 @@ def offline_templates(out_dir: Path) -> Path:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     text = "".join(line for line in text.splitlines(keepends=True) if CDN not in line)
                     if (name, source.name) == ("lab", "index.html.j2"):
-                        text = text.replace(SETUP, SETUP + "\n" + DISCONNECTED, 1)
+                        text = text.replace(SETUP, SETUP + "\n" + HEADING_STYLE + DISCONNECTED, 1)
                     target.write_text(text, encoding="utf-8")
     return Path(out_dir)
 
 
 SETUP = "{{ voila_setup_helper_functions() }}"
+# A tool's heading, its link to the index and its folded introduction on one line, so the
+# controls and the chart below them fit one projector screen (analyses.workshop.widgets: CHART_HEIGHT).
+HEADING_STYLE = """<style>
+.jp-MarkdownOutput h1 {display: inline-block; font-size: 24px; line-height: 1.2; margin: 0 16px 0 0; padding: 0;}
+.jp-MarkdownOutput h1 + p, .jp-MarkdownOutput details {display: inline-block; margin: 0 16px 0 0;}
+.jp-MarkdownOutput details[open] {display: block; margin: 4px 0;}
+.jp-MarkdownOutput summary {cursor: pointer;}
+.jp-Notebook .jp-Cell {padding-top: 2px; padding-bottom: 2px;}
+</style>
+"""
 # A line at the top of every tool's page once the server stops answering (Voilà's own pages keep
 # showing the last figures with no sign that they are no longer live).
 DISCONNECTED = """<div id="efp-disconnected" role="alert" hidden style="position: sticky; top: 0; z-index: 1000;
@@ -197,9 +212,9 @@ def lan_address() -> str:
             return socket.gethostname()
 
 
-def _answers(port: int) -> bool:
+def _answers(port: int, path: str = "efp/alive") -> bool:
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/efp/alive", timeout=2) as response:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/{path}", timeout=2) as response:
             return response.status == 204
     except (urllib.error.URLError, OSError):
         return False
@@ -210,15 +225,20 @@ def _last_line(log: Path) -> str:
     return lines[-1] if lines else "no output"
 
 
-def _wait_until_up(process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise WorkshopError(f"Voilà stopped while starting (exit code {process.returncode}): {_last_line(log)}")
-        if _answers(port):
-            return
-        time.sleep(0.3)
-    raise WorkshopError(f"Voilà did not answer on port {port} within {START_TIMEOUT} s")
+def _wait_until_up(process: subprocess.Popen, port: int, log: Path) -> bool:
+    """Wait until Voilà answers, then until every tool's kernel has run its notebook (so the first
+    page opens at once). Returns whether the tools are ready; raises WorkshopError if Voilà fails."""
+    started = time.monotonic()
+    for path, timeout in (("efp/alive", START_TIMEOUT), ("efp/ready", START_TIMEOUT + READY_TIMEOUT)):
+        while not _answers(port, path):
+            if process.poll() is not None:
+                raise WorkshopError(f"Voilà stopped while starting (exit code {process.returncode}): {_last_line(log)}")
+            if time.monotonic() - started > timeout:
+                if path == "efp/alive":
+                    raise WorkshopError(f"Voilà did not answer on port {port} within {START_TIMEOUT} s")
+                return False
+            time.sleep(0.3)
+    return True
 
 
 def descendants(pid: int | None = None) -> set[int]:
@@ -314,7 +334,9 @@ def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
                 start_new_session=True,
             )
             try:
-                _wait_until_up(process, port, log)
+                print("Starting workshop mode: each tool's kernel runs its notebook first...", flush=True)
+                if not _wait_until_up(process, port, log):
+                    print("The tools are still starting: the first page of each may take longer to open.")
                 if lan:
                     print(f"Workshop mode is running. Open {home(port, lan_address())} in a browser on this network.")
                     print(LAN_WARNING)

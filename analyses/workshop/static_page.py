@@ -309,8 +309,8 @@ TOOLS = (  # (section id, name): the page's tools, in order
 
 
 def page_html(ds: Dataset, area: Area, fingerprint: str = "", published: Iterable[Finding] = ()) -> str:
-    """The whole page (``templates/workshop.html.j2``); its data inline, its script, styles and plotly
-    from the site's ``_static``."""
+    """The whole page (``templates/workshop.html.j2``); its data inline, its scripts and styles from the
+    site's ``_static`` (the page's script fetches plotly.js from there when a chart comes near the screen)."""
     static = "../../_static/"
     data = json.dumps(page_data(ds, area, published), separators=(",", ":"), allow_nan=False)
     return (
@@ -318,11 +318,9 @@ def page_html(ds: Dataset, area: Area, fingerprint: str = "", published: Iterabl
             name=area.name,
             fingerprint=fingerprint,
             styles=[f"{static}{web_assets.REPORT_CSS.name}", f"{static}{STYLE.name}"],
-            scripts=[
-                f"{static}{web_assets.site_name(web_assets.BASIC_JS)}",
-                f"{static}{RANDOMISE_JS}",
-                f"{static}{SCRIPT.name}",
-            ],
+            scripts=[f"{static}{RANDOMISE_JS}"],
+            script=f"{static}{SCRIPT.name}",
+            plotly=web_assets.site_name(web_assets.BASIC_JS),  # relative to the script
             tools=[(tool, name) for tool, name in TOOLS if not (area.is_england and tool == "ws-compare")],
             data=Markup(data.replace("</", "<\\/")),  # JSON, which a script element holds as it is; never a closing tag
         )

@@ -301,7 +301,7 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
         unit = "referrals" if r["indicator"].startswith("referrals") else "children"
         value = None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
         rows.append((demand_label(r), value, demand_value(r) + ("" if value is None else f" {unit}"), 1))
-    names = [charts.chart_text(label, 28) for label, *_ in rows]
+    names = [charts.chart_text(label, 30) for label, *_ in rows]
     traces = []
     for kind, series in ((0, "Families reached a year with this plan"), (1, f"{area_name}, latest published figure")):
         mine = [(name, value, text) for name, (_, value, text, k) in zip(names, rows) if k == kind]
@@ -317,7 +317,10 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
                     "pattern": {"shape": charts.BAR_PATTERNS[kind], "fgcolor": "#FFFFFF"},
                 },
                 "text": ["" if v is None else html.escape(t) for _, v, t in mine],
-                "textposition": "outside",
+                # A plan's long bar holds its label (white on dark blue); a short one and the hatched
+                # demand bars have it beyond their end.
+                "textposition": "auto" if kind == 0 else "outside",
+                "insidetextfont": {"color": "#FFFFFF"},
                 "cliponaxis": False,
                 "constraintext": "none",
                 "hovertext": [f"{n}: {html.escape(t)}" for n, _, t in mine],
@@ -343,10 +346,10 @@ def _tier_chart(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, title:
         traces,
         title,
         xaxis=charts.value_axis("Families or children", "{:,.0f}", range=[0, top * 1.45]),
-        yaxis={"autorange": "reversed", "showgrid": False},
+        yaxis={"autorange": "reversed", "showgrid": False, "tickfont": {"size": 13}},  # two-line names in a row
         annotations=notes,
         barmode="overlay",
         hovermode="closest",
         height=170 + 55 * len(rows),
-        margin={"l": 250, "r": 30, "t": 110, "b": 70},
+        margin={"l": 220, "r": 30, "t": 110, "b": 70},
     )

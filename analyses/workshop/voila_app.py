@@ -6,6 +6,8 @@
 - a tool's page sets the ``_xsrf`` cookie, which Voilà's own "page closed" request sends back, so
   closing or reloading a page shuts its kernel down (without the cookie the request is refused);
 - ``/efp/alive`` answers while the server runs: the pages' "Disconnected" line asks it;
+- ``/efp/ready`` answers 204 once every tool has a kernel that has run its notebook (Voilà's
+  preheated pool), 503 before: the launcher waits for it, so a tool opens at once;
 - the process ends when the launcher that started it ends, however it ends (Linux's parent-death
   signal), and its kernels end with it (ipykernel polls its parent, Voilà).
 """
@@ -55,6 +57,20 @@ class AliveHandler(RequestHandler):
         self.finish()
 
 
+class ReadyHandler(RequestHandler):
+    """204 once every tool's preheated kernel has run its notebook, else 503."""
+
+    def get(self) -> None:
+        pools = getattr(self.settings["kernel_manager"], "_pools", {})  # Voilà's pool: notebook -> kernels
+        ready = bool(pools) and all(
+            pool and all(item.done() and not item.exception() and item.result()["task"].done() for item in pool)
+            for pool in pools.values()
+        )
+        self.set_header("Cache-Control", "no-store")
+        self.set_status(204 if ready else 503)
+        self.finish()
+
+
 def with_xsrf_cookie(handler: type) -> type:
     """``handler`` that also sets the ``_xsrf`` cookie on the pages it serves."""
 
@@ -81,6 +97,7 @@ class WorkshopVoila(Voila):
         own = [
             (self.server_url, IndexHandler),
             (url_path_join(self.server_url, "efp/alive"), AliveHandler),
+            (url_path_join(self.server_url, "efp/ready"), ReadyHandler),
         ]
         return [*own, *handlers]  # first match wins
 

@@ -28,27 +28,40 @@ from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import views as widget_views
 
 DEFAULT_LA = "York"
-STYLE = """<style>
-:root {--jp-content-font-size1: 18px; --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 32px;}
-.efp-workshop {font-size: 18px; line-height: 1.4; flex-wrap: wrap; gap: 0 24px; align-items: flex-start;}
-.efp-workshop .efp-controls {flex: 0 1 340px; min-width: 280px;}
-.efp-workshop .efp-output {flex: 1 1 440px; min-width: 280px;}
-.efp-workshop .efp-controls .widget-dropdown, .efp-workshop .efp-controls .widget-text {flex-wrap: wrap;}
-.efp-workshop .efp-controls .widget-label {max-width: 100%;}
-.efp-workshop select {max-width: 100%;}
+# The chart's size: beside the controls and under the page's heading, the whole tool fits one screen
+# of a projector at 1024x768 and of a 1366x768 laptop at 150% zoom (911x512 CSS px, full screen).
+CHART_WIDTH, CHART_HEIGHT = 560, 430
+CONTROLS_WIDTH = 280
+STYLE = f"""<style>
+:root {{--jp-content-font-size1: 17px; --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 30px;}}
+.efp-workshop {{font-size: 17px; line-height: 1.35; flex-wrap: wrap; gap: 0 16px; align-items: flex-start;}}
+.efp-workshop .efp-controls {{flex: 0 0 {CONTROLS_WIDTH}px; width: {CONTROLS_WIDTH}px; max-width: 100%;}}
+.efp-workshop .efp-output {{flex: 0 1 {CHART_WIDTH}px; min-width: 0; max-width: 100%; overflow-x: auto;}}
+.efp-workshop .efp-output .js-plotly-plot {{width: {CHART_WIDTH}px;}}
+.efp-workshop .efp-controls .widget-inline-hbox {{flex-wrap: wrap; height: auto; width: 100%; margin: 0 0 6px;}}
+.efp-workshop .efp-controls .widget-inline-hbox > .widget-label {{flex: 1 0 100%; max-width: 100%; margin: 0;
+  line-height: 19px; height: auto; white-space: normal; text-align: left; font-size: 15px;}}
+.efp-workshop .efp-controls .widget-inline-hbox > :not(.widget-label) {{flex: 1 1 0; min-width: 0; max-width: 100%;}}
+.efp-workshop .efp-controls .widget-inline-hbox > .widget-readout {{flex: 0 0 auto;}}
+.efp-workshop select, .efp-workshop input {{max-width: 100%;}}
 .efp-workshop .widget-label, .efp-workshop .widget-readout, .efp-workshop button, .efp-workshop select,
-.efp-workshop input, .efp-workshop .widget-html-content {font-size: 17px;}
-.efp-workshop .widget-slider, .efp-workshop .widget-dropdown, .efp-workshop .widget-text {margin-bottom: 6px;}
-.efp-workshop .efp-error {color: #B00020; font-weight: bold;}
-.efp-workshop table {font-size: 15px;}
+.efp-workshop input, .efp-workshop .widget-html-content {{font-size: 16px;}}
+.efp-workshop .efp-controls .widget-html-content {{line-height: 1.25; font-size: 15px;}}
+.efp-workshop .efp-controls .widget-html p {{margin: 0 0 4px;}}
+.efp-workshop .efp-controls .widget-slider {{height: auto;}}
+.efp-workshop .efp-controls .widget-accordion, .efp-workshop .efp-controls .widget-button {{margin: 0 0 6px;}}
+.efp-workshop .efp-error {{color: #B00020; font-weight: bold;}}
+.efp-workshop table {{font-size: 15px;}}
 </style>"""
-LABEL_STYLE = {"description_width": "initial"}  # the label above or beside its control, never cut
-WIDE = w.Layout(width="98%")
+LABEL_STYLE = {"description_width": "initial"}  # the label above its control (STYLE), never cut
+WIDE = w.Layout(width="100%")
 
 
 def plotly_output(fig) -> dict:
-    """A display_data output holding a figure as plotly JSON (no HTML, no CDN)."""
+    """A display_data output holding a figure as plotly JSON (no HTML, no CDN), sized to
+    ``CHART_WIDTH`` x ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``)."""
     native = json.loads(pio.to_json(fig, validate=False))
+    native["layout"] = charts.fit(native["layout"], CHART_WIDTH, CHART_HEIGHT)
     # Not "responsive": in an output area that makes the chart take the container's height, 0.
     native["config"] = {**PLOTLY_CONFIG, "responsive": False}
     title = (fig.layout.title.text or "Chart").replace("<br>", " ")
@@ -295,8 +308,7 @@ class FgcRollout(WorkshopWidget):
         area = self.ds.area(self.area.value)
         settings = self.settings()
         self.source_note.value = (
-            "<p><i>Children a year: the guide's estimate from the area's data, with its range; "
-            "type a number to use your own.</i></p>"
+            "<p><i>Children a year: the guide's estimate for the area, with its range; type your own.</i></p>"
             if self.children_from_data
             else "<p><i>Children a year: set by you.</i></p>"
         )

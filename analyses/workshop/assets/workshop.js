@@ -142,11 +142,58 @@
   }
   var CONFIG = {displayModeBar: false, responsive: true};
   function narrow(parts) { return parts.chart.clientWidth < 560; }
+
+  /* Charts are drawn as they come near the screen, once the page has loaded: plotly.js (1.2 MB,
+     this script's data-plotly) is fetched for the first of them, so the text and controls are
+     ready first and a phone's main thread is not blocked at load (as chart_access.js does for the
+     other pages). From file: every chart is drawn at once. A chart keeps its latest figure until
+     it is drawn; once drawn, every change redraws it at once. */
+  var SCRIPT = document.currentScript;
+  var plotlyLoading = null;
+  function plotlyReady() {
+    if (window.Plotly) return Promise.resolve();
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement('script');
+        script.src = new URL(SCRIPT.getAttribute('data-plotly'), SCRIPT.src).href;
+        script.onload = function () { resolve(); };
+        script.onerror = function () { reject(new Error('workshop.js: could not load ' + script.src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+  var lazy = window.IntersectionObserver && location.protocol !== 'file:';
+  var loaded = !lazy || document.readyState === 'complete';
+  var nearby = lazy ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      nearby.unobserve(entry.target);
+      entry.target.efpNear = true;
+      plot(entry.target);
+    });
+  }, {rootMargin: '25% 0px'}) : null;
+  if (!loaded) {
+    window.addEventListener('load', function () {
+      loaded = true;
+      document.querySelectorAll('.ws-chart').forEach(function (chart) { if (chart.efpFigure) nearby.observe(chart); });
+    }, {once: true});
+  }
+  function plot(chart) {
+    if (!window.Plotly) { plotlyReady().then(function () { plot(chart); }, function (error) { console.error(error); }); return; }
+    var figure = chart.efpFigure;
+    if (!figure) return;
+    chart.efpFigure = null;
+    window.Plotly.react(chart, figure[0], figure[1], CONFIG);
+    chart.efpDrawn = true;
+  }
   function draw(parts, title, traces, lay, alt) {
     parts.heading.textContent = title;
     parts.chart.setAttribute('aria-label', alt);
     parts.chart.setAttribute('aria-describedby', parts.heading.id);
-    if (window.Plotly) window.Plotly.react(parts.chart, traces, lay, CONFIG);
+    parts.chart.efpFigure = [traces, lay];
+    if (!lazy || parts.chart.efpDrawn || parts.chart.efpNear) plot(parts.chart);
+    else if (loaded) nearby.observe(parts.chart);
   }
   function rangeTraces(rows, central, low, high, labels) {
     return [{
