@@ -54,7 +54,7 @@ KM_PER_DEGREE = 111.2
 UNIT_KM = 0.5  # one SVG unit
 LONDON_SCALE = 4  # the London inset, times the main map's scale
 INSET_GAP = 30
-TEMPLATES = markup.environment("analyses.report")  # escaping as the views' HTML does
+TEMPLATES = markup.environment("analyses.report")  # templates/map.html.j2, escaped as the views' HTML is
 ASSETS = Path(__file__).parent / "assets"
 MAP_CSS = (ASSETS / "map.css").read_text(encoding="utf-8")
 
@@ -316,6 +316,7 @@ def _caption(info: dict) -> str:
     )
 
 
+# The switch's script (assets/map.js), its two names for this module's palette filled in.
 MAP_SCRIPT = (
     (ASSETS / "map.js")
     .read_text(encoding="utf-8")
