@@ -129,6 +129,8 @@ def test_map_links_each_area_to_its_page_with_a_title(ds):
     assert all(label.split(":")[0] for _, label, _ in links)
     assert "<script src" not in text and "cdn" not in text.lower()
     assert "Contains OS data" in text
+    # The switch's script (assets/map.js) carries this module's palette, not the names standing for it.
+    assert f"var palette = {json.dumps(list(areas_map.PALETTE))}, none = '{areas_map.NO_DATA}';" in text
 
 
 def test_map_classes_are_colour_blind_safe_and_ordered(ds):

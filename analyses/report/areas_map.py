@@ -19,7 +19,6 @@ the map. The map's links are in the tab order too; the enlarged London copies ar
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from functools import lru_cache
@@ -27,9 +26,11 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+from markupsafe import Markup
 
 from analyses.data.dataset import Dataset
 from analyses.data.paths import DATA_DIR
+from analyses.views import markup
 
 BOUNDARIES = DATA_DIR / "maps" / "local_authorities_2023.geojson"
 SOURCE_NAME = "Counties and Unitary Authorities (December 2023) Boundaries UK BSC"
@@ -53,6 +54,9 @@ KM_PER_DEGREE = 111.2
 UNIT_KM = 0.5  # one SVG unit
 LONDON_SCALE = 4  # the London inset, times the main map's scale
 INSET_GAP = 30
+TEMPLATES = markup.environment("analyses.report")  # templates/map.html.j2, escaped as the views' HTML is
+ASSETS = Path(__file__).parent / "assets"
+MAP_CSS = (ASSETS / "map.css").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- simplifying the published boundaries
@@ -242,43 +246,14 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
     width, height = math.ceil(inset_x + l_size[0] + 10), math.ceil(max(size[1], l_size[1] + 40)) + 2
     la_names = dict(zip(ds.current_las["new_la_code"], ds.current_las["la_name"], strict=False))
 
-    def area_link(code: str, d: str) -> str:
-        name = la_names.get(code, names[code])
-        value = rates[first]["values"].get(code)
-        label = html.escape(_label(name, value, rates[first]))
-        return (
-            f'<a href="{html.escape(href(code, name))}" aria-label="{label}" data-code="{code}">'
-            f'<title>{label}</title><path id="map-{code}" d="{d}" fill="{colour(value, rates[first]["breaks"])}"/></a>'
-        )
+    def name(code: str) -> str:
+        return la_names.get(code, names[code])
 
-    main = "\n".join(area_link(code, _path(rings, origin, 1)) for code, rings in projected.items())
-    # London again, enlarged: copies (<use>) of the same paths, so they take the same colours; a
-    # click follows the area's link (the main map and the list are the keyboard's way in).
-    inset = "\n".join(
-        f'<use href="#map-{code}" data-code="{code}"><title>{html.escape(la_names.get(code, names[code]))}'
-        f"</title></use>"
-        for code in london
-    )
+    shown = rates[first]
     shift = origin - l_origin
     scilly = "E06000053"
-    s_rings = np.vstack(projected[scilly])
-    s_origin = s_rings.min(axis=0)
+    s_origin = np.vstack(projected[scilly]).min(axis=0)
     s_at = np.array([10.0, size[1] - 330])  # the open sea west of Cornwall
-    s_shift = origin - s_origin
-    switch = "\n".join(
-        f'<option value="{key}"{" selected" if key == first else ""}>{html.escape(info["label"])}</option>'
-        for key, info in rates.items()
-    )
-    boroughs = "\n".join(
-        f'<li><a href="{html.escape(href(code, la_names.get(code, names[code])))}" data-code="{code}">'
-        f"{html.escape(la_names.get(code, names[code]))}</a> "
-        f'<span class="map-value">{html.escape(_shown(rates[first]["values"].get(code)))}</span></li>'
-        for code in sorted(london, key=lambda c: la_names.get(c, names[c]))
-    )
-    legend = "\n".join(
-        f'<li><span class="map-swatch" style="background:{c}"></span>{html.escape(t)}</li>'
-        for c, t in legend_items(rates[first]["breaks"])
-    )
     payload = {
         key: {
             "title": info["title"],
@@ -289,40 +264,41 @@ def map_html(ds: Dataset, href=lambda code, name: f"{code}.html") -> str:
         }
         for key, info in rates.items()
     }
-    return f"""<style>{MAP_CSS}</style>
-<figure class="area-map" id="area-map">
-<p class="map-switch"><label for="map-rate">Shade the map by</label>
-<select id="map-rate">
-{switch}
-</select></p>
-<p class="map-caption" id="map-caption">{html.escape(_caption(rates[first]))}</p>
-<svg viewBox="0 0 {width} {height}" role="group" aria-labelledby="map-caption" class="map-svg">
-<g class="map-areas" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">
-{main}
-</g>
-<text x="{inset_x:.0f}" y="26" font-size="26" fill="#0b0c0c" aria-hidden="true">London, enlarged</text>
-<g class="map-london" aria-hidden="true" stroke="#ffffff" stroke-width="0.3" stroke-linejoin="round"
- transform="translate({inset_x:.0f} 34) scale({LONDON_SCALE}) translate({shift[0]:.1f} {shift[1]:.1f})">
-{inset}
-</g>
-<text x="{s_at[0]:.0f}" y="{s_at[1] - 12:.0f}" font-size="26" fill="#0b0c0c" aria-hidden="true">Isles of Scilly, enlarged</text>
-<g class="map-london" aria-hidden="true" stroke="#ffffff" stroke-width="0.3"
- transform="translate({s_at[0]:.0f} {s_at[1]:.0f}) scale({LONDON_SCALE}) translate({s_shift[0]:.1f} {s_shift[1]:.1f})">
-<use href="#map-{scilly}" data-code="{scilly}"><title>Isles of Scilly</title></use>
-</g>
-</svg>
-<ul class="map-legend" id="map-legend" aria-label="Legend">
-{legend}
-</ul>
-<details class="map-london-list"><summary>London's {len(london)} boroughs, as a list with their figures</summary>
-<ul>
-{boroughs}
-</ul></details>
-<figcaption class="map-attribution">Boundaries: {html.escape(ATTRIBUTION)} Simplified from ONS's {html.escape(SOURCE_NAME)}.
-Each area links to its page; the list above gives the same links by name.</figcaption>
-</figure>
-<script type="application/json" id="map-rates">{json.dumps(payload, separators=(",", ":"))}</script>
-<script>{MAP_SCRIPT}</script>"""
+    return TEMPLATES.get_template("map.html.j2").render(
+        css=Markup(MAP_CSS),
+        switch=[(key, info["label"], key == first) for key, info in rates.items()],
+        caption=_caption(shown),
+        width=width,
+        height=height,
+        areas=[
+            {
+                "href": href(code, name(code)),
+                "label": _label(name(code), shown["values"].get(code), shown),
+                "code": code,
+                "path": _path(rings, origin, 1),
+                "fill": colour(shown["values"].get(code), shown["breaks"]),
+            }
+            for code, rings in projected.items()
+        ],
+        # London again, enlarged: copies (<use>) of the same paths, so they take the same colours; a
+        # click follows the area's link (the main map and the list are the keyboard's way in).
+        london=[(code, name(code)) for code in london],
+        inset_x=inset_x,
+        scale=LONDON_SCALE,
+        london_shift=shift,
+        scilly=scilly,
+        scilly_at=s_at,
+        scilly_shift=origin - s_origin,
+        legend=legend_items(shown["breaks"]),
+        boroughs=[
+            (href(code, name(code)), code, name(code), _shown(shown["values"].get(code)))
+            for code in sorted(london, key=name)
+        ],
+        attribution=ATTRIBUTION,
+        source_name=SOURCE_NAME,
+        rates=Markup(json.dumps(payload, separators=(",", ":"))),
+        script=Markup(MAP_SCRIPT),
+    )
 
 
 def _shown(value: float | None) -> str:
@@ -333,24 +309,6 @@ def _label(name: str, value: float | None, info: dict) -> str:
     return f"{name}: {_shown(value)} ({info['title']}, {info['year']})"
 
 
-MAP_CSS = """
-.area-map .map-svg { width: 100%; max-width: 46rem; height: auto; display: block; }
-.area-map .map-areas a:focus path, .area-map .map-areas a:hover path { stroke: #0b0c0c; stroke-width: 2.5; }
-.area-map .map-london use { cursor: pointer; }
-.map-switch label { display: block; font-weight: bold; margin-bottom: 0.25rem; }
-.map-switch select { font-size: 1rem; padding: 0.3rem; width: 100%; max-width: 24rem; min-height: 2.5rem; }
-.map-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0; margin: 0.5rem 0; }
-.map-swatch { display: inline-block; width: 1.4em; height: 1em; margin-right: 0.35em; vertical-align: middle;
-  border: 1px solid #505a5f; }
-.map-attribution { font-size: 0.85rem; color: #505a5f; }
-.map-london-list summary { cursor: pointer; min-height: 24px; padding: 0.25rem 0; }
-.map-london-list ul { list-style: none; padding: 0; margin: 0.25rem 0; columns: 14rem auto; column-gap: 1.5rem; }
-.map-london-list li { break-inside: avoid; }
-.map-london-list a { display: inline-block; min-height: 24px; min-width: 24px; padding: 0.15rem 0; }
-.map-value { color: #505a5f; }
-"""
-
-
 def _caption(info: dict) -> str:
     return (
         f"Map of England's 153 local authorities shaded by {info['title'][0].lower()}{info['title'][1:]}, "
@@ -358,42 +316,13 @@ def _caption(info: dict) -> str:
     )
 
 
-MAP_SCRIPT = r"""
-(function () {
-  var data = JSON.parse(document.getElementById('map-rates').textContent);
-  var palette = %PALETTE%, none = '%NO_DATA%';
-  function shade(key) {
-    var rate = data[key];
-    document.querySelectorAll('.map-areas a').forEach(function (link) {
-      var value = rate.values[link.getAttribute('data-code')];
-      var index = 0;
-      rate.breaks.forEach(function (b) { if (value > b) index += 1; });
-      link.querySelector('path').setAttribute('fill', value === null || value === undefined ? none : palette[index]);
-      var title = link.querySelector('title'), name = title.textContent.split(':')[0];
-      var shown = value === null || value === undefined ? 'no figure'
-        : value.toLocaleString('en-GB', {minimumFractionDigits: 1, maximumFractionDigits: 1});
-      title.textContent = name + ': ' + shown + ' (' + rate.title + ', ' + rate.year + ')';
-      link.setAttribute('aria-label', title.textContent);
-      var listed = document.querySelector('.map-london-list a[data-code="' + link.getAttribute('data-code') + '"] + .map-value');
-      if (listed) listed.textContent = shown;
-    });
-    document.getElementById('map-legend').innerHTML = rate.legend.map(function (item) {
-      return '<li><span class="map-swatch" style="background:' + item[0] + '"></span>' + item[1] + '</li>';
-    }).join('');
-    document.getElementById('map-caption').textContent = "Map of England's 153 local authorities shaded by "
-      + rate.title.charAt(0).toLowerCase() + rate.title.slice(1) + ', ' + rate.year + ': darker is higher.';
-  }
-  document.querySelectorAll('.map-london use').forEach(function (copy) {
-    copy.addEventListener('click', function () {
-      var link = document.querySelector('.map-areas a[data-code="' + copy.getAttribute('data-code') + '"]');
-      if (link) window.location.href = link.getAttribute('href');
-    });
-  });
-  var select = document.getElementById('map-rate');
-  select.addEventListener('change', function () { shade(select.value); });
-  if (select.value !== select.options[0].value) shade(select.value);  // a choice the browser kept on reload
-})();
-""".replace("%PALETTE%", json.dumps(list(PALETTE))).replace("%NO_DATA%", NO_DATA)
+# The switch's script (assets/map.js), its two names for this module's palette filled in.
+MAP_SCRIPT = (
+    (ASSETS / "map.js")
+    .read_text(encoding="utf-8")
+    .replace("MAP_PALETTE", json.dumps(list(PALETTE)))
+    .replace("MAP_NO_DATA", repr(NO_DATA))
+)
 
 
 if __name__ == "__main__":

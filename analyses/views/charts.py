@@ -27,6 +27,7 @@ from IPython.display import HTML, display
 from pandas.io.formats.style import Styler
 
 from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
+from analyses.views import markup
 from analyses.views.renderer import BookRenderer
 
 # Analysis Function accessible categorical palette.
@@ -698,68 +699,42 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
     symbols = sorted({v for v in table.data.to_numpy().ravel() if isinstance(v, str)} & set(SYMBOLS))
     notes = "; ".join(f"{s} = {SYMBOLS[s]}" for s in symbols)
     short, rest = split_alt_text(alt_text)
-    if inline_csv:
-        payload = base64.b64encode(csv_from_fields(fields).encode()).decode()
-        link = f'href="data:text/csv;charset=utf-8;base64,{payload}"'
-    else:
-        link = 'href="#" data-efp-csv hidden'
-    return "\n".join(
-        [
-            '<div class="chart-extras">',
-            f'<p class="chart-alt">{html.escape(short)}</p>',
-            (
-                f'<details class="chart-description"><summary>Describe this chart</summary>'
-                f"<p>{html.escape(rest)}</p></details>"
-            )
-            if rest
-            else "",
-            '<details class="chart-data"><summary>Data table for this chart</summary>',
-            _compact_table(table, fields),
-            f'<p class="chart-notes">Symbols: {html.escape(notes)}</p>' if notes else "",
-            f'<p><a download="{html.escape(filename)}" {link}>Download this data (CSV)</a></p>',
-            "</details>",
-            "</div>",
-        ]
+    head, rows = _table_cells(table, fields)
+    return markup.render(
+        "chart_extras.html.j2",
+        short=short,
+        rest=rest,
+        head=head,
+        rows=rows,
+        notes=notes,
+        filename=filename,
+        csv_base64=base64.b64encode(csv_from_fields(fields).encode()).decode() if inline_csv else None,
     )
 
 
-def _compact_table(table: Styler, fields: list[list[str]] | None = None) -> str:
-    """The table as plain HTML: no per-cell classes, ids or indentation (a 153-row table shrinks
-    by two thirds), written directly rather than through Styler's templates. The stylesheets
-    right-align ``.chart-table``'s number columns instead. With ``fields`` (``csv_fields``), a
-    cell whose CSV value is not its text carries it in ``data-csv``."""
+Cell = tuple[str, str | None, bool]  # what a table cell shows, its CSV value where that differs, whether a number
+
+
+def _table_cells(table: Styler, fields: list[list[str]]) -> tuple[list[Cell], list[list[Cell]]]:
+    """The table's head and rows as plain cells (``chart_extras.html.j2``): no per-cell classes, ids
+    or indentation (a 153-row table shrinks by two thirds), rather than through Styler's templates.
+    The stylesheets right-align ``.chart-table``'s number columns instead. A cell whose CSV value
+    (``csv_fields``) is not its text carries it in ``data-csv``."""
     text = getattr(table, "cell_text", str)
 
     def shown(value: object) -> str:
         missing = value is None or (isinstance(value, float) and math.isnan(value))
         return "no value" if missing else text(value)
 
-    def tag(name: str, shown: str, field: str | None) -> str:
-        # A carriage return would become a line feed in the page's DOM: it is kept as &#13;.
-        carried = field is not None and (field != shown or "\r" in field)
-        extra = f' data-csv="{html.escape(field).replace(chr(13), "&#13;")}"' if carried else ""
-        return f"<{name}{extra}>{html.escape(shown)}</{name}>"
-
-    lines = fields or [[None] * len(table.data.columns)] * (len(table.data) + 1)
-    texts = [[shown(v) for v in row] for row in table.data.itertuples(index=False, name=None)]
-    numbers = _number_columns(texts, len(table.data.columns))
-    head = "".join(
-        tag("th", str(column), f).replace("<th", '<th class="num"', 1) if number else tag("th", str(column), f)
-        for column, f, number in zip(table.data.columns, lines[0], numbers, strict=True)
-    )
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            tag("td", text, f).replace("<td", '<td class="num"', 1) if number else tag("td", text, f)
-            for text, f, number in zip(row, line, numbers, strict=True)
-        )
-        + "</tr>"
-        for row, line in zip(texts, lines[1:], strict=True)
-    )
-    return (
-        f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="Data table, scrolls">'
-        f'<table class="table chart-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
-    )
+    texts = [[str(c) for c in table.data.columns]]
+    texts += [[shown(v) for v in row] for row in table.data.itertuples(index=False, name=None)]
+    numbers = _number_columns(texts[1:], len(table.data.columns))
+    # A carriage return would become a line feed in the page's DOM: it is carried (as &#13;) too.
+    head, *rows = [
+        [(t, f if f != t or "\r" in f else None, n) for t, f, n in zip(row, line, numbers, strict=True)]
+        for row, line in zip(texts, fields, strict=True)
+    ]
+    return head, rows
 
 
 NUMBER_CELL = re.compile(
@@ -781,29 +756,18 @@ def table_html(frame: pd.DataFrame, caption: str) -> str:
     (``efp-stack`` in the stylesheets): each row a block led by its first cell, every other cell
     under its column's name (``data-label``), so nothing is cut or scrolled sideways. The roles
     keep it a table for screen readers when stacked."""
+    return markup.render("stacked_table.html.j2", caption=caption, **_stacked_cells(frame))
+
+
+def _stacked_cells(frame: pd.DataFrame) -> dict:
+    """``stacked_table.html.j2``'s head, (column, is a number), and rows, (column, text, is a number)."""
     columns = [str(c) for c in frame.columns]
     texts = [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     numbers = _number_columns(texts, len(columns))
-
-    def cls(number: bool) -> str:
-        return ' class="num"' if number else ""
-
-    head = "".join(
-        f'<th role="columnheader" scope="col"{cls(n)}>{html.escape(c)}</th>' for c, n in zip(columns, numbers)
-    )
-    body = "".join(
-        '<tr role="row">'
-        + "".join(
-            f'<td role="cell" data-label="{html.escape(c)}"{cls(n)}>{html.escape(t)}</td>'
-            for c, t, n in zip(columns, row, numbers)
-        )
-        + "</tr>"
-        for row in texts
-    )
-    return (
-        f'<table class="table efp-stack" role="table"><caption>{html.escape(caption)}</caption>'
-        f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup">{body}</tbody></table>'
-    )
+    return {
+        "head": list(zip(columns, numbers)),
+        "rows": [list(zip(columns, row, numbers)) for row in texts],
+    }
 
 
 def _csv_name(fig: go.Figure) -> str:
@@ -822,9 +786,4 @@ def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
 
 def show_table(frame: pd.DataFrame, caption: str) -> None:
     """Display a plain (non-chart) table with a caption (``table_html``)."""
-    display(
-        HTML(
-            f'<div class="efp-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-            f"{table_html(frame, caption)}</div>"
-        )
-    )
+    display(HTML(markup.render("scrolled_table.html.j2", caption=caption, **_stacked_cells(frame))))

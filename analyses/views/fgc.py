@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analyses.models import fgc
-from analyses.views import charts, dropdown
+from analyses.views import charts, dropdown, markup
 from analyses.views.wording import about_count, chance, children, children_number, financial_year, money, significant
 
 FOUNDATIONS_CHILDREN = 2000  # "more than 2,000 children a year" [3.3]
@@ -175,11 +175,7 @@ def figures_markdown(est: fgc.Estimate) -> str:
 
 
 def figures_html(est: fgc.Estimate) -> str:
-    return (
-        "<ul>"
-        + "".join(f"<li><b>{html.escape(label)}:</b> {html.escape(text)}</li>" for label, text in figure_lines(est))
-        + "</ul>"
-    )
+    return markup.render("figures.html.j2", lines=figure_lines(est))
 
 
 def figures_plain(est: fgc.Estimate) -> str:

@@ -23,7 +23,10 @@ import json
 import os
 
 import plotly.io as pio
+from markupsafe import Markup
 from plotly.io.base_renderers import MimetypeRenderer
+
+from analyses.views import markup
 
 RENDERER_NAME = "evidence"
 # Set (to "1") in the environment of the report runner's kernels: charts are then written only as
@@ -51,12 +54,7 @@ def chart_html(fig_dict: dict, div_id: str) -> str:
     layout = fig_dict.get("layout", {})
     height = int(layout.get("height") or DEFAULT_HEIGHT)
     spec = {"data": fig_dict.get("data", []), "layout": layout, "config": PAGE_CONFIG}
-    return (
-        f'<div class="efp-chart" style="--efp-h:{height + TOOLBAR_PX}px">'
-        f'<div id="{div_id}" class="plotly-graph-div"></div>'
-        f'<script type="application/json" data-efp-chart="{div_id}">{script_json(spec)}</script>'
-        "</div>"
-    )
+    return markup.render("chart.html.j2", height=height + TOOLBAR_PX, div_id=div_id, spec=Markup(script_json(spec)))
 
 
 class BookRenderer(MimetypeRenderer):
