@@ -401,16 +401,19 @@
       var central = keys.map(function (key) { return v(key, 0); }), low = keys.map(function (key) { return v(key, 1); }),
         high = keys.map(function (key) { return v(key, 2); });
       var labels = keys.map(function (key) { return money(fig[key][0], false) + ' (' + money(fig[key][1], false) + ' to ' + money(fig[key][2], false) + ')'; });
-      var small = narrow(parts);
+      /* the labels beside the ranges get a right margin as wide as the longest; where that leaves
+         too little plot they are left to the list under the chart, as on a phone */
+      var labelWidth = Math.max.apply(null, labels.map(function (l) { return l.length; })) * CHARACTER + 20;
+      var small = narrow(parts) || parts.chart.clientWidth - 150 - labelWidth < 300;
       var span = [extent[0] * count / sc[0], extent[1] * count / sc[0]];
       var pad = (span[1] - span[0]) * 0.05 || 1;
       var title = fgcTitle(D.area, fig);
       var notes = small ? [] : rangeNotes(rows, high, labels);
       notes.push({x: 0, y: 1.02, yref: 'paper', text: 'Break even', showarrow: false, xanchor: 'left', yanchor: 'bottom'});
-      var margin = small ? {l: 60, r: 15, t: 30, b: 60} : {l: 150, r: 30, t: 30, b: 60};
+      var margin = small ? {l: 60, r: 15, t: 30, b: 60} : {l: 150, r: labelWidth, t: 30, b: 60};
       var axis = axisTitle(sc[1], parts, margin);
       draw(parts, title, rangeTraces(small ? ['Cost', 'Saving', 'Net'] : rows, central, low, high, labels), layout({
-        xaxis: {title: axis, range: [span[0] - pad, span[1] * (small ? 1 : 1.45) + pad], fixedrange: true, tickformat: ',~r', nticks: small ? 4 : 0},
+        xaxis: {title: axis, range: [span[0] - pad, span[1] + pad], fixedrange: true, tickformat: ',~r', nticks: small ? 4 : 0},
         yaxis: {autorange: 'reversed', fixedrange: true}, shapes: [referenceLine(0)], annotations: notes, height: 240 + margin.b,
         margin: margin
       }), title + '. ' + rows.map(function (r, i) { return r + ' ' + labels[i]; }).join('; ') + '.');
