@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import html
 import os
 import signal
 import socket
@@ -29,8 +28,10 @@ from re import compile as re_compile
 
 import jupytext
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from analyses.data.paths import ROOT
+from analyses.views import markup
 from analyses.workshop import voila_app
 
 WORKSHOP_DIR = ROOT / "workshop"
@@ -82,22 +83,13 @@ def prepare(out_dir: Path, source_dir: Path = WORKSHOP_DIR) -> list[Path]:
     return [*written, page]
 
 
-INDEX_STYLE = """body {font-family: Arial, Helvetica, sans-serif; font-size: 20px; line-height: 1.45; color: #0b0c0c;
-max-width: 48rem; margin: 1rem auto; padding: 0 1rem;} a {color: #1d70b8;} li {margin: 0.4rem 0;}"""
-
-
 def index_page(source: Path) -> str:
-    """The index notebook's text as a plain page, its links pointing at the tools' pages."""
+    """The index notebook's text as a plain page (``templates/index.html.j2``), its links pointing at the tools' pages."""
     notebook = jupytext.read(source)
     text = "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    body = MarkdownIt("commonmark").render(text)
-    body = re_link.sub(r'href="voila/render/\1.ipynb"', body)
-    title = html.escape(text.splitlines()[0].lstrip("# ").strip())
-    return (
-        f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
-        f"<style>{INDEX_STYLE}</style></head><body>{body}</body></html>\n"
-    )
+    body = re_link.sub(r'href="voila/render/\1.ipynb"', MarkdownIt("commonmark").render(text))
+    page = markup.environment("analyses.workshop").get_template("index.html.j2")
+    return page.render(title=text.splitlines()[0].lstrip("# ").strip(), body=Markup(body))
 
 
 def check_port(port: int, host: str = HOST) -> None:
@@ -157,39 +149,17 @@ def offline_templates(out_dir: Path) -> Path:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     text = "".join(line for line in text.splitlines(keepends=True) if CDN not in line)
                     if (name, source.name) == ("lab", "index.html.j2"):
-                        text = text.replace(SETUP, SETUP + "\n" + HEADING_STYLE + DISCONNECTED, 1)
+                        text = text.replace(SETUP, SETUP + "\n" + TOOL_PAGE.read_text(encoding="utf-8"), 1)
                     target.write_text(text, encoding="utf-8")
     return Path(out_dir)
 
 
 SETUP = "{{ voila_setup_helper_functions() }}"
-# A tool's heading, its link to the index and its folded introduction on one line, so the
-# controls and the chart below them fit one projector screen (analyses.workshop.widgets: CHART_HEIGHT).
-HEADING_STYLE = """<style>
-.jp-MarkdownOutput h1 {display: inline-block; font-size: 24px; line-height: 1.2; margin: 0 16px 0 0; padding: 0;}
-.jp-MarkdownOutput h1 + p, .jp-MarkdownOutput details {display: inline-block; margin: 0 16px 0 0;}
-.jp-MarkdownOutput details[open] {display: block; margin: 4px 0;}
-.jp-MarkdownOutput summary {cursor: pointer;}
-.jp-Notebook .jp-Cell {padding-top: 2px; padding-bottom: 2px;}
-</style>
-"""
-# A line at the top of every tool's page once the server stops answering (Voilà's own pages keep
-# showing the last figures with no sign that they are no longer live).
-DISCONNECTED = """<div id="efp-disconnected" role="alert" hidden style="position: sticky; top: 0; z-index: 1000;
-background: #d4351c; color: #fff; font: bold 20px Arial, sans-serif; padding: 10px 16px;">Disconnected: workshop mode
-has stopped, so this page no longer changes. Restart it (python -m analyses workshop) and reload this page, or use the
-council's workshop page on the guide's site.</div>
-<script>
-(function () {
-  var banner = document.getElementById('efp-disconnected'), misses = 0;
-  function check() {
-    fetch('{{ resources.base_url }}efp/alive', {cache: 'no-store'}).then(function (r) {
-      misses = r.ok ? 0 : misses + 1; banner.hidden = misses < 2;
-    }).catch(function () { misses += 1; banner.hidden = misses < 2; });
-  }
-  setInterval(check, 2000);
-})();
-</script>"""
+# Added to every tool's page: styles that put its heading, its link to the index and its folded
+# introduction on one line, so the controls and the chart below them fit one projector screen
+# (analyses.workshop.widgets: CHART_HEIGHT); and a "Disconnected" line at the top once the server
+# stops answering (Voilà's own pages keep showing the last figures with no sign they are not live).
+TOOL_PAGE = Path(__file__).with_name("assets") / "tool_page.html"
 
 
 def url(port: int, page: str = INDEX) -> str:

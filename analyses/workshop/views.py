@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 from pandas.io.formats.style import Styler
 
 from analyses.data.dataset import Dataset
@@ -19,7 +20,7 @@ from analyses.models import benchmark, fgc, findings
 from analyses.models.findings import Finding
 from analyses.models.simulation import Scenario, simulate, summarise
 from analyses.models.tiers import DEFAULTS as TIER_DEFAULTS
-from analyses.views import charts, randomisation
+from analyses.views import charts, markup, randomisation
 from analyses.views import fgc as fgc_words
 from analyses.views import findings as findings_words
 from analyses.views.wording import children_number, missing_phrase, money
@@ -50,8 +51,10 @@ class View:
         return html.unescape((self.figure.layout.title.text or "").replace("<br>", " "))
 
 
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+def summary_text(tool: str, *args: object) -> str:
+    """The words beside a tool's chart (or why it shows none): its macro in ``templates/summaries.html.j2``."""
+    macros = markup.environment("analyses.workshop").get_template("summaries.html.j2").module
+    return str(getattr(macros, tool)(*args))
 
 
 # 1. Why randomise? ------------------------------------------------------------------------------
@@ -80,15 +83,7 @@ def randomise_view(true_effect: float, selection: float, families: int, studies:
         reference_label=f"True effect {true_effect:.2f}",
     )
     fig.update_layout(margin={**RANGE_MARGIN, "t": 150}, height=400)  # room for a three-line finding
-    lines = [
-        f"<b>{design}:</b> {row.mean_estimate:.2f} on average; 95% of studies between {row.low_2_5:.2f} and "
-        f"{row.high_97_5:.2f}; {row.share_showing_harm:.0%} of studies made support look harmful."
-        for design, row in summary.set_index("design").iterrows()
-    ]
-    summary_html = (
-        _list(lines) + f"<p>{studies} simulated studies of {families:,} families each. The outcome is a difficulties "
-        f"score (lower is better; 1 point = one standard deviation of families' need).</p>"
-    )
+    summary_html = summary_text("randomise", list(summary.set_index("design").iterrows()), studies, families)
     alt = (
         f"Range chart with one row per design. Each diamond is the average estimate over {studies} simulated studies "
         f"and its bar covers the middle 95% of them; a dashed line marks the true effect of {true_effect:.2f}. "
@@ -121,13 +116,13 @@ def fgc_view(
     ``span``: one money axis shared with other settings (``fgc_words.money_span``)."""
     fig, table, alt = fgc_words.money_chart(estimate, span)
     fig.update_layout(margin=RANGE_MARGIN)
-    notes = "".join(f"<p class='efp-error'>{html.escape(w)}</p>" for w in (warnings or []))
-    summary_html = (
-        fgc_words.figures_html(estimate)
-        + notes
-        + f"<p>With {html.escape(fgc_words.offer_text(estimate))}. Children entering pre-proceedings: "
-        f"{html.escape(fgc_words.demand_text(estimate))}. Medians and 90% intervals of "
-        f"{estimate.draws:,} simulated draws over every input's range (the FGC chapter lists them).</p>"
+    summary_html = summary_text(
+        "fgc",
+        Markup(fgc_words.figures_html(estimate)),
+        warnings or [],
+        fgc_words.offer_text(estimate),
+        fgc_words.demand_text(estimate),
+        estimate.draws,
     )
     return View(fig, summary_html, alt, table)
 
@@ -186,15 +181,20 @@ def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
 
         region = frame[(frame["role"] == "region") & (frame["time_period"] == row["year"])]["value"]
         items = [
-            f"<b>{html.escape(area.name)}, {int(row['year'])}:</b> {fmt(row['value'])}"
-            + (f" ({html.escape(row['status'])})" if pd.isna(row["value"]) else ""),
-            f"<b>Previous year with a value:</b> {fmt(row['previous_value'])}",
-            f"<b>Statistical neighbours' average:</b> {fmt(row['neighbour_average'])}",
-            f"<b>{html.escape(area.region_name)}:</b> {fmt(region.iloc[0] if not region.empty else float('nan'))}",
-            f"<b>England:</b> {fmt(row['england'])}",
-            f"<b>Quartile band:</b> {html.escape(row['band'] or 'none')} ({BAND_MEANING[row['polarity']]}); "
-            f"rank {row['rank'] if row['rank'] is not None else 'none'} of {row['of']}",
-            f"<b>Against England:</b> {html.escape(findings_words.verdict_phrase(found))}",
+            (
+                f"{area.name}, {int(row['year'])}",
+                fmt(row["value"]) + (f" ({row['status']})" if pd.isna(row["value"]) else ""),
+            ),
+            ("Previous year with a value", fmt(row["previous_value"])),
+            (Markup("Statistical neighbours' average"), fmt(row["neighbour_average"])),
+            (area.region_name, fmt(region.iloc[0] if not region.empty else float("nan"))),
+            ("England", fmt(row["england"])),
+            (
+                "Quartile band",
+                f"{row['band'] or 'none'} ({BAND_MEANING[row['polarity']]}); "
+                f"rank {row['rank'] if row['rank'] is not None else 'none'} of {row['of']}",
+            ),
+            ("Against England", findings_words.verdict_phrase(found)),
         ]
     fig = charts.trend_chart(frame, finding, meta["title"], value_format=value_format)
     years = frame["time_period"]
@@ -203,8 +203,7 @@ def compare_view(ds: Dataset, area: Area, indicator: str) -> View:
         f"statistical neighbours, {area.region_name} and England; each neighbour is a thin grey line. {finding}. "
         f"The data table gives every value, neighbours included."
     )
-    summary_html = _list(items)
-    return View(fig, summary_html, alt, charts.chart_table(frame, value_format=value_format))
+    return View(fig, summary_text("compare", items), alt, charts.chart_table(frame, value_format=value_format))
 
 
 # 4. Prevention tier planner ----------------------------------------------------------------------
@@ -244,19 +243,21 @@ def tier_view(plan: pd.DataFrame, demand: pd.DataFrame, area_name: str, budget: 
     reached = [float(v) for v in plan["families_reached"]]
     counts = [None if v is None or pd.isna(v) else float(v) for v in demand["value"]]
     fig = _tier_chart(plan, demand, area_name, title)
-    items = [
-        f"<b>{r.tier}</b> ({html.escape(TIER_DEFAULTS[r.tier].example)}): {r.share_pct:g}% of the budget, {money(r.spend, exact=True)}, buys "
-        f"about {children_number(r.places)} places at {money(r.cost_per_family, exact=True)} each; with {r.take_up:.0%} "
-        f"take-up about <b>{children_number(r.families_reached)}</b> families"
+    rows = [
+        {
+            "tier": r.tier,
+            "example": TIER_DEFAULTS[r.tier].example,
+            "share": f"{r.share_pct:g}",
+            "spend": money(r.spend, exact=True),
+            "places": children_number(r.places),
+            "cost": money(r.cost_per_family, exact=True),
+            "take_up": f"{r.take_up:.0%}",
+            "reached": children_number(r.families_reached),
+        }
         for r in plan.itertuples()
     ]
-    demand_items = [f"{html.escape(demand_label(r))}: {demand_value(r)}" for _, r in demand.iterrows()]
-    summary_html = (
-        _list(items)
-        + f"<p><b>Further down the line in {html.escape(area_name)}</b> (latest published figures):</p>"
-        + _list(demand_items)
-        + "<p>The planner shows scale, not effect: how many of these families would otherwise have reached "
-        "children's social care is what impact evidence can tell you.</p>"
+    summary_html = summary_text(
+        "tiers", rows, [(demand_label(r), demand_value(r)) for _, r in demand.iterrows()], area_name
     )
     alt = (
         f"Bar chart. Families reached a year with {money(budget, exact=True)}: "

@@ -8,7 +8,6 @@ in words, and the chart's text alternative and data table. ``view`` is the state
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import time
@@ -22,7 +21,7 @@ from analyses.data.dataset import Dataset
 from analyses.data.geography import match_areas
 from analyses.models import fgc
 from analyses.models import tiers as widget_tiers
-from analyses.views import charts
+from analyses.views import charts, markup
 from analyses.views.renderer import PLOTLY_CONFIG
 from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import views as widget_views
@@ -32,27 +31,11 @@ DEFAULT_LA = "York"
 # of a projector at 1024x768 and of a 1366x768 laptop at 150% zoom (911x512 CSS px, full screen).
 CHART_WIDTH, CHART_HEIGHT = 560, 430
 CONTROLS_WIDTH = 280
-STYLE = f"""<style>
-:root {{--jp-content-font-size1: 17px; --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 30px;}}
-.efp-workshop {{font-size: 17px; line-height: 1.35; flex-wrap: wrap; gap: 0 16px; align-items: flex-start;}}
-.efp-workshop .efp-controls {{flex: 0 0 {CONTROLS_WIDTH}px; width: {CONTROLS_WIDTH}px; max-width: 100%;}}
-.efp-workshop .efp-output {{flex: 0 1 {CHART_WIDTH}px; min-width: 0; max-width: 100%; overflow-x: auto;}}
-.efp-workshop .efp-output .js-plotly-plot {{width: {CHART_WIDTH}px;}}
-.efp-workshop .efp-controls .widget-inline-hbox {{flex-wrap: wrap; height: auto; width: 100%; margin: 0 0 6px;}}
-.efp-workshop .efp-controls .widget-inline-hbox > .widget-label {{flex: 1 0 100%; max-width: 100%; margin: 0;
-  line-height: 19px; height: auto; white-space: normal; text-align: left; font-size: 15px;}}
-.efp-workshop .efp-controls .widget-inline-hbox > :not(.widget-label) {{flex: 1 1 0; min-width: 0; max-width: 100%;}}
-.efp-workshop .efp-controls .widget-inline-hbox > .widget-readout {{flex: 0 0 auto;}}
-.efp-workshop select, .efp-workshop input {{max-width: 100%;}}
-.efp-workshop .widget-label, .efp-workshop .widget-readout, .efp-workshop button, .efp-workshop select,
-.efp-workshop input, .efp-workshop .widget-html-content {{font-size: 16px;}}
-.efp-workshop .efp-controls .widget-html-content {{line-height: 1.25; font-size: 15px;}}
-.efp-workshop .efp-controls .widget-html p {{margin: 0 0 4px;}}
-.efp-workshop .efp-controls .widget-slider {{height: auto;}}
-.efp-workshop .efp-controls .widget-accordion, .efp-workshop .efp-controls .widget-button {{margin: 0 0 6px;}}
-.efp-workshop .efp-error {{color: #B00020; font-weight: bold;}}
-.efp-workshop table {{font-size: 15px;}}
-</style>"""
+STYLE = (
+    markup.environment("analyses.workshop")
+    .get_template("live_style.html.j2")
+    .render(controls_width=CONTROLS_WIDTH, chart_width=CHART_WIDTH)
+)  # the tools' layout (templates/live_style.html.j2)
 LABEL_STYLE = {"description_width": "initial"}  # the label above its control (STYLE), never cut
 WIDE = w.Layout(width="100%")
 
@@ -166,7 +149,7 @@ class WorkshopWidget:
             view = self.build_view()
         except (ValueError, LookupError) as exc:  # inputs the model refuses; a council that matches nothing
             self.error = str(exc)
-            self.summary.value = f"<p class='efp-error'>Cannot show this: {html.escape(self.error)}</p>"
+            self.summary.value = widget_views.summary_text("refused", self.error)
             self.chart.outputs, self.extras.value = (), ""
         else:
             self.view, self.error = view, ""
