@@ -26,11 +26,10 @@ from site_helpers import check_links
 from analyses.devtools.browser import (
     CHART_PAGE_FIRST_VISIT_MAX,
     CHART_PAGE_HTML_MAX,
-    PAGE_WIDTH,
     TEXT_PAGE_FIRST_VISIT_MAX,
-    WIDE_ELEMENTS,
     Load,
     draw_charts,
+    layout_of,
     record,
     toc_pages,
     weigh,
@@ -396,9 +395,9 @@ def test_text_zoomed_to_200_percent_stays_in_the_window(chromium, base_url):
     try:
         for name in PAGES:
             visit = Visit(context, f"{base_url}{name}.html", base_url.rstrip("/"))
-            size = visit.page.evaluate(PAGE_WIDTH)
-            assert size["page"] <= size["window"], (name, visit.page.evaluate(WIDE_ELEMENTS))
-            assert chart_size_problems(visit.page, f"{name} at 200%") == []
+            view = layout_of(visit.page)
+            assert view["width"]["page"] <= view["width"]["window"], (name, view["wide"])
+            assert chart_size_problems(view, f"{name} at 200%") == []
             visit.page.close()
     finally:
         context.close()

@@ -603,7 +603,8 @@
     var bars = data.filter(function (t) { return t.type === "bar"; });
     var upright = null;
     bars.forEach(function (trace) {
-      if (trace.textposition !== "outside" || !Array.isArray(trace.text)) return;
+      // "auto" (plotly's own choice, for charts drawn where this script does not run) follows the same rule.
+      if ((trace.textposition !== "outside" && trace.textposition !== "auto") || !Array.isArray(trace.text)) return;
       var horizontal = trace.orientation === "h";
       var axis = layout[horizontal ? "xaxis" : "yaxis"] = Object.assign({}, layout[horizontal ? "xaxis" : "yaxis"] || {});
       var range = valueRange(axis, bars, horizontal);

@@ -268,19 +268,20 @@ def width_views(chromium, url: str) -> dict[str, dict]:
             draw_charts(page)
             page.wait_for_timeout(REDRAW_MS)
             label = str(width)
-            views[label] = _layout(page)
+            views[label] = layout_of(page)
             if width == FRESH_WIDTHS[0]:
                 for resized in RESIZED_TO:
                     page.set_viewport_size({"width": resized, "height": 900})
                     page.wait_for_timeout(REDRAW_MS)
                     label = f"{label}->{resized}"
-                    views[label] = _layout(page)
+                    views[label] = layout_of(page)
         finally:
             context.close()
     return views
 
 
-def _layout(page) -> dict:
+def layout_of(page) -> dict:
+    """A drawn page's layout at its present width: one view of ``width_views``."""
     return {
         "charts": page.evaluate(CHART_SIZES),
         "width": page.evaluate(PAGE_WIDTH),
