@@ -22,6 +22,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   # packages ship files that are not Python 3 (templates, tests), which compileall reports and skips.
   .venv/bin/python -m compileall -q -j 0 "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null || true
   echo "$wanted" > "$stamp"
+  # The tests' set includes requirements.txt, so the build's own install (scripts/build.sh, run by
+  # the tests' site fixture) has nothing to add: say so, rather than ask pip again.
+  if [ "$requirements" != requirements.txt ] && grep -qx -- "-r requirements.txt" "$requirements"; then
+    cat requirements.txt requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1 > .venv/.efp-installed-requirements
+  fi
 fi
 # The project's own modules (only those changed since the last time are compiled again).
 .venv/bin/python -m compileall -q analyses
