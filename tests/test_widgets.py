@@ -268,10 +268,14 @@ def test_a_refused_input_is_shown_not_raised(ds):
     assert widget.error == "too big" and "too big" in widget.summary.value and widget.chart.outputs == ()
 
 
-def test_chart_output_is_plotly_json_only():
+def test_chart_output_is_plotly_json_and_html_that_draws_the_same_json_from_this_page():
     output = widgets.plotly_output(widget_views.randomise_view(0.3, 1.0, 100).figure)
-    assert set(output["data"]) == {PLOTLY_MIME, "text/plain"}
+    assert set(output["data"]) == {PLOTLY_MIME, "text/html", "text/plain"}
     assert output["data"][PLOTLY_MIME]["config"]["responsive"] is False  # else it collapses to 0 px in Voilà
+    drawn = output["data"]["text/html"]  # for workshop mode's pages, which load plotly.js themselves
+    assert "src=" not in drawn and "http" not in drawn and "Plotly.newPlot(" in drawn
+    (spec,) = re.findall(r"var f = (\{.*\}); Plotly", drawn)
+    assert json.loads(spec.replace("<\\/", "</")) == output["data"][PLOTLY_MIME]
 
 
 def test_first_state_shows_every_visible_control_disabled_and_the_live_chart(ds):

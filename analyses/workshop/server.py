@@ -53,9 +53,11 @@ LAN_WARNING = (
     "Warning: anyone on this network can open these tools, and each page they open runs Python on this "
     "computer. Use --lan only on a network you trust, and press Ctrl-C when the session ends."
 )
-# JupyterLab extensions the pages need: the widget controls, Voilà's widget manager and plotly's renderer.
-# Leaving out the rest (e.g. jupytext's) keeps the page from loading code it cannot use.
-EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "jupyterlab-plotly"]
+# JupyterLab extensions the pages need: the widget controls and Voilà's widget manager. Leaving out
+# the rest keeps the page from loading code it cannot use: jupytext's, and plotly's renderer, whose own
+# copy of plotly.js would be a second one (the charts are drawn by the one the page loads first,
+# widgets.chart_html).
+EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 
 
 re_link = re_compile(r'href="([a-z_]+)\.ipynb"')

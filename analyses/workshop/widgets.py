@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import uuid
 from contextlib import contextmanager
 from html import escape
 
@@ -43,8 +44,10 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 def plotly_output(fig) -> dict:
-    """A display_data output holding a figure as plotly JSON (no HTML, no CDN), sized to
-    ``CHART_WIDTH`` x ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``)."""
+    """A display_data output holding a figure as plotly JSON, sized to ``CHART_WIDTH`` x
+    ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``). In JupyterLab plotly's extension
+    draws the JSON; workshop mode's pages, which leave that extension out, draw the same JSON from
+    the HTML beside it with the plotly.js the page has already loaded (no CDN)."""
     native = json.loads(pio.to_json(fig, validate=False))
     native["layout"] = charts.fit(native["layout"], CHART_WIDTH, CHART_HEIGHT)
     # Not "responsive": in an output area that makes the chart take the container's height, 0.
@@ -53,8 +56,18 @@ def plotly_output(fig) -> dict:
     return {
         "output_type": "display_data",
         "metadata": {},
-        "data": {PLOTLY_MIME: native, "text/plain": title},
+        "data": {PLOTLY_MIME: native, "text/html": chart_html(native), "text/plain": title},
     }
+
+
+def chart_html(figure: dict) -> str:
+    """A div and a script that draws ``figure`` in it with the page's own plotly.js (``window.Plotly``)."""
+    name = f"efp-chart-{uuid.uuid4().hex}"
+    spec = json.dumps(figure).replace("</", "<\\/")  # nothing in it can end the script
+    return (
+        f'<div class="efp-chart" id="{name}"></div><script>(function () {{ var f = {spec}; '
+        f'Plotly.newPlot(document.getElementById("{name}"), f.data, f.layout, f.config); }})();</script>'
+    )
 
 
 PREVIEW_MIME = "application/vnd.efp.preview+html"  # a tool's first state as plain HTML (``preview_html``)
