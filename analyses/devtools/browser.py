@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import functools
 import http.server
 import os
@@ -56,18 +57,34 @@ def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
     return [str(Path(spec["root"]).with_suffix("")), *walk(spec)]
 
 
+@contextlib.contextmanager
+def one_at_a_time(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` while in the block: of the processes that ask at
+    once (pytest-xdist's workers, two test runs), one makes the shared thing and the others wait,
+    then find it made."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_built(root: Path = ROOT) -> Path:
     """``_build/html`` under ``root`` with its area pages, built first by the README's
     ``bash scripts/build.sh`` (warnings as errors) unless that build is current: the fingerprint of
-    its inputs (``analyses.data.fingerprint.SITE_INPUTS``) is the one saved after the last build."""
+    its inputs (``analyses.data.fingerprint.SITE_INPUTS``) is the one saved after the last build.
+    One process builds at a time; the others wait and then find the build current."""
     html = root / "_build" / "html"
     stamp = root / "_build" / SITE_STAMP
-    built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
-    if built == digest(inputs(SITE_INPUTS, root)) and (html / "areas" / "index.html").is_file():
-        return html
-    result = subprocess.run(
-        ["bash", str(root / "scripts" / "build.sh")], cwd=root, capture_output=True, text=True, timeout=3600
-    )
+    with one_at_a_time(root / "_build" / ".efp-build.lock"):
+        built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+        if built == digest(inputs(SITE_INPUTS, root)) and (html / "areas" / "index.html").is_file():
+            return html
+        result = subprocess.run(
+            ["bash", str(root / "scripts" / "build.sh")], cwd=root, capture_output=True, text=True, timeout=3600
+        )
     if result.returncode != 0:
         raise RuntimeError("scripts/build.sh failed:\n" + (result.stdout + result.stderr)[-6000:])
     return html
