@@ -105,17 +105,19 @@ def cli_reports(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def width_views(chromium):
     """``browser.width_views`` of a URL, each page loaded at its widths once for the whole session
-    (the chart-size, phone and text-geometry tests read the same views)."""
+    (the chart-size, phone and text-geometry tests read the same views), in one browser context."""
     from analyses.devtools.browser import width_views as views_of
 
+    context = chromium.new_context()
     seen: dict[str, dict] = {}
 
     def views(url: str) -> dict[str, dict]:
         if url not in seen:
-            seen[url] = views_of(chromium, url)
+            seen[url] = views_of(context, url)
         return seen[url]
 
-    return views
+    yield views
+    context.close()
 
 
 # The browser tests of one page, across tests/test_site.py and tests/test_text_geometry.py: the

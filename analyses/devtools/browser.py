@@ -191,10 +191,38 @@ WIDE_ELEMENTS = """() => {
 }"""
 
 
+# Resolves once the page's layout has stopped changing: the page's width and every chart's box and
+# number of text elements the same for SETTLED_FRAMES animation frames in a row (a chart resized is
+# redrawn in the frame after the resize, chart_access.js), or after SETTLE_MAX_MS.
+SETTLED_FRAMES, SETTLE_MAX_MS = 3, 3000
+SETTLE = f"""() => new Promise(resolve => {{
+  const shape = () => JSON.stringify([document.documentElement.scrollWidth,
+    ...[...document.querySelectorAll('.js-plotly-plot, .plotly-graph-div')].map(gd => {{
+      const box = gd.getBoundingClientRect();
+      return [box.width, box.height, gd.querySelectorAll('svg text').length];
+    }})]);
+  const start = performance.now();
+  let last = null, same = 0;
+  const frame = () => {{
+    const now = shape();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= {SETTLED_FRAMES} || performance.now() - start > {SETTLE_MAX_MS}) resolve();
+    else requestAnimationFrame(frame);
+  }};
+  requestAnimationFrame(frame);
+}})"""
+
+
+def settle(page) -> None:
+    """Wait until ``page``'s charts and width stop changing (``SETTLE``): a few frames, not a fixed pause."""
+    page.evaluate(SETTLE)
+
+
 def draw_charts(page) -> None:
     """Draw every chart now (the book draws a chart when it comes near the screen) and wait for it."""
     page.evaluate("() => window.efpCharts ? window.efpCharts.drawAll() : null")
-    page.wait_for_timeout(100)
+    settle(page)
 
 
 @dataclasses.dataclass
@@ -263,45 +291,41 @@ TEXT_GEOMETRY = """() => {
 }"""
 
 
-REDRAW_MS = 500  # a resized chart is redrawn in the next frame (chart_access.js)
 FRESH_WIDTHS = (1366, 1024, 390, 320)  # desktop, small laptop, phone, narrowest phone (WCAG reflow)
 RESIZED_TO = (1024, 390)  # the 1366 px page, resized in turn (a window resize, zoom or rotation)
 
 
-def width_views(chromium, url: str) -> dict[str, dict]:
-    """The page at ``url`` as readers see it at each width, every chart drawn: loaded fresh at each
-    of ``FRESH_WIDTHS`` (views "1366", "1024", "390", "320"), and the 1366 px page resized in turn
-    to each of ``RESIZED_TO`` ("1366->1024", "1366->1024->390"). Each view holds its charts' sizes
+def width_views(context, url: str) -> dict[str, dict]:
+    """The page at ``url`` as readers see it at each width, every chart drawn: loaded afresh (a new
+    tab of ``context``, whose cache a reader's browser would have too) at each of ``FRESH_WIDTHS``
+    (views "1366", "1024", "390", "320"), and the 1366 px page resized in turn to each of
+    ``RESIZED_TO`` ("1366->1024", "1366->1024->390"). Each view holds its charts' sizes
     (``CHART_SIZES``), the page's and the window's width (``PAGE_WIDTH``), the elements wider than
     the window (``WIDE_ELEMENTS``) and each chart's text problems (``TEXT_GEOMETRY``).
 
     One load per width serves every check of layout at that width (the tests share it)."""
     views = {}
     for width in FRESH_WIDTHS:
-        context = chromium.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
         try:
-            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 900})
             page.goto(url, wait_until="load")
             draw_charts(page)
-            page.wait_for_timeout(REDRAW_MS)
             label = str(width)
             views[label] = layout_of(page)
             if width == FRESH_WIDTHS[0]:
                 for resized in RESIZED_TO:
                     page.set_viewport_size({"width": resized, "height": 900})
-                    page.wait_for_timeout(REDRAW_MS)
+                    settle(page)
                     label = f"{label}->{resized}"
                     views[label] = layout_of(page)
         finally:
-            context.close()
+            page.close()
     return views
 
 
 def layout_of(page) -> dict:
     """A drawn page's layout at its present width: one view of ``width_views``."""
-    return {
-        "charts": page.evaluate(CHART_SIZES),
-        "width": page.evaluate(PAGE_WIDTH),
-        "wide": page.evaluate(WIDE_ELEMENTS),
-        "text": page.evaluate(TEXT_GEOMETRY),
-    }
+    return page.evaluate(
+        f"() => ({{charts: ({CHART_SIZES})(), width: ({PAGE_WIDTH})(), wide: ({WIDE_ELEMENTS})(), text: ({TEXT_GEOMETRY})()}})"
+    )
