@@ -175,6 +175,7 @@ def _papermill(
             stdout_file=None,
             stderr_file=None,
             execution_timeout=timeout,
+            skip_cells_with_tag=report_page.BOOK_ONLY,  # never shown in a report: kept, not run
             config=KERNEL_CONFIG,
             **({"km": km} if km else {}),
         )
