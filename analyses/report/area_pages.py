@@ -47,10 +47,19 @@ _HEADING_OR_TABLE = re.compile(
 )
 _CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
 _ROW = re.compile(r"<tr>.*?</tr>", re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+    if "<" in fragment:
+        fragment = _TAG.sub("", fragment)
+    return html.unescape(fragment).strip() if "&" in fragment else fragment.strip()
+
+
+def _cells(row: str, *at: int) -> list[str]:
+    """The text of a table row's cells at the positions ``at``."""
+    cells = _CELL.findall(row)
+    return [_text(cells[i]) for i in at]
 
 
 def neighbour_names(bodies: list[str]) -> set[str]:
@@ -60,9 +69,9 @@ def neighbour_names(bodies: list[str]) -> set[str]:
         for match in _HEADING_OR_TABLE.finditer(body):
             if match["open"] and [_text(c) for c in _CELL.findall(match["head"])][:2] == ["Area", "Group"]:
                 for row in _ROW.findall(match["rows"]):
-                    cells = [_text(c) for c in _CELL.findall(row)]
-                    if cells[1] == GROUPS["neighbour"]:
-                        names.add(cells[0])
+                    name, group = _cells(row, 0, 1)
+                    if group == GROUPS["neighbour"]:
+                        names.add(name)
     return names
 
 
@@ -90,8 +99,8 @@ def local_tables(body: str, area: str, region: str | None, neighbours: set[str],
             name_at, region_at = head.index("Local authority"), head.index("Region")
 
             def local(row: str) -> bool:
-                cells = [_text(c) for c in _CELL.findall(row)]
-                return cells[name_at] in {area, *neighbours} or cells[region_at] == region
+                name, row_region = _cells(row, name_at, region_at)
+                return name in {area, *neighbours} or row_region == region
 
             keep = [row for row in rows if local(row)]
             shown = f"its statistical neighbours and the other councils in {region}"
@@ -170,15 +179,26 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
     return pages
 
 
-def write_area_pages(summary: dict, notebooks: dict[str, dict], site: Path) -> Path:
-    """Write one area's pages into ``site/areas/<slug>/`` (index.html last, as the mark of a whole set)."""
+def downloads(summary: dict) -> dict[str, str]:
+    """File name -> text of an area's downloads (as its report folder has them)."""
+    return {
+        "summary.json": json.dumps(summary, indent=2, allow_nan=False) + "\n",
+        "summary.csv": front.summary_csv(summary),
+        "findings.csv": front.findings_csv(summary),
+    }
+
+
+def write_area_pages(
+    summary: dict, notebooks: dict[str, dict], site: Path, files: dict[str, str] | None = None
+) -> Path:
+    """Write one area's pages into ``site/areas/<slug>/`` (index.html last, as the mark of a whole set),
+    with its ``downloads`` (``files``, if the caller has made them already)."""
     folder = site / AREAS / summary["la"]["slug"]
     folder.mkdir(parents=True, exist_ok=True)
     pages = area_pages(summary, notebooks)
     index = pages.pop("index.html")
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    (folder / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
-    (folder / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
+    for name, text in (files or downloads(summary)).items():
+        (folder / name).write_text(text, encoding="utf-8", newline="")
     if not summary.get("settings"):  # the workshop's page is the guide's settings
         static_page.write_page(
             site,

@@ -22,7 +22,8 @@ import papermill.utils
 from jupyter_client import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import papermill_engines
-from papermill.execute import raise_for_execution_errors
+from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors
+from papermill.parameterize import parameterize_notebook
 
 from analyses.data import cache
 from analyses.data.fingerprint import digest, file_sha256
@@ -77,12 +78,12 @@ def build_folder(area: Area, config: RunConfig, km: AsyncKernelManager | None = 
             except report_page.ExternalAssetError as exc:
                 raise ReportError(str(exc)) from None
             (work / "report.html").write_text(page, encoding="utf-8")
-        (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-        (work / "summary.csv").write_text(front.summary_csv(summary), encoding="utf-8", newline="")
-        (work / "findings.csv").write_text(front.findings_csv(summary), encoding="utf-8", newline="")
+        downloads = area_pages.downloads(summary)  # summary.json, summary.csv and findings.csv
+        for name, text in downloads.items():
+            (work / name).write_text(text, encoding="utf-8", newline="")
         _replace_dir(work, target)
-        if config.site_dir:
-            area_pages.write_area_pages(summary, notebooks, config.site_dir)  # the site's pages, same notebooks
+        if config.site_dir:  # the site's pages, from the same notebooks and files
+            area_pages.write_area_pages(summary, notebooks, config.site_dir, downloads)
     except OSError as exc:  # a full disk, permissions changed mid-run
         raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     finally:
@@ -145,12 +146,22 @@ def _papermill(
 ) -> nbformat.NotebookNode:
     """Parameterise and execute with papermill, in the chapters folder, with a time limit per cell.
 
-    The same steps as ``papermill.execute_notebook`` without its final save, which would
-    serialise the whole executed notebook (megabytes of chart JSON) only to discard it.
+    The same steps as ``papermill.execute_notebook`` without its trips through JSON: given a
+    notebook, it writes and validates it only to read it back (and keeps the whole of it as the
+    ``input_path`` in the metadata of every chapter's notebook), and its final save would serialise
+    the whole executed notebook (megabytes of chart JSON) only to discard it.
     """
-    prepared = papermill.execute_notebook(
-        notebook, None, parameters=parameters, kernel_name=KERNELSPEC["name"], prepare_only=True
-    )
+    notebook.metadata["papermill"] = {
+        "default_parameters": {},
+        "parameters": {},
+        "environment_variables": {},
+        "version": papermill.__version__,
+    }
+    for cell in notebook.cells:
+        cell.metadata.setdefault("tags", [])
+        cell.metadata.setdefault("papermill", {})
+    prepared = parameterize_notebook(notebook, parameters, kernel_name=KERNELSPEC["name"])
+    prepared = prepare_notebook_metadata(prepared, None, None)
     with papermill.utils.chdir(CHAPTERS_DIR):
         executed = papermill_engines.execute_notebook_with_engine(
             None,
@@ -164,6 +175,7 @@ def _papermill(
             stdout_file=None,
             stderr_file=None,
             execution_timeout=timeout,
+            skip_cells_with_tag=report_page.BOOK_ONLY,  # never shown in a report: kept, not run
             config=KERNEL_CONFIG,
             **({"km": km} if km else {}),
         )

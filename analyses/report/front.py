@@ -249,6 +249,20 @@ def _years(years: pd.Series) -> str:
     return str(first) if first == last else f"{first} to {last}"
 
 
+@lru_cache(maxsize=8)
+def _latest_sources(folder: str, stamp: float) -> list[dict]:
+    """Each publication in a data folder with its latest year, over published rows only; worked out
+    once per version of the folder's indicators (a worker asks for every report it writes)."""
+    rows = _rows(folder, stamp)
+    published = rows[~rows["source"].str.startswith(COUNCIL.strip())]
+    years = pd.to_numeric(published["time_period"].str[:4], errors="coerce")
+    latest = years.groupby([published["publication"], published["licence"]]).max().dropna().astype(int)
+    return [
+        {"source": source, "latest": _period(source, year), "licence": licence}
+        for (source, licence), year in latest.items()
+    ]
+
+
 def data_provenance(data_dir: str | Path | None) -> dict:
     """What a report rests on, for ``summary.json``.
 
@@ -259,17 +273,10 @@ def data_provenance(data_dir: str | Path | None) -> dict:
     marked as such.
     """
     folder = Path(data_dir).resolve() if data_dir else DATA_DIR.resolve()
-    rows = _folder_rows(folder)
-    published = rows[~rows["source"].str.startswith(COUNCIL.strip())]
-    years = pd.to_numeric(published["time_period"].str[:4], errors="coerce")
-    latest = years.groupby([published["publication"], published["licence"]]).max().dropna().astype(int)
-    out: dict = {
-        "sources": [
-            {"source": source, "latest": _period(source, year), "licence": licence}
-            for (source, licence), year in latest.items()
-        ]
-    }
+    latest = _latest_sources(str(folder), (folder / "indicators.csv").stat().st_mtime)
+    out: dict = {"sources": [dict(source) for source in latest]}
     if folder != DATA_DIR.resolve():
+        rows = _folder_rows(folder)
         bundled = _folder_rows(DATA_DIR.resolve())
         keys = ["indicator", "time_period", "geographic_level", "region_code", "old_la_code", "value", "status"]
         keys += ["source", "release"] if "release" in rows and "release" in bundled else ["source"]

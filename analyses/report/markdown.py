@@ -9,6 +9,7 @@ report) into the chapter's name in italics.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -26,7 +27,14 @@ ADMONITION = re.compile(r"^(```|:::)\{(note|tip|important|warning|caution|seeals
 def sources(bib_path: Path = ROOT / "references.bib") -> dict[str, str]:
     """Citation key -> the source in one line, as the book's footnotes print it. Worked out once per
     version of the bibliography and of the code and kept on disk (``analyses.data.cache``): pybtex
-    takes about a second to read and format it, in every process that writes a report."""
+    takes about a second to read and format it, in every process that writes a report. A process
+    reads it once per version of the bibliography (a worker's every report asks for it ten times)."""
+    stat = bib_path.stat()
+    return _sources(bib_path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _sources(bib_path: Path, mtime_ns: int, size: int) -> dict[str, str]:
     version = digest([("references.bib", bib_path), *cache.code_files()])
 
     def formatted() -> dict[str, str]:

@@ -29,6 +29,7 @@ from analyses.views import web_assets
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+BOOK_ONLY = "book-only"  # cells only the book shows (York's own story); a report keeps them unrun
 FRONT_TAG = "area-front"  # cells an area's site page shows on its front page instead of in the chapter
 
 
@@ -41,7 +42,7 @@ def shown(cell: dict) -> bool:
     tags = set(cell.get("metadata", {}).get("tags", []))
     if "report-only" in tags:
         return True
-    return not tags & {"remove-cell", "book-only"}
+    return not tags & {"remove-cell", BOOK_ONLY}
 
 
 def output_html(output: dict) -> str:
