@@ -107,6 +107,19 @@ class Dataset:
             self._series_frames[key] = self._sorted.iloc[positions].reset_index(drop=True)
         return self._series_frames[key].copy(deep=False)  # copy-on-write: the caller's to change
 
+    def in_year(self, indicator: str, area: Area, time_period: int) -> list[tuple[float, str]]:
+        """One area's rows of an indicator in one year, as (value, status), in ``series`` order."""
+        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
+
+        def by_year() -> dict[int, list[tuple[float, str]]]:
+            series = self.series(indicator, area)
+            years: dict[int, list[tuple[float, str]]] = {}
+            for year, value, status in zip(series["time_period"], series["value"], series["status"]):
+                years.setdefault(int(year), []).append((value, status))
+            return years
+
+        return self.kept(("in_year", indicator, area.level, code), by_year).get(int(time_period), [])
+
     @cached_property
     def _series_frames(self) -> dict[tuple[str, str, str], pd.DataFrame]:
         return {}

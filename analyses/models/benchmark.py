@@ -228,15 +228,13 @@ def interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) -
     count_id = meta["denominator"]
     if not count_id or pd.isna(value):
         return (math.nan, math.nan)
-    count_row = ds.series(count_id, area)
-    count_row = count_row[count_row["time_period"] == year]
-    if count_row.empty or pd.isna(count_row["value"].iloc[0]):
+    count_rows = ds.in_year(count_id, area, year)
+    if not count_rows or pd.isna(count_rows[0][0]):
         return (math.nan, math.nan)
-    count = float(count_row["value"].iloc[0])
+    count = float(count_rows[0][0])
     if meta["unit"] == "rate_per_10000":
-        pop = ds.series("population_0_17", area)
-        pop = pop[(pop["time_period"] == year - 1) & pop["value"].notna()]
-        return byar_interval(count, float(pop["value"].iloc[0])) if not pop.empty else (math.nan, math.nan)
+        pop = [value for value, _ in ds.in_year("population_0_17", area, year - 1) if pd.notna(value)]
+        return byar_interval(count, float(pop[0])) if pop else (math.nan, math.nan)
     if meta["unit"] == "percent":
         return wilson_interval(value / 100 * count, count)
     return (math.nan, math.nan)
@@ -292,9 +290,8 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
         year = int(latest["time_period"])
         all_las = ds.la_values(indicator, year)
         spread = la_spread(ds, indicator, year)
-        england = ds.series(indicator, ENGLAND)
-        england = england[england["time_period"] == year]
-        england_value = float(england["value"].iloc[0]) if not england.empty else math.nan
+        england = ds.in_year(indicator, ENGLAND, year)
+        england_value = float(england[0][0]) if england else math.nan
         neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
         low, high = interval(ds, indicator, area, year, latest["value"])
         previous = series[series["time_period"] < year].dropna(subset=["value"])

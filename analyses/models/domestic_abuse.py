@@ -202,9 +202,8 @@ def latest_year(ds: Dataset, area: Area) -> int | None:
 
 def _value(ds: Dataset, indicator: str, area: Area, year: int) -> tuple[float, str]:
     """(value, status) of one area and year; (nan, 'x') when there is no row."""
-    series = ds.series(indicator, area)
-    row = series[series["time_period"] == year]
-    return (float(row["value"].iloc[0]), str(row["status"].iloc[0])) if not row.empty else (math.nan, "x")
+    rows = ds.in_year(indicator, area, year)
+    return (float(rows[0][0]), str(rows[0][1])) if rows else (math.nan, "x")
 
 
 def latest_table(ds: Dataset, area: Area, year: int) -> pd.DataFrame:

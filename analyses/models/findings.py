@@ -171,17 +171,15 @@ def source_of(ds: Dataset, indicator: str, area: Area, year: int) -> Source | No
 def _count(ds: Dataset, indicator: str, area: Area, year: int) -> float | None:
     if not indicator:
         return None
-    rows = ds.series(indicator, area)
-    rows = rows[rows["time_period"] == year]
-    if rows.empty or not has_figure(rows["value"].iloc[0], rows["status"].iloc[0]):
+    rows = ds.in_year(indicator, area, year)
+    if not rows or not has_figure(*rows[0]):
         return None
-    return float(rows["value"].iloc[0])
+    return float(rows[0][0])
 
 
 def _value_in(ds: Dataset, indicator: str, area: Area, year: int) -> float | None:
-    rows = ds.series(indicator, area)
-    rows = rows[rows["time_period"] == year]
-    return None if rows.empty else _number(rows["value"].iloc[0])
+    rows = ds.in_year(indicator, area, year)
+    return _number(rows[0][0]) if rows else None
 
 
 def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") -> Finding | None:
