@@ -105,6 +105,15 @@ def la_spread(ds: Dataset, indicator: str, year: int, published_only: bool = Fal
 
 
 def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = True) -> pd.DataFrame:
+    """Trend rows for an LA, its neighbours' average, its region and England (``_comparison``); made once
+    per dataset, as several charts and tables of a report draw the same one."""
+    made = ds.kept(
+        ("comparison", indicator, area, with_neighbours), lambda: _comparison(ds, indicator, area, with_neighbours)
+    )
+    return made.copy(deep=False)
+
+
+def _comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool) -> pd.DataFrame:
     """Trend rows for an LA, its neighbours' average, its region and England.
 
     Columns: area, time_period, value, status, role (selected, predecessor, neighbour average,
@@ -280,42 +289,43 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
     ``rank_lowest`` and ``quartile`` are always from the lowest value (1, Q1).
     """
     chosen = indicators or [i for i in ds.metadata["indicator"] if i != "population_0_17"]
-    rows = []
-    for indicator in chosen:
-        meta = ds.meta(indicator)
-        series = ds.series(indicator, area)
-        if series.empty:
-            continue
-        latest = series.iloc[-1]
-        year = int(latest["time_period"])
-        all_las = ds.la_values(indicator, year)
-        spread = la_spread(ds, indicator, year)
-        england = ds.in_year(indicator, ENGLAND, year)
-        england_value = float(england[0][0]) if england else math.nan
-        neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
-        low, high = interval(ds, indicator, area, year, latest["value"])
-        previous = series[series["time_period"] < year].dropna(subset=["value"])
-        rows.append(
-            {
-                "indicator": indicator,
-                "title": meta["title"],
-                "unit": meta["unit"],
-                "polarity": meta["polarity"],
-                "year": year,
-                "value": latest["value"],
-                "status": latest["status"],
-                "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
-                "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
-                "england": england_value,
-                "rank": spread.rank(latest["value"], meta["polarity"]),
-                "of": len(spread.values),
-                "band": spread.band(latest["value"], meta["polarity"]),
-                # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
-                "rank_lowest": spread.rank(latest["value"], "neither"),
-                "quartile": spread.band(latest["value"], "neither"),
-                "ci_low": low,
-                "ci_high": high,
-                "vs_england": significance(low, high, england_value, meta["polarity"]),
-            }
-        )
-    return pd.DataFrame(rows)
+    rows = [ds.kept(("profile", i, area), lambda i=i: _profile_row(ds, i, area)) for i in chosen]
+    return pd.DataFrame([row for row in rows if row is not None])
+
+
+def _profile_row(ds: Dataset, indicator: str, area: Area) -> dict | None:
+    """``profile``'s row for one indicator (None where the area has no row of it), made once per dataset."""
+    meta = ds.meta(indicator)
+    series = ds.series(indicator, area)
+    if series.empty:
+        return None
+    latest = series.iloc[-1]
+    year = int(latest["time_period"])
+    all_las = ds.la_values(indicator, year)
+    spread = la_spread(ds, indicator, year)
+    england = ds.in_year(indicator, ENGLAND, year)
+    england_value = float(england[0][0]) if england else math.nan
+    neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
+    low, high = interval(ds, indicator, area, year, latest["value"])
+    previous = series[series["time_period"] < year].dropna(subset=["value"])
+    return {
+        "indicator": indicator,
+        "title": meta["title"],
+        "unit": meta["unit"],
+        "polarity": meta["polarity"],
+        "year": year,
+        "value": latest["value"],
+        "status": latest["status"],
+        "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
+        "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
+        "england": england_value,
+        "rank": spread.rank(latest["value"], meta["polarity"]),
+        "of": len(spread.values),
+        "band": spread.band(latest["value"], meta["polarity"]),
+        # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
+        "rank_lowest": spread.rank(latest["value"], "neither"),
+        "quartile": spread.band(latest["value"], "neither"),
+        "ci_low": low,
+        "ci_high": high,
+        "vs_england": significance(low, high, england_value, meta["polarity"]),
+    }

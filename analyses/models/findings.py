@@ -188,7 +188,9 @@ def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") 
 
     ``ds`` must hold the indicator (``with_headline_measures`` for the derived ones).
     """
-    return ds.kept(("finding", indicator, area, count_indicator), lambda: _finding(ds, indicator, area, count_indicator))
+    return ds.kept(
+        ("finding", indicator, area, count_indicator), lambda: _finding(ds, indicator, area, count_indicator)
+    )
 
 
 def _finding(ds: Dataset, indicator: str, area: Area, count_indicator: str) -> Finding | None:
