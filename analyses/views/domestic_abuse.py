@@ -189,9 +189,7 @@ def ranking_view(
 ) -> tuple[go.Figure, pd.DataFrame, str]:
     """Every LA's rate for one factor in ``year``, lowest to highest; the table lists every LA."""
     indicator = measure_id(factor, "rate")
-    values = ds.la_values(indicator, year)
-    neighbours = set(values.loc[values["old_la_code"].isin(area.neighbours), "la_name"])
-    frame = ranking.ranked(values, area.name, neighbours)
+    frame = ranking.la_ranked(ds, indicator, year, area)
     plotted = int(frame["rank"].notna().sum())
     england = ds.series(indicator, ENGLAND).set_index("time_period")["value"].get(year)
     who, period = FACTORS[factor].lower(), financial_year(year)

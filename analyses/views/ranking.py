@@ -14,6 +14,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 from analyses.data.schema import SYMBOLS
 from analyses.views.charts import LABEL_BACKGROUND, NEIGHBOUR_GREY, PALETTE, figure, reference_line, value_axis
@@ -37,14 +38,34 @@ def ranked(values: pd.DataFrame, selected: str, neighbours: set[str]) -> pd.Data
 
     Rank 1 is the lowest value; LAs without a value come last with no rank.
     """
+    return grouped(ordered(values), selected, neighbours)
+
+
+def ordered(values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` sorted lowest first, with rank (``ranked`` before any LA is picked out: all "other")."""
     frame = values.copy()
     frame["group"] = "other"
-    frame.loc[frame["la_name"].isin(neighbours), "group"] = "neighbour"
-    frame.loc[frame["la_name"] == selected, "group"] = "selected"
     has_value = frame["value"].notna() & ~frame["status"].isin(SYMBOLS)
     frame = pd.concat([frame[has_value].sort_values(["value", "la_name"]), frame[~has_value].sort_values("la_name")])
     frame["rank"] = frame["value"].where(has_value).rank(method="min").astype("Int64")
     return frame.reset_index(drop=True)
+
+
+def grouped(frame: pd.DataFrame, selected: str, neighbours: set[str]) -> pd.DataFrame:
+    """An ``ordered`` frame with ``selected`` and its ``neighbours`` (names) picked out in ``group``."""
+    frame = frame.copy()
+    frame["group"] = "other"
+    frame.loc[frame["la_name"].isin(neighbours), "group"] = "neighbour"
+    frame.loc[frame["la_name"] == selected, "group"] = "selected"
+    return frame
+
+
+def la_ranked(ds: Dataset, indicator: str, year: int, area: Area) -> pd.DataFrame:
+    """``ranked`` for every LA's value of ``indicator`` in ``year`` (``Dataset.la_values``), with ``area`` and
+    its statistical neighbours picked out; the order is made once per dataset."""
+    order = ds.kept(("ranked", indicator, int(year)), lambda: ordered(ds.la_values(indicator, year)))
+    neighbours = set(order.loc[order["old_la_code"].isin(area.neighbours), "la_name"])
+    return grouped(order, area.name, neighbours)
 
 
 def ranking_table(frame: pd.DataFrame, value_label: str) -> pd.DataFrame:
