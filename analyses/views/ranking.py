@@ -53,11 +53,9 @@ def ordered(values: pd.DataFrame) -> pd.DataFrame:
 
 def grouped(frame: pd.DataFrame, selected: str, neighbours: set[str]) -> pd.DataFrame:
     """An ``ordered`` frame with ``selected`` and its ``neighbours`` (names) picked out in ``group``."""
-    frame = frame.copy()
-    frame["group"] = "other"
-    frame.loc[frame["la_name"].isin(neighbours), "group"] = "neighbour"
-    frame.loc[frame["la_name"] == selected, "group"] = "selected"
-    return frame
+    names = frame["la_name"].tolist()
+    groups = ["selected" if n == selected else "neighbour" if n in neighbours else "other" for n in names]
+    return frame.assign(group=groups)
 
 
 def la_ranked(ds: Dataset, indicator: str, year: int, area: Area) -> pd.DataFrame:
@@ -116,19 +114,21 @@ def ranking_chart(
     A bar's x is its place in that order (the axis has no labels); its name is in its hover label.
     """
     plotted = frame[frame["rank"].notna()].reset_index(drop=True)
+    names, values, ranks = plotted["la_name"].tolist(), plotted["value"].tolist(), plotted["rank"].tolist()
+    groups = plotted["group"].tolist()
     traces = []
     for group, (colour, pattern, _) in GROUPS.items():
-        rows = plotted[plotted["group"] == group]
+        rows = [i for i, g in enumerate(groups) if g == group]  # positions in the order, lowest first
         traces.append(
             {
                 "type": "bar",
-                "x": rows.index.tolist(),
-                "y": rows["value"].tolist(),
+                "x": rows,
+                "y": [values[i] for i in rows],
                 "name": group,
                 "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
                 "customdata": [
-                    f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
-                    for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])
+                    f"{html.escape(names[i])}: {value_format.format(values[i])} (rank {ranks[i]} of {len(plotted)})"
+                    for i in rows
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
