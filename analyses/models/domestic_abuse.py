@@ -49,7 +49,7 @@ RELATED = [*FACTORS, MENTAL_HEALTH]  # counts recorded together at the end of an
 
 def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
     """``find_incomplete_zeros(ds)``, worked out once per dataset (every area's report asks for it)."""
-    return ds.derived("incomplete_zeros", find_incomplete_zeros).copy()
+    return ds.derived("incomplete_zeros", find_incomplete_zeros).copy(deep=False)
 
 
 def find_incomplete_zeros(ds: Dataset) -> pd.DataFrame:

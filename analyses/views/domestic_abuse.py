@@ -133,11 +133,15 @@ def incomplete_note(ds: Dataset, area: Area, factors: list[str] | None = None) -
 
     The rule is ``domestic_abuse.incomplete_zeros``; e.g. "West Sussex's 2022-23 figures of 0 for domestic
     abuse concerning a parent or carer and another person in the household are shown as gaps: ..."
+    Made once per dataset, area and factors (each of the area's trend charts asks).
     """
+    factors = tuple(factors or FACTORS)
+    return ds.kept(("incomplete_note", area, factors), lambda: _incomplete_note(ds, area, factors))
+
+
+def _incomplete_note(ds: Dataset, area: Area, factors: tuple[str, ...]) -> str:
     flagged = incomplete_zeros(ds)
-    flagged = flagged[
-        (flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors or list(FACTORS))
-    ]
+    flagged = flagged[(flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors)]
     notes = []
     for year, rows in flagged.groupby("time_period", sort=True):
         whom = [FACTORS[i].lower() for i in FACTORS if i in set(rows["indicator"])]
