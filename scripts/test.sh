@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Install the test needs (Python packages and Debian's chromium) and run every test, printing the
-# 15 slowest. `bash scripts/test.sh --fast` is the inner loop: no site build, no browser, no
-# kernels (pytest -m "not browser and not build and not slow"). Other arguments go to pytest.
+# Install the test needs (Python packages and Debian's chromium) and run every test on 2 workers
+# (pytest-xdist; tests that share a page, a module fixture or the site build run on one, see
+# tests/conftest.py), printing the 15 slowest. `bash scripts/test.sh --fast` is the inner loop: no
+# site build, no browser, no kernels (pytest -m "not browser and not build and not slow"). Other
+# arguments go to pytest (`-n 0` runs on one process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 select=()
@@ -18,4 +20,4 @@ if [ ${#select[@]} -eq 0 ] && [ ! -x "${EFP_CHROMIUM:-/usr/bin/chromium}" ]; the
 fi
 echo "Lint and format (ruff), no notebooks committed (pre-commit)..."
 .venv/bin/pre-commit run --all-files --show-diff-on-failure
-.venv/bin/python -m pytest --durations=15 "${select[@]}" "$@"
+.venv/bin/python -m pytest -n 2 --durations=15 "${select[@]}" "$@"

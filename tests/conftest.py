@@ -1,6 +1,8 @@
-"""Shared fixtures: the bundled dataset, the published reference files, the built site, its server and\nthe browser."""
+"""Shared fixtures: the bundled dataset, the published reference files, the built site, its server and
+the browser; and how tests are grouped when pytest-xdist runs them on several workers."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -66,18 +68,25 @@ REPORT_LAS = ("York", "Isles of Scilly")  # reports made through the CLI, as an 
 def cli_reports(tmp_path_factory) -> dict[str, Path]:
     """The report folder (report.html, summary.json, the CSVs) of each LA in ``REPORT_LAS``, made
     once for the session by ``python -m analyses run`` (two at a time; Isles of Scilly asked for by
-    its code), or taken from ``$EFP_REPORTS_DIR/<la>/<slug>/`` when that is set."""
+    its code), or taken from ``$EFP_REPORTS_DIR/<la>/<slug>/`` when that is set. Under pytest-xdist
+    the first worker to ask makes them in the run's shared temporary folder and the others wait
+    for it (``browser.one_at_a_time``)."""
     import subprocess
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
+    from analyses.devtools.browser import one_at_a_time
+
     given = os.environ.get("EFP_REPORTS_DIR")
-    base = Path(given) if given else tmp_path_factory.mktemp("cli-reports")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder; each worker's own is a folder in it
+    base = Path(given) if given else shared / "cli-reports"
     queries = {"York": "York", "Isles of Scilly": "E06000053"}
 
     def report(la: str) -> Path:
         out = base / la.lower().replace(" ", "-")
-        if not given:
+        if not given and not any(out.glob("*/report.html")):
             result = subprocess.run(
                 [sys.executable, "-m", "analyses", "run", "--la", queries[la], "--out", str(out)],
                 cwd=ROOT,
@@ -89,21 +98,50 @@ def cli_reports(tmp_path_factory) -> dict[str, Path]:
         (folder,) = sorted(page.parent for page in out.glob("*/report.html"))
         return folder
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with one_at_a_time(shared / "cli-reports.lock"), ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(REPORT_LAS, pool.map(report, REPORT_LAS)))
 
 
 @pytest.fixture(scope="session")
 def width_views(chromium):
     """``browser.width_views`` of a URL, each page loaded at its widths once for the whole session
-    (the chart-size, phone and text-geometry tests read the same views)."""
+    (the chart-size, phone and text-geometry tests read the same views), in one browser context."""
     from analyses.devtools.browser import width_views as views_of
 
+    context = chromium.new_context()
     seen: dict[str, dict] = {}
 
     def views(url: str) -> dict[str, dict]:
         if url not in seen:
-            seen[url] = views_of(chromium, url)
+            seen[url] = views_of(context, url)
         return seen[url]
 
-    return views
+    yield views
+    context.close()
+
+
+# The browser tests of one page, across tests/test_site.py and tests/test_text_geometry.py: the
+# parameter id names the page ("site:chapters/fgc", "report:York", "chapters/fgc", "areas/york/fgc"),
+# after a phone test's width ("-390").
+PAGE_TEST = re.compile(r"^tests/test_(?:site|text_geometry)\.py::\w+\[(?:site:)?(?P<page>.+?)(?:-\d+)?\]$")
+
+
+def worker_group(nodeid: str) -> str:
+    """The group a test runs in under pytest-xdist: tests that share an expensive fixture run on one
+    worker, so it is made once. The browser tests of one page go together, across modules (the page
+    is opened once: ``visits``, ``width_views``); every other test goes with its module (its module
+    fixtures: a book built, a workshop server, reports made)."""
+    page = PAGE_TEST.match(nodeid)
+    return f"page:{page['page']}" if page else nodeid.split("::")[0]
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: scripts/test.sh runs the tests on 2 workers
+def pytest_xdist_make_scheduler(config, log):
+    """Hand out whole groups (``worker_group``) to the workers, in the order they were collected."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return GroupScheduling(config, log)

@@ -31,6 +31,7 @@ def cla(reference):
     return table
 
 
+@pytest.mark.slow
 def test_cla_2025_release_spot_values_for_york(cla):
     assert value(cla, "cla_31mar_count", 2025, "816")["value"] == 240
     assert value(cla, "cla_31mar_rate", 2025, "816")["value"] == 69
@@ -45,6 +46,7 @@ def test_cla_2025_release_spot_values_for_york(cla):
     assert value(cla, "cla_31mar_count", 2025, level="National")["value"] == 81770
 
 
+@pytest.mark.slow
 def test_suppressed_values_keep_their_symbol_and_never_become_zero(cla):
     scilly = value(cla, "cla_31mar_count", 2025, "420")
     assert scilly["status"] == "z" and pd.isna(scilly["value"])

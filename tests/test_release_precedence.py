@@ -87,6 +87,7 @@ def test_an_older_release_over_the_bundled_data_adds_years_but_never_replaces_ne
     )
 
 
+@pytest.mark.slow
 def test_prefer_imported_lets_an_analyst_override_on_purpose(reference, tmp_path, ds):
     older = edited(reference, tmp_path, B1_2024, 2023, "816", 9999)
     table, report = import_files([older], base=ds.indicators, prefer_imported=True)

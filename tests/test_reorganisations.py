@@ -121,6 +121,7 @@ def test_alt_text_and_note_name_the_former_council(ds):
     assert "former council" not in wording.trend_alt_text(benchmark.comparison(ds, "referrals_rate", york), "x")
 
 
+@pytest.mark.slow
 def test_importer_keeps_former_councils_rows_but_not_their_not_applicable_years(reference):
     table, report = import_files([reference / "dfe-csc-outcomes-enablers" / "cla_number_and_rate_per_10k_children.csv"])
     assert {"Cumbria", "Northamptonshire"} <= set(report.former_councils)

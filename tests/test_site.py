@@ -31,6 +31,7 @@ from analyses.devtools.browser import (
     draw_charts,
     layout_of,
     record,
+    settle,
     toc_pages,
     weigh,
 )
@@ -41,6 +42,7 @@ PAGES = toc_pages()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = ("serious", "critical")
 AXE_TABLE_ROWS = 12
+UI_WAIT_MS = 2000  # a control's effect shows in a frame or two; a control that does nothing fails after this
 MIN_CHART_HEIGHT = 150  # px: a chart shorter than this has collapsed
 DOUBLED_YEAR = re.compile(r"\b((?:19|20)\d\d)\.\s+\1\.")
 # A4 portrait at 96 px per inch with 10 mm margins: 190 x 277 mm.
@@ -69,11 +71,28 @@ MARK_CONTROLS = """selector => {
   });
   return out;
 }"""
-FOCUSED_CONTROL = """() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return null;
-  return element.getAttribute('data-efp-control') || `unlisted ${element.tagName.toLowerCase()}`;
+# Records the control each focus change lands on ("unlisted <tag>" for one MARK_CONTROLS left out),
+# until focus comes back to the first: from then on Tab is held, so the walk ends there.
+TAB_WALK = """() => {
+  const walk = window.efpTabWalk = {order: [], done: false};
+  walk.focused = () => {
+    const element = document.activeElement;
+    if (walk.done || !element || element === document.body) return;
+    const key = element.getAttribute('data-efp-control') || `unlisted ${element.tagName.toLowerCase()}`;
+    walk.done = walk.order.length > 0 && key === walk.order[0];
+    if (!walk.done) walk.order.push(key);
+  };
+  walk.hold = event => { if (walk.done && event.key === 'Tab') event.preventDefault(); };
+  document.addEventListener('focusin', walk.focused, true);
+  window.addEventListener('keydown', walk.hold, true);
 }"""
+TAB_WALK_END = """() => {
+  const walk = window.efpTabWalk;
+  document.removeEventListener('focusin', walk.focused, true);
+  window.removeEventListener('keydown', walk.hold, true);
+  return walk.order;
+}"""
+TABS_PER_LOOK = 10  # Tab presses between looks at whether the walk is done
 CHART_STATE = """() => [...document.querySelectorAll('.plotly-graph-div')].map(gd => ({
   id: gd.id,
   svg: gd.querySelectorAll('svg.main-svg').length,
@@ -223,19 +242,34 @@ def unreachable_controls(page) -> list[str]:
 
     A control counts if it is shown both before and after the walk: the theme's contents list
     folds sections away as the page scrolls, and a folded link is not a control at that moment.
+    The page records where each press lands (``TAB_WALK``), so the walk needs no look per press.
     """
     page.evaluate("window.scrollTo(0, 0)")
     controls = dict(page.evaluate(MARK_CONTROLS, CONTROLS))
-    seen, first = set(), None
-    for _ in range(len(controls) * 2 + 20):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED_CONTROL)
-        if focused is not None and focused == first:
+    page.evaluate(TAB_WALK)
+    for _ in range(0, len(controls) * 2 + 20, TABS_PER_LOOK):
+        for _ in range(TABS_PER_LOOK):
+            page.keyboard.press("Tab")
+        if page.evaluate("() => window.efpTabWalk.done"):
             break
-        first = first or focused
-        seen.add(focused)
+    seen = set(page.evaluate(TAB_WALK_END))
     still_shown = set(dict(page.evaluate(MARK_CONTROLS, CONTROLS)))
     return sorted(description for key, description in controls.items() if key not in seen and key in still_shown)
+
+
+def becomes(page, condition: str, arg) -> bool:
+    """Whether ``condition`` (a JavaScript function of ``arg``) holds within ``UI_WAIT_MS``."""
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=UI_WAIT_MS, polling="raf")
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
+SLIDER_AT = "([id, index, step]) => document.getElementById(id).layout.sliders[index].active === step"
+MENUS_OPEN = "id => document.getElementById(id).querySelectorAll('g.updatemenu-dropdown-button').length >= 2"
+MENUS_CHOSEN = "gd => JSON.stringify(gd.layout.updatemenus.map(m => m.active || 0))"
+MENUS_CHANGED = f"([id, before]) => ({MENUS_CHOSEN})(document.getElementById(id)) !== before"
 
 
 def chart_controls_problems(page) -> list[str]:
@@ -247,27 +281,23 @@ def chart_controls_problems(page) -> list[str]:
             steps = chart.evaluate(f"gd => gd.layout.sliders[{index}].steps.length")
             grip.focus()
             page.keyboard.press("End")
-            page.wait_for_timeout(100)
-            if chart.evaluate(f"gd => gd.layout.sliders[{index}].active") != steps - 1:
+            if not becomes(page, SLIDER_AT, [chart_id, index, steps - 1]):
                 problems.append(f"{chart_id}: End did not move slider {index} to its last step")
             page.keyboard.press("Home")
-            page.wait_for_timeout(100)
-            if chart.evaluate(f"gd => gd.layout.sliders[{index}].active") != 0:
+            if not becomes(page, SLIDER_AT, [chart_id, index, 0]):
                 problems.append(f"{chart_id}: Home did not move slider {index} to its first step")
         for header in chart.locator("g.updatemenu-header-group").all():
-            before = chart.evaluate("gd => JSON.stringify(gd.layout.updatemenus.map(m => m.active || 0))")
+            before = chart.evaluate(MENUS_CHOSEN)
             header.focus()
             page.keyboard.press("Enter")
-            page.wait_for_timeout(100)
-            if chart.locator("g.updatemenu-dropdown-button").count() < 2:
+            if not becomes(page, MENUS_OPEN, chart_id):
                 problems.append(f"{chart_id}: Enter did not open a dropdown with choices")
                 continue
             page.keyboard.press("ArrowDown")
             page.keyboard.press("Enter")
-            page.wait_for_timeout(100)
-            after = chart.evaluate("gd => JSON.stringify(gd.layout.updatemenus.map(m => m.active || 0))")
-            if after == before:
+            if not becomes(page, MENUS_CHANGED, [chart_id, before]):
                 problems.append(f"{chart_id}: choosing a dropdown item by keyboard changed nothing")
+            settle(page)
     if page.locator('.modebar-btn[data-title="Share chart..."]').count():
         problems.append("a chart offers 'Share chart', which needs plotly's cloud")
     summary = page.locator("details > summary").first
@@ -284,7 +314,7 @@ def print_problems(page) -> list[str]:
     page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": PRINT_HEIGHT_PX})
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    page.wait_for_timeout(200)
+    settle(page)
     return page.evaluate(PRINT_PROBLEMS, [PRINT_CHROME, PRINT_HEIGHT_PX])
 
 

@@ -1,6 +1,8 @@
 """Workshop widgets: the models against hand-checked values, and each widget driven without a browser."""
 
 import html
+import json
+import re
 
 import ipywidgets
 import nbclient
@@ -266,10 +268,30 @@ def test_a_refused_input_is_shown_not_raised(ds):
     assert widget.error == "too big" and "too big" in widget.summary.value and widget.chart.outputs == ()
 
 
-def test_chart_output_is_plotly_json_only():
+def test_chart_output_is_plotly_json_and_html_that_draws_the_same_json_from_this_page():
     output = widgets.plotly_output(widget_views.randomise_view(0.3, 1.0, 100).figure)
-    assert set(output["data"]) == {PLOTLY_MIME, "text/plain"}
+    assert set(output["data"]) == {PLOTLY_MIME, "text/html", "text/plain"}
     assert output["data"][PLOTLY_MIME]["config"]["responsive"] is False  # else it collapses to 0 px in Voilà
+    drawn = output["data"]["text/html"]  # for workshop mode's pages, which load plotly.js themselves
+    assert "src=" not in drawn and "http" not in drawn and "Plotly.newPlot(" in drawn
+    (spec,) = re.findall(r"var f = (\{.*\}); Plotly", drawn)
+    assert json.loads(spec.replace("<\\/", "</")) == output["data"][PLOTLY_MIME]
+
+
+def test_first_state_shows_every_visible_control_disabled_and_the_live_chart(ds):
+    """Issue 23: the page shows this until the live tool has loaded, so it is the widget's own state."""
+    tool = widgets.TierPlanner(ds, "Isles of Scilly")
+    bundle = tool._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live tool, as before
+    first = bundle[widgets.PREVIEW_MIME]
+    assert f'value="{tool.area.value}" disabled' in first and html.escape(tool.budget.description) in first
+    assert all(html.escape(s.description) in first and not s.disabled for s in tool.shares.values())
+    assert not any(
+        html.escape(u.description) in first for u in tool.take_up.values()
+    )  # folded under Assumptions, as in the live tool
+    assert first.count(" disabled") == 3 + len(tool.shares)  # the area, the budget, the shares and Reset
+    (figure,) = re.findall(r'data-figure="([^"]*)"', first)
+    assert json.loads(html.unescape(figure)) == tool.chart.outputs[0]["data"][PLOTLY_MIME]
 
 
 def test_live_chart_is_sized_with_its_title_inside(ds):

@@ -20,6 +20,7 @@ import pytest
 from analyses.data.paths import ROOT
 from analyses.devtools.browser import CHROMIUM
 from analyses.workshop import server as workshop
+from analyses.workshop import widgets
 
 pytestmark = pytest.mark.browser
 
@@ -201,27 +202,55 @@ def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
     try:
         page = context.new_page()
         page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
-        page.locator(".efp-output .js-plotly-plot .main-svg").first.wait_for(timeout=PAGE_MS)
-        page.locator(".efp-output .js-plotly-plot .gtitle").first.wait_for(timeout=PAGE_MS)
-        for width, height in PROJECTOR_SIZES:
-            page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_timeout(300)  # the page lays itself out again
-            found = page.evaluate(GEOMETRY)
-            window = (0, 0, width, height)
-            where = f"{tool} at {width}x{height}"
-            assert not found["scrolled"] and found["sideways"] <= 0, where
-            assert _inside(found["svg"], window), f"{where}: chart {found['svg']} is not all on the screen"
-            for name, control in found["controls"]:
-                assert control[2] - control[0] <= width, f"{where}: {name!r} is wider than the window"
-                assert _inside(control, window), f"{where}: {name!r} {control} is not all on the screen"
-                assert not _overlap(control, found["svg"]), f"{where}: {name!r} is over the chart"
-            for text, text_box in found["texts"]:
-                assert _inside(text_box, found["svg"]), f"{where}: {text!r} {text_box} is outside its chart"
-                for name, control in found["controls"]:
-                    assert not _overlap(text_box, control), f"{where}: {name!r} covers {text!r}"
+        first_title = page.locator(".js-plotly-plot .gtitle").first.text_content(timeout=PAGE_MS)
+        page.locator("body.efp-live").wait_for(timeout=PAGE_MS)  # the live tool in the first state's place
+        assert page.locator(".efp-preview").count() == 0
+        assert page.locator(".efp-output .js-plotly-plot .gtitle").first.text_content() == first_title
+        _check_fits_projector(page, tool)
         page.close(run_before_unload=True)  # its kernel is shut
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_each_tool_shows_its_controls_and_chart_before_the_widgets_load(tool, live_workshop, chromium):
+    """Issue 23: a tool's page shows its first state (every control, disabled, and the chart) from the
+    page itself, before the widgets' scripts and the kernel's connection (held back here) let the live
+    tool take its place; it fits a projector screen as the live tool does."""
+    port, _, _ = live_workshop.start()
+    context = chromium.new_context(viewport=dict(zip(("width", "height"), PROJECTOR_SIZES[0])))
+    try:
+        page = context.new_page()
+        page.route_web_socket("**/api/kernels/**", lambda ws: None)  # the kernel never answers
+        page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
+        page.locator(".efp-preview .efp-output .js-plotly-plot .gtitle").wait_for(timeout=PAGE_MS)
+        assert page.locator("#loading").is_hidden()  # not Voilà's spinner
+        controls = page.locator(".efp-preview .efp-controls").locator("input, select, button")
+        assert controls.count() >= 2 and all(not c.is_enabled() for c in controls.all())
+        assert page.get_by_role("button", name=widgets.STARTING).is_visible()
+        _check_fits_projector(page, tool)
+        page.close(run_before_unload=True)
+    finally:
+        context.close()
+
+
+def _check_fits_projector(page, tool: str) -> None:
+    for width, height in PROJECTOR_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # the page lays itself out again
+        found = page.evaluate(GEOMETRY)
+        window = (0, 0, width, height)
+        where = f"{tool} at {width}x{height}"
+        assert not found["scrolled"] and found["sideways"] <= 0, where
+        assert _inside(found["svg"], window), f"{where}: chart {found['svg']} is not all on the screen"
+        for name, control in found["controls"]:
+            assert control[2] - control[0] <= width, f"{where}: {name!r} is wider than the window"
+            assert _inside(control, window), f"{where}: {name!r} {control} is not all on the screen"
+            assert not _overlap(control, found["svg"]), f"{where}: {name!r} is over the chart"
+        for text, text_box in found["texts"]:
+            assert _inside(text_box, found["svg"]), f"{where}: {text!r} {text_box} is outside its chart"
+            for name, control in found["controls"]:
+                assert not _overlap(text_box, control), f"{where}: {name!r} covers {text!r}"
 
 
 def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):
@@ -243,7 +272,8 @@ def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):
         assert page.url == workshop.home(port) and page.locator("script").count() == 0  # no kernel
         page.get_by_role("link", name="Family Group Conferences for your area").click(timeout=PAGE_MS)
         title = page.locator(".js-plotly-plot .gtitle").first
-        title.wait_for(timeout=PAGE_MS)  # Voilà has run the notebook and the widgets are drawn
+        title.wait_for(timeout=PAGE_MS)  # the tool's first state, drawn from the page
+        page.locator("body.efp-live").wait_for(timeout=PAGE_MS)  # the live widgets in its place
         before = title.text_content()
         assert before.startswith("York: about") and "could avoid care" in before
         coverage = page.locator(".widget-slider").filter(has_text="Families offered an FGC").locator(".noUi-handle")

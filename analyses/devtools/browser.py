@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import functools
 import http.server
 import os
@@ -56,18 +57,34 @@ def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
     return [str(Path(spec["root"]).with_suffix("")), *walk(spec)]
 
 
+@contextlib.contextmanager
+def one_at_a_time(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` while in the block: of the processes that ask at
+    once (pytest-xdist's workers, two test runs), one makes the shared thing and the others wait,
+    then find it made."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_built(root: Path = ROOT) -> Path:
     """``_build/html`` under ``root`` with its area pages, built first by the README's
     ``bash scripts/build.sh`` (warnings as errors) unless that build is current: the fingerprint of
-    its inputs (``analyses.data.fingerprint.SITE_INPUTS``) is the one saved after the last build."""
+    its inputs (``analyses.data.fingerprint.SITE_INPUTS``) is the one saved after the last build.
+    One process builds at a time; the others wait and then find the build current."""
     html = root / "_build" / "html"
     stamp = root / "_build" / SITE_STAMP
-    built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
-    if built == digest(inputs(SITE_INPUTS, root)) and (html / "areas" / "index.html").is_file():
-        return html
-    result = subprocess.run(
-        ["bash", str(root / "scripts" / "build.sh")], cwd=root, capture_output=True, text=True, timeout=3600
-    )
+    with one_at_a_time(root / "_build" / ".efp-build.lock"):
+        built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+        if built == digest(inputs(SITE_INPUTS, root)) and (html / "areas" / "index.html").is_file():
+            return html
+        result = subprocess.run(
+            ["bash", str(root / "scripts" / "build.sh")], cwd=root, capture_output=True, text=True, timeout=3600
+        )
     if result.returncode != 0:
         raise RuntimeError("scripts/build.sh failed:\n" + (result.stdout + result.stderr)[-6000:])
     return html
@@ -174,10 +191,38 @@ WIDE_ELEMENTS = """() => {
 }"""
 
 
+# Resolves once the page's layout has stopped changing: the page's width and every chart's box and
+# number of text elements the same for SETTLED_FRAMES animation frames in a row (a chart resized is
+# redrawn in the frame after the resize, chart_access.js), or after SETTLE_MAX_MS.
+SETTLED_FRAMES, SETTLE_MAX_MS = 3, 3000
+SETTLE = f"""() => new Promise(resolve => {{
+  const shape = () => JSON.stringify([document.documentElement.scrollWidth,
+    ...[...document.querySelectorAll('.js-plotly-plot, .plotly-graph-div')].map(gd => {{
+      const box = gd.getBoundingClientRect();
+      return [box.width, box.height, gd.querySelectorAll('svg text').length];
+    }})]);
+  const start = performance.now();
+  let last = null, same = 0;
+  const frame = () => {{
+    const now = shape();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= {SETTLED_FRAMES} || performance.now() - start > {SETTLE_MAX_MS}) resolve();
+    else requestAnimationFrame(frame);
+  }};
+  requestAnimationFrame(frame);
+}})"""
+
+
+def settle(page) -> None:
+    """Wait until ``page``'s charts and width stop changing (``SETTLE``): a few frames, not a fixed pause."""
+    page.evaluate(SETTLE)
+
+
 def draw_charts(page) -> None:
     """Draw every chart now (the book draws a chart when it comes near the screen) and wait for it."""
     page.evaluate("() => window.efpCharts ? window.efpCharts.drawAll() : null")
-    page.wait_for_timeout(100)
+    settle(page)
 
 
 @dataclasses.dataclass
@@ -246,45 +291,41 @@ TEXT_GEOMETRY = """() => {
 }"""
 
 
-REDRAW_MS = 500  # a resized chart is redrawn in the next frame (chart_access.js)
 FRESH_WIDTHS = (1366, 1024, 390, 320)  # desktop, small laptop, phone, narrowest phone (WCAG reflow)
 RESIZED_TO = (1024, 390)  # the 1366 px page, resized in turn (a window resize, zoom or rotation)
 
 
-def width_views(chromium, url: str) -> dict[str, dict]:
-    """The page at ``url`` as readers see it at each width, every chart drawn: loaded fresh at each
-    of ``FRESH_WIDTHS`` (views "1366", "1024", "390", "320"), and the 1366 px page resized in turn
-    to each of ``RESIZED_TO`` ("1366->1024", "1366->1024->390"). Each view holds its charts' sizes
+def width_views(context, url: str) -> dict[str, dict]:
+    """The page at ``url`` as readers see it at each width, every chart drawn: loaded afresh (a new
+    tab of ``context``, whose cache a reader's browser would have too) at each of ``FRESH_WIDTHS``
+    (views "1366", "1024", "390", "320"), and the 1366 px page resized in turn to each of
+    ``RESIZED_TO`` ("1366->1024", "1366->1024->390"). Each view holds its charts' sizes
     (``CHART_SIZES``), the page's and the window's width (``PAGE_WIDTH``), the elements wider than
     the window (``WIDE_ELEMENTS``) and each chart's text problems (``TEXT_GEOMETRY``).
 
     One load per width serves every check of layout at that width (the tests share it)."""
     views = {}
     for width in FRESH_WIDTHS:
-        context = chromium.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
         try:
-            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 900})
             page.goto(url, wait_until="load")
             draw_charts(page)
-            page.wait_for_timeout(REDRAW_MS)
             label = str(width)
             views[label] = layout_of(page)
             if width == FRESH_WIDTHS[0]:
                 for resized in RESIZED_TO:
                     page.set_viewport_size({"width": resized, "height": 900})
-                    page.wait_for_timeout(REDRAW_MS)
+                    settle(page)
                     label = f"{label}->{resized}"
                     views[label] = layout_of(page)
         finally:
-            context.close()
+            page.close()
     return views
 
 
 def layout_of(page) -> dict:
     """A drawn page's layout at its present width: one view of ``width_views``."""
-    return {
-        "charts": page.evaluate(CHART_SIZES),
-        "width": page.evaluate(PAGE_WIDTH),
-        "wide": page.evaluate(WIDE_ELEMENTS),
-        "text": page.evaluate(TEXT_GEOMETRY),
-    }
+    return page.evaluate(
+        f"() => ({{charts: ({CHART_SIZES})(), width: ({PAGE_WIDTH})(), wide: ({WIDE_ELEMENTS})(), text: ({TEXT_GEOMETRY})()}})"
+    )

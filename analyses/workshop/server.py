@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from importlib.metadata import version
 from pathlib import Path
 from re import compile as re_compile
 
@@ -52,9 +53,11 @@ LAN_WARNING = (
     "Warning: anyone on this network can open these tools, and each page they open runs Python on this "
     "computer. Use --lan only on a network you trust, and press Ctrl-C when the session ends."
 )
-# JupyterLab extensions the pages need: the widget controls, Voilà's widget manager and plotly's renderer.
-# Leaving out the rest (e.g. jupytext's) keeps the page from loading code it cannot use.
-EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "jupyterlab-plotly"]
+# JupyterLab extensions the pages need: the widget controls and Voilà's widget manager. Leaving out
+# the rest keeps the page from loading code it cannot use: jupytext's, and plotly's renderer, whose own
+# copy of plotly.js would be a second one (the charts are drawn by the one the page loads first,
+# widgets.chart_html).
+EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 
 
 re_link = re_compile(r'href="([a-z_]+)\.ipynb"')
@@ -149,7 +152,8 @@ def offline_templates(out_dir: Path) -> Path:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     text = "".join(line for line in text.splitlines(keepends=True) if CDN not in line)
                     if (name, source.name) == ("lab", "index.html.j2"):
-                        text = text.replace(SETUP, SETUP + "\n" + TOOL_PAGE.read_text(encoding="utf-8"), 1)
+                        text = text.replace(SETUP, SETUP + "\n" + tool_page(), 1)
+                        text = text.replace(OUTPUT, OUTPUT + "\n" + TOOL_PREVIEW.read_text(encoding="utf-8"), 1)
                     target.write_text(text, encoding="utf-8")
     return Path(out_dir)
 
@@ -159,7 +163,18 @@ SETUP = "{{ voila_setup_helper_functions() }}"
 # introduction on one line, so the controls and the chart below them fit one projector screen
 # (analyses.workshop.widgets: CHART_HEIGHT); and a "Disconnected" line at the top once the server
 # stops answering (Voilà's own pages keep showing the last figures with no sign they are not live).
+# It also draws the tool's first state (analyses.workshop.widgets.preview_html) with plotly.js from this
+# server (voila_app), at once, and puts the live tool in its place once that has drawn its chart: the
+# widgets' scripts and kernel connection take seconds longer than the page.
 TOOL_PAGE = Path(__file__).with_name("assets") / "tool_page.html"
+# Each code cell's output; a tool's first state, shown until the live tool has loaded, goes before it.
+OUTPUT = "{% block data_priority scoped %}"
+TOOL_PREVIEW = Path(__file__).with_name("assets") / "tool_preview.html"
+
+
+def tool_page() -> str:
+    """``TOOL_PAGE`` with plotly.js's address for this version of plotly (so browsers may keep it)."""
+    return TOOL_PAGE.read_text(encoding="utf-8").replace("{{ efp_plotly_version }}", version("plotly"))
 
 
 def url(port: int, page: str = INDEX) -> str:

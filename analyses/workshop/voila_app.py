@@ -15,18 +15,20 @@
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import signal
 import sys
 from pathlib import Path
 
 from jupyter_server.utils import url_path_join
-from tornado.web import RequestHandler
+from tornado.web import RequestHandler, StaticFileHandler
 from voila.app import Voila
 
 PR_SET_PDEATHSIG = 1
 PARENT = "EFP_WORKSHOP_PARENT"  # the launcher's process id
 INDEX = "EFP_WORKSHOP_INDEX"  # the index page's file
+PLOTLY_JS = str(Path(importlib.util.find_spec("plotly").origin).with_name("package_data"))  # has plotly.min.js
 
 
 def die_with_parent() -> None:
@@ -71,6 +73,14 @@ class ReadyHandler(RequestHandler):
         self.finish()
 
 
+class PlotlyHandler(StaticFileHandler):
+    """plotly.js as plotly's Python package ships it, for the tools' first state; its address names
+    plotly's version (``server.tool_page``), so a browser keeps it."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "max-age=31536000, immutable")
+
+
 def with_xsrf_cookie(handler: type) -> type:
     """``handler`` that also sets the ``_xsrf`` cookie on the pages it serves."""
 
@@ -98,6 +108,7 @@ class WorkshopVoila(Voila):
             (self.server_url, IndexHandler),
             (url_path_join(self.server_url, "efp/alive"), AliveHandler),
             (url_path_join(self.server_url, "efp/ready"), ReadyHandler),
+            (url_path_join(self.server_url, r"efp/(plotly\.min\.js)"), PlotlyHandler, {"path": PLOTLY_JS}),
         ]
         return [*own, *handlers]  # first match wins
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import math
 import time
+import uuid
 from contextlib import contextmanager
+from html import escape
 
 import ipywidgets as w
 import pandas as pd
@@ -38,11 +40,14 @@ STYLE = (
 )  # the tools' layout (templates/live_style.html.j2)
 LABEL_STYLE = {"description_width": "initial"}  # the label above its control (STYLE), never cut
 WIDE = w.Layout(width="100%")
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 def plotly_output(fig) -> dict:
-    """A display_data output holding a figure as plotly JSON (no HTML, no CDN), sized to
-    ``CHART_WIDTH`` x ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``)."""
+    """A display_data output holding a figure as plotly JSON, sized to ``CHART_WIDTH`` x
+    ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``). In JupyterLab plotly's extension
+    draws the JSON; workshop mode's pages, which leave that extension out, draw the same JSON from
+    the HTML beside it with the plotly.js the page has already loaded (no CDN)."""
     native = json.loads(pio.to_json(fig, validate=False))
     native["layout"] = charts.fit(native["layout"], CHART_WIDTH, CHART_HEIGHT)
     # Not "responsive": in an output area that makes the chart take the container's height, 0.
@@ -51,8 +56,65 @@ def plotly_output(fig) -> dict:
     return {
         "output_type": "display_data",
         "metadata": {},
-        "data": {"application/vnd.plotly.v1+json": native, "text/plain": title},
+        "data": {PLOTLY_MIME: native, "text/html": chart_html(native), "text/plain": title},
     }
+
+
+def chart_html(figure: dict) -> str:
+    """A div and a script that draws ``figure`` in it with the page's own plotly.js (``window.Plotly``)."""
+    name = f"efp-chart-{uuid.uuid4().hex}"
+    spec = json.dumps(figure).replace("</", "<\\/")  # nothing in it can end the script
+    return (
+        f'<div class="efp-chart" id="{name}"></div><script>(function () {{ var f = {spec}; '
+        f'Plotly.newPlot(document.getElementById("{name}"), f.data, f.layout, f.config); }})();</script>'
+    )
+
+
+PREVIEW_MIME = "application/vnd.efp.preview+html"  # a tool's first state as plain HTML (``preview_html``)
+STARTING = "Starting\u2026"  # the preview's Reset button, until the live controls take over
+
+
+def preview_html(widget: w.Widget) -> str:
+    """``widget`` as plain HTML in its current state, for the page to show while the live controls
+    load: each control disabled with its label and value, in the same classes as the live page (so
+    the same layout), and each chart as plotly JSON in a ``data-figure`` attribute for the page to draw."""
+    classes = " ".join(escape(c) for c in widget._dom_classes)
+    if isinstance(widget, w.Accordion):  # only the open section's controls: the others are folded
+        return "".join(
+            f'<details class="widget-accordion"{" open" if i == widget.selected_index else ""}>'
+            f"<summary>{escape(title or '')}</summary>{preview_html(child) if i == widget.selected_index else ''}</details>"
+            for i, (title, child) in enumerate(zip(widget.titles, widget.children, strict=True))
+        )
+    if isinstance(widget, w.Box):
+        kind = "widget-hbox" if isinstance(widget, w.HBox) else "widget-vbox"
+        return f'<div class="widget-box {kind} {classes}">{"".join(preview_html(c) for c in widget.children)}</div>'
+    if isinstance(widget, w.HTML):
+        return f'<div class="widget-html"><div class="widget-html-content">{widget.value}</div></div>'
+    if isinstance(widget, w.Button):
+        return f'<button class="widget-button" type="button" disabled>{STARTING}</button>'
+    if isinstance(widget, w.Output):
+        return "".join(
+            f'<div class="efp-preview-chart" data-figure="{escape(json.dumps(output["data"][PLOTLY_MIME]))}"></div>'
+            for output in widget.outputs
+            if PLOTLY_MIME in output.get("data", {})
+        )
+    name = f"efp-preview-{widget.model_id}"
+    label = f'<label class="widget-label" for="{name}">{escape(widget.description)}</label>'
+    if isinstance(widget, w.Dropdown):
+        kind, control = (
+            "widget-dropdown",
+            f'<select id="{name}" disabled><option selected>{escape(widget.label)}</option></select>',
+        )
+    elif isinstance(widget, w.IntSlider | w.FloatSlider):
+        readout = format(widget.value, widget.readout_format)
+        kind = "widget-slider widget-hslider"
+        control = (
+            f'<input type="range" id="{name}" min="{widget.min}" max="{widget.max}" step="{widget.step}" '
+            f'value="{widget.value}" disabled><div class="widget-readout">{escape(readout)}</div>'
+        )
+    else:  # a box to type in
+        kind, control = "widget-text", f'<input type="text" id="{name}" value="{escape(str(widget.value))}" disabled>'
+    return f'<div class="widget-inline-hbox {kind}">{label}{control}</div>'
 
 
 def _slider(kind, description: str, **kwargs):
@@ -168,7 +230,9 @@ class WorkshopWidget:
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.container._repr_mimebundle_(**kwargs)
+        """The live widget, and its first state as plain HTML (``preview_html``): workshop mode's page
+        shows that until the live controls have loaded; other front ends ignore it."""
+        return {**self.container._repr_mimebundle_(**kwargs), PREVIEW_MIME: preview_html(self.container)}
 
 
 class WhyRandomise(WorkshopWidget):
