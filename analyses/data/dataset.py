@@ -99,10 +99,30 @@ class Dataset:
 
     def series(self, indicator: str, area: Area) -> pd.DataFrame:
         """One area's rows of an indicator (time_period, value, status), oldest first."""
-        self.rows(indicator)  # unknown indicator -> KeyError
         code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
-        positions = self._series_index.get((indicator, area.level, code), [])
-        return self._sorted.iloc[positions].reset_index(drop=True)
+        key = (indicator, area.level, code)
+        if key not in self._series_frames:
+            self.rows(indicator)  # unknown indicator -> KeyError
+            positions = self._series_index.get(key, [])
+            self._series_frames[key] = self._sorted.iloc[positions].reset_index(drop=True)
+        return self._series_frames[key].copy(deep=False)  # copy-on-write: the caller's to change
+
+    def in_year(self, indicator: str, area: Area, time_period: int) -> list[tuple[float, str]]:
+        """One area's rows of an indicator in one year, as (value, status), in ``series`` order."""
+        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
+
+        def by_year() -> dict[int, list[tuple[float, str]]]:
+            series = self.series(indicator, area)
+            years: dict[int, list[tuple[float, str]]] = {}
+            for year, value, status in zip(series["time_period"], series["value"], series["status"]):
+                years.setdefault(int(year), []).append((value, status))
+            return years
+
+        return self.kept(("in_year", indicator, area.level, code), by_year).get(int(time_period), [])
+
+    @cached_property
+    def _series_frames(self) -> dict[tuple[str, str, str], pd.DataFrame]:
+        return {}
 
     def provenance(self, indicator: str, area: Area, time_period: int) -> tuple[str, str] | None:
         """(source, release) of one area's row of an indicator in one year, or None if there is none."""
@@ -150,7 +170,7 @@ class Dataset:
             rows = self.rows(indicator)
             rows = rows[(rows["geographic_level"] == LOCAL) & (rows["time_period"] == time_period)]
             self._la_values[key] = rows[LA_VALUE_COLUMNS].reset_index(drop=True)
-        return self._la_values[key].copy()
+        return self._la_values[key].copy(deep=False)
 
     @cached_property
     def _la_values(self) -> dict[tuple[str, int], pd.DataFrame]:
@@ -162,7 +182,7 @@ class Dataset:
 
     def meta(self, indicator: str) -> pd.Series:
         """Metadata row of one indicator (KeyError if unknown)."""
-        return self._meta_rows[indicator].copy()
+        return self._meta_rows[indicator].copy(deep=False)
 
     @cached_property
     def _meta_rows(self) -> dict[str, pd.Series]:
@@ -171,19 +191,28 @@ class Dataset:
     def derived(self, name: str, build: Callable[[Dataset], T]) -> T:
         """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset
         and, for a loaded one, once per version of its data and code (kept on disk for every report)."""
-        if name not in self._derived:
+
+        def made() -> T:
             if self.version is None:
-                self._derived[name] = build(self)
-            else:
-                version = f"{self.version}/{name}"
-                result = cache.cached_pickle(f"derived-{name}", digest([], version), lambda: build(self))
-                if isinstance(result, Dataset):
-                    object.__setattr__(result, "version", digest([], version))
-                self._derived[name] = result
-        return self._derived[name]
+                return build(self)
+            version = f"{self.version}/{name}"
+            result = cache.cached_pickle(f"derived-{name}", digest([], version), lambda: build(self))
+            if isinstance(result, Dataset):
+                object.__setattr__(result, "version", digest([], version))
+            return result
+
+        return self.kept(("derived", name), made)
+
+    def kept(self, key: tuple, build: Callable[[], T]) -> T:
+        """``build()``, made once per dataset and kept in memory with it under ``key`` (a report's kernel
+        keeps the dataset from area to area): what is the same for every area, or asked for by several
+        chapters of one. The result is shared, so it must not be changed."""
+        if key not in self._kept:
+            self._kept[key] = build()
+        return self._kept[key]
 
     @cached_property
-    def _derived(self) -> dict[str, object]:
+    def _kept(self) -> dict[tuple, object]:
         return {}
 
 

@@ -8,13 +8,14 @@ significance flag against England).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, Area
-from analyses.data.schema import PLOTTED_STATUSES
+from analyses.data.schema import PLOTTED_STATUSES, has_figure
 
 Z95 = 1.959964
 BANDS_BEST_FIRST = ("A", "B", "C", "D")  # LAIT: A = best quartile, D = worst
@@ -42,34 +43,77 @@ def byar_interval(count: float, population: float, per: float = 10_000, z: float
     return (low / population * per, high / population * per)
 
 
+@dataclass(frozen=True)
+class Spread:
+    """Values of all LAs (missing ones dropped), sorted lowest first, with their quartiles: what a rank
+    and a quartile band are read from, made once per indicator and year (``la_spread``)."""
+
+    values: np.ndarray
+    quartiles: tuple[float, float, float] | None
+
+    @classmethod
+    def of(cls, values: pd.Series) -> Spread:
+        ordered = np.sort(pd.Series(values, dtype=float).dropna().to_numpy())
+        return cls(ordered, tuple(np.percentile(ordered, [25, 50, 75])) if len(ordered) else None)
+
+    def band(self, value: float, polarity: str) -> str:
+        """``quartile_band`` of ``value`` among these values."""
+        if pd.isna(value) or self.quartiles is None:
+            return ""
+        q1, q2, q3 = self.quartiles
+        quartile = 1 if value <= q1 else 2 if value <= q2 else 3 if value <= q3 else 4  # 1 = lowest values
+        if polarity == "lower_is_better":
+            return BANDS_BEST_FIRST[quartile - 1]
+        if polarity == "higher_is_better":
+            return BANDS_BEST_FIRST[4 - quartile]
+        return f"Q{quartile}"
+
+    def rank(self, value: float, polarity: str) -> int | None:
+        """``rank`` of ``value`` among these values."""
+        if pd.isna(value):
+            return None
+        if polarity == "higher_is_better":  # how many are higher
+            return len(self.values) - int(np.searchsorted(self.values, value, side="right")) + 1
+        return int(np.searchsorted(self.values, value, side="left")) + 1  # how many are lower
+
+
 def quartile_band(values: pd.Series, value: float, polarity: str) -> str:
     """Quartile band of ``value`` among ``values``.
 
     With a polarity, A is the best quartile and D the worst (as LAIT). With none, Q1 is the
     lowest quartile and Q4 the highest. Empty when the value is missing.
     """
-    values = pd.Series(values, dtype=float).dropna()
-    if pd.isna(value) or values.empty:
-        return ""
-    q1, q2, q3 = np.percentile(values, [25, 50, 75])
-    quartile = 1 if value <= q1 else 2 if value <= q2 else 3 if value <= q3 else 4  # 1 = lowest values
-    if polarity == "lower_is_better":
-        return BANDS_BEST_FIRST[quartile - 1]
-    if polarity == "higher_is_better":
-        return BANDS_BEST_FIRST[4 - quartile]
-    return f"Q{quartile}"
+    return Spread.of(values).band(value, polarity)
 
 
 def rank(values: pd.Series, value: float, polarity: str) -> int | None:
     """Rank of ``value`` among ``values``: 1 = best (or lowest, with no polarity); ties share."""
-    values = pd.Series(values, dtype=float).dropna()
-    if pd.isna(value):
-        return None
-    better = values > value if polarity == "higher_is_better" else values < value
-    return int(better.sum()) + 1
+    return Spread.of(values).rank(value, polarity)
+
+
+def la_spread(ds: Dataset, indicator: str, year: int, published_only: bool = False) -> Spread:
+    """The ``Spread`` of every LA's value of ``indicator`` in ``year`` (only those with a published
+    figure, ``schema.has_figure``, where ``published_only``), made once per dataset."""
+
+    def build() -> Spread:
+        rows = ds.la_values(indicator, year)
+        if published_only:
+            rows = rows[[has_figure(v, s) for v, s in zip(rows["value"], rows["status"])]]
+        return Spread.of(rows["value"])
+
+    return ds.kept(("la_spread", indicator, int(year), published_only), build)
 
 
 def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = True) -> pd.DataFrame:
+    """Trend rows for an LA, its neighbours' average, its region and England (``_comparison``); made once
+    per dataset, as several charts and tables of a report draw the same one."""
+    made = ds.kept(
+        ("comparison", indicator, area, with_neighbours), lambda: _comparison(ds, indicator, area, with_neighbours)
+    )
+    return made.copy(deep=False)
+
+
+def _comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool) -> pd.DataFrame:
     """Trend rows for an LA, its neighbours' average, its region and England.
 
     Columns: area, time_period, value, status, role (selected, predecessor, neighbour average,
@@ -193,15 +237,13 @@ def interval(ds: Dataset, indicator: str, area: Area, year: int, value: float) -
     count_id = meta["denominator"]
     if not count_id or pd.isna(value):
         return (math.nan, math.nan)
-    count_row = ds.series(count_id, area)
-    count_row = count_row[count_row["time_period"] == year]
-    if count_row.empty or pd.isna(count_row["value"].iloc[0]):
+    count_rows = ds.in_year(count_id, area, year)
+    if not count_rows or pd.isna(count_rows[0][0]):
         return (math.nan, math.nan)
-    count = float(count_row["value"].iloc[0])
+    count = float(count_rows[0][0])
     if meta["unit"] == "rate_per_10000":
-        pop = ds.series("population_0_17", area)
-        pop = pop[(pop["time_period"] == year - 1) & pop["value"].notna()]
-        return byar_interval(count, float(pop["value"].iloc[0])) if not pop.empty else (math.nan, math.nan)
+        pop = [value for value, _ in ds.in_year("population_0_17", area, year - 1) if pd.notna(value)]
+        return byar_interval(count, float(pop[0])) if pop else (math.nan, math.nan)
     if meta["unit"] == "percent":
         return wilson_interval(value / 100 * count, count)
     return (math.nan, math.nan)
@@ -247,42 +289,43 @@ def profile(ds: Dataset, area: Area, indicators: list[str] | None = None) -> pd.
     ``rank_lowest`` and ``quartile`` are always from the lowest value (1, Q1).
     """
     chosen = indicators or [i for i in ds.metadata["indicator"] if i != "population_0_17"]
-    rows = []
-    for indicator in chosen:
-        meta = ds.meta(indicator)
-        series = ds.series(indicator, area)
-        if series.empty:
-            continue
-        latest = series.iloc[-1]
-        year = int(latest["time_period"])
-        all_las = ds.la_values(indicator, year)
-        england = ds.series(indicator, ENGLAND)
-        england = england[england["time_period"] == year]
-        england_value = float(england["value"].iloc[0]) if not england.empty else math.nan
-        neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
-        low, high = interval(ds, indicator, area, year, latest["value"])
-        previous = series[series["time_period"] < year].dropna(subset=["value"])
-        rows.append(
-            {
-                "indicator": indicator,
-                "title": meta["title"],
-                "unit": meta["unit"],
-                "polarity": meta["polarity"],
-                "year": year,
-                "value": latest["value"],
-                "status": latest["status"],
-                "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
-                "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
-                "england": england_value,
-                "rank": rank(all_las["value"], latest["value"], meta["polarity"]),
-                "of": int(all_las["value"].notna().sum()),
-                "band": quartile_band(all_las["value"], latest["value"], meta["polarity"]),
-                # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
-                "rank_lowest": rank(all_las["value"], latest["value"], "neither"),
-                "quartile": quartile_band(all_las["value"], latest["value"], "neither"),
-                "ci_low": low,
-                "ci_high": high,
-                "vs_england": significance(low, high, england_value, meta["polarity"]),
-            }
-        )
-    return pd.DataFrame(rows)
+    rows = [ds.kept(("profile", i, area), lambda i=i: _profile_row(ds, i, area)) for i in chosen]
+    return pd.DataFrame([row for row in rows if row is not None])
+
+
+def _profile_row(ds: Dataset, indicator: str, area: Area) -> dict | None:
+    """``profile``'s row for one indicator (None where the area has no row of it), made once per dataset."""
+    meta = ds.meta(indicator)
+    series = ds.series(indicator, area)
+    if series.empty:
+        return None
+    latest = series.iloc[-1]
+    year = int(latest["time_period"])
+    all_las = ds.la_values(indicator, year)
+    spread = la_spread(ds, indicator, year)
+    england = ds.in_year(indicator, ENGLAND, year)
+    england_value = float(england[0][0]) if england else math.nan
+    neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
+    low, high = interval(ds, indicator, area, year, latest["value"])
+    previous = series[series["time_period"] < year].dropna(subset=["value"])
+    return {
+        "indicator": indicator,
+        "title": meta["title"],
+        "unit": meta["unit"],
+        "polarity": meta["polarity"],
+        "year": year,
+        "value": latest["value"],
+        "status": latest["status"],
+        "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
+        "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
+        "england": england_value,
+        "rank": spread.rank(latest["value"], meta["polarity"]),
+        "of": len(spread.values),
+        "band": spread.band(latest["value"], meta["polarity"]),
+        # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
+        "rank_lowest": spread.rank(latest["value"], "neither"),
+        "quartile": spread.band(latest["value"], "neither"),
+        "ci_low": low,
+        "ci_high": high,
+        "vs_england": significance(low, high, england_value, meta["polarity"]),
+    }

@@ -73,9 +73,9 @@ def latest(ds: Dataset, area: Area) -> pd.DataFrame:
         row = profile.loc[stage.indicator]
         region = math.nan
         if not area.is_england:
-            series = ds.series(stage.indicator, ds.region_of(area))
-            match = series[(series["time_period"] == row["year"]) & series["status"].isin(("published", "derived"))]
-            region = float(match["value"].iloc[0]) if not match.empty else math.nan
+            found = ds.in_year(stage.indicator, ds.region_of(area), row["year"])
+            match = [value for value, status in found if status in ("published", "derived")]
+            region = float(match[0]) if match else math.nan
         compared = None
         if not area.is_england and has_figure(row["value"], row["status"]) and not math.isnan(row["england"]):
             compared = compare(row["ci_low"], row["ci_high"], row["england"])[0]

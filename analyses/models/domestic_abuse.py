@@ -49,7 +49,7 @@ RELATED = [*FACTORS, MENTAL_HEALTH]  # counts recorded together at the end of an
 
 def incomplete_zeros(ds: Dataset) -> pd.DataFrame:
     """``find_incomplete_zeros(ds)``, worked out once per dataset (every area's report asks for it)."""
-    return ds.derived("incomplete_zeros", find_incomplete_zeros).copy()
+    return ds.derived("incomplete_zeros", find_incomplete_zeros).copy(deep=False)
 
 
 def find_incomplete_zeros(ds: Dataset) -> pd.DataFrame:
@@ -202,9 +202,8 @@ def latest_year(ds: Dataset, area: Area) -> int | None:
 
 def _value(ds: Dataset, indicator: str, area: Area, year: int) -> tuple[float, str]:
     """(value, status) of one area and year; (nan, 'x') when there is no row."""
-    series = ds.series(indicator, area)
-    row = series[series["time_period"] == year]
-    return (float(row["value"].iloc[0]), str(row["status"].iloc[0])) if not row.empty else (math.nan, "x")
+    rows = ds.in_year(indicator, area, year)
+    return (float(rows[0][0]), str(rows[0][1])) if rows else (math.nan, "x")
 
 
 def latest_table(ds: Dataset, area: Area, year: int) -> pd.DataFrame:

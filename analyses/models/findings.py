@@ -171,24 +171,29 @@ def source_of(ds: Dataset, indicator: str, area: Area, year: int) -> Source | No
 def _count(ds: Dataset, indicator: str, area: Area, year: int) -> float | None:
     if not indicator:
         return None
-    rows = ds.series(indicator, area)
-    rows = rows[rows["time_period"] == year]
-    if rows.empty or not has_figure(rows["value"].iloc[0], rows["status"].iloc[0]):
+    rows = ds.in_year(indicator, area, year)
+    if not rows or not has_figure(*rows[0]):
         return None
-    return float(rows["value"].iloc[0])
+    return float(rows[0][0])
 
 
 def _value_in(ds: Dataset, indicator: str, area: Area, year: int) -> float | None:
-    rows = ds.series(indicator, area)
-    rows = rows[rows["time_period"] == year]
-    return None if rows.empty else _number(rows["value"].iloc[0])
+    rows = ds.in_year(indicator, area, year)
+    return _number(rows[0][0]) if rows else None
 
 
 def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") -> Finding | None:
-    """The finding for one indicator of ``area`` in its latest year (None if the area has no row).
+    """The finding for one indicator of ``area`` in its latest year (None if the area has no row);
+    made once per dataset, as several chapters of a report state the same one.
 
     ``ds`` must hold the indicator (``with_headline_measures`` for the derived ones).
     """
+    return ds.kept(
+        ("finding", indicator, area, count_indicator), lambda: _finding(ds, indicator, area, count_indicator)
+    )
+
+
+def _finding(ds: Dataset, indicator: str, area: Area, count_indicator: str) -> Finding | None:
     series = ds.series(indicator, area)
     if series.empty:
         return None
@@ -218,7 +223,7 @@ def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") 
         low, high = benchmark.interval(ds, indicator, area, year, value)
         why = "" if count_indicator else "published without the counts needed to test the difference"
         comparison, reason = compare(low, high, england, why)
-    shown = published["value"]
+    spread = benchmark.la_spread(ds, indicator, year, published_only=True)
     trend_rows = series.tail(TREND_YEARS)
     trend = tuple(
         (int(y), _number(v) if has_figure(v, s) else None, str(s))
@@ -254,9 +259,9 @@ def finding(ds: Dataset, indicator: str, area: Area, count_indicator: str = "") 
         comparison=comparison,
         reason=reason,
         verdict=verdict(comparison, str(meta["polarity"])),
-        rank=None if area.is_england or value is None else benchmark.rank(shown, value, meta["polarity"]),
-        of=0 if area.is_england else int(len(shown)),
-        band="" if area.is_england or value is None else benchmark.quartile_band(shown, value, meta["polarity"]),
+        rank=None if area.is_england or value is None else spread.rank(value, meta["polarity"]),
+        of=0 if area.is_england else len(spread.values),
+        band="" if area.is_england or value is None else spread.band(value, meta["polarity"]),
         trend=trend,
         change=change,
         small=count is not None and count < SMALL_COUNT,

@@ -35,8 +35,12 @@ def rates(ds: Dataset, indicator: str) -> pd.DataFrame:
 
     Columns: geographic_level, key, la_name, region_code, time_period, count, value (the rate,
     1 decimal place), status ('derived'; the count's own symbol when it is suppressed; 'x'
-    when there is no population for the previous mid-year).
+    when there is no population for the previous mid-year). Made once per dataset.
     """
+    return ds.kept(("kinship.rates", indicator), lambda: _rates(ds, indicator)).copy(deep=False)
+
+
+def _rates(ds: Dataset, indicator: str) -> pd.DataFrame:
     rates = derive.rate_per_10000(ds.rows(indicator), ds.rows(derive.POPULATION), indicator)
     return (
         pd.DataFrame(
@@ -134,9 +138,12 @@ def family_and_friends_share(ds: Dataset) -> pd.DataFrame:
 
     One row per year in which all parts are published: inside and outside the council's
     boundary, their total, all children looked after and all in foster care on 31 March, and
-    the total as a % of each (1 decimal place).
+    the total as a % of each (1 decimal place). Made once per dataset.
     """
+    return ds.kept(("kinship.family_and_friends_share",), lambda: _family_and_friends_share(ds)).copy(deep=False)
 
+
+def _family_and_friends_share(ds: Dataset) -> pd.DataFrame:
     def values(indicator: str) -> pd.Series:
         rows = ds.series(indicator, ENGLAND)
         rows = rows[rows["status"].isin(("published", "derived"))]

@@ -12,7 +12,6 @@ default, so a notebook needs only ``import analyses.views.charts``.
 
 import base64
 import csv
-import hashlib
 import html
 import io
 import math
@@ -229,11 +228,6 @@ def _plotted(frame: pd.DataFrame) -> pd.Series:
     """Values to draw: published or derived and finite, anything else None (a gap)."""
     keep = frame["status"].isin(PLOTTED_STATUSES) & frame["value"].notna()
     return frame["value"].astype(object).where(keep, None)
-
-
-def _digest(text: str) -> str:
-    """Short stable hash, for HTML ids that do not change between runs."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def _with_roles(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
@@ -597,6 +591,11 @@ def estimate_range_chart(
     )
 
 
+# Styler's id prefix, fixed so that nothing about a table depends on the run. The page never uses it: the
+# table's HTML is ``chart_extras_html``'s, not Styler's.
+TABLE_UUID = "chart-table"
+
+
 def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
     """Data table for a chart, with suppression symbols shown in place of values.
 
@@ -620,7 +619,7 @@ def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
         return value_format.format(value) if isinstance(value, float) else str(value)
 
     styler = (
-        Styler(frame, uuid=_digest(frame.to_csv()), cell_ids=False, table_attributes='class="table chart-table"')
+        Styler(frame, uuid=TABLE_UUID, cell_ids=False, table_attributes='class="table chart-table"')
         .format(cell, escape="html", na_rep="no value")
         .format_index(escape="html", axis=1)
         .hide(axis="index")

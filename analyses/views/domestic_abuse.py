@@ -133,11 +133,15 @@ def incomplete_note(ds: Dataset, area: Area, factors: list[str] | None = None) -
 
     The rule is ``domestic_abuse.incomplete_zeros``; e.g. "West Sussex's 2022-23 figures of 0 for domestic
     abuse concerning a parent or carer and another person in the household are shown as gaps: ..."
+    Made once per dataset, area and factors (each of the area's trend charts asks).
     """
+    factors = tuple(factors or FACTORS)
+    return ds.kept(("incomplete_note", area, factors), lambda: _incomplete_note(ds, area, factors))
+
+
+def _incomplete_note(ds: Dataset, area: Area, factors: tuple[str, ...]) -> str:
     flagged = incomplete_zeros(ds)
-    flagged = flagged[
-        (flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors or list(FACTORS))
-    ]
+    flagged = flagged[(flagged["old_la_code"] == area.old_la_code) & flagged["indicator"].isin(factors)]
     notes = []
     for year, rows in flagged.groupby("time_period", sort=True):
         whom = [FACTORS[i].lower() for i in FACTORS if i in set(rows["indicator"])]
@@ -189,9 +193,7 @@ def ranking_view(
 ) -> tuple[go.Figure, pd.DataFrame, str]:
     """Every LA's rate for one factor in ``year``, lowest to highest; the table lists every LA."""
     indicator = measure_id(factor, "rate")
-    values = ds.la_values(indicator, year)
-    neighbours = set(values.loc[values["old_la_code"].isin(area.neighbours), "la_name"])
-    frame = ranking.ranked(values, area.name, neighbours)
+    frame = ranking.la_ranked(ds, indicator, year, area)
     plotted = int(frame["rank"].notna().sum())
     england = ds.series(indicator, ENGLAND).set_index("time_period")["value"].get(year)
     who, period = FACTORS[factor].lower(), financial_year(year)

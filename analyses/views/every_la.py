@@ -62,6 +62,11 @@ def every_la_table(comparison: pd.DataFrame, all_las: pd.DataFrame) -> pd.DataFr
 
 
 def la_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
-    """Every LA's rows of a dataset indicator (la_name, time_period, value, status), for ``every_la_table``."""
-    rows = ds.rows(indicator)
-    return rows[rows["geographic_level"] == LOCAL][["la_name", "time_period", "value", "status"]]
+    """Every LA's rows of a dataset indicator (la_name, time_period, value, status), for ``every_la_table``;
+    made once per dataset."""
+
+    def build() -> pd.DataFrame:
+        rows = ds.rows(indicator)
+        return rows[rows["geographic_level"] == LOCAL][["la_name", "time_period", "value", "status"]]
+
+    return ds.kept(("la_rows", indicator), build).copy(deep=False)

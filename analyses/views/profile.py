@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -350,6 +351,13 @@ def local_rows(profile: pd.DataFrame) -> pd.DataFrame:
     return profile[profile["of"] > 0].reset_index(drop=True)
 
 
+def _column(frame: pd.DataFrame, unit: str) -> pd.Series:
+    """Every LA's value in an LA ranking (``ranking.la_ranked``) as words, by name: the same whatever the area."""
+    return pd.Series(
+        [format_value(v, s, unit) for v, s in zip(frame["value"], frame["status"])], index=frame["la_name"]
+    )
+
+
 def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame, str]:
     """Every LA on each rate or percentage, lowest to highest, behind a dropdown; a table of every LA.
 
@@ -358,17 +366,15 @@ def ranking_views(ds: Dataset, area: Area, profile: pd.DataFrame) -> tuple[go.Fi
     views, columns = {}, {}
     for _, row in profile[profile["unit"] != "count"].iterrows():
         year, value_format = int(row["year"]), UNIT_FORMATS.get(row["unit"], "{:,.1f}")
-        values = ds.la_values(row["indicator"], year)
-        neighbours = set(values.loc[values["old_la_code"].isin(area.neighbours), "la_name"])
-        frame = ranking.ranked(values, area.name, neighbours)
+        frame = ranking.la_ranked(ds, row["indicator"], year, area)
         what = row["title"][0].lower() + row["title"][1:]
         title = ranking.ranking_title(frame, area, what, str(year), value_format)
         label = row["title"].replace(" per 10,000 children", " (per 10,000)")
         views[label] = ranking.ranking_chart(
             frame, area.name, title, row["title"], value_format, reference=row["england"]
         )
-        columns[f"{label}, {year}"] = pd.Series(
-            [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])], index=frame["la_name"]
+        columns[f"{label}, {year}"] = ds.kept(
+            ("ranking_column", row["indicator"], year), partial(_column, frame, row["unit"])
         )
     regions = ds.current_las.set_index("la_name")["region_name"].sort_index()
     table = pd.DataFrame({"Region": regions, **columns}).rename_axis("Local authority").reset_index()

@@ -14,6 +14,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
 from analyses.data.schema import SYMBOLS
 from analyses.views.charts import LABEL_BACKGROUND, NEIGHBOUR_GREY, PALETTE, figure, reference_line, value_axis
@@ -37,14 +38,32 @@ def ranked(values: pd.DataFrame, selected: str, neighbours: set[str]) -> pd.Data
 
     Rank 1 is the lowest value; LAs without a value come last with no rank.
     """
+    return grouped(ordered(values), selected, neighbours)
+
+
+def ordered(values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` sorted lowest first, with rank (``ranked`` before any LA is picked out: all "other")."""
     frame = values.copy()
     frame["group"] = "other"
-    frame.loc[frame["la_name"].isin(neighbours), "group"] = "neighbour"
-    frame.loc[frame["la_name"] == selected, "group"] = "selected"
     has_value = frame["value"].notna() & ~frame["status"].isin(SYMBOLS)
     frame = pd.concat([frame[has_value].sort_values(["value", "la_name"]), frame[~has_value].sort_values("la_name")])
     frame["rank"] = frame["value"].where(has_value).rank(method="min").astype("Int64")
     return frame.reset_index(drop=True)
+
+
+def grouped(frame: pd.DataFrame, selected: str, neighbours: set[str]) -> pd.DataFrame:
+    """An ``ordered`` frame with ``selected`` and its ``neighbours`` (names) picked out in ``group``."""
+    names = frame["la_name"].tolist()
+    groups = ["selected" if n == selected else "neighbour" if n in neighbours else "other" for n in names]
+    return frame.assign(group=groups)
+
+
+def la_ranked(ds: Dataset, indicator: str, year: int, area: Area) -> pd.DataFrame:
+    """``ranked`` for every LA's value of ``indicator`` in ``year`` (``Dataset.la_values``), with ``area`` and
+    its statistical neighbours picked out; the order is made once per dataset."""
+    order = ds.kept(("ranked", indicator, int(year)), lambda: ordered(ds.la_values(indicator, year)))
+    neighbours = set(order.loc[order["old_la_code"].isin(area.neighbours), "la_name"])
+    return grouped(order, area.name, neighbours)
 
 
 def ranking_table(frame: pd.DataFrame, value_label: str) -> pd.DataFrame:
@@ -95,19 +114,21 @@ def ranking_chart(
     A bar's x is its place in that order (the axis has no labels); its name is in its hover label.
     """
     plotted = frame[frame["rank"].notna()].reset_index(drop=True)
+    names, values, ranks = plotted["la_name"].tolist(), plotted["value"].tolist(), plotted["rank"].tolist()
+    groups = plotted["group"].tolist()
     traces = []
     for group, (colour, pattern, _) in GROUPS.items():
-        rows = plotted[plotted["group"] == group]
+        rows = [i for i, g in enumerate(groups) if g == group]  # positions in the order, lowest first
         traces.append(
             {
                 "type": "bar",
-                "x": rows.index.tolist(),
-                "y": rows["value"].tolist(),
+                "x": rows,
+                "y": [values[i] for i in rows],
                 "name": group,
                 "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
                 "customdata": [
-                    f"{html.escape(n)}: {value_format.format(v)} (rank {r} of {len(plotted)})"
-                    for n, v, r in zip(rows["la_name"], rows["value"], rows["rank"])
+                    f"{html.escape(names[i])}: {value_format.format(values[i])} (rank {ranks[i]} of {len(plotted)})"
+                    for i in rows
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }

@@ -44,11 +44,14 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
         own = own if not own.empty else rows["time_period"]
         return int(own.min()), int(own.max())
 
+    rows: dict[tuple[str, int], tuple[float, str]] = {}  # (area, year) -> its first (value, status)
+    for area, year, value, status in zip(frame["area"], frame["time_period"], frame["value"], frame["status"]):
+        rows.setdefault((area, int(year)), (value, status))
+
     def point(area: str, year: int) -> str:
-        row = frame[(frame["area"] == area) & (frame["time_period"] == year)]
-        if row.empty:
+        if (area, year) not in rows:
             return f"no figure in {year}"
-        value, status = row["value"].iloc[0], row["status"].iloc[0]
+        value, status = rows[(area, year)]
         shown = value_format.format(value) if has_figure(value, status) else missing_phrase(status)
         return f"{shown} in {year}"
 
@@ -65,7 +68,9 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
         + (", with each statistical neighbour as a grey line." if neighbours else ".")
         + before
         + " "
-        + " ".join(f"{a}: {point(a, span(a)[0])}, {point(a, span(a)[1])}." for a in labelled)
+        + " ".join(
+            f"{a}: {point(a, start)}, {point(a, end)}." for a, (start, end) in zip(labelled, map(span, labelled))
+        )
         + " Gaps are suppressed or unpublished values. The data table lists every local authority."
     )
 

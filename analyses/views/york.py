@@ -26,6 +26,10 @@ def _latest(ds: Dataset, indicator: str, area: Area) -> pd.Series:
 
 def in_numbers(ds: Dataset) -> str:
     """York's children and children looked after, against England (Markdown)."""
+    return ds.kept(("york.in_numbers",), lambda: _in_numbers(ds))  # York's, whatever the area
+
+
+def _in_numbers(ds: Dataset) -> str:
     york = ds.area(YORK)
     children = _latest(ds, "population_0_17", york)
     looked_after = _latest(ds, "cla_31mar_count", york)
@@ -47,6 +51,10 @@ def _latest_by_role(frame: pd.DataFrame) -> tuple[int, pd.Series]:
 
 def eyfsp_chart(ds: Dataset) -> tuple[go.Figure, pd.DataFrame, str]:
     """York's good level of development at age 5 against its comparators, with the 2020-21 break marked."""
+    return ds.kept(("york.eyfsp_chart",), lambda: _eyfsp_chart(ds))  # York's, whatever the area
+
+
+def _eyfsp_chart(ds: Dataset) -> tuple[go.Figure, pd.DataFrame, str]:
     frame = benchmark.comparison(ds, "eyfsp_gld_pct", ds.area(YORK))
     year, latest = _latest_by_role(frame)
     fig = charts.trend_chart(
@@ -78,6 +86,10 @@ def eyfsp_chart(ds: Dataset) -> tuple[go.Figure, pd.DataFrame, str]:
 
 def looked_after_chart(ds: Dataset) -> tuple[go.Figure, pd.DataFrame, str]:
     """York's children looked after per 10,000 children over time, against its comparators."""
+    return ds.kept(("york.looked_after_chart",), lambda: _looked_after_chart(ds))  # York's, whatever the area
+
+
+def _looked_after_chart(ds: Dataset) -> tuple[go.Figure, pd.DataFrame, str]:
     frame = benchmark.comparison(ds, "cla_31mar_rate", ds.area(YORK))
     year, latest = _latest_by_role(frame)
     first = int(frame["time_period"].min())
