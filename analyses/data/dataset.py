@@ -99,17 +99,16 @@ class Dataset:
 
     def series(self, indicator: str, area: Area) -> pd.DataFrame:
         """One area's rows of an indicator (time_period, value, status), oldest first."""
-        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
-        key = (indicator, area.level, code)
-        if key not in self._series_frames:
+        key = self._series_key(indicator, area)
+
+        def rows() -> pd.DataFrame:
             self.rows(indicator)  # unknown indicator -> KeyError
-            positions = self._series_index.get(key, [])
-            self._series_frames[key] = self._sorted.iloc[positions].reset_index(drop=True)
-        return self._series_frames[key].copy(deep=False)  # copy-on-write: the caller's to change
+            return self._sorted.iloc[self._series_index.get(key, [])].reset_index(drop=True)
+
+        return self.kept(("series", *key), rows).copy(deep=False)  # copy-on-write: the caller's to change
 
     def in_year(self, indicator: str, area: Area, time_period: int) -> list[tuple[float, str]]:
         """One area's rows of an indicator in one year, as (value, status), in ``series`` order."""
-        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
 
         def by_year() -> dict[int, list[tuple[float, str]]]:
             series = self.series(indicator, area)
@@ -118,16 +117,16 @@ class Dataset:
                 years.setdefault(int(year), []).append((value, status))
             return years
 
-        return self.kept(("in_year", indicator, area.level, code), by_year).get(int(time_period), [])
+        return self.kept(("in_year", *self._series_key(indicator, area)), by_year).get(int(time_period), [])
 
-    @cached_property
-    def _series_frames(self) -> dict[tuple[str, str, str], pd.DataFrame]:
-        return {}
+    @staticmethod
+    def _series_key(indicator: str, area: Area) -> tuple[str, str, str]:
+        """(indicator, level, code) of ``_series_index``: no code for England, a region's or an LA's."""
+        return indicator, area.level, {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
 
     def provenance(self, indicator: str, area: Area, time_period: int) -> tuple[str, str] | None:
         """(source, release) of one area's row of an indicator in one year, or None if there is none."""
-        code = {NATIONAL: "", REGIONAL: area.code}.get(area.level, area.old_la_code)
-        positions = self._series_index.get((indicator, area.level, code), [])
+        positions = self._series_index.get(self._series_key(indicator, area), [])
         rows = self.indicators.loc[self._sorted.index[positions]]
         rows = rows[rows["time_period"] == int(time_period)]
         if rows.empty:
@@ -165,16 +164,13 @@ class Dataset:
 
     def la_values(self, indicator: str, time_period: int) -> pd.DataFrame:
         """Every current LA's row for one year (old_la_code, la_name, region_name, value, status)."""
-        key = (indicator, int(time_period))
-        if key not in self._la_values:
+
+        def rows() -> pd.DataFrame:
             rows = self.rows(indicator)
             rows = rows[(rows["geographic_level"] == LOCAL) & (rows["time_period"] == time_period)]
-            self._la_values[key] = rows[LA_VALUE_COLUMNS].reset_index(drop=True)
-        return self._la_values[key].copy(deep=False)
+            return rows[LA_VALUE_COLUMNS].reset_index(drop=True)
 
-    @cached_property
-    def _la_values(self) -> dict[tuple[str, int], pd.DataFrame]:
-        return {}
+        return self.kept(("la_values", indicator, int(time_period)), rows).copy(deep=False)
 
     def region_of(self, area: Area) -> Area:
         """The region an LA belongs to, as an Area."""
