@@ -32,7 +32,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from analyses.data.paths import ROOT
-from analyses.views import markup
+from analyses.views import markup, web_assets
 from analyses.workshop import voila_app
 
 WORKSHOP_DIR = ROOT / "workshop"
@@ -174,7 +174,8 @@ TOOL_PREVIEW = Path(__file__).with_name("assets") / "tool_preview.html"
 
 def tool_page() -> str:
     """``TOOL_PAGE`` with plotly.js's address for this version of plotly (so browsers may keep it)."""
-    return TOOL_PAGE.read_text(encoding="utf-8").replace("{{ efp_plotly_version }}", version("plotly"))
+    page = TOOL_PAGE.read_text(encoding="utf-8").replace("{{ efp_plotly_name }}", web_assets.BASIC_JS.name)
+    return page.replace("{{ efp_plotly_version }}", version("plotly"))
 
 
 def url(port: int, page: str = INDEX) -> str:
