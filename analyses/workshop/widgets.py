@@ -13,11 +13,11 @@ import math
 import time
 import uuid
 from contextlib import contextmanager
-from html import escape
 
 import ipywidgets as w
 import pandas as pd
 import plotly.io as pio
+from markupsafe import Markup
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import match_areas
@@ -62,12 +62,8 @@ def plotly_output(fig) -> dict:
 
 def chart_html(figure: dict) -> str:
     """A div and a script that draws ``figure`` in it with the page's own plotly.js (``window.Plotly``)."""
-    name = f"efp-chart-{uuid.uuid4().hex}"
-    spec = json.dumps(figure).replace("</", "<\\/")  # nothing in it can end the script
-    return (
-        f'<div class="efp-chart" id="{name}"></div><script>(function () {{ var f = {spec}; '
-        f'Plotly.newPlot(document.getElementById("{name}"), f.data, f.layout, f.config); }})();</script>'
-    )
+    spec = Markup(json.dumps(figure).replace("</", "<\\/"))  # nothing in it can end the script
+    return _render("live_chart.html.j2", name=f"efp-chart-{uuid.uuid4().hex}", figure=spec)
 
 
 PREVIEW_MIME = "application/vnd.efp.preview+html"  # a tool's first state as plain HTML (``preview_html``)
@@ -77,44 +73,51 @@ STARTING = "Starting\u2026"  # the preview's Reset button, until the live contro
 def preview_html(widget: w.Widget) -> str:
     """``widget`` as plain HTML in its current state, for the page to show while the live controls
     load: each control disabled with its label and value, in the same classes as the live page (so
-    the same layout), and each chart as plotly JSON in a ``data-figure`` attribute for the page to draw."""
-    classes = " ".join(escape(c) for c in widget._dom_classes)
+    the same layout), and each chart as plotly JSON in a ``data-figure`` attribute for the page to draw
+    (``templates/preview.html.j2``)."""
+    return _render("preview.html.j2", node=_preview_node(widget))
+
+
+def _render(template: str, **context: object) -> str:
+    return markup.environment("analyses.workshop").get_template(template).render(**context)
+
+
+def _preview_node(widget: w.Widget) -> dict:
+    """What ``preview.html.j2`` shows of ``widget``: its kind and, for a box, its children."""
     if isinstance(widget, w.Accordion):  # only the open section's controls: the others are folded
-        return "".join(
-            f'<details class="widget-accordion"{" open" if i == widget.selected_index else ""}>'
-            f"<summary>{escape(title or '')}</summary>{preview_html(child) if i == widget.selected_index else ''}</details>"
-            for i, (title, child) in enumerate(zip(widget.titles, widget.children, strict=True))
-        )
+        return {
+            "kind": "accordion",
+            "sections": [
+                {"title": title or "", "open": i == widget.selected_index, "child": _preview_node(child)}
+                for i, (title, child) in enumerate(zip(widget.titles, widget.children, strict=True))
+            ],
+        }
     if isinstance(widget, w.Box):
-        kind = "widget-hbox" if isinstance(widget, w.HBox) else "widget-vbox"
-        return f'<div class="widget-box {kind} {classes}">{"".join(preview_html(c) for c in widget.children)}</div>'
+        return {
+            "kind": "box",
+            "box": "widget-hbox" if isinstance(widget, w.HBox) else "widget-vbox",
+            "classes": " ".join(widget._dom_classes),
+            "children": [_preview_node(child) for child in widget.children],
+        }
     if isinstance(widget, w.HTML):
-        return f'<div class="widget-html"><div class="widget-html-content">{widget.value}</div></div>'
+        return {"kind": "html", "html": Markup(widget.value)}
     if isinstance(widget, w.Button):
-        return f'<button class="widget-button" type="button" disabled>{STARTING}</button>'
+        return {"kind": "button", "text": STARTING}
     if isinstance(widget, w.Output):
-        return "".join(
-            f'<div class="efp-preview-chart" data-figure="{escape(json.dumps(output["data"][PLOTLY_MIME]))}"></div>'
-            for output in widget.outputs
-            if PLOTLY_MIME in output.get("data", {})
-        )
-    name = f"efp-preview-{widget.model_id}"
-    label = f'<label class="widget-label" for="{name}">{escape(widget.description)}</label>'
+        figures = [json.dumps(out["data"][PLOTLY_MIME]) for out in widget.outputs if PLOTLY_MIME in out.get("data", {})]
+        return {"kind": "charts", "figures": figures}
+    control = {"id": f"efp-preview-{widget.model_id}", "label": widget.description}
     if isinstance(widget, w.Dropdown):
-        kind, control = (
-            "widget-dropdown",
-            f'<select id="{name}" disabled><option selected>{escape(widget.label)}</option></select>',
-        )
-    elif isinstance(widget, w.IntSlider | w.FloatSlider):
-        readout = format(widget.value, widget.readout_format)
-        kind = "widget-slider widget-hslider"
-        control = (
-            f'<input type="range" id="{name}" min="{widget.min}" max="{widget.max}" step="{widget.step}" '
-            f'value="{widget.value}" disabled><div class="widget-readout">{escape(readout)}</div>'
-        )
-    else:  # a box to type in
-        kind, control = "widget-text", f'<input type="text" id="{name}" value="{escape(str(widget.value))}" disabled>'
-    return f'<div class="widget-inline-hbox {kind}">{label}{control}</div>'
+        return {**control, "kind": "dropdown", "box": "widget-dropdown", "value": widget.label}
+    if isinstance(widget, w.IntSlider | w.FloatSlider):
+        return {
+            **control,
+            "kind": "slider",
+            "box": "widget-slider widget-hslider",
+            **{name: getattr(widget, name) for name in ("min", "max", "step", "value")},
+            "readout": format(widget.value, widget.readout_format),
+        }
+    return {**control, "kind": "text", "box": "widget-text", "value": str(widget.value)}  # a box to type in
 
 
 def _slider(kind, description: str, **kwargs):
