@@ -6,6 +6,7 @@ natively. TeX the converter does not know is shown as code, with a warning.
 
 from docutils import nodes
 from docutils.utils.math import MathError, latex2mathml
+from markupsafe import Markup
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
@@ -18,7 +19,7 @@ def _to_mathml(translator, node, tex: str, block: bool) -> str:
         return latex2mathml.tex2mathml(tex, as_block=block)
     except MathError as error:
         logger.warning("cannot convert maths to MathML (%s): %s", error, tex, location=node)
-        return f"<code>{translator.encode(tex)}</code>"
+        return Markup("<code>{}</code>").format(tex)
 
 
 def visit_math(translator, node: nodes.math) -> None:
@@ -33,7 +34,7 @@ def visit_displaymath(translator, node: nodes.math_block) -> None:
     translator.body.append(translator.starttag(node, "div", CLASS="math"))
     if node["number"]:
         number = get_node_equation_number(translator, node)
-        translator.body.append(f'<span class="eqno">({number})')
+        translator.body.append(Markup('<span class="eqno">({})').format(number))
         translator.add_permalink_ref(node, _("Link to this equation"))
         translator.body.append("</span>")
     # The theme lays div.math out as a row: let the maths fill it, so it is centred.

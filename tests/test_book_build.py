@@ -174,3 +174,11 @@ def test_editing_the_analyses_package_reexecutes_notebooks_and_nothing_else_does
     assert build() == everything  # and so does a change to the data
     (book / "_config.yml").write_text("changed\n")
     assert build() == (False, [])  # what the notebooks neither import nor read does not
+
+
+def test_tex_the_converter_does_not_know_is_shown_escaped_as_code():
+    """Maths the converter cannot read is shown as its TeX, escaped, with a warning; maths it reads is MathML."""
+    extension = _extension("mathml_math")
+    node = SimpleNamespace()
+    assert extension._to_mathml(None, node, r"\foozle{x} < 1", block=False) == r"<code>\foozle{x} &lt; 1</code>"
+    assert extension._to_mathml(None, node, r"x < 1", block=False).startswith("<math")
