@@ -253,6 +253,32 @@ def _check_fits_projector(page, tool: str) -> None:
                 assert not _overlap(text_box, control), f"{where}: {name!r} covers {text!r}"
 
 
+def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_workshop, chromium):
+    """As in a session: each tool opened, used and closed, two of them twice. Every closed page's
+    kernel is shut; what is left is at most one kernel a tool, the one started ahead for its next
+    visit (``server.POOL_SIZE``)."""
+    port, _, _ = live_workshop.start()
+    (voila,) = _voila_processes(port)
+    notebooks = Path(voila[voila.index("analyses.workshop.voila_app") + 1])  # kernels start in this folder
+    context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    used = []
+    try:
+        context.new_page()  # another tab stays open, as in a browser
+        for tool in [*TOOLS, TOOLS[1], TOOLS[3]]:
+            page = context.new_page()
+            page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
+            page.locator("body.efp-live").wait_for(timeout=PAGE_MS)
+            used.append(json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
+            page.close(run_before_unload=True)
+        deadline = time.monotonic() + 30
+        while any(_kernel_running(port, kernel) for kernel in used) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        context.close()
+    assert len(set(used)) == 6 and not any(_kernel_running(port, kernel) for kernel in used)
+    assert len(_processes_working_in(notebooks)) <= len(TOOLS) * workshop.POOL_SIZE  # the kernels left
+
+
 def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):
     port, process, output = live_workshop.start()
     external: list[str] = []
