@@ -21,7 +21,8 @@ import papermill
 import papermill.utils
 from jupyter_client import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
-from papermill.engines import papermill_engines
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine
 from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors
 from papermill.parameterize import parameterize_notebook
 
@@ -163,8 +164,7 @@ def _papermill(
     prepared = parameterize_notebook(notebook, parameters, kernel_name=KERNELSPEC["name"])
     prepared = prepare_notebook_metadata(prepared, None, None)
     with papermill.utils.chdir(CHAPTERS_DIR):
-        executed = papermill_engines.execute_notebook_with_engine(
-            None,
+        executed = KeptKernelEngine.execute_notebook(
             prepared,
             kernel_name=KERNELSPEC["name"],
             input_path=None,
@@ -181,6 +181,52 @@ def _papermill(
         )
     raise_for_execution_errors(executed, None)
     return executed
+
+
+class _ClosingClient(PapermillNotebookClient):
+    """papermill's notebook client, which also closes its connection to the kernel when the notebook
+    is done. nbclient leaves it open for a kernel it did not start (a worker's, kept from report to
+    report): five sockets and a heartbeat thread a report, until a long ``run --all`` ran out of
+    file descriptors."""
+
+    def execute(self, **kwargs) -> nbformat.NotebookNode:
+        try:
+            return super().execute(**kwargs)
+        finally:
+            if self.kc is not None:
+                self.kc.stop_channels()
+                self.kc = None
+
+
+class KeptKernelEngine(NBClientEngine):
+    """papermill's nbclient engine with ``_ClosingClient``; its arguments as ``NBClientEngine``'s."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ) -> nbformat.NotebookNode:
+        kwargs = {
+            name: value for name, value in kwargs.items() if name not in ("input_path", "timeout", "startup_timeout")
+        }
+        return _ClosingClient(
+            nb_man,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=papermill.engines.logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
+        ).execute()
 
 
 def _read_chapter(chapter: Path) -> nbformat.NotebookNode:
