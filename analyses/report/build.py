@@ -167,7 +167,6 @@ def _papermill(
         executed = KeptKernelEngine.execute_notebook(
             prepared,
             kernel_name=KERNELSPEC["name"],
-            input_path=None,
             output_path=None,
             progress_bar=False,
             log_output=False,
@@ -199,7 +198,8 @@ class _ClosingClient(PapermillNotebookClient):
 
 
 class KeptKernelEngine(NBClientEngine):
-    """papermill's nbclient engine with ``_ClosingClient``; its arguments as ``NBClientEngine``'s."""
+    """papermill's nbclient engine with ``_ClosingClient``; its arguments as ``NBClientEngine``'s, less the
+    ones ``_papermill`` never passes (``input_path``, ``timeout``, ``startup_timeout``)."""
 
     @classmethod
     def execute_managed_notebook(
@@ -213,9 +213,6 @@ class KeptKernelEngine(NBClientEngine):
         execution_timeout=None,
         **kwargs,
     ) -> nbformat.NotebookNode:
-        kwargs = {
-            name: value for name, value in kwargs.items() if name not in ("input_path", "timeout", "startup_timeout")
-        }
         return _ClosingClient(
             nb_man,
             timeout=execution_timeout,

@@ -33,11 +33,8 @@ DEFAULT_LA = "York"
 # of a projector at 1024x768 and of a 1366x768 laptop at 150% zoom (911x512 CSS px, full screen).
 CHART_WIDTH, CHART_HEIGHT = 560, 430
 CONTROLS_WIDTH = 280
-STYLE = (
-    markup.environment("analyses.workshop")
-    .get_template("live_style.html.j2")
-    .render(controls_width=CONTROLS_WIDTH, chart_width=CHART_WIDTH)
-)  # the tools' layout (templates/live_style.html.j2)
+TEMPLATES = markup.environment("analyses.workshop")  # templates/: the layout, a first state, a live chart
+STYLE = TEMPLATES.get_template("live_style.html.j2").render(controls_width=CONTROLS_WIDTH, chart_width=CHART_WIDTH)
 LABEL_STYLE = {"description_width": "initial"}  # the label above its control (STYLE), never cut
 WIDE = w.Layout(width="100%")
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -63,7 +60,7 @@ def plotly_output(fig) -> dict:
 def chart_html(figure: dict) -> str:
     """A div and a script that draws ``figure`` in it with the page's own plotly.js (``window.Plotly``)."""
     spec = Markup(json.dumps(figure).replace("</", "<\\/"))  # nothing in it can end the script
-    return _render("live_chart.html.j2", name=f"efp-chart-{uuid.uuid4().hex}", figure=spec)
+    return TEMPLATES.get_template("live_chart.html.j2").render(name=f"efp-chart-{uuid.uuid4().hex}", figure=spec)
 
 
 PREVIEW_MIME = "application/vnd.efp.preview+html"  # a tool's first state as plain HTML (``preview_html``)
@@ -75,11 +72,7 @@ def preview_html(widget: w.Widget) -> str:
     load: each control disabled with its label and value, in the same classes as the live page (so
     the same layout), and each chart as plotly JSON in a ``data-figure`` attribute for the page to draw
     (``templates/preview.html.j2``)."""
-    return _render("preview.html.j2", node=_preview_node(widget))
-
-
-def _render(template: str, **context: object) -> str:
-    return markup.environment("analyses.workshop").get_template(template).render(**context)
+    return TEMPLATES.get_template("preview.html.j2").render(node=_preview_node(widget))
 
 
 def _preview_node(widget: w.Widget) -> dict:
