@@ -144,7 +144,7 @@ def workshop(rounds: int) -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from analyses.devtools.browser import launch
+    from analyses.devtools.browser import READER_CHROMIUM, launch
     from analyses.workshop import server
 
     with socket.socket() as probe:
@@ -170,7 +170,7 @@ def workshop(rounds: int) -> None:
         times: dict[str, list[float]] = {tool: [] for tool in WORKSHOP_TOOLS}
         live: dict[str, list[float]] = {tool: [] for tool in WORKSHOP_TOOLS}
         with sync_playwright() as playwright:
-            browser = launch(playwright)
+            browser = launch(playwright, READER_CHROMIUM)  # a trainer's browser
             context = browser.new_context(viewport={"width": 1024, "height": 768})  # one browser cache, as a trainer's
             for _ in range(rounds):
                 for tool in WORKSHOP_TOOLS:

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from analyses.devtools.browser import CHROMIUM_ARGS, ROOT, toc_pages
+from analyses.devtools.browser import CHROMIUM_ARGS, READER_CHROMIUM, ROOT, toc_pages
 from analyses.report.area_pages import AREAS
 from analyses.report.config import REPORT_CHAPTERS
 from analyses.workshop.static_page import PAGE as WORKSHOP_PAGE
@@ -111,7 +111,7 @@ def lighthouse(url: str, out: Path) -> dict:
         f"--chrome-flags={flags}",
         "--quiet",
     ]
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", READER_CHROMIUM)}
     subprocess.run(command, check=True, env=env, timeout=300, capture_output=True)
     return json.loads(out.read_text(encoding="utf-8"))
 

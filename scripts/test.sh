@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the test needs (Python packages and Debian's chromium) and run every test on 2 workers
+# Install the test needs (Python packages and Debian's chromium-headless-shell) and run every test on 2 workers
 # (pytest-xdist; tests that share a page, a module fixture or the site build run on one, see
 # tests/conftest.py), printing the 15 slowest. `bash scripts/test.sh --fast` is the inner loop: no
 # site build, no browser, no kernels (pytest -m "not browser and not build and not slow"). Other
@@ -12,11 +12,19 @@ if [ "${1:-}" = "--fast" ]; then
   select=(-m "not browser and not build and not slow")
 fi
 bash scripts/install.sh requirements-test.txt
-# The browser tests drive $EFP_CHROMIUM (default: Debian's /usr/bin/chromium).
-if [ ${#select[@]} -eq 0 ] && [ ! -x "${EFP_CHROMIUM:-/usr/bin/chromium}" ]; then
-  echo "Installing Debian's chromium for the browser tests..."
+# The browser tests drive $EFP_CHROMIUM, by default Debian's chromium-headless-shell (Chromium run
+# headless as Playwright runs it: a third of the full chromium's CPU in these tests). Where it cannot
+# be installed, Debian's chromium (the full browser) stands in.
+shell=/usr/lib/chromium/chromium-headless-shell
+if [ ${#select[@]} -eq 0 ] && [ -z "${EFP_CHROMIUM:-}" ] && [ ! -x "$shell" ]; then
+  echo "Installing Debian's chromium-headless-shell for the browser tests..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium-headless-shell >/dev/null; } || true
+  if [ ! -x "$shell" ]; then
+    echo "chromium-headless-shell could not be installed: the browser tests use /usr/bin/chromium"
+    export EFP_CHROMIUM=/usr/bin/chromium
+    [ -x "$EFP_CHROMIUM" ] || { $SUDO apt-get install -y -qq chromium >/dev/null; }
+  fi
 fi
 echo "Lint and format (ruff), no notebooks committed (pre-commit)..."
 .venv/bin/pre-commit run --all-files --show-diff-on-failure

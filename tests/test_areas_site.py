@@ -1,4 +1,4 @@
-"""Every area on the published site, in a real browser (Debian's chromium, as tests/test_site.py).
+"""Every area on the published site, in a real browser (Debian's Chromium headless shell, as tests/test_site.py).
 
 The finder (``areas/index.html``) is opened from disk (``file://``, as from a shared drive) and
 served: typing names, codes, short and former names filters the list; a map area links to its

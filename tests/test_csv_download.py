@@ -1,4 +1,4 @@
-"""The "Download this data (CSV)" link, in the browser (Debian's chromium): chart_access.js makes
+"""The "Download this data (CSV)" link, in the browser (Debian's Chromium headless shell): chart_access.js makes
 the CSV from the table when it is clicked, byte for byte the CSV pandas writes from the chart's
 data (formulas defused, UTF-8), from a page opened from disk with no network."""
 

@@ -1,4 +1,4 @@
-"""The published site and the per-LA reports, as a reader's browser (Debian's chromium) sees them.
+"""The published site and the per-LA reports, as a reader's browser (Debian's Chromium headless shell) sees them.
 
 Every page of the table of contents is served from 127.0.0.1 and visited: it loads with no
 console error, failed request or request to another host; every chart draws with data and has

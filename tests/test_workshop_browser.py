@@ -270,13 +270,22 @@ def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_work
             page.locator("body.efp-live").wait_for(timeout=PAGE_MS)
             used.append(json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
             page.close(run_before_unload=True)
-        deadline = time.monotonic() + 30
-        while any(_kernel_running(port, kernel) for kernel in used) and time.monotonic() < deadline:
-            time.sleep(0.5)
     finally:
         context.close()
+
+    idle = len(TOOLS) * workshop.POOL_SIZE  # the kernels started ahead, one a tool
+
+    def settled() -> bool:
+        # A shut kernel's process may still be ending, on a busy machine seconds after Voilà drops it.
+        return (
+            not any(_kernel_running(port, kernel) for kernel in used) and len(_processes_working_in(notebooks)) <= idle
+        )
+
+    deadline = time.monotonic() + 30
+    while not settled() and time.monotonic() < deadline:
+        time.sleep(0.5)
     assert len(set(used)) == 6 and not any(_kernel_running(port, kernel) for kernel in used)
-    assert len(_processes_working_in(notebooks)) <= len(TOOLS) * workshop.POOL_SIZE  # the kernels left
+    assert len(_processes_working_in(notebooks)) <= idle  # the kernels left
 
 
 def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):

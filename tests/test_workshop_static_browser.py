@@ -1,4 +1,4 @@
-"""An area's workshop.html opened from a folder (file://) in Debian's chromium: all four tools run,
+"""An area's workshop.html opened from a folder (file://) in Debian's Chromium headless shell: all four tools run,
 every control changes its chart, nothing is fetched from elsewhere, and the page's figures are the
 Python models' (the FGC roll-out against ``analyses.workshop.fgc.rollout`` on a grid of settings,
 the rounding against ``analyses.views.wording``, the tier arithmetic against ``tiers.plan``).
