@@ -114,6 +114,42 @@ def test_every_control_changes_its_chart_and_nothing_comes_from_elsewhere(pages,
     assert all(url.startswith("file://") for url in traffic.requests)
 
 
+# A projector at 1024x768, and a 1366x768 laptop at 150% zoom in full screen: 911x512 CSS px.
+PROJECTOR_SIZES = [(1024, 768), (911, 512)]
+TOOL_GEOMETRY = """(id) => {
+  const box = (node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const tool = document.getElementById(id);
+  return {controls: box(tool.querySelector('.ws-controls')), finding: box(tool.querySelector('.ws-chart-title')),
+          chart: box(tool.querySelector('.ws-chart .main-svg')), scrolled: document.documentElement.scrollWidth - innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("name", AREAS)
+def test_each_tool_and_its_controls_fit_a_projector_screen(pages, name):
+    """Issue 23: at 1024x768 and at 1366x768 with 150% zoom, a tool scrolled to shows every control, its
+    finding and its chart on one screen, beside each other, with nothing wider than the window."""
+    page, _ = pages[name]
+    try:
+        for (width, height), tool in itertools.product(PROJECTOR_SIZES, TOOLS):
+            if not page.locator(f"#{tool}").count():
+                continue
+            page.set_viewport_size({"width": width, "height": height})
+            page.locator(f"#{tool} .ws-body").evaluate("body => body.scrollIntoView({block: 'start'})")
+            page.wait_for_function("id => document.querySelector(`#${id}-chart .main-svg`)", arg=tool)
+            page.wait_for_timeout(300)  # the chart redrawn at the column's new width
+            found = page.evaluate(TOOL_GEOMETRY, tool)
+            where = f"{name}, {tool} at {width}x{height}"
+            assert found["scrolled"] <= 0, f"{where}: the page scrolls sideways"
+            for part in ("controls", "finding", "chart"):
+                left, top, right, bottom = found[part]
+                assert left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1, (
+                    f"{where}: {part} {found[part]}"
+                )
+            assert found["controls"][2] <= found["chart"][0], f"{where}: the controls are not beside the chart"
+    finally:
+        page.set_viewport_size({"width": 1366, "height": 768})
+
+
 def test_on_the_site_each_chart_is_drawn_as_it_comes_near_the_screen(site, chromium):
     """Served (not from file:), the page loads no plotly.js and draws no chart far down the page at
     load (a phone's main thread stays free); a chart scrolled to is drawn, and a control then

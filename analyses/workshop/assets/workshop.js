@@ -88,9 +88,13 @@
   function escapeHtml(text) {
     return String(text).replace(/[&<>"]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]; });
   }
-  function field(id, label, control, hint) {
+  function field(id, label, control, hint, readout) {
     control.id = id;
-    var parts = [el('label', {'for': id, text: label}), control];
+    var name = el('label', {'for': id, text: label});
+    if (readout) readout.setAttribute('for', id);
+    // A slider's value reads beside its name (on the same line where it fits), which keeps a tool's
+    // controls and chart on one projector screen.
+    var parts = [readout ? el('div', {'class': 'ws-named'}, [name, readout]) : name, control];
     if (hint) {
       var note = el('p', {'class': 'ws-hint', id: id + '-hint', text: hint});
       control.setAttribute('aria-describedby', id + '-hint');
@@ -256,12 +260,10 @@
     var who = select(R.who.map(function (w) { return w[0]; }), start.who);
     var effect = range(0, R.effects.length - 1, 1, start.effect);
     var families = range(0, R.families.length - 1, 1, start.families);
-    var effectOut = el('output', {'for': 'ws-randomise-effect'}), familiesOut = el('output', {'for': 'ws-randomise-families'});
+    var effectOut = el('output'), familiesOut = el('output');
     parts.controls.appendChild(field('ws-randomise-who', 'Who gets support more often', who));
-    parts.controls.appendChild(field('ws-randomise-effect', 'True effect of support (score points, 0 to 1)', effect));
-    parts.controls.appendChild(effectOut);
-    parts.controls.appendChild(field('ws-randomise-families', 'Families in each study (' + grouped(R.families[0]) + ' to ' + grouped(R.families[R.families.length - 1]) + ')', families));
-    parts.controls.appendChild(familiesOut);
+    parts.controls.appendChild(field('ws-randomise-effect', 'True effect of support (score points, 0 to 1)', effect, '', effectOut));
+    parts.controls.appendChild(field('ws-randomise-families', 'Families in each study (' + grouped(R.families[0]) + ' to ' + grouped(R.families[R.families.length - 1]) + ')', families, '', familiesOut));
     function update() {
       var e = R.effects[+effect.value], n = R.families[+families.value], sel = R.who[+who.value][1];
       effectOut.textContent = e.toFixed(2);
@@ -354,11 +356,11 @@
     ownBox.id = 'ws-fgc-own';
     parts.controls.appendChild(ownField);
     parts.controls.appendChild(field('ws-fgc-children', 'Children entering pre-proceedings a year', childrenBox,
-      'A whole number from 0 to ' + grouped(F.children_limit) + ' (the area\'s children aged 0 to 17). Unticked, the guide\'s estimate with its range: ' +
-      F.demand_text + '.'));
+      'A whole number from 0 to ' + grouped(F.children_limit) + ' (the area\'s children aged 0 to 17). Unticked: the guide\'s estimate, with its range.'));
+    parts.controls.appendChild(el('details', {'class': 'ws-assumptions'}, [el('summary', {text: 'Where the estimate comes from'}),
+      el('p', {'class': 'ws-hint', text: F.demand_text.charAt(0).toUpperCase() + F.demand_text.slice(1) + '.'})]));
     parts.controls.appendChild(message);
-    parts.controls.appendChild(field('ws-fgc-coverage', 'Families offered an FGC (0% to 100%)', coverage));
-    parts.controls.appendChild(coverageOut);
+    parts.controls.appendChild(field('ws-fgc-coverage', 'Families offered an FGC (0% to 100%)', coverage, '', coverageOut));
     parts.controls.appendChild(field('ws-fgc-already', 'Families offered one now', already));
     parts.controls.appendChild(field('ws-fgc-cost', 'Cost of a conference', cost));
     var accepted = F.children_default;
@@ -538,14 +540,12 @@
     var steps = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.2, 1.5, 2, 2.5, 3, 4, 5];
     var budget = range(0, steps.length - 1, 1, steps.indexOf(1)), budgetOut = el('output');
     parts.controls.appendChild(field('ws-tiers-budget', 'Budget a year (' + money(T.budget * steps[0], false) + ' to ' + money(T.budget * steps[steps.length - 1], false) + ')', budget,
-      'Starts at \u00a3150 for each of the area\'s children aged 0 to 17: a starting point, not a figure from a source.'));
-    parts.controls.appendChild(budgetOut);
+      'Starts at \u00a3150 for each of the area\'s children aged 0 to 17: a starting point, not a figure from a source.', budgetOut));
     var sliders = {}, outs = {};
     T.tiers.forEach(function (t) {
       sliders[t.tier] = range(0, 100, 1, t.share);
       outs[t.tier] = el('output');
-      parts.controls.appendChild(field('ws-tiers-share-' + t.tier.toLowerCase(), t.tier + ': share of budget', sliders[t.tier]));
-      parts.controls.appendChild(outs[t.tier]);
+      parts.controls.appendChild(field('ws-tiers-share-' + t.tier.toLowerCase(), t.tier + ': share of budget', sliders[t.tier], '', outs[t.tier]));
     });
     var costBoxes = {}, takeBoxes = {}, assumptions = [];
     T.tiers.forEach(function (t) {
@@ -595,7 +595,7 @@
       var small = narrow(parts), characters = Math.floor(parts.chart.clientWidth * 0.4 / CHARACTER);
       var wrapped = rows.map(function (r) { return [r.tier + ' support']; }).concat(T.demand.map(function (d) { return lines(d.label, characters); }));
       var names = wrapped.map(function (w) { return w.join('<br>'); });
-      var rowHeight = Math.max(36, LINE * Math.max.apply(null, wrapped.map(function (w) { return w.length; })) + 10);
+      var rowHeight = Math.max(36, LINE * Math.max.apply(null, wrapped.map(function (w) { return w.length; })) + 6);
       var traces = [
         {type: 'bar', orientation: 'h', name: 'Families reached a year with this plan', y: names.slice(0, rows.length), x: rows.map(function (r) { return r.reached; }),
           marker: {color: PALETTE[0]}, text: rows.map(function (r) { return (small ? '' : 'about ') + childrenNumber(r.reached) + (small ? '' : ' families'); }),
