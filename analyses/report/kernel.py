@@ -24,19 +24,6 @@ KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto" if zmq.
 # IPython's input history (an SQLite file written after every cell) is of no use to a report and
 # took about a twentieth of the kernel's time.
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
-# What the report chapters' first cells import and load. A new kernel is asked for them as soon as
-# it starts, so it does this work while the runner imports papermill and reads the chapters,
-# instead of after (the chapters' own cells then find it done).
-WARM_UP = (
-    "from analyses.views.session import start_notebook\n"
-    "start_notebook()\n"
-    "import analyses.models.findings, analyses.models.fgc, analyses.report.summary, analyses.workshop.static\n"
-    "import analyses.views.charts, analyses.views.demand, analyses.views.domestic_abuse, analyses.views.fgc\n"
-    "import analyses.views.kinship, analyses.views.profile, analyses.views.york\n"
-    "from analyses.data import dataset\n"
-    "dataset.load({data_dir!r})\n"
-    "del start_notebook, dataset"
-)
 
 
 @contextlib.contextmanager
@@ -58,11 +45,13 @@ def kernel_environment():
                 os.environ[name] = value
 
 
-def fresh_kernel(km: AsyncKernelManager | None = None, data_dir: str | None = None) -> AsyncKernelManager:
+def fresh_kernel(km: AsyncKernelManager | None = None) -> AsyncKernelManager:
     """A running kernel: ``km`` if it is alive (a report's first cell resets its namespace), else a
-    new one, started in the chapters folder. It boots, imports the chapters' modules and loads the
-    data folder ``data_dir`` (``WARM_UP``) while the caller goes on; a failure there is left for
-    the chapters' own cells to report.
+    new one, started in the chapters folder; it boots while the caller goes on.
+
+    (A new kernel was once also sent the chapters' imports and the data's load as it started; that
+    request went on a connection closed before the kernel listened, so it never arrived, and closing
+    the connection's heartbeat channel held the caller up to 1.5 s.)
 
     An asynchronous manager, as papermill's own: with a blocking one, nbclient's wait for
     output blocks its event loop and the per-cell time limit never fires.
@@ -72,12 +61,6 @@ def fresh_kernel(km: AsyncKernelManager | None = None, data_dir: str | None = No
     km = AsyncKernelManager(kernel_name=KERNELSPEC["name"], config=KERNEL_CONFIG)
     with kernel_environment():
         run_sync(km.start_kernel)(cwd=str(CHAPTERS_DIR), extra_arguments=KERNEL_ARGUMENTS)
-    client = km.client()
-    client.start_channels()
-    try:
-        client.execute(WARM_UP.format(data_dir=data_dir), silent=True, store_history=False)
-    finally:
-        client.stop_channels()
     return km
 
 

@@ -99,8 +99,8 @@ def run_one(area: Area, config: RunConfig) -> Path:
             from analyses.report import kernel
 
             try:
-                # it boots and loads the data while papermill, nbformat and the pages are imported
-                km = kernel.fresh_kernel(data_dir=str(config.data_dir) if config.data_dir else None)
+                # it boots while papermill, nbformat and the pages are imported
+                km = kernel.fresh_kernel()
             except Exception as exc:
                 raise ReportError(f"chapters failed to run: the kernel did not start ({exc})") from exc
             try:

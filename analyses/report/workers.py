@@ -94,7 +94,7 @@ def serve(config_json: str) -> int:
             spec = json.loads(line)
             area = Area(**{**spec, "neighbours": tuple(spec["neighbours"])})
             try:
-                km = fresh_kernel(km, str(config.data_dir) if config.data_dir else None)
+                km = fresh_kernel(km)
                 build_folder(area, config, km)
                 error = None
             except ReportError as exc:
