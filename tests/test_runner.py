@@ -212,7 +212,7 @@ def test_a_hanging_cell_is_stopped_and_the_next_area_gets_a_fresh_kernel(tmp_pat
         runner, "areas", lambda data_dir=None: [*[dataset.area("York"), dataset.area("Rutland")], data.ENGLAND]
     )
     monkeypatch.setenv(HANG_ENV, "York")
-    # A limit the fresh kernel's first cell (which waits for its warm-up imports) keeps on a loaded machine.
+    # A limit the fresh kernel's first cell (the chapters' imports and the data's load) keeps on a loaded machine.
     assert cli.report_all(RunConfig(out_dir=tmp_path, jobs=1, timeout=15)) == 1
     assert "York: a cell ran for longer than the 15 s limit (--timeout)" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["england", "rutland"]
