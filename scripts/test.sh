@@ -14,16 +14,18 @@ fi
 bash scripts/install.sh requirements-test.txt
 # The browser tests drive $EFP_CHROMIUM, by default Debian's chromium-headless-shell (Chromium run
 # headless as Playwright runs it: a third of the full chromium's CPU in these tests). Where it cannot
-# be installed, Debian's chromium (the full browser) stands in.
-shell=/usr/lib/chromium/chromium-headless-shell
-if [ ${#select[@]} -eq 0 ] && [ -z "${EFP_CHROMIUM:-}" ] && [ ! -x "$shell" ]; then
-  echo "Installing Debian's chromium-headless-shell for the browser tests..."
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium-headless-shell >/dev/null; } || true
+# be installed, Debian's chromium (the full browser) stands in. Both paths: analyses/devtools/browser.py.
+if [ ${#select[@]} -eq 0 ] && [ -z "${EFP_CHROMIUM:-}" ]; then
+  read -r shell full < <(.venv/bin/python -c 'from analyses.devtools.browser import CHROMIUM, READER_CHROMIUM; print(CHROMIUM, READER_CHROMIUM)')
   if [ ! -x "$shell" ]; then
-    echo "chromium-headless-shell could not be installed: the browser tests use /usr/bin/chromium"
-    export EFP_CHROMIUM=/usr/bin/chromium
-    [ -x "$EFP_CHROMIUM" ] || { $SUDO apt-get install -y -qq chromium >/dev/null; }
+    echo "Installing Debian's chromium-headless-shell for the browser tests..."
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium-headless-shell >/dev/null; } || true
+    if [ ! -x "$shell" ]; then
+      echo "chromium-headless-shell could not be installed: the browser tests use $full"
+      export EFP_CHROMIUM=$full
+      [ -x "$full" ] || { $SUDO apt-get install -y -qq chromium >/dev/null; }
+    fi
   fi
 fi
 echo "Lint and format (ruff), no notebooks committed (pre-commit)..."

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from analyses.data.paths import ROOT
-from analyses.devtools.browser import CHROMIUM
+from analyses.devtools.browser import CHROMIUM, PROJECTOR_SIZES
 from analyses.workshop import server as workshop
 from analyses.workshop import widgets
 
@@ -156,8 +156,6 @@ def live_workshop():
     live.stop()
 
 
-# A projector at 1024x768, and a 1366x768 laptop at 150% zoom in full screen: 911x512 CSS px.
-PROJECTOR_SIZES = [(1024, 768), (911, 512)]
 TOOLS = ["why_randomise", "fgc_rollout", "compare_la", "tier_planner"]
 # Boxes (left, top, right, bottom, in the window's CSS px) of the tool's chart, of every chart text and
 # of every visible control and its parts, and how far the page can scroll sideways.

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from analyses.data.fingerprint import SITE_INPUTS, digest, inputs
-from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE_STAMP, record, serve
+from analyses.devtools.browser import CHROMIUM, CHROMIUM_ARGS, PROJECTOR_SIZES, ROOT, SITE_STAMP, record, serve
 from analyses.models import tiers
 from analyses.views import web_assets, wording
 from analyses.workshop import fgc as widget_fgc
@@ -114,8 +114,6 @@ def test_every_control_changes_its_chart_and_nothing_comes_from_elsewhere(pages,
     assert all(url.startswith("file://") for url in traffic.requests)
 
 
-# A projector at 1024x768, and a 1366x768 laptop at 150% zoom in full screen: 911x512 CSS px.
-PROJECTOR_SIZES = [(1024, 768), (911, 512)]
 TOOL_GEOMETRY = """(id) => {
   const box = (node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   const tool = document.getElementById(id);
@@ -129,25 +127,26 @@ def test_each_tool_and_its_controls_fit_a_projector_screen(pages, name):
     """Issue 23: at 1024x768 and at 1366x768 with 150% zoom, a tool scrolled to shows every control, its
     finding and its chart on one screen, beside each other, with nothing wider than the window."""
     page, _ = pages[name]
+    tools = [tool for tool in TOOLS if page.locator(f"#{tool}").count()]
+    opened_at = page.viewport_size
     try:
-        for (width, height), tool in itertools.product(PROJECTOR_SIZES, TOOLS):
-            if not page.locator(f"#{tool}").count():
-                continue
+        for width, height in PROJECTOR_SIZES:
             page.set_viewport_size({"width": width, "height": height})
-            page.locator(f"#{tool} .ws-body").evaluate("body => body.scrollIntoView({block: 'start'})")
-            page.wait_for_function("id => document.querySelector(`#${id}-chart .main-svg`)", arg=tool)
-            page.wait_for_timeout(300)  # the chart redrawn at the column's new width
-            found = page.evaluate(TOOL_GEOMETRY, tool)
-            where = f"{name}, {tool} at {width}x{height}"
-            assert found["scrolled"] <= 0, f"{where}: the page scrolls sideways"
-            for part in ("controls", "finding", "chart"):
-                left, top, right, bottom = found[part]
-                assert left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1, (
-                    f"{where}: {part} {found[part]}"
-                )
-            assert found["controls"][2] <= found["chart"][0], f"{where}: the controls are not beside the chart"
+            for tool in tools:
+                page.locator(f"#{tool} .ws-body").evaluate("body => body.scrollIntoView({block: 'start'})")
+                page.wait_for_function("id => document.querySelector(`#${id}-chart .main-svg`)", arg=tool)
+                page.wait_for_timeout(300)  # the chart redrawn at the column's new width
+                found = page.evaluate(TOOL_GEOMETRY, tool)
+                where = f"{name}, {tool} at {width}x{height}"
+                assert found["scrolled"] <= 0, f"{where}: the page scrolls sideways"
+                for part in ("controls", "finding", "chart"):
+                    left, top, right, bottom = found[part]
+                    assert left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1, (
+                        f"{where}: {part} {found[part]}"
+                    )
+                assert found["controls"][2] <= found["chart"][0], f"{where}: the controls are not beside the chart"
     finally:
-        page.set_viewport_size({"width": 1366, "height": 768})
+        page.set_viewport_size(opened_at)
 
 
 def test_on_the_site_each_chart_is_drawn_as_it_comes_near_the_screen(site, chromium):

@@ -32,6 +32,8 @@ from analyses.data.paths import ROOT
 CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/lib/chromium/chromium-headless-shell")
 # A reader's browser, the full chromium: what the benchmarks time and Lighthouse scores.
 READER_CHROMIUM = "/usr/bin/chromium"
+# A projector at 1024x768, and a 1366x768 laptop at 150% zoom in full screen: 911x512 CSS px.
+PROJECTOR_SIZES = [(1024, 768), (911, 512)]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -47,11 +47,8 @@ def kernel_environment():
 
 def fresh_kernel(km: AsyncKernelManager | None = None) -> AsyncKernelManager:
     """A running kernel: ``km`` if it is alive (a report's first cell resets its namespace), else a
-    new one, started in the chapters folder; it boots while the caller goes on.
-
-    (A new kernel was once also sent the chapters' imports and the data's load as it started; that
-    request went on a connection closed before the kernel listened, so it never arrived, and closing
-    the connection's heartbeat channel held the caller up to 1.5 s.)
+    new one, started in the chapters folder; it boots while the caller goes on (the chapters' first
+    cells import their modules and load the data).
 
     An asynchronous manager, as papermill's own: with a blocking one, nbclient's wait for
     output blocks its event loop and the per-cell time limit never fires.
