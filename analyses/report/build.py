@@ -30,7 +30,7 @@ from analyses.data import cache
 from analyses.data.fingerprint import digest, file_sha256
 from analyses.data.geography import Area
 from analyses.data.paths import CHAPTERS_DIR
-from analyses.report import area_pages, front
+from analyses.report import area_pages, batch, front
 from analyses.report import page as report_page
 from analyses.report.config import (
     PARTIAL,
@@ -182,11 +182,18 @@ def _papermill(
     return executed
 
 
-class _ClosingClient(PapermillNotebookClient):
-    """papermill's notebook client, which also closes its connection to the kernel when the notebook
-    is done. nbclient leaves it open for a kernel it did not start (a worker's, kept from report to
-    report): five sockets and a heartbeat thread a report, until a long ``run --all`` ran out of
-    file descriptors."""
+class _ReportClient(PapermillNotebookClient):
+    """papermill's notebook client, with two changes for reports.
+
+    - It runs the code cells in one request to the kernel (``batch``): each cell keeps its own
+      outputs, execution count and papermill metadata (its times by the kernel's clock), a cell
+      that raises stops the run with its error as its output, and a cell past the limit stops it
+      as a ``CellTimeoutError``. If the kernel cannot stop a cell (stuck in compiled code), the
+      request as a whole times out when every cell has had the limit.
+    - It closes its connection to the kernel when the notebook is done. nbclient leaves it open
+      for a kernel it did not start (a worker's, kept from report to report): five sockets and a
+      heartbeat thread a report, until a long ``run --all`` ran out of file descriptors.
+    """
 
     def execute(self, **kwargs) -> nbformat.NotebookNode:
         try:
@@ -196,9 +203,48 @@ class _ClosingClient(PapermillNotebookClient):
                 self.kc.stop_channels()
                 self.kc = None
 
+    def papermill_execute_cells(self) -> None:
+        cells = [
+            cell
+            for cell in self.nb.cells
+            if cell.cell_type == "code"
+            and cell.source.strip()
+            and self.skip_cells_with_tag not in cell.metadata.get("tags", [])
+        ]
+        limit = self.timeout or None
+        request = nbformat.v4.new_code_cell(batch.call([cell.source for cell in cells], limit))
+        self.timeout_func = lambda _: limit and limit * len(cells)
+        self.nb.cells.append(request)
+        try:
+            self.execute_cell(request, len(self.nb.cells) - 1)
+        finally:
+            self.nb.cells.pop()
+        marks, outputs = batch.split(request.outputs)
+        for index, (cell, mark, shown) in enumerate(zip(cells, marks, outputs)):
+            cell.outputs = shown
+            cell.execution_count = mark["count"]
+            cell.metadata.papermill.update(
+                start_time=_utc(mark["time"]),
+                end_time=_utc(marks[index + 1]["time"]),
+                duration=round(marks[index + 1]["time"] - mark["time"], 6),
+                status="completed",
+                exception=False,
+            )
+        last = marks[-1] if marks else {}
+        if last.get("failed") is not None:
+            failed = cells[last["failed"]]
+            if last["timed_out"]:
+                raise CellTimeoutError(f"cell {last['failed']} ran past the {limit} s limit")
+            self.nb_man.cell_exception(failed)
+
+
+def _utc(seconds: float) -> str:
+    """A time of the kernel's clock as papermill writes one."""
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).isoformat()
+
 
 class KeptKernelEngine(NBClientEngine):
-    """papermill's nbclient engine with ``_ClosingClient``; its arguments as ``NBClientEngine``'s, less the
+    """papermill's nbclient engine with ``_ReportClient``; its arguments as ``NBClientEngine``'s, less the
     ones ``_papermill`` never passes (``input_path``, ``timeout``, ``startup_timeout``)."""
 
     @classmethod
@@ -213,7 +259,7 @@ class KeptKernelEngine(NBClientEngine):
         execution_timeout=None,
         **kwargs,
     ) -> nbformat.NotebookNode:
-        return _ClosingClient(
+        return _ReportClient(
             nb_man,
             timeout=execution_timeout,
             startup_timeout=start_timeout,
