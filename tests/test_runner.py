@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+import papermill
 import pytest
 
 from analyses import cli
@@ -197,6 +198,55 @@ def test_run_all_reuses_a_kernel_but_no_variables_between_areas(tmp_path, monkey
     for slug in ("york", "rutland", "england"):
         nb = nbformat.read(tmp_path / slug / f"{CHAPTER}.ipynb", as_version=4)
         assert not any(build.RUNNER_CELL in c.metadata or "reset(" in c.source for c in nb.cells)
+
+
+def _notebook(*sources: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": build.KERNELSPEC})
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(s) if s else nbformat.v4.new_markdown_cell("Prose.") for s in sources]
+    return nb
+
+
+def test_cells_run_in_one_request_keep_their_own_outputs_counts_and_times():
+    executed = build._papermill(
+        _notebook(
+            "print('first')\nx + 1",
+            "",
+            "import sys\nfrom IPython.display import HTML, display\ndisplay(HTML('<p>shown</p>'))\nprint('late', file=sys.stderr)",
+            "y = x * 10",
+            "y",
+        ),
+        {"x": 2},
+        TIMEOUT,
+        None,
+    )
+    code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    assert [cell.metadata.get("tags") for cell in code[:2]] == [["parameters"], ["injected-parameters"]]
+    assert [cell.execution_count for cell in code] == [1, 2, 3, 4, 5, 6]
+    assert [[o.output_type for o in cell.outputs] for cell in code] == [
+        [],
+        [],
+        ["stream", "execute_result"],
+        ["display_data", "stream"],
+        [],
+        ["execute_result"],
+    ]
+    assert code[2].outputs[0].text == "first\n" and code[2].outputs[1].data["text/plain"] == "3"
+    assert code[3].outputs[0].data["text/html"] == "<p>shown</p>" and code[3].outputs[1].name == "stderr"
+    assert code[5].outputs[0].data["text/plain"] == "20"
+    times = [cell.metadata.papermill for cell in code]
+    assert all(t["status"] == "completed" and not t["exception"] and t["duration"] >= 0 for t in times)
+    assert all(a["end_time"] == b["start_time"] for a, b in zip(times, times[1:]))
+
+
+def test_a_failing_cell_stops_the_cells_after_it(tmp_path):
+    after = tmp_path / "ran"
+    with pytest.raises(papermill.PapermillExecutionError) as raised:
+        build._papermill(
+            _notebook("y = 2", "raise ValueError('stop here')", f"open({str(after)!r}, 'w')"), {}, TIMEOUT, None
+        )
+    assert (raised.value.ename, raised.value.evalue, raised.value.exec_count) == ("ValueError", "stop here", 4)
+    assert not after.exists()
 
 
 def test_a_hanging_cell_is_stopped_at_the_time_limit(tmp_path, monkeypatch, capsys):

@@ -216,7 +216,7 @@ class _ReportClient(PapermillNotebookClient):
         self.timeout_func = lambda _: limit and limit * len(cells)
         self.nb.cells.append(request)
         try:
-            self.execute_cell(request, len(self.nb.cells) - 1)
+            self.execute_cell(request, len(self.nb.cells) - 1, store_history=False)
         finally:
             self.nb.cells.pop()
         marks, outputs = batch.split(request.outputs)
@@ -240,7 +240,7 @@ class _ReportClient(PapermillNotebookClient):
 
 def _utc(seconds: float) -> str:
     """A time of the kernel's clock as papermill writes one."""
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).isoformat()
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).isoformat()
 
 
 class KeptKernelEngine(NBClientEngine):
