@@ -249,6 +249,13 @@ def test_a_failing_cell_stops_the_cells_after_it(tmp_path):
     assert not after.exists()
 
 
+def test_a_cell_that_clears_the_outputs_before_it_is_refused():
+    with pytest.raises(config.ReportError, match="clear_output"):
+        build._papermill(
+            _notebook("print('kept?')", "from IPython.display import clear_output\nclear_output()"), {}, TIMEOUT, None
+        )
+
+
 def test_a_hanging_cell_is_stopped_at_the_time_limit(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(HANG_ENV, "York")
     assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=2)) == 1

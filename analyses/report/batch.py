@@ -51,16 +51,18 @@ def run(sources: list[str], limit: float | None) -> None:
                     signal.setitimer(signal.ITIMER_REAL, 0)
             if not result.success:
                 timed_out = isinstance(result.error_in_exec, CellTimeLimit)
-                display({MARK: {"index": None, "failed": index, "timed_out": timed_out, "time": time.time()}}, raw=True)
+                done = {"index": None, "ran": index + 1, "failed": index, "timed_out": timed_out, "time": time.time()}
+                display({MARK: done}, raw=True)
                 return
-        display({MARK: {"index": None, "time": time.time()}}, raw=True)
+        display({MARK: {"index": None, "ran": len(sources), "time": time.time()}}, raw=True)
     finally:
         if previous is not None:
             signal.signal(signal.SIGALRM, previous)
 
 
 def split(outputs: list) -> tuple[list[dict], list[list]]:
-    """The marks ``run`` left in ``outputs`` (the last one closes the run) and, for each cell, its outputs."""
+    """The marks ``run`` left in ``outputs`` (the last one closes the run and counts the cells that ran)
+    and, for each cell, its outputs."""
     marks, cells = [], []
     for output in outputs:
         mark = output.get("data", {}).get(MARK) if output.get("output_type") == "display_data" else None

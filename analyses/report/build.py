@@ -1,5 +1,5 @@
 """One area's report, built in one kernel: the chapters joined behind one parameters cell, run
-with papermill, split back, and written with report.html and summary.json into a hidden folder
+with papermill (every code cell in one request to the kernel: ``batch``), split back, and written with report.html and summary.json into a hidden folder
 that replaces the old one only when complete.
 """
 
@@ -220,6 +220,10 @@ class _ReportClient(PapermillNotebookClient):
         finally:
             self.nb.cells.pop()
         marks, outputs = batch.split(request.outputs)
+        if not marks or [mark["index"] for mark in marks] != [*range(marks[-1].get("ran", 0)), None]:
+            raise ReportError(
+                "a cell cleared the outputs of the cells before it (clear_output), which a report cannot keep"
+            )
         for index, (cell, mark, shown) in enumerate(zip(cells, marks, outputs)):
             cell.outputs = shown
             cell.execution_count = mark["count"]
