@@ -365,7 +365,7 @@ def test_gap_note_is_in_plain_words():
             "role": ["selected", "selected", "neighbour"],
         }
     )
-    assert charts._suppression_note(frame) == (
+    assert charts._suppression_note(charts._trend_points(frame, None)) == (
         "Gaps in the lines: York's figures for 2019 and 2020 are withheld to "
         "protect confidentiality; one neighbouring area's figure is marked by "
         "DfE as of low reliability."

@@ -18,6 +18,7 @@ import math
 import re
 import textwrap
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -224,26 +225,37 @@ def _point_text(value: float, status: str, value_format: str) -> str:
     return value_format.format(value) + suffix
 
 
-def _plotted(frame: pd.DataFrame) -> pd.Series:
-    """Values to draw: published or derived and finite, anything else None (a gap)."""
-    keep = frame["status"].isin(PLOTTED_STATUSES) & frame["value"].notna()
-    return frame["value"].astype(object).where(keep, None)
+class _Point(NamedTuple):
+    """One row of a trend frame, as a trend chart draws it: ``plotted`` is the value drawn, or None (a gap)."""
+
+    area: str
+    year: int
+    role: str
+    value: float
+    status: str
+    plotted: float | None
 
 
-def _with_roles(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
-    """Clean copy of a trend frame, with ``highlight`` (if given) as the only selected area."""
+def _trend_points(frame: pd.DataFrame, highlight: str | None) -> list[_Point]:
+    """A trend frame's rows by area, then year, with ``highlight`` (if given) as the only selected
+    area; a value is drawn if it is published or derived and finite."""
     unknown = set(frame["role"]) - set(ROLE_ORDER)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}; expected {list(ROLE_ORDER)}")
-    frame = frame.copy()
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    frame["status"] = frame["status"].fillna("published").astype(str)
+    areas, roles = frame["area"].tolist(), frame["role"].tolist()
     if highlight is not None:
-        if highlight not in set(frame["area"]):
+        if highlight not in set(areas):
             raise ValueError(f"highlight area {highlight!r} is not in the data")
-        demoted = frame["role"].where(frame["role"] != "selected", "neighbour")
-        frame["role"] = demoted.where(frame["area"] != highlight, "selected")
-    return frame.sort_values(["area", "time_period"])
+        roles = ["selected" if a == highlight else "neighbour" if r == "selected" else r for a, r in zip(areas, roles)]
+    values = pd.to_numeric(frame["value"], errors="coerce").astype(float).tolist()
+    statuses = frame["status"].fillna("published").astype(str).tolist()
+    points = [
+        _Point(area, year, role, value, status, value if status in PLOTTED_STATUSES and not math.isnan(value) else None)
+        for area, year, role, value, status in zip(
+            areas, frame["time_period"].tolist(), roles, values, statuses, strict=True
+        )
+    ]
+    return sorted(points, key=lambda point: (point.area, point.year))
 
 
 def _axis_format(value_format: str) -> str | None:
@@ -297,21 +309,20 @@ GAP_REASONS = {
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
-def _suppression_note(frame: pd.DataFrame) -> str:
+def _suppression_note(points: list[_Point]) -> str:
     """A plain-words note on the gaps in the lines: whose figure for which year, and why it is not drawn.
 
     e.g. "Gaps in the lines: York's figure for 2019 is withheld to protect confidentiality; one
     neighbouring area's figure is marked by DfE as of low reliability."
     """
-    suppressed = frame[frame["status"].isin(SYMBOLS)]
-    if suppressed.empty:
-        return ""
+    suppressed = [point for point in points if point.status in SYMBOLS]
     parts = []
-    for status, rows in suppressed.groupby("status", sort=True):
+    for status in sorted({point.status for point in suppressed}):
         one, many = GAP_REASONS.get(status, (f"is marked {SYMBOLS[status]}", f"are marked {SYMBOLS[status]}"))
-        named = rows[rows["role"] != "neighbour"]
-        for area, years in named.groupby("area", sort=True):
-            listed = [str(int(y)) for y in sorted(years["time_period"])]
+        rows = [point for point in suppressed if point.status == status]
+        named = [point for point in rows if point.role != "neighbour"]
+        for area in sorted({point.area for point in named}):
+            listed = [str(int(y)) for y in sorted(point.year for point in named if point.area == area)]
             when = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
             parts.append(
                 f"{chart_text(area)}'s figure{'s' if len(listed) > 1 else ''} for {when} "
@@ -325,7 +336,7 @@ def _suppression_note(frame: pd.DataFrame) -> str:
                 if count == 1
                 else f"{number} figures of neighbouring areas {many}"
             )
-    return "Gaps in the lines: " + "; ".join(parts) + "."
+    return "Gaps in the lines: " + "; ".join(parts) + "." if parts else ""
 
 
 def _spread(centres: list[float], texts: list[str], high: float, per_px: float) -> list[float]:
@@ -385,12 +396,10 @@ def trend_chart(
     are gaps and are listed in a note under the chart, followed by ``note`` (e.g. why a
     published figure is drawn as a gap).
     """
-    frame = _with_roles(frame, highlight)
-    frame["plotted"] = _plotted(frame)
+    rows = _trend_points(frame, highlight)
     lines: dict[tuple[str, str], list[tuple]] = {}  # (role, area) -> its points, oldest first
-    columns = ("role", "area", "time_period", "value", "status", "plotted")
-    for role, area, *point in zip(*(frame[column].tolist() for column in columns)):
-        lines.setdefault((role, area), []).append(tuple(point))
+    for point in rows:
+        lines.setdefault((point.role, point.area), []).append((point.year, point.value, point.status, point.plotted))
     traces, labels = [], []
     for role in reversed(ROLE_ORDER):
         for area in sorted(area for line_role, area in lines if line_role == role):
@@ -399,12 +408,12 @@ def trend_chart(
             drawn = [plotted for *_, plotted in points if plotted is not None]
             if role in ROLE_STYLES and drawn:
                 labels.append((float(drawn[-1]), ROLE_STYLES[role], area))
-    note = " ".join(part for part in (_suppression_note(frame), note) if part)
+    note = " ".join(part for part in (_suppression_note(rows), note) if part)
     note_lines = textwrap.wrap(note, 100, break_long_words=False)
     height = 520 + 18 * max(0, len(note_lines) - 2)  # a longer note gets room below the plot, not over it
     margin = {"l": 80, "r": 200, "t": 90, "b": 104 + 18 * len(note_lines) if note else 70}
-    values = frame["plotted"].dropna().astype(float)
-    low, high = (min(values.min(), 0.0), values.max()) if not values.empty else (0.0, 1.0)
+    values = [point.plotted for point in rows if point.plotted is not None]
+    low, high = (min(min(values), 0.0), max(values)) if values else (0.0, 1.0)
     high += 0.08 * ((high - low) or 1.0)
     annotations = _end_labels(labels, low, high, height - margin["t"] - margin["b"])
     if note:
@@ -423,7 +432,7 @@ def trend_chart(
             }
         )
     xaxis = {"tickformat": "d", "title": {"text": "Year"}, "showgrid": False}
-    if frame["time_period"].nunique() <= 12:
+    if len({point.year for point in rows}) <= 12:
         xaxis["dtick"] = 1
     return figure(
         traces,
@@ -591,6 +600,29 @@ def estimate_range_chart(
     )
 
 
+def _trend_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A trend frame as a table: ``Area``, then a column per year (oldest first); a row per area in
+    chart order (``ROLE_ORDER``, then name); each cell the value drawn, the suppression symbol, or
+    None. (Built in Python: pandas' pivot cost more than the rest of a chart's table.)"""
+    unknown = set(frame["role"]) - set(ROLE_ORDER)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}; expected {list(ROLE_ORDER)}")
+    values = pd.to_numeric(frame["value"], errors="coerce").astype(float).tolist()
+    statuses = frame["status"].fillna("published").astype(str).tolist()
+    rows: dict[tuple[int, str], dict] = {}
+    for role, area, year, value, status in zip(
+        frame["role"].tolist(), frame["area"].tolist(), frame["time_period"].tolist(), values, statuses, strict=True
+    ):
+        row = rows.setdefault((ROLE_ORDER.index(role), area), {})
+        if year in row:
+            raise ValueError(f"{area} has two {role} rows for {year}")
+        plotted = status in PLOTTED_STATUSES and not math.isnan(value)
+        row[year] = status if status in SYMBOLS else value if plotted else None
+    years = sorted({year for row in rows.values() for year in row})
+    cells = [[area, *(row.get(year) for year in years)] for (_, area), row in sorted(rows.items())]
+    return pd.DataFrame(cells, columns=["Area", *years], dtype=object)
+
+
 # Styler's id prefix, fixed so that nothing about a table depends on the run. The page never uses it: the
 # table's HTML is ``chart_extras_html``'s, not Styler's.
 TABLE_UUID = "chart-table"
@@ -604,16 +636,7 @@ def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
     as it is. Text is HTML-escaped; missing values read "no value".
     """
     if {"area", "time_period", "value", "status", "role"} <= set(frame.columns):
-        frame = _with_roles(frame, None)
-        cells = _plotted(frame).where(~frame["status"].isin(SYMBOLS), frame["status"])
-        frame = frame.assign(cell=cells, rank=frame["role"].map(ROLE_ORDER.index))
-        frame = (
-            frame.pivot(index=["rank", "area"], columns="time_period", values="cell")
-            .reset_index(level="rank", drop=True)
-            .rename_axis(index="Area", columns=None)
-            .reset_index()
-        )
-        frame = frame.astype(object).where(frame.notna(), None)
+        frame = _trend_table(frame)
 
     def cell(value: object) -> str:
         return value_format.format(value) if isinstance(value, float) else str(value)
@@ -658,19 +681,19 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.map(_csv_cell).to_csv(index=False)
 
 
-CSV_FIELD = re.compile(r'(?:"((?:[^"]|"")*)"|([^,\n]*))([,\n])')
+def _csv_field(value: object) -> str:
+    """One value as ``csv_text`` writes it, before quoting: missing values empty, text defused."""
+    if isinstance(value, str):
+        return _csv_cell(value)
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def csv_fields(frame: pd.DataFrame) -> list[list[str]]:
-    """``csv_text(frame)`` as the field strings of each line (header first), unquoted. (Read here
-    rather than by ``csv.reader``, which takes a carriage return pandas leaves unquoted for the
-    end of a line.)"""
-    rows, row = [], []
-    for quoted, plain, end in CSV_FIELD.findall(csv_text(frame)):
-        row.append(quoted.replace('""', '"') if quoted else plain)
-        if end == "\n":
-            rows.append(row)
-            row = []
+    """``csv_text(frame)`` as the field strings of each line (header first), unquoted: each value
+    written as pandas writes it, without writing and reading back the whole CSV
+    (``tests/test_charts.py`` holds the two to each other)."""
+    rows = [[str(column) for column in frame.columns]]
+    rows += [[_csv_field(value) for value in row] for row in frame.itertuples(index=False, name=None)]
     return rows
 
 

@@ -26,12 +26,17 @@ GROUPS = {
 OTHER = "Other local authority"
 
 
+def cell(value: object, status: object) -> object:
+    """What a table shows for one row: the number, the suppression symbol, or None (no value)."""
+    if status in PLOTTED_STATUSES and pd.notna(value):
+        return value
+    return status if status in SYMBOLS else None
+
+
 def cells(frame: pd.DataFrame) -> pd.Series:
-    """What a table shows for each row: the number, the suppression symbol, or None (no value)."""
-    shown = frame["status"].isin(PLOTTED_STATUSES) & frame["value"].notna()
-    symbol = frame["status"].where(frame["status"].isin(SYMBOLS))
-    out = frame["value"].astype(object).where(shown, symbol.astype(object))
-    return out.where(out.notna(), None)
+    """``cell`` for each row of a frame with ``value`` and ``status`` columns."""
+    shown = [cell(v, s) for v, s in zip(frame["value"].tolist(), frame["status"].tolist(), strict=True)]
+    return pd.Series(shown, index=frame.index, dtype=object)
 
 
 def every_la_table(comparison: pd.DataFrame, all_las: pd.DataFrame) -> pd.DataFrame:
@@ -39,26 +44,32 @@ def every_la_table(comparison: pd.DataFrame, all_las: pd.DataFrame) -> pd.DataFr
 
     ``comparison`` is a trend frame (area, role, time_period, value, status), e.g. from
     ``benchmark.comparison``; ``all_las`` holds every LA's rows (la_name, time_period, value,
-    status). Rows: the comparison's areas in chart order, then the other LAs A to Z.
+    status). Rows: the comparison's areas in chart order, then the other LAs A to Z. (Built in
+    Python: for a table of every LA, pandas' concat and pivot cost several times more.)
     """
     unknown = set(comparison["role"]) - set(GROUPS)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}; expected {list(GROUPS)}")
-    shown = comparison.assign(rank=comparison["role"].map(ROLE_ORDER.index), group=comparison["role"].map(GROUPS))
-    others = all_las[~all_las["la_name"].isin(set(comparison["area"]))]
-    others = others.rename(columns={"la_name": "area"}).assign(rank=len(ROLE_ORDER), group=OTHER)
-    rows = pd.concat([shown, others], ignore_index=True)
-    rows = rows.assign(cell=cells(rows))
-    table = (
-        rows.pivot(index=["rank", "area", "group"], columns="time_period", values="cell")
-        .reset_index()
-        .sort_values(["rank", "area"], kind="stable")
-        .drop(columns="rank")
-        .rename(columns={"area": "Area", "group": "Group"})
-        .rename_axis(columns=None)
-        .reset_index(drop=True)
+    rows: dict[tuple[int, str, str], dict] = {}
+
+    def add(keys: list[tuple[int, str, str]], frame: pd.DataFrame) -> None:
+        columns = (frame[c].tolist() for c in ("time_period", "value", "status"))
+        for key, year, value, status in zip(keys, *columns, strict=True):
+            row = rows.setdefault(key, {})
+            if year in row:
+                raise ValueError(f"{key[1]} has two rows for {year}")
+            row[year] = cell(value, status)
+
+    roles = comparison["role"].tolist()
+    add(
+        [(ROLE_ORDER.index(r), a, GROUPS[r]) for r, a in zip(roles, comparison["area"].tolist(), strict=True)],
+        comparison,
     )
-    return table.astype(object).where(table.notna(), None)
+    others = all_las[~all_las["la_name"].isin(set(comparison["area"]))]
+    add([(len(ROLE_ORDER), name, OTHER) for name in others["la_name"].tolist()], others)
+    years = sorted({year for row in rows.values() for year in row})
+    table = [[area, group, *(row.get(year) for year in years)] for (_, area, group), row in sorted(rows.items())]
+    return pd.DataFrame(table, columns=["Area", "Group", *years], dtype=object)
 
 
 def la_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
