@@ -609,6 +609,8 @@ class Estimate:
     seed: int
     values: dict[str, np.ndarray] = field(repr=False, compare=False)  # the input draws
     results: dict[str, np.ndarray] = field(repr=False, compare=False)  # the output draws
+    # ``median_with``'s answers: England's estimate is the same object in every area's report.
+    _medians: dict[tuple, float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def pre_proceedings_children(self) -> Interval:
@@ -852,7 +854,11 @@ def needed_for(
 
 
 def median_with(est: Estimate, output: str, fixed: dict[str, float]) -> float:
-    """The median of ``output`` with some inputs held at given values (the others keep their draws)."""
-    population = est.demand.population if est.demand else math.nan
-    values = {**est.values, **{k: np.full(est.draws, float(v)) for k, v in fixed.items()}}
-    return float(np.median(outcomes(values, population, est.settings.coverage)[output]))
+    """The median of ``output`` with some inputs held at given values (the others keep their draws);
+    worked out once per estimate, output and values."""
+    key = (output, tuple(sorted(fixed.items())))
+    if key not in est._medians:
+        population = est.demand.population if est.demand else math.nan
+        values = {**est.values, **{k: np.full(est.draws, float(v)) for k, v in fixed.items()}}
+        est._medians[key] = float(np.median(outcomes(values, population, est.settings.coverage)[output]))
+    return est._medians[key]
