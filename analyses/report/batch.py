@@ -38,16 +38,18 @@ def run(sources: list[str], limit: float | None) -> None:
     def over(signum, frame):
         raise CellTimeLimit(f"the cell ran for longer than {limit:g} s")
 
-    previous = signal.signal(signal.SIGALRM, over) if limit else None
+    # Where there is no alarm signal (Windows), the runner's limit on the whole request applies.
+    alarm = bool(limit) and hasattr(signal, "setitimer")
+    previous = signal.signal(signal.SIGALRM, over) if alarm else None
     try:
         for index, source in enumerate(sources):
             display({MARK: {"index": index, "count": shell.execution_count, "time": time.time()}}, raw=True)
-            if limit:
+            if alarm:
                 signal.setitimer(signal.ITIMER_REAL, limit)
             try:
                 result = shell.run_cell(source, store_history=True)
             finally:
-                if limit:
+                if alarm:
                     signal.setitimer(signal.ITIMER_REAL, 0)
             if not result.success:
                 timed_out = isinstance(result.error_in_exec, CellTimeLimit)
