@@ -126,13 +126,20 @@ class Dataset:
 
     def provenance(self, indicator: str, area: Area, time_period: int) -> tuple[str, str] | None:
         """(source, release) of one area's row of an indicator in one year, or None if there is none."""
+        years, sources, releases = self._provenance_columns
         positions = self._series_index.get(self._series_key(indicator, area), [])
-        rows = self.indicators.loc[self._sorted.index[positions]]
-        rows = rows[rows["time_period"] == int(time_period)]
-        if rows.empty:
+        found = [p for p in positions if years[p] == int(time_period)]
+        if not found:
             return None
-        release = rows["release"].iloc[-1] if "release" in rows else ""
-        return str(rows["source"].iloc[-1]), "" if pd.isna(release) else str(release)
+        release = releases[found[-1]]
+        return str(sources[found[-1]]), "" if pd.isna(release) else str(release)
+
+    @cached_property
+    def _provenance_columns(self) -> tuple[list, list, list]:
+        """Every row's year, source and release, in ``_sorted``'s order (the positions of ``_series_index``)."""
+        rows = self.indicators.loc[self._sorted.index]
+        releases = rows["release"].tolist() if "release" in rows else [""] * len(rows)
+        return rows["time_period"].tolist(), rows["source"].tolist(), releases
 
     def predecessor_series(self, indicator: str, area: Area) -> list[tuple[Predecessor, pd.DataFrame]]:
         """The series of the councils ``area`` replaced (``geography.predecessors``), for the years
