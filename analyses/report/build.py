@@ -234,7 +234,7 @@ class _ReportClient(PapermillNotebookClient):
                 status="completed",
                 exception=False,
             )
-        last = marks[-1] if marks else {}
+        last = marks[-1]
         if last.get("failed") is not None:
             failed = cells[last["failed"]]
             if last["timed_out"]:
