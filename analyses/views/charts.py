@@ -602,22 +602,14 @@ def estimate_range_chart(
 
 def _trend_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A trend frame as a table: ``Area``, then a column per year (oldest first); a row per area in
-    chart order (``ROLE_ORDER``, then name); each cell the value drawn, the suppression symbol, or
-    None. (Built in Python: pandas' pivot cost more than the rest of a chart's table.)"""
-    unknown = set(frame["role"]) - set(ROLE_ORDER)
-    if unknown:
-        raise ValueError(f"unknown roles {sorted(unknown)}; expected {list(ROLE_ORDER)}")
-    values = pd.to_numeric(frame["value"], errors="coerce").astype(float).tolist()
-    statuses = frame["status"].fillna("published").astype(str).tolist()
+    chart order (``ROLE_ORDER``, then name); each cell the value drawn (``_trend_points``), the
+    suppression symbol, or None. (Built in Python: pandas' pivot cost more than the rest of a chart's table.)"""
     rows: dict[tuple[int, str], dict] = {}
-    for role, area, year, value, status in zip(
-        frame["role"].tolist(), frame["area"].tolist(), frame["time_period"].tolist(), values, statuses, strict=True
-    ):
-        row = rows.setdefault((ROLE_ORDER.index(role), area), {})
-        if year in row:
-            raise ValueError(f"{area} has two {role} rows for {year}")
-        plotted = status in PLOTTED_STATUSES and not math.isnan(value)
-        row[year] = status if status in SYMBOLS else value if plotted else None
+    for point in _trend_points(frame, None):
+        row = rows.setdefault((ROLE_ORDER.index(point.role), point.area), {})
+        if point.year in row:
+            raise ValueError(f"{point.area} has two {point.role} rows for {point.year}")
+        row[point.year] = point.status if point.status in SYMBOLS else point.plotted
     years = sorted({year for row in rows.values() for year in row})
     cells = [[area, *(row.get(year) for year in years)] for (_, area), row in sorted(rows.items())]
     return pd.DataFrame(cells, columns=["Area", *years], dtype=object)
