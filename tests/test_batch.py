@@ -33,3 +33,31 @@ def test_the_request_is_one_call_carrying_every_source_as_it_is():
     assert isinstance(call, ast.Call) and call.func.attr == "run"
     assert [ast.literal_eval(arg) for arg in call.args] == [sources, 5]
     assert batch.__name__ in ast.unparse(call.func)
+
+
+def test_outputs_are_made_from_messages_as_nbformat_makes_them():
+    """The runner's client skips nbformat's schema check of each output, not any of its fields."""
+    from types import SimpleNamespace
+
+    import nbformat
+    from nbformat.v4 import output_from_msg
+
+    from analyses.report.build import _ReportClient
+
+    client = _ReportClient(SimpleNamespace(nb=nbformat.v4.new_notebook()))  # papermill's notebook manager
+    client.clear_before_next_output = False  # as executing a cell does first
+    messages = [
+        ("display_data", {"data": {"text/html": "<b>x</b>", "text/plain": "x"}, "metadata": {}, "transient": {}}),
+        ("execute_result", {"data": {"text/plain": "1"}, "metadata": {"a": {"b": 1}}, "execution_count": 3}),
+        ("stream", {"name": "stderr", "text": "careful\n"}),
+        ("error", {"ename": "ValueError", "evalue": "bad", "traceback": ["ValueError: bad"]}),
+    ]
+    outs = []
+    for kind, content in messages:
+        msg = {"msg_type": kind, "header": {"msg_type": kind}, "parent_header": {"msg_id": "m"}, "content": content}
+        made = client.output(outs, msg, None, 0)
+        assert made == output_from_msg(msg) and made is outs[-1]
+        assert isinstance(made, nbformat.NotebookNode) and all(
+            isinstance(value, nbformat.NotebookNode) for value in made.values() if isinstance(value, dict)
+        )
+    assert len(outs) == 4

@@ -349,6 +349,14 @@ def test_every_kind_of_chart_passes_plotly_validation(ds):
             pytest.fail(f"{name}: {str(exc).splitlines()[0]}")
 
 
+@pytest.mark.slow
+def test_figures_are_read_as_plotly_writes_them(ds):
+    """``figure_json`` (shown and combined charts) reads what ``to_plotly_json`` would give, for every kind of
+    figure: lists only, nothing for plotly to encode, nothing it adds."""
+    for name, fig in _report_and_workshop_figures(ds).items():
+        assert renderer.figure_json(fig) == fig.to_plotly_json(), name
+
+
 def test_validation_check_catches_a_bad_property():
     fig = charts.figure([{"type": "bar", "x": [1], "y": [2], "colour": "red"}], "Title")
     with pytest.raises(ValueError, match="colour"):

@@ -13,6 +13,7 @@ The kernel imports this module, so it imports nothing beyond the standard librar
 from __future__ import annotations
 
 import signal
+import sys
 import time
 
 MARK = "application/vnd.evidence-for-prevention.cell+json"
@@ -34,6 +35,7 @@ def run(sources: list[str], limit: float | None) -> None:
     from IPython.display import display
 
     shell = get_ipython()
+    publisher = shell.display_pub
 
     def over(signum, frame):
         raise CellTimeLimit(f"the cell ran for longer than {limit:g} s")
@@ -41,6 +43,7 @@ def run(sources: list[str], limit: float | None) -> None:
     # Where there is no alarm signal (Windows), the runner's limit on the whole request applies.
     alarm = bool(limit) and hasattr(signal, "setitimer")
     previous = signal.signal(signal.SIGALRM, over) if alarm else None
+    publisher._flush_streams = _flush_written_streams
     try:
         for index, source in enumerate(sources):
             display({MARK: {"index": index, "count": shell.execution_count, "time": time.time()}}, raw=True)
@@ -58,8 +61,17 @@ def run(sources: list[str], limit: float | None) -> None:
                 return
         display({MARK: {"index": None, "ran": len(sources), "time": time.time()}}, raw=True)
     finally:
+        del publisher._flush_streams
         if previous is not None:
             signal.signal(signal.SIGALRM, previous)
+
+
+def _flush_written_streams() -> None:
+    """Flush stdout and stderr before a display only if something was written to them: ipykernel's own
+    flush waits for its output thread twice a stream, even when there is nothing to send."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "_flush_pending", True):
+            stream.flush()
 
 
 def split(outputs: list) -> tuple[list[dict], list[list]]:

@@ -193,7 +193,22 @@ class _ReportClient(PapermillNotebookClient):
     - It closes its connection to the kernel when the notebook is done. nbclient leaves it open
       for a kernel it did not start (a worker's, kept from report to report): five sockets and a
       heartbeat thread a report, until a long ``run --all`` ran out of file descriptors.
+    - It makes the outputs of the messages a report's cells send (displays, results, printed text)
+      without nbformat's check of each one against the notebook schema, a sixth of the runner's
+      work on a report: an output is its message's fields, by the kernel messaging protocol.
+      Anything else (errors, display ids, output widgets, a delayed clear) goes to nbclient.
     """
+
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int):
+        kind = msg["msg_type"]
+        fields = _OUTPUT_FIELDS.get(kind)
+        hooked = self.output_hook_stack[msg["parent_header"].get("msg_id")]
+        if fields is None or display_id or hooked or self.clear_before_next_output:
+            return super().output(outs, msg, display_id, cell_index)
+        content = msg["content"]
+        out = nbformat.from_dict({"output_type": kind, **{field: content[field] for field in fields}})
+        outs.append(out)
+        return out
 
     def execute(self, **kwargs) -> nbformat.NotebookNode:
         try:
@@ -240,6 +255,14 @@ class _ReportClient(PapermillNotebookClient):
             if last["timed_out"]:
                 raise CellTimeoutError(f"cell {last['failed']} ran past the {limit} s limit")
             self.nb_man.cell_exception(failed)
+
+
+# The fields of each kind of output nbformat makes from a message (``nbformat.v4.output_from_msg``).
+_OUTPUT_FIELDS = {
+    "display_data": ("metadata", "data"),
+    "execute_result": ("metadata", "data", "execution_count"),
+    "stream": ("name", "text"),
+}
 
 
 def _utc(seconds: float) -> str:

@@ -28,7 +28,7 @@ from pandas.io.formats.style import Styler
 
 from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
 from analyses.views import markup
-from analyses.views.renderer import BookRenderer
+from analyses.views.renderer import BookRenderer, figure_json
 
 # Analysis Function accessible categorical palette.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -794,7 +794,7 @@ def _csv_name(fig: go.Figure) -> str:
 def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
     """Display a chart, its text alternative, and its data table with a CSV download."""
     extras = chart_extras_html(table, alt_text, _csv_name(fig))
-    display(RENDERER.to_mimebundle(fig.to_plotly_json()), raw=True)  # offline HTML plus plotly's own JSON
+    display(RENDERER.to_mimebundle(figure_json(fig)), raw=True)  # offline HTML plus plotly's own JSON
     display(HTML(extras))
 
 

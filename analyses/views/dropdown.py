@@ -12,6 +12,8 @@ import html
 
 import plotly.graph_objects as go
 
+from analyses.views.renderer import figure_json
+
 MENU_SPACE_PX = 72  # room above the title for the menu (about 32px tall) and a gap
 CAPTION_LINE_PX = 24  # height of the caption line above the menu
 SWITCHED = ("annotations", "shapes", "xaxis", "yaxis", "margin")
@@ -62,12 +64,11 @@ def combine(views: dict[str, go.Figure], caption: str = "") -> go.Figure:
     if not views:
         raise ValueError("combine() needs at least one view")
     figures = list(views.values())
-    layouts = [{k: v for k, v in fig.layout.to_plotly_json().items() if k != "template"} for fig in figures]
+    shown = [figure_json(fig) for fig in figures]
+    layouts = [{k: v for k, v in fig["layout"].items() if k != "template"} for fig in shown]
     chosen = [_view_layout(layout, caption) for layout in layouts]
-    counts = [len(fig.data) for fig in figures]
-    traces = [
-        {**trace.to_plotly_json(), "visible": index == 0} for index, fig in enumerate(figures) for trace in fig.data
-    ]
+    counts = [len(fig["data"]) for fig in shown]
+    traces = [{**trace, "visible": index == 0} for index, fig in enumerate(shown) for trace in fig["data"]]
     buttons = [
         {
             "label": html.escape(label),

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
 from plotly.io.base_renderers import MimetypeRenderer
@@ -70,6 +71,14 @@ class BookRenderer(MimetypeRenderer):
             return {"text/html": html}
         native["config"] = dict(PLOTLY_CONFIG)
         return {"text/html": html, "application/vnd.plotly.v1+json": native}
+
+
+def figure_json(fig: go.Figure) -> dict:
+    """``fig.to_plotly_json()`` without its copy: the figure's own ``data`` and ``layout``, to read, not
+    change. Plotly's method deep-copies every trace and walks it for numpy arrays to encode, which cost
+    more than drawing up most charts; the guide's figures hold lists, and each is read once, when it is
+    shown or combined (``tests/test_charts.py`` holds the two to each other)."""
+    return {"data": fig._data, "layout": fig._layout}
 
 
 def use_book_renderer() -> None:
