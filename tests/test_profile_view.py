@@ -6,6 +6,7 @@ import math
 import pytest
 
 from analyses.data import dataset as data
+from analyses.data.schema import SYMBOLS
 from analyses.models import benchmark
 from analyses.views import profile as pv
 
@@ -127,6 +128,23 @@ def test_neighbour_values_keep_suppressed_neighbours_last(ds):
     assert len(frame) == 11 and frame["selected"].sum() == 1
     york_row = frame[frame["selected"]].iloc[0]
     assert york_row["status"] == "c" and frame.index[frame["selected"]][0] >= frame["value"].notna().sum()
+
+
+def test_neighbours_are_highest_first_and_equal_values_keep_the_datas_order(ds):
+    """The order of equal values is the data's, not whatever a sort happens to give (Gloucestershire and
+    Warwickshire, both 68.6% for York's first measure of 2025, among others)."""
+    york = ds.area("York")
+    ties = 0
+    for indicator in ds.metadata["indicator"]:
+        for year in (2024, 2025):
+            frame = pv.neighbour_values(ds, york, indicator, year)
+            data_order = list(ds.la_values(indicator, year)["old_la_code"])
+            shown = frame[frame["value"].notna() & ~frame["status"].isin(list(SYMBOLS))]
+            assert list(shown["value"]) == sorted(shown["value"], reverse=True)
+            for _, equal in shown.groupby("value"):
+                ties += len(equal) > 1
+                assert list(equal["old_la_code"]) == sorted(equal["old_la_code"], key=data_order.index)
+    assert ties > 0
 
 
 def test_neighbour_chart_title_and_counts_left_out(ds, york_profile):

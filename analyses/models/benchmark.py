@@ -299,32 +299,32 @@ def _profile_row(ds: Dataset, indicator: str, area: Area) -> dict | None:
     series = ds.series(indicator, area)
     if series.empty:
         return None
-    latest = series.iloc[-1]
-    year = int(latest["time_period"])
-    all_las = ds.la_values(indicator, year)
+    years, values = series["time_period"].tolist(), series["value"].to_numpy()
+    year, value, status = int(years[-1]), values[-1], series["status"].iat[-1]
     spread = la_spread(ds, indicator, year)
     england = ds.in_year(indicator, ENGLAND, year)
     england_value = float(england[0][0]) if england else math.nan
-    neighbours = all_las[all_las["old_la_code"].isin(area.neighbours)]["value"]
-    low, high = interval(ds, indicator, area, year, latest["value"])
-    previous = series[series["time_period"] < year].dropna(subset=["value"])
+    all_las = ds.la_values(indicator, year)
+    neighbours = all_las["value"][all_las["old_la_code"].isin(area.neighbours)]
+    low, high = interval(ds, indicator, area, year, value)
+    previous = [v for y, v in zip(years, values) if y < year and not math.isnan(v)]
     return {
         "indicator": indicator,
         "title": meta["title"],
         "unit": meta["unit"],
         "polarity": meta["polarity"],
         "year": year,
-        "value": latest["value"],
-        "status": latest["status"],
-        "previous_value": previous["value"].iloc[-1] if not previous.empty else math.nan,
+        "value": value,
+        "status": status,
+        "previous_value": previous[-1] if previous else math.nan,
         "neighbour_average": round(neighbours.mean(), 1) if neighbours.notna().any() else math.nan,
         "england": england_value,
-        "rank": spread.rank(latest["value"], meta["polarity"]),
+        "rank": spread.rank(value, meta["polarity"]),
         "of": len(spread.values),
-        "band": spread.band(latest["value"], meta["polarity"]),
+        "band": spread.band(value, meta["polarity"]),
         # the same, in one convention whatever the polarity: 1 = lowest value, Q1 = lowest quarter
-        "rank_lowest": spread.rank(latest["value"], "neither"),
-        "quartile": spread.band(latest["value"], "neither"),
+        "rank_lowest": spread.rank(value, "neither"),
+        "quartile": spread.band(value, "neither"),
         "ci_low": low,
         "ci_high": high,
         "vs_england": significance(low, high, england_value, meta["polarity"]),

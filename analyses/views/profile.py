@@ -207,30 +207,31 @@ def significance_counts(profile: pd.DataFrame) -> dict[str, int]:
 
 
 def neighbour_values(ds: Dataset, area: Area, indicator: str, year: int) -> pd.DataFrame:
-    """The LA and its neighbours in one year (la_name, value, status, selected), highest first."""
-    values = ds.la_values(indicator, year)
+    """The LA and its neighbours in one year (old_la_code, la_name, value, status, selected): those with a
+    value highest first (ties in the data's order), then the rest in the data's order, then any with no row."""
     codes = [area.old_la_code, *area.neighbours]
-    frame = values[values["old_la_code"].isin(codes)][["old_la_code", "la_name", "value", "status"]]
-    missing = [c for c in codes if c not in set(frame["old_la_code"])]
-    names = ds.las.set_index("old_la_code")["la_name"]
-    frame = pd.concat(
-        [
-            frame,
-            pd.DataFrame(
-                {
-                    "old_la_code": missing,
-                    "la_name": [names.get(c, c) for c in missing],
-                    "value": math.nan,
-                    "status": "x",
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
+    wanted = set(codes)
+    rows = [row for row in _la_value_rows(ds, indicator, year) if row[0] in wanted]
+    found = {row[0] for row in rows}
+    names = ds.kept(("la_names",), lambda: dict(zip(ds.las["old_la_code"], ds.las["la_name"])))
+    rows += [(code, names.get(code, code), math.nan, "x") for code in codes if code not in found]
+    shown, unshown = [], []
+    for row in rows:
+        (unshown if math.isnan(row[2]) or row[3] in SYMBOLS else shown).append(row)
+    rows = sorted(shown, key=lambda row: row[2], reverse=True) + unshown
+    frame = pd.DataFrame(rows, columns=["old_la_code", "la_name", "value", "status"]).astype({"value": float})
     frame["selected"] = frame["old_la_code"] == area.old_la_code
-    has_value = frame["value"].notna() & ~frame["status"].isin(SYMBOLS)
-    frame = pd.concat([frame[has_value].sort_values("value", ascending=False), frame[~has_value]])
-    return frame.reset_index(drop=True)
+    return frame
+
+
+def _la_value_rows(ds: Dataset, indicator: str, year: int) -> list[tuple]:
+    """Every LA's (old_la_code, la_name, value, status) in one year (``Dataset.la_values``), made once per dataset."""
+
+    def rows() -> list[tuple]:
+        values = ds.la_values(indicator, year)
+        return list(zip(values["old_la_code"], values["la_name"], values["value"].tolist(), values["status"]))
+
+    return ds.kept(("la_value_rows", indicator, int(year)), rows)
 
 
 def plain_title(fig: go.Figure) -> str:
@@ -240,16 +241,17 @@ def plain_title(fig: go.Figure) -> str:
 
 def neighbour_title(frame: pd.DataFrame, area: Area, row: pd.Series) -> str:
     """A title stating where the LA sits among its neighbours on one indicator."""
-    mine = frame[frame["selected"]].iloc[0]
+    rows = list(zip(frame["value"], frame["status"], frame["selected"]))
+    value, status = next((value, status) for value, status, selected in rows if selected)
     label = f"{row['title']}, {int(row['year'])}"
     england = format_value(row["england"], "published", row["unit"])
-    if pd.isna(mine["value"]) or mine["status"] in SYMBOLS:
-        return f"{label}: {area.name}'s value is {format_value(mine['value'], mine['status'], row['unit'])} (England {england})"
-    shown = frame[frame["value"].notna() & ~frame["status"].isin(SYMBOLS)].reset_index(drop=True)
-    position = int(shown.index[shown["selected"]][0]) + 1
+    if pd.isna(value) or status in SYMBOLS:
+        return f"{label}: {area.name}'s value is {format_value(value, status, row['unit'])} (England {england})"
+    shown = [selected for value, status, selected in rows if pd.notna(value) and status not in SYMBOLS]
+    position = shown.index(True) + 1
     place = "highest" if position == 1 else "lowest" if position == len(shown) else f"{ordinal(position)} highest"
     return (
-        f"{label}: {area.name} {format_value(mine['value'], mine['status'], row['unit'])}, "
+        f"{label}: {area.name} {format_value(value, status, row['unit'])}, "
         f"{place} of {len(shown)} with its neighbours (England {england})"
     )
 
@@ -262,10 +264,10 @@ def neighbour_bars(frame: pd.DataFrame, area: Area, row: pd.Series) -> go.Figure
         for n, s in zip(frame["la_name"], frame["selected"])
     ]
     labels = [format_value(v, s, row["unit"]) for v, s in zip(frame["value"], frame["status"])]
-    plotted = frame["value"].where(frame["value"].notna() & ~frame["status"].isin(SYMBOLS))
+    plotted = [math.nan if pd.isna(v) or s in SYMBOLS else float(v) for v, s in zip(frame["value"], frame["status"])]
     bars = {
         "type": "bar",
-        "x": [None if pd.isna(v) else float(v) for v in plotted],
+        "x": [None if math.isnan(v) else v for v in plotted],
         "y": names,
         "orientation": "h",
         "marker": {
