@@ -134,9 +134,8 @@ def _comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool) 
         parts.append((region.name, "region", ds.series(indicator, region)))
         if with_neighbours and area.neighbours:
             neighbours = [ds.area(code) for code in area.neighbours]
-            series = [ds.series(indicator, neighbour) for neighbour in neighbours]
-            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", _average(series)))
-            parts += [(neighbour.name, "neighbour", rows) for neighbour, rows in zip(neighbours, series)]
+            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", _neighbour_mean(ds, indicator, area)))
+            parts += [(neighbour.name, "neighbour", ds.series(indicator, neighbour)) for neighbour in neighbours]
         parts.append(("England", "England", ds.series(indicator, ENGLAND)))
     parts = [(name, role, rows) for name, role, rows in parts if not rows.empty]
     if not parts:
@@ -218,8 +217,16 @@ def _comparisons(ds: Dataset, indicator: str, selected: list[Area], neighbours: 
 
 def neighbour_average(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
     """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value."""
-    average = _average([ds.series(indicator, ds.area(code)) for code in area.neighbours])
-    return average.assign(area=NEIGHBOUR_AVERAGE, role="neighbour average")
+    return _neighbour_mean(ds, indicator, area).assign(area=NEIGHBOUR_AVERAGE, role="neighbour average")
+
+
+def _neighbour_mean(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
+    """``_average`` of the neighbours' series, made once per dataset (a trend chart and a table of a report
+    take the same one)."""
+    return ds.kept(
+        ("neighbour_mean", indicator, area),
+        lambda: _average([ds.series(indicator, ds.area(code)) for code in area.neighbours]),
+    ).copy(deep=False)
 
 
 def _average(series: list[pd.DataFrame]) -> pd.DataFrame:

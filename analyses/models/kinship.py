@@ -63,18 +63,33 @@ def _rates(ds: Dataset, indicator: str) -> pd.DataFrame:
     )
 
 
+SERIES_COLUMNS = ["time_period", "value", "status", "count", "population", "count_status"]
+
+
+def _key(area: Area) -> tuple[str, str]:
+    """(geographic_level, key) of an area's rows in a ``rates`` frame."""
+    if area.level == NATIONAL:
+        return NATIONAL, "E"
+    return (REGIONAL, area.code) if area.level == REGIONAL else (LOCAL, area.old_la_code)
+
+
 def _series(frame: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
     rows = frame[(frame["geographic_level"] == level) & (frame["key"] == key)]
-    return rows[["time_period", "value", "status", "count", "population", "count_status"]].reset_index(drop=True)
+    return rows[SERIES_COLUMNS].reset_index(drop=True)
 
 
 def series(frame: pd.DataFrame, area: Area) -> pd.DataFrame:
     """One area's rows of a ``rates`` frame (time_period, value, status, count, population)."""
-    if area.level == NATIONAL:
-        return _series(frame, NATIONAL, "E")
-    if area.level == REGIONAL:
-        return _series(frame, REGIONAL, area.code)
-    return _series(frame, LOCAL, area.old_la_code)
+    return _series(frame, *_key(area))
+
+
+def _each_series(frame: pd.DataFrame, areas: list[Area]) -> list[pd.DataFrame]:
+    """``series`` of each of ``areas``, picked from ``frame`` in one pass rather than one pass an area."""
+    wanted = {_key(area) for area in areas}
+    rows = frame[frame["key"].isin({key for _, key in wanted})]
+    found = rows.groupby([rows["geographic_level"], rows["key"]], sort=False).indices
+    picked, empty = rows[SERIES_COLUMNS], np.arange(0)
+    return [picked.iloc[found.get(_key(area), empty)].reset_index(drop=True) for area in areas]
 
 
 def comparison(ds: Dataset, frame: pd.DataFrame, area: Area) -> pd.DataFrame:
@@ -83,24 +98,25 @@ def comparison(ds: Dataset, frame: pd.DataFrame, area: Area) -> pd.DataFrame:
     Roles: selected, region, neighbour average (simple mean of the neighbours' rates, as LAIT;
     'x' in a year none has one), England, and each neighbour.
     """
-    parts = [series(frame, area).assign(area=area.name, role="selected")]
-    if not area.is_england:
+    if area.is_england:
+        parts = [(area.name, "selected", series(frame, area))]
+    else:
         region = ds.region_of(area)
-        parts.append(series(frame, region).assign(area=region.name, role="region"))
         neighbours = [ds.area(code) for code in area.neighbours]
-        rows = [series(frame, n).assign(area=n.name, role="neighbour") for n in neighbours]
-        if rows:
-            each = pd.concat(rows, ignore_index=True)
-            grouped = each.groupby("time_period")["value"]
+        own, regional, england, *theirs = _each_series(frame, [area, region, ENGLAND, *neighbours])
+        parts = [(area.name, "selected", own), (region.name, "region", regional)]
+        if theirs:
+            grouped = pd.concat(theirs, ignore_index=True).groupby("time_period")["value"]
             average = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
             average["status"] = np.where(average["n"] > 0, "derived", "x")
-            parts.append(
-                average.drop(columns="n").assign(area="Statistical neighbours (average)", role="neighbour average")
-            )
-            parts += rows
-        parts.append(series(frame, ENGLAND).assign(area="England", role="England"))
-    out = pd.concat(parts, ignore_index=True)
-    return out[["area", "role", "time_period", "value", "status"]]
+            parts.append(("Statistical neighbours (average)", "neighbour average", average))
+            parts += [(n.name, "neighbour", rows) for n, rows in zip(neighbours, theirs)]
+        parts.append(("England", "England", england))
+    out = pd.concat([rows[["time_period", "value", "status"]] for *_, rows in parts], ignore_index=True)
+    sizes = [len(rows) for *_, rows in parts]
+    out.insert(0, "role", np.repeat([role for _, role, _ in parts], sizes))
+    out.insert(0, "area", np.repeat([name for name, _, _ in parts], sizes))
+    return out
 
 
 def all_las(frame: pd.DataFrame) -> pd.DataFrame:
