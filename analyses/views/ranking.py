@@ -9,6 +9,7 @@ and listed with their symbol in the table, never drawn as zero.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 
 import pandas as pd
@@ -83,19 +84,21 @@ def ranking_table(frame: pd.DataFrame, value_label: str) -> pd.DataFrame:
 
 def ranking_title(frame: pd.DataFrame, area: Area, what: str, when: str, value_format: str) -> str:
     """A title stating where ``area`` ranks (``frame`` from ``ranked``), or why it cannot."""
-    plotted = frame[frame["rank"].notna()]
+    rows = list(zip(frame["la_name"], frame["value"].tolist(), frame["rank"].tolist(), frame["status"]))
+    plotted = [value for _, value, rank, _ in rows if not pd.isna(rank)]
     if area.is_england:
+        low, high = (min(plotted), max(plotted)) if plotted else (math.nan, math.nan)
         return (
-            f"In {when}, local authorities ranged from {value_format.format(plotted['value'].min())} to "
-            f"{value_format.format(plotted['value'].max())} for {what}"
+            f"In {when}, local authorities ranged from {value_format.format(low)} to "
+            f"{value_format.format(high)} for {what}"
         )
-    mine = frame[frame["la_name"] == area.name]
-    if not mine.empty and pd.notna(mine["rank"].iloc[0]):
+    mine = next((row for row in rows if row[0] == area.name), None)
+    if mine is not None and not pd.isna(mine[2]):
         return (
-            f"{area.name} was {ordinal(int(mine['rank'].iloc[0]))} lowest of {len(plotted)} local authorities "
-            f"for {what} in {when}, at {value_format.format(mine['value'].iloc[0])}"
+            f"{area.name} was {ordinal(int(mine[2]))} lowest of {len(plotted)} local authorities "
+            f"for {what} in {when}, at {value_format.format(mine[1])}"
         )
-    status = mine["status"].iloc[0] if not mine.empty and mine["status"].iloc[0] in SYMBOLS else None
+    status = mine[3] if mine is not None and mine[3] in SYMBOLS else None
     shown = missing_phrase(status) if status else "missing"
     return f"{area.name}'s figure for {what} in {when} is {shown}; {len(plotted)} local authorities published one"
 
@@ -113,22 +116,22 @@ def ranking_chart(
 
     A bar's x is its place in that order (the axis has no labels); its name is in its hover label.
     """
-    plotted = frame[frame["rank"].notna()].reset_index(drop=True)
-    names, values, ranks = plotted["la_name"].tolist(), plotted["value"].tolist(), plotted["rank"].tolist()
-    groups = plotted["group"].tolist()
+    rows = list(zip(frame["la_name"], frame["value"].tolist(), frame["rank"].tolist(), frame["status"], frame["group"]))
+    plotted = [row for row in rows if not pd.isna(row[2])]
+    names, values, ranks, _, groups = (list(column) for column in zip(*plotted)) if plotted else [[] for _ in range(5)]
     traces = []
     for group, (colour, pattern, _) in GROUPS.items():
-        rows = [i for i, g in enumerate(groups) if g == group]  # positions in the order, lowest first
+        positions = [i for i, g in enumerate(groups) if g == group]  # in the order, lowest first
         traces.append(
             {
                 "type": "bar",
-                "x": rows,
-                "y": [values[i] for i in rows],
+                "x": positions,
+                "y": [values[i] for i in positions],
                 "name": group,
                 "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}, "line": {"width": 0}},
                 "customdata": [
                     f"{html.escape(names[i])}: {value_format.format(values[i])} (rank {ranks[i]} of {len(plotted)})"
-                    for i in rows
+                    for i in positions
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
@@ -140,17 +143,16 @@ def ranking_chart(
         "zeroline": False,
         "title": {"text": f"{len(plotted)} local authorities, lowest to highest"},
     }
-    chosen = plotted[plotted["group"] == "selected"]
-    annotations = [_key(selected if (frame["group"] == "selected").any() else None)]
-    if not chosen.empty:
-        row = chosen.iloc[0]
+    chosen = groups.index("selected") if "selected" in groups else None
+    annotations = [_key(selected if any(row[4] == "selected" for row in rows) else None)]
+    if chosen is not None:
         annotations.append(
             {
-                "x": int(chosen.index[0]),
-                "y": row["value"],
+                "x": chosen,
+                "y": values[chosen],
                 "ax": 0,
                 "ay": -60,
-                "text": f"<b>{html.escape(selected)}</b><br>{value_format.format(row['value'])}",
+                "text": f"<b>{html.escape(selected)}</b><br>{value_format.format(values[chosen])}",
                 "showarrow": True,
                 "arrowhead": 2,
                 "arrowwidth": 2,
@@ -159,12 +161,12 @@ def ranking_chart(
                 "bgcolor": LABEL_BACKGROUND,
             }
         )
-    missing = frame[frame["rank"].isna()]
-    if not missing.empty:
-        own = missing[missing["la_name"] == selected]
+    missing = [row for row in rows if pd.isna(row[2])]
+    if missing:
+        own = [row for row in missing if row[0] == selected]
         note = f"{len(missing)} LA value{'s are' if len(missing) > 1 else ' is'} suppressed or missing and not shown"
-        if not own.empty:
-            status = own["status"].iloc[0]
+        if own:
+            status = own[0][3]
             note += (
                 f", including {selected}, whose figure is {missing_phrase(status) if status in SYMBOLS else 'missing'}"
             )
@@ -199,8 +201,7 @@ def ranking_chart(
                 "text": f"{html.escape(reference_label)} {value_format.format(reference)}",
             }
         )
-    values = plotted["value"]
-    high = max(values.max() if not values.empty else 1.0, reference or 0.0) * 1.25 or 1.0
+    high = max(max(values) if values else 1.0, reference or 0.0) * 1.25 or 1.0
     return figure(
         traces,
         title,
