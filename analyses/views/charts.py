@@ -17,14 +17,14 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import HTML, display
-from pandas.io.formats.style import Styler
 
 from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
 from analyses.views import markup
@@ -615,17 +615,22 @@ def _trend_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cells, columns=["Area", *years], dtype=object)
 
 
-# Styler's id prefix, fixed so that nothing about a table depends on the run. The page never uses it: the
-# table's HTML is ``chart_extras_html``'s, not Styler's.
-TABLE_UUID = "chart-table"
+@dataclass(frozen=True)
+class ChartTable:
+    """A chart's data table: its values (``data``, as the CSV download gives them) and how a value is
+    shown in the page's table (``cell_text``; ``chart_extras_html`` writes the table)."""
+
+    data: pd.DataFrame
+    cell_text: Callable[[object], str]
 
 
-def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
+def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> ChartTable:
     """Data table for a chart, with suppression symbols shown in place of values.
 
     A trend frame (``area``, ``time_period``, ``value``, ``status``, ``role``)
     becomes one row per area and one column per year; any other frame is shown
-    as it is. Text is HTML-escaped; missing values read "no value".
+    as it is. Numbers are shown with ``value_format``; missing values read "no value"
+    (``chart_extras_html``, which also escapes every cell).
     """
     if {"area", "time_period", "value", "status", "role"} <= set(frame.columns):
         frame = _trend_table(frame)
@@ -633,16 +638,7 @@ def chart_table(frame: pd.DataFrame, value_format: str = "{:,.1f}") -> Styler:
     def cell(value: object) -> str:
         return value_format.format(value) if isinstance(value, float) else str(value)
 
-    styler = (
-        Styler(frame, uuid=TABLE_UUID, cell_ids=False, table_attributes='class="table chart-table"')
-        .format(cell, escape="html", na_rep="no value")
-        .format_index(escape="html", axis=1)
-        .hide(axis="index")
-        # Numbers line up on the right; the first column names the row.
-        .set_table_styles([{"selector": "td:not(:first-child), th:not(:first-child)", "props": "text-align: right"}])
-    )
-    styler.cell_text = cell  # the same formatting for _compact_table, which skips Styler's slow rendering
-    return styler
+    return ChartTable(frame, cell)
 
 
 def _csv_cell(value: object) -> object:
@@ -699,7 +695,9 @@ def csv_from_fields(rows: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.csv", inline_csv: bool = False) -> str:
+def chart_extras_html(
+    table: ChartTable, alt_text: str, filename: str = "chart-data.csv", inline_csv: bool = False
+) -> str:
     """HTML shown under a chart: visible text alternative, data table and CSV download.
 
     The download is made in the browser from the table when it is clicked
@@ -729,12 +727,11 @@ def chart_extras_html(table: Styler, alt_text: str, filename: str = "chart-data.
 Cell = tuple[str, str | None, bool]  # what a table cell shows, its CSV value where that differs, whether a number
 
 
-def _table_cells(table: Styler, fields: list[list[str]]) -> tuple[list[Cell], list[list[Cell]]]:
+def _table_cells(table: ChartTable, fields: list[list[str]]) -> tuple[list[Cell], list[list[Cell]]]:
     """The table's head and rows as plain cells (``chart_extras.html.j2``): no per-cell classes, ids
-    or indentation (a 153-row table shrinks by two thirds), rather than through Styler's templates.
-    The stylesheets right-align ``.chart-table``'s number columns instead. A cell whose CSV value
+    or indentation (a 153-row table is a third of what pandas' Styler wrote). The stylesheets right-align ``.chart-table``'s number columns instead. A cell whose CSV value
     (``csv_fields``) is not its text carries it in ``data-csv``."""
-    text = getattr(table, "cell_text", str)
+    text = table.cell_text
 
     def shown(value: object) -> str:
         missing = value is None or (isinstance(value, float) and math.isnan(value))
@@ -791,7 +788,7 @@ def _csv_name(fig: go.Figure) -> str:
     return (slug[:60].rstrip("-") or "chart-data") + ".csv"
 
 
-def show(fig: go.Figure, table: Styler, alt_text: str) -> None:
+def show(fig: go.Figure, table: ChartTable, alt_text: str) -> None:
     """Display a chart, its text alternative, and its data table with a CSV download."""
     extras = chart_extras_html(table, alt_text, _csv_name(fig))
     display(RENDERER.to_mimebundle(figure_json(fig)), raw=True)  # offline HTML plus plotly's own JSON

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from pandas.io.formats.style import Styler
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
@@ -136,7 +135,7 @@ def england_exits_text(exits: dict[str, dict]) -> str:
 
 def exits_charts(
     ds: Dataset, area: Area, rates: dict[str, pd.DataFrame], exits: dict[str, dict]
-) -> list[tuple[go.Figure, Styler, str]]:
+) -> list[tuple[go.Figure, charts.ChartTable, str]]:
     """One trend chart per order (area, neighbours, region, England), with its every-LA table and text alternative."""
     out = []
     for indicator, order in ORDERS.items():
@@ -160,7 +159,7 @@ SHARE_COLUMNS = {
 }
 
 
-def share_chart(share: pd.DataFrame) -> tuple[go.Figure, Styler, str]:
+def share_chart(share: pd.DataFrame) -> tuple[go.Figure, charts.ChartTable, str]:
     """England's share of looked-after children fostered by relatives or friends: chart, table, text alternative."""
     frame = share.assign(area="England", role="England", value=share["share_of_looked_after"], status="published")
     fig = charts.trend_chart(frame, share_title(share), "% of children looked after", value_format="{:.1f}")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
-from pandas.io.formats.style import Styler
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import Area
@@ -44,7 +43,7 @@ class View:
     figure: go.Figure
     summary_html: str
     alt_text: str
-    table: Styler
+    table: charts.ChartTable
 
     @property
     def title(self) -> str:
