@@ -26,27 +26,29 @@ def missing_phrase(status: str) -> str:
 
 def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1f}") -> str:
     """Text alternative of a trend chart (a ``benchmark.comparison`` frame): who is drawn, first and last values."""
-    years = sorted(frame["time_period"].unique())
+    points = list(zip(frame["area"], frame["role"], frame["time_period"].tolist(), frame["value"], frame["status"]))
+    years = sorted({year for _, _, year, _, _ in points})
     first, last = int(years[0]), int(years[-1])
     labelled = [
         a
         for role in ("selected", "predecessor", "neighbour average", "region", "England")
-        for a in dict.fromkeys(frame.loc[frame["role"] == role, "area"])
+        for a in dict.fromkeys(area for area, role_of, *_ in points if role_of == role)
     ]
-    former = list(dict.fromkeys(frame.loc[frame["role"] == "predecessor", "area"]))
+    former = list(dict.fromkeys(area for area, role, *_ in points if role == "predecessor"))
+    first_role: dict[str, str] = {}
+    rows: dict[tuple[str, int], tuple[float, str]] = {}  # (area, year) -> its first (value, status)
+    for area, role, year, value, status in points:
+        first_role.setdefault(area, role)
+        rows.setdefault((area, int(year)), (value, status))
 
     def span(area: str) -> tuple[int, int]:
         """A former council's line, and the area that replaced it, are described over their own years."""
-        if not former or frame.loc[frame["area"] == area, "role"].iloc[0] not in ("selected", "predecessor"):
+        if not former or first_role[area] not in ("selected", "predecessor"):
             return first, last
-        rows = frame[frame["area"] == area]
-        own = rows.loc[~rows["status"].isin(("z", "x")), "time_period"]  # a new council's earlier years are z or x
-        own = own if not own.empty else rows["time_period"]
-        return int(own.min()), int(own.max())
-
-    rows: dict[tuple[str, int], tuple[float, str]] = {}  # (area, year) -> its first (value, status)
-    for area, year, value, status in zip(frame["area"], frame["time_period"], frame["value"], frame["status"]):
-        rows.setdefault((area, int(year)), (value, status))
+        every = [(year, status) for name, _, year, _, status in points if name == area]
+        own = [year for year, status in every if status not in ("z", "x")]  # a new council's earlier years are z or x
+        own = own or [year for year, _ in every]
+        return int(min(own)), int(max(own))
 
     def point(area: str, year: int) -> str:
         if (area, year) not in rows:
@@ -55,7 +57,7 @@ def trend_alt_text(frame: pd.DataFrame, measure: str, value_format: str = "{:,.1
         shown = value_format.format(value) if has_figure(value, status) else missing_phrase(status)
         return f"{shown} in {year}"
 
-    neighbours = (frame["role"] == "neighbour").any()
+    neighbours = any(role == "neighbour" for _, role, *_ in points)
     names = ", ".join(labelled[:-1]) + (" and " if len(labelled) > 1 else "") + labelled[-1]
     before = (
         f" The line of {' and '.join(former)} is the former council{'s' if len(former) > 1 else ''}, for "
