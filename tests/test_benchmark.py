@@ -105,3 +105,11 @@ def test_comparisons_of_every_area_are_comparison_area_by_area(ds):
             )
     roles = tables["cla_31mar_rate"].query("selected_area == 'Cumberland'")["role"]
     assert "predecessor" in set(roles)
+
+
+def test_a_measure_no_council_publishes_has_an_empty_spread(ds):
+    """England-only figures (children in kinship foster care) have no council values to band, published or not."""
+    for published_only in (False, True):
+        spread = benchmark.la_spread(ds, "cla_kin_foster_inside_count", 2024, published_only=published_only)
+        assert len(spread.values) == 0 and spread.quartiles is None
+        assert spread.band(5.0, "neither") == ""

@@ -97,9 +97,10 @@ def la_spread(ds: Dataset, indicator: str, year: int, published_only: bool = Fal
 
     def build() -> Spread:
         rows = ds.la_values(indicator, year)
-        if published_only:
-            rows = rows[[has_figure(v, s) for v, s in zip(rows["value"], rows["status"])]]
-        return Spread.of(rows["value"])
+        values = rows["value"]
+        if published_only:  # a mask of the values, not the frame: a frame reads an empty list as no columns
+            values = values[[has_figure(v, s) for v, s in zip(rows["value"], rows["status"])]]
+        return Spread.of(values)
 
     return ds.kept(("la_spread", indicator, int(year), published_only), build)
 

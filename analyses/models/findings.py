@@ -203,11 +203,15 @@ def _finding(ds: Dataset, indicator: str, area: Area, count_indicator: str) -> F
     value = _number(latest["value"]) if has_figure(latest["value"], status) else None
     england = None if area.is_england else _value_in(ds, indicator, ENGLAND, year)
     region = neighbours = None
-    all_las = ds.la_values(indicator, year)
-    published = all_las[[has_figure(v, s) for v, s in zip(all_las["value"], all_las["status"])]]
     if not area.is_england:
         region = _value_in(ds, indicator, ds.region_of(area), year)
-        mine = published.loc[published["old_la_code"].isin(area.neighbours), "value"]
+        all_las, theirs = ds.la_values(indicator, year), set(area.neighbours)
+        mine = all_las["value"][
+            [
+                code in theirs and has_figure(v, s)
+                for code, v, s in zip(all_las["old_la_code"], all_las["value"], all_las["status"])
+            ]
+        ]  # the published figures of its neighbours
         neighbours = None if mine.empty else round(float(mine.mean()), 1)  # as benchmark.neighbour_average
     count = _count(ds, count_indicator, area, year)
     base = None
