@@ -102,6 +102,22 @@ def test_show_emits_offline_html_and_plotly_json(monkeypatch):
     assert bundle["application/vnd.plotly.v1+json"]["layout"]["template"]["layout"]["font"]["family"] == charts.FONT
 
 
+def test_a_kept_chart_is_drawn_once_and_shown_as_show_shows_it(monkeypatch, ds):
+    shown, drawn = [], []
+    monkeypatch.setattr(charts, "display", lambda obj, raw=False: shown.append((obj, raw)))
+
+    def view(name):
+        drawn.append(name)
+        return charts.trend_chart(trend_frame(), name, "y"), charts.chart_table(trend_frame()), "alt"
+
+    for _ in range(3):
+        charts.show_kept(ds, "test: a chart the same in every report", view, "Camden")
+    charts.show(*view("Camden"))
+    assert drawn == ["Camden", "Camden"]  # once kept, once for show
+    html = [(obj.data if hasattr(obj, "data") else obj["text/html"], raw) for obj, raw in shown]
+    assert len(html) == 8 and html[0:2] == html[2:4] == html[4:6] == html[6:8]
+
+
 def test_report_kernels_get_only_the_pages_html(monkeypatch):
     fig = charts.trend_chart(trend_frame(), "t", "y").to_plotly_json()
     monkeypatch.delenv(renderer.PAGE_OUTPUT, raising=False)

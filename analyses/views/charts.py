@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import HTML, display
 
+from analyses.data.dataset import Dataset
 from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
 from analyses.views import markup
 from analyses.views.renderer import BookRenderer, figure_json
@@ -790,9 +791,23 @@ def _csv_name(fig: go.Figure) -> str:
 
 def show(fig: go.Figure, table: ChartTable, alt_text: str) -> None:
     """Display a chart, its text alternative, and its data table with a CSV download."""
+    for output, raw in _outputs(fig, table, alt_text):
+        display(output, raw=raw)
+
+
+def show_kept(ds: Dataset, key: str, view: Callable[..., tuple], *args: object) -> None:
+    """``show(*view(*args))`` for a chart that is the same in every area's report (England's picture):
+    drawn once per dataset under ``key``, which names that one chart, and kept with the dataset
+    (``Dataset.kept``: a report kernel keeps it from area to area), then shown as it was drawn."""
+    for output, raw in ds.kept(("shown", key), lambda: _outputs(*view(*args))):
+        display(output, raw=raw)
+
+
+def _outputs(fig: go.Figure, table: ChartTable, alt_text: str) -> list[tuple[object, bool]]:
+    """What ``show`` displays, each with ``display``'s ``raw``: the offline HTML plus plotly's own JSON,
+    then the text alternative and the data table."""
     extras = chart_extras_html(table, alt_text, _csv_name(fig))
-    display(RENDERER.to_mimebundle(figure_json(fig)), raw=True)  # offline HTML plus plotly's own JSON
-    display(HTML(extras))
+    return [(RENDERER.to_mimebundle(figure_json(fig)), True), (HTML(extras), False)]
 
 
 def show_table(frame: pd.DataFrame, caption: str) -> None:
