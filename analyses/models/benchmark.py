@@ -154,7 +154,7 @@ def comparisons(ds: Dataset, indicators: list[str]) -> dict[str, pd.DataFrame]:
     pass per indicator.
 
     Each area's series is read once (an LA is the neighbour of many), every neighbours' average is
-    taken in one grouping over the same values in the same order as ``_average`` takes them, and
+    taken in one grouping over the same values in the same order as ``average_by_year`` takes them, and
     the rows are picked from those in one step; ``tests/test_benchmark.py`` holds it to
     ``comparison`` area by area."""
     selected = [*ds.areas(), ENGLAND]
@@ -193,7 +193,7 @@ def _comparisons(ds: Dataset, indicator: str, selected: list[Area], neighbours: 
     starts = dict(zip(pieces, np.cumsum([0] + [len(rows) for rows in pieces.values()])))
     at = {key: np.arange(starts[key], starts[key] + len(rows)) for key, rows in pieces.items()}
     every = pd.concat(pieces.values(), ignore_index=True)
-    # the neighbours' averages: area by area, neighbour by neighbour, as ``_average`` pools them
+    # the neighbours' averages: area by area, neighbour by neighbour, as ``average_by_year`` pools them
     pooled = [(area.name, at[of(n)]) for area in selected for n in neighbours[area.name]]
     pool = every.iloc[np.concatenate([rows for _, rows in pooled])][["time_period", "value"]]
     pool.insert(0, "selected_area", np.repeat([name for name, _ in pooled], [len(rows) for _, rows in pooled]))
@@ -216,21 +216,32 @@ def _comparisons(ds: Dataset, indicator: str, selected: list[Area], neighbours: 
     return frame
 
 
+def neighbours_in_year(ds: Dataset, indicator: str, year: int, area: Area, published_only: bool = False) -> pd.Series:
+    """The values of ``area``'s statistical neighbours in one year, in ``Dataset.la_values``' order (only
+    those with a published figure, ``schema.has_figure``, where ``published_only``)."""
+    rows, theirs = ds.la_values(indicator, year), set(area.neighbours)
+    keep = [
+        code in theirs and (not published_only or has_figure(value, status))
+        for code, value, status in zip(rows["old_la_code"], rows["value"], rows["status"])
+    ]
+    return rows["value"][keep]
+
+
 def neighbour_average(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
     """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value."""
     return _neighbour_mean(ds, indicator, area).assign(area=NEIGHBOUR_AVERAGE, role="neighbour average")
 
 
 def _neighbour_mean(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
-    """``_average`` of the neighbours' series, made once per dataset (a trend chart and a table of a report
+    """``average_by_year`` of the neighbours' series, made once per dataset (a trend chart and a table of a report
     take the same one)."""
     return ds.kept(
         ("neighbour_mean", indicator, area),
-        lambda: _average([ds.series(indicator, ds.area(code)) for code in area.neighbours]),
+        lambda: average_by_year([ds.series(indicator, ds.area(code)) for code in area.neighbours]),
     ).copy(deep=False)
 
 
-def _average(series: list[pd.DataFrame]) -> pd.DataFrame:
+def average_by_year(series: list[pd.DataFrame]) -> pd.DataFrame:
     """Per year: the mean of the values (1 dp), status "derived"; "x" where no area has a value."""
     rows = pd.concat(series, ignore_index=True) if series else pd.DataFrame(columns=["time_period", "value"])
     grouped = rows.groupby("time_period")["value"]
@@ -312,8 +323,7 @@ def _profile_row(ds: Dataset, indicator: str, area: Area) -> dict | None:
     spread = la_spread(ds, indicator, year)
     england = ds.in_year(indicator, ENGLAND, year)
     england_value = float(england[0][0]) if england else math.nan
-    all_las = ds.la_values(indicator, year)
-    neighbours = all_las["value"][all_las["old_la_code"].isin(area.neighbours)]
+    neighbours = neighbours_in_year(ds, indicator, year, area)
     low, high = interval(ds, indicator, area, year, value)
     previous = [v for y, v in zip(years, values) if y < year and not math.isnan(v)]
     return {

@@ -205,13 +205,7 @@ def _finding(ds: Dataset, indicator: str, area: Area, count_indicator: str) -> F
     region = neighbours = None
     if not area.is_england:
         region = _value_in(ds, indicator, ds.region_of(area), year)
-        all_las, theirs = ds.la_values(indicator, year), set(area.neighbours)
-        mine = all_las["value"][
-            [
-                code in theirs and has_figure(v, s)
-                for code, v, s in zip(all_las["old_la_code"], all_las["value"], all_las["status"])
-            ]
-        ]  # the published figures of its neighbours
+        mine = benchmark.neighbours_in_year(ds, indicator, year, area, published_only=True)
         neighbours = None if mine.empty else round(float(mine.mean()), 1)  # as benchmark.neighbour_average
     count = _count(ds, count_indicator, area, year)
     base = None

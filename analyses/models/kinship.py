@@ -17,7 +17,7 @@ from analyses.data import derive
 from analyses.data.dataset import Dataset
 from analyses.data.geography import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area
 from analyses.data.schema import has_figure
-from analyses.models.benchmark import NOT_COMPARED, byar_interval, compare
+from analyses.models.benchmark import NEIGHBOUR_AVERAGE, NOT_COMPARED, average_by_year, byar_interval, compare
 
 ORDERS = {"sgo_exits_count": "special guardianship order", "cao_exits_count": "child arrangements order"}
 KEYS = {"sgo_exits_count": "sgo_exits", "cao_exits_count": "cao_exits"}
@@ -106,10 +106,7 @@ def comparison(ds: Dataset, frame: pd.DataFrame, area: Area) -> pd.DataFrame:
         own, regional, england, *theirs = _each_series(frame, [area, region, ENGLAND, *neighbours])
         parts = [(area.name, "selected", own), (region.name, "region", regional)]
         if theirs:
-            grouped = pd.concat(theirs, ignore_index=True).groupby("time_period")["value"]
-            average = pd.DataFrame({"value": grouped.mean().round(1), "n": grouped.count()}).reset_index()
-            average["status"] = np.where(average["n"] > 0, "derived", "x")
-            parts.append(("Statistical neighbours (average)", "neighbour average", average))
+            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", average_by_year(theirs)))
             parts += [(n.name, "neighbour", rows) for n, rows in zip(neighbours, theirs)]
         parts.append(("England", "England", england))
     out = pd.concat([rows[["time_period", "value", "status"]] for *_, rows in parts], ignore_index=True)

@@ -1,6 +1,6 @@
 """One area's report, built in one kernel: the chapters joined behind one parameters cell, run
-with papermill (every code cell in one request to the kernel: ``batch``), split back, and written with report.html and summary.json into a hidden folder
-that replaces the old one only when complete.
+with papermill (every code cell in one request to the kernel: ``batch``), split back, and written
+with report.html and summary.json into a hidden folder that replaces the old one only when complete.
 """
 
 from __future__ import annotations

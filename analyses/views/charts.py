@@ -601,16 +601,22 @@ def estimate_range_chart(
     )
 
 
+def table_cell(value: object, status: object) -> object:
+    """What a chart's data table shows for one row: the value drawn, the suppression symbol, or None."""
+    if status in PLOTTED_STATUSES and pd.notna(value):
+        return value
+    return status if status in SYMBOLS else None
+
+
 def _trend_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A trend frame as a table: ``Area``, then a column per year (oldest first); a row per area in
-    chart order (``ROLE_ORDER``, then name); each cell the value drawn (``_trend_points``), the
-    suppression symbol, or None. (Built in Python: pandas' pivot cost more than the rest of a chart's table.)"""
+    chart order (``ROLE_ORDER``, then name); each cell its ``table_cell``. (Built in Python: pandas' pivot cost more than the rest of a chart's table.)"""
     rows: dict[tuple[int, str], dict] = {}
     for point in _trend_points(frame, None):
         row = rows.setdefault((ROLE_ORDER.index(point.role), point.area), {})
         if point.year in row:
             raise ValueError(f"{point.area} has two {point.role} rows for {point.year}")
-        row[point.year] = point.status if point.status in SYMBOLS else point.plotted
+        row[point.year] = table_cell(point.value, point.status)
     years = sorted({year for row in rows.values() for year in row})
     cells = [[area, *(row.get(year) for year in years)] for (_, area), row in sorted(rows.items())]
     return pd.DataFrame(cells, columns=["Area", *years], dtype=object)
@@ -730,8 +736,9 @@ Cell = tuple[str, str | None, bool]  # what a table cell shows, its CSV value wh
 
 def _table_cells(table: ChartTable, fields: list[list[str]]) -> tuple[list[Cell], list[list[Cell]]]:
     """The table's head and rows as plain cells (``chart_extras.html.j2``): no per-cell classes, ids
-    or indentation (a 153-row table is a third of what pandas' Styler wrote). The stylesheets right-align ``.chart-table``'s number columns instead. A cell whose CSV value
-    (``csv_fields``) is not its text carries it in ``data-csv``."""
+    or indentation (a 153-row table is a third of what pandas' Styler wrote). The stylesheets
+    right-align ``.chart-table``'s number columns instead. A cell whose CSV value (``csv_fields``)
+    is not its text carries it in ``data-csv``."""
     text = table.cell_text
 
     def shown(value: object) -> str:

@@ -12,8 +12,7 @@ import pandas as pd
 
 from analyses.data.dataset import Dataset
 from analyses.data.geography import LOCAL
-from analyses.data.schema import PLOTTED_STATUSES, SYMBOLS
-from analyses.views.charts import ROLE_ORDER
+from analyses.views.charts import ROLE_ORDER, table_cell
 
 GROUPS = {
     "selected": "Selected area",
@@ -26,16 +25,9 @@ GROUPS = {
 OTHER = "Other local authority"
 
 
-def cell(value: object, status: object) -> object:
-    """What a table shows for one row: the number, the suppression symbol, or None (no value)."""
-    if status in PLOTTED_STATUSES and pd.notna(value):
-        return value
-    return status if status in SYMBOLS else None
-
-
 def cells(frame: pd.DataFrame) -> pd.Series:
-    """``cell`` for each row of a frame with ``value`` and ``status`` columns."""
-    shown = [cell(v, s) for v, s in zip(frame["value"].tolist(), frame["status"].tolist(), strict=True)]
+    """``charts.table_cell`` for each row of a frame with ``value`` and ``status`` columns."""
+    shown = [table_cell(v, s) for v, s in zip(frame["value"].tolist(), frame["status"].tolist(), strict=True)]
     return pd.Series(shown, index=frame.index, dtype=object)
 
 
@@ -58,7 +50,7 @@ def every_la_table(comparison: pd.DataFrame, all_las: pd.DataFrame) -> pd.DataFr
             row = rows.setdefault(key, {})
             if year in row:
                 raise ValueError(f"{key[1]} has two rows for {year}")
-            row[year] = cell(value, status)
+            row[year] = table_cell(value, status)
 
     roles = comparison["role"].tolist()
     add(
