@@ -104,6 +104,12 @@ def _voila_processes(port: int) -> list[list[str]]:
     return found
 
 
+def _notebooks(port: int) -> Path:
+    """The temporary folder the workshop's Voilà serves; its kernels start in it."""
+    (voila,) = _voila_processes(port)
+    return Path(voila[voila.index("analyses.workshop.voila_app") + 1])
+
+
 def _processes_working_in(folder: Path) -> list[str]:
     """Processes (e.g. notebook kernels) whose working directory is inside ``folder``."""
     found = []
@@ -112,6 +118,36 @@ def _processes_working_in(folder: Path) -> list[str]:
             if str(cwd.readlink()).startswith(str(folder)):
                 found.append(cwd.parent.name)
     return found
+
+
+def _kernel_processes(folder: Path) -> dict[str, str]:
+    """Kernel id -> process id of the kernels working in ``folder`` (the id is in the name of the
+    connection file on the kernel's command line)."""
+    found = {}
+    for pid in _processes_working_in(folder):
+        with contextlib.suppress(OSError):
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+            if "ipykernel_launcher" in args:
+                found[Path(args[args.index("-f") + 1]).stem.removeprefix("kernel-")] = pid
+    return found
+
+
+def _wait_for(condition, seconds: float = 60) -> None:
+    """Poll ``condition`` until it holds or ``seconds`` pass. A shut kernel's process may still be
+    ending, on a busy machine seconds after Voilà drops it."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def _close_shuts_its_kernel(page, notebooks: Path) -> None:
+    """Close ``page`` as a person closes a tab (another tab stays open: the browser sends the page's
+    last request after the page has gone) and check that its kernel's process ends."""
+    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+    assert kernel in _kernel_processes(notebooks)
+    page.close(run_before_unload=True)
+    _wait_for(lambda: kernel not in _kernel_processes(notebooks))
+    assert kernel not in _kernel_processes(notebooks), f"the closed page's kernel {kernel} is still running"
 
 
 def _kernel_running(port: int, kernel: str) -> bool:
@@ -194,10 +230,12 @@ def _overlap(a, b) -> bool:
 def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
     """Issues 20 and 23: at 1024x768 and at 1366x768 with 150% zoom, the tool's chart and every
     control are on the first screen, none wider than the window, and no chart text is outside the
-    chart or under a control (the Reset button hid the title's first line)."""
+    chart or under a control (the Reset button hid the title's first line). Closed, the page has its
+    kernel shut."""
     port, _, _ = live_workshop.start()
     context = chromium.new_context(viewport=dict(zip(("width", "height"), PROJECTOR_SIZES[0])))
     try:
+        context.new_page()  # another tab stays open, as in a browser
         page = context.new_page()
         page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
         first_title = page.locator(".js-plotly-plot .gtitle").first.text_content(timeout=PAGE_MS)
@@ -205,7 +243,7 @@ def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
         assert page.locator(".efp-preview").count() == 0
         assert page.locator(".efp-output .js-plotly-plot .gtitle").first.text_content() == first_title
         _check_fits_projector(page, tool)
-        page.close(run_before_unload=True)  # its kernel is shut
+        _close_shuts_its_kernel(page, _notebooks(port))
     finally:
         context.close()
 
@@ -213,12 +251,15 @@ def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
 @pytest.mark.parametrize("tool", TOOLS)
 def test_each_tool_shows_its_controls_and_chart_before_the_widgets_load(tool, live_workshop, chromium):
     """Issue 23: a tool's page shows its first state (every control, disabled, and the chart) from the
-    page itself, before the widgets' scripts and the kernel's connection (held back here) let the live
-    tool take its place; it fits a projector screen as the live tool does."""
+    page itself, before the widgets' scripts and the kernel's connection (both held back here) let the
+    live tool take its place; it fits a projector screen as the live tool does. Closed then, the page
+    has its kernel shut (Voilà asks for that from its widget scripts, so such a kernel ran on)."""
     port, _, _ = live_workshop.start()
     context = chromium.new_context(viewport=dict(zip(("width", "height"), PROJECTOR_SIZES[0])))
     try:
+        context.new_page()  # another tab stays open, as in a browser
         page = context.new_page()
+        page.route("**/voila/labextensions/**", lambda route: route.abort())  # the widgets' scripts never come
         page.route_web_socket("**/api/kernels/**", lambda ws: None)  # the kernel never answers
         page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
         page.locator(".efp-preview .efp-output .js-plotly-plot .gtitle").wait_for(timeout=PAGE_MS)
@@ -227,7 +268,7 @@ def test_each_tool_shows_its_controls_and_chart_before_the_widgets_load(tool, li
         assert controls.count() >= 2 and all(not c.is_enabled() for c in controls.all())
         assert page.get_by_role("button", name=widgets.STARTING).is_visible()
         _check_fits_projector(page, tool)
-        page.close(run_before_unload=True)
+        _close_shuts_its_kernel(page, _notebooks(port))
     finally:
         context.close()
 
@@ -256,10 +297,10 @@ def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_work
     kernel is shut; what is left is at most one kernel a tool, the one started ahead for its next
     visit (``server.POOL_SIZE``)."""
     port, _, _ = live_workshop.start()
-    (voila,) = _voila_processes(port)
-    notebooks = Path(voila[voila.index("analyses.workshop.voila_app") + 1])  # kernels start in this folder
+    notebooks = _notebooks(port)
     context = chromium.new_context(viewport={"width": 1024, "height": 768})
     used = []
+    idle = len(TOOLS) * workshop.POOL_SIZE  # the kernels started ahead, one a tool
     try:
         context.new_page()  # another tab stays open, as in a browser
         for tool in [*TOOLS, TOOLS[1], TOOLS[3]]:
@@ -268,31 +309,22 @@ def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_work
             page.locator("body.efp-live").wait_for(timeout=PAGE_MS)
             used.append(json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
             page.close(run_before_unload=True)
+        _wait_for(
+            lambda: not set(used) & set(_kernel_processes(notebooks)) and len(_kernel_processes(notebooks)) <= idle
+        )
     finally:
         context.close()
-
-    idle = len(TOOLS) * workshop.POOL_SIZE  # the kernels started ahead, one a tool
-
-    def settled() -> bool:
-        # A shut kernel's process may still be ending, on a busy machine seconds after Voilà drops it
-        # (on a clean-clone run with both cores busy, three were still ending after 30 s).
-        return (
-            not any(_kernel_running(port, kernel) for kernel in used) and len(_processes_working_in(notebooks)) <= idle
-        )
-
-    deadline = time.monotonic() + 60
-    while not settled() and time.monotonic() < deadline:
-        time.sleep(0.5)
+    left = _kernel_processes(notebooks)
     assert len(set(used)) == 6 and not any(_kernel_running(port, kernel) for kernel in used)
-    assert len(_processes_working_in(notebooks)) <= idle  # the kernels left
+    assert not set(used) & set(left), f"closed pages' kernels still running: {set(used) & set(left)}"
+    assert len(left) <= idle, f"more than {idle} kernels left: {left}"
 
 
 def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):
     port, process, output = live_workshop.start()
     external: list[str] = []
     assert f"Open {workshop.home(port)} in a browser" in "".join(output)
-    (voila,) = _voila_processes(port)
-    notebooks = Path(voila[voila.index("analyses.workshop.voila_app") + 1])  # the temporary folder Voilà serves
+    notebooks = _notebooks(port)
     context = chromium.new_context(viewport={"width": 1280, "height": 1600})
     try:
         context.new_page()  # another tab stays open, as in a browser (closing the last ends the beacon)
@@ -331,13 +363,7 @@ def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):
             timeout=30_000,
         )
         assert area.input_value() == "Kingston upon Hull, City of"
-        kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
-        assert _kernel_running(port, kernel)
-        page.close(run_before_unload=True)  # as a person closing the tab: its kernel is shut
-        deadline = time.monotonic() + 30
-        while _kernel_running(port, kernel) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not _kernel_running(port, kernel)
+        _close_shuts_its_kernel(page, notebooks)
     finally:
         context.close()
     live_workshop.stop()  # Ctrl-C, as the trainer ends the session

@@ -3,8 +3,11 @@
 ``python -m analyses.workshop.voila_app DIR [voila options]`` is ``voila DIR`` with these changes:
 
 - ``/`` serves the tools' index as a plain page (``$EFP_WORKSHOP_INDEX``): no kernel behind it;
-- a tool's page sets the ``_xsrf`` cookie, which Voilà's own "page closed" request sends back, so
-  closing or reloading a page shuts its kernel down (without the cookie the request is refused);
+- a tool's page sets the ``_xsrf`` cookie, which the "page closed" request sends back, so closing or
+  reloading a page shuts its kernel down (without the cookie the request is refused). The page sends
+  that request itself from its first moment (``assets/tool_page.html``), as Voilà's widget scripts do
+  only once they have loaded: a page closed before its tool went live left its kernel running. A
+  kernel asked for twice is shut once;
 - ``/efp/alive`` answers while the server runs: the pages' "Disconnected" line asks it;
 - ``/efp/ready`` answers 204 once every tool has a kernel that has run its notebook (Voilà's
   preheated pool), 503 before: the launcher waits for it, so a tool opens at once;
@@ -20,9 +23,11 @@ import signal
 import sys
 from pathlib import Path
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.utils import url_path_join
-from tornado.web import RequestHandler, StaticFileHandler
+from tornado.web import RequestHandler, StaticFileHandler, authenticated
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
 from analyses.views.web_assets import BASIC_JS
 
@@ -84,6 +89,20 @@ class PlotlyHandler(StaticFileHandler):
         self.set_header("Cache-Control", "max-age=31536000, immutable")
 
 
+class ShutdownOnceHandler(VoilaShutdownKernelHandler):
+    """Voilà's "page closed" request (``/voila/api/shutdown/<kernel>``), safe to send twice: a kernel
+    that has ended or is being shut is left alone, and the answer is 204 either way."""
+
+    @authenticated
+    async def post(self, kernel_id: str) -> None:
+        closing = self.settings.setdefault("efp_closing_kernels", set())
+        if kernel_id in self.kernel_manager and kernel_id not in closing:
+            closing.add(kernel_id)
+            await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+        self.set_status(204)
+        self.finish()
+
+
 def with_xsrf_cookie(handler: type) -> type:
     """``handler`` that also sets the ``_xsrf`` cookie on the pages it serves."""
 
@@ -106,6 +125,8 @@ class WorkshopVoila(Voila):
         for spec in super().init_handlers():
             if spec[0].endswith("/voila/render/(.*)"):
                 spec = (spec[0], with_xsrf_cookie(spec[1]), *spec[2:])
+            elif spec[1] is VoilaShutdownKernelHandler:
+                spec = (spec[0], ShutdownOnceHandler, *spec[2:])
             handlers.append(spec)
         own = [
             (self.server_url, IndexHandler),
