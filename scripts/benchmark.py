@@ -12,7 +12,7 @@ command in the same venv, timed in turn with each command (floor, command, floor
 (issue 22): one report <= 1.5x the floor; ``run --help`` <= 0.15x; a refused ``--set`` <= 0.35x.
 Also timed: all 153 LAs + England (--jobs 2) <= 100 s on 2 quiet cores; the cold book build
 <= 3 min; a warm rebuild with nothing changed <= 10 s. With --site: ``bash scripts/build.sh`` on
-a clean clone (warm pip cache; the book and the 154 area pages) <= 150 s, the same again with
+a clean clone (warm package cache; the book and the 154 area pages) <= 150 s, the same again with
 nothing changed <= 5 s; an area page's own HTML <= 400 KB; the whole built site <= 100 MB.
 With --workshop: ``python -m analyses workshop`` until it says it is running (every tool's kernel has
 run its notebook), then, in headless Chromium (one browser cache: the first page loads the widgets'
@@ -63,7 +63,7 @@ def site(tmp: Path, fresh_venv: bool) -> None:
     """README's first command on a clean clone of this commit, cold then with nothing changed.
 
     The clone uses this checkout's .venv (a symlink) unless ``fresh_venv``: then build.sh makes
-    its own and pip installs from pip's cache (warm if it has run on this machine before).
+    its own and uv installs from its cache (warm if it has run on this machine before).
     """
     clone = tmp / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)

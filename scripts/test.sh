@@ -28,6 +28,6 @@ if [ ${#select[@]} -eq 0 ] && [ -z "${EFP_CHROMIUM:-}" ]; then
     fi
   fi
 fi
-echo "Lint and format (ruff), no notebooks committed (pre-commit)..."
+echo "Lint and format (ruff), the package's layers (import-linter), no notebooks committed (pre-commit)..."
 .venv/bin/pre-commit run --all-files --show-diff-on-failure
 .venv/bin/python -m pytest -n 2 --durations=15 "${select[@]}" "$@"
