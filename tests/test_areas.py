@@ -544,7 +544,9 @@ def test_workflow_builds_with_the_readme_command_and_deploys_to_pages():
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
     assert uses[:2] == ["actions/checkout", "actions/setup-python"]
     python = build["steps"][1]["with"]
-    assert str(python["python-version"]) == "3.11" and python["cache"] == "pip"
+    assert str(python["python-version"]) == "3.11"
+    cache = build["steps"][uses.index("actions/cache")]["with"]  # what scripts/install.sh fetches with uv
+    assert cache["path"] == "~/.cache/uv" and "requirements-test.txt" in cache["key"]
     runs = [step.get("run", "") for step in build["steps"]]
     assert "bash scripts/build.sh" in runs
     assert uses.index("actions/configure-pages") > runs.index("bash scripts/build.sh")
