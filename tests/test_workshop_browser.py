@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from analyses.data.paths import ROOT
-from analyses.devtools.browser import CHROMIUM, PROJECTOR_SIZES
+from analyses.devtools.browser import CHROMIUM, PHONE_SIZES, PROJECTOR_SIZES
 from analyses.workshop import server as workshop
 from analyses.workshop import widgets
 
@@ -230,8 +230,8 @@ def _overlap(a, b) -> bool:
 def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
     """Issues 20 and 23: at 1024x768 and at 1366x768 with 150% zoom, the tool's chart and every
     control are on the first screen, none wider than the window, and no chart text is outside the
-    chart or under a control (the Reset button hid the title's first line). Closed, the page has its
-    kernel shut."""
+    chart or under a control (the Reset button hid the title's first line). Resized to a phone, the
+    chart fits the window with all its text. Closed, the page has its kernel shut."""
     port, _, _ = live_workshop.start()
     context = chromium.new_context(viewport=dict(zip(("width", "height"), PROJECTOR_SIZES[0])))
     try:
@@ -243,6 +243,7 @@ def test_each_tool_fits_a_projector_screen(tool, live_workshop, chromium):
         assert page.locator(".efp-preview").count() == 0
         assert page.locator(".efp-output .js-plotly-plot .gtitle").first.text_content() == first_title
         _check_fits_projector(page, tool)
+        _check_fits_phone(page, tool)
         _close_shuts_its_kernel(page, _notebooks(port))
     finally:
         context.close()
@@ -253,7 +254,8 @@ def test_each_tool_shows_its_controls_and_chart_before_the_widgets_load(tool, li
     """Issue 23: a tool's page shows its first state (every control, disabled, and the chart) from the
     page itself, before the widgets' scripts and the kernel's connection (both held back here) let the
     live tool take its place; it fits a projector screen as the live tool does. Closed then, the page
-    has its kernel shut (Voilà asks for that from its widget scripts, so such a kernel ran on)."""
+    has its kernel shut (Voilà asks for that from its widget scripts, so such a kernel ran on). Resized
+    to a phone, the first state's chart fits the window as the live one does."""
     port, _, _ = live_workshop.start()
     context = chromium.new_context(viewport=dict(zip(("width", "height"), PROJECTOR_SIZES[0])))
     try:
@@ -268,9 +270,24 @@ def test_each_tool_shows_its_controls_and_chart_before_the_widgets_load(tool, li
         assert controls.count() >= 2 and all(not c.is_enabled() for c in controls.all())
         assert page.get_by_role("button", name=widgets.STARTING).is_visible()
         _check_fits_projector(page, tool)
+        _check_fits_phone(page, tool)
         _close_shuts_its_kernel(page, _notebooks(port))
     finally:
         context.close()
+
+
+def _check_fits_phone(page, tool: str) -> None:
+    """At each phone width the page does not scroll sideways and the chart, with every text in it, is
+    within the window's width (the chart was drawn 560 px wide: its title and labels were cut)."""
+    for width, height in PHONE_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # the page lays itself out again
+        found = page.evaluate(GEOMETRY)
+        where = f"{tool} at {width}x{height}"
+        assert found["sideways"] <= 0, where
+        assert found["svg"][0] >= -1 and found["svg"][2] <= width + 1, f"{where}: chart {found['svg']} is cut"
+        for text, text_box in found["texts"]:
+            assert _inside(text_box, found["svg"]), f"{where}: {text!r} {text_box} is outside its chart"
 
 
 def _check_fits_projector(page, tool: str) -> None:

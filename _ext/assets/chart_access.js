@@ -7,7 +7,8 @@
  * nothing moves when it is drawn. In the book plotly.js (1.2 MB) is not render-blocking: this
  * script loads it (data-plotly, relative to this file) once the page has loaded, when a chart
  * comes near the screen, and draws the charts one at a time. On file: pages, or when plotly.js is already
- * there, every chart is drawn at once. window.efpCharts.drawAll() draws every chart now.
+ * there, every chart is drawn at once. window.efpCharts.drawAll() draws every chart now;
+ * window.efpCharts.scan() takes in charts added to the page since (workshop mode's live tools).
  *
  * Reflow. A chart is drawn at the width of its column and redrawn when that width changes
  * (window resize, zoom, rotation): plotly's own "responsive" mode read the height back from the
@@ -256,8 +257,9 @@
   }
 
   // The layout of a chart at `width` px. Wide columns keep the figure's own layout; narrow ones
-  // (phones, zoomed pages) get the phone layout; `print` caps the height for a printed page.
-  function fitLayout(source, data, width, print) {
+  // (phones, zoomed pages) get the phone layout; `maxHeight` (px, if given) caps the height, the plot
+  // taking what the title leaves (heightCap).
+  function fitLayout(source, data, width, maxHeight) {
     var layout = clone(source);
     layout.width = width;
     layout.autosize = false;
@@ -270,7 +272,7 @@
     placeBarLabels(layout, data, width, height); // the plot's size is settled; layoutTop grows the top only
     height = layoutTop(layout, data, width, height, source);
     keepNotesInside(layout, width, height);
-    layout.height = print ? Math.min(height, PRINT_HEIGHT) : height;
+    layout.height = maxHeight ? Math.min(height, maxHeight) : height;
     return layout;
   }
 
@@ -723,7 +725,7 @@
         merged(full, update);
         var visible = (button.args[0] || {}).visible;
         var shown = Array.isArray(visible) ? data.filter(function (t, i) { return visible[i]; }) : data;
-        var fitted = fitLayout(full, shown, width, printing);
+        var fitted = fitLayout(full, shown, width, heightCap(chart, width));
         var out = {};
         Object.keys(update).forEach(function (path) {
           var key = path.split(/[.\[]/)[0];
@@ -754,6 +756,13 @@
     });
   }
 
+  // The most a chart may be tall: a printed page's height when printing; else, outside the phone
+  // layout, the figure's own cap if it has one (workshop mode's live tools: one projector screen).
+  function heightCap(chart, width) {
+    if (printing) return PRINT_HEIGHT;
+    return width >= NARROW && chart.spec.maxHeight || 0;
+  }
+
   function columnWidth(chart) {
     var width = chart.holder.clientWidth;
     if (printing) width = Math.min(width || PRINT_WIDTH, PRINT_WIDTH);
@@ -778,10 +787,12 @@
         if (wide[key] === undefined) delete trace[key]; else trace[key] = wide[key];
       });
     });
-    var layout = fitLayout(currentLayout(chart), data.filter(function (t) { return t.visible !== false; }), width, printing);
+    var layout = fitLayout(currentLayout(chart), data.filter(function (t) { return t.visible !== false; }), width, heightCap(chart, width));
     fitControls(chart, layout, data, width);
     data.forEach(function (trace) { if (trace.__efpWide) trace.__efpWide.fitted = trace.text; });
-    chart.gd.style.height = (layout.height + (printing ? 0 : TOOLBAR)) + "px";
+    // The toolbar's strip as the page's CSS has it (STYLE; none in workshop mode's live tools).
+    var strip = printing ? 0 : parseFloat(getComputedStyle(chart.gd).paddingTop) || 0;
+    chart.gd.style.height = (layout.height + strip) + "px";
     chart.width = width;
     var config = Object.assign({}, chart.spec.config || {}, { responsive: false });
     if (chart.drawn) Plotly.react(chart.gd, data, layout, config);
@@ -871,10 +882,19 @@
     link.href = URL.createObjectURL(new Blob([tableCsv(table)], { type: "text/csv;charset=utf-8" }));
   });
 
+  // Take in the page's charts not yet known (all of them at first; those a live workshop tool has
+  // just shown later) and forget those no longer in the page (the tool's chart before its update).
   function setUp() {
     csvLinks();
+    charts.slice().forEach(function (chart) {
+      if (chart.gd.isConnected) return;
+      charts.splice(charts.indexOf(chart), 1);
+      if (resizer) resizer.unobserve(chart.holder);
+    });
     document.querySelectorAll("script[data-efp-chart]").forEach(function (script) {
-      var gd = document.getElementById(script.getAttribute("data-efp-chart"));
+      // Its own div, beside it: the same figure may be in the page twice, under one id (a workshop
+      // tool's first state and its live chart).
+      var gd = script.parentElement.querySelector("[id='" + script.getAttribute("data-efp-chart") + "']");
       if (!gd || gd.__efpChart) return;
       var holder = gd.parentElement;
       var chart = { gd: gd, holder: holder, spec: JSON.parse(script.textContent), drawn: false, width: 0 };
@@ -912,7 +932,7 @@
     charts.forEach(function (chart) { if (chart.drawn) draw(chart, true); });
   });
 
-  window.efpCharts = { drawAll: drawAll, charts: charts, fitLayout: fitLayout, wrap: wrap, tableCsv: tableCsv };
+  window.efpCharts = { drawAll: drawAll, scan: setUp, charts: charts, fitLayout: fitLayout, wrap: wrap, tableCsv: tableCsv };
 
   var style = document.createElement("style");
   style.textContent = STYLE;

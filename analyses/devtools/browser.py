@@ -34,6 +34,8 @@ CHROMIUM = os.environ.get("EFP_CHROMIUM", "/usr/lib/chromium/chromium-headless-s
 READER_CHROMIUM = "/usr/bin/chromium"
 # A projector at 1024x768, and a 1366x768 laptop at 150% zoom in full screen: 911x512 CSS px.
 PROJECTOR_SIZES = [(1024, 768), (911, 512)]
+# A phone, and the narrowest (WCAG 2.2 reflow: 320 CSS px), as a workshop participant's browser.
+PHONE_SIZES = [(390, 844), (320, 640)]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

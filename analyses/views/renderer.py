@@ -50,11 +50,14 @@ def script_json(value: dict) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
 
 
-def chart_html(fig_dict: dict, div_id: str) -> str:
-    """The page's HTML for one figure: reserved space, the chart div and the figure's JSON."""
+def chart_html(fig_dict: dict, div_id: str, max_height: int | None = None) -> str:
+    """The page's HTML for one figure: reserved space, the chart div and the figure's JSON; with
+    ``max_height``, ``chart_access.js`` keeps the chart no taller than that outside a phone's layout."""
     layout = fig_dict.get("layout", {})
     height = int(layout.get("height") or DEFAULT_HEIGHT)
     spec = {"data": fig_dict.get("data", []), "layout": layout, "config": PAGE_CONFIG}
+    if max_height:
+        spec["maxHeight"] = max_height
     return markup.render("chart.html.j2", height=height + TOOLBAR_PX, div_id=div_id, spec=Markup(script_json(spec)))
 
 

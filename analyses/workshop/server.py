@@ -31,6 +31,7 @@ import jupytext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from analyses.data.fingerprint import file_sha256
 from analyses.data.paths import ROOT
 from analyses.views import markup, web_assets
 from analyses.workshop import voila_app
@@ -173,9 +174,18 @@ TOOL_PREVIEW = Path(__file__).with_name("assets") / "tool_preview.html"
 
 
 def tool_page() -> str:
-    """``TOOL_PAGE`` with plotly.js's address for this version of plotly (so browsers may keep it)."""
-    page = TOOL_PAGE.read_text(encoding="utf-8").replace("{{ efp_plotly_name }}", web_assets.BASIC_JS.name)
-    return page.replace("{{ efp_plotly_version }}", version("plotly"))
+    """``TOOL_PAGE`` with the addresses of plotly.js and ``chart_access.js`` for these versions of them
+    (so browsers may keep them)."""
+    names = {
+        "efp_plotly_name": web_assets.BASIC_JS.name,
+        "efp_plotly_version": version("plotly"),
+        "efp_access_name": web_assets.ACCESS_JS.name,
+        "efp_access_version": file_sha256(web_assets.ACCESS_JS)[:12],
+    }
+    page = TOOL_PAGE.read_text(encoding="utf-8")
+    for name, value in names.items():
+        page = page.replace("{{ " + name + " }}", value)
+    return page
 
 
 def url(port: int, page: str = INDEX) -> str:

@@ -29,7 +29,7 @@ from tornado.web import RequestHandler, StaticFileHandler, authenticated
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
-from analyses.views.web_assets import BASIC_JS
+from analyses.views.web_assets import ACCESS_JS, ASSETS, BASIC_JS
 
 PR_SET_PDEATHSIG = 1
 PARENT = "EFP_WORKSHOP_PARENT"  # the launcher's process id
@@ -78,12 +78,12 @@ class ReadyHandler(RequestHandler):
         self.finish()
 
 
-class PlotlyHandler(StaticFileHandler):
-    """The guide's basic plotly.js bundle (``web_assets.BASIC_JS``: the tools draw only its trace
-    types, as on the site's workshop pages), for the tools' first state and their live charts. A
-    quarter of the full bundle's size, it is ready in about a fifth of the time (measured here:
-    0.3-0.5 s against 2.1-2.7 s). Its address names plotly's version (``server.tool_page``), so a
-    browser keeps it."""
+class ChartScriptHandler(StaticFileHandler):
+    """The scripts that draw the tools' first state and their live charts: the guide's basic plotly.js
+    bundle (``web_assets.BASIC_JS``: the tools draw only its trace types, as on the site's workshop
+    pages; a quarter of the full bundle's size, it is ready in about a fifth of the time, measured
+    here: 0.3-0.5 s against 2.1-2.7 s) and the site's ``chart_access.js``, which fits each chart to
+    its column. Their addresses name their versions (``server.tool_page``), so a browser keeps them."""
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "max-age=31536000, immutable")
@@ -132,7 +132,11 @@ class WorkshopVoila(Voila):
             (self.server_url, IndexHandler),
             (url_path_join(self.server_url, "efp/alive"), AliveHandler),
             (url_path_join(self.server_url, "efp/ready"), ReadyHandler),
-            (url_path_join(self.server_url, f"efp/({BASIC_JS.name})"), PlotlyHandler, {"path": str(BASIC_JS.parent)}),
+            (
+                url_path_join(self.server_url, f"efp/({BASIC_JS.name}|{ACCESS_JS.name})"),
+                ChartScriptHandler,
+                {"path": str(ASSETS)},
+            ),
         ]
         return [*own, *handlers]  # first match wins
 

@@ -23,7 +23,7 @@ from analyses.data.dataset import Dataset
 from analyses.data.geography import match_areas
 from analyses.models import fgc
 from analyses.models import tiers as widget_tiers
-from analyses.views import charts, markup
+from analyses.views import charts, markup, renderer
 from analyses.views.renderer import PLOTLY_CONFIG
 from analyses.workshop import fgc as widget_fgc
 from analyses.workshop import views as widget_views
@@ -41,11 +41,12 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 def plotly_output(fig) -> dict:
-    """A display_data output holding a figure as plotly JSON, sized to ``CHART_WIDTH`` x
-    ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``). In JupyterLab plotly's extension
-    draws the JSON; workshop mode's pages, which leave that extension out, draw the same JSON from
-    the HTML beside it with the plotly.js the page has already loaded (no CDN)."""
+    """A display_data output holding a figure twice. As plotly JSON sized to ``CHART_WIDTH`` x
+    ``CHART_HEIGHT`` with the guide's title rules (``charts.fit``), for JupyterLab, whose plotly
+    extension draws it at that size. As the site's chart HTML (``live_chart_html``), for workshop
+    mode's pages, which leave that extension out: drawn there as on the site, to its column's width."""
     native = json.loads(pio.to_json(fig, validate=False))
+    page = {"data": native["data"], "layout": {**native["layout"], "height": CHART_HEIGHT}}
     native["layout"] = charts.fit(native["layout"], CHART_WIDTH, CHART_HEIGHT)
     # Not "responsive": in an output area that makes the chart take the container's height, 0.
     native["config"] = {**PLOTLY_CONFIG, "responsive": False}
@@ -53,14 +54,17 @@ def plotly_output(fig) -> dict:
     return {
         "output_type": "display_data",
         "metadata": {},
-        "data": {PLOTLY_MIME: native, "text/html": chart_html(native), "text/plain": title},
+        "data": {PLOTLY_MIME: native, "text/html": live_chart_html(page), "text/plain": title},
     }
 
 
-def chart_html(figure: dict) -> str:
-    """A div and a script that draws ``figure`` in it with the page's own plotly.js (``window.Plotly``)."""
-    spec = Markup(json.dumps(figure).replace("</", "<\\/"))  # nothing in it can end the script
-    return TEMPLATES.get_template("live_chart.html.j2").render(name=f"efp-chart-{uuid.uuid4().hex}", figure=spec)
+def live_chart_html(figure: dict) -> str:
+    """``figure`` as the site's chart (``renderer.chart_html``) and a script that has the page's
+    ``chart_access.js`` draw it: at its column's width, with the site's rules for that width (a phone's
+    among them), again when the width changes, and no taller than ``CHART_HEIGHT`` beside the
+    controls (one projector screen). A tool's first state shows the same HTML."""
+    chart = Markup(renderer.chart_html(figure, f"efp-chart-{uuid.uuid4().hex}", max_height=CHART_HEIGHT))
+    return TEMPLATES.get_template("live_chart.html.j2").render(chart=chart)
 
 
 PREVIEW_MIME = "application/vnd.efp.preview+html"  # a tool's first state as plain HTML (``preview_html``)
@@ -70,8 +74,8 @@ STARTING = "Starting\u2026"  # the preview's Reset button, until the live contro
 def preview_html(widget: w.Widget) -> str:
     """``widget`` as plain HTML in its current state, for the page to show while the live controls
     load: each control disabled with its label and value, in the same classes as the live page (so
-    the same layout), and each chart as plotly JSON in a ``data-figure`` attribute for the page to draw
-    (``templates/preview.html.j2``)."""
+    the same layout), and each chart as the live tool shows it (``live_chart_html``), which the page
+    draws (``templates/preview.html.j2``)."""
     return TEMPLATES.get_template("preview.html.j2").render(node=_preview_node(widget))
 
 
@@ -97,8 +101,8 @@ def _preview_node(widget: w.Widget) -> dict:
     if isinstance(widget, w.Button):
         return {"kind": "button", "text": STARTING}
     if isinstance(widget, w.Output):
-        figures = [json.dumps(out["data"][PLOTLY_MIME]) for out in widget.outputs if PLOTLY_MIME in out.get("data", {})]
-        return {"kind": "charts", "figures": figures}
+        charts_html = [Markup(out["data"]["text/html"]) for out in widget.outputs if PLOTLY_MIME in out.get("data", {})]
+        return {"kind": "charts", "charts": charts_html}
     control = {"id": f"efp-preview-{widget.model_id}", "label": widget.description}
     if isinstance(widget, w.Dropdown):
         return {**control, "kind": "dropdown", "box": "widget-dropdown", "value": widget.label}
