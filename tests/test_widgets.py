@@ -304,7 +304,7 @@ def test_first_state_shows_every_visible_control_disabled_and_the_live_chart(ds)
 
 
 def test_live_chart_is_sized_with_its_title_inside(ds):
-    """The live chart's title (no page script rewraps it in Voilà) is wrapped to the chart's width and
+    """The live chart's title (no page script rewraps it in JupyterLab) is wrapped to the chart's width and
     hung inside it, with the guide's room for each line; the plot keeps what is left; end labels
     stay apart."""
     from analyses.views import charts

@@ -130,7 +130,7 @@ TITLE_CHAR_EM = 0.5  # a wide average character of Arial, in ems: how many fit o
 
 def fit(layout: dict, width: int, height: int) -> dict:
     """A figure's layout (plotly JSON) sized to ``width`` x ``height`` px for a page where
-    ``chart_access.js`` does not run (the live workshop): the title wrapped to the width and hung
+    ``chart_access.js`` does not run (a live tool in JupyterLab): the title wrapped to the width and hung
     inside the chart with room for every line (``TITLE_PAD_PX``, ``TITLE_LINE_PX``, ``TITLE_GAP_PX``,
     as ``figure`` and that script reserve), what the top margin holds beyond the title kept, the plot
     taking the height that is left, the value axis's name rewrapped to the plot's height, labels at

@@ -57,7 +57,7 @@ LAN_WARNING = (
 # JupyterLab extensions the pages need: the widget controls and Voilà's widget manager. Leaving out
 # the rest keeps the page from loading code it cannot use: jupytext's, and plotly's renderer, whose own
 # copy of plotly.js would be a second one (the charts are drawn by the one the page loads first,
-# widgets.chart_html).
+# widgets.live_chart_html).
 EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 
 
