@@ -20,12 +20,15 @@ import pytest
 from analyses.data.paths import ROOT
 from analyses.devtools.browser import CHROMIUM, PHONE_SIZES, PROJECTOR_SIZES
 from analyses.workshop import server as workshop
-from analyses.workshop import widgets
+from analyses.workshop import voila_app, widgets
 
 pytestmark = pytest.mark.browser
 
 # Nothing may leave the machine: workshop mode serves Voilà's templates without their CDN stylesheets.
 START_SECONDS, PAGE_MS, STOP_SECONDS = 360, 120_000, 60
+# The module's server shuts a kernel with no page after this many seconds (voila_app.ABANDONED_SECONDS is
+# half an hour): longer than any test here holds a page with no connection (the first state's test).
+ABANDONED_SECONDS = 20
 
 
 def _free_port() -> int:
@@ -61,6 +64,7 @@ def _running_workshop(port: int, stop_seconds: list[float]):
     process = subprocess.Popen(
         [sys.executable, "-m", "analyses", "workshop", "--port", str(port)],
         cwd=ROOT,
+        env={**os.environ, voila_app.ABANDONED: str(ABANDONED_SECONDS)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -335,6 +339,34 @@ def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_work
     assert len(set(used)) == 6 and not any(_kernel_running(port, kernel) for kernel in used)
     assert not set(used) & set(left), f"closed pages' kernels still running: {set(used) & set(left)}"
     assert len(left) <= idle, f"more than {idle} kernels left: {left}"
+
+
+def test_a_kernel_whose_page_ended_without_a_word_is_shut_in_the_end(live_workshop, chromium):
+    """A tab ended with no "page closed" request (closed here without its unload handlers, as a phone's
+    browser may end one) leaves its kernel running, until the server has seen it with no page for
+    ABANDONED_SECONDS; the kernel of a page still open is kept, and so is every tool's preheated one."""
+    port, _, _ = live_workshop.start()
+    notebooks = _notebooks(port)
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        kernels = {}
+        for tool in ("compare_la", "why_randomise"):
+            page = context.new_page()
+            page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
+            page.locator("body.efp-live").wait_for(timeout=PAGE_MS)
+            kernels[tool] = (page, json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
+        kept, (ended, lost) = kernels["compare_la"], kernels["why_randomise"]
+        ended.close()  # no beforeunload: no request to shut the kernel
+        time.sleep(ABANDONED_SECONDS / 2)
+        assert lost in _kernel_processes(notebooks), "a page gone without a word: its kernel is shut only later"
+        _wait_for(lambda: lost not in _kernel_processes(notebooks), ABANDONED_SECONDS * 3)
+        assert lost not in _kernel_processes(notebooks), f"the abandoned kernel {lost} is still running"
+        assert kept[1] in _kernel_processes(notebooks) and _kernel_running(port, kept[1])
+        preheated = len(TOOLS) * workshop.POOL_SIZE  # each tool's next kernel, kept however long it waits
+        _wait_for(lambda: len(_kernel_processes(notebooks)) >= preheated + 1)
+        assert len(_kernel_processes(notebooks)) == preheated + 1
+    finally:
+        context.close()
 
 
 def test_workshop_mode_serves_live_widgets_offline(live_workshop, chromium):

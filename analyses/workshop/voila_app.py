@@ -11,6 +11,9 @@
 - ``/efp/alive`` answers while the server runs: the pages' "Disconnected" line asks it;
 - ``/efp/ready`` answers 204 once every tool has a kernel that has run its notebook (Voilà's
   preheated pool), 503 before: the launcher waits for it, so a tool opens at once;
+- a tool's kernel that no page has been connected to for ``ABANDONED_SECONDS`` is shut
+  (``AbandonedKernels``): the backstop for a page whose "page closed" request never came (a phone's
+  browser may end a tab without it);
 - the process ends when the launcher that started it ends, however it ends (Linux's parent-death
   signal), and its kernels end with it (ipykernel polls its parent, Voilà).
 """
@@ -21,10 +24,12 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import PeriodicCallback
 from tornado.web import RequestHandler, StaticFileHandler, authenticated
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -34,6 +39,10 @@ from analyses.views.web_assets import ACCESS_JS, ASSETS, BASIC_JS
 PR_SET_PDEATHSIG = 1
 PARENT = "EFP_WORKSHOP_PARENT"  # the launcher's process id
 INDEX = "EFP_WORKSHOP_INDEX"  # the index page's file
+# How long a tool's kernel may go with no page connected before it is shut: long enough for a phone
+# put away in a pocket to come back to its page; $EFP_WORKSHOP_ABANDONED_SECONDS sets it (the tests).
+ABANDONED_SECONDS = 30 * 60
+ABANDONED = "EFP_WORKSHOP_ABANDONED_SECONDS"
 
 
 def die_with_parent() -> None:
@@ -117,8 +126,44 @@ def with_xsrf_cookie(handler: type) -> type:
     return Handler
 
 
+class AbandonedKernels:
+    """Shuts each kernel that has had no page connected, without a break, for ``seconds``; never one
+    in Voilà's preheated pool (waiting for its page) or one already being shut. Each round is a
+    look at the server's kernels (``check``, every ``interval`` seconds), so a kernel's time without
+    a page is counted from the first round that saw it so, not from its last activity: a pooled
+    kernel handed to a page long after it started is not shut before its page connects."""
+
+    def __init__(self, manager, closing: set[str], seconds: float) -> None:
+        self.manager, self.closing, self.seconds = manager, closing, seconds
+        self.interval = min(60.0, seconds / 3)
+        self.alone_since: dict[str, float] = {}  # kernel id -> when a round first saw it with no page
+
+    async def check(self) -> None:
+        pools = list(getattr(self.manager, "_pools", {}).values())  # Voilà's pool: notebook -> kernels
+        if any(not item.done() for pool in pools for item in pool):
+            return  # a pooled kernel is starting: its id is not known yet
+        pooled = {item.result()["kernel_id"] for pool in pools for item in pool if not item.exception()}
+        now = time.monotonic()
+        kernels = set(self.manager.list_kernel_ids())
+        for kernel in kernels - pooled - self.closing:
+            if self.manager.kernel_model(kernel)["connections"]:
+                self.alone_since.pop(kernel, None)
+            elif now - self.alone_since.setdefault(kernel, now) >= self.seconds:
+                self.closing.add(kernel)
+                await ensure_async(self.manager.shutdown_kernel(kernel))
+        self.alone_since = {k: t for k, t in self.alone_since.items() if k in kernels and k not in self.closing}
+
+
 class WorkshopVoila(Voila):
-    """Voilà serving a folder, with a kernel-free index and kernels shut when their page closes."""
+    """Voilà serving a folder, with a kernel-free index and kernels shut when their page closes, or
+    when they have had no page for ``ABANDONED_SECONDS``."""
+
+    def listen(self) -> None:
+        seconds = float(os.environ.get(ABANDONED, ABANDONED_SECONDS))
+        closing = self.app.settings.setdefault("efp_closing_kernels", set())
+        abandoned = AbandonedKernels(self.kernel_manager, closing, seconds)
+        PeriodicCallback(abandoned.check, abandoned.interval * 1000).start()
+        super().listen()
 
     def init_handlers(self) -> list:
         handlers = []
