@@ -341,27 +341,39 @@ def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_work
     assert len(left) <= idle, f"more than {idle} kernels left: {left}"
 
 
-def test_a_kernel_whose_page_ended_without_a_word_is_shut_in_the_end(live_workshop, chromium):
-    """A tab ended with no "page closed" request (closed here without its unload handlers, as a phone's
-    browser may end one) leaves its kernel running, until the server has seen it with no page for
-    ABANDONED_SECONDS; the kernel of a page still open is kept, and so is every tool's preheated one."""
+def test_a_kernel_with_no_page_is_shut_in_the_end_and_its_page_says_so(live_workshop, chromium):
+    """Two pages lose their kernel's connection without a word: one tab ended with no "page closed"
+    request (closed without its unload handlers, as a phone's browser may end one), one left open
+    with its connection gone (a phone put away). Their kernels run on until the server has seen them
+    with no page for ABANDONED_SECONDS, then are shut, and the open page says its tool has stopped and
+    to reload. The kernel of a page still connected is kept, and so is each tool's preheated one."""
     port, _, _ = live_workshop.start()
     notebooks = _notebooks(port)
     context = chromium.new_context(viewport={"width": 390, "height": 844})
+
+    def opened(tool: str, connected: bool = True):
+        page = context.new_page()
+        if not connected:
+            page.route_web_socket("**/api/kernels/**", lambda ws: None)  # the connection never comes
+        page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
+        page.locator("body.efp-live" if connected else ".efp-preview").wait_for(timeout=PAGE_MS)
+        return page, json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+
     try:
-        kernels = {}
-        for tool in ("compare_la", "why_randomise"):
-            page = context.new_page()
-            page.goto(workshop.url(port, f"{tool}.ipynb"), timeout=PAGE_MS)
-            page.locator("body.efp-live").wait_for(timeout=PAGE_MS)
-            kernels[tool] = (page, json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
-        kept, (ended, lost) = kernels["compare_la"], kernels["why_randomise"]
-        ended.close()  # no beforeunload: no request to shut the kernel
+        (kept, kept_kernel), (ended, ended_kernel) = opened("compare_la"), opened("why_randomise")
+        put_away, put_away_kernel = opened("tier_planner", connected=False)
+        ended.close()  # no beforeunload: no request to shut its kernel
         time.sleep(ABANDONED_SECONDS / 2)
-        assert lost in _kernel_processes(notebooks), "a page gone without a word: its kernel is shut only later"
-        _wait_for(lambda: lost not in _kernel_processes(notebooks), ABANDONED_SECONDS * 3)
-        assert lost not in _kernel_processes(notebooks), f"the abandoned kernel {lost} is still running"
-        assert kept[1] in _kernel_processes(notebooks) and _kernel_running(port, kept[1])
+        running = _kernel_processes(notebooks)
+        assert ended_kernel in running and put_away_kernel in running, "shut before the server's wait was over"
+        _wait_for(
+            lambda: not {ended_kernel, put_away_kernel} & set(_kernel_processes(notebooks)), ABANDONED_SECONDS * 3
+        )
+        assert not {ended_kernel, put_away_kernel} & set(_kernel_processes(notebooks)), "abandoned kernels still run"
+        put_away.get_by_text("This tool has stopped").wait_for(timeout=10_000)
+        assert "Reload this page" in put_away.locator("#efp-ended").text_content()
+        assert kept_kernel in _kernel_processes(notebooks) and _kernel_running(port, kept_kernel)
+        assert kept.locator("#efp-ended").is_hidden() and kept.locator("#efp-disconnected").is_hidden()
         preheated = len(TOOLS) * workshop.POOL_SIZE  # each tool's next kernel, kept however long it waits
         _wait_for(lambda: len(_kernel_processes(notebooks)) >= preheated + 1)
         assert len(_kernel_processes(notebooks)) == preheated + 1

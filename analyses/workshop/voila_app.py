@@ -8,7 +8,8 @@
   that request itself from its first moment (``assets/tool_page.html``), as Voilà's widget scripts do
   only once they have loaded: a page closed before its tool went live left its kernel running. A
   kernel asked for twice is shut once;
-- ``/efp/alive`` answers while the server runs: the pages' "Disconnected" line asks it;
+- ``/efp/alive`` answers while the server runs, and whether it still has a page's kernel: the pages'
+  "Disconnected" and "ended" lines ask it;
 - ``/efp/ready`` answers 204 once every tool has a kernel that has run its notebook (Voilà's
   preheated pool), 503 before: the launcher waits for it, so a tool opens at once;
 - a tool's kernel that no page has been connected to for ``ABANDONED_SECONDS`` is shut
@@ -65,11 +66,12 @@ class IndexHandler(RequestHandler):
 
 
 class AliveHandler(RequestHandler):
-    """204 while the server runs."""
+    """204 while the server runs; 410 if asked about a kernel (``?kernel=ID``) that it no longer has."""
 
     def get(self) -> None:
+        kernel = self.get_query_argument("kernel", None)
         self.set_header("Cache-Control", "no-store")
-        self.set_status(204)
+        self.set_status(410 if kernel and kernel not in self.settings["kernel_manager"] else 204)
         self.finish()
 
 
