@@ -148,6 +148,8 @@ class AbandonedKernels:
         now = time.monotonic()
         kernels = set(self.manager.list_kernel_ids())
         for kernel in kernels - pooled - self.closing:
+            if kernel not in self.manager:  # shut by its page while this round waited on another
+                continue
             if self.manager.kernel_model(kernel)["connections"]:
                 self.alone_since.pop(kernel, None)
             elif now - self.alone_since.setdefault(kernel, now) >= self.seconds:
