@@ -148,7 +148,7 @@ class AbandonedKernels:
         now = time.monotonic()
         kernels = set(self.manager.list_kernel_ids())
         for kernel in kernels - pooled - self.closing:
-            if kernel not in self.manager:  # shut by its page while this round waited on another
+            if kernel not in self.manager or kernel in self.closing:  # its page shut it while this round waited
                 continue
             if self.manager.kernel_model(kernel)["connections"]:
                 self.alone_since.pop(kernel, None)
