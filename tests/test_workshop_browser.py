@@ -330,8 +330,11 @@ def test_six_tool_pages_opened_and_closed_leave_one_idle_kernel_a_tool(live_work
             page.locator("body.efp-live").wait_for(timeout=PAGE_MS)
             used.append(json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
             page.close(run_before_unload=True)
+        # Voilà drops a shut kernel once its process has ended: on a busy machine, moments later.
         _wait_for(
-            lambda: not set(used) & set(_kernel_processes(notebooks)) and len(_kernel_processes(notebooks)) <= idle
+            lambda: not set(used) & set(_kernel_processes(notebooks))
+            and len(_kernel_processes(notebooks)) <= idle
+            and not any(_kernel_running(port, kernel) for kernel in used)
         )
     finally:
         context.close()
