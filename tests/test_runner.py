@@ -354,20 +354,6 @@ def test_run_all_outer_timeout_kills_worker(tmp_path, monkeypatch, capsys):
     assert not out.exists() or list(out.iterdir()) == []
 
 
-def test_areas_a_killed_worker_held_go_to_the_next_worker_and_each_is_answered_once(tmp_path, monkeypatch):
-    """A worker holds two areas at once (``runner.AHEAD``): killed while its first ran, the one it held
-    after is built by a fresh worker, never lost or counted twice."""
-    dataset = data.load()
-    three = [dataset.area("York"), dataset.area("Rutland"), data.ENGLAND]
-    monkeypatch.setattr(runner, "areas", lambda data_dir=None: three)
-    monkeypatch.setattr(runner, "WORKER_GRACE_SECONDS", 0.2)  # every worker is killed while starting up
-    answered = []
-    result = runner.run_all(RunConfig(out_dir=tmp_path, jobs=1, timeout=0), lambda area, error: answered.append(area))
-    assert runner.AHEAD == 2 and sorted(a.name for a in answered) == sorted(a.name for a in three)
-    assert sorted(result.failures) == sorted((a.name, "timed out after 0.2 s") for a in three)
-    assert list(tmp_path.iterdir()) == []  # no hidden folder left behind
-
-
 def test_settings_reach_the_chapter_and_the_summary(tmp_path):
     assert cli.report_one("York", RunConfig(out_dir=tmp_path, timeout=TIMEOUT, settings={"scale": 2.5})) == 0
     summary = json.loads((tmp_path / "york" / "summary.json").read_text())

@@ -6,7 +6,6 @@ with report.html and summary.json into a hidden folder that replaces the old one
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime
 import functools
 import importlib.metadata
@@ -59,53 +58,20 @@ def build_folder(area: Area, config: RunConfig, km: AsyncKernelManager | None = 
     """Build ``config.out_dir/<slug>/`` in a hidden folder and swap it into place; its path. Raises ReportError.
 
     ``config.standalone=False`` leaves out report.html; ``config.site_dir`` also writes the area's site pages there.
-    The two halves, ``execute_folder`` and ``finish_folder``, let a worker write one area's pages while its kernel
-    runs the next.
     """
-    return finish_folder(execute_folder(area, config, km))
-
-
-@dataclasses.dataclass(frozen=True)
-class Executed:
-    """An area's chapters as its kernel ran them (``notebooks``, by chapter), saved in ``work``, the hidden
-    folder that becomes its report folder (``finish_folder``)."""
-
-    area: Area
-    config: RunConfig
-    work: Path
-    notebooks: dict[str, nbformat.NotebookNode]
-
-
-def execute_folder(area: Area, config: RunConfig, km: AsyncKernelManager | None = None) -> Executed:
-    """The first half of ``build_folder``: the area's chapters run in the kernel and saved in a new hidden
-    folder beside its report folder (removed again if they fail). Raises ReportError."""
-    target = config.out_dir / area.slug
+    out_dir = config.out_dir
+    target = out_dir / area.slug
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise ReportError(f"{target} exists and is not a folder; move it away or choose another --out")
     try:
-        config.out_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=config.out_dir))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{area.slug}.", suffix=PARTIAL, dir=out_dir))
         work.chmod(0o755)  # mkdtemp makes it private; the report folder is not
     except OSError as exc:
         raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
     try:
         with kernel_environment():
-            return Executed(area, config, work, _execute_all(area, config, work, km))
-    except BaseException as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        if isinstance(exc, OSError):  # a full disk, permissions changed mid-run
-            raise WriteError(f"cannot write the report to {target} ({exc.strerror or exc})") from None
-        raise
-
-
-def finish_folder(executed: Executed) -> Path:
-    """The second half of ``build_folder``: summary.json, the downloads and (standalone) report.html
-    written in the hidden folder, which then replaces the report folder; the site's pages. Its path.
-    Raises ReportError."""
-    area, config, work = executed.area, executed.config, executed.work
-    target = config.out_dir / area.slug
-    try:
-        notebooks = executed.notebooks
+            notebooks = _execute_all(area, config, work, km)
         summary = _summary(area, config, list(notebooks.values()))
         if config.standalone:
             try:

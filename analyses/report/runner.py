@@ -62,9 +62,6 @@ from analyses.report.config import ReportError, RunConfig, WriteError, fingerpri
 from analyses.report.workers import Worker
 
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
-# Areas a worker holds at once: its kernel runs one while the worker writes the other's pages (measured
-# on the 2-core machine: the writing is about a sixth of an area's time in the site build).
-AHEAD = 2
 
 
 @dataclass
@@ -121,8 +118,7 @@ def run_all(config: RunConfig, on_result: Callable[[Area, str | None], None] | N
     """Write every current LA's report, then England's, with ``config.jobs`` worker processes.
 
     Each worker builds report after report in one kernel (its namespace reset between areas),
-    so kernel start and imports are paid once per worker, and holds ``AHEAD`` areas at once, so it
-    writes one area's pages while its kernel runs the next. Reports whose summary.json carries
+    so kernel start and imports are paid once per worker. Reports whose summary.json carries
     the current fingerprint are skipped, so a rerun redoes only what failed or changed. A report
     that fails is listed and the run goes on, in a fresh kernel; a cell past ``config.timeout`` fails
     its report, and a worker that stops answering is killed at an outer limit and replaced.
@@ -146,21 +142,15 @@ def run_all(config: RunConfig, on_result: Callable[[Area, str | None], None] | N
         worker = None
         try:
             while True:
-                while worker is None or len(worker.held) < AHEAD:
-                    try:
-                        area = queue.get_nowait()
-                    except Empty:
-                        break
-                    worker = worker or Worker(config)
-                    worker.send(area)
-                if worker is None or not worker.held:
+                try:
+                    area = queue.get_nowait()
+                except Empty:
                     return
-                area, error = worker.answer(WORKER_GRACE_SECONDS + config.timeout * len(config.chapters))
+                worker = worker or Worker(config)
+                error = worker.build(area, WORKER_GRACE_SECONDS + config.timeout * len(config.chapters))
                 if error:
                     result.failures.append((area.name, error))
-                    if not worker.alive():  # what it still held was never built: another worker builds it
-                        for held in worker.held:
-                            queue.put(held)
+                    if not worker.alive():
                         worker = None
                 if on_result:
                     on_result(area, error)

@@ -2,15 +2,12 @@
 
 Protocol: the parent (``runner.run_all``) starts ``python -m analyses.report.workers CONFIG``
 (``RunConfig.to_json``), writes one JSON area per line to its stdin and reads one JSON line
-``{"error": null | "..."}`` per area from its stdout, in the same order; it sends the next area
-before the last is answered, so the worker's kernel runs one area while a thread of the worker
-writes the pages of the one before. The parent imports none of what a worker builds with
-(papermill, nbformat, the pages).
+``{"error": null | "..."}`` per area from its stdout. The parent imports none of what a worker
+builds with (papermill, nbformat, the pages).
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import dataclasses
 import json
@@ -21,7 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 from analyses.data.geography import Area
 from analyses.data.paths import ROOT
@@ -32,15 +28,12 @@ class Worker:
     """A child process (``python -m analyses.report.workers``) that builds reports one after another.
 
     Protocol: one JSON area per line on its stdin; one JSON line ``{"error": null | "..."}``
-    per area on its stdout, in the order the areas were sent. It may be sent the next area before
-    it has answered for the last (``AHEAD``): its kernel runs the one while it writes the other's
-    pages. Its own output goes to a log the parent never has to read.
+    per area on its stdout. Its own output goes to a log the parent never has to read.
     """
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.log = None if config.verbose else tempfile.TemporaryFile()
-        self.held: collections.deque[Area] = collections.deque()  # sent, not yet answered for
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "analyses.report.workers", config.to_json()],
             cwd=ROOT,
@@ -51,27 +44,22 @@ class Worker:
             start_new_session=True,
         )
 
-    def send(self, area: Area) -> None:
-        """Give the worker one more area to build (``answer`` says how it went)."""
-        self.held.append(area)
-        with contextlib.suppress(BrokenPipeError, OSError):  # it has stopped: its answer says so
+    def build(self, area: Area, limit: float) -> str | None:
+        """Build one report; why it failed, or None. A worker past ``limit`` seconds is killed."""
+        try:
             self.proc.stdin.write(json.dumps(dataclasses.asdict(area)) + "\n")
             self.proc.stdin.flush()
-
-    def answer(self, limit: float) -> tuple[Area, str | None]:
-        """The oldest area it holds, and why its report failed, or None. A worker that has not answered
-        within ``limit`` seconds is killed, and so is one that stopped: the areas it still holds are
-        then left unbuilt (``held``), their hidden folders removed."""
-        area = self.held.popleft()
+        except (BrokenPipeError, OSError):
+            self.kill()
+            return "the worker process stopped"
         ready, _, _ = select.select([self.proc.stdout], [], [], limit)
         line = self.proc.stdout.readline() if ready else ""
         if not line:
             self.kill()
-            for lost in (area, *self.held):
-                for partial in self.config.out_dir.glob(f".{lost.slug}.*{PARTIAL}*"):
-                    shutil.rmtree(partial, ignore_errors=True)
-            return area, f"timed out after {limit:g} s" if not ready else "the worker process stopped"
-        return area, json.loads(line)["error"]
+            for partial in self.config.out_dir.glob(f".{area.slug}.*{PARTIAL}*"):
+                shutil.rmtree(partial, ignore_errors=True)
+            return f"timed out after {limit:g} s" if not ready else "the worker process stopped"
+        return json.loads(line)["error"]
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -93,50 +81,32 @@ class Worker:
 
 
 def serve(config_json: str) -> int:
-    """Worker main loop (see ``Worker``): one kernel for every area it is sent. While the kernel runs an
-    area's chapters, a thread writes the pages of the area before (``build.finish_folder``) and
-    answers for it, so the answers come in the order the areas came."""
-    from analyses.report.build import execute_folder, finish_folder, last_line
+    """Worker main loop (see ``Worker``): one kernel for every area it is sent."""
+    from analyses.report.build import build_folder, last_line
     from analyses.report.config import ReportError
     from analyses.report.kernel import fresh_kernel, stop
 
     config = RunConfig.from_json(config_json)
     replies, sys.stdout = sys.stdout, sys.stderr  # progress lines must not mix with replies
-
-    def answer(error: str | None) -> None:
-        replies.write(json.dumps({"error": error}) + "\n")
-        replies.flush()
-
-    def finish(executed) -> None:
-        try:
-            finish_folder(executed)
-            error = None
-        except ReportError as exc:
-            error = str(exc)
-        except Exception as exc:  # any failure is this area's answer
-            error = last_line(exc)
-        answer(error)
-
     km = None
-    writer = ThreadPoolExecutor(max_workers=1)  # one area's pages at a time, in the order the areas came
     try:
         for line in sys.stdin:
             spec = json.loads(line)
             area = Area(**{**spec, "neighbours": tuple(spec["neighbours"])})
             try:
                 km = fresh_kernel(km)
-                writer.submit(finish, execute_folder(area, config, km))
-                continue
+                build_folder(area, config, km)
+                error = None
             except ReportError as exc:
                 error = str(exc)
             except Exception as exc:  # a kernel that died or would not start: report it and carry on
                 error = last_line(exc)
-            if km is not None:  # the kernel may still be busy (a timed-out cell) or broken
+            if error and km is not None:  # the kernel may still be busy (a timed-out cell) or broken
                 stop(km)
                 km = None
-            writer.submit(answer, error)
+            replies.write(json.dumps({"error": error}) + "\n")
+            replies.flush()
     finally:
-        writer.shutdown(wait=True)
         stop(km)
     return 0
 
