@@ -374,7 +374,8 @@ def test_a_kernel_with_no_page_is_shut_in_the_end_and_its_page_says_so(live_work
         )
         assert not {ended_kernel, put_away_kernel} & set(_kernel_processes(notebooks)), "abandoned kernels still run"
         put_away.get_by_text("This tool has stopped").wait_for(timeout=10_000)
-        assert "Reload this page" in put_away.locator("#efp-ended").text_content()
+        ended_line = put_away.locator("#efp-ended").text_content()
+        assert f"for {voila_app.ABANDONED_SECONDS // 60} minutes" in ended_line and "Reload this page" in ended_line
         assert kept_kernel in _kernel_processes(notebooks) and _kernel_running(port, kept_kernel)
         assert kept.locator("#efp-ended").is_hidden() and kept.locator("#efp-disconnected").is_hidden()
         preheated = len(TOOLS) * workshop.POOL_SIZE  # each tool's next kernel, kept however long it waits

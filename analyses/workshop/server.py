@@ -175,12 +175,13 @@ TOOL_PREVIEW = Path(__file__).with_name("assets") / "tool_preview.html"
 
 def tool_page() -> str:
     """``TOOL_PAGE`` with the addresses of plotly.js and ``chart_access.js`` for these versions of them
-    (so browsers may keep them)."""
+    (so browsers may keep them), and how long a tool's kernel may have no page (``voila_app``)."""
     names = {
         "efp_plotly_name": web_assets.BASIC_JS.name,
         "efp_plotly_version": version("plotly"),
         "efp_access_name": web_assets.ACCESS_JS.name,
         "efp_access_version": file_sha256(web_assets.ACCESS_JS)[:12],
+        "efp_abandoned_minutes": str(voila_app.ABANDONED_SECONDS // 60),
     }
     page = TOOL_PAGE.read_text(encoding="utf-8")
     for name, value in names.items():
