@@ -31,7 +31,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   fi
   echo "$wanted" > "$stamp"
   # The tests' set includes requirements.txt, so the build's own install (scripts/build.sh, run by
-  # the tests' site fixture) has nothing to add: say so, rather than ask pip again.
+  # the tests' site fixture) has nothing to add: say so, rather than ask the installer again.
   if [ "$requirements" != requirements.txt ] && grep -qx -- "-r requirements.txt" "$requirements"; then
     cat requirements.txt requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1 > .venv/.efp-installed-requirements
   fi

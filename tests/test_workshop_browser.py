@@ -37,9 +37,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _workshop(*args: str) -> subprocess.CompletedProcess:
+def _workshop(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "analyses", "workshop", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "analyses", "workshop", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -56,6 +61,12 @@ def test_a_port_in_use_gets_one_clear_line():
 def test_a_port_out_of_range_is_refused():
     result = _workshop("--port", "80")
     assert result.returncode == 2 and "outside 1024-65535" in result.stderr
+
+
+def test_a_wait_for_abandoned_kernels_that_is_not_a_time_is_refused_before_start():
+    result = _workshop("--port", str(_free_port()), env={voila_app.ABANDONED: "soon"})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == f"error: {voila_app.ABANDONED} must be a number of seconds above 0, not 'soon'"
 
 
 @contextlib.contextmanager
@@ -280,13 +291,18 @@ def test_each_tool_shows_its_controls_and_chart_before_the_widgets_load(tool, li
         context.close()
 
 
+def _geometry_at(page, width: int, height: int) -> dict:
+    """``GEOMETRY`` once the window is ``width`` x ``height`` and the page has laid itself out again."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(300)
+    return page.evaluate(GEOMETRY)
+
+
 def _check_fits_phone(page, tool: str) -> None:
     """At each phone width the page does not scroll sideways and the chart, with every text in it, is
     within the window's width (the chart was drawn 560 px wide: its title and labels were cut)."""
     for width, height in PHONE_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)  # the page lays itself out again
-        found = page.evaluate(GEOMETRY)
+        found = _geometry_at(page, width, height)
         where = f"{tool} at {width}x{height}"
         assert found["sideways"] <= 0, where
         assert found["svg"][0] >= -1 and found["svg"][2] <= width + 1, f"{where}: chart {found['svg']} is cut"
@@ -296,9 +312,7 @@ def _check_fits_phone(page, tool: str) -> None:
 
 def _check_fits_projector(page, tool: str) -> None:
     for width, height in PROJECTOR_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)  # the page lays itself out again
-        found = page.evaluate(GEOMETRY)
+        found = _geometry_at(page, width, height)
         window = (0, 0, width, height)
         where = f"{tool} at {width}x{height}"
         assert not found["scrolled"] and found["sideways"] <= 0, where

@@ -790,9 +790,7 @@
     var layout = fitLayout(currentLayout(chart), data.filter(function (t) { return t.visible !== false; }), width, heightCap(chart, width));
     fitControls(chart, layout, data, width);
     data.forEach(function (trace) { if (trace.__efpWide) trace.__efpWide.fitted = trace.text; });
-    // The toolbar's strip as the page's CSS has it (STYLE; none in workshop mode's live tools).
-    var strip = printing ? 0 : parseFloat(getComputedStyle(chart.gd).paddingTop) || 0;
-    chart.gd.style.height = (layout.height + strip) + "px";
+    chart.gd.style.height = (layout.height + (printing ? 0 : chart.strip)) + "px";
     chart.width = width;
     var config = Object.assign({}, chart.spec.config || {}, { responsive: false });
     if (chart.drawn) Plotly.react(chart.gd, data, layout, config);
@@ -897,7 +895,9 @@
       var gd = script.parentElement.querySelector("[id='" + script.getAttribute("data-efp-chart") + "']");
       if (!gd || gd.__efpChart) return;
       var holder = gd.parentElement;
-      var chart = { gd: gd, holder: holder, spec: JSON.parse(script.textContent), drawn: false, width: 0 };
+      var chart = { gd: gd, holder: holder, spec: JSON.parse(script.textContent), drawn: false, width: 0,
+        // The toolbar's strip as the page's CSS has it (STYLE; none in workshop mode's live tools).
+        strip: parseFloat(getComputedStyle(gd).paddingTop) || 0 };
       gd.__efpChart = holder.__efpChart = chart;
       charts.push(chart);
       if (resizer) resizer.observe(holder);

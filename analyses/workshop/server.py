@@ -303,6 +303,10 @@ def serve(port: int = DEFAULT_PORT, lan: bool = False) -> int:
     """Run workshop mode until Ctrl-C (or SIGTERM). Returns 0 after a clean stop; raises WorkshopError otherwise."""
     host = LAN_HOST if lan else HOST
     check_port(port, host)
+    try:
+        voila_app.abandoned_seconds()
+    except ValueError as exc:
+        raise WorkshopError(str(exc)) from None
     # Ctrl-C (handled even when started with SIGINT ignored, as a background job is), the launcher
     # terminated, or its terminal closed: each stops everything in order.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

@@ -46,6 +46,20 @@ ABANDONED_SECONDS = 30 * 60
 ABANDONED = "EFP_WORKSHOP_ABANDONED_SECONDS"
 
 
+def abandoned_seconds() -> float:
+    """``ABANDONED_SECONDS``, or ``$EFP_WORKSHOP_ABANDONED_SECONDS`` if set. Raises ValueError, in words."""
+    given = os.environ.get(ABANDONED)
+    if given is None:
+        return ABANDONED_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"{ABANDONED} must be a number of seconds above 0, not {given!r}")
+    return seconds
+
+
 def die_with_parent() -> None:
     """Ask Linux to send SIGTERM when the launcher ends; leave at once if it already has."""
     expected = os.environ.get(PARENT)
@@ -147,8 +161,8 @@ class AbandonedKernels:
         pooled = {item.result()["kernel_id"] for pool in pools for item in pool if not item.exception()}
         now = time.monotonic()
         kernels = set(self.manager.list_kernel_ids())
-        for kernel in kernels - pooled - self.closing:
-            if kernel not in self.manager or kernel in self.closing:  # its page shut it while this round waited
+        for kernel in kernels - pooled:
+            if kernel not in self.manager or kernel in self.closing:  # being shut, perhaps while this round waited
                 continue
             if self.manager.kernel_model(kernel)["connections"]:
                 self.alone_since.pop(kernel, None)
@@ -163,7 +177,7 @@ class WorkshopVoila(Voila):
     when they have had no page for ``ABANDONED_SECONDS``."""
 
     def listen(self) -> None:
-        seconds = float(os.environ.get(ABANDONED, ABANDONED_SECONDS))
+        seconds = abandoned_seconds()
         closing = self.app.settings.setdefault("efp_closing_kernels", set())
         abandoned = AbandonedKernels(self.kernel_manager, closing, seconds)
         PeriodicCallback(abandoned.check, abandoned.interval * 1000).start()
