@@ -25,6 +25,7 @@ The page itself is ``templates/workshop.html.j2`` (Jinja2, autoescaped), its dat
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
@@ -109,24 +110,32 @@ def randomise_data() -> dict:
 
 def write_shared(site: Path) -> None:
     """The files every area's workshop page shares, in the site's ``_static``: the script, the
-    styles and *Why randomise?*'s states (recomputed only when the code behind them changes)."""
+    styles and *Why randomise?*'s states (recomputed only when the code behind them changes).
+
+    The run's workers all ask at their first area: one works the states out (seconds) while the
+    others wait for it (a lock on the ``_static`` folder) and then find them written."""
     static = site / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    for source in (SCRIPT, STYLE):
-        target = static / source.name
-        if not target.exists() or target.read_bytes() != source.read_bytes():
-            shutil.copyfile(source, target)
     stamp = hashlib.sha256(
         b"".join(Path(m.__file__).read_bytes() for m in (simulation, randomisation, widget_views))
         + Path(__file__).read_bytes()
     ).hexdigest()[:16]
     target = static / RANDOMISE_JS
-    if target.exists() and stamp in target.read_text(encoding="utf-8")[:200]:
-        return
-    text = f"/* {stamp} */\nwindow.EFP_RANDOMISE = {json.dumps(randomise_data(), separators=(',', ':'))};\n"
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
+    lock = os.open(static, os.O_RDONLY)  # the folder itself: no lock file is left in the site
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for source in (SCRIPT, STYLE):
+            copy = static / source.name
+            if not copy.exists() or copy.read_bytes() != source.read_bytes():
+                shutil.copyfile(source, copy)
+        if target.exists() and stamp in target.read_text(encoding="utf-8")[:200]:
+            return
+        text = f"/* {stamp} */\nwindow.EFP_RANDOMISE = {json.dumps(randomise_data(), separators=(',', ':'))};\n"
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
+    finally:
+        os.close(lock)  # and with it the lock
 
 
 # ---------------------------------------------------------------- FGC roll-out
