@@ -284,7 +284,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from analyses.data.geography import ENGLAND, la_area
 
         current = las[las["status"] == "current"]
-        check_area_folders(args.out, [la_area(row).slug for _, row in current.iterrows()] + [ENGLAND.slug])
+        check_area_folders(args.out, [la_area(row).slug for row in current.to_dict("records")] + [ENGLAND.slug])
         area = None
     else:
         area = resolve_area(args.la, las)

@@ -90,8 +90,10 @@ EVERY_KIND = ("Cumberland", "Isles of Scilly", "City of London", "Hackney", "Ken
 
 
 def test_comparisons_of_every_area_are_comparison_area_by_area(ds):
-    """The all-areas table (the workshop pages' trend lines) holds, for each area, exactly the rows
-    ``comparison`` gives it: rates with predecessors, a percentage and a count (no predecessors)."""
+    """The all-areas table (the workshop pages' trend lines, and every report's ``comparison``) holds,
+    for each area, exactly the rows worked out for that area alone (``_comparison``): rates with
+    predecessors, a percentage and a count (no predecessors). ``comparison`` gives those rows, and
+    ``neighbour_average`` its neighbours' average among them."""
     indicators = ["cla_31mar_rate", "rereferrals_pct", "cla_31mar_count"]
     tables = benchmark.comparisons(ds, indicators)
     for indicator, table in tables.items():
@@ -99,10 +101,12 @@ def test_comparisons_of_every_area_are_comparison_area_by_area(ds):
         rows = table.groupby("selected_area", sort=False).indices
         for name in EVERY_KIND:
             area = ds.area(name)
+            alone = benchmark._comparison(ds, indicator, area, with_neighbours=True)
             mine = table.iloc[rows[area.name]].drop(columns="selected_area").reset_index(drop=True)
-            pd.testing.assert_frame_equal(
-                mine, benchmark.comparison(ds, indicator, area), check_dtype=False, check_exact=True
-            )
+            pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+            pd.testing.assert_frame_equal(benchmark.comparison(ds, indicator, area), alone, check_exact=True)
+            average = alone[alone["role"] == "neighbour average"]
+            assert benchmark.neighbour_average(ds, indicator, area)["value"].tolist() == average["value"].tolist()
     roles = tables["cla_31mar_rate"].query("selected_area == 'Cumberland'")["role"]
     assert "predecessor" in set(roles)
 

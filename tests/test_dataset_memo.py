@@ -47,3 +47,29 @@ def test_profile_ranks_count_every_la_with_a_value(ds):
             lower, higher = sum(v < row.value for v in values), sum(v > row.value for v in values)
             assert row.rank_lowest == lower + 1
             assert row.rank == (higher if row.polarity == "higher_is_better" else lower) + 1
+
+
+def _ask_for_a_slow_result(folder: str) -> int:
+    """In a process of its own: ask the disk cache for a result that takes half a second; 1 if this
+    process computed it."""
+    import os
+    import time
+
+    os.environ["EFP_CACHE_DIR"] = folder
+    from analyses.data import cache
+
+    computed = []
+    value = cache.cached_pickle("slow", "v1", lambda: computed.append(1) or time.sleep(0.5) or {"answer": 42})
+    assert value == {"answer": 42}
+    return len(computed)
+
+
+def test_processes_asking_for_one_result_at_once_compute_it_once(tmp_path):
+    """A run's workers all ask for the shared national figures as they start: one computes them, the
+    others read what it stored (``analyses.data.cache``)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        computed = pool.map(_ask_for_a_slow_result, [str(tmp_path)] * 3)
+    assert sorted(computed) == [0, 0, 1]
+    assert _ask_for_a_slow_result(str(tmp_path)) == 0

@@ -6,10 +6,14 @@ A result is stored under its name and the fingerprint of what it was computed fr
 folder and the package's code, ``analyses.data.fingerprint``), so a change to either computes
 it afresh. The folder is ``$EFP_CACHE_DIR``, else ``$XDG_CACHE_HOME/evidence-for-prevention``
 (``~/.cache/...``). Where it cannot be written the result is simply computed each time.
+Processes that ask for the same result at once (a run's workers, the book's kernels) do not all
+compute it: the first holds its lock while it does, and the others then read what it stored.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import pickle
@@ -22,6 +26,7 @@ from analyses.data.fingerprint import NOTEBOOK_INPUTS, digest, files, inputs
 from analyses.data.paths import DATA_DIR
 
 KEEP = 6  # versions of each result kept
+LOCK = ".lock"  # suffix of the file a result is locked by while it is computed
 
 
 def cache_dir() -> Path:
@@ -66,29 +71,60 @@ def _pickle_dump(value: Any, handle: BinaryIO) -> None:
 
 def _cached(name: str, version: str, compute: Callable[[], Any], load: Callable, dump: Callable) -> Any:
     path = cache_dir() / f"{name}-{version}"
+    found = _read(path, load)
+    if found is not _MISSING:
+        return found
+    with _computing(path):  # a run's workers all ask at once: one computes, the others then read it
+        found = _read(path, load)
+        if found is not _MISSING:
+            return found
+        value = compute()
+        partial = None
+        try:
+            with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".partial", delete=False) as out:
+                partial = Path(out.name)
+                dump(value, out)
+            os.replace(partial, path)  # whole or not at all
+            _prune(path.parent, name)
+        except Exception:  # a result that cannot be stored is still returned; the cache is only a shortcut
+            if partial is not None:
+                partial.unlink(missing_ok=True)
+        return value
+
+
+_MISSING = object()
+
+
+def _read(path: Path, load: Callable) -> Any:
     try:
         with path.open("rb") as handle:
             return load(handle)
     except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-        pass
-    value = compute()
-    partial = None
+        return _MISSING
+
+
+@contextlib.contextmanager
+def _computing(path: Path):
+    """Hold the lock of one result (``<result>.lock`` beside it) while it is computed; where the cache
+    folder cannot be written, compute without one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".partial", delete=False) as out:
-            partial = Path(out.name)
-            dump(value, out)
-        os.replace(partial, path)  # whole or not at all: parallel workers may write it at once
-        _prune(path.parent, name)
-    except Exception:  # a result that cannot be stored is still returned; the cache is only a shortcut
-        if partial is not None:
-            partial.unlink(missing_ok=True)
-    return value
+        lock = os.open(path.with_name(path.name + LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(lock)
 
 
 def _prune(folder: Path, name: str) -> None:
     """Keep the newest ``KEEP`` versions of a result (older code or data may come back, as when
-    switching branches, but not without bound)."""
-    versions = sorted(folder.glob(f"{name}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    switching branches, but not without bound), each with its lock file."""
+    versions = [p for p in folder.glob(f"{name}-*") if not p.name.endswith((LOCK, ".partial"))]
+    versions.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in versions[KEEP:]:
         old.unlink(missing_ok=True)
+        old.with_name(old.name + LOCK).unlink(missing_ok=True)

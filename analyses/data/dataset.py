@@ -84,7 +84,11 @@ class Dataset:
 
     def areas(self) -> list[Area]:
         """Every current LA, in name order."""
-        return [la_area(row) for _, row in self.current_las.sort_values("la_name").iterrows()]
+        return list(self._areas)
+
+    @cached_property
+    def _areas(self) -> tuple[Area, ...]:
+        return tuple(la_area(row) for row in self.current_las.sort_values("la_name").to_dict("records"))
 
     def rows(self, indicator: str) -> pd.DataFrame:
         """All rows of one indicator."""

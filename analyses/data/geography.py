@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -53,8 +54,8 @@ def name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
-def la_area(row: pd.Series) -> Area:
-    """Area for one row of the local authority lookup."""
+def la_area(row: Mapping[str, str]) -> Area:
+    """Area for one row of the local authority lookup (a Series or a dict)."""
     neighbours = tuple(str(row[f"sn_{i}"]) for i in range(1, 11) if str(row.get(f"sn_{i}", "")).strip())
     return Area(
         level=LOCAL,

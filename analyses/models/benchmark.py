@@ -107,11 +107,17 @@ def la_spread(ds: Dataset, indicator: str, year: int, published_only: bool = Fal
 
 def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = True) -> pd.DataFrame:
     """Trend rows for an LA, its neighbours' average, its region and England (``_comparison``); made once
-    per dataset, as several charts and tables of a report draw the same one."""
-    made = ds.kept(
-        ("comparison", indicator, area, with_neighbours), lambda: _comparison(ds, indicator, area, with_neighbours)
-    )
-    return made.copy(deep=False)
+    per dataset, as several charts and tables of a report draw the same one. A current LA's or England's
+    (with neighbours) are its rows of ``comparisons``, every area's made in one pass per indicator and
+    kept on disk with the data's version: picked, they cost a report a fiftieth of making its own."""
+
+    def made() -> pd.DataFrame:
+        if with_neighbours and _selected(ds).get(area.name) == area:
+            every, rows = _every_comparison(ds, indicator)
+            return every.iloc[rows[area.name]].drop(columns="selected_area").reset_index(drop=True)
+        return _comparison(ds, indicator, area, with_neighbours)
+
+    return ds.kept(("comparison", indicator, area, with_neighbours), made).copy(deep=False)
 
 
 def _comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool) -> pd.DataFrame:
@@ -135,7 +141,8 @@ def _comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool) 
         parts.append((region.name, "region", ds.series(indicator, region)))
         if with_neighbours and area.neighbours:
             neighbours = [ds.area(code) for code in area.neighbours]
-            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", _neighbour_mean(ds, indicator, area)))
+            average = average_by_year([ds.series(indicator, neighbour) for neighbour in neighbours])
+            parts.append((NEIGHBOUR_AVERAGE, "neighbour average", average))
             parts += [(neighbour.name, "neighbour", ds.series(indicator, neighbour)) for neighbour in neighbours]
         parts.append(("England", "England", ds.series(indicator, ENGLAND)))
     parts = [(name, role, rows) for name, role, rows in parts if not rows.empty]
@@ -151,15 +158,30 @@ def _comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool) 
 def comparisons(ds: Dataset, indicators: list[str]) -> dict[str, pd.DataFrame]:
     """``comparison`` of each indicator for every current LA and then England, one after another,
     with the selected area's name in a first column ``selected_area``: the same rows, made in one
-    pass per indicator.
+    pass per indicator, once per version of the data and code (``Dataset.derived``).
 
     Each area's series is read once (an LA is the neighbour of many), every neighbours' average is
     taken in one grouping over the same values in the same order as ``average_by_year`` takes them, and
     the rows are picked from those in one step; ``tests/test_benchmark.py`` holds it to
-    ``comparison`` area by area."""
-    selected = [*ds.areas(), ENGLAND]
-    neighbours = {area.name: [ds.area(code) for code in area.neighbours] for area in selected}
-    return {indicator: _comparisons(ds, indicator, selected, neighbours) for indicator in indicators}
+    ``_comparison`` area by area."""
+    return {indicator: _every_comparison(ds, indicator)[0].copy(deep=False) for indicator in indicators}
+
+
+def _selected(ds: Dataset) -> dict[str, Area]:
+    """The areas ``comparisons`` has rows for, by name: every current LA, then England."""
+    return ds.kept(("comparison_areas",), lambda: {area.name: area for area in [*ds.areas(), ENGLAND]})
+
+
+def _every_comparison(ds: Dataset, indicator: str) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """``comparisons``' table of one indicator and each selected area's row positions in it."""
+
+    def made(ds: Dataset) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+        selected = list(_selected(ds).values())
+        neighbours = {area.name: [ds.area(code) for code in area.neighbours] for area in selected}
+        table = _comparisons(ds, indicator, selected, neighbours)
+        return table, table.groupby("selected_area", sort=False).indices
+
+    return ds.derived(f"comparisons-{indicator}", made)
 
 
 def _comparisons(ds: Dataset, indicator: str, selected: list[Area], neighbours: dict[str, list[Area]]) -> pd.DataFrame:
@@ -219,26 +241,30 @@ def _comparisons(ds: Dataset, indicator: str, selected: list[Area], neighbours: 
 def neighbours_in_year(ds: Dataset, indicator: str, year: int, area: Area, published_only: bool = False) -> pd.Series:
     """The values of ``area``'s statistical neighbours in one year, in ``Dataset.la_values``' order (only
     those with a published figure, ``schema.has_figure``, where ``published_only``)."""
-    rows, theirs = ds.la_values(indicator, year), set(area.neighbours)
-    keep = [
-        code in theirs and (not published_only or has_figure(value, status))
-        for code, value, status in zip(rows["old_la_code"], rows["value"], rows["status"])
+    codes, values, statuses = ds.kept(
+        ("la_value_lists", indicator, int(year)), lambda: _la_value_lists(ds, indicator, year)
+    )
+    theirs = set(area.neighbours)
+    kept = [
+        value
+        for code, value, status in zip(codes, values, statuses)
+        if code in theirs and (not published_only or has_figure(value, status))
     ]
-    return rows["value"][keep]
+    return pd.Series(kept, dtype=float, name="value")
+
+
+def _la_value_lists(ds: Dataset, indicator: str, year: int) -> tuple[list, list, list]:
+    """``Dataset.la_values``' codes, values and statuses as lists, read once (each area's profile reads them)."""
+    rows = ds.la_values(indicator, year)
+    return rows["old_la_code"].tolist(), rows["value"].tolist(), rows["status"].tolist()
 
 
 def neighbour_average(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
-    """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value."""
-    return _neighbour_mean(ds, indicator, area).assign(area=NEIGHBOUR_AVERAGE, role="neighbour average")
-
-
-def _neighbour_mean(ds: Dataset, indicator: str, area: Area) -> pd.DataFrame:
-    """``average_by_year`` of the neighbours' series, made once per dataset (a trend chart and a table of a report
-    take the same one)."""
-    return ds.kept(
-        ("neighbour_mean", indicator, area),
-        lambda: average_by_year([ds.series(indicator, ds.area(code)) for code in area.neighbours]),
-    ).copy(deep=False)
+    """Simple mean of the statistical neighbours' values per year (as LAIT), over those with a value:
+    ``comparison``'s rows of it (time_period, value, status, area, role)."""
+    rows = comparison(ds, indicator, area)
+    rows = rows.loc[rows["role"] == "neighbour average", ["time_period", "value", "status", "area", "role"]]
+    return rows.reset_index(drop=True)
 
 
 def average_by_year(series: list[pd.DataFrame]) -> pd.DataFrame:

@@ -40,7 +40,6 @@ from analyses.report.config import (
     WriteError,
     assigned_name,
     data_folder,
-    fingerprint,
 )
 from analyses.report.kernel import KERNEL_CONFIG, KERNELSPEC, kernel_environment
 from analyses.report.summary import collect_summaries
@@ -384,7 +383,7 @@ def _summary(area: Area, config: RunConfig, notebooks: list[nbformat.NotebookNod
             **front.data_provenance(data_dir),
         },
         "settings": config.settings,
-        "fingerprint": fingerprint(data_dir, config.chapters, config.settings),
+        "fingerprint": config.fingerprint,
     }
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from analyses.data.fingerprint import REPORT_INPUTS, digest, files, inputs
@@ -57,6 +58,12 @@ class RunConfig:
             object.__setattr__(self, name, None if value is None else Path(value).resolve())
         object.__setattr__(self, "chapters", tuple(Path(c) for c in self.chapters))
         object.__setattr__(self, "settings", dict(self.settings or {}))
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """``fingerprint`` of the run's data, chapters and settings, worked out once per run (in each
+        worker process, once for all its areas): the inputs are not to change while a run reads them."""
+        return fingerprint(self.data_dir, self.chapters, self.settings)
 
     def to_json(self) -> str:
         """The configuration for a worker process (``from_json`` reads it back)."""

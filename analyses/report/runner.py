@@ -38,7 +38,7 @@ Output: ``<out>/<slug>/``
      "generated_from": {"data_dir": "/abs/data", "indicators_sha256": "...",
                         "sources": [{"source", "latest", "licence"}, ...],
                         "own_data": {"folder", "imported", "files"}},  # only with --data
-     "fingerprint": "..."}                           # see fingerprint()
+     "fingerprint": "..."}                           # see RunConfig.fingerprint
 
 The folder is built in a hidden temporary folder next to it and renamed into
 place only when complete, so a failed run leaves any previous report intact.
@@ -58,7 +58,7 @@ from queue import Empty, Queue
 
 from analyses.data import lookups
 from analyses.data.geography import ENGLAND, Area, la_area
-from analyses.report.config import ReportError, RunConfig, WriteError, fingerprint, up_to_date
+from analyses.report.config import ReportError, RunConfig, WriteError, up_to_date
 from analyses.report.workers import Worker
 
 WORKER_GRACE_SECONDS = 120  # outer limit per area = this + timeout x number of chapters
@@ -81,7 +81,7 @@ def areas(data_dir: str | Path | None = None) -> list[Area]:
     """Every current LA in name order, then England (from the LA lookup: no dataset is loaded)."""
     las = lookups.lookup_of(data_dir)
     current = las[las["status"] == "current"].sort_values("la_name")
-    return [*(la_area(row) for _, row in current.iterrows()), ENGLAND]
+    return [*(la_area(row) for row in current.to_dict("records")), ENGLAND]
 
 
 def run_one(area: Area, config: RunConfig) -> Path:
@@ -127,8 +127,7 @@ def run_all(config: RunConfig, on_result: Callable[[Area, str | None], None] | N
     (``analyses.report.areas``). Raises WriteError if ``config.out_dir`` cannot be made.
     """
     everyone = areas(config.data_dir)
-    current = fingerprint(config.data_dir, config.chapters, config.settings)
-    todo = [area for area in everyone if not up_to_date(config.out_dir / area.slug, current)]
+    todo = [area for area in everyone if not up_to_date(config.out_dir / area.slug, config.fingerprint)]
     result = RunResult(areas=len(everyone), skipped=len(everyone) - len(todo))
     queue: Queue[Area] = Queue()
     for area in todo:
