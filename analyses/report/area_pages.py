@@ -62,23 +62,44 @@ def _cells(row: str, *at: int) -> list[str]:
     return [_text(cells[i]) for i in at]
 
 
-def neighbour_names(bodies: list[str]) -> set[str]:
-    """The area's statistical neighbours, as its every-LA trend tables name them."""
+def _headings_and_tables(body: str) -> list[re.Match]:
+    """A chapter body's headings and chart data tables, in order: found once, read by
+    ``neighbour_names`` and cut by ``local_tables``."""
+    return list(_HEADING_OR_TABLE.finditer(body))
+
+
+def neighbour_names(bodies: list[list[re.Match]]) -> set[str]:
+    """The area's statistical neighbours, as its every-LA trend tables name them (``bodies``: each
+    chapter's ``_headings_and_tables``)."""
     names = set()
-    for body in bodies:
-        for match in _HEADING_OR_TABLE.finditer(body):
+    for found in bodies:
+        for match in found:
             if match["open"] and [_text(c) for c in _CELL.findall(match["head"])][:2] == ["Area", "Group"]:
-                for row in _ROW.findall(match["rows"]):
+                for row in _area_rows(match["rows"]):
                     name, group = _cells(row, 0, 1)
                     if group == GROUPS["neighbour"]:
                         names.add(name)
     return names
 
 
-def local_tables(body: str, area: str, region: str | None, neighbours: set[str], guide: str) -> str:
+def _area_rows(rows: str) -> list[str]:
+    """The rows of an every-LA trend table about the area (``every_la.every_la_table`` puts them
+    before the other LAs): those before the first "Other local authority" row."""
+    kept = []
+    for row in _ROW.finditer(rows):
+        if _cells(row.group(0), 1)[0] == OTHER:
+            break
+        kept.append(row.group(0))
+    return kept
+
+
+def local_tables(
+    body: str, found: list[re.Match], area: str, region: str | None, neighbours: set[str], guide: str
+) -> str:
     """``body`` with each every-LA table cut to the rows about ``area``, followed by a link to
     the full table in the guide (``guide``: its chapter page; the link goes to the section the
-    table is in). England's pages (no region) keep every row."""
+    table is in). ``found``: the body's ``_headings_and_tables``. England's pages (no region) keep
+    every row."""
     if not region:
         return body
     heading = ""
@@ -89,11 +110,11 @@ def local_tables(body: str, area: str, region: str | None, neighbours: set[str],
             heading = _text(match["heading"])
             return match.group(0)
         head = [_text(c) for c in _CELL.findall(match["head"])]
-        rows = _ROW.findall(match["rows"])
-        if len(rows) <= EVERY_LA_ROWS:
+        count = match["rows"].count("<tr>")
+        if count <= EVERY_LA_ROWS:
             return match.group(0)
         if head[:2] == ["Area", "Group"]:
-            keep = [row for row in rows if _text(_CELL.findall(row)[1]) != OTHER]
+            keep = _area_rows(match["rows"])
             shown = "its statistical neighbours, its region and England"
         elif "Local authority" in head and "Region" in head:
             name_at, region_at = head.index("Local authority"), head.index("Region")
@@ -102,18 +123,22 @@ def local_tables(body: str, area: str, region: str | None, neighbours: set[str],
                 name, row_region = _cells(row, name_at, region_at)
                 return name in {area, *neighbours} or row_region == region
 
-            keep = [row for row in rows if local(row)]
+            keep = [row for row in _ROW.findall(match["rows"]) if local(row)]
             shown = f"its statistical neighbours and the other councils in {region}"
         else:
             return match.group(0)
         anchor = f"#{make_id(heading)}" if heading else ""
         note = page.TEMPLATES.get_template("every_la_note.html.j2").render(
-            area=area, shown=shown, kept=len(keep), rows=len(rows), guide=f"{guide}{anchor}"
+            area=area, shown=shown, kept=len(keep), rows=count, guide=f"{guide}{anchor}"
         )
         table = match.group(0).replace(match["rows"], "".join(keep), 1)
         return table + note
 
-    return _HEADING_OR_TABLE.sub(cut, body)
+    pieces, end = [], 0
+    for match in found:
+        pieces += [body[end : match.start()], cut(match)]
+        end = match.end()
+    return "".join([*pieces, body[end:]])
 
 
 def _crumbs(area_name: str, here: str | None = None) -> list[tuple[str, str]]:
@@ -134,12 +159,13 @@ def area_pages(summary: dict, notebooks: dict[str, dict]) -> dict[str, str]:
     titles = {stem: page.chapter_title(nb) or stem for stem, nb in notebooks.items()}
     pages = {}
     bodies = {stem: page.chapter_html(notebooks[stem], without=page.FRONT_TAG) for stem in stems}
-    neighbours = neighbour_names(list(bodies.values()))
+    found = {stem: _headings_and_tables(body) for stem, body in bodies.items()}
+    neighbours = neighbour_names(list(found.values()))
     region = summary["la"].get("region_name")
     chapter = page.TEMPLATES.get_template("area_chapter.html.j2")
     for index, stem in enumerate(stems):
         guide = CHAPTER_IN_GUIDE.format(stem=stem)
-        body = local_tables(bodies[stem], name, region, neighbours, guide)
+        body = local_tables(bodies[stem], found[stem], name, region, neighbours, guide)
         page.check_local(body, f"the {name} page")
         before = stems[index - 1] if index else None
         after = stems[index + 1] if index + 1 < len(stems) else None

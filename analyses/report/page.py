@@ -45,6 +45,13 @@ def shown(cell: dict) -> bool:
     return not tags & {"remove-cell", BOOK_ONLY}
 
 
+@functools.lru_cache(maxsize=2048)
+def _markdown_html(text: str) -> str:
+    """Markdown as HTML, each text rendered once per process (two fifths of a report's are the
+    same in every area's: a worker renders them once)."""
+    return MARKDOWN.render(text)
+
+
 def output_html(output: dict) -> str:
     """One cell output as HTML (rich outputs first), or '' for what the report leaves out."""
     kind = output.get("output_type")
@@ -56,7 +63,7 @@ def output_html(output: dict) -> str:
     if "text/html" in data:
         return _text(data["text/html"])
     if "text/markdown" in data:
-        return MARKDOWN.render(_text(data["text/markdown"]))
+        return _markdown_html(_text(data["text/markdown"]))
     for mime in ("image/svg+xml", "image/png", "image/jpeg"):
         if mime in data:
             payload = _text(data[mime])
