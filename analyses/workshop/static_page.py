@@ -25,6 +25,7 @@ The page itself is ``templates/workshop.html.j2`` (Jinja2, autoescaped), its dat
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -123,7 +124,8 @@ def write_shared(site: Path) -> None:
     target = static / RANDOMISE_JS
     lock = os.open(static, os.O_RDONLY)  # the folder itself: no lock file is left in the site
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # a file system without locks: each worker writes them
+            fcntl.flock(lock, fcntl.LOCK_EX)
         for source in (SCRIPT, STYLE):
             copy = static / source.name
             if not copy.exists() or copy.read_bytes() != source.read_bytes():
