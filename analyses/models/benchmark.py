@@ -109,7 +109,7 @@ def comparison(ds: Dataset, indicator: str, area: Area, with_neighbours: bool = 
     """Trend rows for an LA, its neighbours' average, its region and England (``_comparison``); made once
     per dataset, as several charts and tables of a report draw the same one. A current LA's or England's
     (with neighbours) are its rows of ``comparisons``, every area's made in one pass per indicator and
-    kept on disk with the data's version: picked, they cost a report a fiftieth of making its own."""
+    kept on disk per version of the data and code: picked, they cost a report about a fifth of making its own."""
 
     def made() -> pd.DataFrame:
         if with_neighbours and _selected(ds).get(area.name) == area:
