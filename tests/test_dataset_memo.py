@@ -73,3 +73,21 @@ def test_processes_asking_for_one_result_at_once_compute_it_once(tmp_path):
         computed = pool.map(_ask_for_a_slow_result, [str(tmp_path)] * 3)
     assert sorted(computed) == [0, 0, 1]
     assert _ask_for_a_slow_result(str(tmp_path)) == 0
+
+
+def test_a_derived_result_is_read_back_only_with_the_string_storage_it_was_made_with(ds, tmp_path, monkeypatch):
+    """A chapter's kernel sets pandas' string storage (``views.session``) after a dataset may have been
+    loaded: a table derived there, and kept on disk, must not reach a process with the other storage."""
+    monkeypatch.setenv("EFP_CACHE_DIR", str(tmp_path))
+
+    def fresh() -> Dataset:  # the same data and version, nothing kept in memory: as another process
+        return Dataset(indicators=ds.indicators, las=ds.las, metadata=ds.metadata, version=ds.version)
+
+    def names(_: Dataset) -> pd.DataFrame:
+        return pd.DataFrame({"name": ["York", "Kent"]})
+
+    with pd.option_context("mode.string_storage", "python"):
+        assert fresh().derived("storage_probe", names)["name"].dtype.storage == "python"
+    for storage in ("pyarrow", "python"):
+        with pd.option_context("mode.string_storage", storage):
+            assert fresh().derived("storage_probe", names)["name"].dtype == names(ds)["name"].dtype

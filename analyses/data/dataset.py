@@ -197,18 +197,23 @@ class Dataset:
 
     def derived(self, name: str, build: Callable[[Dataset], T]) -> T:
         """``build(self)``, such as this dataset with indicators a chapter derives; made once per dataset
-        and, for a loaded one, once per version of its data and code (kept on disk for every report)."""
+        and, for a loaded one, once per version of its data and code (kept on disk for every report).
+
+        Text columns a build makes take pandas' string storage of the moment (a chapter's kernel sets
+        it, ``views.session``), which may not be the one the dataset was loaded with: it is part of
+        the key, so a result is only ever read back with the storage it was made with."""
+        storage = pd.get_option("mode.string_storage")
 
         def made() -> T:
             if self.version is None:
                 return build(self)
-            version = f"{self.version}/{name}"
+            version = f"{self.version}/{name}/{storage}"
             result = cache.cached_pickle(f"derived-{name}", digest([], version), lambda: build(self))
             if isinstance(result, Dataset):
                 object.__setattr__(result, "version", digest([], version))
             return result
 
-        return self.kept(("derived", name), made)
+        return self.kept(("derived", name, storage), made)
 
     def kept(self, key: tuple, build: Callable[[], T]) -> T:
         """``build()``, made once per dataset and kept in memory with it under ``key`` (a report's kernel
