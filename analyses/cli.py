@@ -281,10 +281,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     las = lookups.lookup_of(args.data)
     if args.all:
-        from analyses.data.geography import ENGLAND, la_area
+        from analyses.data.geography import ENGLAND, current_areas
 
-        current = las[las["status"] == "current"]
-        check_area_folders(args.out, [la_area(row).slug for row in current.to_dict("records")] + [ENGLAND.slug])
+        check_area_folders(args.out, [area.slug for area in [*current_areas(las), ENGLAND]])
         area = None
     else:
         area = resolve_area(args.la, las)

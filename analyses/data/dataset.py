@@ -19,8 +19,8 @@ from analyses.data.geography import (
     REGIONAL,
     Area,
     Predecessor,
+    current_areas,
     finder_entries,
-    la_area,
     predecessors,
     resolve_area,
 )
@@ -88,7 +88,7 @@ class Dataset:
 
     @cached_property
     def _areas(self) -> tuple[Area, ...]:
-        return tuple(la_area(row) for row in self.current_las.sort_values("la_name").to_dict("records"))
+        return tuple(current_areas(self.las))
 
     def rows(self, indicator: str) -> pd.DataFrame:
         """All rows of one indicator."""

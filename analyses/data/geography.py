@@ -68,6 +68,12 @@ def la_area(row: Mapping[str, str]) -> Area:
     )
 
 
+def current_areas(las: pd.DataFrame) -> list[Area]:
+    """Every current LA of a local authority lookup, as an Area, in name order."""
+    current = las[las["status"] == "current"].sort_values("la_name")
+    return [la_area(row) for row in current.to_dict("records")]
+
+
 @dataclass(frozen=True)
 class Reorganisation:
     """Councils abolished on ``date`` and the current LAs that took over their area."""

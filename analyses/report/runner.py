@@ -57,7 +57,7 @@ from pathlib import Path
 from queue import Empty, Queue
 
 from analyses.data import lookups
-from analyses.data.geography import ENGLAND, Area, la_area
+from analyses.data.geography import ENGLAND, Area, current_areas
 from analyses.report.config import ReportError, RunConfig, WriteError, up_to_date
 from analyses.report.workers import Worker
 
@@ -79,9 +79,7 @@ class RunResult:
 
 def areas(data_dir: str | Path | None = None) -> list[Area]:
     """Every current LA in name order, then England (from the LA lookup: no dataset is loaded)."""
-    las = lookups.lookup_of(data_dir)
-    current = las[las["status"] == "current"].sort_values("la_name")
-    return [*(la_area(row) for row in current.to_dict("records")), ENGLAND]
+    return [*current_areas(lookups.lookup_of(data_dir)), ENGLAND]
 
 
 def run_one(area: Area, config: RunConfig) -> Path:
